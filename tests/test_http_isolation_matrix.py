@@ -113,6 +113,13 @@ FUNCTION_CASES = {
     "gs1_date": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
     "gs1_element_string": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
     "gs1_parse": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "work_request_asset": "anonymous on purpose: the asset name of one QR token, nothing else (test_work_requests.sql)",
+    "submit_work_request": "anonymous on purpose: writes a request on the QR token's asset only, rate-limited (test_work_requests.sql)",
+    "request_work": "writes the caller's tenant only: another tenant's equipment is PT404 (test_work_requests.sql)",
+    "create_work_order": "writes the caller's tenant only: another tenant's equipment or template is PT404 (test_work_orders.sql)",
+    "define_work_order_template": "writes the caller's tenant only (test_work_orders.sql)",
+    "search_work_orders": "reads as the caller: work orders and comments under row-level security (test_work_orders.sql)",
+    "set_labour_rate": "writes the caller's tenant only: another tenant's user or qualification is PT404 (test_work_orders.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -264,6 +271,19 @@ ROW_FUNCTIONS = {
     "label_image_url": {"label_id": "{label}"},
     "shipment_certificate_url": {"certificate_id": "{shipment_certificate}"},
     "scan": {"code": "{shipment_number}", "location": "x", "device": "x"},
+    # Maintenance work (db/functions/90_maintenance/70_* .. 80_*).
+    "issue_work_request_token": {"equipment_id": "{work_order_asset}"},
+    "revoke_work_request_token": {"equipment_id": "{work_order_asset}"},
+    "decide_work_request": {"work_request_id": "{work_request}", "approve": False, "reason": "x"},
+    "convert_work_request": {"work_request_id": "{work_request}"},
+    "schedule_work_order": {"work_order_id": "{work_order}", "assignee_id": "{user}", "starts_at": "2030-01-01T08:00:00Z",
+                            "ends_at": "2030-01-01T10:00:00Z"},
+    "assign_work_order_contractor": {"work_order_id": "{work_order}", "contractor_id": None},
+    "add_work_order_asset": {"work_order_id": "{work_order}", "equipment_id": "{work_order_asset}"},
+    "transition_work_order": {"work_order_id": "{work_order}", "to_state": "cancelled", "reason": "x"},
+    "log_labour": {"work_order_id": "{work_order}", "started_at": "2030-01-01T08:00:00Z", "hours": 1},
+    "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
+    "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -332,7 +352,11 @@ A_ROWS = """
          (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
          (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
          (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
-         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text,
+         (select r.id from app.work_requests r where r.organization_id = o.id limit 1)::text,
+         (select w.id from app.work_orders w where w.organization_id = o.id limit 1)::text,
+         (select w.equipment_id from app.work_orders w where w.organization_id = o.id limit 1)::text,
+         (select w.contractor_id from app.work_orders w where w.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -423,6 +447,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_suppliers(%s)", a)
     # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
     world.sql("select tests.fill_logistics(%s)", a)
+    # Maintenance work: a QR token, a template, a converted request, a work order with its asset, labour and a contractor
+    # charge (db/tests/fixtures/maintenance_work.sql).
+    world.sql("select tests.fill_maintenance_work(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -652,7 +679,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
-             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
+             "work_request", "work_order", "work_order_asset", "work_order_contractor")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

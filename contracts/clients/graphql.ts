@@ -536,6 +536,41 @@ export type AddCharacteristicPayloadCharacteristicEdgeArgs = {
   orderBy?: Array<CharacteristicOrderBy>;
 };
 
+/** All input for the `addContractorCharge` mutation. */
+export type AddContractorChargeInput = {
+  amount: Scalars['BigFloat']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  currency: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  partnerId: Scalars['UUID']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `addContractorCharge` mutation. */
+export type AddContractorChargePayload = {
+  __typename?: 'AddContractorChargePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ContractorCharge`. May be used by Relay 1. */
+  contractorChargeEdge?: Maybe<ContractorChargeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ContractorCharge>;
+};
+
+
+/** The output of our `addContractorCharge` mutation. */
+export type AddContractorChargePayloadContractorChargeEdgeArgs = {
+  orderBy?: Array<ContractorChargeOrderBy>;
+};
+
 /** All input for the `addControlPlanStep` mutation. */
 export type AddControlPlanStepInput = {
   /**
@@ -776,6 +811,38 @@ export type AddShippingUnitPayload = {
 /** The output of our `addShippingUnit` mutation. */
 export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
   orderBy?: Array<ShippingUnitOrderBy>;
+};
+
+/** All input for the `addWorkOrderAsset` mutation. */
+export type AddWorkOrderAssetInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `addWorkOrderAsset` mutation. */
+export type AddWorkOrderAssetPayload = {
+  __typename?: 'AddWorkOrderAssetPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrderAsset>;
+  /** An edge for our `WorkOrderAsset`. May be used by Relay 1. */
+  workOrderAssetEdge?: Maybe<WorkOrderAssetEdge>;
+};
+
+
+/** The output of our `addWorkOrderAsset` mutation. */
+export type AddWorkOrderAssetPayloadWorkOrderAssetEdgeArgs = {
+  orderBy?: Array<WorkOrderAssetOrderBy>;
 };
 
 /** All input for the `advanceCapa` mutation. */
@@ -3633,6 +3700,156 @@ export type ApproverBackupPatch = {
   userId?: InputMaybe<Scalars['UUID']['input']>;
   /** Until when the stand-in applies; empty: until removed. */
   validUntil?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * Maintenance cost per asset
+ * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
+ */
+export type AssetMaintenanceCost = {
+  __typename?: 'AssetMaintenanceCost';
+  /** Contractor cost */
+  contractorCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Currency */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** Asset */
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  /** Labour cost */
+  labourCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Other cost */
+  otherCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Total cost */
+  totalCost?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Work orders
+   * With a cost.
+   */
+  workOrders?: Maybe<Scalars['BigInt']['output']>;
+};
+
+/**
+ * A condition to be used against `AssetMaintenanceCost` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type AssetMaintenanceCostCondition = {
+  /** Checks for equality with the object’s `contractorCost` field. */
+  contractorCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `currency` field. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `labourCost` field. */
+  labourCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `otherCost` field. */
+  otherCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `totalCost` field. */
+  totalCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `workOrders` field. */
+  workOrders?: InputMaybe<Scalars['BigInt']['input']>;
+};
+
+/** A connection to a list of `AssetMaintenanceCost` values. */
+export type AssetMaintenanceCostConnection = {
+  __typename?: 'AssetMaintenanceCostConnection';
+  /** A list of edges which contains the `AssetMaintenanceCost` and cursor to aid in pagination. */
+  edges: Array<AssetMaintenanceCostEdge>;
+  /** A list of `AssetMaintenanceCost` objects. */
+  nodes: Array<AssetMaintenanceCost>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AssetMaintenanceCost` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AssetMaintenanceCost` edge in the connection. */
+export type AssetMaintenanceCostEdge = {
+  __typename?: 'AssetMaintenanceCostEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AssetMaintenanceCost` at the end of the edge. */
+  node: AssetMaintenanceCost;
+};
+
+/** A filter to be used against `AssetMaintenanceCost` object types. All fields are combined with a logical ‘and.’ */
+export type AssetMaintenanceCostFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetMaintenanceCostFilter>>;
+  /** Filter by the object’s `contractorCost` field. */
+  contractorCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `currency` field. */
+  currency?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `labourCost` field. */
+  labourCost?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetMaintenanceCostFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetMaintenanceCostFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `otherCost` field. */
+  otherCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `totalCost` field. */
+  totalCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `workOrders` field. */
+  workOrders?: InputMaybe<BigIntFilter>;
+};
+
+/** Methods to use when ordering `AssetMaintenanceCost`. */
+export type AssetMaintenanceCostOrderBy =
+  | 'CONTRACTOR_COST_ASC'
+  | 'CONTRACTOR_COST_DESC'
+  | 'CURRENCY_ASC'
+  | 'CURRENCY_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'LABOUR_COST_ASC'
+  | 'LABOUR_COST_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OTHER_COST_ASC'
+  | 'OTHER_COST_DESC'
+  | 'TOTAL_COST_ASC'
+  | 'TOTAL_COST_DESC'
+  | 'WORK_ORDERS_ASC'
+  | 'WORK_ORDERS_DESC';
+
+/** All input for the `assignWorkOrderContractor` mutation. */
+export type AssignWorkOrderContractorInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  contractorId?: InputMaybe<Scalars['UUID']['input']>;
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `assignWorkOrderContractor` mutation. */
+export type AssignWorkOrderContractorPayload = {
+  __typename?: 'AssignWorkOrderContractorPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrder>;
+  /** An edge for our `WorkOrder`. May be used by Relay 1. */
+  workOrderEdge?: Maybe<WorkOrderEdge>;
+};
+
+
+/** The output of our `assignWorkOrderContractor` mutation. */
+export type AssignWorkOrderContractorPayloadWorkOrderEdgeArgs = {
+  orderBy?: Array<WorkOrderOrderBy>;
 };
 
 /**
@@ -9799,6 +10016,150 @@ export type ContactType =
   | 'technical';
 
 /**
+ * Contractor charges
+ * What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export type ContractorCharge = Node & {
+  __typename?: 'ContractorCharge';
+  /** Amount */
+  amount: Scalars['BigFloat']['output'];
+  /** Recorded at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Currency
+   * ISO 4217 code.
+   */
+  currency: Scalars['String']['output'];
+  /** Description */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `ContractorCharge`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `ContractorCharge`. */
+  partner?: Maybe<Partner>;
+  /**
+   * Contractor charging
+   * partners.id.
+   */
+  partnerId: Scalars['UUID']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Charge id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `ContractorCharge`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The work order's site.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `ContractorCharge`. */
+  userByRecordedBy?: Maybe<User>;
+  /** Reads a single `WorkOrder` that is related to this `ContractorCharge`. */
+  workOrder?: Maybe<WorkOrder>;
+  /** Work order */
+  workOrderId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ContractorCharge` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ContractorChargeCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ContractorCharge` values. */
+export type ContractorChargeConnection = {
+  __typename?: 'ContractorChargeConnection';
+  /** A list of edges which contains the `ContractorCharge` and cursor to aid in pagination. */
+  edges: Array<ContractorChargeEdge>;
+  /** A list of `ContractorCharge` objects. */
+  nodes: Array<ContractorCharge>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ContractorCharge` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ContractorCharge` edge in the connection. */
+export type ContractorChargeEdge = {
+  __typename?: 'ContractorChargeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ContractorCharge` at the end of the edge. */
+  node: ContractorCharge;
+};
+
+/** A filter to be used against `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type ContractorChargeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ContractorChargeFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<ContractorChargeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ContractorChargeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrder` relation. */
+  workOrder?: InputMaybe<WorkOrderFilter>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ContractorCharge`. */
+export type ContractorChargeOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
+
+/**
  * Control plans
  * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
  */
@@ -10210,6 +10571,41 @@ export type ControlPlanToManyInspectionFilter = {
   none?: InputMaybe<InspectionFilter>;
   /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<InspectionFilter>;
+};
+
+/** All input for the `convertWorkRequest` mutation. */
+export type ConvertWorkRequestInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  templateId?: InputMaybe<Scalars['UUID']['input']>;
+  workRequestId: Scalars['UUID']['input'];
+  workType?: InputMaybe<WorkOrderType>;
+};
+
+/** The output of our `convertWorkRequest` mutation. */
+export type ConvertWorkRequestPayload = {
+  __typename?: 'ConvertWorkRequestPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrder>;
+  /** An edge for our `WorkOrder`. May be used by Relay 1. */
+  workOrderEdge?: Maybe<WorkOrderEdge>;
+};
+
+
+/** The output of our `convertWorkRequest` mutation. */
+export type ConvertWorkRequestPayloadWorkOrderEdgeArgs = {
+  orderBy?: Array<WorkOrderOrderBy>;
 };
 
 /** All input for the create `Analysis` mutation. */
@@ -13265,6 +13661,44 @@ export type CreateWebhookEndpointPayloadWebhookEndpointEdgeArgs = {
   orderBy?: Array<WebhookEndpointOrderBy>;
 };
 
+/** All input for the `createWorkOrder` mutation. */
+export type CreateWorkOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  templateId?: InputMaybe<Scalars['UUID']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  workType: WorkOrderType;
+};
+
+/** The output of our `createWorkOrder` mutation. */
+export type CreateWorkOrderPayload = {
+  __typename?: 'CreateWorkOrderPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrder>;
+  /** An edge for our `WorkOrder`. May be used by Relay 1. */
+  workOrderEdge?: Maybe<WorkOrderEdge>;
+};
+
+
+/** The output of our `createWorkOrder` mutation. */
+export type CreateWorkOrderPayloadWorkOrderEdgeArgs = {
+  orderBy?: Array<WorkOrderOrderBy>;
+};
+
 /** All input for the create `WorkflowDefinition` mutation. */
 export type CreateWorkflowDefinitionInput = {
   /**
@@ -15379,6 +15813,39 @@ export type DecideReceiptPayloadReceiptEdgeArgs = {
   orderBy?: Array<ReceiptOrderBy>;
 };
 
+/** All input for the `decideWorkRequest` mutation. */
+export type DecideWorkRequestInput = {
+  approve: Scalars['Boolean']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  workRequestId: Scalars['UUID']['input'];
+};
+
+/** The output of our `decideWorkRequest` mutation. */
+export type DecideWorkRequestPayload = {
+  __typename?: 'DecideWorkRequestPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkRequest>;
+  /** An edge for our `WorkRequest`. May be used by Relay 1. */
+  workRequestEdge?: Maybe<WorkRequestEdge>;
+};
+
+
+/** The output of our `decideWorkRequest` mutation. */
+export type DecideWorkRequestPayloadWorkRequestEdgeArgs = {
+  orderBy?: Array<WorkRequestOrderBy>;
+};
+
 /** All input for the `defineChecklistTemplate` mutation. */
 export type DefineChecklistTemplateInput = {
   /**
@@ -15448,6 +15915,44 @@ export type DefineStateMachinePayload = {
 /** The output of our `defineStateMachine` mutation. */
 export type DefineStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
+};
+
+/** All input for the `defineWorkOrderTemplate` mutation. */
+export type DefineWorkOrderTemplateInput = {
+  checklistTemplateKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  code: Scalars['String']['input'];
+  estimatedHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  name: Scalars['String']['input'];
+  requiredQualification?: InputMaybe<Scalars['String']['input']>;
+  taskText?: InputMaybe<Scalars['String']['input']>;
+  workType?: InputMaybe<WorkOrderType>;
+};
+
+/** The output of our `defineWorkOrderTemplate` mutation. */
+export type DefineWorkOrderTemplatePayload = {
+  __typename?: 'DefineWorkOrderTemplatePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrderTemplate>;
+  /** An edge for our `WorkOrderTemplate`. May be used by Relay 1. */
+  workOrderTemplateEdge?: Maybe<WorkOrderTemplateEdge>;
+};
+
+
+/** The output of our `defineWorkOrderTemplate` mutation. */
+export type DefineWorkOrderTemplatePayloadWorkOrderTemplateEdgeArgs = {
+  orderBy?: Array<WorkOrderTemplateOrderBy>;
 };
 
 /** All input for the `delegateApproval` mutation. */
@@ -20321,6 +20826,13 @@ export type DowntimeEvent = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `DowntimeEvent`. */
   userByRecordedBy?: Maybe<User>;
+  /** Reads a single `WorkOrder` that is related to this `DowntimeEvent`. */
+  workOrder?: Maybe<WorkOrder>;
+  /**
+   * Work order
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   */
+  workOrderId?: Maybe<Scalars['UUID']['output']>;
 };
 
 /**
@@ -20340,6 +20852,8 @@ export type DowntimeEventCondition = {
   rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `startedAt` field. */
   startedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** A connection to a list of `DowntimeEvent` values. */
@@ -20394,6 +20908,12 @@ export type DowntimeEventFilter = {
   userByRecordedBy?: InputMaybe<UserFilter>;
   /** A related `userByRecordedBy` exists. */
   userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrder` relation. */
+  workOrder?: InputMaybe<WorkOrderFilter>;
+  /** A related `workOrder` exists. */
+  workOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
 };
 
 /** An input for mutations affecting `DowntimeEvent` */
@@ -20439,6 +20959,11 @@ export type DowntimeEventInput = {
   recordedBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Started at */
   startedAt: Scalars['Datetime']['input'];
+  /**
+   * Work order
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** Methods to use when ordering `DowntimeEvent`. */
@@ -20457,7 +20982,9 @@ export type DowntimeEventOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC'
   | 'STARTED_AT_ASC'
-  | 'STARTED_AT_DESC';
+  | 'STARTED_AT_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
 
 /** Represents an update to a `DowntimeEvent`. Fields that are set will be updated. */
 export type DowntimeEventPatch = {
@@ -20497,6 +21024,11 @@ export type DowntimeEventPatch = {
   recordedBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Started at */
   startedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Work order
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /**
@@ -23472,6 +24004,12 @@ export type Equipment = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Equipment`. */
   userByCreatedBy?: Maybe<User>;
+  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
+  workOrderAssets: WorkOrderAssetConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrders: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequests: WorkRequestConnection;
 };
 
 
@@ -23648,6 +24186,54 @@ export type EquipmentRunsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RunOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentWorkOrderAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderAssetCondition>;
+  filter?: InputMaybe<WorkOrderAssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentWorkRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
 };
 
 /**
@@ -23873,6 +24459,16 @@ export type EquipmentClass = Node & {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration: Scalars['Boolean']['output'];
+  /**
+   * Requires lockout/tagout
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+   */
+  requiresLockout: Scalars['Boolean']['output'];
+  /**
+   * Requires a permit
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+   */
+  requiresPermit: Scalars['Boolean']['output'];
   /** Class id */
   rowId: Scalars['UUID']['output'];
   /** Updated at */
@@ -24039,6 +24635,16 @@ export type EquipmentClassInput = {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Requires lockout/tagout
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+   */
+  requiresLockout?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Requires a permit
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+   */
+  requiresPermit?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Methods to use when ordering `EquipmentClass`. */
@@ -24095,6 +24701,16 @@ export type EquipmentClassPatch = {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Requires lockout/tagout
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+   */
+  requiresLockout?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Requires a permit
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+   */
+  requiresPermit?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /**
@@ -24387,6 +25003,18 @@ export type EquipmentFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderAssets` relation. */
+  workOrderAssets?: InputMaybe<EquipmentToManyWorkOrderAssetFilter>;
+  /** Some related `workOrderAssets` exist. */
+  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrders` relation. */
+  workOrders?: InputMaybe<EquipmentToManyWorkOrderFilter>;
+  /** Some related `workOrders` exist. */
+  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequests` relation. */
+  workRequests?: InputMaybe<EquipmentToManyWorkRequestFilter>;
+  /** Some related `workRequests` exist. */
+  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Equipment` */
@@ -24722,6 +25350,36 @@ export type EquipmentToManyRunFilter = {
   none?: InputMaybe<RunFilter>;
   /** Some related `Run` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<RunFilter>;
+};
+
+/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyWorkOrderAssetFilter = {
+  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderAssetFilter>;
+  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderAssetFilter>;
+  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderAssetFilter>;
+};
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
+};
+
+/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyWorkRequestFilter = {
+  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkRequestFilter>;
+  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkRequestFilter>;
+  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** A connection to a list of `EquipmentTreeRecord` values. */
@@ -28763,6 +29421,29 @@ export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
   orderBy?: Array<ShipmentCertificateOrderBy>;
 };
 
+/** All input for the `issueWorkRequestToken` mutation. */
+export type IssueWorkRequestTokenInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `issueWorkRequestToken` mutation. */
+export type IssueWorkRequestTokenPayload = {
+  __typename?: 'IssueWorkRequestTokenPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['String']['output']>;
+};
+
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
 export type JsonFilter = {
   /** Contained by the specified JSON. */
@@ -30668,6 +31349,281 @@ export type LabelOrderBy =
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC';
 
+/**
+ * Labour entries
+ * Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export type LabourEntry = Node & {
+  __typename?: 'LabourEntry';
+  /**
+   * Cost
+   * hours x hourly rate, rounded to cents.
+   */
+  cost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Recorded at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Currency */
+  currency: Scalars['String']['output'];
+  /**
+   * Ended at
+   * Empty when only hours were given.
+   */
+  endedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Hourly rate
+   * From app.labour_rates when logged.
+   */
+  hourlyRate: Scalars['BigFloat']['output'];
+  /** Hours */
+  hours: Scalars['BigFloat']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Note */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `LabourEntry`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `LabourEntry`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The work order's site.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Started at */
+  startedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `LabourEntry`. */
+  user?: Maybe<User>;
+  /** Reads a single `User` that is related to this `LabourEntry`. */
+  userByRecordedBy?: Maybe<User>;
+  /** Person */
+  userId: Scalars['UUID']['output'];
+  /** Reads a single `WorkOrder` that is related to this `LabourEntry`. */
+  workOrder?: Maybe<WorkOrder>;
+  /** Work order */
+  workOrderId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `LabourEntry` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type LabourEntryCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `LabourEntry` values. */
+export type LabourEntryConnection = {
+  __typename?: 'LabourEntryConnection';
+  /** A list of edges which contains the `LabourEntry` and cursor to aid in pagination. */
+  edges: Array<LabourEntryEdge>;
+  /** A list of `LabourEntry` objects. */
+  nodes: Array<LabourEntry>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `LabourEntry` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `LabourEntry` edge in the connection. */
+export type LabourEntryEdge = {
+  __typename?: 'LabourEntryEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `LabourEntry` at the end of the edge. */
+  node: LabourEntry;
+};
+
+/** A filter to be used against `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
+export type LabourEntryFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LabourEntryFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<LabourEntryFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LabourEntryFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `user` relation. */
+  user?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrder` relation. */
+  workOrder?: InputMaybe<WorkOrderFilter>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `LabourEntry`. */
+export type LabourEntryOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
+
+/**
+ * Labour rates
+ * Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+ */
+export type LabourRate = Node & {
+  __typename?: 'LabourRate';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Currency
+   * ISO 4217 code.
+   */
+  currency: Scalars['String']['output'];
+  /** Hourly rate */
+  hourlyRate: Scalars['BigFloat']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `LabourRate`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Qualification` that is related to this `LabourRate`. */
+  qualification?: Maybe<Qualification>;
+  /**
+   * Qualification
+   * The rate is for holders of this qualification (or empty).
+   */
+  qualificationId?: Maybe<Scalars['UUID']['output']>;
+  /** Rate id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `LabourRate`. */
+  user?: Maybe<User>;
+  /**
+   * Person
+   * The rate is this person's (or empty).
+   */
+  userId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `LabourRate` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type LabourRateCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `LabourRate` values. */
+export type LabourRateConnection = {
+  __typename?: 'LabourRateConnection';
+  /** A list of edges which contains the `LabourRate` and cursor to aid in pagination. */
+  edges: Array<LabourRateEdge>;
+  /** A list of `LabourRate` objects. */
+  nodes: Array<LabourRate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `LabourRate` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `LabourRate` edge in the connection. */
+export type LabourRateEdge = {
+  __typename?: 'LabourRateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `LabourRate` at the end of the edge. */
+  node: LabourRate;
+};
+
+/** A filter to be used against `LabourRate` object types. All fields are combined with a logical ‘and.’ */
+export type LabourRateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LabourRateFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<LabourRateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LabourRateFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `qualification` relation. */
+  qualification?: InputMaybe<QualificationFilter>;
+  /** A related `qualification` exists. */
+  qualificationExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `user` relation. */
+  user?: InputMaybe<UserFilter>;
+  /** A related `user` exists. */
+  userExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `LabourRate`. */
+export type LabourRateOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'QUALIFICATION_ID_ASC'
+  | 'QUALIFICATION_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC';
+
 /** All input for the `linkComplaint` mutation. */
 export type LinkComplaintInput = {
   /**
@@ -30989,6 +31945,42 @@ export type LogDocumentAccessPayload = {
 /** The output of our `logDocumentAccess` mutation. */
 export type LogDocumentAccessPayloadDocumentVersionEdgeArgs = {
   orderBy?: Array<DocumentVersionOrderBy>;
+};
+
+/** All input for the `logLabour` mutation. */
+export type LogLabourInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  hours?: InputMaybe<Scalars['BigFloat']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  startedAt: Scalars['Datetime']['input'];
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `logLabour` mutation. */
+export type LogLabourPayload = {
+  __typename?: 'LogLabourPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `LabourEntry`. May be used by Relay 1. */
+  labourEntryEdge?: Maybe<LabourEntryEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<LabourEntry>;
+};
+
+
+/** The output of our `logLabour` mutation. */
+export type LogLabourPayloadLabourEntryEdgeArgs = {
+  orderBy?: Array<LabourEntryOrderBy>;
 };
 
 /** All input for the `login` mutation. */
@@ -32244,6 +33236,12 @@ export type Mutation = {
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
   /** Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one. */
   addCharacteristic?: Maybe<AddCharacteristicPayload>;
+  /**
+   * Record a contractor charge
+   * What a contractor (partner) charged for a work order. Needs work_order.manage at its plant.
+   * Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   */
+  addContractorCharge?: Maybe<AddContractorChargePayload>;
   /** Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft. */
   addControlPlanStep?: Maybe<AddControlPlanStepPayload>;
   /** Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
@@ -32270,6 +33268,12 @@ export type Mutation = {
    * A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
    */
   addShippingUnit?: Maybe<AddShippingUnitPayload>;
+  /**
+   * Link another asset to a work order
+   * Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant.
+   * Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   */
+  addWorkOrderAsset?: Maybe<AddWorkOrderAssetPayload>;
   /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
@@ -32300,6 +33304,12 @@ export type Mutation = {
   approveDrawingRevision?: Maybe<ApproveDrawingRevisionPayload>;
   /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
   approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
+  /**
+   * Give a work order to a contractor
+   * The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant.
+   * Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   */
+  assignWorkOrderContractor?: Maybe<AssignWorkOrderContractorPayload>;
   /**
    * Download URL of an attachment
    * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
@@ -32394,6 +33404,12 @@ export type Mutation = {
    * Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
    */
   confirmDocumentUpload?: Maybe<ConfirmDocumentUploadPayload>;
+  /**
+   * Convert a work request into a work order
+   * A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other.
+   * Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
+   */
+  convertWorkRequest?: Maybe<ConvertWorkRequestPayload>;
   /** Creates a single `Analysis`. */
   createAnalysis?: Maybe<CreateAnalysisPayload>;
   /** Creates a single `ApprovalChain`. */
@@ -32590,6 +33606,12 @@ export type Mutation = {
   createUser?: Maybe<CreateUserPayload>;
   /** Creates a single `WebhookEndpoint`. */
   createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
+  /**
+   * Create a work order
+   * A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site.
+   * Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
+   */
+  createWorkOrder?: Maybe<CreateWorkOrderPayload>;
   /** Creates a single `WorkflowDefinition`. */
   createWorkflowDefinition?: Maybe<CreateWorkflowDefinitionPayload>;
   /** Creates a single `WorkflowDefinitionStage`. */
@@ -32623,6 +33645,12 @@ export type Mutation = {
    */
   decideReceipt?: Maybe<DecideReceiptPayload>;
   /**
+   * Approve or reject a work request
+   * A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner).
+   * Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
+   */
+  decideWorkRequest?: Maybe<DecideWorkRequestPayload>;
+  /**
    * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
    */
@@ -32632,6 +33660,12 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
    */
   defineStateMachine?: Maybe<DefineStateMachinePayload>;
+  /**
+   * Define a work order template
+   * Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide.
+   * Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
+   */
+  defineWorkOrderTemplate?: Maybe<DefineWorkOrderTemplatePayload>;
   /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup. */
   delegateApproval?: Maybe<DelegateApprovalPayload>;
   /** Deletes a single `Analysis` using a unique key. */
@@ -33034,6 +34068,12 @@ export type Mutation = {
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
   /**
+   * Issue a QR token for an asset
+   * Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site.
+   * Errors: PT404 equipment.not_found, PT403 permission.missing.
+   */
+  issueWorkRequestToken?: Maybe<IssueWorkRequestTokenPayload>;
+  /**
    * Download URL of a label
    * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    */
@@ -33050,6 +34090,12 @@ export type Mutation = {
   linkComplaintShipments?: Maybe<LinkComplaintShipmentsPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
+  /**
+   * Log labour on a work order
+   * Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant.
+   * Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   */
+  logLabour?: Maybe<LogLabourPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
@@ -33156,6 +34202,12 @@ export type Mutation = {
    * Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
    */
   recordResult?: Maybe<RecordResultPayload>;
+  /**
+   * Record a stop from a work order
+   * A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there.
+   * Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
+   */
+  recordWorkOrderStop?: Maybe<RecordWorkOrderStopPayload>;
   /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active. */
   refresh?: Maybe<RefreshPayload>;
   /**
@@ -33212,6 +34264,12 @@ export type Mutation = {
    */
   requestLabel?: Maybe<RequestLabelPayload>;
   /**
+   * Report a problem as a member
+   * A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected.
+   * Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   */
+  requestWork?: Maybe<RequestWorkPayload>;
+  /**
    * Answer a SCAR
    * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
    */
@@ -33263,6 +34321,12 @@ export type Mutation = {
   /** Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke. */
   revokeRole?: Maybe<RevokeRolePayload>;
   /**
+   * Revoke an asset's QR token
+   * The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site.
+   * Errors: PT404 equipment.not_found, PT403 permission.missing.
+   */
+  revokeWorkRequestToken?: Maybe<RevokeWorkRequestTokenPayload>;
+  /**
    * Rotate a webhook secret
    * Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
    */
@@ -33278,8 +34342,20 @@ export type Mutation = {
    * Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    */
   scan?: Maybe<ScanPayload>;
+  /**
+   * Schedule a work order
+   * Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant.
+   * Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   */
+  scheduleWorkOrder?: Maybe<ScheduleWorkOrderPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
+  /**
+   * Set a labour rate
+   * The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide.
+   * Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   */
+  setLabourRate?: Maybe<SetLabourRatePayload>;
   /**
    * Hold, quarantine or release a lot
    * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
@@ -33354,6 +34430,12 @@ export type Mutation = {
    * A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
    */
   submitServiceRequest?: Maybe<SubmitServiceRequestPayload>;
+  /**
+   * Report a problem with a QR code
+   * Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour.
+   * Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   */
+  submitWorkRequest?: Maybe<SubmitWorkRequestPayload>;
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
   /**
@@ -33361,6 +34443,12 @@ export type Mutation = {
    * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
    */
   transition?: Maybe<TransitionPayload>;
+  /**
+   * Move a work order
+   * to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>.
+   * Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   */
+  transitionWorkOrder?: Maybe<TransitionWorkOrderPayload>;
   /** Updates a single `Analysis` using a unique key and a patch. */
   updateAnalysis?: Maybe<UpdateAnalysisPayload>;
   /** Updates a single `Analysis` using its globally unique id and a patch. */
@@ -33783,6 +34871,12 @@ export type MutationAddCharacteristicArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddContractorChargeArgs = {
+  input: AddContractorChargeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddControlPlanStepArgs = {
   input: AddControlPlanStepInput;
 };
@@ -33825,6 +34919,12 @@ export type MutationAddShippingUnitArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddWorkOrderAssetArgs = {
+  input: AddWorkOrderAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAdvanceCapaArgs = {
   input: AdvanceCapaInput;
 };
@@ -33863,6 +34963,12 @@ export type MutationApproveDrawingRevisionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationApproveSpcBaselineArgs = {
   input: ApproveSpcBaselineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAssignWorkOrderContractorArgs = {
+  input: AssignWorkOrderContractorInput;
 };
 
 
@@ -33995,6 +35101,12 @@ export type MutationConfirmAttachmentUploadArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationConfirmDocumentUploadArgs = {
   input: ConfirmDocumentUploadInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationConvertWorkRequestArgs = {
+  input: ConvertWorkRequestInput;
 };
 
 
@@ -34551,6 +35663,12 @@ export type MutationCreateWebhookEndpointArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateWorkOrderArgs = {
+  input: CreateWorkOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateWorkflowDefinitionArgs = {
   input: CreateWorkflowDefinitionInput;
 };
@@ -34617,6 +35735,12 @@ export type MutationDecideReceiptArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideWorkRequestArgs = {
+  input: DecideWorkRequestInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDefineChecklistTemplateArgs = {
   input: DefineChecklistTemplateInput;
 };
@@ -34625,6 +35749,12 @@ export type MutationDefineChecklistTemplateArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDefineStateMachineArgs = {
   input: DefineStateMachineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDefineWorkOrderTemplateArgs = {
+  input: DefineWorkOrderTemplateInput;
 };
 
 
@@ -35703,6 +36833,12 @@ export type MutationIssueShipmentCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueWorkRequestTokenArgs = {
+  input: IssueWorkRequestTokenInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLabelImageUrlArgs = {
   input: LabelImageUrlInput;
 };
@@ -35723,6 +36859,12 @@ export type MutationLinkComplaintShipmentsArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationLogLabourArgs = {
+  input: LogLabourInput;
 };
 
 
@@ -35895,6 +37037,12 @@ export type MutationRecordResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordWorkOrderStopArgs = {
+  input: RecordWorkOrderStopInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRefreshArgs = {
   input: RefreshInput;
 };
@@ -35957,6 +37105,12 @@ export type MutationRequestConcessionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRequestLabelArgs = {
   input: RequestLabelInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRequestWorkArgs = {
+  input: RequestWorkInput;
 };
 
 
@@ -36027,6 +37181,12 @@ export type MutationRevokeRoleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRevokeWorkRequestTokenArgs = {
+  input: RevokeWorkRequestTokenInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRotateWebhookSecretArgs = {
   input: RotateWebhookSecretInput;
 };
@@ -36045,8 +37205,20 @@ export type MutationScanArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationScheduleWorkOrderArgs = {
+  input: ScheduleWorkOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetDirectManagerArgs = {
   input: SetDirectManagerInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetLabourRateArgs = {
+  input: SetLabourRateInput;
 };
 
 
@@ -36147,6 +37319,12 @@ export type MutationSubmitServiceRequestArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationSubmitWorkRequestArgs = {
+  input: SubmitWorkRequestInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSwitchOrganizationArgs = {
   input: SwitchOrganizationInput;
 };
@@ -36155,6 +37333,12 @@ export type MutationSwitchOrganizationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationTransitionArgs = {
   input: TransitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationTransitionWorkOrderArgs = {
+  input: TransitionWorkOrderInput;
 };
 
 
@@ -39093,6 +40277,8 @@ export type Organization = Node & {
   concessionScopes: ConcessionScopeConnection;
   /** Reads and enables pagination through a set of `Concession`. */
   concessions: ConcessionConnection;
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorCharges: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlanStep`. */
   controlPlanSteps: ControlPlanStepConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -39172,6 +40358,10 @@ export type Organization = Node & {
   labTests: LabTestConnection;
   /** Reads and enables pagination through a set of `Label`. */
   labels: LabelConnection;
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntries: LabourEntryConnection;
+  /** Reads and enables pagination through a set of `LabourRate`. */
+  labourRates: LabourRateConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Reads and enables pagination through a set of `Measurement`. */
@@ -39324,6 +40514,14 @@ export type Organization = Node & {
   webhookDeliveries: WebhookDeliveryConnection;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpoints: WebhookEndpointConnection;
+  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
+  workOrderAssets: WorkOrderAssetConnection;
+  /** Reads and enables pagination through a set of `WorkOrderTemplate`. */
+  workOrderTemplates: WorkOrderTemplateConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrders: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequests: WorkRequestConnection;
   /** Reads and enables pagination through a set of `WorkflowDefinition`. */
   workflowDefinitions: WorkflowDefinitionConnection;
   /** Reads a single `WorkflowSetting` that is related to this `Organization`. */
@@ -39577,6 +40775,19 @@ export type OrganizationConcessionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationContractorChargesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -40006,6 +41217,32 @@ export type OrganizationLabelsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationLabourEntriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationLabourRatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourRateCondition>;
+  filter?: InputMaybe<LabourRateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
 };
 
 
@@ -40910,6 +42147,58 @@ export type OrganizationWebhookEndpointsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWorkOrderAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderAssetCondition>;
+  filter?: InputMaybe<WorkOrderAssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWorkOrderTemplatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderTemplateCondition>;
+  filter?: InputMaybe<WorkOrderTemplateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderTemplateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWorkRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationWorkflowDefinitionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -41057,6 +42346,10 @@ export type OrganizationFilter = {
   concessions?: InputMaybe<OrganizationToManyConcessionFilter>;
   /** Some related `concessions` exist. */
   concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `contractorCharges` relation. */
+  contractorCharges?: InputMaybe<OrganizationToManyContractorChargeFilter>;
+  /** Some related `contractorCharges` exist. */
+  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlanSteps` relation. */
   controlPlanSteps?: InputMaybe<OrganizationToManyControlPlanStepFilter>;
   /** Some related `controlPlanSteps` exist. */
@@ -41191,6 +42484,14 @@ export type OrganizationFilter = {
   labels?: InputMaybe<OrganizationToManyLabelFilter>;
   /** Some related `labels` exist. */
   labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourEntries` relation. */
+  labourEntries?: InputMaybe<OrganizationToManyLabourEntryFilter>;
+  /** Some related `labourEntries` exist. */
+  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourRates` relation. */
+  labourRates?: InputMaybe<OrganizationToManyLabourRateFilter>;
+  /** Some related `labourRates` exist. */
+  labourRatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<OrganizationToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -41479,6 +42780,22 @@ export type OrganizationFilter = {
   webhookEndpoints?: InputMaybe<OrganizationToManyWebhookEndpointFilter>;
   /** Some related `webhookEndpoints` exist. */
   webhookEndpointsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderAssets` relation. */
+  workOrderAssets?: InputMaybe<OrganizationToManyWorkOrderAssetFilter>;
+  /** Some related `workOrderAssets` exist. */
+  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderTemplates` relation. */
+  workOrderTemplates?: InputMaybe<OrganizationToManyWorkOrderTemplateFilter>;
+  /** Some related `workOrderTemplates` exist. */
+  workOrderTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrders` relation. */
+  workOrders?: InputMaybe<OrganizationToManyWorkOrderFilter>;
+  /** Some related `workOrders` exist. */
+  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequests` relation. */
+  workRequests?: InputMaybe<OrganizationToManyWorkRequestFilter>;
+  /** Some related `workRequests` exist. */
+  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `workflowDefinitions` relation. */
   workflowDefinitions?: InputMaybe<OrganizationToManyWorkflowDefinitionFilter>;
   /** Some related `workflowDefinitions` exist. */
@@ -41721,6 +43038,16 @@ export type OrganizationToManyConcessionScopeFilter = {
   none?: InputMaybe<ConcessionScopeFilter>;
   /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ConcessionScopeFilter>;
+};
+
+/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyContractorChargeFilter = {
+  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ContractorChargeFilter>;
+  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ContractorChargeFilter>;
+  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -42051,6 +43378,26 @@ export type OrganizationToManyLabelFilter = {
   none?: InputMaybe<LabelFilter>;
   /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyLabourEntryFilter = {
+  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourEntryFilter>;
+  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourEntryFilter>;
+  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourEntryFilter>;
+};
+
+/** A filter to be used against many `LabourRate` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyLabourRateFilter = {
+  /** Every related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourRateFilter>;
+  /** No related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourRateFilter>;
+  /** Some related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourRateFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -42741,6 +44088,46 @@ export type OrganizationToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
+};
+
+/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWorkOrderAssetFilter = {
+  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderAssetFilter>;
+  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderAssetFilter>;
+  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderAssetFilter>;
+};
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
+};
+
+/** A filter to be used against many `WorkOrderTemplate` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWorkOrderTemplateFilter = {
+  /** Every related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderTemplateFilter>;
+  /** No related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderTemplateFilter>;
+  /** Some related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderTemplateFilter>;
+};
+
+/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWorkRequestFilter = {
+  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkRequestFilter>;
+  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkRequestFilter>;
+  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** A filter to be used against many `WorkflowDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -44199,6 +45586,8 @@ export type Partner = Node & {
   concessionsByCustomerId: ConcessionConnection;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts: ContactConnection;
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorCharges: ContractorChargeConnection;
   /** When the partner was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustomerComplaint`. */
@@ -44253,6 +45642,8 @@ export type Partner = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrdersByContractorId: WorkOrderConnection;
 };
 
 
@@ -44318,6 +45709,19 @@ export type PartnerContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerContractorChargesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -44531,6 +45935,19 @@ export type PartnerSpecificationsArgs = {
   orderBy?: InputMaybe<Array<SpecificationOrderBy>>;
 };
 
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerWorkOrdersByContractorIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartnerCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -44591,6 +46008,10 @@ export type PartnerFilter = {
   contacts?: InputMaybe<PartnerToManyContactFilter>;
   /** Some related `contacts` exist. */
   contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `contractorCharges` relation. */
+  contractorCharges?: InputMaybe<PartnerToManyContractorChargeFilter>;
+  /** Some related `contractorCharges` exist. */
+  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerComplaintsByCustomerId` relation. */
   customerComplaintsByCustomerId?: InputMaybe<PartnerToManyCustomerComplaintFilter>;
   /** Some related `customerComplaintsByCustomerId` exist. */
@@ -44667,6 +46088,10 @@ export type PartnerFilter = {
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
   specificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrdersByContractorId` relation. */
+  workOrdersByContractorId?: InputMaybe<PartnerToManyWorkOrderFilter>;
+  /** Some related `workOrdersByContractorId` exist. */
+  workOrdersByContractorIdExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Partner` */
@@ -44771,6 +46196,16 @@ export type PartnerToManyContactFilter = {
   none?: InputMaybe<ContactFilter>;
   /** Some related `Contact` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ContactFilter>;
+};
+
+/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyContractorChargeFilter = {
+  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ContractorChargeFilter>;
+  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ContractorChargeFilter>;
+  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
@@ -44921,6 +46356,16 @@ export type PartnerToManySpecificationFilter = {
   none?: InputMaybe<SpecificationFilter>;
   /** Some related `Specification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationFilter>;
+};
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
 };
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
@@ -48161,6 +49606,8 @@ export type Qualification = Node & {
    * The name per locale.
    */
   labels: Scalars['JSON']['output'];
+  /** Reads a single `LabourRate` that is related to this `Qualification`. */
+  labourRate?: Maybe<LabourRate>;
   /**
    * Name
    * Default name; translations in labels.
@@ -48317,6 +49764,10 @@ export type QualificationFilter = {
   equipmentClassQualifications?: InputMaybe<QualificationToManyEquipmentClassQualificationFilter>;
   /** Some related `equipmentClassQualifications` exist. */
   equipmentClassQualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourRate` relation. */
+  labourRate?: InputMaybe<LabourRateFilter>;
+  /** A related `labourRate` exists. */
+  labourRateExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<QualificationFilter>;
   /** Checks for any expressions in this list. */
@@ -49086,6 +50537,8 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
+  /** Reads and enables pagination through a set of `AssetMaintenanceCost`. */
+  assetMaintenanceCosts?: Maybe<AssetMaintenanceCostConnection>;
   /** Get a single `Attachment`. */
   attachment?: Maybe<Attachment>;
   /** Reads a single `Attachment` using its globally unique `ID`. */
@@ -49241,6 +50694,12 @@ export type Query = Node & {
   contactById?: Maybe<Contact>;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts?: Maybe<ContactConnection>;
+  /** Get a single `ContractorCharge`. */
+  contractorCharge?: Maybe<ContractorCharge>;
+  /** Reads a single `ContractorCharge` using its globally unique `ID`. */
+  contractorChargeById?: Maybe<ContractorCharge>;
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorCharges?: Maybe<ContractorChargeConnection>;
   /** Get a single `ControlPlan`. */
   controlPlan?: Maybe<ControlPlan>;
   /** Reads a single `ControlPlan` using its globally unique `ID`. */
@@ -49657,6 +51116,18 @@ export type Query = Node & {
   labelById?: Maybe<Label>;
   /** Reads and enables pagination through a set of `Label`. */
   labels?: Maybe<LabelConnection>;
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntries?: Maybe<LabourEntryConnection>;
+  /** Get a single `LabourEntry`. */
+  labourEntry?: Maybe<LabourEntry>;
+  /** Reads a single `LabourEntry` using its globally unique `ID`. */
+  labourEntryById?: Maybe<LabourEntry>;
+  /** Get a single `LabourRate`. */
+  labourRate?: Maybe<LabourRate>;
+  /** Reads a single `LabourRate` using its globally unique `ID`. */
+  labourRateById?: Maybe<LabourRate>;
+  /** Reads and enables pagination through a set of `LabourRate`. */
+  labourRates?: Maybe<LabourRateConnection>;
   /** Get a single `Locale`. */
   locale?: Maybe<Locale>;
   /** Reads a single `Locale` using its globally unique `ID`. */
@@ -50062,6 +51533,12 @@ export type Query = Node & {
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    */
   search?: Maybe<SearchConnection>;
+  /**
+   * Search work orders
+   * The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200.
+   * Errors: PT422 work_order.query_empty.
+   */
+  searchWorkOrders?: Maybe<WorkOrderConnection>;
   /** Get a single `Serial`. */
   serial?: Maybe<Serial>;
   /** Reads a single `Serial` using its globally unique `ID`. */
@@ -50332,6 +51809,40 @@ export type Query = Node & {
   webhookEndpointSecret?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpoints?: Maybe<WebhookEndpointConnection>;
+  /** Get a single `WorkOrder`. */
+  workOrder?: Maybe<WorkOrder>;
+  /** Get a single `WorkOrderAsset`. */
+  workOrderAsset?: Maybe<WorkOrderAsset>;
+  /** Reads a single `WorkOrderAsset` using its globally unique `ID`. */
+  workOrderAssetById?: Maybe<WorkOrderAsset>;
+  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
+  workOrderAssets?: Maybe<WorkOrderAssetConnection>;
+  /** Reads a single `WorkOrder` using its globally unique `ID`. */
+  workOrderById?: Maybe<WorkOrder>;
+  /** Reads and enables pagination through a set of `WorkOrderCostLine`. */
+  workOrderCostLines?: Maybe<WorkOrderCostLineConnection>;
+  /** Reads and enables pagination through a set of `WorkOrderCost`. */
+  workOrderCosts?: Maybe<WorkOrderCostConnection>;
+  /** Get a single `WorkOrderTemplate`. */
+  workOrderTemplate?: Maybe<WorkOrderTemplate>;
+  /** Reads a single `WorkOrderTemplate` using its globally unique `ID`. */
+  workOrderTemplateById?: Maybe<WorkOrderTemplate>;
+  /** Reads and enables pagination through a set of `WorkOrderTemplate`. */
+  workOrderTemplates?: Maybe<WorkOrderTemplateConnection>;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrders?: Maybe<WorkOrderConnection>;
+  /** Get a single `WorkRequest`. */
+  workRequest?: Maybe<WorkRequest>;
+  /**
+   * Asset of a QR code
+   * The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant).
+   * Errors: PT404 work_request.token_unknown.
+   */
+  workRequestAsset?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `WorkRequest` using its globally unique `ID`. */
+  workRequestById?: Maybe<WorkRequest>;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequests?: Maybe<WorkRequestConnection>;
   /** Get a single `WorkflowDefinition`. */
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** Reads a single `WorkflowDefinition` using its globally unique `ID`. */
@@ -50790,6 +52301,19 @@ export type QueryApproverBackupsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApproverBackupOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetMaintenanceCostsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetMaintenanceCostCondition>;
+  filter?: InputMaybe<AssetMaintenanceCostFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetMaintenanceCostOrderBy>>;
 };
 
 
@@ -51429,6 +52953,31 @@ export type QueryContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryContractorChargeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryContractorChargeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryContractorChargesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -52994,6 +54543,56 @@ export type QueryLabelsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourEntriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourEntryArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourEntryByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourRateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourRateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabourRatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourRateCondition>;
+  filter?: InputMaybe<LabourRateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
 };
 
 
@@ -54635,6 +56234,16 @@ export type QuerySearchArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QuerySearchWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySerialArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -55693,6 +57302,140 @@ export type QueryWebhookEndpointsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderAssetArgs = {
+  equipmentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderAssetByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderAssetCondition>;
+  filter?: InputMaybe<WorkOrderAssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderCostLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCostLineCondition>;
+  filter?: InputMaybe<WorkOrderCostLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderCostLineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderCostsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCostCondition>;
+  filter?: InputMaybe<WorkOrderCostFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderCostOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderTemplateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderTemplateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrderTemplatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderTemplateCondition>;
+  filter?: InputMaybe<WorkOrderTemplateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderTemplateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkRequestArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkRequestAssetArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkRequestByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
 };
 
 
@@ -57629,6 +59372,41 @@ export type RecordResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
 };
 
+/** All input for the `recordWorkOrderStop` mutation. */
+export type RecordWorkOrderStopInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+  reasonCode: Scalars['String']['input'];
+  startedAt: Scalars['Datetime']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `recordWorkOrderStop` mutation. */
+export type RecordWorkOrderStopPayload = {
+  __typename?: 'RecordWorkOrderStopPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DowntimeEvent`. May be used by Relay 1. */
+  downtimeEventEdge?: Maybe<DowntimeEventEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DowntimeEvent>;
+};
+
+
+/** The output of our `recordWorkOrderStop` mutation. */
+export type RecordWorkOrderStopPayloadDowntimeEventEdgeArgs = {
+  orderBy?: Array<DowntimeEventOrderBy>;
+};
+
 /** All input for the `refresh` mutation. */
 export type RefreshInput = {
   /**
@@ -58752,6 +60530,39 @@ export type RequestLabelPayload = {
 /** The output of our `requestLabel` mutation. */
 export type RequestLabelPayloadLabelEdgeArgs = {
   orderBy?: Array<LabelOrderBy>;
+};
+
+/** All input for the `requestWork` mutation. */
+export type RequestWorkInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `requestWork` mutation. */
+export type RequestWorkPayload = {
+  __typename?: 'RequestWorkPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkRequest>;
+  /** An edge for our `WorkRequest`. May be used by Relay 1. */
+  workRequestEdge?: Maybe<WorkRequestEdge>;
+};
+
+
+/** The output of our `requestWork` mutation. */
+export type RequestWorkPayloadWorkRequestEdgeArgs = {
+  orderBy?: Array<WorkRequestOrderBy>;
 };
 
 /** All input for the `respondToScar` mutation. */
@@ -59901,6 +61712,29 @@ export type RevokeRoleInput = {
 /** The output of our `revokeRole` mutation. */
 export type RevokeRolePayload = {
   __typename?: 'RevokeRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** All input for the `revokeWorkRequestToken` mutation. */
+export type RevokeWorkRequestTokenInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `revokeWorkRequestToken` mutation. */
+export type RevokeWorkRequestTokenPayload = {
+  __typename?: 'RevokeWorkRequestTokenPayload';
   /**
    * The exact same `clientMutationId` that was provided in the mutation input,
    * unchanged and unused. May be used by a client to track mutations.
@@ -64361,6 +66195,41 @@ export type ScarStatus =
   | 'awaiting_response'
   | 'responded';
 
+/** All input for the `scheduleWorkOrder` mutation. */
+export type ScheduleWorkOrderInput = {
+  assigneeId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  endsAt: Scalars['Datetime']['input'];
+  startsAt: Scalars['Datetime']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `scheduleWorkOrder` mutation. */
+export type ScheduleWorkOrderPayload = {
+  __typename?: 'ScheduleWorkOrderPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrder>;
+  /** An edge for our `WorkOrder`. May be used by Relay 1. */
+  workOrderEdge?: Maybe<WorkOrderEdge>;
+};
+
+
+/** The output of our `scheduleWorkOrder` mutation. */
+export type ScheduleWorkOrderPayloadWorkOrderEdgeArgs = {
+  orderBy?: Array<WorkOrderOrderBy>;
+};
+
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -65560,6 +67429,40 @@ export type SetDirectManagerPayload = {
 /** The output of our `setDirectManager` mutation. */
 export type SetDirectManagerPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the `setLabourRate` mutation. */
+export type SetLabourRateInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  currency: Scalars['String']['input'];
+  hourlyRate: Scalars['BigFloat']['input'];
+  qualificationCode?: InputMaybe<Scalars['String']['input']>;
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `setLabourRate` mutation. */
+export type SetLabourRatePayload = {
+  __typename?: 'SetLabourRatePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `LabourRate`. May be used by Relay 1. */
+  labourRateEdge?: Maybe<LabourRateEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<LabourRate>;
+};
+
+
+/** The output of our `setLabourRate` mutation. */
+export type SetLabourRatePayloadLabourRateEdgeArgs = {
+  orderBy?: Array<LabourRateOrderBy>;
 };
 
 /** All input for the `setLotQualityStatus` mutation. */
@@ -67010,6 +68913,8 @@ export type Site = Node & {
   characteristics: CharacteristicConnection;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorCharges: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlanStep`. */
   controlPlanSteps: ControlPlanStepConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -67040,6 +68945,8 @@ export type Site = Node & {
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `Label`. */
   labels: LabelConnection;
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntries: LabourEntryConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Reads and enables pagination through a set of `Measurement`. */
@@ -67092,6 +68999,12 @@ export type Site = Node & {
   traceStatusChanges: TraceStatusChangeConnection;
   /** When the site was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
+  workOrderAssets: WorkOrderAssetConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrders: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequests: WorkRequestConnection;
 };
 
 
@@ -67131,6 +69044,19 @@ export type SiteCharacteristicsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteContractorChargesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -67287,6 +69213,19 @@ export type SiteLabelsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteLabourEntriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
 };
 
 
@@ -67550,6 +69489,45 @@ export type SiteTraceStatusChangesArgs = {
   orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteWorkOrderAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderAssetCondition>;
+  filter?: InputMaybe<WorkOrderAssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteWorkRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
+};
+
 /** A condition to be used against `Site` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type SiteCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -67600,6 +69578,10 @@ export type SiteFilter = {
   characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `contractorCharges` relation. */
+  contractorCharges?: InputMaybe<SiteToManyContractorChargeFilter>;
+  /** Some related `contractorCharges` exist. */
+  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlanSteps` relation. */
   controlPlanSteps?: InputMaybe<SiteToManyControlPlanStepFilter>;
   /** Some related `controlPlanSteps` exist. */
@@ -67648,6 +69630,10 @@ export type SiteFilter = {
   labels?: InputMaybe<SiteToManyLabelFilter>;
   /** Some related `labels` exist. */
   labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourEntries` relation. */
+  labourEntries?: InputMaybe<SiteToManyLabourEntryFilter>;
+  /** Some related `labourEntries` exist. */
+  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -67738,6 +69724,18 @@ export type SiteFilter = {
   traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
   /** Some related `traceStatusChanges` exist. */
   traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderAssets` relation. */
+  workOrderAssets?: InputMaybe<SiteToManyWorkOrderAssetFilter>;
+  /** Some related `workOrderAssets` exist. */
+  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrders` relation. */
+  workOrders?: InputMaybe<SiteToManyWorkOrderFilter>;
+  /** Some related `workOrders` exist. */
+  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequests` relation. */
+  workRequests?: InputMaybe<SiteToManyWorkRequestFilter>;
+  /** Some related `workRequests` exist. */
+  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Site` */
@@ -67810,6 +69808,16 @@ export type SiteToManyCharacteristicFilter = {
   none?: InputMaybe<CharacteristicFilter>;
   /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CharacteristicFilter>;
+};
+
+/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyContractorChargeFilter = {
+  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ContractorChargeFilter>;
+  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ContractorChargeFilter>;
+  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -67930,6 +69938,16 @@ export type SiteToManyLabelFilter = {
   none?: InputMaybe<LabelFilter>;
   /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyLabourEntryFilter = {
+  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourEntryFilter>;
+  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourEntryFilter>;
+  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourEntryFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -68130,6 +70148,36 @@ export type SiteToManyTraceStatusChangeFilter = {
   none?: InputMaybe<TraceStatusChangeFilter>;
   /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TraceStatusChangeFilter>;
+};
+
+/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyWorkOrderAssetFilter = {
+  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderAssetFilter>;
+  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderAssetFilter>;
+  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderAssetFilter>;
+};
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
+};
+
+/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyWorkRequestFilter = {
+  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkRequestFilter>;
+  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkRequestFilter>;
+  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** All input for the `softDelete` mutation. */
@@ -72415,6 +74463,32 @@ export type SubmitServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
 };
 
+/** All input for the `submitWorkRequest` mutation. */
+export type SubmitWorkRequestInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  contact?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+/** The output of our `submitWorkRequest` mutation. */
+export type SubmitWorkRequestPayload = {
+  __typename?: 'SubmitWorkRequestPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['String']['output']>;
+};
+
 /** The root subscription type: contains realtime events you can subscribe to with the `subscription` operation. */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -74257,6 +76331,39 @@ export type TransitionPayload = {
 /** The output of our `transition` mutation. */
 export type TransitionPayloadEntityStateEdgeArgs = {
   orderBy?: Array<EntityStateOrderBy>;
+};
+
+/** All input for the `transitionWorkOrder` mutation. */
+export type TransitionWorkOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+  toState: Scalars['String']['input'];
+  workOrderId: Scalars['UUID']['input'];
+};
+
+/** The output of our `transitionWorkOrder` mutation. */
+export type TransitionWorkOrderPayload = {
+  __typename?: 'TransitionWorkOrderPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WorkOrder>;
+  /** An edge for our `WorkOrder`. May be used by Relay 1. */
+  workOrderEdge?: Maybe<WorkOrderEdge>;
+};
+
+
+/** The output of our `transitionWorkOrder` mutation. */
+export type TransitionWorkOrderPayloadWorkOrderEdgeArgs = {
+  orderBy?: Array<WorkOrderOrderBy>;
 };
 
 /** A connection to a list of `TrashRecord` values. */
@@ -80146,6 +82253,8 @@ export type User = Node & {
   concessionsByDecidedBy: ConcessionConnection;
   /** Reads and enables pagination through a set of `Concession`. */
   concessionsByRequestedBy: ConcessionConnection;
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorChargesByRecordedBy: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
   controlPlansByApprovedBy: ControlPlanConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -80222,6 +82331,12 @@ export type User = Node & {
   isPlatformOperator: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `Label`. */
   labelsByRequestedBy: LabelConnection;
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntries: LabourEntryConnection;
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntriesByRecordedBy: LabourEntryConnection;
+  /** Reads and enables pagination through a set of `LabourRate`. */
+  labourRates: LabourRateConnection;
   /** When the user last signed in with a password. */
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -80372,6 +82487,16 @@ export type User = Node & {
   usersByDirectManagerId: UserConnection;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpointsByCreatedBy: WebhookEndpointConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrdersByAssigneeId: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrdersByCreatedBy: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrdersByVerifiedBy: WorkOrderConnection;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequestsByDecidedBy: WorkRequestConnection;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequestsByRequestedBy: WorkRequestConnection;
 };
 
 
@@ -80684,6 +82809,19 @@ export type UserConcessionsByRequestedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserContractorChargesByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -81087,6 +83225,45 @@ export type UserLabelsByRequestedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLabourEntriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLabourEntriesByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLabourRatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourRateCondition>;
+  filter?: InputMaybe<LabourRateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
 };
 
 
@@ -82003,6 +84180,71 @@ export type UserWebhookEndpointsByCreatedByArgs = {
   orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
 };
 
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWorkOrdersByAssigneeIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWorkOrdersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWorkOrdersByVerifiedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWorkRequestsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWorkRequestsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
+};
+
 /** A condition to be used against `User` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type UserCondition = {
   /** Checks for equality with the object’s `directManagerId` field. */
@@ -82135,6 +84377,10 @@ export type UserFilter = {
   concessionsByRequestedBy?: InputMaybe<UserToManyConcessionFilter>;
   /** Some related `concessionsByRequestedBy` exist. */
   concessionsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `contractorChargesByRecordedBy` relation. */
+  contractorChargesByRecordedBy?: InputMaybe<UserToManyContractorChargeFilter>;
+  /** Some related `contractorChargesByRecordedBy` exist. */
+  contractorChargesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlansByApprovedBy` relation. */
   controlPlansByApprovedBy?: InputMaybe<UserToManyControlPlanFilter>;
   /** Some related `controlPlansByApprovedBy` exist. */
@@ -82267,6 +84513,18 @@ export type UserFilter = {
   labelsByRequestedBy?: InputMaybe<UserToManyLabelFilter>;
   /** Some related `labelsByRequestedBy` exist. */
   labelsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourEntries` relation. */
+  labourEntries?: InputMaybe<UserToManyLabourEntryFilter>;
+  /** Filter by the object’s `labourEntriesByRecordedBy` relation. */
+  labourEntriesByRecordedBy?: InputMaybe<UserToManyLabourEntryFilter>;
+  /** Some related `labourEntriesByRecordedBy` exist. */
+  labourEntriesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Some related `labourEntries` exist. */
+  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labourRates` relation. */
+  labourRates?: InputMaybe<UserToManyLabourRateFilter>;
+  /** Some related `labourRates` exist. */
+  labourRatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsByCreatedBy` relation. */
   lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
   /** Some related `lotsByCreatedBy` exist. */
@@ -82553,6 +84811,26 @@ export type UserFilter = {
   webhookEndpointsByCreatedBy?: InputMaybe<UserToManyWebhookEndpointFilter>;
   /** Some related `webhookEndpointsByCreatedBy` exist. */
   webhookEndpointsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrdersByAssigneeId` relation. */
+  workOrdersByAssigneeId?: InputMaybe<UserToManyWorkOrderFilter>;
+  /** Some related `workOrdersByAssigneeId` exist. */
+  workOrdersByAssigneeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrdersByCreatedBy` relation. */
+  workOrdersByCreatedBy?: InputMaybe<UserToManyWorkOrderFilter>;
+  /** Some related `workOrdersByCreatedBy` exist. */
+  workOrdersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrdersByVerifiedBy` relation. */
+  workOrdersByVerifiedBy?: InputMaybe<UserToManyWorkOrderFilter>;
+  /** Some related `workOrdersByVerifiedBy` exist. */
+  workOrdersByVerifiedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequestsByDecidedBy` relation. */
+  workRequestsByDecidedBy?: InputMaybe<UserToManyWorkRequestFilter>;
+  /** Some related `workRequestsByDecidedBy` exist. */
+  workRequestsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequestsByRequestedBy` relation. */
+  workRequestsByRequestedBy?: InputMaybe<UserToManyWorkRequestFilter>;
+  /** Some related `workRequestsByRequestedBy` exist. */
+  workRequestsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `User` */
@@ -82758,6 +85036,16 @@ export type UserToManyConcessionFilter = {
   none?: InputMaybe<ConcessionFilter>;
   /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyContractorChargeFilter = {
+  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ContractorChargeFilter>;
+  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ContractorChargeFilter>;
+  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -82968,6 +85256,26 @@ export type UserToManyLabelFilter = {
   none?: InputMaybe<LabelFilter>;
   /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyLabourEntryFilter = {
+  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourEntryFilter>;
+  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourEntryFilter>;
+  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourEntryFilter>;
+};
+
+/** A filter to be used against many `LabourRate` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyLabourRateFilter = {
+  /** Every related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourRateFilter>;
+  /** No related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourRateFilter>;
+  /** Some related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourRateFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -83478,6 +85786,26 @@ export type UserToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
+};
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
+};
+
+/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyWorkRequestFilter = {
+  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkRequestFilter>;
+  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkRequestFilter>;
+  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */
@@ -84121,6 +86449,1184 @@ export type WithdrawNcrDispositionPayload = {
 export type WithdrawNcrDispositionPayloadNcrEdgeArgs = {
   orderBy?: Array<NcrOrderBy>;
 };
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrder = Node & {
+  __typename?: 'WorkOrder';
+  /** Reads a single `User` that is related to this `WorkOrder`. */
+  assignee?: Maybe<User>;
+  /**
+   * Assignee
+   * The person who does the work.
+   */
+  assigneeId?: Maybe<Scalars['UUID']['output']>;
+  /** Cancel reason */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * Checklist template
+   * The checklist started on the work order.
+   */
+  checklistTemplateKey?: Maybe<Scalars['String']['output']>;
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Completed at */
+  completedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Partner` that is related to this `WorkOrder`. */
+  contractor?: Maybe<Partner>;
+  /** Reads and enables pagination through a set of `ContractorCharge`. */
+  contractorCharges: ContractorChargeConnection;
+  /**
+   * Contractor
+   * The partner (partners.id) doing the work; its portal users read the work order.
+   */
+  contractorId?: Maybe<Scalars['UUID']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * The task (copied from the template, if any).
+   */
+  description: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEvents: DowntimeEventConnection;
+  /** Due date */
+  dueDate?: Maybe<Scalars['Date']['output']>;
+  /** Reads a single `Equipment` that is related to this `WorkOrder`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Primary asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** Estimated hours */
+  estimatedHours?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Held from
+   * The state an on-hold work order returns to.
+   */
+  heldFrom?: Maybe<Scalars['String']['output']>;
+  /** Hold reason */
+  holdReason?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Breakdown
+   * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+   */
+  isBreakdown: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `LabourEntry`. */
+  labourEntries: LabourEntryConnection;
+  /** Reads a single `Organization` that is related to this `WorkOrder`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Priority
+   * 1 (highest) to 5.
+   */
+  priority: Scalars['Int']['output'];
+  /**
+   * Required qualification
+   * A qualification code the assignee must hold at the scheduled time.
+   */
+  requiredQualification?: Maybe<Scalars['String']['output']>;
+  /** Work order id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Scheduled window
+   * When the work is planned to happen.
+   */
+  scheduled?: Maybe<DatetimeRange>;
+  /** Reads a single `Site` that is related to this `WorkOrder`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The primary asset's site: who may see and act on it.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Started at
+   * When it first went in_progress.
+   */
+  startedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Status
+   * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+   */
+  status: Scalars['String']['output'];
+  /** Reads a single `WorkOrderTemplate` that is related to this `WorkOrder`. */
+  template?: Maybe<WorkOrderTemplate>;
+  /**
+   * Template
+   * The template it was made from.
+   */
+  templateId?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `WorkOrder`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `WorkOrder`. */
+  userByVerifiedBy?: Maybe<User>;
+  /** Verified at */
+  verifiedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Verified by */
+  verifiedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
+  workOrderAssets: WorkOrderAssetConnection;
+  /**
+   * Work order number
+   * WO-000123, unique in the tenant.
+   */
+  workOrderNumber: Scalars['String']['output'];
+  /** Reads a single `WorkRequest` that is related to this `WorkOrder`. */
+  workRequest?: Maybe<WorkRequest>;
+  /**
+   * Work request
+   * The request it was converted from.
+   */
+  workRequestId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `WorkRequest`. */
+  workRequests: WorkRequestConnection;
+  /**
+   * Type
+   * corrective, preventive, inspection or emergency.
+   */
+  workType: WorkOrderType;
+};
+
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrderContractorChargesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ContractorChargeCondition>;
+  filter?: InputMaybe<ContractorChargeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
+};
+
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrderDowntimeEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrderLabourEntriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabourEntryCondition>;
+  filter?: InputMaybe<LabourEntryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
+};
+
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrderWorkOrderAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderAssetCondition>;
+  filter?: InputMaybe<WorkOrderAssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
+};
+
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export type WorkOrderWorkRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkRequestCondition>;
+  filter?: InputMaybe<WorkRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
+};
+
+/**
+ * Work order assets
+ * The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+ */
+export type WorkOrderAsset = Node & {
+  __typename?: 'WorkOrderAsset';
+  /** Added at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `WorkOrderAsset`. */
+  equipment?: Maybe<Equipment>;
+  /** Asset */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Primary
+   * The work order's primary asset (exactly one).
+   */
+  isPrimary: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `WorkOrderAsset`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `WorkOrderAsset`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The work order's site.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `WorkOrder` that is related to this `WorkOrderAsset`. */
+  workOrder?: Maybe<WorkOrder>;
+  /** Work order */
+  workOrderId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `WorkOrderAsset` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WorkOrderAssetCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkOrderAsset` values. */
+export type WorkOrderAssetConnection = {
+  __typename?: 'WorkOrderAssetConnection';
+  /** A list of edges which contains the `WorkOrderAsset` and cursor to aid in pagination. */
+  edges: Array<WorkOrderAssetEdge>;
+  /** A list of `WorkOrderAsset` objects. */
+  nodes: Array<WorkOrderAsset>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkOrderAsset` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkOrderAsset` edge in the connection. */
+export type WorkOrderAssetEdge = {
+  __typename?: 'WorkOrderAssetEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkOrderAsset` at the end of the edge. */
+  node: WorkOrderAsset;
+};
+
+/** A filter to be used against `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderAssetFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkOrderAssetFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkOrderAssetFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkOrderAssetFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrder` relation. */
+  workOrder?: InputMaybe<WorkOrderFilter>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `WorkOrderAsset`. */
+export type WorkOrderAssetOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
+
+/**
+ * A condition to be used against `WorkOrder` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type WorkOrderCondition = {
+  /** Checks for equality with the object’s `assigneeId` field. */
+  assigneeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `contractorId` field. */
+  contractorId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `dueDate` field. */
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `templateId` field. */
+  templateId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderNumber` field. */
+  workOrderNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `workRequestId` field. */
+  workRequestId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkOrder` values. */
+export type WorkOrderConnection = {
+  __typename?: 'WorkOrderConnection';
+  /** A list of edges which contains the `WorkOrder` and cursor to aid in pagination. */
+  edges: Array<WorkOrderEdge>;
+  /** A list of `WorkOrder` objects. */
+  nodes: Array<WorkOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/**
+ * Work order costs
+ * Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
+ */
+export type WorkOrderCost = {
+  __typename?: 'WorkOrderCost';
+  /** Contractor cost */
+  contractorCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Currency */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** Primary asset */
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  /** Labour cost */
+  labourCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Other cost
+   * Parts, once the parts slice adds its branch.
+   */
+  otherCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Total cost */
+  totalCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Work order */
+  workOrderId?: Maybe<Scalars['UUID']['output']>;
+  /** Work order number */
+  workOrderNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `WorkOrderCost` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WorkOrderCostCondition = {
+  /** Checks for equality with the object’s `contractorCost` field. */
+  contractorCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `currency` field. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `labourCost` field. */
+  labourCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `otherCost` field. */
+  otherCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `totalCost` field. */
+  totalCost?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderNumber` field. */
+  workOrderNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `WorkOrderCost` values. */
+export type WorkOrderCostConnection = {
+  __typename?: 'WorkOrderCostConnection';
+  /** A list of edges which contains the `WorkOrderCost` and cursor to aid in pagination. */
+  edges: Array<WorkOrderCostEdge>;
+  /** A list of `WorkOrderCost` objects. */
+  nodes: Array<WorkOrderCost>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkOrderCost` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkOrderCost` edge in the connection. */
+export type WorkOrderCostEdge = {
+  __typename?: 'WorkOrderCostEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkOrderCost` at the end of the edge. */
+  node: WorkOrderCost;
+};
+
+/** A filter to be used against `WorkOrderCost` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderCostFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkOrderCostFilter>>;
+  /** Filter by the object’s `contractorCost` field. */
+  contractorCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `currency` field. */
+  currency?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `labourCost` field. */
+  labourCost?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkOrderCostFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkOrderCostFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `otherCost` field. */
+  otherCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `totalCost` field. */
+  totalCost?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrderNumber` field. */
+  workOrderNumber?: InputMaybe<StringFilter>;
+};
+
+/**
+ * Work order cost lines
+ * Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+ */
+export type WorkOrderCostLine = {
+  __typename?: 'WorkOrderCostLine';
+  /** Amount */
+  amount?: Maybe<Scalars['BigFloat']['output']>;
+  /** Booked at */
+  createdAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Currency */
+  currency?: Maybe<Scalars['String']['output']>;
+  /**
+   * Kind
+   * labour or contractor (parts with the parts slice).
+   */
+  kind?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Plant */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Source
+   * The labour entry or contractor charge.
+   */
+  sourceId?: Maybe<Scalars['UUID']['output']>;
+  /** Work order */
+  workOrderId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `WorkOrderCostLine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WorkOrderCostLineCondition = {
+  /** Checks for equality with the object’s `amount` field. */
+  amount?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `currency` field. */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sourceId` field. */
+  sourceId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkOrderCostLine` values. */
+export type WorkOrderCostLineConnection = {
+  __typename?: 'WorkOrderCostLineConnection';
+  /** A list of edges which contains the `WorkOrderCostLine` and cursor to aid in pagination. */
+  edges: Array<WorkOrderCostLineEdge>;
+  /** A list of `WorkOrderCostLine` objects. */
+  nodes: Array<WorkOrderCostLine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkOrderCostLine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkOrderCostLine` edge in the connection. */
+export type WorkOrderCostLineEdge = {
+  __typename?: 'WorkOrderCostLineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkOrderCostLine` at the end of the edge. */
+  node: WorkOrderCostLine;
+};
+
+/** A filter to be used against `WorkOrderCostLine` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderCostLineFilter = {
+  /** Filter by the object’s `amount` field. */
+  amount?: InputMaybe<BigFloatFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkOrderCostLineFilter>>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `currency` field. */
+  currency?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkOrderCostLineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkOrderCostLineFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sourceId` field. */
+  sourceId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `WorkOrderCostLine`. */
+export type WorkOrderCostLineOrderBy =
+  | 'AMOUNT_ASC'
+  | 'AMOUNT_DESC'
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'CURRENCY_ASC'
+  | 'CURRENCY_DESC'
+  | 'KIND_ASC'
+  | 'KIND_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SOURCE_ID_ASC'
+  | 'SOURCE_ID_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
+
+/** Methods to use when ordering `WorkOrderCost`. */
+export type WorkOrderCostOrderBy =
+  | 'CONTRACTOR_COST_ASC'
+  | 'CONTRACTOR_COST_DESC'
+  | 'CURRENCY_ASC'
+  | 'CURRENCY_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'LABOUR_COST_ASC'
+  | 'LABOUR_COST_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OTHER_COST_ASC'
+  | 'OTHER_COST_DESC'
+  | 'TOTAL_COST_ASC'
+  | 'TOTAL_COST_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC'
+  | 'WORK_ORDER_NUMBER_ASC'
+  | 'WORK_ORDER_NUMBER_DESC';
+
+/** A `WorkOrder` edge in the connection. */
+export type WorkOrderEdge = {
+  __typename?: 'WorkOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkOrder` at the end of the edge. */
+  node: WorkOrder;
+};
+
+/** A filter to be used against `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkOrderFilter>>;
+  /** Filter by the object’s `assignee` relation. */
+  assignee?: InputMaybe<UserFilter>;
+  /** A related `assignee` exists. */
+  assigneeExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `assigneeId` field. */
+  assigneeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `contractor` relation. */
+  contractor?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `contractorCharges` relation. */
+  contractorCharges?: InputMaybe<WorkOrderToManyContractorChargeFilter>;
+  /** Some related `contractorCharges` exist. */
+  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A related `contractor` exists. */
+  contractorExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `contractorId` field. */
+  contractorId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `downtimeEvents` relation. */
+  downtimeEvents?: InputMaybe<WorkOrderToManyDowntimeEventFilter>;
+  /** Some related `downtimeEvents` exist. */
+  downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `dueDate` field. */
+  dueDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `labourEntries` relation. */
+  labourEntries?: InputMaybe<WorkOrderToManyLabourEntryFilter>;
+  /** Some related `labourEntries` exist. */
+  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `template` relation. */
+  template?: InputMaybe<WorkOrderTemplateFilter>;
+  /** A related `template` exists. */
+  templateExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `templateId` field. */
+  templateId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByVerifiedBy` relation. */
+  userByVerifiedBy?: InputMaybe<UserFilter>;
+  /** A related `userByVerifiedBy` exists. */
+  userByVerifiedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrderAssets` relation. */
+  workOrderAssets?: InputMaybe<WorkOrderToManyWorkOrderAssetFilter>;
+  /** Some related `workOrderAssets` exist. */
+  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderNumber` field. */
+  workOrderNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `workRequest` relation. */
+  workRequest?: InputMaybe<WorkRequestFilter>;
+  /** A related `workRequest` exists. */
+  workRequestExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workRequestId` field. */
+  workRequestId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workRequests` relation. */
+  workRequests?: InputMaybe<WorkOrderToManyWorkRequestFilter>;
+  /** Some related `workRequests` exist. */
+  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `WorkOrder`. */
+export type WorkOrderOrderBy =
+  | 'ASSIGNEE_ID_ASC'
+  | 'ASSIGNEE_ID_DESC'
+  | 'CONTRACTOR_ID_ASC'
+  | 'CONTRACTOR_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DUE_DATE_ASC'
+  | 'DUE_DATE_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC'
+  | 'TEMPLATE_ID_ASC'
+  | 'TEMPLATE_ID_DESC'
+  | 'VERIFIED_BY_ASC'
+  | 'VERIFIED_BY_DESC'
+  | 'WORK_ORDER_NUMBER_ASC'
+  | 'WORK_ORDER_NUMBER_DESC'
+  | 'WORK_REQUEST_ID_ASC'
+  | 'WORK_REQUEST_ID_DESC';
+
+/**
+ * Work order templates
+ * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+ */
+export type WorkOrderTemplate = Node & {
+  __typename?: 'WorkOrderTemplate';
+  /**
+   * Checklist template
+   * Key of a checklist template (app.checklist_templates.key) started on the work order.
+   */
+  checklistTemplateKey?: Maybe<Scalars['String']['output']>;
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Estimated hours */
+  estimatedHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Active */
+  isActive: Scalars['Boolean']['output'];
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `WorkOrderTemplate`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Required qualification
+   * Code of a qualification (app.qualifications.code) the assignee must hold.
+   */
+  requiredQualification?: Maybe<Scalars['String']['output']>;
+  /** Template id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Task
+   * What to do, step by step.
+   */
+  taskText: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `WorkOrder`. */
+  workOrdersByTemplateId: WorkOrderConnection;
+  /**
+   * Work type
+   * The type of work orders made from it.
+   */
+  workType: WorkOrderType;
+};
+
+
+/**
+ * Work order templates
+ * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+ */
+export type WorkOrderTemplateWorkOrdersByTemplateIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkOrderCondition>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
+};
+
+/**
+ * A condition to be used against `WorkOrderTemplate` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WorkOrderTemplateCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkOrderTemplate` values. */
+export type WorkOrderTemplateConnection = {
+  __typename?: 'WorkOrderTemplateConnection';
+  /** A list of edges which contains the `WorkOrderTemplate` and cursor to aid in pagination. */
+  edges: Array<WorkOrderTemplateEdge>;
+  /** A list of `WorkOrderTemplate` objects. */
+  nodes: Array<WorkOrderTemplate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkOrderTemplate` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkOrderTemplate` edge in the connection. */
+export type WorkOrderTemplateEdge = {
+  __typename?: 'WorkOrderTemplateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkOrderTemplate` at the end of the edge. */
+  node: WorkOrderTemplate;
+};
+
+/** A filter to be used against `WorkOrderTemplate` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderTemplateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkOrderTemplateFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkOrderTemplateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkOrderTemplateFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workOrdersByTemplateId` relation. */
+  workOrdersByTemplateId?: InputMaybe<WorkOrderTemplateToManyWorkOrderFilter>;
+  /** Some related `workOrdersByTemplateId` exist. */
+  workOrdersByTemplateIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `WorkOrderTemplate`. */
+export type WorkOrderTemplateOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderTemplateToManyWorkOrderFilter = {
+  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderFilter>;
+  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderFilter>;
+  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderFilter>;
+};
+
+/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderToManyContractorChargeFilter = {
+  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ContractorChargeFilter>;
+  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ContractorChargeFilter>;
+  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ContractorChargeFilter>;
+};
+
+/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderToManyDowntimeEventFilter = {
+  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeEventFilter>;
+  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeEventFilter>;
+  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderToManyLabourEntryFilter = {
+  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabourEntryFilter>;
+  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabourEntryFilter>;
+  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabourEntryFilter>;
+};
+
+/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderToManyWorkOrderAssetFilter = {
+  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkOrderAssetFilter>;
+  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkOrderAssetFilter>;
+  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkOrderAssetFilter>;
+};
+
+/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type WorkOrderToManyWorkRequestFilter = {
+  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkRequestFilter>;
+  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkRequestFilter>;
+  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkRequestFilter>;
+};
+
+/**
+ * Kind of maintenance work: corrective (a fault, from a request or directly),
+ * preventive (planned, no request), inspection, emergency (no request).
+ */
+export type WorkOrderType =
+  | 'corrective'
+  | 'emergency'
+  | 'inspection'
+  | 'preventive';
+
+/**
+ * Work requests
+ * A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+ */
+export type WorkRequest = Node & {
+  __typename?: 'WorkRequest';
+  /**
+   * Contact
+   * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+   */
+  contact?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `WorkOrder` that is related to this `WorkRequest`. */
+  convertedWorkOrder?: Maybe<WorkOrder>;
+  /** Submitted at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Decided by */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Decision reason
+   * Required to reject.
+   */
+  decisionReason?: Maybe<Scalars['String']['output']>;
+  /** Description */
+  description: Scalars['String']['output'];
+  /** Reads a single `Equipment` that is related to this `WorkRequest`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `WorkRequest`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Request number
+   * WR-000123, unique in the tenant.
+   */
+  requestNumber: Scalars['String']['output'];
+  /**
+   * Requested by
+   * The member who asked; empty for an anonymous request.
+   */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Request id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `WorkRequest`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The asset's site when reported.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * new, approved, rejected or converted (into work_order_id).
+   */
+  status: Scalars['String']['output'];
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `WorkRequest`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `WorkRequest`. */
+  userByRequestedBy?: Maybe<User>;
+  /**
+   * Via QR
+   * Submitted with the asset's QR token.
+   */
+  viaQr: Scalars['Boolean']['output'];
+  /** Reads a single `WorkOrder` that is related to this `WorkRequest`. */
+  workOrder?: Maybe<WorkOrder>;
+  /**
+   * Work order
+   * The work order it was converted into.
+   */
+  workOrderId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `WorkRequest` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type WorkRequestCondition = {
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestNumber` field. */
+  requestNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkRequest` values. */
+export type WorkRequestConnection = {
+  __typename?: 'WorkRequestConnection';
+  /** A list of edges which contains the `WorkRequest` and cursor to aid in pagination. */
+  edges: Array<WorkRequestEdge>;
+  /** A list of `WorkRequest` objects. */
+  nodes: Array<WorkRequest>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkRequest` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkRequest` edge in the connection. */
+export type WorkRequestEdge = {
+  __typename?: 'WorkRequestEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkRequest` at the end of the edge. */
+  node: WorkRequest;
+};
+
+/** A filter to be used against `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
+export type WorkRequestFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkRequestFilter>>;
+  /** Filter by the object’s `convertedWorkOrder` relation. */
+  convertedWorkOrder?: InputMaybe<WorkOrderFilter>;
+  /** A related `convertedWorkOrder` exists. */
+  convertedWorkOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkRequestFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkRequestFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestNumber` field. */
+  requestNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrder` relation. */
+  workOrder?: InputMaybe<WorkOrderFilter>;
+  /** A related `workOrder` exists. */
+  workOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workOrderId` field. */
+  workOrderId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `WorkRequest`. */
+export type WorkRequestOrderBy =
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'REQUEST_NUMBER_ASC'
+  | 'REQUEST_NUMBER_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'WORK_ORDER_ID_ASC'
+  | 'WORK_ORDER_ID_DESC';
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
 export type WorkflowDefinition = Node & {

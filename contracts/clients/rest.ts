@@ -1311,6 +1311,57 @@ export interface ApproverBackups {
 }
 
 /**
+ * Maintenance cost per asset
+ * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
+ */
+export interface AssetMaintenanceCosts {
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other cost
+   * @format numeric
+   */
+  other_cost?: number;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work orders
+   * With a cost.
+   * @format bigint
+   */
+  work_orders?: number;
+}
+
+/**
  * Attachment downloads
  * Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
  */
@@ -3334,6 +3385,78 @@ export interface Contacts {
 }
 
 /**
+ * Contractor charges
+ * What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface ContractorCharges {
+  /**
+   * Amount
+   * @format numeric
+   */
+  amount: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * ISO 4217 code.
+   * @format text
+   */
+  currency: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Charge id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Contractor charging
+   * partners.id.
+   * @format uuid
+   */
+  partner_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
  * Control plan steps
  * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
  */
@@ -4717,6 +4840,12 @@ export interface DowntimeEvents {
    * @default "now()"
    */
   updated_at: string;
+  /**
+   * Work order
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   * @format uuid
+   */
+  work_order_id?: string;
 }
 
 /**
@@ -5965,6 +6094,20 @@ export interface EquipmentClasses {
    * @default false
    */
   requires_calibration: boolean;
+  /**
+   * Requires lockout/tagout
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+   * @format boolean
+   * @default false
+   */
+  requires_lockout: boolean;
+  /**
+   * Requires a permit
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+   * @format boolean
+   * @default false
+   */
+  requires_permit: boolean;
   /**
    * Updated at
    * @format timestamp with time zone
@@ -7953,6 +8096,164 @@ export interface Labels {
    * @default "gs1-128"
    */
   symbology: string;
+}
+
+/**
+ * Labour entries
+ * Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface LabourEntries {
+  /**
+   * Cost
+   * hours x hourly rate, rounded to cents.
+   * @format numeric
+   */
+  cost?: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency: string;
+  /**
+   * Ended at
+   * Empty when only hours were given.
+   * @format timestamp with time zone
+   */
+  ended_at?: string;
+  /**
+   * Hourly rate
+   * From app.labour_rates when logged.
+   * @format numeric
+   */
+  hourly_rate: number;
+  /**
+   * Hours
+   * @format numeric
+   */
+  hours: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Labour rates
+ * Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+ */
+export interface LabourRates {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * ISO 4217 code.
+   * @format text
+   */
+  currency: string;
+  /**
+   * Hourly rate
+   * @format numeric
+   */
+  hourly_rate: number;
+  /**
+   * Rate id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Qualification
+   * The rate is for holders of this qualification (or empty).
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Person
+   * The rate is this person's (or empty).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
 }
 
 /**
@@ -17200,6 +17501,576 @@ export interface WebhookEndpoints {
   url: string;
 }
 
+/**
+ * Work order assets
+ * The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface WorkOrderAssets {
+  /**
+   * Added at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Asset
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Primary
+   * The work order's primary asset (exactly one).
+   * @format boolean
+   * @default false
+   */
+  is_primary: boolean;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Work order cost lines
+ * Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+ */
+export interface WorkOrderCostLines {
+  /**
+   * Amount
+   * @format numeric
+   */
+  amount?: number;
+  /**
+   * Booked at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Kind
+   * labour or contractor (parts with the parts slice).
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Source
+   * The labour entry or contractor charge.
+   * @format uuid
+   */
+  source_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
+/**
+ * Work order costs
+ * Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
+ */
+export interface WorkOrderCosts {
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Primary asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other cost
+   * Parts, once the parts slice adds its branch.
+   * @format numeric
+   */
+  other_cost?: number;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+}
+
+/**
+ * Work order templates
+ * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+ */
+export interface WorkOrderTemplates {
+  /**
+   * Checklist template
+   * Key of a checklist template (app.checklist_templates.key) started on the work order.
+   * @format text
+   */
+  checklist_template_key?: string;
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Template id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Required qualification
+   * Code of a qualification (app.qualifications.code) the assignee must hold.
+   * @format text
+   */
+  required_qualification?: string;
+  /**
+   * Task
+   * What to do, step by step.
+   * @format text
+   * @default ""
+   */
+  task_text: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Work type
+   * The type of work orders made from it.
+   * @format app.work_order_type
+   * @default "preventive"
+   */
+  work_type: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export interface WorkOrders {
+  /**
+   * Assignee
+   * The person who does the work.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  assignee_id?: string;
+  /**
+   * Cancel reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Checklist template
+   * The checklist started on the work order.
+   * @format text
+   */
+  checklist_template_key?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Contractor
+   * The partner (partners.id) doing the work; its portal users read the work order.
+   * @format uuid
+   */
+  contractor_id?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * The task (copied from the template, if any).
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Due date
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * Primary asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Held from
+   * The state an on-hold work order returns to.
+   * @format text
+   */
+  held_from?: string;
+  /**
+   * Hold reason
+   * @format text
+   */
+  hold_reason?: string;
+  /**
+   * Work order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Breakdown
+   * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+   * @format boolean
+   * @default false
+   */
+  is_breakdown: boolean;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Priority
+   * 1 (highest) to 5.
+   * @format smallint
+   * @default 3
+   */
+  priority: number;
+  /**
+   * Required qualification
+   * A qualification code the assignee must hold at the scheduled time.
+   * @format text
+   */
+  required_qualification?: string;
+  /**
+   * Scheduled window
+   * When the work is planned to happen.
+   * @format tstzrange
+   */
+  scheduled?: string;
+  /**
+   * Search vector
+   * Number and title (A), description (B); comments are searched by the comments block.
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
+   * Plant
+   * The primary asset's site: who may see and act on it.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * When it first went in_progress.
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+   * @format text
+   * @default "planned"
+   */
+  status: string;
+  /**
+   * Template
+   * The template it was made from.
+   * @format uuid
+   */
+  template_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Verified at
+   * @format timestamp with time zone
+   */
+  verified_at?: string;
+  /**
+   * Verified by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  verified_by?: string;
+  /**
+   * Work order number
+   * WO-000123, unique in the tenant.
+   * @format text
+   */
+  work_order_number: string;
+  /**
+   * Work request
+   * The request it was converted from.
+   * @format uuid
+   */
+  work_request_id?: string;
+  /**
+   * Type
+   * corrective, preventive, inspection or emergency.
+   * @format app.work_order_type
+   */
+  work_type: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
+ * Work requests
+ * A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+ */
+export interface WorkRequests {
+  /**
+   * Contact
+   * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+   * @format text
+   */
+  contact?: string;
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision reason
+   * Required to reject.
+   * @format text
+   */
+  decision_reason?: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Request id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Request number
+   * WR-000123, unique in the tenant.
+   * @format text
+   */
+  request_number: string;
+  /**
+   * Requested by
+   * The member who asked; empty for an anonymous request.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Plant
+   * The asset's site when reported.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * new, approved, rejected or converted (into work_order_id).
+   * @format text
+   * @default "new"
+   */
+  status: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Via QR
+   * Submitted with the asset's QR token.
+   * @format boolean
+   * @default false
+   */
+  via_qr: boolean;
+  /**
+   * Work order
+   * The work order it was converted into.
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
 /** GET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order. */
 export interface WorkflowDefinitionStageSettings {
   /**
@@ -21664,6 +22535,83 @@ export namespace ApproverBackups {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace AssetMaintenanceCosts {
+  /**
+   * @description Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
+   * @tags asset_maintenance_costs
+   * @name AssetMaintenanceCostsList
+   * @summary Maintenance cost per asset
+   * @request GET:/asset_maintenance_costs
+   */
+  export namespace AssetMaintenanceCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other cost
+       * @format numeric
+       */
+      other_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work orders
+       * With a cost.
+       * @format bigint
+       */
+      work_orders?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = AssetMaintenanceCosts[];
   }
 }
 
@@ -28686,6 +29634,265 @@ export namespace Contacts {
   }
 }
 
+export namespace ContractorCharges {
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesCreate
+   * @summary Contractor charges
+   * @request POST:/contractor_charges
+   */
+  export namespace ContractorChargesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ContractorCharges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesDelete
+   * @summary Contractor charges
+   * @request DELETE:/contractor_charges
+   */
+  export namespace ContractorChargesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesList
+   * @summary Contractor charges
+   * @request GET:/contractor_charges
+   */
+  export namespace ContractorChargesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ContractorCharges[];
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesPartialUpdate
+   * @summary Contractor charges
+   * @request PATCH:/contractor_charges
+   */
+  export namespace ContractorChargesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = ContractorCharges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ControlPlanSteps {
   /**
    * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
@@ -32517,6 +33724,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -32616,6 +33829,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -32714,6 +33933,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = DowntimeEvents;
     export type RequestHeaders = {
@@ -36812,6 +38037,18 @@ export namespace EquipmentClasses {
        */
       requires_calibration?: string;
       /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
+      /**
        * Updated at
        * @format timestamp with time zone
        */
@@ -36905,6 +38142,18 @@ export namespace EquipmentClasses {
        * @format boolean
        */
       requires_calibration?: string;
+      /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -37002,6 +38251,18 @@ export namespace EquipmentClasses {
        * @format boolean
        */
       requires_calibration?: string;
+      /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
       /**
        * Updated at
        * @format timestamp with time zone
@@ -42427,6 +43688,557 @@ export namespace Labels {
       symbology?: string;
     };
     export type RequestBody = Labels;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabourEntries {
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesCreate
+   * @summary Labour entries
+   * @request POST:/labour_entries
+   */
+  export namespace LabourEntriesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesDelete
+   * @summary Labour entries
+   * @request DELETE:/labour_entries
+   */
+  export namespace LabourEntriesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesList
+   * @summary Labour entries
+   * @request GET:/labour_entries
+   */
+  export namespace LabourEntriesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourEntries[];
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesPartialUpdate
+   * @summary Labour entries
+   * @request PATCH:/labour_entries
+   */
+  export namespace LabourEntriesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabourRates {
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesCreate
+   * @summary Labour rates
+   * @request POST:/labour_rates
+   */
+  export namespace LabourRatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourRates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesDelete
+   * @summary Labour rates
+   * @request DELETE:/labour_rates
+   */
+  export namespace LabourRatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesList
+   * @summary Labour rates
+   * @request GET:/labour_rates
+   */
+  export namespace LabourRatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourRates[];
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesPartialUpdate
+   * @summary Labour rates
+   * @request PATCH:/labour_rates
+   */
+  export namespace LabourRatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = LabourRates;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -55189,6 +57001,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @tags (rpc) add_contractor_charge
+   * @name AddContractorChargeCreate
+   * @summary Record a contractor charge
+   * @request POST:/rpc/add_contractor_charge
+   */
+  export namespace AddContractorChargeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      amount: number;
+      /** @format text */
+      currency: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      partner_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @tags (rpc) add_contractor_charge
+   * @name AddContractorChargeList
+   * @summary Record a contractor charge
+   * @request GET:/rpc/add_contractor_charge
+   */
+  export namespace AddContractorChargeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      amount: number;
+      /** @format text */
+      currency: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      partner_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) add_control_plan_step
    * @name AddControlPlanStepCreate
@@ -55555,6 +57422,49 @@ export namespace Rpc {
       packaging?: string;
       /** @format uuid */
       shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @tags (rpc) add_work_order_asset
+   * @name AddWorkOrderAssetCreate
+   * @summary Link another asset to a work order
+   * @request POST:/rpc/add_work_order_asset
+   */
+  export namespace AddWorkOrderAssetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @tags (rpc) add_work_order_asset
+   * @name AddWorkOrderAssetList
+   * @summary Link another asset to a work order
+   * @request GET:/rpc/add_work_order_asset
+   */
+  export namespace AddWorkOrderAssetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -55970,6 +57880,49 @@ export namespace Rpc {
       reason: string;
       /** @format integer */
       to_subgroup: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @tags (rpc) assign_work_order_contractor
+   * @name AssignWorkOrderContractorCreate
+   * @summary Give a work order to a contractor
+   * @request POST:/rpc/assign_work_order_contractor
+   */
+  export namespace AssignWorkOrderContractorCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      contractor_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @tags (rpc) assign_work_order_contractor
+   * @name AssignWorkOrderContractorList
+   * @summary Give a work order to a contractor
+   * @request GET:/rpc/assign_work_order_contractor
+   */
+  export namespace AssignWorkOrderContractorList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      contractor_id: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -57123,6 +59076,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other. Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
+   * @tags (rpc) convert_work_request
+   * @name ConvertWorkRequestCreate
+   * @summary Convert a work request into a work order
+   * @request POST:/rpc/convert_work_request
+   */
+  export namespace ConvertWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format uuid */
+      work_request_id: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other. Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
+   * @tags (rpc) convert_work_request
+   * @name ConvertWorkRequestList
+   * @summary Convert a work request into a work order
+   * @request GET:/rpc/convert_work_request
+   */
+  export namespace ConvertWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format uuid */
+      work_request_id: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) create_control_plan
    * @name CreateControlPlanCreate
@@ -57584,6 +59592,73 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
+   * @tags (rpc) create_work_order
+   * @name CreateWorkOrderCreate
+   * @summary Create a work order
+   * @request POST:/rpc/create_work_order
+   */
+  export namespace CreateWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format text */
+      title?: string;
+      /** @format app.work_order_type */
+      work_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
+   * @tags (rpc) create_work_order
+   * @name CreateWorkOrderList
+   * @summary Create a work order
+   * @request GET:/rpc/create_work_order
+   */
+  export namespace CreateWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format text */
+      title?: string;
+      /** @format app.work_order_type */
+      work_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) current_user_profile
    * @name CurrentUserProfileCreate
@@ -58026,6 +60101,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner). Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
+   * @tags (rpc) decide_work_request
+   * @name DecideWorkRequestCreate
+   * @summary Approve or reject a work request
+   * @request POST:/rpc/decide_work_request
+   */
+  export namespace DecideWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      work_request_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner). Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
+   * @tags (rpc) decide_work_request
+   * @name DecideWorkRequestList
+   * @summary Approve or reject a work request
+   * @request GET:/rpc/decide_work_request
+   */
+  export namespace DecideWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      work_request_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
@@ -58133,6 +60255,73 @@ export namespace Rpc {
       states: string;
       /** @format jsonb */
       transitions: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
+   * @tags (rpc) define_work_order_template
+   * @name DefineWorkOrderTemplateCreate
+   * @summary Define a work order template
+   * @request POST:/rpc/define_work_order_template
+   */
+  export namespace DefineWorkOrderTemplateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      checklist_template_key?: string;
+      /** @format text */
+      code: string;
+      /** @format numeric */
+      estimated_hours?: number;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format text */
+      required_qualification?: string;
+      /** @format text */
+      task_text?: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
+   * @tags (rpc) define_work_order_template
+   * @name DefineWorkOrderTemplateList
+   * @summary Define a work order template
+   * @request GET:/rpc/define_work_order_template
+   */
+  export namespace DefineWorkOrderTemplateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      checklist_template_key?: string;
+      /** @format text */
+      code: string;
+      /** @format numeric */
+      estimated_hours?: number;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format text */
+      required_qualification?: string;
+      /** @format text */
+      task_text?: string;
+      /** @format app.work_order_type */
+      work_type?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -59752,6 +61941,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) issue_work_request_token
+   * @name IssueWorkRequestTokenCreate
+   * @summary Issue a QR token for an asset
+   * @request POST:/rpc/issue_work_request_token
+   */
+  export namespace IssueWorkRequestTokenCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) issue_work_request_token
+   * @name IssueWorkRequestTokenList
+   * @summary Issue a QR token for an asset
+   * @request GET:/rpc/issue_work_request_token
+   */
+  export namespace IssueWorkRequestTokenList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    * @tags (rpc) label_image_url
    * @name LabelImageUrlCreate
@@ -59980,6 +62208,65 @@ export namespace Rpc {
       organization_id?: string;
       /** @format text */
       password: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @tags (rpc) log_labour
+   * @name LogLabourCreate
+   * @summary Log labour on a work order
+   * @request POST:/rpc/log_labour
+   */
+  export namespace LogLabourCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format numeric */
+      hours?: number;
+      /** @format text */
+      note?: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      user_id?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @tags (rpc) log_labour
+   * @name LogLabourList
+   * @summary Log labour on a work order
+   * @request GET:/rpc/log_labour
+   */
+  export namespace LogLabourList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format numeric */
+      hours?: number;
+      /** @format text */
+      note?: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      user_id?: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -61564,6 +63851,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
+   * @tags (rpc) record_work_order_stop
+   * @name RecordWorkOrderStopCreate
+   * @summary Record a stop from a work order
+   * @request POST:/rpc/record_work_order_stop
+   */
+  export namespace RecordWorkOrderStopCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason_code: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
+   * @tags (rpc) record_work_order_stop
+   * @name RecordWorkOrderStopList
+   * @summary Record a stop from a work order
+   * @request GET:/rpc/record_work_order_stop
+   */
+  export namespace RecordWorkOrderStopList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason_code: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) refresh
    * @name RefreshCreate
@@ -62112,6 +64454,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @tags (rpc) request_work
+   * @name RequestWorkCreate
+   * @summary Report a problem as a member
+   * @request POST:/rpc/request_work
+   */
+  export namespace RequestWorkCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @tags (rpc) request_work
+   * @name RequestWorkList
+   * @summary Report a problem as a member
+   * @request GET:/rpc/request_work
+   */
+  export namespace RequestWorkList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
    * @tags (rpc) respond_to_scar
    * @name RespondToScarCreate
@@ -62640,6 +65029,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) revoke_work_request_token
+   * @name RevokeWorkRequestTokenCreate
+   * @summary Revoke an asset's QR token
+   * @request POST:/rpc/revoke_work_request_token
+   */
+  export namespace RevokeWorkRequestTokenCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) revoke_work_request_token
+   * @name RevokeWorkRequestTokenList
+   * @summary Revoke an asset's QR token
+   * @request GET:/rpc/revoke_work_request_token
+   */
+  export namespace RevokeWorkRequestTokenList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
    * @tags (rpc) rotate_webhook_secret
    * @name RotateWebhookSecretCreate
@@ -62820,6 +65248,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order
+   * @name ScheduleWorkOrderCreate
+   * @summary Schedule a work order
+   * @request POST:/rpc/schedule_work_order
+   */
+  export namespace ScheduleWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      assignee_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order
+   * @name ScheduleWorkOrderList
+   * @summary Schedule a work order
+   * @request GET:/rpc/schedule_work_order
+   */
+  export namespace ScheduleWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      assignee_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    * @tags (rpc) search
    * @name SearchCreate
@@ -62867,6 +65350,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersCreate
+   * @summary Search work orders
+   * @request POST:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersList
+   * @summary Search work orders
+   * @request GET:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerCreate
@@ -62903,6 +65425,57 @@ export namespace Rpc {
       manager_id: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @tags (rpc) set_labour_rate
+   * @name SetLabourRateCreate
+   * @summary Set a labour rate
+   * @request POST:/rpc/set_labour_rate
+   */
+  export namespace SetLabourRateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      currency: string;
+      /** @format numeric */
+      hourly_rate: number;
+      /** @format text */
+      qualification_code?: string;
+      /** @format uuid */
+      user_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @tags (rpc) set_labour_rate
+   * @name SetLabourRateList
+   * @summary Set a labour rate
+   * @request GET:/rpc/set_labour_rate
+   */
+  export namespace SetLabourRateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      currency: string;
+      /** @format numeric */
+      hourly_rate: number;
+      /** @format text */
+      qualification_code?: string;
+      /** @format uuid */
+      user_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -63669,6 +66242,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @tags (rpc) submit_work_request
+   * @name SubmitWorkRequestCreate
+   * @summary Report a problem with a QR code
+   * @request POST:/rpc/submit_work_request
+   */
+  export namespace SubmitWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      contact?: string;
+      /** @format text */
+      description?: string;
+      /** @format text */
+      title: string;
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @tags (rpc) submit_work_request
+   * @name SubmitWorkRequestList
+   * @summary Report a problem with a QR code
+   * @request GET:/rpc/submit_work_request
+   */
+  export namespace SubmitWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      contact?: string;
+      /** @format text */
+      description?: string;
+      /** @format text */
+      title: string;
+      /** @format text */
+      token: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) switch_organization
    * @name SwitchOrganizationCreate
@@ -63932,6 +66556,53 @@ export namespace Rpc {
       signature?: string;
       /** @format text */
       to_state: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @tags (rpc) transition_work_order
+   * @name TransitionWorkOrderCreate
+   * @summary Move a work order
+   * @request POST:/rpc/transition_work_order
+   */
+  export namespace TransitionWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason?: string;
+      /** @format text */
+      to_state: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @tags (rpc) transition_work_order
+   * @name TransitionWorkOrderList
+   * @summary Move a work order
+   * @request GET:/rpc/transition_work_order
+   */
+  export namespace TransitionWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason?: string;
+      /** @format text */
+      to_state: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -64405,6 +67076,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format app.workflow_sub_stages */
       p_sub_stage: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant). Errors: PT404 work_request.token_unknown.
+   * @tags (rpc) work_request_asset
+   * @name WorkRequestAssetCreate
+   * @summary Asset of a QR code
+   * @request POST:/rpc/work_request_asset
+   */
+  export namespace WorkRequestAssetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant). Errors: PT404 work_request.token_unknown.
+   * @tags (rpc) work_request_asset
+   * @name WorkRequestAssetList
+   * @summary Asset of a QR code
+   * @request GET:/rpc/work_request_asset
+   */
+  export namespace WorkRequestAssetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -80185,6 +82895,1673 @@ export namespace WebhookEndpoints {
       url?: string;
     };
     export type RequestBody = WebhookEndpoints;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderAssets {
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsCreate
+   * @summary Work order assets
+   * @request POST:/work_order_assets
+   */
+  export namespace WorkOrderAssetsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderAssets;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsDelete
+   * @summary Work order assets
+   * @request DELETE:/work_order_assets
+   */
+  export namespace WorkOrderAssetsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsList
+   * @summary Work order assets
+   * @request GET:/work_order_assets
+   */
+  export namespace WorkOrderAssetsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderAssets[];
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsPartialUpdate
+   * @summary Work order assets
+   * @request PATCH:/work_order_assets
+   */
+  export namespace WorkOrderAssetsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderAssets;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderCostLines {
+  /**
+   * @description Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+   * @tags work_order_cost_lines
+   * @name WorkOrderCostLinesList
+   * @summary Work order cost lines
+   * @request GET:/work_order_cost_lines
+   */
+  export namespace WorkOrderCostLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Booked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Kind
+       * labour or contractor (parts with the parts slice).
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Source
+       * The labour entry or contractor charge.
+       * @format uuid
+       */
+      source_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderCostLines[];
+  }
+}
+
+export namespace WorkOrderCosts {
+  /**
+   * @description Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
+   * @tags work_order_costs
+   * @name WorkOrderCostsList
+   * @summary Work order costs
+   * @request GET:/work_order_costs
+   */
+  export namespace WorkOrderCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other cost
+       * Parts, once the parts slice adds its branch.
+       * @format numeric
+       */
+      other_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderCosts[];
+  }
+}
+
+export namespace WorkOrderTemplates {
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesCreate
+   * @summary Work order templates
+   * @request POST:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesDelete
+   * @summary Work order templates
+   * @request DELETE:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesList
+   * @summary Work order templates
+   * @request GET:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderTemplates[];
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesPartialUpdate
+   * @summary Work order templates
+   * @request PATCH:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = WorkOrderTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrders {
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersCreate
+   * @summary Work orders
+   * @request POST:/work_orders
+   */
+  export namespace WorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersDelete
+   * @summary Work orders
+   * @request DELETE:/work_orders
+   */
+  export namespace WorkOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersList
+   * @summary Work orders
+   * @request GET:/work_orders
+   */
+  export namespace WorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrders[];
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersPartialUpdate
+   * @summary Work orders
+   * @request PATCH:/work_orders
+   */
+  export namespace WorkOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = WorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkRequests {
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsCreate
+   * @summary Work requests
+   * @request POST:/work_requests
+   */
+  export namespace WorkRequestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsDelete
+   * @summary Work requests
+   * @request DELETE:/work_requests
+   */
+  export namespace WorkRequestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into work_order_id).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+      /**
+       * Work order
+       * The work order it was converted into.
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsList
+   * @summary Work requests
+   * @request GET:/work_requests
+   */
+  export namespace WorkRequestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into work_order_id).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+      /**
+       * Work order
+       * The work order it was converted into.
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkRequests[];
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsPartialUpdate
+   * @summary Work requests
+   * @request PATCH:/work_requests
+   */
+  export namespace WorkRequestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into work_order_id).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+      /**
+       * Work order
+       * The work order it was converted into.
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkRequests;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

@@ -273,6 +273,19 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.shipment_certifica
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.scan_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+-- Maintenance work (90_maintenance/70_work_requests.sql .. 80_labour_costs.sql).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.work_order_templates
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.work_requests
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.work_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.labour_rates
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.labour_entries
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contractor_charges
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');

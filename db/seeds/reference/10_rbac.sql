@@ -100,6 +100,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('shipment.manage', 'Create shipments, add units and items, pick, pack, ship, deliver and cancel them, issue certificates of conformance (tenant-wide, or at the sites of a site-scoped role)'),
   ('label.print', 'Print GS1-128 labels for shipping units, lots and serials (tenant-wide, or at the sites of a site-scoped role)'),
   ('scan.record', 'Record barcode scans of shipping units, lots, serials and shipments (tenant-wide, or at the sites of a site-scoped role)'),
+  -- Maintenance work (90_maintenance/70_* .. 80_*): work requests and work orders.
+  ('work_request.manage', 'Issue and revoke QR codes of assets, read, approve, reject and convert work requests (tenant-wide, or at the sites of a site-scoped role)'),
+  ('work_order.read', 'Read work orders, their assets, labour, charges and costs (tenant-wide, or at the sites of a site-scoped role; a contractor''s portal user: the work orders given to their company)'),
+  ('work_order.manage', 'Create, schedule, assign, cancel and close work orders, define templates and labour rates, record contractor charges (tenant-wide, or at the sites of a site-scoped role)'),
+  ('work_order.execute', 'Start, hold, resume and complete work orders, log labour and record stops (tenant-wide, or at the sites of a site-scoped role)'),
+  ('work_order.verify', 'Verify completed work orders (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -121,6 +127,7 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('lab_reviewer', 'Lab reviewer', 'Reviews and releases results others entered'),
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
+  ('maintenance_supervisor', 'Maintenance supervisor', 'Verifies maintenance work'),
   ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner')
 ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description;
 
@@ -270,7 +277,16 @@ SELECT role_key, permission
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
     ('procurement', 'report.use'), ('production', 'report.use'), ('sales', 'report.use'), ('finance', 'report.use'),
     ('logistics', 'report.use'), ('auditor', 'report.use'), ('lab_manager', 'report.use'), ('lab_reviewer', 'report.use'),
-    ('maintenance_planner', 'report.use'), ('technician', 'report.use')
+    ('maintenance_planner', 'report.use'), ('technician', 'report.use'),
+    -- Maintenance work (90_maintenance/70_* .. 80_*): planners plan and decide requests; technicians (usually plant-scoped)
+    -- execute; supervisors verify; a contractor's portal user (customer_portal bound to the contractor) reads the work
+    -- orders given to their company.
+    ('maintenance_planner', 'work_request.manage'), ('maintenance_planner', 'work_order.read'),
+    ('maintenance_planner', 'work_order.manage'), ('technician', 'work_order.read'),
+    ('technician', 'work_order.execute'), ('maintenance_supervisor', 'work_order.read'),
+    ('maintenance_supervisor', 'work_order.verify'), ('maintenance_supervisor', 'work_order.execute'),
+    ('maintenance_supervisor', 'equipment.read'), ('management', 'work_order.read'),
+    ('customer_portal', 'work_order.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -1,0 +1,292 @@
+-- Work orders (migration maintenance/work_orders). A fixed machine in code,
+-- not a provisioned state machine: "on hold" returns to the state it left,
+-- which a per-tenant transition table cannot say (it would need one on_hold
+-- state per origin), and the guards (qualification at the scheduled time,
+-- lockout/permit checklists, verification by someone else) are rules of the
+-- domain, not tenant data.
+--
+--   planned -> scheduled -> in_progress -> completed -> verified -> closed
+--   planned | scheduled | in_progress | on_hold -> cancelled (reason)
+--   planned | scheduled | in_progress -> on_hold (reason) -> back to where it left
+--
+-- Preventive and emergency work orders are created directly
+-- (app.create_work_order); corrective and inspection ones come from a work
+-- request (app.convert_work_request) or directly, for faults a planner
+-- finds without one. Who acts: work_order.manage (plan,
+-- schedule, cancel, close), .execute (start, hold, resume, complete, log
+-- labour), .verify (verify), each tenant-wide or at the work order's plant
+-- (its primary asset's site). A contractor's portal user (bound to the
+-- partner the work order is assigned to) reads it and nothing else.
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.work_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+SELECT app_private.register_entity_type('work_order', 'app.work_orders', 'title', 'Work order', 'work_order_number');
+SELECT app_private.register_search('work_order', 't.search_vector', 't.description');
+
+CREATE OR REPLACE FUNCTION auth.may_read_work_order(p_site_id uuid, p_contractor_id uuid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT CASE WHEN auth.partner_id() IS NULL
+              THEN auth.has_permission('work_order.read', p_site_id)
+                OR auth.has_permission('work_order.manage', p_site_id)
+                OR auth.has_permission('work_order.execute', p_site_id)
+                OR auth.has_permission('work_order.verify', p_site_id)
+              ELSE p_contractor_id = auth.partner_id() AND auth.has_permission('work_order.read') END
+$$;
+COMMENT ON FUNCTION auth.may_read_work_order(uuid, uuid) IS
+  'Staff: any work_order.* permission tenant-wide or at the site. A portal user: the work order''s contractor is their partner and they hold work_order.read.';
+
+-- Inserts a work order on an asset (and its primary asset row), copying a
+-- template; the caller needs work_order.manage at the asset's site.
+CREATE OR REPLACE FUNCTION app_private.insert_work_order(
+  p_organization_id uuid, p_work_type app.work_order_type, p_title text, p_description text, p_equipment_id uuid,
+  p_priority integer, p_template_id uuid, p_request_id uuid, p_is_breakdown boolean, p_due_date date
+) RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_equipment app.equipment;
+  v_template app.work_order_templates;
+  v_order app.work_orders;
+BEGIN
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'a contractor''s portal user reads work orders only' USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
+      HINT = 'Maintenance planners create work orders.';
+  END IF;
+  SELECT e.* INTO v_equipment FROM app.equipment AS e WHERE e.organization_id = p_organization_id AND e.id = p_equipment_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
+  END IF;
+  PERFORM auth.check_permission_at('work_order.manage', v_equipment.site_id);
+  IF p_template_id IS NOT NULL THEN
+    SELECT t.* INTO v_template FROM app.work_order_templates AS t
+     WHERE t.organization_id = p_organization_id AND t.id = p_template_id AND t.is_active;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'work order template not found' USING ERRCODE = 'PT404', DETAIL = 'work_order_template.not_found',
+        HINT = 'GET /work_order_templates lists the active templates.';
+    END IF;
+  END IF;
+  IF p_priority IS NULL OR p_priority NOT BETWEEN 1 AND 5 THEN
+    PERFORM app_private.raise_invalid('work_order.priority_invalid', 'priority is 1 (highest) to 5', 'Send priority 1 to 5.');
+  END IF;
+  IF nullif(pg_catalog.btrim(coalesce(p_title, v_template.name)), '') IS NULL OR pg_catalog.length(coalesce(p_title, v_template.name)) > 200 THEN
+    PERFORM app_private.raise_invalid('work_order.title_invalid', 'a title of 1 to 200 characters is required', 'Send title.');
+  END IF;
+  INSERT INTO app.work_orders AS w (organization_id, work_order_number, work_type, priority, title, description, equipment_id, site_id,
+                                    work_request_id, template_id, is_breakdown, required_qualification, checklist_template_key,
+                                    estimated_hours, due_date, created_by)
+  VALUES (p_organization_id, app_private.take_human_id(p_organization_id, 'WO', NULL), p_work_type, p_priority,
+          pg_catalog.btrim(coalesce(p_title, v_template.name)),
+          coalesce(nullif(p_description, ''), v_template.task_text, ''), v_equipment.id, v_equipment.site_id, p_request_id, v_template.id,
+          coalesce(p_is_breakdown, false), v_template.required_qualification, v_template.checklist_template_key, v_template.estimated_hours,
+          p_due_date, auth.user_id())
+  RETURNING w.* INTO v_order;
+  INSERT INTO app.work_order_assets (organization_id, work_order_id, equipment_id, is_primary, site_id)
+  VALUES (p_organization_id, v_order.id, v_equipment.id, true, v_equipment.site_id);
+  IF v_template.checklist_template_key IS NOT NULL THEN
+    PERFORM app_private.start_checklist(p_organization_id, app_private.checklist_template_of(p_organization_id, v_template.checklist_template_key), v_order.id);
+  END IF;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app_private.insert_work_order(uuid, app.work_order_type, text, text, uuid, integer, uuid, uuid, boolean, date) IS
+  'Inserts a planned work order (WO-000123) on an asset at the asset''s plant, copying a template''s name (when no title), task text, qualification, checklist (started) and estimated hours; PT403 without work_order.manage at the asset''s site or for portal users, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.priority_invalid / work_order.title_invalid.';
+
+CREATE OR REPLACE FUNCTION app.create_work_order(equipment_id uuid, work_type app.work_order_type, title text DEFAULT NULL,
+                                                 description text DEFAULT '', priority integer DEFAULT 3, template_id uuid DEFAULT NULL,
+                                                 due_date date DEFAULT NULL, is_breakdown boolean DEFAULT false)
+RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF create_work_order.work_type IS NULL THEN
+    PERFORM app_private.raise_invalid('work_order.type_missing', 'work_type is required', 'corrective, preventive, inspection or emergency.');
+  END IF;
+  RETURN app_private.insert_work_order(auth.org_id(), create_work_order.work_type, create_work_order.title, create_work_order.description,
+                                       create_work_order.equipment_id, create_work_order.priority, create_work_order.template_id, NULL,
+                                       create_work_order.is_breakdown, create_work_order.due_date);
+END
+$$;
+COMMENT ON FUNCTION app.create_work_order(uuid, app.work_order_type, text, text, integer, uuid, date, boolean) IS
+  E'Create a work order\nA planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset''s site.\nErrors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.';
+
+-- The caller's work order, locked, with the permission at its plant.
+CREATE OR REPLACE FUNCTION app_private.lock_work_order(p_work_order_id uuid, p_permission text) RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders;
+BEGIN
+  SELECT * INTO v_order FROM app.work_orders AS w WHERE w.organization_id = auth.org_id() AND w.id = p_work_order_id FOR UPDATE;
+  IF NOT FOUND OR NOT auth.may_read_work_order(v_order.site_id, v_order.contractor_id) THEN
+    RAISE EXCEPTION 'work order not found' USING ERRCODE = 'PT404', DETAIL = 'work_order.not_found', HINT = 'GET /work_orders lists the work orders you may see.';
+  END IF;
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'a contractor''s portal user reads work orders only' USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
+      HINT = 'The plant''s maintenance staff act on work orders.';
+  END IF;
+  PERFORM auth.check_permission_at(p_permission, v_order.site_id);
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app_private.lock_work_order(uuid, text) IS
+  'The work order, locked: PT404 work_order.not_found unless the caller may read it, PT403 permission.missing for portal users or without the permission tenant-wide or at its site.';
+
+CREATE OR REPLACE FUNCTION app_private.refuse_work_order_move(p_order app.work_orders, p_to text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  RAISE EXCEPTION 'a % work order cannot go to %', p_order.status, p_to USING ERRCODE = 'PT409', DETAIL = 'work_order.transition_invalid',
+    HINT = 'planned -> scheduled -> in_progress -> completed -> verified -> closed; cancel before completion; hold and resume from planned, scheduled or in_progress.';
+END
+$$;
+COMMENT ON FUNCTION app_private.refuse_work_order_move(app.work_orders, text) IS 'Raises PT409 work_order.transition_invalid for a move the work order machine does not have.';
+
+-- Whether someone may be assigned a work order at a time: an active staff
+-- member holding the required qualification then.
+CREATE OR REPLACE FUNCTION app_private.require_assignee_qualified(p_order app.work_orders, p_assignee uuid, p_at timestamptz) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT app_private.is_active_staff(p_order.organization_id, p_assignee) THEN
+    RAISE EXCEPTION 'the assignee is not an active member' USING ERRCODE = 'PT404', DETAIL = 'user.not_member',
+      HINT = 'Assign a staff member of your organization.';
+  END IF;
+  IF p_order.required_qualification IS NOT NULL
+     AND NOT app_private.holds_qualification(p_order.organization_id, p_assignee, p_order.required_qualification, p_at) THEN
+    RAISE EXCEPTION 'the assignee does not hold % at the scheduled time', p_order.required_qualification USING ERRCODE = 'PT409',
+      DETAIL = 'work_order.assignee_unqualified', HINT = 'Assign someone holding the qualification then (GET /person_qualifications), or move the window.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_assignee_qualified(app.work_orders, uuid, timestamptz) IS
+  'PT404 user.not_member unless the assignee is active staff of the tenant; PT409 work_order.assignee_unqualified unless they hold the work order''s required qualification at the time (competence register).';
+
+CREATE OR REPLACE FUNCTION app.schedule_work_order(work_order_id uuid, assignee_id uuid, starts_at timestamptz, ends_at timestamptz,
+                                                   due_date date DEFAULT NULL)
+RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders := app_private.lock_work_order(schedule_work_order.work_order_id, 'work_order.manage');
+BEGIN
+  IF v_order.status NOT IN ('planned', 'scheduled') THEN
+    PERFORM app_private.refuse_work_order_move(v_order, 'scheduled');
+  END IF;
+  IF starts_at IS NULL OR ends_at IS NULL OR ends_at <= starts_at THEN
+    PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
+  END IF;
+  PERFORM app_private.require_assignee_qualified(v_order, schedule_work_order.assignee_id, starts_at);
+  UPDATE app.work_orders AS w
+     SET status = 'scheduled', assignee_id = schedule_work_order.assignee_id, scheduled = pg_catalog.tstzrange(starts_at, ends_at),
+         due_date = coalesce(schedule_work_order.due_date, w.due_date)
+   WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
+  RETURNING w.* INTO v_order;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.schedule_work_order(uuid, uuid, timestamptz, timestamptz, date) IS
+  E'Schedule a work order\nAssigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window''s start. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.';
+
+CREATE OR REPLACE FUNCTION app.assign_work_order_contractor(work_order_id uuid, contractor_id uuid) RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders := app_private.lock_work_order(assign_work_order_contractor.work_order_id, 'work_order.manage');
+BEGIN
+  IF contractor_id IS NOT NULL AND NOT EXISTS (
+       SELECT FROM app.partners AS p WHERE p.organization_id = v_order.organization_id AND p.id = assign_work_order_contractor.contractor_id) THEN
+    RAISE EXCEPTION 'partner not found' USING ERRCODE = 'PT404', DETAIL = 'partner.not_found', HINT = 'Send contractor_id: one of GET /partners.';
+  END IF;
+  UPDATE app.work_orders AS w SET contractor_id = assign_work_order_contractor.contractor_id
+   WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id RETURNING w.* INTO v_order;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.assign_work_order_contractor(uuid, uuid) IS
+  E'Give a work order to a contractor\nThe partner''s portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.';
+
+CREATE OR REPLACE FUNCTION app.add_work_order_asset(work_order_id uuid, equipment_id uuid) RETURNS app.work_order_assets
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders := app_private.lock_work_order(add_work_order_asset.work_order_id, 'work_order.manage');
+  v_row app.work_order_assets;
+BEGIN
+  IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = v_order.organization_id AND e.id = add_work_order_asset.equipment_id) THEN
+    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
+  END IF;
+  IF v_order.status IN ('completed', 'verified', 'closed', 'cancelled') THEN
+    PERFORM app_private.refuse_work_order_move(v_order, 'more assets');
+  END IF;
+  INSERT INTO app.work_order_assets AS a (organization_id, work_order_id, equipment_id, is_primary, site_id)
+  VALUES (v_order.organization_id, v_order.id, add_work_order_asset.equipment_id, false, v_order.site_id)
+  ON CONFLICT ON CONSTRAINT work_order_assets_pkey DO UPDATE SET site_id = EXCLUDED.site_id
+  RETURNING a.* INTO v_row;
+  RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION app.add_work_order_asset(uuid, uuid) IS
+  E'Link another asset to a work order\nBefore it is completed; the work order''s plant stays its primary asset''s. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.';
+
+CREATE OR REPLACE FUNCTION app.transition_work_order(work_order_id uuid, to_state text, reason text DEFAULT NULL) RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_permission text := CASE to_state WHEN 'in_progress' THEN 'work_order.execute' WHEN 'completed' THEN 'work_order.execute'
+                                     WHEN 'on_hold' THEN 'work_order.execute' WHEN 'resume' THEN 'work_order.execute'
+                                     WHEN 'verified' THEN 'work_order.verify' ELSE 'work_order.manage' END;
+  v_order app.work_orders := app_private.lock_work_order(transition_work_order.work_order_id, v_permission);
+  v_reason text := nullif(pg_catalog.btrim(reason), '');
+BEGIN
+  IF to_state IN ('on_hold', 'cancelled') AND v_reason IS NULL THEN
+    PERFORM app_private.raise_invalid('work_order.reason_required', format('%s needs a reason', to_state), 'Send reason.');
+  END IF;
+  IF NOT (   (to_state = 'in_progress' AND v_order.status = 'scheduled')
+          OR (to_state = 'completed' AND v_order.status = 'in_progress')
+          OR (to_state = 'verified' AND v_order.status = 'completed')
+          OR (to_state = 'closed' AND v_order.status = 'verified')
+          OR (to_state = 'cancelled' AND v_order.status IN ('planned', 'scheduled', 'in_progress', 'on_hold'))
+          OR (to_state = 'on_hold' AND v_order.status IN ('planned', 'scheduled', 'in_progress'))
+          OR (to_state = 'resume' AND v_order.status = 'on_hold')) THEN
+    PERFORM app_private.refuse_work_order_move(v_order, coalesce(to_state, 'nothing'));
+  END IF;
+  IF to_state = 'in_progress' THEN
+    PERFORM app_private.require_work_permits(v_order);
+  END IF;
+  IF to_state = 'verified' AND v_order.assignee_id = auth.user_id() THEN
+    RAISE EXCEPTION 'the assignee does not verify their own work' USING ERRCODE = 'PT409', DETAIL = 'work_order.self_verification',
+      HINT = 'A supervisor other than the assignee verifies.';
+  END IF;
+  UPDATE app.work_orders AS w
+     SET status = CASE to_state WHEN 'resume' THEN w.held_from ELSE to_state END,
+         held_from = CASE to_state WHEN 'on_hold' THEN w.status ELSE NULL END,
+         hold_reason = CASE to_state WHEN 'on_hold' THEN v_reason ELSE NULL END,
+         cancel_reason = CASE to_state WHEN 'cancelled' THEN v_reason ELSE w.cancel_reason END,
+         started_at = CASE WHEN to_state = 'in_progress' THEN coalesce(w.started_at, pg_catalog.now()) ELSE w.started_at END,
+         completed_at = CASE to_state WHEN 'completed' THEN pg_catalog.now() ELSE w.completed_at END,
+         verified_at = CASE to_state WHEN 'verified' THEN pg_catalog.now() ELSE w.verified_at END,
+         verified_by = CASE to_state WHEN 'verified' THEN auth.user_id() ELSE w.verified_by END,
+         closed_at = CASE to_state WHEN 'closed' THEN pg_catalog.now() ELSE w.closed_at END
+   WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
+  RETURNING w.* INTO v_order;
+  PERFORM app_private.publish_event(v_order.organization_id, 'work_order.' || to_state,
+                                    pg_catalog.jsonb_build_object('work_order_id', v_order.id, 'work_order_number', v_order.work_order_number,
+                                                                  'new', pg_catalog.jsonb_build_object('status', v_order.status)),
+                                    'work_order', v_order.id);
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.transition_work_order(uuid, text, text) IS
+  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.';

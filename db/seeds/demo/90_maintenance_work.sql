@@ -1,0 +1,126 @@
+-- Maintenance work on Acme (90_maintenance/70_* .. 80_*), made through the
+-- API as its people would: the CNC lathe's QR code and an anonymous request
+-- from it (converted), a member's request (rejected), a lockout checklist
+-- template the lathe's class requires, a template, labour rates, and one
+-- work order in every state with labour and a contractor charge (Initech).
+-- Runs once per tenant (skipped when it has work orders, or no lathe from
+-- 30_registers.sql).
+
+DO $$
+DECLARE
+  v_tenant uuid := (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing');
+  v_planner uuid := (SELECT id FROM app.users WHERE email = 'maintenance_planner@acme.test');
+  v_tech uuid := (SELECT id FROM app.users WHERE email = 'technician@acme.test');
+  v_supervisor uuid := (SELECT id FROM app.users WHERE email = 'maintenance_supervisor@acme.test');
+  v_operator uuid := (SELECT id FROM app.users WHERE email = 'production@acme.test');
+  v_lathe uuid;
+  v_caliper uuid;
+  v_initech uuid;
+  v_token text;
+  v_number text;
+  v_request app.work_requests;
+  v_order app.work_orders;
+  v_orders uuid[] := '{}';
+  v_state text;
+  v_i integer := 0;
+BEGIN
+  IF v_tenant IS NULL OR v_planner IS NULL OR v_tech IS NULL OR v_supervisor IS NULL
+     OR EXISTS (SELECT FROM app.work_orders WHERE organization_id = v_tenant) THEN
+    RETURN;
+  END IF;
+  SELECT id INTO v_lathe FROM app.equipment WHERE organization_id = v_tenant AND serial_number = 'DMG-350-0042';
+  SELECT id INTO v_caliper FROM app.equipment WHERE organization_id = v_tenant AND serial_number = 'MT-55102';
+  SELECT id INTO v_initech FROM app.partners WHERE organization_id = v_tenant AND code = 'S-2001';
+  IF v_lathe IS NULL OR v_initech IS NULL THEN
+    RETURN;
+  END IF;
+  -- The lathe's class requires lockout; the tenant's lockout checklist.
+  UPDATE app.equipment_classes SET requires_lockout = true WHERE organization_id = v_tenant AND code = 'cnc-lathe';
+  INSERT INTO app.checklist_templates (organization_id, key, name, entity_type)
+  VALUES (v_tenant, 'maintenance-lockout', 'Lockout/tagout', 'work_order') ON CONFLICT DO NOTHING;
+  INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, required)
+  SELECT v_tenant, t.id, i.position, i.label, true
+    FROM app.checklist_templates AS t, (VALUES (1, 'Main switch off and locked'), (2, 'Stored energy released'), (3, 'Tag applied')) AS i (position, label)
+   WHERE t.organization_id = v_tenant AND t.key = 'maintenance-lockout'
+  ON CONFLICT DO NOTHING;
+
+  -- The planner: a QR code on the lathe, a template, rates.
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM set_config('role', 'app_user', true);
+  v_token := app.issue_work_request_token(v_lathe);
+  PERFORM app.define_work_order_template('lathe-monthly', 'Lathe monthly service', 'preventive',
+    E'1. Lock out.\n2. Clean chip conveyor.\n3. Check way lube level.\n4. Check chuck pressure.', NULL, 2);
+  PERFORM app.set_labour_rate(68, 'EUR', user_id => v_tech);
+  PERFORM app.set_labour_rate(82, 'EUR', user_id => v_supervisor);
+
+  -- Someone at the lathe scans its QR code (no account); an operator reports too.
+  PERFORM set_config('request.jwt.claims', '{"role": "anon"}', true);
+  PERFORM set_config('role', 'anon', true);
+  v_number := app.submit_work_request(v_token, 'Coolant leaking at the turret', 'Puddle under the turret since the night shift.', 'Night shift lead, ext. 214');
+  PERFORM set_config('role', 'none', true);
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_operator, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM set_config('role', 'app_user', true);
+  PERFORM app.request_work(v_lathe, 'Coolant on the floor', 'Same leak as reported this morning.');
+
+  -- The planner converts the QR request, rejects the duplicate, and plans one work order per state.
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  SELECT * INTO v_request FROM app.work_requests WHERE organization_id = v_tenant AND request_number = v_number;
+  v_order := app.convert_work_request(v_request.id, 'corrective', 2, NULL, true);
+  v_orders := v_orders || v_order.id;
+  PERFORM app.decide_work_request(r.id, false, 'Duplicate of ' || v_number || '; we are on it.')
+     FROM app.work_requests AS r WHERE r.organization_id = v_tenant AND r.title = 'Coolant on the floor';
+  FOREACH v_state IN ARRAY ARRAY['planned', 'scheduled', 'in_progress', 'on_hold', 'completed', 'verified', 'closed', 'cancelled'] LOOP
+    v_i := v_i + 1;
+    v_order := app.create_work_order(CASE WHEN v_i % 2 = 0 THEN v_caliper ELSE v_lathe END,
+                                     (ARRAY['preventive', 'inspection', 'corrective', 'emergency'])[1 + v_i % 4]::app.work_order_type,
+                                     CASE WHEN v_i % 4 = 1 THEN NULL ELSE 'Demo work order ' || v_i || ' (' || v_state || ')' END,
+                                     '', 1 + v_i % 5, CASE WHEN v_i % 4 = 1 THEN (SELECT id FROM app.work_order_templates
+                                                                               WHERE organization_id = v_tenant AND code = 'lathe-monthly') END,
+                                     current_date + v_i);
+    v_orders := v_orders || v_order.id;
+  END LOOP;
+
+  -- Drive each into its state as the people who would.
+  FOR v_i IN 1..array_length(v_orders, 1) LOOP
+    SELECT * INTO v_order FROM app.work_orders WHERE organization_id = v_tenant AND id = v_orders[v_i];
+    v_state := CASE WHEN v_i = 1 THEN 'in_progress' ELSE (ARRAY['planned', 'scheduled', 'in_progress', 'on_hold', 'completed', 'verified', 'closed', 'cancelled'])[v_i - 1] END;
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    IF v_state = 'cancelled' THEN
+      PERFORM app.transition_work_order(v_order.id, 'cancelled', 'Machine to be replaced next quarter.');
+      CONTINUE;
+    END IF;
+    CONTINUE WHEN v_state = 'planned';
+    PERFORM app.schedule_work_order(v_order.id, v_tech, now() - interval '3 hours' + make_interval(days => v_i - 5),
+                                    now() - interval '1 hour' + make_interval(days => v_i - 5));
+    IF v_i IN (1, 3, 7) THEN
+      PERFORM app.assign_work_order_contractor(v_order.id, v_initech);
+      PERFORM app.add_contractor_charge(v_order.id, v_initech, 350 + 40 * v_i, 'EUR', 'Service technician, call-out and hours');
+    END IF;
+    CONTINUE WHEN v_state = 'scheduled';
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_tech, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    IF v_order.equipment_id = v_lathe THEN
+      PERFORM app.start_checklist('maintenance-lockout', 'work_order', v_order.id);
+      PERFORM app.check_checklist_item(i.id) FROM app.checklist_items AS i JOIN app.checklists AS c
+          ON c.organization_id = i.organization_id AND c.id = i.checklist_id
+       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id;
+    END IF;
+    PERFORM app.transition_work_order(v_order.id, 'in_progress');
+    PERFORM app.log_labour(v_order.id, now() - interval '3 hours' + make_interval(days => least(v_i - 5, 0)), hours => 1 + v_i * 0.25,
+                           note => 'Demo labour');
+    IF v_state = 'on_hold' THEN
+      PERFORM app.transition_work_order(v_order.id, 'on_hold', 'Waiting for a seal kit from Initech.');
+      CONTINUE;
+    END IF;
+    CONTINUE WHEN v_state = 'in_progress';
+    PERFORM app.transition_work_order(v_order.id, 'completed');
+    CONTINUE WHEN v_state = 'completed';
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_supervisor, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    PERFORM app.transition_work_order(v_order.id, 'verified');
+    CONTINUE WHEN v_state = 'verified';
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    PERFORM app.transition_work_order(v_order.id, 'closed');
+  END LOOP;
+  PERFORM set_config('role', 'none', true);
+  PERFORM set_config('request.jwt.claims', '', true);
+END
+$$;

@@ -1,0 +1,81 @@
+"""Maintenance work over both servers: an anonymous caller reads a QR code's asset name and submits a work request
+over REST (and is rate-limited with HTTP 429), a planner converts it into a work order and schedules it, a technician
+starts and completes it and logs labour, a supervisor verifies it; the costs and the contractor's view over GraphQL."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from helpers import World, graphql, rest
+
+pytestmark = pytest.mark.stack
+
+
+def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_contractor(live: dict[str, Any], world: World) -> None:
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    equipment_class = str(world.sql("select tests.create_equipment_class(%s, p_requires_calibration => false)", tenant))
+    pump = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Pump 9')", tenant, equipment_class, plant))
+    contractor = str(world.sql("select tests.create_partner(%s, 'supplier')", tenant))
+    planner = world.sign_in(world.member(tenant, "maintenance_planner"))
+    technician_person = world.member(tenant, "technician", site=plant)
+    technician_id, technician = technician_person.id, world.sign_in(technician_person)
+    supervisor = world.sign_in(world.member(tenant, "maintenance_supervisor"))
+    portal = world.sign_in(world.member(tenant, "customer_portal", partner=contractor))
+
+    token = rest(live, "POST", "/rpc/issue_work_request_token", planner, json={"equipment_id": pump})
+    assert token.status_code == 200, token.text
+    qr = token.json()
+
+    # Anonymous: the asset's name, a request, then the rate limit.
+    name = rest(live, "POST", "/rpc/work_request_asset", None, json={"token": qr})
+    assert (name.status_code, name.json()) == (200, "Pump 9"), name.text
+    unknown = rest(live, "POST", "/rpc/work_request_asset", None, json={"token": "nope"})
+    assert (unknown.status_code, unknown.json()["details"]) == (404, "work_request.token_unknown")
+    submitted = rest(live, "POST", "/rpc/submit_work_request", None,
+                     json={"token": qr, "title": "Bearing noise", "description": "loud", "contact": "ext. 7"})
+    assert submitted.status_code == 200 and submitted.json().startswith("WR-"), submitted.text
+    for n in range(4):
+        rest(live, "POST", "/rpc/submit_work_request", None, json={"token": qr, "title": f"again {n}"})
+    limited = rest(live, "POST", "/rpc/submit_work_request", None, json={"token": qr, "title": "sixth"})
+    assert (limited.status_code, limited.json()["details"]) == (429, "work_request.rate_limited"), limited.text
+    assert rest(live, "GET", "/work_requests", None).status_code == 401
+
+    # The planner converts and schedules; the technician works; the supervisor verifies.
+    request = rest(live, "GET", "/work_requests?title=eq.Bearing noise", planner).json()[0]
+    assert request["contact"] == "ext. 7"
+    order = rest(live, "POST", "/rpc/convert_work_request", planner, json={"work_request_id": request["id"], "is_breakdown": True}).json()
+    assert (order["status"], order["work_order_number"][:3], order["site_id"]) == ("planned", "WO-", plant), order
+    scheduled = rest(live, "POST", "/rpc/schedule_work_order", planner,
+                     json={"work_order_id": order["id"], "assignee_id": technician_id, "starts_at": "2026-01-01T08:00:00Z",
+                           "ends_at": "2026-01-01T10:00:00Z"})
+    assert (scheduled.status_code, scheduled.json()["status"]) == (200, "scheduled"), scheduled.text
+    rest(live, "POST", "/rpc/set_labour_rate", planner, json={"hourly_rate": 70, "currency": "EUR", "user_id": technician_id})
+    rest(live, "POST", "/rpc/assign_work_order_contractor", planner, json={"work_order_id": order["id"], "contractor_id": contractor})
+    charge = rest(live, "POST", "/rpc/add_contractor_charge", planner,
+                  json={"work_order_id": order["id"], "partner_id": contractor, "amount": 300, "currency": "EUR"})
+    assert charge.status_code == 200, charge.text
+    early = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": "completed"})
+    assert (early.status_code, early.json()["details"]) == (409, "work_order.transition_invalid")
+    for state in ("in_progress", "completed"):
+        moved = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": state})
+        assert moved.status_code == 200, moved.text
+    labour = rest(live, "POST", "/rpc/log_labour", technician,
+                  json={"work_order_id": order["id"], "started_at": "2026-01-01T08:00:00Z", "ended_at": "2026-01-01T09:30:00Z"})
+    assert (labour.status_code, labour.json()["cost"]) == (200, 105), labour.text
+    verified = rest(live, "POST", "/rpc/transition_work_order", supervisor, json={"work_order_id": order["id"], "to_state": "verified"})
+    assert (verified.status_code, verified.json()["status"]) == (200, "verified"), verified.text
+
+    # Costs over GraphQL; the contractor's portal user sees the work order and its charge, nothing else.
+    costs = graphql(live, "{ workOrderCosts { nodes { workOrderNumber labourCost contractorCost totalCost currency } } }",
+                    planner).json()
+    assert "errors" not in costs, costs
+    [cost] = costs["data"]["workOrderCosts"]["nodes"]
+    assert (cost["workOrderNumber"], cost["currency"]) == (order["work_order_number"], "EUR")
+    assert [float(cost[key]) for key in ("labourCost", "contractorCost", "totalCost")] == [105, 300, 405]
+    seen = graphql(live, """{ workOrders { nodes { workOrderNumber status contractorCharges { totalCount } } } }""", portal).json()
+    assert "errors" not in seen, seen
+    assert seen["data"]["workOrders"]["nodes"] == [
+        {"workOrderNumber": order["work_order_number"], "status": "verified", "contractorCharges": {"totalCount": 1}}]
+    assert rest(live, "GET", "/work_requests", portal).json() == []
