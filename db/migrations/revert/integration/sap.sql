@@ -1,0 +1,17 @@
+-- Revert pulse:integration/sap from pg
+
+BEGIN;
+
+-- CASCADE: repeatables hang off these (triggers, functions); the next
+-- `pulse db migrate` re-applies what remains.
+DROP TABLE app.sap_staged_purchase_orders CASCADE;
+DROP TABLE app.sap_staged_materials CASCADE;
+DROP TABLE app.sap_sync_log CASCADE;
+DROP TABLE app.sap_outbound_messages CASCADE;
+DROP TABLE app.sap_mappings CASCADE;
+DROP TABLE app.purchase_order_lines CASCADE;
+DROP TABLE app.purchase_orders CASCADE;
+DROP TABLE app_private.sap_credentials CASCADE;
+DROP TABLE app.sap_connections CASCADE;
+
+COMMIT;
