@@ -14,7 +14,7 @@
 -- name, unit, status) and its released revision (part_revision.released: the
 -- revision level SAP keeps on the material) are sent. Messages are only
 -- made while the tenant's connection is enabled, and changes that came FROM
--- SAP (app.apply_sap_staging) are not echoed back.
+-- SAP (app.apply_sap_staging) are not echoed back (40_sap_inbound.sql).
 
 CREATE OR REPLACE FUNCTION app_private.sap_material_data(p_organization_id uuid, p_part_id uuid) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -45,7 +45,7 @@ DECLARE
   v_key text;
 BEGIN
   SELECT * INTO v_connection FROM app.sap_connections AS c WHERE c.organization_id = p_organization_id AND c.is_enabled;
-  IF NOT FOUND OR pg_catalog.current_setting('pulse.sap_inbound', true) = 'on' THEN
+  IF NOT FOUND THEN
     RETURN NULL;
   END IF;
   -- Versions of one entity are numbered in commit order: concurrent changes queue here.
@@ -74,7 +74,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.enqueue_sap_message(uuid, text, text, text, uuid, jsonb) IS
-  'Makes the next outbound message of an entity (version = its last + 1, idempotency key <entity_type>:<id>:<version>, the mapped SAP number, the payload {idempotency_key, message_type, sap, object, entity, data, occurred_at}) and queues task sap_deliver; nothing while the tenant has no enabled SAP connection or while SAP data is being applied. Returns the message id or NULL.';
+  'Makes the next outbound message of an entity (version = its last + 1, idempotency key <entity_type>:<id>:<version>, the mapped SAP number, the payload {idempotency_key, message_type, sap, object, entity, data, occurred_at}) and queues task sap_deliver; nothing while the tenant has no enabled SAP connection. Returns the message id or NULL.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_parts__sap_outbound() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -4,7 +4,9 @@
 -- each in a subtransaction of its own: a row is applied whole or not at all,
 -- and a refused row keeps its errors ([{reason, message, line}]). Every row
 -- applied or refused is logged in app.sap_sync_log (direction inbound).
--- Applying does not echo the change back to SAP (pulse.sap_inbound).
+-- Applying does not echo the change back to SAP: the messages the part's
+-- triggers made in this transaction are dropped with the row applied (the
+-- job they queued then finds nothing to send).
 
 CREATE OR REPLACE FUNCTION app.stage_sap_materials(materials jsonb) RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -114,11 +116,15 @@ BEGIN
             pg_catalog.now(), auth.user_id())
     RETURNING id INTO v_revision_id;
   END IF;
+  -- SAP sent this: what the outbound triggers just made of it is not sent back.
+  DELETE FROM app.sap_outbound_messages AS m
+   WHERE m.organization_id = p_row.organization_id AND m.entity_type = 'part' AND m.entity_id = v_part_id
+     AND m.created_at = pg_catalog.now() AND m.attempt_count = 0;
   RETURN v_part_id;
 END
 $$;
 COMMENT ON FUNCTION app_private.sap_apply_material(app.sap_staged_materials) IS
-  'Applies one valid staged material: creates or updates the part (found by MATERIAL mapping or part number; name from the description, unit from the base unit), maps it as MATERIAL, and releases a new revision for a revision level the part does not have. Returns the part id.';
+  'Applies one valid staged material: creates or updates the part (found by MATERIAL mapping or part number; name from the description, unit from the base unit), maps it as MATERIAL, and releases a new revision for a revision level the part does not have; drops the outbound messages this made in the transaction (no echo to SAP). Returns the part id.';
 
 CREATE OR REPLACE FUNCTION app_private.sap_vendor_partner(p_organization_id uuid, p_vendor_number text) RETURNS uuid
 LANGUAGE sql STABLE
@@ -221,7 +227,6 @@ DECLARE
   v_key text;
 BEGIN
   PERFORM app_private.require_permission('integration.manage');
-  PERFORM pg_catalog.set_config('pulse.sap_inbound', 'on', true);
   -- Materials first: the purchase orders staged with them may order them.
   FOR v_material IN SELECT * FROM app.sap_staged_materials AS s WHERE s.organization_id = v_org AND s.status = 'staged'
                      ORDER BY s.staged_at, s.id FOR UPDATE
@@ -289,7 +294,6 @@ BEGIN
     v_key := CASE WHEN v_errors = '[]' THEN 'purchase_orders_applied' ELSE 'purchase_orders_failed' END;
     v_counts := pg_catalog.jsonb_set(v_counts, ARRAY[v_key], pg_catalog.to_jsonb((v_counts ->> v_key)::integer + 1));
   END LOOP;
-  PERFORM pg_catalog.set_config('pulse.sap_inbound', '', true);
   RETURN v_counts;
 END
 $$;
