@@ -98,6 +98,12 @@ FUNCTION_CASES = {
     "create_ncr": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_ncr.sql)",
     "request_concession": "writes the caller's tenant only: another tenant's part or partner is PT404 (test_ncr.sql)",
     "file_complaint": "writes the caller's tenant only, a portal user's own partner (test_complaints.sql)",
+    "set_sap_connection": "writes the caller's tenant's connection only, integration.manage (test_sap.sql, test_sap_http)",
+    "sap_connections_password_set": "computed column: the connection row the caller already reads (test_sap.sql)",
+    "map_sap_object": "writes the caller's tenant only: another tenant's entity is PT404 (test_sap.sql)",
+    "stage_sap_materials": "writes the caller's tenant only, integration.manage (test_sap.sql)",
+    "stage_sap_purchase_orders": "writes the caller's tenant only, integration.manage (test_sap.sql)",
+    "apply_sap_staging": "applies the caller's tenant's staged rows only (test_sap.sql: another tenant's apply touches none)",
     "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
@@ -265,6 +271,9 @@ ROW_FUNCTIONS = {
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
+    # SAP sync (db/functions/97_integration/).
+    "unmap_sap_object": {"mapping_id": "{sap_mapping}"},
+    "replay_sap_message": {"message_id": "{sap_message}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -330,7 +339,9 @@ A_ROWS = """
          (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
          (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
          (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
-         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text,
+         (select m.id from app.sap_mappings m where m.organization_id = o.id limit 1)::text,
+         (select m.id from app.sap_outbound_messages m where m.organization_id = o.id and m.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -650,7 +661,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
-             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
+             "sap_mapping", "sap_message")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
