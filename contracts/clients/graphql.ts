@@ -1295,6 +1295,28 @@ export type AnalysisToManyRunQcSampleFilter = {
   some?: InputMaybe<RunQcSampleFilter>;
 };
 
+/** All input for the `applySapStaging` mutation. */
+export type ApplySapStagingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `applySapStaging` mutation. */
+export type ApplySapStagingPayload = {
+  __typename?: 'ApplySapStagingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['JSON']['output']>;
+};
+
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
 export type Approval = Node & {
   __typename?: 'Approval';
@@ -31327,6 +31349,40 @@ export type LotToManyTraceStatusChangeFilter = {
   some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
+/** All input for the `mapSapObject` mutation. */
+export type MapSapObjectInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  sapObjectNumber: Scalars['String']['input'];
+  sapObjectType: Scalars['String']['input'];
+};
+
+/** The output of our `mapSapObject` mutation. */
+export type MapSapObjectPayload = {
+  __typename?: 'MapSapObjectPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapMapping>;
+  /** An edge for our `SapMapping`. May be used by Relay 1. */
+  sapMappingEdge?: Maybe<SapMappingEdge>;
+};
+
+
+/** The output of our `mapSapObject` mutation. */
+export type MapSapObjectPayloadSapMappingEdgeArgs = {
+  orderBy?: Array<SapMappingOrderBy>;
+};
+
 /** All input for the `markAllNotificationsRead` mutation. */
 export type MarkAllNotificationsReadInput = {
   /**
@@ -31966,6 +32022,11 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
    */
   amendResult?: Maybe<AmendResultPayload>;
+  /**
+   * Apply staged SAP data
+   * Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   */
+  applySapStaging?: Maybe<ApplySapStagingPayload>;
   /**
    * Approve a change order
    * Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
@@ -32729,6 +32790,11 @@ export type Mutation = {
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
   logout?: Maybe<LogoutPayload>;
+  /**
+   * Map an entity to an SAP object
+   * Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   */
+  mapSapObject?: Maybe<MapSapObjectPayload>;
   /** Marks every unread notification of yours in the active tenant read; returns how many. */
   markAllNotificationsRead?: Maybe<MarkAllNotificationsReadPayload>;
   /** Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown). */
@@ -32861,6 +32927,11 @@ export type Mutation = {
    */
   releaseResult?: Maybe<ReleaseResultPayload>;
   /**
+   * Replay an SAP message
+   * Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   */
+  replaySapMessage?: Maybe<ReplaySapMessagePayload>;
+  /**
    * Replay a webhook delivery
    * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    */
@@ -32958,6 +33029,11 @@ export type Mutation = {
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
   /**
+   * Set the SAP connection
+   * Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   */
+  setSapConnection?: Maybe<SetSapConnectionPayload>;
+  /**
    * Hold, quarantine or release a serial
    * Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
    */
@@ -32989,6 +33065,16 @@ export type Mutation = {
    * Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
    */
   splitSample?: Maybe<SplitSamplePayload>;
+  /**
+   * Stage SAP material masters
+   * Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   */
+  stageSapMaterials?: Maybe<StageSapMaterialsPayload>;
+  /**
+   * Stage SAP purchase orders
+   * Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   */
+  stageSapPurchaseOrders?: Maybe<StageSapPurchaseOrdersPayload>;
   /**
    * Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
    * Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
@@ -33031,6 +33117,11 @@ export type Mutation = {
    * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
    */
   transition?: Maybe<TransitionPayload>;
+  /**
+   * Unmap an SAP object
+   * Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
+   */
+  unmapSapObject?: Maybe<UnmapSapObjectPayload>;
   /** Updates a single `Analysis` using a unique key and a patch. */
   updateAnalysis?: Maybe<UpdateAnalysisPayload>;
   /** Updates a single `Analysis` using its globally unique id and a patch. */
@@ -33509,6 +33600,12 @@ export type MutationAdvanceNcrArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAmendResultArgs = {
   input: AmendResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApplySapStagingArgs = {
+  input: ApplySapStagingInput;
 };
 
 
@@ -35403,6 +35500,12 @@ export type MutationLogoutArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationMapSapObjectArgs = {
+  input: MapSapObjectInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationMarkAllNotificationsReadArgs = {
   input: MarkAllNotificationsReadInput;
 };
@@ -35595,6 +35698,12 @@ export type MutationReleaseResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReplaySapMessageArgs = {
+  input: ReplaySapMessageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationReplayWebhookDeliveryArgs = {
   input: ReplayWebhookDeliveryInput;
 };
@@ -35721,6 +35830,12 @@ export type MutationSetRolePermissionsArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetSapConnectionArgs = {
+  input: SetSapConnectionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetSerialQualityStatusArgs = {
   input: SetSerialQualityStatusInput;
 };
@@ -35759,6 +35874,18 @@ export type MutationSoftDeleteArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSplitSampleArgs = {
   input: SplitSampleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationStageSapMaterialsArgs = {
+  input: StageSapMaterialsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationStageSapPurchaseOrdersArgs = {
+  input: StageSapPurchaseOrdersInput;
 };
 
 
@@ -35813,6 +35940,12 @@ export type MutationSwitchOrganizationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationTransitionArgs = {
   input: TransitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUnmapSapObjectArgs = {
+  input: UnmapSapObjectInput;
 };
 
 
@@ -38828,6 +38961,10 @@ export type Organization = Node & {
   projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrders: PurchaseOrderConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -38872,6 +39009,18 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads a single `SapConnection` that is related to this `Organization`. */
+  sapConnection?: Maybe<SapConnection>;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
+  sapOutboundMessages: SapOutboundMessageConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials: SapStagedMaterialConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogs: SapSyncLogConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -39829,6 +39978,32 @@ export type OrganizationProjectsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationQualificationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40099,6 +40274,71 @@ export type OrganizationSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapOutboundMessagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapOutboundMessageCondition>;
+  filter?: InputMaybe<SapOutboundMessageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapSyncLogsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
 };
 
 
@@ -40864,6 +41104,14 @@ export type OrganizationFilter = {
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<OrganizationToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrders` relation. */
+  purchaseOrders?: InputMaybe<OrganizationToManyPurchaseOrderFilter>;
+  /** Some related `purchaseOrders` exist. */
+  purchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `qualifications` relation. */
   qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
   /** Some related `qualifications` exist. */
@@ -40950,6 +41198,30 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapConnection` relation. */
+  sapConnection?: InputMaybe<SapConnectionFilter>;
+  /** A related `sapConnection` exists. */
+  sapConnectionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<OrganizationToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapOutboundMessages` relation. */
+  sapOutboundMessages?: InputMaybe<OrganizationToManySapOutboundMessageFilter>;
+  /** Some related `sapOutboundMessages` exist. */
+  sapOutboundMessagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterials` relation. */
+  sapStagedMaterials?: InputMaybe<OrganizationToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterials` exist. */
+  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
+  sapStagedPurchaseOrders?: InputMaybe<OrganizationToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrders` exist. */
+  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapSyncLogs` relation. */
+  sapSyncLogs?: InputMaybe<OrganizationToManySapSyncLogFilter>;
+  /** Some related `sapSyncLogs` exist. */
+  sapSyncLogsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEvents` relation. */
   scanEvents?: InputMaybe<OrganizationToManyScanEventFilter>;
   /** Some related `scanEvents` exist. */
@@ -41808,6 +42080,26 @@ export type OrganizationToManyProjectMilestoneFilter = {
   some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseOrderFilter = {
+  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderFilter>;
+  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderFilter>;
+  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderFilter>;
+};
+
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyQualificationFilter = {
   /** Every related `Qualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42016,6 +42308,56 @@ export type OrganizationToManySampleTypeFilter = {
   none?: InputMaybe<SampleTypeFilter>;
   /** Some related `SampleType` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleTypeFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapOutboundMessageFilter = {
+  /** Every related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapOutboundMessageFilter>;
+  /** No related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapOutboundMessageFilter>;
+  /** Some related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapOutboundMessageFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+};
+
+/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapSyncLogFilter = {
+  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapSyncLogFilter>;
+  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapSyncLogFilter>;
+  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapSyncLogFilter>;
 };
 
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -42634,10 +42976,16 @@ export type Part = Node & {
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByParentPartId: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
   receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials: SapStagedMaterialConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ShipmentItem`. */
@@ -42841,6 +43189,22 @@ export type PartProjectBomLinesByParentPartIdArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartReceiptsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -42850,6 +43214,38 @@ export type PartReceiptsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartSapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
 };
 
 
@@ -42992,12 +43388,24 @@ export type PartFilter = {
   projectBomLinesByParentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByParentPartId` exist. */
   projectBomLinesByParentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<PartToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `receipts` relation. */
   receipts?: InputMaybe<PartToManyReceiptFilter>;
   /** Some related `receipts` exist. */
   receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PartToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterials` relation. */
+  sapStagedMaterials?: InputMaybe<PartToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterials` exist. */
+  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<PartToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -43686,6 +44094,16 @@ export type PartToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
 /** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyReceiptFilter = {
   /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43694,6 +44112,26 @@ export type PartToManyReceiptFilter = {
   none?: InputMaybe<ReceiptFilter>;
   /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReceiptFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -43822,6 +44260,8 @@ export type Partner = Node & {
   partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrdersBySupplierId: PurchaseOrderConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
@@ -43830,6 +44270,8 @@ export type Partner = Node & {
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
   /** Reads and enables pagination through a set of `Scar`. */
   scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -43997,6 +44439,19 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPurchaseOrdersBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerReagentLotsBySupplierIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -44033,6 +44488,19 @@ export type PartnerSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
 };
 
 
@@ -44220,6 +44688,10 @@ export type PartnerFilter = {
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
   projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrdersBySupplierId` relation. */
+  purchaseOrdersBySupplierId?: InputMaybe<PartnerToManyPurchaseOrderFilter>;
+  /** Some related `purchaseOrdersBySupplierId` exist. */
+  purchaseOrdersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsBySupplierId` relation. */
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
@@ -44234,6 +44706,10 @@ export type PartnerFilter = {
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PartnerToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scarsBySupplierId` relation. */
   scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
   /** Some related `scarsBySupplierId` exist. */
@@ -44418,6 +44894,16 @@ export type PartnerToManyProjectFilter = {
   some?: InputMaybe<ProjectFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPurchaseOrderFilter = {
+  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderFilter>;
+  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderFilter>;
+  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderFilter>;
+};
+
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyReagentLotFilter = {
   /** Every related `ReagentLot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44446,6 +44932,16 @@ export type PartnerToManySampleFilter = {
   none?: InputMaybe<SampleFilter>;
   /** Some related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
 };
 
 /** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
@@ -47687,6 +48183,359 @@ export type PublishStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
 };
 
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrder = Node & {
+  __typename?: 'PurchaseOrder';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PurchaseOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PO number
+   * The SAP purchase order number, unique in the tenant.
+   */
+  poNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
+  /** Purchase order id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
+  /**
+   * Source
+   * Where the order came from (sap).
+   */
+  source: Scalars['String']['output'];
+  /** Reads a single `Partner` that is related to this `PurchaseOrder`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id) the order is placed with.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Updated at
+   * When SAP last changed it.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderSapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+/**
+ * A condition to be used against `PurchaseOrder` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PurchaseOrderCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `poNumber` field. */
+  poNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PurchaseOrder` values. */
+export type PurchaseOrderConnection = {
+  __typename?: 'PurchaseOrderConnection';
+  /** A list of edges which contains the `PurchaseOrder` and cursor to aid in pagination. */
+  edges: Array<PurchaseOrderEdge>;
+  /** A list of `PurchaseOrder` objects. */
+  nodes: Array<PurchaseOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PurchaseOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PurchaseOrder` edge in the connection. */
+export type PurchaseOrderEdge = {
+  __typename?: 'PurchaseOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PurchaseOrder` at the end of the edge. */
+  node: PurchaseOrder;
+};
+
+/** A filter to be used against `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PurchaseOrderFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PurchaseOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PurchaseOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `poNumber` field. */
+  poNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<PurchaseOrderToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PurchaseOrderToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
+  sapStagedPurchaseOrders?: InputMaybe<PurchaseOrderToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrders` exist. */
+  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * Purchase order lines
+ * What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+ */
+export type PurchaseOrderLine = Node & {
+  __typename?: 'PurchaseOrderLine';
+  /** Delivery date */
+  deliveryDate?: Maybe<Scalars['Date']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Line
+   * The SAP item number (10, 20, ...), unique per order.
+   */
+  lineNumber: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `PurchaseOrderLine`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PurchaseOrderLine`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id of the material ordered.
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PurchaseOrder` that is related to this `PurchaseOrderLine`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * purchase_orders.id.
+   */
+  purchaseOrderId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Ordered quantity (positive).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Line id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * units.code of the quantity.
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `PurchaseOrderLine`. */
+  unitByUnit?: Maybe<Unit>;
+};
+
+/**
+ * A condition to be used against `PurchaseOrderLine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PurchaseOrderLineCondition = {
+  /** Checks for equality with the object’s `lineNumber` field. */
+  lineNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `PurchaseOrderLine` values. */
+export type PurchaseOrderLineConnection = {
+  __typename?: 'PurchaseOrderLineConnection';
+  /** A list of edges which contains the `PurchaseOrderLine` and cursor to aid in pagination. */
+  edges: Array<PurchaseOrderLineEdge>;
+  /** A list of `PurchaseOrderLine` objects. */
+  nodes: Array<PurchaseOrderLine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PurchaseOrderLine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PurchaseOrderLine` edge in the connection. */
+export type PurchaseOrderLineEdge = {
+  __typename?: 'PurchaseOrderLineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PurchaseOrderLine` at the end of the edge. */
+  node: PurchaseOrderLine;
+};
+
+/** A filter to be used against `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderLineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PurchaseOrderLineFilter>>;
+  /** Filter by the object’s `lineNumber` field. */
+  lineNumber?: InputMaybe<IntFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PurchaseOrderLineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+};
+
+/** Methods to use when ordering `PurchaseOrderLine`. */
+export type PurchaseOrderLineOrderBy =
+  | 'LINE_NUMBER_ASC'
+  | 'LINE_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Methods to use when ordering `PurchaseOrder`. */
+export type PurchaseOrderOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PO_NUMBER_ASC'
+  | 'PO_NUMBER_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+};
+
 /** All input for the `purgeOrganization` mutation. */
 export type PurgeOrganizationInput = {
   /**
@@ -49441,6 +50290,18 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
+  /** Get a single `PurchaseOrder`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /** Reads a single `PurchaseOrder` using its globally unique `ID`. */
+  purchaseOrderById?: Maybe<PurchaseOrder>;
+  /** Get a single `PurchaseOrderLine`. */
+  purchaseOrderLine?: Maybe<PurchaseOrderLine>;
+  /** Reads a single `PurchaseOrderLine` using its globally unique `ID`. */
+  purchaseOrderLineById?: Maybe<PurchaseOrderLine>;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines?: Maybe<PurchaseOrderLineConnection>;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrders?: Maybe<PurchaseOrderConnection>;
   /** Get a single `Qualification`. */
   qualification?: Maybe<Qualification>;
   /** Reads a single `Qualification` using its globally unique `ID`. */
@@ -49634,6 +50495,42 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `SapConnection`. */
+  sapConnection?: Maybe<SapConnection>;
+  /** Reads a single `SapConnection` using its globally unique `ID`. */
+  sapConnectionById?: Maybe<SapConnection>;
+  /** Reads and enables pagination through a set of `SapConnection`. */
+  sapConnections?: Maybe<SapConnectionConnection>;
+  /** Get a single `SapMapping`. */
+  sapMapping?: Maybe<SapMapping>;
+  /** Reads a single `SapMapping` using its globally unique `ID`. */
+  sapMappingById?: Maybe<SapMapping>;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings?: Maybe<SapMappingConnection>;
+  /** Get a single `SapOutboundMessage`. */
+  sapOutboundMessage?: Maybe<SapOutboundMessage>;
+  /** Reads a single `SapOutboundMessage` using its globally unique `ID`. */
+  sapOutboundMessageById?: Maybe<SapOutboundMessage>;
+  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
+  sapOutboundMessages?: Maybe<SapOutboundMessageConnection>;
+  /** Get a single `SapStagedMaterial`. */
+  sapStagedMaterial?: Maybe<SapStagedMaterial>;
+  /** Reads a single `SapStagedMaterial` using its globally unique `ID`. */
+  sapStagedMaterialById?: Maybe<SapStagedMaterial>;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials?: Maybe<SapStagedMaterialConnection>;
+  /** Get a single `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrder?: Maybe<SapStagedPurchaseOrder>;
+  /** Reads a single `SapStagedPurchaseOrder` using its globally unique `ID`. */
+  sapStagedPurchaseOrderById?: Maybe<SapStagedPurchaseOrder>;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders?: Maybe<SapStagedPurchaseOrderConnection>;
+  /** Get a single `SapSyncLog`. */
+  sapSyncLog?: Maybe<SapSyncLog>;
+  /** Reads a single `SapSyncLog` using its globally unique `ID`. */
+  sapSyncLogById?: Maybe<SapSyncLog>;
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogs?: Maybe<SapSyncLogConnection>;
   /** Get a single `ScanEvent`. */
   scanEvent?: Maybe<ScanEvent>;
   /** Reads a single `ScanEvent` using its globally unique `ID`. */
@@ -53379,6 +54276,56 @@ export type QueryProjectsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryQualificationArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -54133,6 +55080,156 @@ export type QuerySamplesDueForDisposalsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SamplesDueForDisposalOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapConnectionCondition>;
+  filter?: InputMaybe<SapConnectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessageArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessageByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapOutboundMessageCondition>;
+  filter?: InputMaybe<SapOutboundMessageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
 };
 
 
@@ -57515,6 +58612,37 @@ export type RenderStatus =
   | 'failed'
   | 'queued'
   | 'rendered';
+
+/** All input for the `replaySapMessage` mutation. */
+export type ReplaySapMessageInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  messageId: Scalars['UUID']['input'];
+};
+
+/** The output of our `replaySapMessage` mutation. */
+export type ReplaySapMessagePayload = {
+  __typename?: 'ReplaySapMessagePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapOutboundMessage>;
+  /** An edge for our `SapOutboundMessage`. May be used by Relay 1. */
+  sapOutboundMessageEdge?: Maybe<SapOutboundMessageEdge>;
+};
+
+
+/** The output of our `replaySapMessage` mutation. */
+export type ReplaySapMessagePayloadSapOutboundMessageEdgeArgs = {
+  orderBy?: Array<SapOutboundMessageOrderBy>;
+};
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -63401,6 +64529,985 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_DESC';
 
 /**
+ * SAP connection
+ * The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+ */
+export type SapConnection = Node & {
+  __typename?: 'SapConnection';
+  /**
+   * Client
+   * The SAP client (three digits, 100), sent as the sap-client header.
+   */
+  client: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Endpoint
+   * The URL outbound messages are POSTed to: https, or http to localhost only.
+   */
+  endpointUrl: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Enabled
+   * Whether changes are sent to SAP; while off, nothing is enqueued.
+   */
+  isEnabled: Scalars['Boolean']['output'];
+  /**
+   * Max attempts
+   * Attempts of a message (since its last replay) before it is dead (1 to 20).
+   */
+  maxAttempts: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `SapConnection`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Password set
+   * Whether the connection has a password (the password itself is never returned).
+   */
+  passwordSet?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Retry base
+   * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+   */
+  retryBase: Interval;
+  /** Connection id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * System id
+   * The SAP system id (SID: a letter and two letters or digits, PRD).
+   */
+  systemId: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Changed by */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `SapConnection`. */
+  userByUpdatedBy?: Maybe<User>;
+  /**
+   * User
+   * The SAP user outbound messages authenticate as (HTTP basic authentication).
+   */
+  username: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapConnection` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapConnectionCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `SapConnection` values. */
+export type SapConnectionConnection = {
+  __typename?: 'SapConnectionConnection';
+  /** A list of edges which contains the `SapConnection` and cursor to aid in pagination. */
+  edges: Array<SapConnectionEdge>;
+  /** A list of `SapConnection` objects. */
+  nodes: Array<SapConnection>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapConnection` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapConnection` edge in the connection. */
+export type SapConnectionEdge = {
+  __typename?: 'SapConnectionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapConnection` at the end of the edge. */
+  node: SapConnection;
+};
+
+/** A filter to be used against `SapConnection` object types. All fields are combined with a logical ‘and.’ */
+export type SapConnectionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapConnectionFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapConnectionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapConnectionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `passwordSet` field. */
+  passwordSet?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUpdatedBy` relation. */
+  userByUpdatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByUpdatedBy` exists. */
+  userByUpdatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapConnection`. */
+export type SapConnectionOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC';
+
+/**
+ * SAP mappings
+ * Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+ */
+export type SapMapping = Node & {
+  __typename?: 'SapMapping';
+  /** Mapped at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Mapped by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Entity
+   * The id of the part, partner or purchase order.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * part, partner or purchase_order.
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `SapMapping`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `SapMapping`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * entity_id when the entity is a part (generated; the foreign key).
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `SapMapping`. */
+  partner?: Maybe<Partner>;
+  /**
+   * Partner
+   * entity_id when the entity is a partner (generated; the foreign key).
+   */
+  partnerId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `PurchaseOrder` that is related to this `SapMapping`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * entity_id when the entity is a purchase order (generated; the foreign key).
+   */
+  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
+  /** Mapping id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SAP object number
+   * The material, vendor, customer or purchase order number in SAP.
+   */
+  sapObjectNumber: Scalars['String']['output'];
+  /**
+   * SAP object type
+   * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+   */
+  sapObjectType: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapMapping`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `SapMapping` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SapMappingCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sapObjectNumber` field. */
+  sapObjectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `sapObjectType` field. */
+  sapObjectType?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapMapping` values. */
+export type SapMappingConnection = {
+  __typename?: 'SapMappingConnection';
+  /** A list of edges which contains the `SapMapping` and cursor to aid in pagination. */
+  edges: Array<SapMappingEdge>;
+  /** A list of `SapMapping` objects. */
+  nodes: Array<SapMapping>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapMapping` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapMapping` edge in the connection. */
+export type SapMappingEdge = {
+  __typename?: 'SapMappingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapMapping` at the end of the edge. */
+  node: SapMapping;
+};
+
+/** A filter to be used against `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type SapMappingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapMappingFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapMappingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapMappingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** A related `partner` exists. */
+  partnerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** A related `purchaseOrder` exists. */
+  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapObjectNumber` field. */
+  sapObjectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `sapObjectType` field. */
+  sapObjectType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapMapping`. */
+export type SapMappingOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SAP_OBJECT_NUMBER_ASC'
+  | 'SAP_OBJECT_NUMBER_DESC'
+  | 'SAP_OBJECT_TYPE_ASC'
+  | 'SAP_OBJECT_TYPE_DESC';
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export type SapOutboundMessage = Node & {
+  __typename?: 'SapOutboundMessage';
+  /**
+   * Attempts
+   * All attempts so far.
+   */
+  attemptCount: Scalars['Int']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Entity */
+  entityId: Scalars['UUID']['output'];
+  /** Entity type */
+  entityType: Scalars['String']['output'];
+  /**
+   * Entity version
+   * 1 for the entity's first message, then one more per message.
+   */
+  entityVersion: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Idempotency key
+   * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+   */
+  idempotencyKey: Scalars['String']['output'];
+  /** Last attempt at */
+  lastAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Last error */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Last HTTP status */
+  lastHttpStatus?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Message type
+   * What changed: part.changed, part_revision.released.
+   */
+  messageType: Scalars['String']['output'];
+  /** Next attempt at */
+  nextAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Organization` that is related to this `SapOutboundMessage`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Payload
+   * The JSON body sent (the entity as it was when the change committed).
+   */
+  payload: Scalars['JSON']['output'];
+  /** Replays */
+  replayCount: Scalars['Int']['output'];
+  /**
+   * Attempts since replay
+   * Attempts since the message was last replayed (max_attempts counts these).
+   */
+  roundAttempts: Scalars['Int']['output'];
+  /** Message id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SAP object number
+   * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+   */
+  sapObjectNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * SAP object type
+   * MATERIAL.
+   */
+  sapObjectType: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogsByMessageId: SapSyncLogConnection;
+  /**
+   * Sent at
+   * When SAP accepted it (2xx).
+   */
+  sentAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Status
+   * pending, sent or dead.
+   */
+  status: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export type SapOutboundMessageSapSyncLogsByMessageIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
+};
+
+/**
+ * A condition to be used against `SapOutboundMessage` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapOutboundMessageCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `entityVersion` field. */
+  entityVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `idempotencyKey` field. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapOutboundMessage` values. */
+export type SapOutboundMessageConnection = {
+  __typename?: 'SapOutboundMessageConnection';
+  /** A list of edges which contains the `SapOutboundMessage` and cursor to aid in pagination. */
+  edges: Array<SapOutboundMessageEdge>;
+  /** A list of `SapOutboundMessage` objects. */
+  nodes: Array<SapOutboundMessage>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapOutboundMessage` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapOutboundMessage` edge in the connection. */
+export type SapOutboundMessageEdge = {
+  __typename?: 'SapOutboundMessageEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapOutboundMessage` at the end of the edge. */
+  node: SapOutboundMessage;
+};
+
+/** A filter to be used against `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
+export type SapOutboundMessageFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapOutboundMessageFilter>>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityVersion` field. */
+  entityVersion?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `idempotencyKey` field. */
+  idempotencyKey?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapOutboundMessageFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapOutboundMessageFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapSyncLogsByMessageId` relation. */
+  sapSyncLogsByMessageId?: InputMaybe<SapOutboundMessageToManySapSyncLogFilter>;
+  /** Some related `sapSyncLogsByMessageId` exist. */
+  sapSyncLogsByMessageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `SapOutboundMessage`. */
+export type SapOutboundMessageOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'ENTITY_VERSION_ASC'
+  | 'ENTITY_VERSION_DESC'
+  | 'IDEMPOTENCY_KEY_ASC'
+  | 'IDEMPOTENCY_KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type SapOutboundMessageToManySapSyncLogFilter = {
+  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapSyncLogFilter>;
+  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapSyncLogFilter>;
+  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapSyncLogFilter>;
+};
+
+/**
+ * Staged SAP materials
+ * Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+ */
+export type SapStagedMaterial = Node & {
+  __typename?: 'SapStagedMaterial';
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   */
+  appliedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Base unit
+   * The base unit of measure; must be a unit of the units register.
+   */
+  baseUnit: Scalars['String']['output'];
+  /**
+   * Description
+   * The material's short text: the part's name.
+   */
+  description: Scalars['String']['output'];
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message}].
+   */
+  errors: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Material number
+   * SAP's material number (MATNR).
+   */
+  materialNumber: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `SapStagedMaterial`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `SapStagedMaterial`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The part the row became.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Revision level
+   * SAP's revision level: becomes a released part revision when new.
+   */
+  revisionLevel?: Maybe<Scalars['String']['output']>;
+  /** Staged row id */
+  rowId: Scalars['UUID']['output'];
+  /** Staged at */
+  stagedAt: Scalars['Datetime']['output'];
+  /** Staged by */
+  stagedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * staged, applied or error.
+   */
+  status: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapStagedMaterial`. */
+  userByStagedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `SapStagedMaterial` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapStagedMaterialCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapStagedMaterial` values. */
+export type SapStagedMaterialConnection = {
+  __typename?: 'SapStagedMaterialConnection';
+  /** A list of edges which contains the `SapStagedMaterial` and cursor to aid in pagination. */
+  edges: Array<SapStagedMaterialEdge>;
+  /** A list of `SapStagedMaterial` objects. */
+  nodes: Array<SapStagedMaterial>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapStagedMaterial` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapStagedMaterial` edge in the connection. */
+export type SapStagedMaterialEdge = {
+  __typename?: 'SapStagedMaterialEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapStagedMaterial` at the end of the edge. */
+  node: SapStagedMaterial;
+};
+
+/** A filter to be used against `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type SapStagedMaterialFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapStagedMaterialFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapStagedMaterialFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapStagedMaterialFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByStagedBy` relation. */
+  userByStagedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStagedBy` exists. */
+  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapStagedMaterial`. */
+export type SapStagedMaterialOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STAGED_BY_ASC'
+  | 'STAGED_BY_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/**
+ * Staged SAP purchase orders
+ * Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+ */
+export type SapStagedPurchaseOrder = Node & {
+  __typename?: 'SapStagedPurchaseOrder';
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   */
+  appliedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message, line}].
+   */
+  errors: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Lines
+   * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+   */
+  lines: Scalars['JSON']['output'];
+  /** Reads a single `Organization` that is related to this `SapStagedPurchaseOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PO number
+   * SAP's purchase order number (EBELN).
+   */
+  poNumber: Scalars['String']['output'];
+  /** Reads a single `PurchaseOrder` that is related to this `SapStagedPurchaseOrder`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * The purchase order the row became.
+   */
+  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
+  /** Staged row id */
+  rowId: Scalars['UUID']['output'];
+  /** Staged at */
+  stagedAt: Scalars['Datetime']['output'];
+  /** Staged by */
+  stagedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * staged, applied or error.
+   */
+  status: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapStagedPurchaseOrder`. */
+  userByStagedBy?: Maybe<User>;
+  /**
+   * Vendor
+   * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+   */
+  vendorNumber: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapStagedPurchaseOrder` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type SapStagedPurchaseOrderCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapStagedPurchaseOrder` values. */
+export type SapStagedPurchaseOrderConnection = {
+  __typename?: 'SapStagedPurchaseOrderConnection';
+  /** A list of edges which contains the `SapStagedPurchaseOrder` and cursor to aid in pagination. */
+  edges: Array<SapStagedPurchaseOrderEdge>;
+  /** A list of `SapStagedPurchaseOrder` objects. */
+  nodes: Array<SapStagedPurchaseOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapStagedPurchaseOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapStagedPurchaseOrder` edge in the connection. */
+export type SapStagedPurchaseOrderEdge = {
+  __typename?: 'SapStagedPurchaseOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapStagedPurchaseOrder` at the end of the edge. */
+  node: SapStagedPurchaseOrder;
+};
+
+/** A filter to be used against `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type SapStagedPurchaseOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** A related `purchaseOrder` exists. */
+  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByStagedBy` relation. */
+  userByStagedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStagedBy` exists. */
+  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapStagedPurchaseOrder`. */
+export type SapStagedPurchaseOrderOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STAGED_BY_ASC'
+  | 'STAGED_BY_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/**
+ * SAP sync log
+ * Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+ */
+export type SapSyncLog = Node & {
+  __typename?: 'SapSyncLog';
+  /**
+   * Attempt
+   * The message's attempt number (outbound).
+   */
+  attemptNumber?: Maybe<Scalars['Int']['output']>;
+  /** At */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Direction
+   * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+   */
+  direction: Scalars['String']['output'];
+  /** Duration (ms) */
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Error
+   * Why the attempt failed or the staged row was refused.
+   */
+  error?: Maybe<Scalars['String']['output']>;
+  /**
+   * HTTP status
+   * SAP's answer to an outbound attempt; empty when there was none.
+   */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `SapOutboundMessage` that is related to this `SapSyncLog`. */
+  message?: Maybe<SapOutboundMessage>;
+  /**
+   * Message
+   * sap_outbound_messages.id of an outbound attempt.
+   */
+  messageId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `SapSyncLog`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Response excerpt
+   * The first 1000 characters of SAP's answer.
+   */
+  responseExcerpt?: Maybe<Scalars['String']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /** SAP object number */
+  sapObjectNumber?: Maybe<Scalars['String']['output']>;
+  /** SAP object type */
+  sapObjectType: Scalars['String']['output'];
+  /**
+   * Status
+   * sent or failed (outbound), applied or error (inbound).
+   */
+  status: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapSyncLog` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SapSyncLogCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `messageId` field. */
+  messageId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `SapSyncLog` values. */
+export type SapSyncLogConnection = {
+  __typename?: 'SapSyncLogConnection';
+  /** A list of edges which contains the `SapSyncLog` and cursor to aid in pagination. */
+  edges: Array<SapSyncLogEdge>;
+  /** A list of `SapSyncLog` objects. */
+  nodes: Array<SapSyncLog>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapSyncLog` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapSyncLog` edge in the connection. */
+export type SapSyncLogEdge = {
+  __typename?: 'SapSyncLogEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapSyncLog` at the end of the edge. */
+  node: SapSyncLog;
+};
+
+/** A filter to be used against `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type SapSyncLogFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapSyncLogFilter>>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `message` relation. */
+  message?: InputMaybe<SapOutboundMessageFilter>;
+  /** A related `message` exists. */
+  messageExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `messageId` field. */
+  messageId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapSyncLogFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapSyncLogFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `SapSyncLog`. */
+export type SapSyncLogOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'MESSAGE_ID_ASC'
+  | 'MESSAGE_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
  * Scan events
  * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
  */
@@ -65137,6 +67244,44 @@ export type SetRolePermissionsPayload = {
 /** The output of our `setRolePermissions` mutation. */
 export type SetRolePermissionsPayloadRoleEdgeArgs = {
   orderBy?: Array<RoleOrderBy>;
+};
+
+/** All input for the `setSapConnection` mutation. */
+export type SetSapConnectionInput = {
+  client: Scalars['String']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  endpointUrl: Scalars['String']['input'];
+  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  retryBaseSeconds?: InputMaybe<Scalars['BigFloat']['input']>;
+  systemId: Scalars['String']['input'];
+  username: Scalars['String']['input'];
+};
+
+/** The output of our `setSapConnection` mutation. */
+export type SetSapConnectionPayload = {
+  __typename?: 'SetSapConnectionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapConnection>;
+  /** An edge for our `SapConnection`. May be used by Relay 1. */
+  sapConnectionEdge?: Maybe<SapConnectionEdge>;
+};
+
+
+/** The output of our `setSapConnection` mutation. */
+export type SetSapConnectionPayloadSapConnectionEdgeArgs = {
+  orderBy?: Array<SapConnectionOrderBy>;
 };
 
 /** All input for the `setSerialQualityStatus` mutation. */
@@ -70253,6 +72398,52 @@ export type SplitSamplePayload = {
   result?: Maybe<Array<Sample>>;
 };
 
+/** All input for the `stageSapMaterials` mutation. */
+export type StageSapMaterialsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  materials: Scalars['JSON']['input'];
+};
+
+/** The output of our `stageSapMaterials` mutation. */
+export type StageSapMaterialsPayload = {
+  __typename?: 'StageSapMaterialsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Int']['output']>;
+};
+
+/** All input for the `stageSapPurchaseOrders` mutation. */
+export type StageSapPurchaseOrdersInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  purchaseOrders: Scalars['JSON']['input'];
+};
+
+/** The output of our `stageSapPurchaseOrders` mutation. */
+export type StageSapPurchaseOrdersPayload = {
+  __typename?: 'StageSapPurchaseOrdersPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Int']['output']>;
+};
+
 /**
  * initial: the project was created in the stage; automatic: every required
  * sub-stage was done; manual: a management override with a reason.
@@ -74197,6 +76388,8 @@ export type Unit = Node & {
   partsByUnit: PartConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByUnit: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLinesByUnit: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -74386,6 +76579,22 @@ export type UnitProjectBomLinesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitPurchaseOrderLinesByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
 };
 
 
@@ -74665,6 +76874,10 @@ export type UnitFilter = {
   projectBomLinesByUnit?: InputMaybe<UnitToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByUnit` exist. */
   projectBomLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLinesByUnit` relation. */
+  purchaseOrderLinesByUnit?: InputMaybe<UnitToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLinesByUnit` exist. */
+  purchaseOrderLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -74859,6 +77072,16 @@ export type UnitToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyReagentItemFilter = {
   /** Every related `ReagentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -74967,6 +77190,29 @@ export type UnitToManySpecificationLimitFilter = {
   none?: InputMaybe<SpecificationLimitFilter>;
   /** Some related `SpecificationLimit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationLimitFilter>;
+};
+
+/** All input for the `unmapSapObject` mutation. */
+export type UnmapSapObjectInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  mappingId: Scalars['UUID']['input'];
+};
+
+/** The output of our `unmapSapObject` mutation. */
+export type UnmapSapObjectPayload = {
+  __typename?: 'UnmapSapObjectPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** All input for the `updateAnalysisById` mutation. */
@@ -79739,6 +81985,14 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `SapConnection`. */
+  sapConnectionsByUpdatedBy: SapConnectionConnection;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappingsByCreatedBy: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterialsByStagedBy: SapStagedMaterialConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrdersByStagedBy: SapStagedPurchaseOrderConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEventsByScannedBy: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -81046,6 +83300,58 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapConnectionsByUpdatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapConnectionCondition>;
+  filter?: InputMaybe<SapConnectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapMappingsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapStagedMaterialsByStagedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapStagedPurchaseOrdersByStagedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserScanEventsByScannedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -81864,6 +84170,22 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapConnectionsByUpdatedBy` relation. */
+  sapConnectionsByUpdatedBy?: InputMaybe<UserToManySapConnectionFilter>;
+  /** Some related `sapConnectionsByUpdatedBy` exist. */
+  sapConnectionsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappingsByCreatedBy` relation. */
+  sapMappingsByCreatedBy?: InputMaybe<UserToManySapMappingFilter>;
+  /** Some related `sapMappingsByCreatedBy` exist. */
+  sapMappingsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterialsByStagedBy` relation. */
+  sapStagedMaterialsByStagedBy?: InputMaybe<UserToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterialsByStagedBy` exist. */
+  sapStagedMaterialsByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrdersByStagedBy` relation. */
+  sapStagedPurchaseOrdersByStagedBy?: InputMaybe<UserToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrdersByStagedBy` exist. */
+  sapStagedPurchaseOrdersByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEventsByScannedBy` relation. */
   scanEventsByScannedBy?: InputMaybe<UserToManyScanEventFilter>;
   /** Some related `scanEventsByScannedBy` exist. */
@@ -82699,6 +85021,46 @@ export type UserToManySampleStatusChangeFilter = {
   none?: InputMaybe<SampleStatusChangeFilter>;
   /** Some related `SampleStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleStatusChangeFilter>;
+};
+
+/** A filter to be used against many `SapConnection` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapConnectionFilter = {
+  /** Every related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapConnectionFilter>;
+  /** No related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapConnectionFilter>;
+  /** Some related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapConnectionFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
 };
 
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
