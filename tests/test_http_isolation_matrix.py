@@ -435,6 +435,9 @@ def build_tenant_a(world: World) -> str:
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
+    # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
+    # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
+    world.sql("select tests.fill_integration(%s, tests.member_with_role(%s, 'admin'))", a, a)
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
     endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -19,13 +21,13 @@ pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")
-def receiver():
+def receiver() -> Iterator[Receiver]:
     started = Receiver().start()
     yield started
     started.stop()
 
 
-def wait_for_status(world: World, tenant: str, version: int, status: str, seconds: float = 20) -> tuple:
+def wait_for_status(world: World, tenant: str, version: int, status: str, seconds: float = 20) -> tuple[Any, ...]:
     deadline = time.monotonic() + seconds
     while True:
         row = world.rows("select id::text, status, attempt_count from app.sap_outbound_messages "
@@ -35,7 +37,7 @@ def wait_for_status(world: World, tenant: str, version: int, status: str, second
         time.sleep(0.05)
 
 
-def connect(live: dict, token: str, url: str, password: str | None = "s3cret") -> None:
+def connect(live: dict[str, str], token: str, url: str, password: str | None = "s3cret") -> None:
     answer = rest(live, "POST", "/rpc/set_sap_connection", token, json={
         "endpoint_url": url, "system_id": "PRD", "client": "100", "username": "PULSE", "password": password,
         "is_enabled": True, "max_attempts": 2, "retry_base_seconds": 0.2})
@@ -43,7 +45,7 @@ def connect(live: dict, token: str, url: str, password: str | None = "s3cret") -
     assert "password" not in answer.json()
 
 
-def test_a_part_change_reaches_sap_a_failure_is_retried_logged_and_replayed(live, receiver):
+def test_a_part_change_reaches_sap_a_failure_is_retried_logged_and_replayed(live: dict[str, str], receiver: Receiver) -> None:
     world = World(live)
     tenant = world.tenant()
     admin = world.sign_in(world.member(tenant, "admin"))
@@ -95,7 +97,7 @@ def test_a_part_change_reaches_sap_a_failure_is_retried_logged_and_replayed(live
     assert receiver.at(f"/switch?t={tenant}")[-1].headers["idempotency-key"] == f"part:{part}:2"
 
 
-def test_staged_materials_and_purchase_orders_are_applied_with_error_rows(live):
+def test_staged_materials_and_purchase_orders_are_applied_with_error_rows(live: dict[str, str]) -> None:
     world = World(live)
     tenant = world.tenant()
     admin = world.sign_in(world.member(tenant, "admin"))
