@@ -299,3 +299,6 @@ END
 $$;
 COMMENT ON FUNCTION app.apply_sap_staging() IS
   E'Apply staged SAP data\nValidates every staged material and purchase order of the caller''s tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.purchase_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
