@@ -8,7 +8,7 @@
 -- failed attempts retry until dead, are logged, and a replay sends again.
 -- Inbound: good rows applied whole, bad rows kept with their errors.
 BEGIN;
-SELECT plan(52);
+SELECT plan(54);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -51,6 +51,7 @@ SELECT is(tests.refusal($$UPDATE app.sap_connections SET is_enabled = true$$), '
 -- Mappings.
 SELECT is((app.map_sap_object('material', 'M-1', 'part', tests.recall('part'))).sap_object_type, 'MATERIAL', 'a part is mapped to an SAP material');
 SELECT is((app.map_sap_object('MATERIAL', 'M-1', 'part', tests.recall('part'))).sap_object_number, 'M-1', 'mapping again changes nothing');
+SELECT is((SELECT created_by FROM app.sap_mappings WHERE part_id = tests.recall('part')), tests.recall('admin'), 'a mapping records who made it');
 SELECT is(tests.refusal(format($$SELECT app.map_sap_object('MATERIAL', 'M-1', 'part', %L)$$, tests.recall('part2'))),
   'PT409 sap_mapping.object_mapped', 'an SAP number is mapped to one entity of its type');
 SELECT is(tests.refusal(format($$SELECT app.map_sap_object('MATERIAL', 'M-2', 'part', %L)$$, tests.recall('part'))),
@@ -122,6 +123,7 @@ SELECT results_eq(format($$SELECT direction, status, http_status, response_excer
   $$VALUES ('outbound', 'failed', 500, 'boom'::text, 1), ('outbound', 'failed', NULL, NULL, 2)$$, 'every attempt is in the sync log');
 SELECT tests.act_as(tests.recall('buyer'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.sap_sync_log), 2, 'integration.read reads the sync log');
+SELECT is((SELECT count(*)::int FROM app.sap_outbound_messages), 2, 'integration.read reads the outbound messages');
 SELECT is(tests.refusal(format($$SELECT app.replay_sap_message(%L)$$, tests.recall('message'))), 'PT403 permission.missing',
   'a reader cannot replay');
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
