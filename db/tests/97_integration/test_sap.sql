@@ -8,7 +8,7 @@
 -- failed attempts retry until dead, are logged, and a replay sends again.
 -- Inbound: good rows applied whole, bad rows kept with their errors.
 BEGIN;
-SELECT plan(54);
+SELECT plan(55);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -180,6 +180,18 @@ SELECT is((SELECT count(*)::int FROM app.purchase_orders WHERE po_number IN ('45
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM app.sap_outbound_messages AS m JOIN app.parts AS p ON p.id = m.entity_id WHERE p.part_number = 'RAW-7'), 0,
   'a part SAP sent is not echoed back to SAP');
+
+SELECT tests.act_as(tests.create_operator());
+SELECT is(ARRAY[(SELECT count(*) FROM app.sap_connections WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.sap_mappings WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.sap_outbound_messages WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.sap_sync_log WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.sap_staged_materials WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.sap_staged_purchase_orders WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.purchase_orders WHERE organization_id = tests.recall('t')),
+                (SELECT count(*) FROM app.purchase_order_lines WHERE organization_id = tests.recall('t'))]::int[],
+  ARRAY[1, 4, 2, 8, 2, 3, 1, 2],
+  'a platform operator reads the connection, mappings, messages, log, staging and purchase orders of every tenant');
 
 SELECT * FROM finish();
 ROLLBACK;
