@@ -12,7 +12,10 @@
 -- What is sent, and why: SAP's material master is what purchasing, MRP and
 -- goods receipt in SAP key on, so a part's master data (part.changed: number,
 -- name, unit, status) and its released revision (part_revision.released: the
--- revision level SAP keeps on the material) are sent. Messages are only
+-- revision level SAP keeps on the material) are sent; and a lot released from
+-- quarantine or hold (lot.released, SAP object BATCH), which is SAP QM's
+-- usage decision that frees the batch's stock. Shipments and NCRs are not
+-- sent yet (SAP's deliveries and quality notifications: the next triggers). Messages are only
 -- made while the tenant's connection is enabled, and changes that came FROM
 -- SAP (app.apply_sap_staging) are not echoed back (40_sap_inbound.sql).
 
@@ -112,6 +115,48 @@ COMMENT ON FUNCTION app_private.tg_part_revisions__sap_outbound() IS
 CREATE OR REPLACE TRIGGER _600_sap_outbound AFTER UPDATE OF status ON app.part_revisions
   FOR EACH ROW WHEN (NEW.status = 'released' AND OLD.status IS DISTINCT FROM 'released')
   EXECUTE FUNCTION app_private.tg_part_revisions__sap_outbound();
+
+-- A lot released (quarantine or hold lifted): in SAP the batch's usage
+-- decision, which frees the stock for use; the batch is the lot number, its
+-- material the part's MATERIAL mapping (or part number), its plant the site.
+CREATE OR REPLACE FUNCTION app_private.sap_batch_data(p_organization_id uuid, p_lot_id uuid) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.jsonb_build_object(
+    'batch_number', l.lot_number,
+    'material_number', coalesce(
+      (SELECT m.sap_object_number FROM app.sap_mappings AS m
+        WHERE m.organization_id = l.organization_id AND m.sap_object_type = 'MATERIAL' AND m.part_id = l.part_id),
+      p.part_number),
+    'plant', s.code, 'quantity', l.quantity, 'remaining_quantity', l.remaining_quantity, 'unit', l.unit,
+    'quality_status', l.quality_status, 'supplier_lot', l.supplier_lot,
+    'revision_level', (SELECT r.revision FROM app.part_revisions AS r
+                        WHERE r.organization_id = l.organization_id AND r.id = l.part_revision_id))
+    FROM app.lots AS l
+    JOIN app.parts AS p ON p.organization_id = l.organization_id AND p.id = l.part_id
+    JOIN app.sites AS s ON s.organization_id = l.organization_id AND s.id = l.site_id
+   WHERE l.organization_id = p_organization_id AND l.id = p_lot_id;
+$$;
+COMMENT ON FUNCTION app_private.sap_batch_data(uuid, uuid) IS
+  'A tenant''s lot as an SAP batch: batch_number (the lot number), material_number (the part''s MATERIAL mapping, else its part number), plant (the site code), quantity, remaining_quantity, unit, quality_status, supplier_lot, revision_level.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_lots__sap_outbound() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.enqueue_sap_message(NEW.organization_id, 'lot.released', 'BATCH', 'lot', NEW.id,
+    app_private.sap_batch_data(NEW.organization_id, NEW.id));
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_lots__sap_outbound() IS
+  'AFTER UPDATE OF quality_status on app.lots, when a quarantined or held lot is released: an SAP BATCH message lot.released (the usage decision) when the tenant syncs with SAP.';
+
+CREATE OR REPLACE TRIGGER _600_sap_outbound AFTER UPDATE OF quality_status ON app.lots
+  FOR EACH ROW WHEN (NEW.quality_status = 'released' AND OLD.quality_status IS DISTINCT FROM 'released')
+  EXECUTE FUNCTION app_private.tg_lots__sap_outbound();
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.sap_outbound_messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

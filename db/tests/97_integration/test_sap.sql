@@ -8,7 +8,7 @@
 -- failed attempts retry until dead, are logged, and a replay sends again.
 -- Inbound: good rows applied whole, bad rows kept with their errors.
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -141,6 +141,20 @@ SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.replay_sap_message(%L)$$, tests.recall('message'))), 'PT409 sap_message.not_dead',
   'a sent message is not replayed');
 
+-- A lot released from quarantine: a BATCH message (SAP's usage decision) with the mapped material and the plant.
+SELECT tests.act_as_owner();
+SELECT tests.remember('site', tests.create_site(tests.recall('t'), 'PLANT-7'));
+SELECT tests.remember('lot', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('site'), 40, 'quarantined'));
+UPDATE app.lots SET quality_status = 'on_hold' WHERE id = tests.recall('lot');
+UPDATE app.lots SET quality_status = 'released' WHERE id = tests.recall('lot');
+SELECT results_eq(format($$SELECT message_type, sap_object_type, entity_version, payload -> 'data' ->> 'batch_number' = l.lot_number,
+                                  payload -> 'data' ->> 'material_number', payload -> 'data' ->> 'plant', payload -> 'data' ->> 'quantity'
+                             FROM app.sap_outbound_messages AS m JOIN app.lots AS l ON l.id = m.entity_id WHERE m.entity_id = %L$$,
+                           tests.recall('lot')),
+  $$VALUES ('lot.released', 'BATCH', 1, true, 'M-1', 'PLANT-7', '40')$$,
+  'releasing a held lot sends one BATCH message with the mapped material and the plant; holding it sends none');
+SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
+
 -- Inbound staging.
 SELECT is(tests.refusal($$SELECT app.stage_sap_materials('{"material_number": "X"}')$$), 'PT422 sap_staging.materials_invalid',
   'staging takes a list of material masters');
@@ -190,7 +204,7 @@ SELECT is(ARRAY[(SELECT count(*) FROM app.sap_connections WHERE organization_id 
                 (SELECT count(*) FROM app.sap_staged_purchase_orders WHERE organization_id = tests.recall('t')),
                 (SELECT count(*) FROM app.purchase_orders WHERE organization_id = tests.recall('t')),
                 (SELECT count(*) FROM app.purchase_order_lines WHERE organization_id = tests.recall('t'))]::int[],
-  ARRAY[1, 4, 2, 8, 2, 3, 1, 2],
+  ARRAY[1, 4, 3, 8, 2, 3, 1, 2],
   'a platform operator reads the connection, mappings, messages, log, staging and purchase orders of every tenant');
 
 SELECT * FROM finish();

@@ -181,8 +181,8 @@ COMMENT ON TABLE app.sap_outbound_messages IS
 COMMENT ON COLUMN app.sap_outbound_messages.organization_id IS E'Tenant\nThe organization.';
 COMMENT ON COLUMN app.sap_outbound_messages.id IS E'Message id';
 COMMENT ON COLUMN app.sap_outbound_messages.idempotency_key IS E'Idempotency key\n<entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.';
-COMMENT ON COLUMN app.sap_outbound_messages.message_type IS E'Message type\nWhat changed: part.changed, part_revision.released.';
-COMMENT ON COLUMN app.sap_outbound_messages.sap_object_type IS E'SAP object type\nMATERIAL.';
+COMMENT ON COLUMN app.sap_outbound_messages.message_type IS E'Message type\nWhat changed: part.changed, part_revision.released, lot.released.';
+COMMENT ON COLUMN app.sap_outbound_messages.sap_object_type IS E'SAP object type\nMATERIAL (a part) or BATCH (a lot).';
 COMMENT ON COLUMN app.sap_outbound_messages.sap_object_number IS E'SAP object number\nThe mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.';
 COMMENT ON COLUMN app.sap_outbound_messages.entity_type IS E'Entity type';
 COMMENT ON COLUMN app.sap_outbound_messages.entity_id IS E'Entity';

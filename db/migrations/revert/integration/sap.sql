@@ -8,6 +8,7 @@ BEGIN;
 -- written after the revert must not call into the dropped tables.
 DROP TRIGGER IF EXISTS _600_sap_outbound ON app.parts;
 DROP TRIGGER IF EXISTS _600_sap_outbound ON app.part_revisions;
+DROP TRIGGER IF EXISTS _600_sap_outbound ON app.lots;
 DROP TABLE app.sap_staged_purchase_orders CASCADE;
 DROP TABLE app.sap_staged_materials CASCADE;
 DROP TABLE app.sap_sync_log CASCADE;
