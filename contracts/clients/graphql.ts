@@ -64892,7 +64892,7 @@ export type SapOutboundMessage = Node & {
   lastHttpStatus?: Maybe<Scalars['Int']['output']>;
   /**
    * Message type
-   * What changed: part.changed, part_revision.released.
+   * What changed: part.changed, part_revision.released, lot.released.
    */
   messageType: Scalars['String']['output'];
   /** Next attempt at */
@@ -64925,7 +64925,7 @@ export type SapOutboundMessage = Node & {
   sapObjectNumber?: Maybe<Scalars['String']['output']>;
   /**
    * SAP object type
-   * MATERIAL.
+   * MATERIAL (a part) or BATCH (a lot).
    */
   sapObjectType: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `SapSyncLog`. */

@@ -13893,7 +13893,7 @@ export interface SapOutboundMessages {
   last_http_status?: number;
   /**
    * Message type
-   * What changed: part.changed, part_revision.released.
+   * What changed: part.changed, part_revision.released, lot.released.
    * @format text
    */
   message_type: string;
@@ -13939,7 +13939,7 @@ export interface SapOutboundMessages {
   sap_object_number?: string;
   /**
    * SAP object type
-   * MATERIAL.
+   * MATERIAL (a part) or BATCH (a lot).
    * @format text
    */
   sap_object_type: string;
@@ -69968,7 +69968,7 @@ export namespace SapOutboundMessages {
       last_http_status?: string;
       /**
        * Message type
-       * What changed: part.changed, part_revision.released.
+       * What changed: part.changed, part_revision.released, lot.released.
        * @format text
        */
       message_type?: string;
@@ -70008,7 +70008,7 @@ export namespace SapOutboundMessages {
       sap_object_number?: string;
       /**
        * SAP object type
-       * MATERIAL.
+       * MATERIAL (a part) or BATCH (a lot).
        * @format text
        */
       sap_object_type?: string;
@@ -70105,7 +70105,7 @@ export namespace SapOutboundMessages {
       limit?: string;
       /**
        * Message type
-       * What changed: part.changed, part_revision.released.
+       * What changed: part.changed, part_revision.released, lot.released.
        * @format text
        */
       message_type?: string;
@@ -70149,7 +70149,7 @@ export namespace SapOutboundMessages {
       sap_object_number?: string;
       /**
        * SAP object type
-       * MATERIAL.
+       * MATERIAL (a part) or BATCH (a lot).
        * @format text
        */
       sap_object_type?: string;
@@ -70253,7 +70253,7 @@ export namespace SapOutboundMessages {
       last_http_status?: string;
       /**
        * Message type
-       * What changed: part.changed, part_revision.released.
+       * What changed: part.changed, part_revision.released, lot.released.
        * @format text
        */
       message_type?: string;
@@ -70293,7 +70293,7 @@ export namespace SapOutboundMessages {
       sap_object_number?: string;
       /**
        * SAP object type
-       * MATERIAL.
+       * MATERIAL (a part) or BATCH (a lot).
        * @format text
        */
       sap_object_type?: string;
