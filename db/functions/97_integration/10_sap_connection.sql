@@ -9,7 +9,7 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  NEW.endpoint_url := btrim(NEW.endpoint_url);
+  NEW.endpoint_url := btrim(coalesce(NEW.endpoint_url, ''));
   -- https, or plain http to this machine only (tests and a local SAP gateway).
   IF NOT (NEW.endpoint_url ~* '^https://[^/?#@\s]+(/\S*)?$'
           OR NEW.endpoint_url ~* '^http://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?(/\S*)?$')

@@ -8,7 +8,7 @@
 -- failed attempts retry until dead, are logged, and a replay sends again.
 -- Inbound: good rows applied whole, bad rows kept with their errors.
 BEGIN;
-SELECT plan(56);
+SELECT plan(57);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -33,6 +33,8 @@ SELECT is(tests.refusal($$SELECT app.set_sap_connection('http://sap.example.com/
   'PT422 sap_connection.url_invalid', 'plain http is refused except to localhost');
 SELECT is(tests.refusal($$SELECT app.set_sap_connection('https://user:pw@sap.example.com/', 'PRD', '100', 'PULSE', 'secret')$$),
   'PT422 sap_connection.url_invalid', 'credentials in the URL are refused');
+SELECT is(tests.refusal($$SELECT app.set_sap_connection(NULL, 'PRD', '100', 'PULSE', 'secret')$$),
+  'PT422 sap_connection.url_invalid', 'an endpoint is required');
 SELECT is(tests.refusal($$SELECT app.set_sap_connection('https://sap.example.com/pulse', 'PRD', '100', 'PULSE')$$),
   'PT422 sap_connection.password_missing', 'a new connection needs a password');
 SELECT is(tests.refusal($$SELECT app.set_sap_connection('https://sap.example.com/pulse', 'prd!', '100', 'PULSE', 'x')$$),
