@@ -98,6 +98,12 @@ FUNCTION_CASES = {
     "create_ncr": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_ncr.sql)",
     "request_concession": "writes the caller's tenant only: another tenant's part or partner is PT404 (test_ncr.sql)",
     "file_complaint": "writes the caller's tenant only, a portal user's own partner (test_complaints.sql)",
+    "set_sap_connection": "writes the caller's tenant's connection only, integration.manage (test_sap.sql, test_sap_http)",
+    "sap_connections_password_set": "computed column: the connection row the caller already reads (test_sap.sql)",
+    "map_sap_object": "writes the caller's tenant only: another tenant's entity is PT404 (test_sap.sql)",
+    "stage_sap_materials": "writes the caller's tenant only, integration.manage (test_sap.sql)",
+    "stage_sap_purchase_orders": "writes the caller's tenant only, integration.manage (test_sap.sql)",
+    "apply_sap_staging": "applies the caller's tenant's staged rows only (test_sap.sql: another tenant's apply touches none)",
     "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
@@ -287,6 +293,9 @@ ROW_FUNCTIONS = {
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
+    # SAP sync (db/functions/97_integration/).
+    "unmap_sap_object": {"mapping_id": "{sap_mapping}"},
+    "replay_sap_message": {"message_id": "{sap_message}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -356,7 +365,9 @@ A_ROWS = """
          (select r.id from app.work_requests r where r.organization_id = o.id limit 1)::text,
          (select w.id from app.work_orders w where w.organization_id = o.id limit 1)::text,
          (select w.equipment_id from app.work_orders w where w.organization_id = o.id limit 1)::text,
-         (select w.contractor_id from app.work_orders w where w.organization_id = o.id limit 1)::text
+         (select w.contractor_id from app.work_orders w where w.organization_id = o.id limit 1)::text,
+         (select m.id from app.sap_mappings m where m.organization_id = o.id limit 1)::text,
+         (select m.id from app.sap_outbound_messages m where m.organization_id = o.id and m.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -453,6 +464,9 @@ def build_tenant_a(world: World) -> str:
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
+    # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
+    # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
+    world.sql("select tests.fill_integration(%s, tests.member_with_role(%s, 'admin'))", a, a)
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
     endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)
@@ -680,7 +694,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
              "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
-             "work_request", "work_order", "work_order_asset", "work_order_contractor")
+             "work_request", "work_order", "work_order_asset", "work_order_contractor",
+             "sap_mapping", "sap_message")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

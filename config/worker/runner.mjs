@@ -17,6 +17,7 @@ import { coa_render } from "./tasks/coa_render.mjs";
 import { coc_render } from "./tasks/coc_render.mjs";
 import { label_render } from "./tasks/label_render.mjs";
 import { report_export } from "./tasks/report_export.mjs";
+import { sap_deliver } from "./tasks/sap_deliver.mjs";
 import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
 
 const connectionString = process.env.PULSE_WORKER_DATABASE_URL;
@@ -30,7 +31,7 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
-const taskList = { coa_render, coc_render, label_render, report_export, webhook_deliver };
+const taskList = { coa_render, coc_render, label_render, report_export, sap_deliver, webhook_deliver };
 
 const runner = await run({
   connectionString,

@@ -536,41 +536,6 @@ export type AddCharacteristicPayloadCharacteristicEdgeArgs = {
   orderBy?: Array<CharacteristicOrderBy>;
 };
 
-/** All input for the `addContractorCharge` mutation. */
-export type AddContractorChargeInput = {
-  amount: Scalars['BigFloat']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  currency: Scalars['String']['input'];
-  description?: InputMaybe<Scalars['String']['input']>;
-  partnerId: Scalars['UUID']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `addContractorCharge` mutation. */
-export type AddContractorChargePayload = {
-  __typename?: 'AddContractorChargePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `ContractorCharge`. May be used by Relay 1. */
-  contractorChargeEdge?: Maybe<ContractorChargeEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<ContractorCharge>;
-};
-
-
-/** The output of our `addContractorCharge` mutation. */
-export type AddContractorChargePayloadContractorChargeEdgeArgs = {
-  orderBy?: Array<ContractorChargeOrderBy>;
-};
-
 /** All input for the `addControlPlanStep` mutation. */
 export type AddControlPlanStepInput = {
   /**
@@ -811,38 +776,6 @@ export type AddShippingUnitPayload = {
 /** The output of our `addShippingUnit` mutation. */
 export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
   orderBy?: Array<ShippingUnitOrderBy>;
-};
-
-/** All input for the `addWorkOrderAsset` mutation. */
-export type AddWorkOrderAssetInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `addWorkOrderAsset` mutation. */
-export type AddWorkOrderAssetPayload = {
-  __typename?: 'AddWorkOrderAssetPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrderAsset>;
-  /** An edge for our `WorkOrderAsset`. May be used by Relay 1. */
-  workOrderAssetEdge?: Maybe<WorkOrderAssetEdge>;
-};
-
-
-/** The output of our `addWorkOrderAsset` mutation. */
-export type AddWorkOrderAssetPayloadWorkOrderAssetEdgeArgs = {
-  orderBy?: Array<WorkOrderAssetOrderBy>;
 };
 
 /** All input for the `advanceCapa` mutation. */
@@ -1360,6 +1293,28 @@ export type AnalysisToManyRunQcSampleFilter = {
   none?: InputMaybe<RunQcSampleFilter>;
   /** Some related `RunQcSample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<RunQcSampleFilter>;
+};
+
+/** All input for the `applySapStaging` mutation. */
+export type ApplySapStagingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `applySapStaging` mutation. */
+export type ApplySapStagingPayload = {
+  __typename?: 'ApplySapStagingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['JSON']['output']>;
 };
 
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
@@ -3700,156 +3655,6 @@ export type ApproverBackupPatch = {
   userId?: InputMaybe<Scalars['UUID']['input']>;
   /** Until when the stand-in applies; empty: until removed. */
   validUntil?: InputMaybe<Scalars['Datetime']['input']>;
-};
-
-/**
- * Maintenance cost per asset
- * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
- */
-export type AssetMaintenanceCost = {
-  __typename?: 'AssetMaintenanceCost';
-  /** Contractor cost */
-  contractorCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Currency */
-  currency?: Maybe<Scalars['String']['output']>;
-  /** Asset */
-  equipmentId?: Maybe<Scalars['UUID']['output']>;
-  /** Labour cost */
-  labourCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Other cost */
-  otherCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Total cost */
-  totalCost?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Work orders
-   * With a cost.
-   */
-  workOrders?: Maybe<Scalars['BigInt']['output']>;
-};
-
-/**
- * A condition to be used against `AssetMaintenanceCost` object types. All fields
- * are tested for equality and combined with a logical ‘and.’
- */
-export type AssetMaintenanceCostCondition = {
-  /** Checks for equality with the object’s `contractorCost` field. */
-  contractorCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `currency` field. */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `labourCost` field. */
-  labourCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `otherCost` field. */
-  otherCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `totalCost` field. */
-  totalCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `workOrders` field. */
-  workOrders?: InputMaybe<Scalars['BigInt']['input']>;
-};
-
-/** A connection to a list of `AssetMaintenanceCost` values. */
-export type AssetMaintenanceCostConnection = {
-  __typename?: 'AssetMaintenanceCostConnection';
-  /** A list of edges which contains the `AssetMaintenanceCost` and cursor to aid in pagination. */
-  edges: Array<AssetMaintenanceCostEdge>;
-  /** A list of `AssetMaintenanceCost` objects. */
-  nodes: Array<AssetMaintenanceCost>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `AssetMaintenanceCost` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `AssetMaintenanceCost` edge in the connection. */
-export type AssetMaintenanceCostEdge = {
-  __typename?: 'AssetMaintenanceCostEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `AssetMaintenanceCost` at the end of the edge. */
-  node: AssetMaintenanceCost;
-};
-
-/** A filter to be used against `AssetMaintenanceCost` object types. All fields are combined with a logical ‘and.’ */
-export type AssetMaintenanceCostFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<AssetMaintenanceCostFilter>>;
-  /** Filter by the object’s `contractorCost` field. */
-  contractorCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `currency` field. */
-  currency?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `labourCost` field. */
-  labourCost?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<AssetMaintenanceCostFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<AssetMaintenanceCostFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `otherCost` field. */
-  otherCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `totalCost` field. */
-  totalCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `workOrders` field. */
-  workOrders?: InputMaybe<BigIntFilter>;
-};
-
-/** Methods to use when ordering `AssetMaintenanceCost`. */
-export type AssetMaintenanceCostOrderBy =
-  | 'CONTRACTOR_COST_ASC'
-  | 'CONTRACTOR_COST_DESC'
-  | 'CURRENCY_ASC'
-  | 'CURRENCY_DESC'
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'LABOUR_COST_ASC'
-  | 'LABOUR_COST_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OTHER_COST_ASC'
-  | 'OTHER_COST_DESC'
-  | 'TOTAL_COST_ASC'
-  | 'TOTAL_COST_DESC'
-  | 'WORK_ORDERS_ASC'
-  | 'WORK_ORDERS_DESC';
-
-/** All input for the `assignWorkOrderContractor` mutation. */
-export type AssignWorkOrderContractorInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  contractorId?: InputMaybe<Scalars['UUID']['input']>;
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `assignWorkOrderContractor` mutation. */
-export type AssignWorkOrderContractorPayload = {
-  __typename?: 'AssignWorkOrderContractorPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrder>;
-  /** An edge for our `WorkOrder`. May be used by Relay 1. */
-  workOrderEdge?: Maybe<WorkOrderEdge>;
-};
-
-
-/** The output of our `assignWorkOrderContractor` mutation. */
-export type AssignWorkOrderContractorPayloadWorkOrderEdgeArgs = {
-  orderBy?: Array<WorkOrderOrderBy>;
 };
 
 /**
@@ -6700,8 +6505,6 @@ export type ChangeOrder = Node & {
   reason: ChangeOrderReason;
   /** Change order id */
   rowId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselines: SpcBaselineConnection;
   /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -6739,22 +6542,6 @@ export type ChangeOrderChangeOrderItemsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
-};
-
-
-/**
- * Change orders
- * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
- */
-export type ChangeOrderSpcBaselinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
 };
 
 /**
@@ -6842,10 +6629,6 @@ export type ChangeOrderFilter = {
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `spcBaselines` relation. */
-  spcBaselines?: InputMaybe<ChangeOrderToManySpcBaselineFilter>;
-  /** Some related `spcBaselines` exist. */
-  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `status` field. */
   status?: InputMaybe<ChangeOrderStatusFilter>;
   /** Filter by the object’s `submittedBy` field. */
@@ -7418,16 +7201,6 @@ export type ChangeOrderToManyChangeOrderItemFilter = {
   some?: InputMaybe<ChangeOrderItemFilter>;
 };
 
-/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type ChangeOrderToManySpcBaselineFilter = {
-  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcBaselineFilter>;
-  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcBaselineFilter>;
-  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcBaselineFilter>;
-};
-
 /** All input for the `changePassword` mutation. */
 export type ChangePasswordInput = {
   /**
@@ -7506,8 +7279,6 @@ export type Characteristic = Node & {
   measurements: MeasurementConnection;
   /** Name */
   name: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `Ncr`. */
-  ncrs: NcrConnection;
   /**
    * Nominal
    * Within LSL..USL.
@@ -7633,22 +7404,6 @@ export type CharacteristicMeasurementsArgs = {
  * Characteristics
  * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
  */
-export type CharacteristicNcrsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<NcrCondition>;
-  filter?: InputMaybe<NcrFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<NcrOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
 export type CharacteristicSpcBaselinesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -7765,10 +7520,6 @@ export type CharacteristicFilter = {
   measurements?: InputMaybe<CharacteristicToManyMeasurementFilter>;
   /** Some related `measurements` exist. */
   measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `ncrs` relation. */
-  ncrs?: InputMaybe<CharacteristicToManyNcrFilter>;
-  /** Some related `ncrs` exist. */
-  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<CharacteristicFilter>;
   /** Checks for any expressions in this list. */
@@ -7862,16 +7613,6 @@ export type CharacteristicToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
-};
-
-/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManyNcrFilter = {
-  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<NcrFilter>;
-  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<NcrFilter>;
-  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
@@ -9065,133 +8806,6 @@ export type ComplaintSeverity =
   | 'minor';
 
 /**
- * Complaint shipments
- * The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
- */
-export type ComplaintShipment = Node & {
-  __typename?: 'ComplaintShipment';
-  /** Reads a single `CustomerComplaint` that is related to this `ComplaintShipment`. */
-  complaint?: Maybe<CustomerComplaint>;
-  /**
-   * Complaint
-   * customer_complaints.id.
-   */
-  complaintId: Scalars['UUID']['output'];
-  /** Linked at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `ComplaintShipment`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /** Link id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Shipment` that is related to this `ComplaintShipment`. */
-  shipment?: Maybe<Shipment>;
-  /**
-   * Shipment
-   * shipments.id, of the complaint's customer.
-   */
-  shipmentId: Scalars['UUID']['output'];
-  /** Reads a single `ShipmentItem` that is related to this `ComplaintShipment`. */
-  shipmentItem?: Maybe<ShipmentItem>;
-  /**
-   * Shipment item
-   * shipment_items.id of that shipment, or empty for the whole shipment.
-   */
-  shipmentItemId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `ComplaintShipment` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ComplaintShipmentCondition = {
-  /** Checks for equality with the object’s `complaintId` field. */
-  complaintId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `shipmentId` field. */
-  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `shipmentItemId` field. */
-  shipmentItemId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ComplaintShipment` values. */
-export type ComplaintShipmentConnection = {
-  __typename?: 'ComplaintShipmentConnection';
-  /** A list of edges which contains the `ComplaintShipment` and cursor to aid in pagination. */
-  edges: Array<ComplaintShipmentEdge>;
-  /** A list of `ComplaintShipment` objects. */
-  nodes: Array<ComplaintShipment>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ComplaintShipment` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ComplaintShipment` edge in the connection. */
-export type ComplaintShipmentEdge = {
-  __typename?: 'ComplaintShipmentEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ComplaintShipment` at the end of the edge. */
-  node: ComplaintShipment;
-};
-
-/** A filter to be used against `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
-export type ComplaintShipmentFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ComplaintShipmentFilter>>;
-  /** Filter by the object’s `complaint` relation. */
-  complaint?: InputMaybe<CustomerComplaintFilter>;
-  /** Filter by the object’s `complaintId` field. */
-  complaintId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ComplaintShipmentFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ComplaintShipmentFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `shipment` relation. */
-  shipment?: InputMaybe<ShipmentFilter>;
-  /** Filter by the object’s `shipmentId` field. */
-  shipmentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `shipmentItem` relation. */
-  shipmentItem?: InputMaybe<ShipmentItemFilter>;
-  /** A related `shipmentItem` exists. */
-  shipmentItemExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `shipmentItemId` field. */
-  shipmentItemId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ComplaintShipment`. */
-export type ComplaintShipmentOrderBy =
-  | 'COMPLAINT_ID_ASC'
-  | 'COMPLAINT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SHIPMENT_ID_ASC'
-  | 'SHIPMENT_ID_DESC'
-  | 'SHIPMENT_ITEM_ID_ASC'
-  | 'SHIPMENT_ITEM_ID_DESC';
-
-/**
  * A complaint's standing: open (received), investigating (its 8D is open), closed
  * (answered; its 8D closed, when it has one), rejected (not justified).
  */
@@ -10016,150 +9630,6 @@ export type ContactType =
   | 'technical';
 
 /**
- * Contractor charges
- * What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
- */
-export type ContractorCharge = Node & {
-  __typename?: 'ContractorCharge';
-  /** Amount */
-  amount: Scalars['BigFloat']['output'];
-  /** Recorded at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Currency
-   * ISO 4217 code.
-   */
-  currency: Scalars['String']['output'];
-  /** Description */
-  description: Scalars['String']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `ContractorCharge`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Partner` that is related to this `ContractorCharge`. */
-  partner?: Maybe<Partner>;
-  /**
-   * Contractor charging
-   * partners.id.
-   */
-  partnerId: Scalars['UUID']['output'];
-  /** Recorded by */
-  recordedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Charge id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `ContractorCharge`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The work order's site.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `User` that is related to this `ContractorCharge`. */
-  userByRecordedBy?: Maybe<User>;
-  /** Reads a single `WorkOrder` that is related to this `ContractorCharge`. */
-  workOrder?: Maybe<WorkOrder>;
-  /** Work order */
-  workOrderId: Scalars['UUID']['output'];
-};
-
-/**
- * A condition to be used against `ContractorCharge` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ContractorChargeCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partnerId` field. */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ContractorCharge` values. */
-export type ContractorChargeConnection = {
-  __typename?: 'ContractorChargeConnection';
-  /** A list of edges which contains the `ContractorCharge` and cursor to aid in pagination. */
-  edges: Array<ContractorChargeEdge>;
-  /** A list of `ContractorCharge` objects. */
-  nodes: Array<ContractorCharge>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ContractorCharge` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ContractorCharge` edge in the connection. */
-export type ContractorChargeEdge = {
-  __typename?: 'ContractorChargeEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ContractorCharge` at the end of the edge. */
-  node: ContractorCharge;
-};
-
-/** A filter to be used against `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type ContractorChargeFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ContractorChargeFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<ContractorChargeFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ContractorChargeFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partner` relation. */
-  partner?: InputMaybe<PartnerFilter>;
-  /** Filter by the object’s `partnerId` field. */
-  partnerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** A related `site` exists. */
-  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByRecordedBy` relation. */
-  userByRecordedBy?: InputMaybe<UserFilter>;
-  /** A related `userByRecordedBy` exists. */
-  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrder` relation. */
-  workOrder?: InputMaybe<WorkOrderFilter>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ContractorCharge`. */
-export type ContractorChargeOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PARTNER_ID_ASC'
-  | 'PARTNER_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RECORDED_BY_ASC'
-  | 'RECORDED_BY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
-
-/**
  * Control plans
  * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
  */
@@ -10571,41 +10041,6 @@ export type ControlPlanToManyInspectionFilter = {
   none?: InputMaybe<InspectionFilter>;
   /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<InspectionFilter>;
-};
-
-/** All input for the `convertWorkRequest` mutation. */
-export type ConvertWorkRequestInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
-  priority?: InputMaybe<Scalars['Int']['input']>;
-  templateId?: InputMaybe<Scalars['UUID']['input']>;
-  workRequestId: Scalars['UUID']['input'];
-  workType?: InputMaybe<WorkOrderType>;
-};
-
-/** The output of our `convertWorkRequest` mutation. */
-export type ConvertWorkRequestPayload = {
-  __typename?: 'ConvertWorkRequestPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrder>;
-  /** An edge for our `WorkOrder`. May be used by Relay 1. */
-  workOrderEdge?: Maybe<WorkOrderEdge>;
-};
-
-
-/** The output of our `convertWorkRequest` mutation. */
-export type ConvertWorkRequestPayloadWorkOrderEdgeArgs = {
-  orderBy?: Array<WorkOrderOrderBy>;
 };
 
 /** All input for the create `Analysis` mutation. */
@@ -13661,44 +13096,6 @@ export type CreateWebhookEndpointPayloadWebhookEndpointEdgeArgs = {
   orderBy?: Array<WebhookEndpointOrderBy>;
 };
 
-/** All input for the `createWorkOrder` mutation. */
-export type CreateWorkOrderInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  dueDate?: InputMaybe<Scalars['Date']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
-  priority?: InputMaybe<Scalars['Int']['input']>;
-  templateId?: InputMaybe<Scalars['UUID']['input']>;
-  title?: InputMaybe<Scalars['String']['input']>;
-  workType: WorkOrderType;
-};
-
-/** The output of our `createWorkOrder` mutation. */
-export type CreateWorkOrderPayload = {
-  __typename?: 'CreateWorkOrderPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrder>;
-  /** An edge for our `WorkOrder`. May be used by Relay 1. */
-  workOrderEdge?: Maybe<WorkOrderEdge>;
-};
-
-
-/** The output of our `createWorkOrder` mutation. */
-export type CreateWorkOrderPayloadWorkOrderEdgeArgs = {
-  orderBy?: Array<WorkOrderOrderBy>;
-};
-
 /** All input for the create `WorkflowDefinition` mutation. */
 export type CreateWorkflowDefinitionInput = {
   /**
@@ -14654,8 +14051,6 @@ export type CustomerComplaint = Node & {
    * Human id CC-<year>-<counter>, a counter per tenant and year.
    */
   complaintNumber: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `ComplaintShipment`. */
-  complaintShipmentsByComplaintId: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Reads a single `Partner` that is related to this `CustomerComplaint`. */
@@ -14769,22 +14164,6 @@ export type CustomerComplaintComplaintNcrsByComplaintIdArgs = {
   orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
 };
 
-
-/**
- * Customer complaints
- * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
- */
-export type CustomerComplaintComplaintShipmentsByComplaintIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ComplaintShipmentCondition>;
-  filter?: InputMaybe<ComplaintShipmentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
-};
-
 /**
  * A condition to be used against `CustomerComplaint` object types. All fields are
  * tested for equality and combined with a logical ‘and.’
@@ -14852,10 +14231,6 @@ export type CustomerComplaintFilter = {
   complaintNcrsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `complaintNumber` field. */
   complaintNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `complaintShipmentsByComplaintId` relation. */
-  complaintShipmentsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintShipmentFilter>;
-  /** Some related `complaintShipmentsByComplaintId` exist. */
-  complaintShipmentsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customer` relation. */
   customer?: InputMaybe<PartnerFilter>;
   /** Filter by the object’s `customerId` field. */
@@ -14930,16 +14305,6 @@ export type CustomerComplaintToManyComplaintNcrFilter = {
   none?: InputMaybe<ComplaintNcrFilter>;
   /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ComplaintNcrFilter>;
-};
-
-/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
-export type CustomerComplaintToManyComplaintShipmentFilter = {
-  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ComplaintShipmentFilter>;
-  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ComplaintShipmentFilter>;
-  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ComplaintShipmentFilter>;
 };
 
 /** Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant's projects, a portal user those of their customer. */
@@ -15813,39 +15178,6 @@ export type DecideReceiptPayloadReceiptEdgeArgs = {
   orderBy?: Array<ReceiptOrderBy>;
 };
 
-/** All input for the `decideWorkRequest` mutation. */
-export type DecideWorkRequestInput = {
-  approve: Scalars['Boolean']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  reason?: InputMaybe<Scalars['String']['input']>;
-  workRequestId: Scalars['UUID']['input'];
-};
-
-/** The output of our `decideWorkRequest` mutation. */
-export type DecideWorkRequestPayload = {
-  __typename?: 'DecideWorkRequestPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkRequest>;
-  /** An edge for our `WorkRequest`. May be used by Relay 1. */
-  workRequestEdge?: Maybe<WorkRequestEdge>;
-};
-
-
-/** The output of our `decideWorkRequest` mutation. */
-export type DecideWorkRequestPayloadWorkRequestEdgeArgs = {
-  orderBy?: Array<WorkRequestOrderBy>;
-};
-
 /** All input for the `defineChecklistTemplate` mutation. */
 export type DefineChecklistTemplateInput = {
   /**
@@ -15915,44 +15247,6 @@ export type DefineStateMachinePayload = {
 /** The output of our `defineStateMachine` mutation. */
 export type DefineStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
-};
-
-/** All input for the `defineWorkOrderTemplate` mutation. */
-export type DefineWorkOrderTemplateInput = {
-  checklistTemplateKey?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  code: Scalars['String']['input'];
-  estimatedHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  isActive?: InputMaybe<Scalars['Boolean']['input']>;
-  name: Scalars['String']['input'];
-  requiredQualification?: InputMaybe<Scalars['String']['input']>;
-  taskText?: InputMaybe<Scalars['String']['input']>;
-  workType?: InputMaybe<WorkOrderType>;
-};
-
-/** The output of our `defineWorkOrderTemplate` mutation. */
-export type DefineWorkOrderTemplatePayload = {
-  __typename?: 'DefineWorkOrderTemplatePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrderTemplate>;
-  /** An edge for our `WorkOrderTemplate`. May be used by Relay 1. */
-  workOrderTemplateEdge?: Maybe<WorkOrderTemplateEdge>;
-};
-
-
-/** The output of our `defineWorkOrderTemplate` mutation. */
-export type DefineWorkOrderTemplatePayloadWorkOrderTemplateEdgeArgs = {
-  orderBy?: Array<WorkOrderTemplateOrderBy>;
 };
 
 /** All input for the `delegateApproval` mutation. */
@@ -20826,13 +20120,6 @@ export type DowntimeEvent = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `DowntimeEvent`. */
   userByRecordedBy?: Maybe<User>;
-  /** Reads a single `WorkOrder` that is related to this `DowntimeEvent`. */
-  workOrder?: Maybe<WorkOrder>;
-  /**
-   * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
-   */
-  workOrderId?: Maybe<Scalars['UUID']['output']>;
 };
 
 /**
@@ -20852,8 +20139,6 @@ export type DowntimeEventCondition = {
   rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `startedAt` field. */
   startedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** A connection to a list of `DowntimeEvent` values. */
@@ -20908,12 +20193,6 @@ export type DowntimeEventFilter = {
   userByRecordedBy?: InputMaybe<UserFilter>;
   /** A related `userByRecordedBy` exists. */
   userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrder` relation. */
-  workOrder?: InputMaybe<WorkOrderFilter>;
-  /** A related `workOrder` exists. */
-  workOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
 };
 
 /** An input for mutations affecting `DowntimeEvent` */
@@ -20959,11 +20238,6 @@ export type DowntimeEventInput = {
   recordedBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Started at */
   startedAt: Scalars['Datetime']['input'];
-  /**
-   * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
-   */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** Methods to use when ordering `DowntimeEvent`. */
@@ -20982,9 +20256,7 @@ export type DowntimeEventOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC'
   | 'STARTED_AT_ASC'
-  | 'STARTED_AT_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
+  | 'STARTED_AT_DESC';
 
 /** Represents an update to a `DowntimeEvent`. Fields that are set will be updated. */
 export type DowntimeEventPatch = {
@@ -21024,11 +20296,6 @@ export type DowntimeEventPatch = {
   recordedBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Started at */
   startedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
-   */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /**
@@ -24004,12 +23271,6 @@ export type Equipment = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Equipment`. */
   userByCreatedBy?: Maybe<User>;
-  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
-  workOrderAssets: WorkOrderAssetConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrders: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequests: WorkRequestConnection;
 };
 
 
@@ -24186,54 +23447,6 @@ export type EquipmentRunsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RunOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentWorkOrderAssetsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderAssetCondition>;
-  filter?: InputMaybe<WorkOrderAssetFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentWorkOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentWorkRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
 };
 
 /**
@@ -24459,16 +23672,6 @@ export type EquipmentClass = Node & {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration: Scalars['Boolean']['output'];
-  /**
-   * Requires lockout/tagout
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
-   */
-  requiresLockout: Scalars['Boolean']['output'];
-  /**
-   * Requires a permit
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
-   */
-  requiresPermit: Scalars['Boolean']['output'];
   /** Class id */
   rowId: Scalars['UUID']['output'];
   /** Updated at */
@@ -24635,16 +23838,6 @@ export type EquipmentClassInput = {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Requires lockout/tagout
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
-   */
-  requiresLockout?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Requires a permit
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
-   */
-  requiresPermit?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Methods to use when ordering `EquipmentClass`. */
@@ -24701,16 +23894,6 @@ export type EquipmentClassPatch = {
    * Whether equipment of the class may only be used while calibrated.
    */
   requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Requires lockout/tagout
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
-   */
-  requiresLockout?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Requires a permit
-   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
-   */
-  requiresPermit?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /**
@@ -25003,18 +24186,6 @@ export type EquipmentFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderAssets` relation. */
-  workOrderAssets?: InputMaybe<EquipmentToManyWorkOrderAssetFilter>;
-  /** Some related `workOrderAssets` exist. */
-  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrders` relation. */
-  workOrders?: InputMaybe<EquipmentToManyWorkOrderFilter>;
-  /** Some related `workOrders` exist. */
-  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequests` relation. */
-  workRequests?: InputMaybe<EquipmentToManyWorkRequestFilter>;
-  /** Some related `workRequests` exist. */
-  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Equipment` */
@@ -25350,36 +24521,6 @@ export type EquipmentToManyRunFilter = {
   none?: InputMaybe<RunFilter>;
   /** Some related `Run` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<RunFilter>;
-};
-
-/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyWorkOrderAssetFilter = {
-  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderAssetFilter>;
-  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderAssetFilter>;
-  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderAssetFilter>;
-};
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
-};
-
-/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyWorkRequestFilter = {
-  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkRequestFilter>;
-  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkRequestFilter>;
-  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** A connection to a list of `EquipmentTreeRecord` values. */
@@ -27174,8 +26315,6 @@ export type Inspection = Node & {
   lotId?: Maybe<Scalars['UUID']['output']>;
   /** Reads and enables pagination through a set of `Measurement`. */
   measurements: MeasurementConnection;
-  /** Reads and enables pagination through a set of `Ncr`. */
-  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Inspection`. */
   organization?: Maybe<Organization>;
   /** Tenant */
@@ -27204,8 +26343,6 @@ export type Inspection = Node & {
    * Passed without any out-of-spec measurement on the way (first pass yield).
    */
   passedFirstTime?: Maybe<Scalars['Boolean']['output']>;
-  /** Reads and enables pagination through a set of `Receipt`. */
-  receipts: ReceiptConnection;
   /** Inspection id */
   rowId: Scalars['UUID']['output'];
   /** Reads a single `Serial` that is related to this `Inspection`. */
@@ -27267,38 +26404,6 @@ export type InspectionMeasurementsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
-};
-
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export type InspectionNcrsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<NcrCondition>;
-  filter?: InputMaybe<NcrFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<NcrOrderBy>>;
-};
-
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export type InspectionReceiptsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ReceiptCondition>;
-  filter?: InputMaybe<ReceiptFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 /**
@@ -27517,10 +26622,6 @@ export type InspectionFilter = {
   measurements?: InputMaybe<InspectionToManyMeasurementFilter>;
   /** Some related `measurements` exist. */
   measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `ncrs` relation. */
-  ncrs?: InputMaybe<InspectionToManyNcrFilter>;
-  /** Some related `ncrs` exist. */
-  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<InspectionFilter>;
   /** Checks for any expressions in this list. */
@@ -27537,10 +26638,6 @@ export type InspectionFilter = {
   partRevision?: InputMaybe<PartRevisionFilter>;
   /** Filter by the object’s `partRevisionId` field. */
   partRevisionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `receipts` relation. */
-  receipts?: InputMaybe<InspectionToManyReceiptFilter>;
-  /** Some related `receipts` exist. */
-  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serial` relation. */
@@ -27793,26 +26890,6 @@ export type InspectionToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
-};
-
-/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionToManyNcrFilter = {
-  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<NcrFilter>;
-  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<NcrFilter>;
-  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<NcrFilter>;
-};
-
-/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionToManyReceiptFilter = {
-  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ReceiptFilter>;
-  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ReceiptFilter>;
-  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A connection to a list of `InstrumentAvailabilityRecord` values. */
@@ -29419,29 +28496,6 @@ export type IssueShipmentCertificatePayload = {
 /** The output of our `issueShipmentCertificate` mutation. */
 export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
   orderBy?: Array<ShipmentCertificateOrderBy>;
-};
-
-/** All input for the `issueWorkRequestToken` mutation. */
-export type IssueWorkRequestTokenInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-};
-
-/** The output of our `issueWorkRequestToken` mutation. */
-export type IssueWorkRequestTokenPayload = {
-  __typename?: 'IssueWorkRequestTokenPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['String']['output']>;
 };
 
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
@@ -31349,281 +30403,6 @@ export type LabelOrderBy =
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC';
 
-/**
- * Labour entries
- * Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
- */
-export type LabourEntry = Node & {
-  __typename?: 'LabourEntry';
-  /**
-   * Cost
-   * hours x hourly rate, rounded to cents.
-   */
-  cost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Recorded at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Currency */
-  currency: Scalars['String']['output'];
-  /**
-   * Ended at
-   * Empty when only hours were given.
-   */
-  endedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Hourly rate
-   * From app.labour_rates when logged.
-   */
-  hourlyRate: Scalars['BigFloat']['output'];
-  /** Hours */
-  hours: Scalars['BigFloat']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Note */
-  note: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `LabourEntry`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Recorded by */
-  recordedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Entry id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `LabourEntry`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The work order's site.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /** Started at */
-  startedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `LabourEntry`. */
-  user?: Maybe<User>;
-  /** Reads a single `User` that is related to this `LabourEntry`. */
-  userByRecordedBy?: Maybe<User>;
-  /** Person */
-  userId: Scalars['UUID']['output'];
-  /** Reads a single `WorkOrder` that is related to this `LabourEntry`. */
-  workOrder?: Maybe<WorkOrder>;
-  /** Work order */
-  workOrderId: Scalars['UUID']['output'];
-};
-
-/**
- * A condition to be used against `LabourEntry` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type LabourEntryCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `userId` field. */
-  userId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `LabourEntry` values. */
-export type LabourEntryConnection = {
-  __typename?: 'LabourEntryConnection';
-  /** A list of edges which contains the `LabourEntry` and cursor to aid in pagination. */
-  edges: Array<LabourEntryEdge>;
-  /** A list of `LabourEntry` objects. */
-  nodes: Array<LabourEntry>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `LabourEntry` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `LabourEntry` edge in the connection. */
-export type LabourEntryEdge = {
-  __typename?: 'LabourEntryEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `LabourEntry` at the end of the edge. */
-  node: LabourEntry;
-};
-
-/** A filter to be used against `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
-export type LabourEntryFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<LabourEntryFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<LabourEntryFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<LabourEntryFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** A related `site` exists. */
-  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `user` relation. */
-  user?: InputMaybe<UserFilter>;
-  /** Filter by the object’s `userByRecordedBy` relation. */
-  userByRecordedBy?: InputMaybe<UserFilter>;
-  /** A related `userByRecordedBy` exists. */
-  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userId` field. */
-  userId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrder` relation. */
-  workOrder?: InputMaybe<WorkOrderFilter>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `LabourEntry`. */
-export type LabourEntryOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RECORDED_BY_ASC'
-  | 'RECORDED_BY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'USER_ID_ASC'
-  | 'USER_ID_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
-
-/**
- * Labour rates
- * Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
- */
-export type LabourRate = Node & {
-  __typename?: 'LabourRate';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Currency
-   * ISO 4217 code.
-   */
-  currency: Scalars['String']['output'];
-  /** Hourly rate */
-  hourlyRate: Scalars['BigFloat']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `LabourRate`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Qualification` that is related to this `LabourRate`. */
-  qualification?: Maybe<Qualification>;
-  /**
-   * Qualification
-   * The rate is for holders of this qualification (or empty).
-   */
-  qualificationId?: Maybe<Scalars['UUID']['output']>;
-  /** Rate id */
-  rowId: Scalars['UUID']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `LabourRate`. */
-  user?: Maybe<User>;
-  /**
-   * Person
-   * The rate is this person's (or empty).
-   */
-  userId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `LabourRate` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type LabourRateCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `qualificationId` field. */
-  qualificationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `userId` field. */
-  userId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `LabourRate` values. */
-export type LabourRateConnection = {
-  __typename?: 'LabourRateConnection';
-  /** A list of edges which contains the `LabourRate` and cursor to aid in pagination. */
-  edges: Array<LabourRateEdge>;
-  /** A list of `LabourRate` objects. */
-  nodes: Array<LabourRate>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `LabourRate` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `LabourRate` edge in the connection. */
-export type LabourRateEdge = {
-  __typename?: 'LabourRateEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `LabourRate` at the end of the edge. */
-  node: LabourRate;
-};
-
-/** A filter to be used against `LabourRate` object types. All fields are combined with a logical ‘and.’ */
-export type LabourRateFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<LabourRateFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<LabourRateFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<LabourRateFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `qualification` relation. */
-  qualification?: InputMaybe<QualificationFilter>;
-  /** A related `qualification` exists. */
-  qualificationExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `qualificationId` field. */
-  qualificationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `user` relation. */
-  user?: InputMaybe<UserFilter>;
-  /** A related `user` exists. */
-  userExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userId` field. */
-  userId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `LabourRate`. */
-export type LabourRateOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'QUALIFICATION_ID_ASC'
-  | 'QUALIFICATION_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'USER_ID_ASC'
-  | 'USER_ID_DESC';
-
 /** All input for the `linkComplaint` mutation. */
 export type LinkComplaintInput = {
   /**
@@ -31655,39 +30434,6 @@ export type LinkComplaintPayload = {
 
 /** The output of our `linkComplaint` mutation. */
 export type LinkComplaintPayloadCustomerComplaintEdgeArgs = {
-  orderBy?: Array<CustomerComplaintOrderBy>;
-};
-
-/** All input for the `linkComplaintShipments` mutation. */
-export type LinkComplaintShipmentsInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  complaintId: Scalars['UUID']['input'];
-  shipmentIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
-  shipmentItemIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
-};
-
-/** The output of our `linkComplaintShipments` mutation. */
-export type LinkComplaintShipmentsPayload = {
-  __typename?: 'LinkComplaintShipmentsPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
-  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<CustomerComplaint>;
-};
-
-
-/** The output of our `linkComplaintShipments` mutation. */
-export type LinkComplaintShipmentsPayloadCustomerComplaintEdgeArgs = {
   orderBy?: Array<CustomerComplaintOrderBy>;
 };
 
@@ -31945,42 +30691,6 @@ export type LogDocumentAccessPayload = {
 /** The output of our `logDocumentAccess` mutation. */
 export type LogDocumentAccessPayloadDocumentVersionEdgeArgs = {
   orderBy?: Array<DocumentVersionOrderBy>;
-};
-
-/** All input for the `logLabour` mutation. */
-export type LogLabourInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  hours?: InputMaybe<Scalars['BigFloat']['input']>;
-  note?: InputMaybe<Scalars['String']['input']>;
-  startedAt: Scalars['Datetime']['input'];
-  userId?: InputMaybe<Scalars['UUID']['input']>;
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `logLabour` mutation. */
-export type LogLabourPayload = {
-  __typename?: 'LogLabourPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `LabourEntry`. May be used by Relay 1. */
-  labourEntryEdge?: Maybe<LabourEntryEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<LabourEntry>;
-};
-
-
-/** The output of our `logLabour` mutation. */
-export type LogLabourPayloadLabourEntryEdgeArgs = {
-  orderBy?: Array<LabourEntryOrderBy>;
 };
 
 /** All input for the `login` mutation. */
@@ -32639,6 +31349,40 @@ export type LotToManyTraceStatusChangeFilter = {
   some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
+/** All input for the `mapSapObject` mutation. */
+export type MapSapObjectInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  sapObjectNumber: Scalars['String']['input'];
+  sapObjectType: Scalars['String']['input'];
+};
+
+/** The output of our `mapSapObject` mutation. */
+export type MapSapObjectPayload = {
+  __typename?: 'MapSapObjectPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapMapping>;
+  /** An edge for our `SapMapping`. May be used by Relay 1. */
+  sapMappingEdge?: Maybe<SapMappingEdge>;
+};
+
+
+/** The output of our `mapSapObject` mutation. */
+export type MapSapObjectPayloadSapMappingEdgeArgs = {
+  orderBy?: Array<SapMappingOrderBy>;
+};
+
 /** All input for the `markAllNotificationsRead` mutation. */
 export type MarkAllNotificationsReadInput = {
   /**
@@ -33236,12 +31980,6 @@ export type Mutation = {
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
   /** Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one. */
   addCharacteristic?: Maybe<AddCharacteristicPayload>;
-  /**
-   * Record a contractor charge
-   * What a contractor (partner) charged for a work order. Needs work_order.manage at its plant.
-   * Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
-   */
-  addContractorCharge?: Maybe<AddContractorChargePayload>;
   /** Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft. */
   addControlPlanStep?: Maybe<AddControlPlanStepPayload>;
   /** Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
@@ -33269,12 +32007,6 @@ export type Mutation = {
    */
   addShippingUnit?: Maybe<AddShippingUnitPayload>;
   /**
-   * Link another asset to a work order
-   * Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant.
-   * Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
-   */
-  addWorkOrderAsset?: Maybe<AddWorkOrderAssetPayload>;
-  /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
@@ -33291,6 +32023,11 @@ export type Mutation = {
    */
   amendResult?: Maybe<AmendResultPayload>;
   /**
+   * Apply staged SAP data
+   * Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   */
+  applySapStaging?: Maybe<ApplySapStagingPayload>;
+  /**
    * Approve a change order
    * Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    */
@@ -33302,14 +32039,8 @@ export type Mutation = {
    * Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    */
   approveDrawingRevision?: Maybe<ApproveDrawingRevisionPayload>;
-  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
+  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
   approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
-  /**
-   * Give a work order to a contractor
-   * The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant.
-   * Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
-   */
-  assignWorkOrderContractor?: Maybe<AssignWorkOrderContractorPayload>;
   /**
    * Download URL of an attachment
    * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
@@ -33404,12 +32135,6 @@ export type Mutation = {
    * Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
    */
   confirmDocumentUpload?: Maybe<ConfirmDocumentUploadPayload>;
-  /**
-   * Convert a work request into a work order
-   * A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other.
-   * Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
-   */
-  convertWorkRequest?: Maybe<ConvertWorkRequestPayload>;
   /** Creates a single `Analysis`. */
   createAnalysis?: Maybe<CreateAnalysisPayload>;
   /** Creates a single `ApprovalChain`. */
@@ -33606,12 +32331,6 @@ export type Mutation = {
   createUser?: Maybe<CreateUserPayload>;
   /** Creates a single `WebhookEndpoint`. */
   createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
-  /**
-   * Create a work order
-   * A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site.
-   * Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
-   */
-  createWorkOrder?: Maybe<CreateWorkOrderPayload>;
   /** Creates a single `WorkflowDefinition`. */
   createWorkflowDefinition?: Maybe<CreateWorkflowDefinitionPayload>;
   /** Creates a single `WorkflowDefinitionStage`. */
@@ -33641,15 +32360,9 @@ export type Mutation = {
   decideOosPhase1?: Maybe<DecideOosPhase1Payload>;
   /**
    * Receiving decision
-   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
    */
   decideReceipt?: Maybe<DecideReceiptPayload>;
-  /**
-   * Approve or reject a work request
-   * A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner).
-   * Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
-   */
-  decideWorkRequest?: Maybe<DecideWorkRequestPayload>;
   /**
    * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
@@ -33660,12 +32373,6 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
    */
   defineStateMachine?: Maybe<DefineStateMachinePayload>;
-  /**
-   * Define a work order template
-   * Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide.
-   * Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
-   */
-  defineWorkOrderTemplate?: Maybe<DefineWorkOrderTemplatePayload>;
   /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup. */
   delegateApproval?: Maybe<DelegateApprovalPayload>;
   /** Deletes a single `Analysis` using a unique key. */
@@ -34064,15 +32771,9 @@ export type Mutation = {
   issueScar?: Maybe<IssueScarPayload>;
   /**
    * Issue a certificate of conformance
-   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
+   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
-  /**
-   * Issue a QR token for an asset
-   * Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site.
-   * Errors: PT404 equipment.not_found, PT403 permission.missing.
-   */
-  issueWorkRequestToken?: Maybe<IssueWorkRequestTokenPayload>;
   /**
    * Download URL of a label
    * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
@@ -34083,23 +32784,17 @@ export type Mutation = {
    * The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
    */
   linkComplaint?: Maybe<LinkComplaintPayload>;
-  /**
-   * Link a complaint to shipments
-   * The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
-   */
-  linkComplaintShipments?: Maybe<LinkComplaintShipmentsPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
-  /**
-   * Log labour on a work order
-   * Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant.
-   * Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
-   */
-  logLabour?: Maybe<LogLabourPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
   logout?: Maybe<LogoutPayload>;
+  /**
+   * Map an entity to an SAP object
+   * Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   */
+  mapSapObject?: Maybe<MapSapObjectPayload>;
   /** Marks every unread notification of yours in the active tenant read; returns how many. */
   markAllNotificationsRead?: Maybe<MarkAllNotificationsReadPayload>;
   /** Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown). */
@@ -34158,11 +32853,6 @@ export type Mutation = {
   publishStateMachine?: Maybe<PublishStateMachinePayload>;
   /** Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention. */
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
-  /**
-   * Raise an NCR from a failed inspection
-   * One call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
-   */
-  raiseInspectionNcr?: Maybe<RaiseInspectionNcrPayload>;
   /** Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
   /**
@@ -34202,12 +32892,6 @@ export type Mutation = {
    * Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
    */
   recordResult?: Maybe<RecordResultPayload>;
-  /**
-   * Record a stop from a work order
-   * A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there.
-   * Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
-   */
-  recordWorkOrderStop?: Maybe<RecordWorkOrderStopPayload>;
   /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active. */
   refresh?: Maybe<RefreshPayload>;
   /**
@@ -34243,6 +32927,11 @@ export type Mutation = {
    */
   releaseResult?: Maybe<ReleaseResultPayload>;
   /**
+   * Replay an SAP message
+   * Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   */
+  replaySapMessage?: Maybe<ReplaySapMessagePayload>;
+  /**
    * Replay a webhook delivery
    * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    */
@@ -34263,12 +32952,6 @@ export type Mutation = {
    * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
    */
   requestLabel?: Maybe<RequestLabelPayload>;
-  /**
-   * Report a problem as a member
-   * A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected.
-   * Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
-   */
-  requestWork?: Maybe<RequestWorkPayload>;
   /**
    * Answer a SCAR
    * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
@@ -34321,12 +33004,6 @@ export type Mutation = {
   /** Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke. */
   revokeRole?: Maybe<RevokeRolePayload>;
   /**
-   * Revoke an asset's QR token
-   * The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site.
-   * Errors: PT404 equipment.not_found, PT403 permission.missing.
-   */
-  revokeWorkRequestToken?: Maybe<RevokeWorkRequestTokenPayload>;
-  /**
    * Rotate a webhook secret
    * Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
    */
@@ -34342,20 +33019,8 @@ export type Mutation = {
    * Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    */
   scan?: Maybe<ScanPayload>;
-  /**
-   * Schedule a work order
-   * Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant.
-   * Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
-   */
-  scheduleWorkOrder?: Maybe<ScheduleWorkOrderPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
-  /**
-   * Set a labour rate
-   * The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide.
-   * Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
-   */
-  setLabourRate?: Maybe<SetLabourRatePayload>;
   /**
    * Hold, quarantine or release a lot
    * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
@@ -34363,6 +33028,11 @@ export type Mutation = {
   setLotQualityStatus?: Maybe<SetLotQualityStatusPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
+  /**
+   * Set the SAP connection
+   * Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   */
+  setSapConnection?: Maybe<SetSapConnectionPayload>;
   /**
    * Hold, quarantine or release a serial
    * Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
@@ -34395,6 +33065,16 @@ export type Mutation = {
    * Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
    */
   splitSample?: Maybe<SplitSamplePayload>;
+  /**
+   * Stage SAP material masters
+   * Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   */
+  stageSapMaterials?: Maybe<StageSapMaterialsPayload>;
+  /**
+   * Stage SAP purchase orders
+   * Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   */
+  stageSapPurchaseOrders?: Maybe<StageSapPurchaseOrdersPayload>;
   /**
    * Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
    * Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
@@ -34430,12 +33110,6 @@ export type Mutation = {
    * A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
    */
   submitServiceRequest?: Maybe<SubmitServiceRequestPayload>;
-  /**
-   * Report a problem with a QR code
-   * Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour.
-   * Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
-   */
-  submitWorkRequest?: Maybe<SubmitWorkRequestPayload>;
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
   /**
@@ -34444,11 +33118,10 @@ export type Mutation = {
    */
   transition?: Maybe<TransitionPayload>;
   /**
-   * Move a work order
-   * to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>.
-   * Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * Unmap an SAP object
+   * Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
    */
-  transitionWorkOrder?: Maybe<TransitionWorkOrderPayload>;
+  unmapSapObject?: Maybe<UnmapSapObjectPayload>;
   /** Updates a single `Analysis` using a unique key and a patch. */
   updateAnalysis?: Maybe<UpdateAnalysisPayload>;
   /** Updates a single `Analysis` using its globally unique id and a patch. */
@@ -34871,12 +33544,6 @@ export type MutationAddCharacteristicArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationAddContractorChargeArgs = {
-  input: AddContractorChargeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddControlPlanStepArgs = {
   input: AddControlPlanStepInput;
 };
@@ -34919,12 +33586,6 @@ export type MutationAddShippingUnitArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationAddWorkOrderAssetArgs = {
-  input: AddWorkOrderAssetInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAdvanceCapaArgs = {
   input: AdvanceCapaInput;
 };
@@ -34939,6 +33600,12 @@ export type MutationAdvanceNcrArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAmendResultArgs = {
   input: AmendResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApplySapStagingArgs = {
+  input: ApplySapStagingInput;
 };
 
 
@@ -34963,12 +33630,6 @@ export type MutationApproveDrawingRevisionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationApproveSpcBaselineArgs = {
   input: ApproveSpcBaselineInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationAssignWorkOrderContractorArgs = {
-  input: AssignWorkOrderContractorInput;
 };
 
 
@@ -35101,12 +33762,6 @@ export type MutationConfirmAttachmentUploadArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationConfirmDocumentUploadArgs = {
   input: ConfirmDocumentUploadInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationConvertWorkRequestArgs = {
-  input: ConvertWorkRequestInput;
 };
 
 
@@ -35663,12 +34318,6 @@ export type MutationCreateWebhookEndpointArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateWorkOrderArgs = {
-  input: CreateWorkOrderInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateWorkflowDefinitionArgs = {
   input: CreateWorkflowDefinitionInput;
 };
@@ -35735,12 +34384,6 @@ export type MutationDecideReceiptArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDecideWorkRequestArgs = {
-  input: DecideWorkRequestInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDefineChecklistTemplateArgs = {
   input: DefineChecklistTemplateInput;
 };
@@ -35749,12 +34392,6 @@ export type MutationDefineChecklistTemplateArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDefineStateMachineArgs = {
   input: DefineStateMachineInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDefineWorkOrderTemplateArgs = {
-  input: DefineWorkOrderTemplateInput;
 };
 
 
@@ -36833,12 +35470,6 @@ export type MutationIssueShipmentCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationIssueWorkRequestTokenArgs = {
-  input: IssueWorkRequestTokenInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLabelImageUrlArgs = {
   input: LabelImageUrlInput;
 };
@@ -36851,20 +35482,8 @@ export type MutationLinkComplaintArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationLinkComplaintShipmentsArgs = {
-  input: LinkComplaintShipmentsInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationLogLabourArgs = {
-  input: LogLabourInput;
 };
 
 
@@ -36877,6 +35496,12 @@ export type MutationLoginArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogoutArgs = {
   input: LogoutInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationMapSapObjectArgs = {
+  input: MapSapObjectInput;
 };
 
 
@@ -36971,12 +35596,6 @@ export type MutationPurgeOrganizationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationRaiseInspectionNcrArgs = {
-  input: RaiseInspectionNcrInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationReassignApprovalArgs = {
   input: ReassignApprovalInput;
 };
@@ -37037,12 +35656,6 @@ export type MutationRecordResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationRecordWorkOrderStopArgs = {
-  input: RecordWorkOrderStopInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRefreshArgs = {
   input: RefreshInput;
 };
@@ -37085,6 +35698,12 @@ export type MutationReleaseResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReplaySapMessageArgs = {
+  input: ReplaySapMessageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationReplayWebhookDeliveryArgs = {
   input: ReplayWebhookDeliveryInput;
 };
@@ -37105,12 +35724,6 @@ export type MutationRequestConcessionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRequestLabelArgs = {
   input: RequestLabelInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationRequestWorkArgs = {
-  input: RequestWorkInput;
 };
 
 
@@ -37181,12 +35794,6 @@ export type MutationRevokeRoleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationRevokeWorkRequestTokenArgs = {
-  input: RevokeWorkRequestTokenInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRotateWebhookSecretArgs = {
   input: RotateWebhookSecretInput;
 };
@@ -37205,20 +35812,8 @@ export type MutationScanArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationScheduleWorkOrderArgs = {
-  input: ScheduleWorkOrderInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetDirectManagerArgs = {
   input: SetDirectManagerInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationSetLabourRateArgs = {
-  input: SetLabourRateInput;
 };
 
 
@@ -37231,6 +35826,12 @@ export type MutationSetLotQualityStatusArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetRolePermissionsArgs = {
   input: SetRolePermissionsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetSapConnectionArgs = {
+  input: SetSapConnectionInput;
 };
 
 
@@ -37277,6 +35878,18 @@ export type MutationSplitSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationStageSapMaterialsArgs = {
+  input: StageSapMaterialsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationStageSapPurchaseOrdersArgs = {
+  input: StageSapPurchaseOrdersInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationStartChecklistArgs = {
   input: StartChecklistInput;
 };
@@ -37319,12 +35932,6 @@ export type MutationSubmitServiceRequestArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationSubmitWorkRequestArgs = {
-  input: SubmitWorkRequestInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSwitchOrganizationArgs = {
   input: SwitchOrganizationInput;
 };
@@ -37337,8 +35944,8 @@ export type MutationTransitionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationTransitionWorkOrderArgs = {
-  input: TransitionWorkOrderInput;
+export type MutationUnmapSapObjectArgs = {
+  input: UnmapSapObjectInput;
 };
 
 
@@ -38484,13 +37091,6 @@ export type Ncr = Node & {
    * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
    */
   capaId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Characteristic` that is related to this `Ncr`. */
-  characteristic?: Maybe<Characteristic>;
-  /**
-   * Characteristic
-   * The characteristic (characteristics.id) of that inspection found out of spec, where known.
-   */
-  characteristicId?: Maybe<Scalars['UUID']['output']>;
   /** Closed at */
   closedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
@@ -38523,13 +37123,6 @@ export type Ncr = Node & {
   detection: NcrDetection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads a single `Inspection` that is related to this `Ncr`. */
-  inspection?: Maybe<Inspection>;
-  /**
-   * Inspection
-   * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
-   */
-  inspectionId?: Maybe<Scalars['UUID']['output']>;
   /** Reads and enables pagination through a set of `NcrDisposition`. */
   ncrDispositions: NcrDispositionConnection;
   /** Reads and enables pagination through a set of `NcrItem`. */
@@ -38678,14 +37271,10 @@ export type NcrNcrItemsArgs = {
 export type NcrCondition = {
   /** Checks for equality with the object’s `capaId` field. */
   capaId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `createdBy` field. */
   createdBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `customerId` field. */
   customerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `ncrNumber` field. */
   ncrNumber?: InputMaybe<Scalars['String']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -38956,12 +37545,6 @@ export type NcrFilter = {
   capaExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `capaId` field. */
   capaId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** A related `characteristic` exists. */
-  characteristicExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `complaintNcrs` relation. */
   complaintNcrs?: InputMaybe<NcrToManyComplaintNcrFilter>;
   /** Some related `complaintNcrs` exist. */
@@ -38974,12 +37557,6 @@ export type NcrFilter = {
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
   customerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspection` relation. */
-  inspection?: InputMaybe<InspectionFilter>;
-  /** A related `inspection` exists. */
-  inspectionExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `ncrDispositions` relation. */
   ncrDispositions?: InputMaybe<NcrToManyNcrDispositionFilter>;
   /** Some related `ncrDispositions` exist. */
@@ -39179,14 +37756,10 @@ export type NcrItemOrderBy =
 export type NcrOrderBy =
   | 'CAPA_ID_ASC'
   | 'CAPA_ID_DESC'
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
   | 'CREATED_BY_ASC'
   | 'CREATED_BY_DESC'
   | 'CUSTOMER_ID_ASC'
   | 'CUSTOMER_ID_DESC'
-  | 'INSPECTION_ID_ASC'
-  | 'INSPECTION_ID_DESC'
   | 'NATURAL'
   | 'NCR_NUMBER_ASC'
   | 'NCR_NUMBER_DESC'
@@ -40271,14 +38844,10 @@ export type Organization = Node & {
   complaintItems: ComplaintItemConnection;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
   complaintNcrs: ComplaintNcrConnection;
-  /** Reads and enables pagination through a set of `ComplaintShipment`. */
-  complaintShipments: ComplaintShipmentConnection;
   /** Reads and enables pagination through a set of `ConcessionScope`. */
   concessionScopes: ConcessionScopeConnection;
   /** Reads and enables pagination through a set of `Concession`. */
   concessions: ConcessionConnection;
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorCharges: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlanStep`. */
   controlPlanSteps: ControlPlanStepConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -40358,10 +38927,6 @@ export type Organization = Node & {
   labTests: LabTestConnection;
   /** Reads and enables pagination through a set of `Label`. */
   labels: LabelConnection;
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntries: LabourEntryConnection;
-  /** Reads and enables pagination through a set of `LabourRate`. */
-  labourRates: LabourRateConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Reads and enables pagination through a set of `Measurement`. */
@@ -40396,6 +38961,10 @@ export type Organization = Node & {
   projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrders: PurchaseOrderConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -40440,6 +39009,18 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads a single `SapConnection` that is related to this `Organization`. */
+  sapConnection?: Maybe<SapConnection>;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
+  sapOutboundMessages: SapOutboundMessageConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials: SapStagedMaterialConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogs: SapSyncLogConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -40514,14 +39095,6 @@ export type Organization = Node & {
   webhookDeliveries: WebhookDeliveryConnection;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpoints: WebhookEndpointConnection;
-  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
-  workOrderAssets: WorkOrderAssetConnection;
-  /** Reads and enables pagination through a set of `WorkOrderTemplate`. */
-  workOrderTemplates: WorkOrderTemplateConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrders: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequests: WorkRequestConnection;
   /** Reads and enables pagination through a set of `WorkflowDefinition`. */
   workflowDefinitions: WorkflowDefinitionConnection;
   /** Reads a single `WorkflowSetting` that is related to this `Organization`. */
@@ -40740,19 +39313,6 @@ export type OrganizationComplaintNcrsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationComplaintShipmentsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ComplaintShipmentCondition>;
-  filter?: InputMaybe<ComplaintShipmentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationConcessionScopesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40775,19 +39335,6 @@ export type OrganizationConcessionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationContractorChargesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -41221,32 +39768,6 @@ export type OrganizationLabelsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationLabourEntriesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationLabourRatesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourRateCondition>;
-  filter?: InputMaybe<LabourRateFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -41453,6 +39974,32 @@ export type OrganizationProjectsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
 };
 
 
@@ -41727,6 +40274,71 @@ export type OrganizationSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapOutboundMessagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapOutboundMessageCondition>;
+  filter?: InputMaybe<SapOutboundMessageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSapSyncLogsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
 };
 
 
@@ -42147,58 +40759,6 @@ export type OrganizationWebhookEndpointsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationWorkOrderAssetsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderAssetCondition>;
-  filter?: InputMaybe<WorkOrderAssetFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationWorkOrderTemplatesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderTemplateCondition>;
-  filter?: InputMaybe<WorkOrderTemplateFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderTemplateOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationWorkOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationWorkRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationWorkflowDefinitionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -42334,10 +40894,6 @@ export type OrganizationFilter = {
   complaintNcrs?: InputMaybe<OrganizationToManyComplaintNcrFilter>;
   /** Some related `complaintNcrs` exist. */
   complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `complaintShipments` relation. */
-  complaintShipments?: InputMaybe<OrganizationToManyComplaintShipmentFilter>;
-  /** Some related `complaintShipments` exist. */
-  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `concessionScopes` relation. */
   concessionScopes?: InputMaybe<OrganizationToManyConcessionScopeFilter>;
   /** Some related `concessionScopes` exist. */
@@ -42346,10 +40902,6 @@ export type OrganizationFilter = {
   concessions?: InputMaybe<OrganizationToManyConcessionFilter>;
   /** Some related `concessions` exist. */
   concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `contractorCharges` relation. */
-  contractorCharges?: InputMaybe<OrganizationToManyContractorChargeFilter>;
-  /** Some related `contractorCharges` exist. */
-  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlanSteps` relation. */
   controlPlanSteps?: InputMaybe<OrganizationToManyControlPlanStepFilter>;
   /** Some related `controlPlanSteps` exist. */
@@ -42484,14 +41036,6 @@ export type OrganizationFilter = {
   labels?: InputMaybe<OrganizationToManyLabelFilter>;
   /** Some related `labels` exist. */
   labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourEntries` relation. */
-  labourEntries?: InputMaybe<OrganizationToManyLabourEntryFilter>;
-  /** Some related `labourEntries` exist. */
-  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourRates` relation. */
-  labourRates?: InputMaybe<OrganizationToManyLabourRateFilter>;
-  /** Some related `labourRates` exist. */
-  labourRatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<OrganizationToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -42560,6 +41104,14 @@ export type OrganizationFilter = {
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<OrganizationToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrders` relation. */
+  purchaseOrders?: InputMaybe<OrganizationToManyPurchaseOrderFilter>;
+  /** Some related `purchaseOrders` exist. */
+  purchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `qualifications` relation. */
   qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
   /** Some related `qualifications` exist. */
@@ -42646,6 +41198,30 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapConnection` relation. */
+  sapConnection?: InputMaybe<SapConnectionFilter>;
+  /** A related `sapConnection` exists. */
+  sapConnectionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<OrganizationToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapOutboundMessages` relation. */
+  sapOutboundMessages?: InputMaybe<OrganizationToManySapOutboundMessageFilter>;
+  /** Some related `sapOutboundMessages` exist. */
+  sapOutboundMessagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterials` relation. */
+  sapStagedMaterials?: InputMaybe<OrganizationToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterials` exist. */
+  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
+  sapStagedPurchaseOrders?: InputMaybe<OrganizationToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrders` exist. */
+  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapSyncLogs` relation. */
+  sapSyncLogs?: InputMaybe<OrganizationToManySapSyncLogFilter>;
+  /** Some related `sapSyncLogs` exist. */
+  sapSyncLogsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEvents` relation. */
   scanEvents?: InputMaybe<OrganizationToManyScanEventFilter>;
   /** Some related `scanEvents` exist. */
@@ -42780,22 +41356,6 @@ export type OrganizationFilter = {
   webhookEndpoints?: InputMaybe<OrganizationToManyWebhookEndpointFilter>;
   /** Some related `webhookEndpoints` exist. */
   webhookEndpointsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderAssets` relation. */
-  workOrderAssets?: InputMaybe<OrganizationToManyWorkOrderAssetFilter>;
-  /** Some related `workOrderAssets` exist. */
-  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderTemplates` relation. */
-  workOrderTemplates?: InputMaybe<OrganizationToManyWorkOrderTemplateFilter>;
-  /** Some related `workOrderTemplates` exist. */
-  workOrderTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrders` relation. */
-  workOrders?: InputMaybe<OrganizationToManyWorkOrderFilter>;
-  /** Some related `workOrders` exist. */
-  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequests` relation. */
-  workRequests?: InputMaybe<OrganizationToManyWorkRequestFilter>;
-  /** Some related `workRequests` exist. */
-  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `workflowDefinitions` relation. */
   workflowDefinitions?: InputMaybe<OrganizationToManyWorkflowDefinitionFilter>;
   /** Some related `workflowDefinitions` exist. */
@@ -43010,16 +41570,6 @@ export type OrganizationToManyComplaintNcrFilter = {
   some?: InputMaybe<ComplaintNcrFilter>;
 };
 
-/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyComplaintShipmentFilter = {
-  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ComplaintShipmentFilter>;
-  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ComplaintShipmentFilter>;
-  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ComplaintShipmentFilter>;
-};
-
 /** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyConcessionFilter = {
   /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43038,16 +41588,6 @@ export type OrganizationToManyConcessionScopeFilter = {
   none?: InputMaybe<ConcessionScopeFilter>;
   /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ConcessionScopeFilter>;
-};
-
-/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyContractorChargeFilter = {
-  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ContractorChargeFilter>;
-  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ContractorChargeFilter>;
-  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -43380,26 +41920,6 @@ export type OrganizationToManyLabelFilter = {
   some?: InputMaybe<LabelFilter>;
 };
 
-/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyLabourEntryFilter = {
-  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourEntryFilter>;
-  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourEntryFilter>;
-  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourEntryFilter>;
-};
-
-/** A filter to be used against many `LabourRate` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyLabourRateFilter = {
-  /** Every related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourRateFilter>;
-  /** No related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourRateFilter>;
-  /** Some related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourRateFilter>;
-};
-
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43558,6 +42078,26 @@ export type OrganizationToManyProjectMilestoneFilter = {
   none?: InputMaybe<ProjectMilestoneFilter>;
   /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectMilestoneFilter>;
+};
+
+/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseOrderFilter = {
+  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderFilter>;
+  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderFilter>;
+  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderFilter>;
+};
+
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -43768,6 +42308,56 @@ export type OrganizationToManySampleTypeFilter = {
   none?: InputMaybe<SampleTypeFilter>;
   /** Some related `SampleType` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleTypeFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapOutboundMessageFilter = {
+  /** Every related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapOutboundMessageFilter>;
+  /** No related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapOutboundMessageFilter>;
+  /** Some related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapOutboundMessageFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+};
+
+/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySapSyncLogFilter = {
+  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapSyncLogFilter>;
+  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapSyncLogFilter>;
+  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapSyncLogFilter>;
 };
 
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -44090,46 +42680,6 @@ export type OrganizationToManyWebhookEndpointFilter = {
   some?: InputMaybe<WebhookEndpointFilter>;
 };
 
-/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyWorkOrderAssetFilter = {
-  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderAssetFilter>;
-  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderAssetFilter>;
-  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderAssetFilter>;
-};
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
-};
-
-/** A filter to be used against many `WorkOrderTemplate` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyWorkOrderTemplateFilter = {
-  /** Every related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderTemplateFilter>;
-  /** No related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderTemplateFilter>;
-  /** Some related `WorkOrderTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderTemplateFilter>;
-};
-
-/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyWorkRequestFilter = {
-  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkRequestFilter>;
-  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkRequestFilter>;
-  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkRequestFilter>;
-};
-
 /** A filter to be used against many `WorkflowDefinition` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyWorkflowDefinitionFilter = {
   /** Every related `WorkflowDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44426,10 +42976,16 @@ export type Part = Node & {
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByParentPartId: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
   receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials: SapStagedMaterialConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ShipmentItem`. */
@@ -44633,6 +43189,22 @@ export type PartProjectBomLinesByParentPartIdArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartReceiptsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -44642,6 +43214,38 @@ export type PartReceiptsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartSapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
 };
 
 
@@ -44784,12 +43388,24 @@ export type PartFilter = {
   projectBomLinesByParentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByParentPartId` exist. */
   projectBomLinesByParentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<PartToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `receipts` relation. */
   receipts?: InputMaybe<PartToManyReceiptFilter>;
   /** Some related `receipts` exist. */
   receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PartToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterials` relation. */
+  sapStagedMaterials?: InputMaybe<PartToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterials` exist. */
+  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<PartToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -45478,6 +44094,16 @@ export type PartToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
 /** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyReceiptFilter = {
   /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -45486,6 +44112,26 @@ export type PartToManyReceiptFilter = {
   none?: InputMaybe<ReceiptFilter>;
   /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReceiptFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -45586,8 +44232,6 @@ export type Partner = Node & {
   concessionsByCustomerId: ConcessionConnection;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts: ContactConnection;
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorCharges: ContractorChargeConnection;
   /** When the partner was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustomerComplaint`. */
@@ -45616,6 +44260,8 @@ export type Partner = Node & {
   partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrdersBySupplierId: PurchaseOrderConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
@@ -45624,6 +44270,8 @@ export type Partner = Node & {
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
   /** Reads and enables pagination through a set of `Scar`. */
   scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -45642,8 +44290,6 @@ export type Partner = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrdersByContractorId: WorkOrderConnection;
 };
 
 
@@ -45709,19 +44355,6 @@ export type PartnerContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
-};
-
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerContractorChargesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -45806,6 +44439,19 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPurchaseOrdersBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerReagentLotsBySupplierIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -45842,6 +44488,19 @@ export type PartnerSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
 };
 
 
@@ -45935,19 +44594,6 @@ export type PartnerSpecificationsArgs = {
   orderBy?: InputMaybe<Array<SpecificationOrderBy>>;
 };
 
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerWorkOrdersByContractorIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartnerCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -46008,10 +44654,6 @@ export type PartnerFilter = {
   contacts?: InputMaybe<PartnerToManyContactFilter>;
   /** Some related `contacts` exist. */
   contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `contractorCharges` relation. */
-  contractorCharges?: InputMaybe<PartnerToManyContractorChargeFilter>;
-  /** Some related `contractorCharges` exist. */
-  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerComplaintsByCustomerId` relation. */
   customerComplaintsByCustomerId?: InputMaybe<PartnerToManyCustomerComplaintFilter>;
   /** Some related `customerComplaintsByCustomerId` exist. */
@@ -46046,6 +44688,10 @@ export type PartnerFilter = {
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
   projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrdersBySupplierId` relation. */
+  purchaseOrdersBySupplierId?: InputMaybe<PartnerToManyPurchaseOrderFilter>;
+  /** Some related `purchaseOrdersBySupplierId` exist. */
+  purchaseOrdersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsBySupplierId` relation. */
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
@@ -46060,6 +44706,10 @@ export type PartnerFilter = {
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PartnerToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scarsBySupplierId` relation. */
   scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
   /** Some related `scarsBySupplierId` exist. */
@@ -46088,10 +44738,6 @@ export type PartnerFilter = {
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
   specificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrdersByContractorId` relation. */
-  workOrdersByContractorId?: InputMaybe<PartnerToManyWorkOrderFilter>;
-  /** Some related `workOrdersByContractorId` exist. */
-  workOrdersByContractorIdExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Partner` */
@@ -46198,16 +44844,6 @@ export type PartnerToManyContactFilter = {
   some?: InputMaybe<ContactFilter>;
 };
 
-/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyContractorChargeFilter = {
-  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ContractorChargeFilter>;
-  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ContractorChargeFilter>;
-  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ContractorChargeFilter>;
-};
-
 /** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyCustomerComplaintFilter = {
   /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -46258,6 +44894,16 @@ export type PartnerToManyProjectFilter = {
   some?: InputMaybe<ProjectFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPurchaseOrderFilter = {
+  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderFilter>;
+  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderFilter>;
+  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderFilter>;
+};
+
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyReagentLotFilter = {
   /** Every related `ReagentLot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -46286,6 +44932,16 @@ export type PartnerToManySampleFilter = {
   none?: InputMaybe<SampleFilter>;
   /** Some related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
 };
 
 /** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
@@ -46356,16 +45012,6 @@ export type PartnerToManySpecificationFilter = {
   none?: InputMaybe<SpecificationFilter>;
   /** Some related `Specification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationFilter>;
-};
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
 };
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
@@ -49537,6 +48183,359 @@ export type PublishStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
 };
 
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrder = Node & {
+  __typename?: 'PurchaseOrder';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PurchaseOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PO number
+   * The SAP purchase order number, unique in the tenant.
+   */
+  poNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines: PurchaseOrderLineConnection;
+  /** Purchase order id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
+  /**
+   * Source
+   * Where the order came from (sap).
+   */
+  source: Scalars['String']['output'];
+  /** Reads a single `Partner` that is related to this `PurchaseOrder`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id) the order is placed with.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Updated at
+   * When SAP last changed it.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderSapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export type PurchaseOrderSapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+/**
+ * A condition to be used against `PurchaseOrder` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PurchaseOrderCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `poNumber` field. */
+  poNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PurchaseOrder` values. */
+export type PurchaseOrderConnection = {
+  __typename?: 'PurchaseOrderConnection';
+  /** A list of edges which contains the `PurchaseOrder` and cursor to aid in pagination. */
+  edges: Array<PurchaseOrderEdge>;
+  /** A list of `PurchaseOrder` objects. */
+  nodes: Array<PurchaseOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PurchaseOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PurchaseOrder` edge in the connection. */
+export type PurchaseOrderEdge = {
+  __typename?: 'PurchaseOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PurchaseOrder` at the end of the edge. */
+  node: PurchaseOrder;
+};
+
+/** A filter to be used against `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PurchaseOrderFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PurchaseOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PurchaseOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `poNumber` field. */
+  poNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `purchaseOrderLines` relation. */
+  purchaseOrderLines?: InputMaybe<PurchaseOrderToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLines` exist. */
+  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapMappings` relation. */
+  sapMappings?: InputMaybe<PurchaseOrderToManySapMappingFilter>;
+  /** Some related `sapMappings` exist. */
+  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
+  sapStagedPurchaseOrders?: InputMaybe<PurchaseOrderToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrders` exist. */
+  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * Purchase order lines
+ * What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+ */
+export type PurchaseOrderLine = Node & {
+  __typename?: 'PurchaseOrderLine';
+  /** Delivery date */
+  deliveryDate?: Maybe<Scalars['Date']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Line
+   * The SAP item number (10, 20, ...), unique per order.
+   */
+  lineNumber: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `PurchaseOrderLine`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PurchaseOrderLine`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id of the material ordered.
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PurchaseOrder` that is related to this `PurchaseOrderLine`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * purchase_orders.id.
+   */
+  purchaseOrderId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Ordered quantity (positive).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Line id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * units.code of the quantity.
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `PurchaseOrderLine`. */
+  unitByUnit?: Maybe<Unit>;
+};
+
+/**
+ * A condition to be used against `PurchaseOrderLine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PurchaseOrderLineCondition = {
+  /** Checks for equality with the object’s `lineNumber` field. */
+  lineNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `PurchaseOrderLine` values. */
+export type PurchaseOrderLineConnection = {
+  __typename?: 'PurchaseOrderLineConnection';
+  /** A list of edges which contains the `PurchaseOrderLine` and cursor to aid in pagination. */
+  edges: Array<PurchaseOrderLineEdge>;
+  /** A list of `PurchaseOrderLine` objects. */
+  nodes: Array<PurchaseOrderLine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PurchaseOrderLine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PurchaseOrderLine` edge in the connection. */
+export type PurchaseOrderLineEdge = {
+  __typename?: 'PurchaseOrderLineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PurchaseOrderLine` at the end of the edge. */
+  node: PurchaseOrderLine;
+};
+
+/** A filter to be used against `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderLineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PurchaseOrderLineFilter>>;
+  /** Filter by the object’s `lineNumber` field. */
+  lineNumber?: InputMaybe<IntFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PurchaseOrderLineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+};
+
+/** Methods to use when ordering `PurchaseOrderLine`. */
+export type PurchaseOrderLineOrderBy =
+  | 'LINE_NUMBER_ASC'
+  | 'LINE_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Methods to use when ordering `PurchaseOrder`. */
+export type PurchaseOrderOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PO_NUMBER_ASC'
+  | 'PO_NUMBER_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseOrderToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+};
+
 /** All input for the `purgeOrganization` mutation. */
 export type PurgeOrganizationInput = {
   /**
@@ -49606,8 +48605,6 @@ export type Qualification = Node & {
    * The name per locale.
    */
   labels: Scalars['JSON']['output'];
-  /** Reads a single `LabourRate` that is related to this `Qualification`. */
-  labourRate?: Maybe<LabourRate>;
   /**
    * Name
    * Default name; translations in labels.
@@ -49764,10 +48761,6 @@ export type QualificationFilter = {
   equipmentClassQualifications?: InputMaybe<QualificationToManyEquipmentClassQualificationFilter>;
   /** Some related `equipmentClassQualifications` exist. */
   equipmentClassQualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourRate` relation. */
-  labourRate?: InputMaybe<LabourRateFilter>;
-  /** A related `labourRate` exists. */
-  labourRateExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<QualificationFilter>;
   /** Checks for any expressions in this list. */
@@ -50537,8 +49530,6 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
-  /** Reads and enables pagination through a set of `AssetMaintenanceCost`. */
-  assetMaintenanceCosts?: Maybe<AssetMaintenanceCostConnection>;
   /** Get a single `Attachment`. */
   attachment?: Maybe<Attachment>;
   /** Reads a single `Attachment` using its globally unique `ID`. */
@@ -50670,12 +49661,6 @@ export type Query = Node & {
   complaintNcrById?: Maybe<ComplaintNcr>;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
   complaintNcrs?: Maybe<ComplaintNcrConnection>;
-  /** Get a single `ComplaintShipment`. */
-  complaintShipment?: Maybe<ComplaintShipment>;
-  /** Reads a single `ComplaintShipment` using its globally unique `ID`. */
-  complaintShipmentById?: Maybe<ComplaintShipment>;
-  /** Reads and enables pagination through a set of `ComplaintShipment`. */
-  complaintShipments?: Maybe<ComplaintShipmentConnection>;
   /** Get a single `Concession`. */
   concession?: Maybe<Concession>;
   /** Reads a single `Concession` using its globally unique `ID`. */
@@ -50694,12 +49679,6 @@ export type Query = Node & {
   contactById?: Maybe<Contact>;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts?: Maybe<ContactConnection>;
-  /** Get a single `ContractorCharge`. */
-  contractorCharge?: Maybe<ContractorCharge>;
-  /** Reads a single `ContractorCharge` using its globally unique `ID`. */
-  contractorChargeById?: Maybe<ContractorCharge>;
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorCharges?: Maybe<ContractorChargeConnection>;
   /** Get a single `ControlPlan`. */
   controlPlan?: Maybe<ControlPlan>;
   /** Reads a single `ControlPlan` using its globally unique `ID`. */
@@ -51116,18 +50095,6 @@ export type Query = Node & {
   labelById?: Maybe<Label>;
   /** Reads and enables pagination through a set of `Label`. */
   labels?: Maybe<LabelConnection>;
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntries?: Maybe<LabourEntryConnection>;
-  /** Get a single `LabourEntry`. */
-  labourEntry?: Maybe<LabourEntry>;
-  /** Reads a single `LabourEntry` using its globally unique `ID`. */
-  labourEntryById?: Maybe<LabourEntry>;
-  /** Get a single `LabourRate`. */
-  labourRate?: Maybe<LabourRate>;
-  /** Reads a single `LabourRate` using its globally unique `ID`. */
-  labourRateById?: Maybe<LabourRate>;
-  /** Reads and enables pagination through a set of `LabourRate`. */
-  labourRates?: Maybe<LabourRateConnection>;
   /** Get a single `Locale`. */
   locale?: Maybe<Locale>;
   /** Reads a single `Locale` using its globally unique `ID`. */
@@ -51323,6 +50290,18 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
+  /** Get a single `PurchaseOrder`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /** Reads a single `PurchaseOrder` using its globally unique `ID`. */
+  purchaseOrderById?: Maybe<PurchaseOrder>;
+  /** Get a single `PurchaseOrderLine`. */
+  purchaseOrderLine?: Maybe<PurchaseOrderLine>;
+  /** Reads a single `PurchaseOrderLine` using its globally unique `ID`. */
+  purchaseOrderLineById?: Maybe<PurchaseOrderLine>;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLines?: Maybe<PurchaseOrderLineConnection>;
+  /** Reads and enables pagination through a set of `PurchaseOrder`. */
+  purchaseOrders?: Maybe<PurchaseOrderConnection>;
   /** Get a single `Qualification`. */
   qualification?: Maybe<Qualification>;
   /** Reads a single `Qualification` using its globally unique `ID`. */
@@ -51516,6 +50495,42 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `SapConnection`. */
+  sapConnection?: Maybe<SapConnection>;
+  /** Reads a single `SapConnection` using its globally unique `ID`. */
+  sapConnectionById?: Maybe<SapConnection>;
+  /** Reads and enables pagination through a set of `SapConnection`. */
+  sapConnections?: Maybe<SapConnectionConnection>;
+  /** Get a single `SapMapping`. */
+  sapMapping?: Maybe<SapMapping>;
+  /** Reads a single `SapMapping` using its globally unique `ID`. */
+  sapMappingById?: Maybe<SapMapping>;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappings?: Maybe<SapMappingConnection>;
+  /** Get a single `SapOutboundMessage`. */
+  sapOutboundMessage?: Maybe<SapOutboundMessage>;
+  /** Reads a single `SapOutboundMessage` using its globally unique `ID`. */
+  sapOutboundMessageById?: Maybe<SapOutboundMessage>;
+  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
+  sapOutboundMessages?: Maybe<SapOutboundMessageConnection>;
+  /** Get a single `SapStagedMaterial`. */
+  sapStagedMaterial?: Maybe<SapStagedMaterial>;
+  /** Reads a single `SapStagedMaterial` using its globally unique `ID`. */
+  sapStagedMaterialById?: Maybe<SapStagedMaterial>;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterials?: Maybe<SapStagedMaterialConnection>;
+  /** Get a single `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrder?: Maybe<SapStagedPurchaseOrder>;
+  /** Reads a single `SapStagedPurchaseOrder` using its globally unique `ID`. */
+  sapStagedPurchaseOrderById?: Maybe<SapStagedPurchaseOrder>;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrders?: Maybe<SapStagedPurchaseOrderConnection>;
+  /** Get a single `SapSyncLog`. */
+  sapSyncLog?: Maybe<SapSyncLog>;
+  /** Reads a single `SapSyncLog` using its globally unique `ID`. */
+  sapSyncLogById?: Maybe<SapSyncLog>;
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogs?: Maybe<SapSyncLogConnection>;
   /** Get a single `ScanEvent`. */
   scanEvent?: Maybe<ScanEvent>;
   /** Reads a single `ScanEvent` using its globally unique `ID`. */
@@ -51533,12 +50548,6 @@ export type Query = Node & {
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    */
   search?: Maybe<SearchConnection>;
-  /**
-   * Search work orders
-   * The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200.
-   * Errors: PT422 work_order.query_empty.
-   */
-  searchWorkOrders?: Maybe<WorkOrderConnection>;
   /** Get a single `Serial`. */
   serial?: Maybe<Serial>;
   /** Reads a single `Serial` using its globally unique `ID`. */
@@ -51809,40 +50818,6 @@ export type Query = Node & {
   webhookEndpointSecret?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpoints?: Maybe<WebhookEndpointConnection>;
-  /** Get a single `WorkOrder`. */
-  workOrder?: Maybe<WorkOrder>;
-  /** Get a single `WorkOrderAsset`. */
-  workOrderAsset?: Maybe<WorkOrderAsset>;
-  /** Reads a single `WorkOrderAsset` using its globally unique `ID`. */
-  workOrderAssetById?: Maybe<WorkOrderAsset>;
-  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
-  workOrderAssets?: Maybe<WorkOrderAssetConnection>;
-  /** Reads a single `WorkOrder` using its globally unique `ID`. */
-  workOrderById?: Maybe<WorkOrder>;
-  /** Reads and enables pagination through a set of `WorkOrderCostLine`. */
-  workOrderCostLines?: Maybe<WorkOrderCostLineConnection>;
-  /** Reads and enables pagination through a set of `WorkOrderCost`. */
-  workOrderCosts?: Maybe<WorkOrderCostConnection>;
-  /** Get a single `WorkOrderTemplate`. */
-  workOrderTemplate?: Maybe<WorkOrderTemplate>;
-  /** Reads a single `WorkOrderTemplate` using its globally unique `ID`. */
-  workOrderTemplateById?: Maybe<WorkOrderTemplate>;
-  /** Reads and enables pagination through a set of `WorkOrderTemplate`. */
-  workOrderTemplates?: Maybe<WorkOrderTemplateConnection>;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrders?: Maybe<WorkOrderConnection>;
-  /** Get a single `WorkRequest`. */
-  workRequest?: Maybe<WorkRequest>;
-  /**
-   * Asset of a QR code
-   * The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant).
-   * Errors: PT404 work_request.token_unknown.
-   */
-  workRequestAsset?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `WorkRequest` using its globally unique `ID`. */
-  workRequestById?: Maybe<WorkRequest>;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequests?: Maybe<WorkRequestConnection>;
   /** Get a single `WorkflowDefinition`. */
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** Reads a single `WorkflowDefinition` using its globally unique `ID`. */
@@ -52301,19 +51276,6 @@ export type QueryApproverBackupsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApproverBackupOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryAssetMaintenanceCostsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<AssetMaintenanceCostCondition>;
-  filter?: InputMaybe<AssetMaintenanceCostFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<AssetMaintenanceCostOrderBy>>;
 };
 
 
@@ -52857,31 +51819,6 @@ export type QueryComplaintNcrsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryComplaintShipmentArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryComplaintShipmentByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryComplaintShipmentsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ComplaintShipmentCondition>;
-  filter?: InputMaybe<ComplaintShipmentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryConcessionArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -52953,31 +51890,6 @@ export type QueryContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryContractorChargeArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryContractorChargeByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryContractorChargesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -54547,56 +53459,6 @@ export type QueryLabelsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryLabourEntriesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryLabourEntryArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryLabourEntryByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryLabourRateArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryLabourRateByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryLabourRatesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourRateCondition>;
-  filter?: InputMaybe<LabourRateFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryLocaleArgs = {
   locale: Scalars['String']['input'];
 };
@@ -55414,6 +54276,56 @@ export type QueryProjectsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrderLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderCondition>;
+  filter?: InputMaybe<PurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryQualificationArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -56172,6 +55084,156 @@ export type QuerySamplesDueForDisposalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapConnectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapConnectionCondition>;
+  filter?: InputMaybe<SapConnectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapMappingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessageArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessageByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapOutboundMessagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapOutboundMessageCondition>;
+  filter?: InputMaybe<SapOutboundMessageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedMaterialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapStagedPurchaseOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySapSyncLogsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryScanEventArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -56228,16 +55290,6 @@ export type QuerySearchArgs = {
   filter?: InputMaybe<SearchRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  query: Scalars['String']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySearchWorkOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
 };
@@ -57306,140 +56358,6 @@ export type QueryWebhookEndpointsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderAssetArgs = {
-  equipmentId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderAssetByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderAssetsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderAssetCondition>;
-  filter?: InputMaybe<WorkOrderAssetFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderCostLinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCostLineCondition>;
-  filter?: InputMaybe<WorkOrderCostLineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderCostLineOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderCostsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCostCondition>;
-  filter?: InputMaybe<WorkOrderCostFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderCostOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderTemplateArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderTemplateByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrderTemplatesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderTemplateCondition>;
-  filter?: InputMaybe<WorkOrderTemplateFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderTemplateOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkRequestArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkRequestAssetArgs = {
-  token: Scalars['String']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkRequestByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -57663,41 +56581,6 @@ export type QueryWorkflowSubStagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<WorkflowSubStageOrderBy>>;
-};
-
-/** All input for the `raiseInspectionNcr` mutation. */
-export type RaiseInspectionNcrInput = {
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-  nonconformingQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  title?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The output of our `raiseInspectionNcr` mutation. */
-export type RaiseInspectionNcrPayload = {
-  __typename?: 'RaiseInspectionNcrPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `Ncr`. May be used by Relay 1. */
-  ncrEdge?: Maybe<NcrEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Ncr>;
-};
-
-
-/** The output of our `raiseInspectionNcr` mutation. */
-export type RaiseInspectionNcrPayloadNcrEdgeArgs = {
-  orderBy?: Array<NcrOrderBy>;
 };
 
 /**
@@ -58796,13 +57679,6 @@ export type Receipt = Node & {
   dueOn: Scalars['Date']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads a single `Inspection` that is related to this `Receipt`. */
-  inspection?: Maybe<Inspection>;
-  /**
-   * Receiving inspection
-   * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
-   */
-  inspectionId?: Maybe<Scalars['UUID']['output']>;
   /** Reads a single `Lot` that is related to this `Receipt`. */
   lot?: Maybe<Lot>;
   /**
@@ -58926,8 +57802,6 @@ export type ReceiptScarsArgs = {
 export type ReceiptCondition = {
   /** Checks for equality with the object’s `decidedBy` field. */
   decidedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `lotId` field. */
   lotId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -58978,12 +57852,6 @@ export type ReceiptFilter = {
   and?: InputMaybe<Array<ReceiptFilter>>;
   /** Filter by the object’s `decidedBy` field. */
   decidedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspection` relation. */
-  inspection?: InputMaybe<InspectionFilter>;
-  /** A related `inspection` exists. */
-  inspectionExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `lot` relation. */
   lot?: InputMaybe<LotFilter>;
   /** Filter by the object’s `lotId` field. */
@@ -59038,8 +57906,6 @@ export type ReceiptFilter = {
 export type ReceiptOrderBy =
   | 'DECIDED_BY_ASC'
   | 'DECIDED_BY_DESC'
-  | 'INSPECTION_ID_ASC'
-  | 'INSPECTION_ID_DESC'
   | 'LOT_ID_ASC'
   | 'LOT_ID_DESC'
   | 'NATURAL'
@@ -59370,41 +58236,6 @@ export type RecordResultPayload = {
 /** The output of our `recordResult` mutation. */
 export type RecordResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
-};
-
-/** All input for the `recordWorkOrderStop` mutation. */
-export type RecordWorkOrderStopInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  notes?: InputMaybe<Scalars['String']['input']>;
-  reasonCode: Scalars['String']['input'];
-  startedAt: Scalars['Datetime']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `recordWorkOrderStop` mutation. */
-export type RecordWorkOrderStopPayload = {
-  __typename?: 'RecordWorkOrderStopPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `DowntimeEvent`. May be used by Relay 1. */
-  downtimeEventEdge?: Maybe<DowntimeEventEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<DowntimeEvent>;
-};
-
-
-/** The output of our `recordWorkOrderStop` mutation. */
-export type RecordWorkOrderStopPayloadDowntimeEventEdgeArgs = {
-  orderBy?: Array<DowntimeEventOrderBy>;
 };
 
 /** All input for the `refresh` mutation. */
@@ -59781,6 +58612,37 @@ export type RenderStatus =
   | 'failed'
   | 'queued'
   | 'rendered';
+
+/** All input for the `replaySapMessage` mutation. */
+export type ReplaySapMessageInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  messageId: Scalars['UUID']['input'];
+};
+
+/** The output of our `replaySapMessage` mutation. */
+export type ReplaySapMessagePayload = {
+  __typename?: 'ReplaySapMessagePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapOutboundMessage>;
+  /** An edge for our `SapOutboundMessage`. May be used by Relay 1. */
+  sapOutboundMessageEdge?: Maybe<SapOutboundMessageEdge>;
+};
+
+
+/** The output of our `replaySapMessage` mutation. */
+export type ReplaySapMessagePayloadSapOutboundMessageEdgeArgs = {
+  orderBy?: Array<SapOutboundMessageOrderBy>;
+};
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -60530,39 +59392,6 @@ export type RequestLabelPayload = {
 /** The output of our `requestLabel` mutation. */
 export type RequestLabelPayloadLabelEdgeArgs = {
   orderBy?: Array<LabelOrderBy>;
-};
-
-/** All input for the `requestWork` mutation. */
-export type RequestWorkInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-  title: Scalars['String']['input'];
-};
-
-/** The output of our `requestWork` mutation. */
-export type RequestWorkPayload = {
-  __typename?: 'RequestWorkPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkRequest>;
-  /** An edge for our `WorkRequest`. May be used by Relay 1. */
-  workRequestEdge?: Maybe<WorkRequestEdge>;
-};
-
-
-/** The output of our `requestWork` mutation. */
-export type RequestWorkPayloadWorkRequestEdgeArgs = {
-  orderBy?: Array<WorkRequestOrderBy>;
 };
 
 /** All input for the `respondToScar` mutation. */
@@ -61712,29 +60541,6 @@ export type RevokeRoleInput = {
 /** The output of our `revokeRole` mutation. */
 export type RevokeRolePayload = {
   __typename?: 'RevokeRolePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['Boolean']['output']>;
-};
-
-/** All input for the `revokeWorkRequestToken` mutation. */
-export type RevokeWorkRequestTokenInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-};
-
-/** The output of our `revokeWorkRequestToken` mutation. */
-export type RevokeWorkRequestTokenPayload = {
-  __typename?: 'RevokeWorkRequestTokenPayload';
   /**
    * The exact same `clientMutationId` that was provided in the mutation input,
    * unchanged and unused. May be used by a client to track mutations.
@@ -65723,6 +64529,985 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_DESC';
 
 /**
+ * SAP connection
+ * The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+ */
+export type SapConnection = Node & {
+  __typename?: 'SapConnection';
+  /**
+   * Client
+   * The SAP client (three digits, 100), sent as the sap-client header.
+   */
+  client: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Endpoint
+   * The URL outbound messages are POSTed to: https, or http to localhost only.
+   */
+  endpointUrl: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Enabled
+   * Whether changes are sent to SAP; while off, nothing is enqueued.
+   */
+  isEnabled: Scalars['Boolean']['output'];
+  /**
+   * Max attempts
+   * Attempts of a message (since its last replay) before it is dead (1 to 20).
+   */
+  maxAttempts: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `SapConnection`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Password set
+   * Whether the connection has a password (the password itself is never returned).
+   */
+  passwordSet?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Retry base
+   * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+   */
+  retryBase: Interval;
+  /** Connection id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * System id
+   * The SAP system id (SID: a letter and two letters or digits, PRD).
+   */
+  systemId: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Changed by */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `SapConnection`. */
+  userByUpdatedBy?: Maybe<User>;
+  /**
+   * User
+   * The SAP user outbound messages authenticate as (HTTP basic authentication).
+   */
+  username: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapConnection` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapConnectionCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `SapConnection` values. */
+export type SapConnectionConnection = {
+  __typename?: 'SapConnectionConnection';
+  /** A list of edges which contains the `SapConnection` and cursor to aid in pagination. */
+  edges: Array<SapConnectionEdge>;
+  /** A list of `SapConnection` objects. */
+  nodes: Array<SapConnection>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapConnection` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapConnection` edge in the connection. */
+export type SapConnectionEdge = {
+  __typename?: 'SapConnectionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapConnection` at the end of the edge. */
+  node: SapConnection;
+};
+
+/** A filter to be used against `SapConnection` object types. All fields are combined with a logical ‘and.’ */
+export type SapConnectionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapConnectionFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapConnectionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapConnectionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `passwordSet` field. */
+  passwordSet?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUpdatedBy` relation. */
+  userByUpdatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByUpdatedBy` exists. */
+  userByUpdatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapConnection`. */
+export type SapConnectionOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC';
+
+/**
+ * SAP mappings
+ * Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+ */
+export type SapMapping = Node & {
+  __typename?: 'SapMapping';
+  /** Mapped at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Mapped by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Entity
+   * The id of the part, partner or purchase order.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * part, partner or purchase_order.
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `SapMapping`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `SapMapping`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * entity_id when the entity is a part (generated; the foreign key).
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `SapMapping`. */
+  partner?: Maybe<Partner>;
+  /**
+   * Partner
+   * entity_id when the entity is a partner (generated; the foreign key).
+   */
+  partnerId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `PurchaseOrder` that is related to this `SapMapping`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * entity_id when the entity is a purchase order (generated; the foreign key).
+   */
+  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
+  /** Mapping id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SAP object number
+   * The material, vendor, customer or purchase order number in SAP.
+   */
+  sapObjectNumber: Scalars['String']['output'];
+  /**
+   * SAP object type
+   * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+   */
+  sapObjectType: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapMapping`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `SapMapping` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SapMappingCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sapObjectNumber` field. */
+  sapObjectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `sapObjectType` field. */
+  sapObjectType?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapMapping` values. */
+export type SapMappingConnection = {
+  __typename?: 'SapMappingConnection';
+  /** A list of edges which contains the `SapMapping` and cursor to aid in pagination. */
+  edges: Array<SapMappingEdge>;
+  /** A list of `SapMapping` objects. */
+  nodes: Array<SapMapping>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapMapping` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapMapping` edge in the connection. */
+export type SapMappingEdge = {
+  __typename?: 'SapMappingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapMapping` at the end of the edge. */
+  node: SapMapping;
+};
+
+/** A filter to be used against `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type SapMappingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapMappingFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapMappingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapMappingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** A related `partner` exists. */
+  partnerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** A related `purchaseOrder` exists. */
+  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapObjectNumber` field. */
+  sapObjectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `sapObjectType` field. */
+  sapObjectType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapMapping`. */
+export type SapMappingOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SAP_OBJECT_NUMBER_ASC'
+  | 'SAP_OBJECT_NUMBER_DESC'
+  | 'SAP_OBJECT_TYPE_ASC'
+  | 'SAP_OBJECT_TYPE_DESC';
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export type SapOutboundMessage = Node & {
+  __typename?: 'SapOutboundMessage';
+  /**
+   * Attempts
+   * All attempts so far.
+   */
+  attemptCount: Scalars['Int']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Entity */
+  entityId: Scalars['UUID']['output'];
+  /** Entity type */
+  entityType: Scalars['String']['output'];
+  /**
+   * Entity version
+   * 1 for the entity's first message, then one more per message.
+   */
+  entityVersion: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Idempotency key
+   * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+   */
+  idempotencyKey: Scalars['String']['output'];
+  /** Last attempt at */
+  lastAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Last error */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** Last HTTP status */
+  lastHttpStatus?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Message type
+   * What changed: part.changed, part_revision.released, lot.released.
+   */
+  messageType: Scalars['String']['output'];
+  /** Next attempt at */
+  nextAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Organization` that is related to this `SapOutboundMessage`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Payload
+   * The JSON body sent (the entity as it was when the change committed).
+   */
+  payload: Scalars['JSON']['output'];
+  /** Replays */
+  replayCount: Scalars['Int']['output'];
+  /**
+   * Attempts since replay
+   * Attempts since the message was last replayed (max_attempts counts these).
+   */
+  roundAttempts: Scalars['Int']['output'];
+  /** Message id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SAP object number
+   * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+   */
+  sapObjectNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * SAP object type
+   * MATERIAL (a part) or BATCH (a lot).
+   */
+  sapObjectType: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `SapSyncLog`. */
+  sapSyncLogsByMessageId: SapSyncLogConnection;
+  /**
+   * Sent at
+   * When SAP accepted it (2xx).
+   */
+  sentAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Status
+   * pending, sent or dead.
+   */
+  status: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export type SapOutboundMessageSapSyncLogsByMessageIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapSyncLogCondition>;
+  filter?: InputMaybe<SapSyncLogFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
+};
+
+/**
+ * A condition to be used against `SapOutboundMessage` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapOutboundMessageCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `entityVersion` field. */
+  entityVersion?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `idempotencyKey` field. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapOutboundMessage` values. */
+export type SapOutboundMessageConnection = {
+  __typename?: 'SapOutboundMessageConnection';
+  /** A list of edges which contains the `SapOutboundMessage` and cursor to aid in pagination. */
+  edges: Array<SapOutboundMessageEdge>;
+  /** A list of `SapOutboundMessage` objects. */
+  nodes: Array<SapOutboundMessage>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapOutboundMessage` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapOutboundMessage` edge in the connection. */
+export type SapOutboundMessageEdge = {
+  __typename?: 'SapOutboundMessageEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapOutboundMessage` at the end of the edge. */
+  node: SapOutboundMessage;
+};
+
+/** A filter to be used against `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
+export type SapOutboundMessageFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapOutboundMessageFilter>>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityVersion` field. */
+  entityVersion?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `idempotencyKey` field. */
+  idempotencyKey?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapOutboundMessageFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapOutboundMessageFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sapSyncLogsByMessageId` relation. */
+  sapSyncLogsByMessageId?: InputMaybe<SapOutboundMessageToManySapSyncLogFilter>;
+  /** Some related `sapSyncLogsByMessageId` exist. */
+  sapSyncLogsByMessageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `SapOutboundMessage`. */
+export type SapOutboundMessageOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'ENTITY_VERSION_ASC'
+  | 'ENTITY_VERSION_DESC'
+  | 'IDEMPOTENCY_KEY_ASC'
+  | 'IDEMPOTENCY_KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type SapOutboundMessageToManySapSyncLogFilter = {
+  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapSyncLogFilter>;
+  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapSyncLogFilter>;
+  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapSyncLogFilter>;
+};
+
+/**
+ * Staged SAP materials
+ * Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+ */
+export type SapStagedMaterial = Node & {
+  __typename?: 'SapStagedMaterial';
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   */
+  appliedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Base unit
+   * The base unit of measure; must be a unit of the units register.
+   */
+  baseUnit: Scalars['String']['output'];
+  /**
+   * Description
+   * The material's short text: the part's name.
+   */
+  description: Scalars['String']['output'];
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message}].
+   */
+  errors: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Material number
+   * SAP's material number (MATNR).
+   */
+  materialNumber: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `SapStagedMaterial`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `SapStagedMaterial`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The part the row became.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Revision level
+   * SAP's revision level: becomes a released part revision when new.
+   */
+  revisionLevel?: Maybe<Scalars['String']['output']>;
+  /** Staged row id */
+  rowId: Scalars['UUID']['output'];
+  /** Staged at */
+  stagedAt: Scalars['Datetime']['output'];
+  /** Staged by */
+  stagedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * staged, applied or error.
+   */
+  status: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapStagedMaterial`. */
+  userByStagedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `SapStagedMaterial` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type SapStagedMaterialCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapStagedMaterial` values. */
+export type SapStagedMaterialConnection = {
+  __typename?: 'SapStagedMaterialConnection';
+  /** A list of edges which contains the `SapStagedMaterial` and cursor to aid in pagination. */
+  edges: Array<SapStagedMaterialEdge>;
+  /** A list of `SapStagedMaterial` objects. */
+  nodes: Array<SapStagedMaterial>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapStagedMaterial` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapStagedMaterial` edge in the connection. */
+export type SapStagedMaterialEdge = {
+  __typename?: 'SapStagedMaterialEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapStagedMaterial` at the end of the edge. */
+  node: SapStagedMaterial;
+};
+
+/** A filter to be used against `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type SapStagedMaterialFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapStagedMaterialFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapStagedMaterialFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapStagedMaterialFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByStagedBy` relation. */
+  userByStagedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStagedBy` exists. */
+  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapStagedMaterial`. */
+export type SapStagedMaterialOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STAGED_BY_ASC'
+  | 'STAGED_BY_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/**
+ * Staged SAP purchase orders
+ * Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+ */
+export type SapStagedPurchaseOrder = Node & {
+  __typename?: 'SapStagedPurchaseOrder';
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   */
+  appliedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message, line}].
+   */
+  errors: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Lines
+   * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+   */
+  lines: Scalars['JSON']['output'];
+  /** Reads a single `Organization` that is related to this `SapStagedPurchaseOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PO number
+   * SAP's purchase order number (EBELN).
+   */
+  poNumber: Scalars['String']['output'];
+  /** Reads a single `PurchaseOrder` that is related to this `SapStagedPurchaseOrder`. */
+  purchaseOrder?: Maybe<PurchaseOrder>;
+  /**
+   * Purchase order
+   * The purchase order the row became.
+   */
+  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
+  /** Staged row id */
+  rowId: Scalars['UUID']['output'];
+  /** Staged at */
+  stagedAt: Scalars['Datetime']['output'];
+  /** Staged by */
+  stagedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * staged, applied or error.
+   */
+  status: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `SapStagedPurchaseOrder`. */
+  userByStagedBy?: Maybe<User>;
+  /**
+   * Vendor
+   * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+   */
+  vendorNumber: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapStagedPurchaseOrder` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type SapStagedPurchaseOrderCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `SapStagedPurchaseOrder` values. */
+export type SapStagedPurchaseOrderConnection = {
+  __typename?: 'SapStagedPurchaseOrderConnection';
+  /** A list of edges which contains the `SapStagedPurchaseOrder` and cursor to aid in pagination. */
+  edges: Array<SapStagedPurchaseOrderEdge>;
+  /** A list of `SapStagedPurchaseOrder` objects. */
+  nodes: Array<SapStagedPurchaseOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapStagedPurchaseOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapStagedPurchaseOrder` edge in the connection. */
+export type SapStagedPurchaseOrderEdge = {
+  __typename?: 'SapStagedPurchaseOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapStagedPurchaseOrder` at the end of the edge. */
+  node: SapStagedPurchaseOrder;
+};
+
+/** A filter to be used against `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type SapStagedPurchaseOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `purchaseOrder` relation. */
+  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
+  /** A related `purchaseOrder` exists. */
+  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderId` field. */
+  purchaseOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stagedBy` field. */
+  stagedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByStagedBy` relation. */
+  userByStagedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStagedBy` exists. */
+  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SapStagedPurchaseOrder`. */
+export type SapStagedPurchaseOrderOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PURCHASE_ORDER_ID_ASC'
+  | 'PURCHASE_ORDER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STAGED_BY_ASC'
+  | 'STAGED_BY_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/**
+ * SAP sync log
+ * Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+ */
+export type SapSyncLog = Node & {
+  __typename?: 'SapSyncLog';
+  /**
+   * Attempt
+   * The message's attempt number (outbound).
+   */
+  attemptNumber?: Maybe<Scalars['Int']['output']>;
+  /** At */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Direction
+   * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+   */
+  direction: Scalars['String']['output'];
+  /** Duration (ms) */
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Error
+   * Why the attempt failed or the staged row was refused.
+   */
+  error?: Maybe<Scalars['String']['output']>;
+  /**
+   * HTTP status
+   * SAP's answer to an outbound attempt; empty when there was none.
+   */
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `SapOutboundMessage` that is related to this `SapSyncLog`. */
+  message?: Maybe<SapOutboundMessage>;
+  /**
+   * Message
+   * sap_outbound_messages.id of an outbound attempt.
+   */
+  messageId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `SapSyncLog`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Response excerpt
+   * The first 1000 characters of SAP's answer.
+   */
+  responseExcerpt?: Maybe<Scalars['String']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /** SAP object number */
+  sapObjectNumber?: Maybe<Scalars['String']['output']>;
+  /** SAP object type */
+  sapObjectType: Scalars['String']['output'];
+  /**
+   * Status
+   * sent or failed (outbound), applied or error (inbound).
+   */
+  status: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `SapSyncLog` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SapSyncLogCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `messageId` field. */
+  messageId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `SapSyncLog` values. */
+export type SapSyncLogConnection = {
+  __typename?: 'SapSyncLogConnection';
+  /** A list of edges which contains the `SapSyncLog` and cursor to aid in pagination. */
+  edges: Array<SapSyncLogEdge>;
+  /** A list of `SapSyncLog` objects. */
+  nodes: Array<SapSyncLog>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SapSyncLog` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SapSyncLog` edge in the connection. */
+export type SapSyncLogEdge = {
+  __typename?: 'SapSyncLogEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SapSyncLog` at the end of the edge. */
+  node: SapSyncLog;
+};
+
+/** A filter to be used against `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
+export type SapSyncLogFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SapSyncLogFilter>>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `message` relation. */
+  message?: InputMaybe<SapOutboundMessageFilter>;
+  /** A related `message` exists. */
+  messageExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `messageId` field. */
+  messageId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SapSyncLogFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SapSyncLogFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `SapSyncLog`. */
+export type SapSyncLogOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'MESSAGE_ID_ASC'
+  | 'MESSAGE_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
  * Scan events
  * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
  */
@@ -66194,41 +65979,6 @@ export type ScarStatus =
   | 'accepted'
   | 'awaiting_response'
   | 'responded';
-
-/** All input for the `scheduleWorkOrder` mutation. */
-export type ScheduleWorkOrderInput = {
-  assigneeId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  dueDate?: InputMaybe<Scalars['Date']['input']>;
-  endsAt: Scalars['Datetime']['input'];
-  startsAt: Scalars['Datetime']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `scheduleWorkOrder` mutation. */
-export type ScheduleWorkOrderPayload = {
-  __typename?: 'ScheduleWorkOrderPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrder>;
-  /** An edge for our `WorkOrder`. May be used by Relay 1. */
-  workOrderEdge?: Maybe<WorkOrderEdge>;
-};
-
-
-/** The output of our `scheduleWorkOrder` mutation. */
-export type ScheduleWorkOrderPayloadWorkOrderEdgeArgs = {
-  orderBy?: Array<WorkOrderOrderBy>;
-};
 
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
@@ -67431,40 +67181,6 @@ export type SetDirectManagerPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
 };
 
-/** All input for the `setLabourRate` mutation. */
-export type SetLabourRateInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  currency: Scalars['String']['input'];
-  hourlyRate: Scalars['BigFloat']['input'];
-  qualificationCode?: InputMaybe<Scalars['String']['input']>;
-  userId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** The output of our `setLabourRate` mutation. */
-export type SetLabourRatePayload = {
-  __typename?: 'SetLabourRatePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `LabourRate`. May be used by Relay 1. */
-  labourRateEdge?: Maybe<LabourRateEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<LabourRate>;
-};
-
-
-/** The output of our `setLabourRate` mutation. */
-export type SetLabourRatePayloadLabourRateEdgeArgs = {
-  orderBy?: Array<LabourRateOrderBy>;
-};
-
 /** All input for the `setLotQualityStatus` mutation. */
 export type SetLotQualityStatusInput = {
   /**
@@ -67528,6 +67244,44 @@ export type SetRolePermissionsPayload = {
 /** The output of our `setRolePermissions` mutation. */
 export type SetRolePermissionsPayloadRoleEdgeArgs = {
   orderBy?: Array<RoleOrderBy>;
+};
+
+/** All input for the `setSapConnection` mutation. */
+export type SetSapConnectionInput = {
+  client: Scalars['String']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  endpointUrl: Scalars['String']['input'];
+  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  password?: InputMaybe<Scalars['String']['input']>;
+  retryBaseSeconds?: InputMaybe<Scalars['BigFloat']['input']>;
+  systemId: Scalars['String']['input'];
+  username: Scalars['String']['input'];
+};
+
+/** The output of our `setSapConnection` mutation. */
+export type SetSapConnectionPayload = {
+  __typename?: 'SetSapConnectionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SapConnection>;
+  /** An edge for our `SapConnection`. May be used by Relay 1. */
+  sapConnectionEdge?: Maybe<SapConnectionEdge>;
+};
+
+
+/** The output of our `setSapConnection` mutation. */
+export type SetSapConnectionPayloadSapConnectionEdgeArgs = {
+  orderBy?: Array<SapConnectionOrderBy>;
 };
 
 /** All input for the `setSerialQualityStatus` mutation. */
@@ -67770,8 +67524,6 @@ export type Shipment = Node & {
   __typename?: 'Shipment';
   /** Carrier */
   carrier?: Maybe<Scalars['String']['output']>;
-  /** Reads and enables pagination through a set of `ComplaintShipment`. */
-  complaintShipments: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -67854,22 +67606,6 @@ export type Shipment = Node & {
   userByCreatedBy?: Maybe<User>;
   /** Reads a single `User` that is related to this `Shipment`. */
   userByShippedBy?: Maybe<User>;
-};
-
-
-/**
- * Shipments
- * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
- */
-export type ShipmentComplaintShipmentsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ComplaintShipmentCondition>;
-  filter?: InputMaybe<ComplaintShipmentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
 };
 
 
@@ -68190,10 +67926,6 @@ export type ShipmentEdge = {
 export type ShipmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ShipmentFilter>>;
-  /** Filter by the object’s `complaintShipments` relation. */
-  complaintShipments?: InputMaybe<ShipmentToManyComplaintShipmentFilter>;
-  /** Some related `complaintShipments` exist. */
-  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customer` relation. */
@@ -68252,8 +67984,6 @@ export type ShipmentFilter = {
  */
 export type ShipmentItem = Node & {
   __typename?: 'ShipmentItem';
-  /** Reads and enables pagination through a set of `ComplaintShipment`. */
-  complaintShipments: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -68334,22 +68064,6 @@ export type ShipmentItem = Node & {
   userByCreatedBy?: Maybe<User>;
 };
 
-
-/**
- * Shipment items
- * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
- */
-export type ShipmentItemComplaintShipmentsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ComplaintShipmentCondition>;
-  filter?: InputMaybe<ComplaintShipmentFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
-};
-
 /**
  * A condition to be used against `ShipmentItem` object types. All fields are
  * tested for equality and combined with a logical ‘and.’
@@ -68405,10 +68119,6 @@ export type ShipmentItemEdge = {
 export type ShipmentItemFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ShipmentItemFilter>>;
-  /** Filter by the object’s `complaintShipments` relation. */
-  complaintShipments?: InputMaybe<ShipmentItemToManyComplaintShipmentFilter>;
-  /** Some related `complaintShipments` exist. */
-  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customer` relation. */
@@ -68493,16 +68203,6 @@ export type ShipmentItemOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
-/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
-export type ShipmentItemToManyComplaintShipmentFilter = {
-  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ComplaintShipmentFilter>;
-  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ComplaintShipmentFilter>;
-  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ComplaintShipmentFilter>;
-};
-
 /** Methods to use when ordering `Shipment`. */
 export type ShipmentOrderBy =
   | 'CREATED_BY_ASC'
@@ -68541,16 +68241,6 @@ export type ShipmentPatch = {
    * The carrier's.
    */
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
-export type ShipmentToManyComplaintShipmentFilter = {
-  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ComplaintShipmentFilter>;
-  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ComplaintShipmentFilter>;
-  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ComplaintShipmentFilter>;
 };
 
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -68913,8 +68603,6 @@ export type Site = Node & {
   characteristics: CharacteristicConnection;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorCharges: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlanStep`. */
   controlPlanSteps: ControlPlanStepConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -68945,8 +68633,6 @@ export type Site = Node & {
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `Label`. */
   labels: LabelConnection;
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntries: LabourEntryConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Reads and enables pagination through a set of `Measurement`. */
@@ -68999,12 +68685,6 @@ export type Site = Node & {
   traceStatusChanges: TraceStatusChangeConnection;
   /** When the site was last changed. */
   updatedAt: Scalars['Datetime']['output'];
-  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
-  workOrderAssets: WorkOrderAssetConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrders: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequests: WorkRequestConnection;
 };
 
 
@@ -69044,19 +68724,6 @@ export type SiteCharacteristicsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteContractorChargesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -69213,19 +68880,6 @@ export type SiteLabelsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteLabourEntriesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
 };
 
 
@@ -69489,45 +69143,6 @@ export type SiteTraceStatusChangesArgs = {
   orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteWorkOrderAssetsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderAssetCondition>;
-  filter?: InputMaybe<WorkOrderAssetFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteWorkOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteWorkRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
 /** A condition to be used against `Site` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type SiteCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -69578,10 +69193,6 @@ export type SiteFilter = {
   characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `contractorCharges` relation. */
-  contractorCharges?: InputMaybe<SiteToManyContractorChargeFilter>;
-  /** Some related `contractorCharges` exist. */
-  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlanSteps` relation. */
   controlPlanSteps?: InputMaybe<SiteToManyControlPlanStepFilter>;
   /** Some related `controlPlanSteps` exist. */
@@ -69630,10 +69241,6 @@ export type SiteFilter = {
   labels?: InputMaybe<SiteToManyLabelFilter>;
   /** Some related `labels` exist. */
   labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourEntries` relation. */
-  labourEntries?: InputMaybe<SiteToManyLabourEntryFilter>;
-  /** Some related `labourEntries` exist. */
-  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -69724,18 +69331,6 @@ export type SiteFilter = {
   traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
   /** Some related `traceStatusChanges` exist. */
   traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderAssets` relation. */
-  workOrderAssets?: InputMaybe<SiteToManyWorkOrderAssetFilter>;
-  /** Some related `workOrderAssets` exist. */
-  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrders` relation. */
-  workOrders?: InputMaybe<SiteToManyWorkOrderFilter>;
-  /** Some related `workOrders` exist. */
-  workOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequests` relation. */
-  workRequests?: InputMaybe<SiteToManyWorkRequestFilter>;
-  /** Some related `workRequests` exist. */
-  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Site` */
@@ -69808,16 +69403,6 @@ export type SiteToManyCharacteristicFilter = {
   none?: InputMaybe<CharacteristicFilter>;
   /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CharacteristicFilter>;
-};
-
-/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyContractorChargeFilter = {
-  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ContractorChargeFilter>;
-  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ContractorChargeFilter>;
-  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -69938,16 +69523,6 @@ export type SiteToManyLabelFilter = {
   none?: InputMaybe<LabelFilter>;
   /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabelFilter>;
-};
-
-/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyLabourEntryFilter = {
-  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourEntryFilter>;
-  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourEntryFilter>;
-  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourEntryFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -70148,36 +69723,6 @@ export type SiteToManyTraceStatusChangeFilter = {
   none?: InputMaybe<TraceStatusChangeFilter>;
   /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TraceStatusChangeFilter>;
-};
-
-/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyWorkOrderAssetFilter = {
-  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderAssetFilter>;
-  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderAssetFilter>;
-  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderAssetFilter>;
-};
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
-};
-
-/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyWorkRequestFilter = {
-  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkRequestFilter>;
-  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkRequestFilter>;
-  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** All input for the `softDelete` mutation. */
@@ -71764,13 +71309,6 @@ export type SpcBaseline = Node & {
    * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
    */
   center: Scalars['BigFloat']['output'];
-  /** Reads a single `ChangeOrder` that is related to this `SpcBaseline`. */
-  changeOrder?: Maybe<ChangeOrder>;
-  /**
-   * Change order
-   * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
-   */
-  changeOrderId?: Maybe<Scalars['UUID']['output']>;
   /**
    * Process change
    * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -71872,8 +71410,6 @@ export type SpcBaselineCondition = {
   approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `approvedBy` field. */
   approvedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `changeOrderId` field. */
-  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `characteristicId` field. */
   characteristicId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -71914,12 +71450,6 @@ export type SpcBaselineFilter = {
   approvedAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `approvedBy` field. */
   approvedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `changeOrder` relation. */
-  changeOrder?: InputMaybe<ChangeOrderFilter>;
-  /** A related `changeOrder` exists. */
-  changeOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `changeOrderId` field. */
-  changeOrderId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `characteristic` relation. */
   characteristic?: InputMaybe<CharacteristicFilter>;
   /** Filter by the object’s `characteristicId` field. */
@@ -71954,8 +71484,6 @@ export type SpcBaselineOrderBy =
   | 'APPROVED_AT_DESC'
   | 'APPROVED_BY_ASC'
   | 'APPROVED_BY_DESC'
-  | 'CHANGE_ORDER_ID_ASC'
-  | 'CHANGE_ORDER_ID_DESC'
   | 'CHARACTERISTIC_ID_ASC'
   | 'CHARACTERISTIC_ID_DESC'
   | 'NATURAL'
@@ -72868,6 +72396,52 @@ export type SplitSamplePayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Array<Sample>>;
+};
+
+/** All input for the `stageSapMaterials` mutation. */
+export type StageSapMaterialsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  materials: Scalars['JSON']['input'];
+};
+
+/** The output of our `stageSapMaterials` mutation. */
+export type StageSapMaterialsPayload = {
+  __typename?: 'StageSapMaterialsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Int']['output']>;
+};
+
+/** All input for the `stageSapPurchaseOrders` mutation. */
+export type StageSapPurchaseOrdersInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  purchaseOrders: Scalars['JSON']['input'];
+};
+
+/** The output of our `stageSapPurchaseOrders` mutation. */
+export type StageSapPurchaseOrdersPayload = {
+  __typename?: 'StageSapPurchaseOrdersPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -74461,32 +74035,6 @@ export type SubmitServiceRequestPayload = {
 /** The output of our `submitServiceRequest` mutation. */
 export type SubmitServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
-};
-
-/** All input for the `submitWorkRequest` mutation. */
-export type SubmitWorkRequestInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  contact?: InputMaybe<Scalars['String']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  title: Scalars['String']['input'];
-  token: Scalars['String']['input'];
-};
-
-/** The output of our `submitWorkRequest` mutation. */
-export type SubmitWorkRequestPayload = {
-  __typename?: 'SubmitWorkRequestPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['String']['output']>;
 };
 
 /** The root subscription type: contains realtime events you can subscribe to with the `subscription` operation. */
@@ -76333,39 +75881,6 @@ export type TransitionPayloadEntityStateEdgeArgs = {
   orderBy?: Array<EntityStateOrderBy>;
 };
 
-/** All input for the `transitionWorkOrder` mutation. */
-export type TransitionWorkOrderInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  reason?: InputMaybe<Scalars['String']['input']>;
-  toState: Scalars['String']['input'];
-  workOrderId: Scalars['UUID']['input'];
-};
-
-/** The output of our `transitionWorkOrder` mutation. */
-export type TransitionWorkOrderPayload = {
-  __typename?: 'TransitionWorkOrderPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<WorkOrder>;
-  /** An edge for our `WorkOrder`. May be used by Relay 1. */
-  workOrderEdge?: Maybe<WorkOrderEdge>;
-};
-
-
-/** The output of our `transitionWorkOrder` mutation. */
-export type TransitionWorkOrderPayloadWorkOrderEdgeArgs = {
-  orderBy?: Array<WorkOrderOrderBy>;
-};
-
 /** A connection to a list of `TrashRecord` values. */
 export type TrashConnection = {
   __typename?: 'TrashConnection';
@@ -76873,6 +76388,8 @@ export type Unit = Node & {
   partsByUnit: PartConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByUnit: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
+  purchaseOrderLinesByUnit: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -77062,6 +76579,22 @@ export type UnitProjectBomLinesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitPurchaseOrderLinesByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseOrderLineCondition>;
+  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
 };
 
 
@@ -77341,6 +76874,10 @@ export type UnitFilter = {
   projectBomLinesByUnit?: InputMaybe<UnitToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByUnit` exist. */
   projectBomLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseOrderLinesByUnit` relation. */
+  purchaseOrderLinesByUnit?: InputMaybe<UnitToManyPurchaseOrderLineFilter>;
+  /** Some related `purchaseOrderLinesByUnit` exist. */
+  purchaseOrderLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -77535,6 +77072,16 @@ export type UnitToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
+/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyPurchaseOrderLineFilter = {
+  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseOrderLineFilter>;
+  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseOrderLineFilter>;
+  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseOrderLineFilter>;
+};
+
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyReagentItemFilter = {
   /** Every related `ReagentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -77643,6 +77190,29 @@ export type UnitToManySpecificationLimitFilter = {
   none?: InputMaybe<SpecificationLimitFilter>;
   /** Some related `SpecificationLimit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationLimitFilter>;
+};
+
+/** All input for the `unmapSapObject` mutation. */
+export type UnmapSapObjectInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  mappingId: Scalars['UUID']['input'];
+};
+
+/** The output of our `unmapSapObject` mutation. */
+export type UnmapSapObjectPayload = {
+  __typename?: 'UnmapSapObjectPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** All input for the `updateAnalysisById` mutation. */
@@ -82253,8 +81823,6 @@ export type User = Node & {
   concessionsByDecidedBy: ConcessionConnection;
   /** Reads and enables pagination through a set of `Concession`. */
   concessionsByRequestedBy: ConcessionConnection;
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorChargesByRecordedBy: ContractorChargeConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
   controlPlansByApprovedBy: ControlPlanConnection;
   /** Reads and enables pagination through a set of `ControlPlan`. */
@@ -82331,12 +81899,6 @@ export type User = Node & {
   isPlatformOperator: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `Label`. */
   labelsByRequestedBy: LabelConnection;
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntries: LabourEntryConnection;
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntriesByRecordedBy: LabourEntryConnection;
-  /** Reads and enables pagination through a set of `LabourRate`. */
-  labourRates: LabourRateConnection;
   /** When the user last signed in with a password. */
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -82423,6 +81985,14 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `SapConnection`. */
+  sapConnectionsByUpdatedBy: SapConnectionConnection;
+  /** Reads and enables pagination through a set of `SapMapping`. */
+  sapMappingsByCreatedBy: SapMappingConnection;
+  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
+  sapStagedMaterialsByStagedBy: SapStagedMaterialConnection;
+  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
+  sapStagedPurchaseOrdersByStagedBy: SapStagedPurchaseOrderConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEventsByScannedBy: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -82487,16 +82057,6 @@ export type User = Node & {
   usersByDirectManagerId: UserConnection;
   /** Reads and enables pagination through a set of `WebhookEndpoint`. */
   webhookEndpointsByCreatedBy: WebhookEndpointConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrdersByAssigneeId: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrdersByCreatedBy: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrdersByVerifiedBy: WorkOrderConnection;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequestsByDecidedBy: WorkRequestConnection;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequestsByRequestedBy: WorkRequestConnection;
 };
 
 
@@ -82809,19 +82369,6 @@ export type UserConcessionsByRequestedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserContractorChargesByRecordedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
 };
 
 
@@ -83225,45 +82772,6 @@ export type UserLabelsByRequestedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabelOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserLabourEntriesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserLabourEntriesByRecordedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserLabourRatesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourRateCondition>;
-  filter?: InputMaybe<LabourRateFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourRateOrderBy>>;
 };
 
 
@@ -83792,6 +83300,58 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapConnectionsByUpdatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapConnectionCondition>;
+  filter?: InputMaybe<SapConnectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapMappingsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapMappingCondition>;
+  filter?: InputMaybe<SapMappingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapStagedMaterialsByStagedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedMaterialCondition>;
+  filter?: InputMaybe<SapStagedMaterialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSapStagedPurchaseOrdersByStagedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
+  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserScanEventsByScannedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -84180,71 +83740,6 @@ export type UserWebhookEndpointsByCreatedByArgs = {
   orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
 };
 
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserWorkOrdersByAssigneeIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserWorkOrdersByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserWorkOrdersByVerifiedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserWorkRequestsByDecidedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserWorkRequestsByRequestedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
 /** A condition to be used against `User` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type UserCondition = {
   /** Checks for equality with the object’s `directManagerId` field. */
@@ -84377,10 +83872,6 @@ export type UserFilter = {
   concessionsByRequestedBy?: InputMaybe<UserToManyConcessionFilter>;
   /** Some related `concessionsByRequestedBy` exist. */
   concessionsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `contractorChargesByRecordedBy` relation. */
-  contractorChargesByRecordedBy?: InputMaybe<UserToManyContractorChargeFilter>;
-  /** Some related `contractorChargesByRecordedBy` exist. */
-  contractorChargesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `controlPlansByApprovedBy` relation. */
   controlPlansByApprovedBy?: InputMaybe<UserToManyControlPlanFilter>;
   /** Some related `controlPlansByApprovedBy` exist. */
@@ -84513,18 +84004,6 @@ export type UserFilter = {
   labelsByRequestedBy?: InputMaybe<UserToManyLabelFilter>;
   /** Some related `labelsByRequestedBy` exist. */
   labelsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourEntries` relation. */
-  labourEntries?: InputMaybe<UserToManyLabourEntryFilter>;
-  /** Filter by the object’s `labourEntriesByRecordedBy` relation. */
-  labourEntriesByRecordedBy?: InputMaybe<UserToManyLabourEntryFilter>;
-  /** Some related `labourEntriesByRecordedBy` exist. */
-  labourEntriesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Some related `labourEntries` exist. */
-  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `labourRates` relation. */
-  labourRates?: InputMaybe<UserToManyLabourRateFilter>;
-  /** Some related `labourRates` exist. */
-  labourRatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsByCreatedBy` relation. */
   lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
   /** Some related `lotsByCreatedBy` exist. */
@@ -84691,6 +84170,22 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapConnectionsByUpdatedBy` relation. */
+  sapConnectionsByUpdatedBy?: InputMaybe<UserToManySapConnectionFilter>;
+  /** Some related `sapConnectionsByUpdatedBy` exist. */
+  sapConnectionsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapMappingsByCreatedBy` relation. */
+  sapMappingsByCreatedBy?: InputMaybe<UserToManySapMappingFilter>;
+  /** Some related `sapMappingsByCreatedBy` exist. */
+  sapMappingsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedMaterialsByStagedBy` relation. */
+  sapStagedMaterialsByStagedBy?: InputMaybe<UserToManySapStagedMaterialFilter>;
+  /** Some related `sapStagedMaterialsByStagedBy` exist. */
+  sapStagedMaterialsByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `sapStagedPurchaseOrdersByStagedBy` relation. */
+  sapStagedPurchaseOrdersByStagedBy?: InputMaybe<UserToManySapStagedPurchaseOrderFilter>;
+  /** Some related `sapStagedPurchaseOrdersByStagedBy` exist. */
+  sapStagedPurchaseOrdersByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEventsByScannedBy` relation. */
   scanEventsByScannedBy?: InputMaybe<UserToManyScanEventFilter>;
   /** Some related `scanEventsByScannedBy` exist. */
@@ -84811,26 +84306,6 @@ export type UserFilter = {
   webhookEndpointsByCreatedBy?: InputMaybe<UserToManyWebhookEndpointFilter>;
   /** Some related `webhookEndpointsByCreatedBy` exist. */
   webhookEndpointsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrdersByAssigneeId` relation. */
-  workOrdersByAssigneeId?: InputMaybe<UserToManyWorkOrderFilter>;
-  /** Some related `workOrdersByAssigneeId` exist. */
-  workOrdersByAssigneeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrdersByCreatedBy` relation. */
-  workOrdersByCreatedBy?: InputMaybe<UserToManyWorkOrderFilter>;
-  /** Some related `workOrdersByCreatedBy` exist. */
-  workOrdersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrdersByVerifiedBy` relation. */
-  workOrdersByVerifiedBy?: InputMaybe<UserToManyWorkOrderFilter>;
-  /** Some related `workOrdersByVerifiedBy` exist. */
-  workOrdersByVerifiedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequestsByDecidedBy` relation. */
-  workRequestsByDecidedBy?: InputMaybe<UserToManyWorkRequestFilter>;
-  /** Some related `workRequestsByDecidedBy` exist. */
-  workRequestsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequestsByRequestedBy` relation. */
-  workRequestsByRequestedBy?: InputMaybe<UserToManyWorkRequestFilter>;
-  /** Some related `workRequestsByRequestedBy` exist. */
-  workRequestsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `User` */
@@ -85036,16 +84511,6 @@ export type UserToManyConcessionFilter = {
   none?: InputMaybe<ConcessionFilter>;
   /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ConcessionFilter>;
-};
-
-/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyContractorChargeFilter = {
-  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ContractorChargeFilter>;
-  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ContractorChargeFilter>;
-  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ContractorChargeFilter>;
 };
 
 /** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
@@ -85256,26 +84721,6 @@ export type UserToManyLabelFilter = {
   none?: InputMaybe<LabelFilter>;
   /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabelFilter>;
-};
-
-/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyLabourEntryFilter = {
-  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourEntryFilter>;
-  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourEntryFilter>;
-  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourEntryFilter>;
-};
-
-/** A filter to be used against many `LabourRate` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyLabourRateFilter = {
-  /** Every related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourRateFilter>;
-  /** No related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourRateFilter>;
-  /** Some related `LabourRate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourRateFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -85578,6 +85023,46 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
+/** A filter to be used against many `SapConnection` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapConnectionFilter = {
+  /** Every related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapConnectionFilter>;
+  /** No related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapConnectionFilter>;
+  /** Some related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapConnectionFilter>;
+};
+
+/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapMappingFilter = {
+  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapMappingFilter>;
+  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapMappingFilter>;
+  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapMappingFilter>;
+};
+
+/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapStagedMaterialFilter = {
+  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedMaterialFilter>;
+  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedMaterialFilter>;
+  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedMaterialFilter>;
+};
+
+/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySapStagedPurchaseOrderFilter = {
+  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
+  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+};
+
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyScanEventFilter = {
   /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -85786,26 +85271,6 @@ export type UserToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
-};
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
-};
-
-/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyWorkRequestFilter = {
-  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkRequestFilter>;
-  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkRequestFilter>;
-  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkRequestFilter>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */
@@ -86449,1184 +85914,6 @@ export type WithdrawNcrDispositionPayload = {
 export type WithdrawNcrDispositionPayloadNcrEdgeArgs = {
   orderBy?: Array<NcrOrderBy>;
 };
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrder = Node & {
-  __typename?: 'WorkOrder';
-  /** Reads a single `User` that is related to this `WorkOrder`. */
-  assignee?: Maybe<User>;
-  /**
-   * Assignee
-   * The person who does the work.
-   */
-  assigneeId?: Maybe<Scalars['UUID']['output']>;
-  /** Cancel reason */
-  cancelReason?: Maybe<Scalars['String']['output']>;
-  /**
-   * Checklist template
-   * The checklist started on the work order.
-   */
-  checklistTemplateKey?: Maybe<Scalars['String']['output']>;
-  /** Closed at */
-  closedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Completed at */
-  completedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Reads a single `Partner` that is related to this `WorkOrder`. */
-  contractor?: Maybe<Partner>;
-  /** Reads and enables pagination through a set of `ContractorCharge`. */
-  contractorCharges: ContractorChargeConnection;
-  /**
-   * Contractor
-   * The partner (partners.id) doing the work; its portal users read the work order.
-   */
-  contractorId?: Maybe<Scalars['UUID']['output']>;
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Created by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Description
-   * The task (copied from the template, if any).
-   */
-  description: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `DowntimeEvent`. */
-  downtimeEvents: DowntimeEventConnection;
-  /** Due date */
-  dueDate?: Maybe<Scalars['Date']['output']>;
-  /** Reads a single `Equipment` that is related to this `WorkOrder`. */
-  equipment?: Maybe<Equipment>;
-  /**
-   * Primary asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['output'];
-  /** Estimated hours */
-  estimatedHours?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Held from
-   * The state an on-hold work order returns to.
-   */
-  heldFrom?: Maybe<Scalars['String']['output']>;
-  /** Hold reason */
-  holdReason?: Maybe<Scalars['String']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Breakdown
-   * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
-   */
-  isBreakdown: Scalars['Boolean']['output'];
-  /** Reads and enables pagination through a set of `LabourEntry`. */
-  labourEntries: LabourEntryConnection;
-  /** Reads a single `Organization` that is related to this `WorkOrder`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Priority
-   * 1 (highest) to 5.
-   */
-  priority: Scalars['Int']['output'];
-  /**
-   * Required qualification
-   * A qualification code the assignee must hold at the scheduled time.
-   */
-  requiredQualification?: Maybe<Scalars['String']['output']>;
-  /** Work order id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Scheduled window
-   * When the work is planned to happen.
-   */
-  scheduled?: Maybe<DatetimeRange>;
-  /** Reads a single `Site` that is related to this `WorkOrder`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The primary asset's site: who may see and act on it.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Started at
-   * When it first went in_progress.
-   */
-  startedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Status
-   * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
-   */
-  status: Scalars['String']['output'];
-  /** Reads a single `WorkOrderTemplate` that is related to this `WorkOrder`. */
-  template?: Maybe<WorkOrderTemplate>;
-  /**
-   * Template
-   * The template it was made from.
-   */
-  templateId?: Maybe<Scalars['UUID']['output']>;
-  /** Title */
-  title: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `WorkOrder`. */
-  userByCreatedBy?: Maybe<User>;
-  /** Reads a single `User` that is related to this `WorkOrder`. */
-  userByVerifiedBy?: Maybe<User>;
-  /** Verified at */
-  verifiedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Verified by */
-  verifiedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `WorkOrderAsset`. */
-  workOrderAssets: WorkOrderAssetConnection;
-  /**
-   * Work order number
-   * WO-000123, unique in the tenant.
-   */
-  workOrderNumber: Scalars['String']['output'];
-  /** Reads a single `WorkRequest` that is related to this `WorkOrder`. */
-  workRequest?: Maybe<WorkRequest>;
-  /**
-   * Work request
-   * The request it was converted from.
-   */
-  workRequestId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `WorkRequest`. */
-  workRequests: WorkRequestConnection;
-  /**
-   * Type
-   * corrective, preventive, inspection or emergency.
-   */
-  workType: WorkOrderType;
-};
-
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrderContractorChargesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ContractorChargeCondition>;
-  filter?: InputMaybe<ContractorChargeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ContractorChargeOrderBy>>;
-};
-
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrderDowntimeEventsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<DowntimeEventCondition>;
-  filter?: InputMaybe<DowntimeEventFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
-};
-
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrderLabourEntriesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<LabourEntryCondition>;
-  filter?: InputMaybe<LabourEntryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<LabourEntryOrderBy>>;
-};
-
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrderWorkOrderAssetsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderAssetCondition>;
-  filter?: InputMaybe<WorkOrderAssetFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderAssetOrderBy>>;
-};
-
-
-/**
- * Work orders
- * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
- */
-export type WorkOrderWorkRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkRequestCondition>;
-  filter?: InputMaybe<WorkRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkRequestOrderBy>>;
-};
-
-/**
- * Work order assets
- * The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
- */
-export type WorkOrderAsset = Node & {
-  __typename?: 'WorkOrderAsset';
-  /** Added at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Reads a single `Equipment` that is related to this `WorkOrderAsset`. */
-  equipment?: Maybe<Equipment>;
-  /** Asset */
-  equipmentId: Scalars['UUID']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Primary
-   * The work order's primary asset (exactly one).
-   */
-  isPrimary: Scalars['Boolean']['output'];
-  /** Reads a single `Organization` that is related to this `WorkOrderAsset`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `WorkOrderAsset`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The work order's site.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `WorkOrder` that is related to this `WorkOrderAsset`. */
-  workOrder?: Maybe<WorkOrder>;
-  /** Work order */
-  workOrderId: Scalars['UUID']['output'];
-};
-
-/**
- * A condition to be used against `WorkOrderAsset` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type WorkOrderAssetCondition = {
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `WorkOrderAsset` values. */
-export type WorkOrderAssetConnection = {
-  __typename?: 'WorkOrderAssetConnection';
-  /** A list of edges which contains the `WorkOrderAsset` and cursor to aid in pagination. */
-  edges: Array<WorkOrderAssetEdge>;
-  /** A list of `WorkOrderAsset` objects. */
-  nodes: Array<WorkOrderAsset>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkOrderAsset` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `WorkOrderAsset` edge in the connection. */
-export type WorkOrderAssetEdge = {
-  __typename?: 'WorkOrderAssetEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkOrderAsset` at the end of the edge. */
-  node: WorkOrderAsset;
-};
-
-/** A filter to be used against `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderAssetFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkOrderAssetFilter>>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkOrderAssetFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkOrderAssetFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** A related `site` exists. */
-  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrder` relation. */
-  workOrder?: InputMaybe<WorkOrderFilter>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `WorkOrderAsset`. */
-export type WorkOrderAssetOrderBy =
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
-
-/**
- * A condition to be used against `WorkOrder` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type WorkOrderCondition = {
-  /** Checks for equality with the object’s `assigneeId` field. */
-  assigneeId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `contractorId` field. */
-  contractorId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `dueDate` field. */
-  dueDate?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `templateId` field. */
-  templateId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `verifiedBy` field. */
-  verifiedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderNumber` field. */
-  workOrderNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `workRequestId` field. */
-  workRequestId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `WorkOrder` values. */
-export type WorkOrderConnection = {
-  __typename?: 'WorkOrderConnection';
-  /** A list of edges which contains the `WorkOrder` and cursor to aid in pagination. */
-  edges: Array<WorkOrderEdge>;
-  /** A list of `WorkOrder` objects. */
-  nodes: Array<WorkOrder>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkOrder` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/**
- * Work order costs
- * Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
- */
-export type WorkOrderCost = {
-  __typename?: 'WorkOrderCost';
-  /** Contractor cost */
-  contractorCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Currency */
-  currency?: Maybe<Scalars['String']['output']>;
-  /** Primary asset */
-  equipmentId?: Maybe<Scalars['UUID']['output']>;
-  /** Labour cost */
-  labourCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Other cost
-   * Parts, once the parts slice adds its branch.
-   */
-  otherCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Total cost */
-  totalCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Work order */
-  workOrderId?: Maybe<Scalars['UUID']['output']>;
-  /** Work order number */
-  workOrderNumber?: Maybe<Scalars['String']['output']>;
-};
-
-/**
- * A condition to be used against `WorkOrderCost` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type WorkOrderCostCondition = {
-  /** Checks for equality with the object’s `contractorCost` field. */
-  contractorCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `currency` field. */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `labourCost` field. */
-  labourCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `otherCost` field. */
-  otherCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `totalCost` field. */
-  totalCost?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderNumber` field. */
-  workOrderNumber?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `WorkOrderCost` values. */
-export type WorkOrderCostConnection = {
-  __typename?: 'WorkOrderCostConnection';
-  /** A list of edges which contains the `WorkOrderCost` and cursor to aid in pagination. */
-  edges: Array<WorkOrderCostEdge>;
-  /** A list of `WorkOrderCost` objects. */
-  nodes: Array<WorkOrderCost>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkOrderCost` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `WorkOrderCost` edge in the connection. */
-export type WorkOrderCostEdge = {
-  __typename?: 'WorkOrderCostEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkOrderCost` at the end of the edge. */
-  node: WorkOrderCost;
-};
-
-/** A filter to be used against `WorkOrderCost` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderCostFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkOrderCostFilter>>;
-  /** Filter by the object’s `contractorCost` field. */
-  contractorCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `currency` field. */
-  currency?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `labourCost` field. */
-  labourCost?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkOrderCostFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkOrderCostFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `otherCost` field. */
-  otherCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `totalCost` field. */
-  totalCost?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrderNumber` field. */
-  workOrderNumber?: InputMaybe<StringFilter>;
-};
-
-/**
- * Work order cost lines
- * Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
- */
-export type WorkOrderCostLine = {
-  __typename?: 'WorkOrderCostLine';
-  /** Amount */
-  amount?: Maybe<Scalars['BigFloat']['output']>;
-  /** Booked at */
-  createdAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Currency */
-  currency?: Maybe<Scalars['String']['output']>;
-  /**
-   * Kind
-   * labour or contractor (parts with the parts slice).
-   */
-  kind?: Maybe<Scalars['String']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Plant */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Source
-   * The labour entry or contractor charge.
-   */
-  sourceId?: Maybe<Scalars['UUID']['output']>;
-  /** Work order */
-  workOrderId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `WorkOrderCostLine` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type WorkOrderCostLineCondition = {
-  /** Checks for equality with the object’s `amount` field. */
-  amount?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `createdAt` field. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `currency` field. */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `kind` field. */
-  kind?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `sourceId` field. */
-  sourceId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `WorkOrderCostLine` values. */
-export type WorkOrderCostLineConnection = {
-  __typename?: 'WorkOrderCostLineConnection';
-  /** A list of edges which contains the `WorkOrderCostLine` and cursor to aid in pagination. */
-  edges: Array<WorkOrderCostLineEdge>;
-  /** A list of `WorkOrderCostLine` objects. */
-  nodes: Array<WorkOrderCostLine>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkOrderCostLine` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `WorkOrderCostLine` edge in the connection. */
-export type WorkOrderCostLineEdge = {
-  __typename?: 'WorkOrderCostLineEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkOrderCostLine` at the end of the edge. */
-  node: WorkOrderCostLine;
-};
-
-/** A filter to be used against `WorkOrderCostLine` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderCostLineFilter = {
-  /** Filter by the object’s `amount` field. */
-  amount?: InputMaybe<BigFloatFilter>;
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkOrderCostLineFilter>>;
-  /** Filter by the object’s `createdAt` field. */
-  createdAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `currency` field. */
-  currency?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `kind` field. */
-  kind?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkOrderCostLineFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkOrderCostLineFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `sourceId` field. */
-  sourceId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `WorkOrderCostLine`. */
-export type WorkOrderCostLineOrderBy =
-  | 'AMOUNT_ASC'
-  | 'AMOUNT_DESC'
-  | 'CREATED_AT_ASC'
-  | 'CREATED_AT_DESC'
-  | 'CURRENCY_ASC'
-  | 'CURRENCY_DESC'
-  | 'KIND_ASC'
-  | 'KIND_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'SOURCE_ID_ASC'
-  | 'SOURCE_ID_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
-
-/** Methods to use when ordering `WorkOrderCost`. */
-export type WorkOrderCostOrderBy =
-  | 'CONTRACTOR_COST_ASC'
-  | 'CONTRACTOR_COST_DESC'
-  | 'CURRENCY_ASC'
-  | 'CURRENCY_DESC'
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'LABOUR_COST_ASC'
-  | 'LABOUR_COST_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OTHER_COST_ASC'
-  | 'OTHER_COST_DESC'
-  | 'TOTAL_COST_ASC'
-  | 'TOTAL_COST_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC'
-  | 'WORK_ORDER_NUMBER_ASC'
-  | 'WORK_ORDER_NUMBER_DESC';
-
-/** A `WorkOrder` edge in the connection. */
-export type WorkOrderEdge = {
-  __typename?: 'WorkOrderEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkOrder` at the end of the edge. */
-  node: WorkOrder;
-};
-
-/** A filter to be used against `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkOrderFilter>>;
-  /** Filter by the object’s `assignee` relation. */
-  assignee?: InputMaybe<UserFilter>;
-  /** A related `assignee` exists. */
-  assigneeExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `assigneeId` field. */
-  assigneeId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `contractor` relation. */
-  contractor?: InputMaybe<PartnerFilter>;
-  /** Filter by the object’s `contractorCharges` relation. */
-  contractorCharges?: InputMaybe<WorkOrderToManyContractorChargeFilter>;
-  /** Some related `contractorCharges` exist. */
-  contractorChargesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** A related `contractor` exists. */
-  contractorExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `contractorId` field. */
-  contractorId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `downtimeEvents` relation. */
-  downtimeEvents?: InputMaybe<WorkOrderToManyDowntimeEventFilter>;
-  /** Some related `downtimeEvents` exist. */
-  downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `dueDate` field. */
-  dueDate?: InputMaybe<DateFilter>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `labourEntries` relation. */
-  labourEntries?: InputMaybe<WorkOrderToManyLabourEntryFilter>;
-  /** Some related `labourEntries` exist. */
-  labourEntriesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkOrderFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkOrderFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** A related `site` exists. */
-  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `template` relation. */
-  template?: InputMaybe<WorkOrderTemplateFilter>;
-  /** A related `template` exists. */
-  templateExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `templateId` field. */
-  templateId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByVerifiedBy` relation. */
-  userByVerifiedBy?: InputMaybe<UserFilter>;
-  /** A related `userByVerifiedBy` exists. */
-  userByVerifiedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `verifiedBy` field. */
-  verifiedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrderAssets` relation. */
-  workOrderAssets?: InputMaybe<WorkOrderToManyWorkOrderAssetFilter>;
-  /** Some related `workOrderAssets` exist. */
-  workOrderAssetsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderNumber` field. */
-  workOrderNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `workRequest` relation. */
-  workRequest?: InputMaybe<WorkRequestFilter>;
-  /** A related `workRequest` exists. */
-  workRequestExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workRequestId` field. */
-  workRequestId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workRequests` relation. */
-  workRequests?: InputMaybe<WorkOrderToManyWorkRequestFilter>;
-  /** Some related `workRequests` exist. */
-  workRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `WorkOrder`. */
-export type WorkOrderOrderBy =
-  | 'ASSIGNEE_ID_ASC'
-  | 'ASSIGNEE_ID_DESC'
-  | 'CONTRACTOR_ID_ASC'
-  | 'CONTRACTOR_ID_DESC'
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'DUE_DATE_ASC'
-  | 'DUE_DATE_DESC'
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STATUS_ASC'
-  | 'STATUS_DESC'
-  | 'TEMPLATE_ID_ASC'
-  | 'TEMPLATE_ID_DESC'
-  | 'VERIFIED_BY_ASC'
-  | 'VERIFIED_BY_DESC'
-  | 'WORK_ORDER_NUMBER_ASC'
-  | 'WORK_ORDER_NUMBER_DESC'
-  | 'WORK_REQUEST_ID_ASC'
-  | 'WORK_REQUEST_ID_DESC';
-
-/**
- * Work order templates
- * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
- */
-export type WorkOrderTemplate = Node & {
-  __typename?: 'WorkOrderTemplate';
-  /**
-   * Checklist template
-   * Key of a checklist template (app.checklist_templates.key) started on the work order.
-   */
-  checklistTemplateKey?: Maybe<Scalars['String']['output']>;
-  /**
-   * Code
-   * Stable key in the tenant (lowercase).
-   */
-  code: Scalars['String']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Estimated hours */
-  estimatedHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Active */
-  isActive: Scalars['Boolean']['output'];
-  /** Name */
-  name: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `WorkOrderTemplate`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Required qualification
-   * Code of a qualification (app.qualifications.code) the assignee must hold.
-   */
-  requiredQualification?: Maybe<Scalars['String']['output']>;
-  /** Template id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Task
-   * What to do, step by step.
-   */
-  taskText: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads and enables pagination through a set of `WorkOrder`. */
-  workOrdersByTemplateId: WorkOrderConnection;
-  /**
-   * Work type
-   * The type of work orders made from it.
-   */
-  workType: WorkOrderType;
-};
-
-
-/**
- * Work order templates
- * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
- */
-export type WorkOrderTemplateWorkOrdersByTemplateIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<WorkOrderCondition>;
-  filter?: InputMaybe<WorkOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<WorkOrderOrderBy>>;
-};
-
-/**
- * A condition to be used against `WorkOrderTemplate` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type WorkOrderTemplateCondition = {
-  /** Checks for equality with the object’s `code` field. */
-  code?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `WorkOrderTemplate` values. */
-export type WorkOrderTemplateConnection = {
-  __typename?: 'WorkOrderTemplateConnection';
-  /** A list of edges which contains the `WorkOrderTemplate` and cursor to aid in pagination. */
-  edges: Array<WorkOrderTemplateEdge>;
-  /** A list of `WorkOrderTemplate` objects. */
-  nodes: Array<WorkOrderTemplate>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkOrderTemplate` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `WorkOrderTemplate` edge in the connection. */
-export type WorkOrderTemplateEdge = {
-  __typename?: 'WorkOrderTemplateEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkOrderTemplate` at the end of the edge. */
-  node: WorkOrderTemplate;
-};
-
-/** A filter to be used against `WorkOrderTemplate` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderTemplateFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkOrderTemplateFilter>>;
-  /** Filter by the object’s `code` field. */
-  code?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkOrderTemplateFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkOrderTemplateFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `workOrdersByTemplateId` relation. */
-  workOrdersByTemplateId?: InputMaybe<WorkOrderTemplateToManyWorkOrderFilter>;
-  /** Some related `workOrdersByTemplateId` exist. */
-  workOrdersByTemplateIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `WorkOrderTemplate`. */
-export type WorkOrderTemplateOrderBy =
-  | 'CODE_ASC'
-  | 'CODE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC';
-
-/** A filter to be used against many `WorkOrder` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderTemplateToManyWorkOrderFilter = {
-  /** Every related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderFilter>;
-  /** No related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderFilter>;
-  /** Some related `WorkOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderFilter>;
-};
-
-/** A filter to be used against many `ContractorCharge` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderToManyContractorChargeFilter = {
-  /** Every related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ContractorChargeFilter>;
-  /** No related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ContractorChargeFilter>;
-  /** Some related `ContractorCharge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ContractorChargeFilter>;
-};
-
-/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderToManyDowntimeEventFilter = {
-  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<DowntimeEventFilter>;
-  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<DowntimeEventFilter>;
-  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<DowntimeEventFilter>;
-};
-
-/** A filter to be used against many `LabourEntry` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderToManyLabourEntryFilter = {
-  /** Every related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<LabourEntryFilter>;
-  /** No related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<LabourEntryFilter>;
-  /** Some related `LabourEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<LabourEntryFilter>;
-};
-
-/** A filter to be used against many `WorkOrderAsset` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderToManyWorkOrderAssetFilter = {
-  /** Every related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkOrderAssetFilter>;
-  /** No related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkOrderAssetFilter>;
-  /** Some related `WorkOrderAsset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkOrderAssetFilter>;
-};
-
-/** A filter to be used against many `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type WorkOrderToManyWorkRequestFilter = {
-  /** Every related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<WorkRequestFilter>;
-  /** No related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<WorkRequestFilter>;
-  /** Some related `WorkRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<WorkRequestFilter>;
-};
-
-/**
- * Kind of maintenance work: corrective (a fault, from a request or directly),
- * preventive (planned, no request), inspection, emergency (no request).
- */
-export type WorkOrderType =
-  | 'corrective'
-  | 'emergency'
-  | 'inspection'
-  | 'preventive';
-
-/**
- * Work requests
- * A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
- */
-export type WorkRequest = Node & {
-  __typename?: 'WorkRequest';
-  /**
-   * Contact
-   * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
-   */
-  contact?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `WorkOrder` that is related to this `WorkRequest`. */
-  convertedWorkOrder?: Maybe<WorkOrder>;
-  /** Submitted at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Decided at */
-  decidedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Decided by */
-  decidedBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Decision reason
-   * Required to reject.
-   */
-  decisionReason?: Maybe<Scalars['String']['output']>;
-  /** Description */
-  description: Scalars['String']['output'];
-  /** Reads a single `Equipment` that is related to this `WorkRequest`. */
-  equipment?: Maybe<Equipment>;
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `WorkRequest`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Request number
-   * WR-000123, unique in the tenant.
-   */
-  requestNumber: Scalars['String']['output'];
-  /**
-   * Requested by
-   * The member who asked; empty for an anonymous request.
-   */
-  requestedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Request id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `WorkRequest`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The asset's site when reported.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Status
-   * new, approved, rejected or converted (into work_order_id).
-   */
-  status: Scalars['String']['output'];
-  /** Title */
-  title: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `WorkRequest`. */
-  userByDecidedBy?: Maybe<User>;
-  /** Reads a single `User` that is related to this `WorkRequest`. */
-  userByRequestedBy?: Maybe<User>;
-  /**
-   * Via QR
-   * Submitted with the asset's QR token.
-   */
-  viaQr: Scalars['Boolean']['output'];
-  /** Reads a single `WorkOrder` that is related to this `WorkRequest`. */
-  workOrder?: Maybe<WorkOrder>;
-  /**
-   * Work order
-   * The work order it was converted into.
-   */
-  workOrderId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `WorkRequest` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type WorkRequestCondition = {
-  /** Checks for equality with the object’s `decidedBy` field. */
-  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `requestNumber` field. */
-  requestNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `requestedBy` field. */
-  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `WorkRequest` values. */
-export type WorkRequestConnection = {
-  __typename?: 'WorkRequestConnection';
-  /** A list of edges which contains the `WorkRequest` and cursor to aid in pagination. */
-  edges: Array<WorkRequestEdge>;
-  /** A list of `WorkRequest` objects. */
-  nodes: Array<WorkRequest>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `WorkRequest` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `WorkRequest` edge in the connection. */
-export type WorkRequestEdge = {
-  __typename?: 'WorkRequestEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `WorkRequest` at the end of the edge. */
-  node: WorkRequest;
-};
-
-/** A filter to be used against `WorkRequest` object types. All fields are combined with a logical ‘and.’ */
-export type WorkRequestFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<WorkRequestFilter>>;
-  /** Filter by the object’s `convertedWorkOrder` relation. */
-  convertedWorkOrder?: InputMaybe<WorkOrderFilter>;
-  /** A related `convertedWorkOrder` exists. */
-  convertedWorkOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `decidedBy` field. */
-  decidedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<WorkRequestFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<WorkRequestFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `requestNumber` field. */
-  requestNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `requestedBy` field. */
-  requestedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** A related `site` exists. */
-  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByDecidedBy` relation. */
-  userByDecidedBy?: InputMaybe<UserFilter>;
-  /** A related `userByDecidedBy` exists. */
-  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByRequestedBy` relation. */
-  userByRequestedBy?: InputMaybe<UserFilter>;
-  /** A related `userByRequestedBy` exists. */
-  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrder` relation. */
-  workOrder?: InputMaybe<WorkOrderFilter>;
-  /** A related `workOrder` exists. */
-  workOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workOrderId` field. */
-  workOrderId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `WorkRequest`. */
-export type WorkRequestOrderBy =
-  | 'DECIDED_BY_ASC'
-  | 'DECIDED_BY_DESC'
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'REQUESTED_BY_ASC'
-  | 'REQUESTED_BY_DESC'
-  | 'REQUEST_NUMBER_ASC'
-  | 'REQUEST_NUMBER_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'WORK_ORDER_ID_ASC'
-  | 'WORK_ORDER_ID_DESC';
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
 export type WorkflowDefinition = Node & {

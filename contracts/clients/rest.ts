@@ -11075,6 +11075,126 @@ export interface Projects {
 }
 
 /**
+ * Purchase order lines
+ * What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+ */
+export interface PurchaseOrderLines {
+  /**
+   * Delivery date
+   * @format date
+   */
+  delivery_date?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Line
+   * The SAP item number (10, 20, ...), unique per order.
+   * @format integer
+   */
+  line_number: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id of the material ordered.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Purchase order
+   * purchase_orders.id.
+   * @format uuid
+   */
+  purchase_order_id: string;
+  /**
+   * Quantity
+   * Ordered quantity (positive).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Unit
+   * units.code of the quantity.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export interface PurchaseOrders {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Purchase order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PO number
+   * The SAP purchase order number, unique in the tenant.
+   * @format text
+   */
+  po_number: string;
+  /**
+   * Source
+   * Where the order came from (sap).
+   * @format text
+   * @default "sap"
+   */
+  source: string;
+  /**
+   * Supplier
+   * The partner (partners.id) the order is placed with.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Updated at
+   * When SAP last changed it.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Qualifications
  * A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
  */
@@ -13904,6 +14024,570 @@ export interface SamplesDueForDisposal {
    * @format text
    */
   unit?: string;
+}
+
+/**
+ * SAP connection
+ * The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+ */
+export interface SapConnections {
+  /**
+   * Client
+   * The SAP client (three digits, 100), sent as the sap-client header.
+   * @format text
+   */
+  client: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Endpoint
+   * The URL outbound messages are POSTed to: https, or http to localhost only.
+   * @format text
+   */
+  endpoint_url: string;
+  /**
+   * Connection id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Enabled
+   * Whether changes are sent to SAP; while off, nothing is enqueued.
+   * @format boolean
+   * @default false
+   */
+  is_enabled: boolean;
+  /**
+   * Max attempts
+   * Attempts of a message (since its last replay) before it is dead (1 to 20).
+   * @format integer
+   * @default 5
+   */
+  max_attempts: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retry base
+   * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+   * @format interval
+   * @default "00:00:30"
+   */
+  retry_base: string;
+  /**
+   * System id
+   * The SAP system id (SID: a letter and two letters or digits, PRD).
+   * @format text
+   */
+  system_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Changed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * User
+   * The SAP user outbound messages authenticate as (HTTP basic authentication).
+   * @format text
+   */
+  username: string;
+}
+
+/**
+ * SAP mappings
+ * Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+ */
+export interface SapMappings {
+  /**
+   * Mapped at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Mapped by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entity
+   * The id of the part, partner or purchase order.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * part, partner or purchase_order.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Mapping id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * entity_id when the entity is a part (generated; the foreign key).
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Partner
+   * entity_id when the entity is a partner (generated; the foreign key).
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Purchase order
+   * entity_id when the entity is a purchase order (generated; the foreign key).
+   * @format uuid
+   */
+  purchase_order_id?: string;
+  /**
+   * SAP object number
+   * The material, vendor, customer or purchase order number in SAP.
+   * @format text
+   */
+  sap_object_number: string;
+  /**
+   * SAP object type
+   * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+   * @format text
+   */
+  sap_object_type: string;
+}
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export interface SapOutboundMessages {
+  /**
+   * Attempts
+   * All attempts so far.
+   * @format integer
+   * @default 0
+   */
+  attempt_count: number;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Entity
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Entity version
+   * 1 for the entity's first message, then one more per message.
+   * @format integer
+   */
+  entity_version: number;
+  /**
+   * Message id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Idempotency key
+   * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+   * @format text
+   */
+  idempotency_key: string;
+  /**
+   * Last attempt at
+   * @format timestamp with time zone
+   */
+  last_attempt_at?: string;
+  /**
+   * Last error
+   * @format text
+   */
+  last_error?: string;
+  /**
+   * Last HTTP status
+   * @format integer
+   */
+  last_http_status?: number;
+  /**
+   * Message type
+   * What changed: part.changed, part_revision.released, lot.released.
+   * @format text
+   */
+  message_type: string;
+  /**
+   * Next attempt at
+   * @format timestamp with time zone
+   */
+  next_attempt_at?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Payload
+   * The JSON body sent (the entity as it was when the change committed).
+   * @format jsonb
+   */
+  payload: any;
+  /**
+   * Replays
+   * @format integer
+   * @default 0
+   */
+  replay_count: number;
+  /**
+   * Attempts since replay
+   * Attempts since the message was last replayed (max_attempts counts these).
+   * @format integer
+   * @default 0
+   */
+  round_attempts: number;
+  /**
+   * SAP object number
+   * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+   * @format text
+   */
+  sap_object_number?: string;
+  /**
+   * SAP object type
+   * MATERIAL (a part) or BATCH (a lot).
+   * @format text
+   */
+  sap_object_type: string;
+  /**
+   * Sent at
+   * When SAP accepted it (2xx).
+   * @format timestamp with time zone
+   */
+  sent_at?: string;
+  /**
+   * Status
+   * pending, sent or dead.
+   * @format text
+   * @default "pending"
+   */
+  status: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Staged SAP materials
+ * Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+ */
+export interface SapStagedMaterials {
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   * @format timestamp with time zone
+   */
+  applied_at?: string;
+  /**
+   * Base unit
+   * The base unit of measure; must be a unit of the units register.
+   * @format text
+   */
+  base_unit: string;
+  /**
+   * Description
+   * The material's short text: the part's name.
+   * @format text
+   */
+  description: string;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message}].
+   * @format jsonb
+   */
+  errors: any;
+  /**
+   * Staged row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Material number
+   * SAP's material number (MATNR).
+   * @format text
+   */
+  material_number: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The part the row became.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Revision level
+   * SAP's revision level: becomes a released part revision when new.
+   * @format text
+   */
+  revision_level?: string;
+  /**
+   * Staged at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  staged_at: string;
+  /**
+   * Staged by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  staged_by?: string;
+  /**
+   * Status
+   * staged, applied or error.
+   * @format text
+   * @default "staged"
+   */
+  status: string;
+}
+
+/**
+ * Staged SAP purchase orders
+ * Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+ */
+export interface SapStagedPurchaseOrders {
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   * @format timestamp with time zone
+   */
+  applied_at?: string;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message, line}].
+   * @format jsonb
+   */
+  errors: any;
+  /**
+   * Staged row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lines
+   * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+   * @format jsonb
+   */
+  lines: any;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PO number
+   * SAP's purchase order number (EBELN).
+   * @format text
+   */
+  po_number: string;
+  /**
+   * Purchase order
+   * The purchase order the row became.
+   * @format uuid
+   */
+  purchase_order_id?: string;
+  /**
+   * Staged at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  staged_at: string;
+  /**
+   * Staged by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  staged_by?: string;
+  /**
+   * Status
+   * staged, applied or error.
+   * @format text
+   * @default "staged"
+   */
+  status: string;
+  /**
+   * Vendor
+   * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+   * @format text
+   */
+  vendor_number: string;
+}
+
+/**
+ * SAP sync log
+ * Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+ */
+export interface SapSyncLog {
+  /**
+   * Attempt
+   * The message's attempt number (outbound).
+   * @format integer
+   */
+  attempt_number?: number;
+  /**
+   * At
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Direction
+   * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+   * @format text
+   */
+  direction: string;
+  /**
+   * Duration (ms)
+   * @format integer
+   */
+  duration_ms?: number;
+  /**
+   * Error
+   * Why the attempt failed or the staged row was refused.
+   * @format text
+   */
+  error?: string;
+  /**
+   * HTTP status
+   * SAP's answer to an outbound attempt; empty when there was none.
+   * @format integer
+   */
+  http_status?: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Message
+   * sap_outbound_messages.id of an outbound attempt.
+   * @format uuid
+   */
+  message_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Response excerpt
+   * The first 1000 characters of SAP's answer.
+   * @format text
+   */
+  response_excerpt?: string;
+  /**
+   * SAP object number
+   * @format text
+   */
+  sap_object_number?: string;
+  /**
+   * SAP object type
+   * @format text
+   */
+  sap_object_type: string;
+  /**
+   * Status
+   * sent or failed (outbound), applied or error (inbound).
+   * @format text
+   */
+  status: string;
 }
 
 /**
@@ -52117,6 +52801,464 @@ export namespace Projects {
   }
 }
 
+export namespace PurchaseOrderLines {
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesCreate
+   * @summary Purchase order lines
+   * @request POST:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PurchaseOrderLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesDelete
+   * @summary Purchase order lines
+   * @request DELETE:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesList
+   * @summary Purchase order lines
+   * @request GET:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PurchaseOrderLines[];
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesPartialUpdate
+   * @summary Purchase order lines
+   * @request PATCH:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = PurchaseOrderLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PurchaseOrders {
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersCreate
+   * @summary Purchase orders
+   * @request POST:/purchase_orders
+   */
+  export namespace PurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersDelete
+   * @summary Purchase orders
+   * @request DELETE:/purchase_orders
+   */
+  export namespace PurchaseOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersList
+   * @summary Purchase orders
+   * @request GET:/purchase_orders
+   */
+  export namespace PurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PurchaseOrders[];
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersPartialUpdate
+   * @summary Purchase orders
+   * @request PATCH:/purchase_orders
+   */
+  export namespace PurchaseOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Qualifications {
   /**
    * @description A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
@@ -57621,6 +58763,39 @@ export namespace Rpc {
   }
 
   /**
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @tags (rpc) apply_sap_staging
+   * @name ApplySapStagingCreate
+   * @summary Apply staged SAP data
+   * @request POST:/rpc/apply_sap_staging
+   */
+  export namespace ApplySapStagingCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @tags (rpc) apply_sap_staging
+   * @name ApplySapStagingList
+   * @summary Apply staged SAP data
+   * @request GET:/rpc/apply_sap_staging
+   */
+  export namespace ApplySapStagingList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    * @tags (rpc) approval_route
    * @name ApprovalRouteCreate
@@ -62307,6 +63482,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   * @tags (rpc) map_sap_object
+   * @name MapSapObjectCreate
+   * @summary Map an entity to an SAP object
+   * @request POST:/rpc/map_sap_object
+   */
+  export namespace MapSapObjectCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      sap_object_number: string;
+      /** @format text */
+      sap_object_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   * @tags (rpc) map_sap_object
+   * @name MapSapObjectList
+   * @summary Map an entity to an SAP object
+   * @request GET:/rpc/map_sap_object
+   */
+  export namespace MapSapObjectList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      sap_object_number: string;
+      /** @format text */
+      sap_object_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) mark_all_notifications_read
    * @name MarkAllNotificationsReadCreate
@@ -64246,6 +65472,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @tags (rpc) replay_sap_message
+   * @name ReplaySapMessageCreate
+   * @summary Replay an SAP message
+   * @request POST:/rpc/replay_sap_message
+   */
+  export namespace ReplaySapMessageCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      message_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @tags (rpc) replay_sap_message
+   * @name ReplaySapMessageList
+   * @summary Replay an SAP message
+   * @request GET:/rpc/replay_sap_message
+   */
+  export namespace ReplaySapMessageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      message_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    * @tags (rpc) replay_webhook_delivery
    * @name ReplayWebhookDeliveryCreate
@@ -65201,6 +66466,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Whether the connection has a password (the password itself is never returned).
+   * @tags (rpc) sap_connections_password_set
+   * @name SapConnectionsPasswordSetCreate
+   * @summary Password set
+   * @request POST:/rpc/sap_connections_password_set
+   */
+  export namespace SapConnectionsPasswordSetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.sap_connections */
+      connection: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether the connection has a password (the password itself is never returned).
+   * @tags (rpc) sap_connections_password_set
+   * @name SapConnectionsPasswordSetList
+   * @summary Password set
+   * @request GET:/rpc/sap_connections_password_set
+   */
+  export namespace SapConnectionsPasswordSetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.sap_connections */
+      connection: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    * @tags (rpc) scan
    * @name ScanCreate
@@ -65573,6 +66877,73 @@ export namespace Rpc {
   }
 
   /**
+   * @description Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   * @tags (rpc) set_sap_connection
+   * @name SetSapConnectionCreate
+   * @summary Set the SAP connection
+   * @request POST:/rpc/set_sap_connection
+   */
+  export namespace SetSapConnectionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      client: string;
+      /** @format text */
+      endpoint_url: string;
+      /** @format boolean */
+      is_enabled?: boolean;
+      /** @format integer */
+      max_attempts?: number;
+      /** @format text */
+      password?: string;
+      /** @format numeric */
+      retry_base_seconds?: number;
+      /** @format text */
+      system_id: string;
+      /** @format text */
+      username: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   * @tags (rpc) set_sap_connection
+   * @name SetSapConnectionList
+   * @summary Set the SAP connection
+   * @request GET:/rpc/set_sap_connection
+   */
+  export namespace SetSapConnectionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      client: string;
+      /** @format text */
+      endpoint_url: string;
+      /** @format boolean */
+      is_enabled?: boolean;
+      /** @format integer */
+      max_attempts?: number;
+      /** @format text */
+      password?: string;
+      /** @format numeric */
+      retry_base_seconds?: number;
+      /** @format text */
+      system_id: string;
+      /** @format text */
+      username: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
    * @tags (rpc) set_serial_quality_status
    * @name SetSerialQualityStatusCreate
@@ -65930,6 +67301,84 @@ export namespace Rpc {
       kind: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   * @tags (rpc) stage_sap_materials
+   * @name StageSapMaterialsCreate
+   * @summary Stage SAP material masters
+   * @request POST:/rpc/stage_sap_materials
+   */
+  export namespace StageSapMaterialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      materials: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   * @tags (rpc) stage_sap_materials
+   * @name StageSapMaterialsList
+   * @summary Stage SAP material masters
+   * @request GET:/rpc/stage_sap_materials
+   */
+  export namespace StageSapMaterialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      materials: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   * @tags (rpc) stage_sap_purchase_orders
+   * @name StageSapPurchaseOrdersCreate
+   * @summary Stage SAP purchase orders
+   * @request POST:/rpc/stage_sap_purchase_orders
+   */
+  export namespace StageSapPurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      purchase_orders: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   * @tags (rpc) stage_sap_purchase_orders
+   * @name StageSapPurchaseOrdersList
+   * @summary Stage SAP purchase orders
+   * @request GET:/rpc/stage_sap_purchase_orders
+   */
+  export namespace StageSapPurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      purchase_orders: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -66759,6 +68208,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format app.units */
       unit: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
+   * @tags (rpc) unmap_sap_object
+   * @name UnmapSapObjectCreate
+   * @summary Unmap an SAP object
+   * @request POST:/rpc/unmap_sap_object
+   */
+  export namespace UnmapSapObjectCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      mapping_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
+   * @tags (rpc) unmap_sap_object
+   * @name UnmapSapObjectList
+   * @summary Unmap an SAP object
+   * @request GET:/rpc/unmap_sap_object
+   */
+  export namespace UnmapSapObjectList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      mapping_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -70933,6 +72421,1962 @@ export namespace SamplesDueForDisposal {
       Range?: string;
     };
     export type ResponseBody = SamplesDueForDisposal[];
+  }
+}
+
+export namespace SapConnections {
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsCreate
+   * @summary SAP connection
+   * @request POST:/sap_connections
+   */
+  export namespace SapConnectionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapConnections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsDelete
+   * @summary SAP connection
+   * @request DELETE:/sap_connections
+   */
+  export namespace SapConnectionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsList
+   * @summary SAP connection
+   * @request GET:/sap_connections
+   */
+  export namespace SapConnectionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapConnections[];
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsPartialUpdate
+   * @summary SAP connection
+   * @request PATCH:/sap_connections
+   */
+  export namespace SapConnectionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = SapConnections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapMappings {
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsCreate
+   * @summary SAP mappings
+   * @request POST:/sap_mappings
+   */
+  export namespace SapMappingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapMappings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsDelete
+   * @summary SAP mappings
+   * @request DELETE:/sap_mappings
+   */
+  export namespace SapMappingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsList
+   * @summary SAP mappings
+   * @request GET:/sap_mappings
+   */
+  export namespace SapMappingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapMappings[];
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsPartialUpdate
+   * @summary SAP mappings
+   * @request PATCH:/sap_mappings
+   */
+  export namespace SapMappingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+    };
+    export type RequestBody = SapMappings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapOutboundMessages {
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesCreate
+   * @summary SAP outbound messages
+   * @request POST:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapOutboundMessages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesDelete
+   * @summary SAP outbound messages
+   * @request DELETE:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesList
+   * @summary SAP outbound messages
+   * @request GET:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapOutboundMessages[];
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesPartialUpdate
+   * @summary SAP outbound messages
+   * @request PATCH:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SapOutboundMessages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapStagedMaterials {
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsCreate
+   * @summary Staged SAP materials
+   * @request POST:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapStagedMaterials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsDelete
+   * @summary Staged SAP materials
+   * @request DELETE:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsList
+   * @summary Staged SAP materials
+   * @request GET:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapStagedMaterials[];
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsPartialUpdate
+   * @summary Staged SAP materials
+   * @request PATCH:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = SapStagedMaterials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapStagedPurchaseOrders {
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersCreate
+   * @summary Staged SAP purchase orders
+   * @request POST:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapStagedPurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersDelete
+   * @summary Staged SAP purchase orders
+   * @request DELETE:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersList
+   * @summary Staged SAP purchase orders
+   * @request GET:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapStagedPurchaseOrders[];
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersPartialUpdate
+   * @summary Staged SAP purchase orders
+   * @request PATCH:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = SapStagedPurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapSyncLog {
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogCreate
+   * @summary SAP sync log
+   * @request POST:/sap_sync_log
+   */
+  export namespace SapSyncLogCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapSyncLog;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogDelete
+   * @summary SAP sync log
+   * @request DELETE:/sap_sync_log
+   */
+  export namespace SapSyncLogDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogList
+   * @summary SAP sync log
+   * @request GET:/sap_sync_log
+   */
+  export namespace SapSyncLogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapSyncLog[];
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogPartialUpdate
+   * @summary SAP sync log
+   * @request PATCH:/sap_sync_log
+   */
+  export namespace SapSyncLogPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = SapSyncLog;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 

@@ -108,7 +108,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('work_order.verify', 'Verify completed work orders (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
-  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
+  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones'),
+  -- SAP sync (97_integration).
+  ('integration.read', 'Read the SAP connection (never its password), mappings, outbound messages, the sync log and staged SAP data'),
+  ('integration.manage', 'Set the SAP connection and its password, map entities to SAP objects, stage and apply SAP data, replay failed messages')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -286,7 +289,9 @@ SELECT role_key, permission
     ('technician', 'work_order.execute'), ('maintenance_supervisor', 'work_order.read'),
     ('maintenance_supervisor', 'work_order.verify'), ('maintenance_supervisor', 'work_order.execute'),
     ('maintenance_supervisor', 'equipment.read'), ('management', 'work_order.read'),
-    ('customer_portal', 'work_order.read')
+    ('customer_portal', 'work_order.read'),
+    -- SAP sync (97_integration): admins run it (every permission); procurement and auditors read the sync log.
+    ('procurement', 'integration.read'), ('auditor', 'integration.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
