@@ -16,8 +16,10 @@ BEGIN
                               WHEN NEW.loss_category = 'setup' THEN 'setup' ELSE 'other' END;
   END IF;
   IF NEW.is_breakdown <> (NEW.loss_category = 'breakdown') THEN
-    PERFORM app_private.raise_invalid('downtime_reason.loss_category', 'a breakdown reason is in the loss category breakdown, and only it',
-      'Send loss_category breakdown with is_breakdown true, setup or other with is_breakdown false (or leave loss_category out).');
+    -- A plain RAISE: this runs as the writer, who may not call app_private.raise_invalid.
+    RAISE EXCEPTION 'a breakdown reason is in the loss category breakdown, and only it' USING ERRCODE = 'PT422',
+      DETAIL = 'downtime_reason.loss_category',
+      HINT = 'Send loss_category breakdown with is_breakdown true, setup or other with is_breakdown false (or leave loss_category out).';
   END IF;
   RETURN NEW;
 END
