@@ -151,6 +151,9 @@ ROW_FUNCTIONS = {
     "equipment_uses_since_last_good_calibration": {"equipment_id": "{equipment}"},
     "equipment_reliability": {"equipment_id": "{equipment}", "period_start": "2020-01-01T00:00:00Z",
                               "period_end": "2020-02-01T00:00:00Z"},
+    "production_run_oee": {"run_id": "{production_run}"},
+    "equipment_oee": {"equipment_id": "{production_machine}", "period_start": "2020-01-01T00:00:00Z",
+                      "period_end": "2030-01-01T00:00:00Z"},
     "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
     "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
     "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
@@ -330,7 +333,9 @@ A_ROWS = """
          (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
          (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
          (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
-         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text,
+         (select r.id from app.production_runs r where r.organization_id = o.id limit 1)::text,
+         (select r.equipment_id from app.production_runs r where r.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -421,6 +426,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_suppliers(%s)", a)
     # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
     world.sql("select tests.fill_logistics(%s)", a)
+    # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
+    world.sql("select tests.fill_production(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -650,7 +657,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
-             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
+             "production_run", "production_machine")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
