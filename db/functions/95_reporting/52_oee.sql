@@ -81,9 +81,9 @@ BEGIN
          round(coalesce(sum(o.planned_production_seconds), 0) / 3600, 4), round(coalesce(sum(o.run_seconds), 0) / 3600, 4),
          round(sum(o.net_run_seconds) / 3600, 4),
          round(100 * sum(o.run_seconds) / nullif(sum(o.planned_production_seconds), 0), 2),
-         round(100 * sum(o.net_run_seconds) / nullif(sum(o.run_seconds), 0), 2),
+         round(100 * sum(o.net_run_seconds) / nullif(sum(o.run_seconds) FILTER (WHERE o.ideal_cycle_seconds IS NOT NULL), 0), 2),
          round(100.0 * sum(o.good) / nullif(sum(o.total), 0), 2),
-         round(100 * sum(o.fully_productive_seconds) / nullif(sum(o.planned_production_seconds), 0), 2),
+         round(100 * sum(o.fully_productive_seconds) / nullif(sum(o.planned_production_seconds) FILTER (WHERE o.ideal_cycle_seconds IS NOT NULL), 0), 2),
          round(coalesce(sum(o.breakdown_seconds), 0) / 3600, 4), round(coalesce(sum(o.setup_seconds), 0) / 3600, 4),
          round(coalesce(sum(o.small_stop_seconds), 0) / 3600, 4), round(coalesce(sum(o.other_stop_seconds), 0) / 3600, 4),
          round(sum(o.reduced_speed_seconds) / 3600, 4), round(sum(o.startup_reject_seconds) / 3600, 4),
@@ -92,7 +92,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.equipment_oee(uuid, timestamptz, timestamptz) IS
-  E'OEE of a machine over a period\nThe runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee). PT404 equipment.not_found, PT422 oee.period_invalid.';
+  E'OEE of a machine over a period\nThe runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.';
 
 -- The materialized view, filtered by tenant and plant: staff holding
 -- equipment.read tenant-wide or at the machine's site.
@@ -133,5 +133,5 @@ COMMENT ON COLUMN app.production_kpi_oee.reduced_speed_hours IS E'Reduced speed 
 COMMENT ON COLUMN app.production_kpi_oee.startup_reject_hours IS E'Startup rejects (h)\nStartup rejects x ideal cycle time.';
 COMMENT ON COLUMN app.production_kpi_oee.production_reject_hours IS E'Production rejects (h)\nThe other rejects x ideal cycle time.';
 COMMENT ON COLUMN app.production_kpi_oee.performance_over_100 IS E'Performance over 100 %\nA run was faster than its ideal cycle time: the ideal cycle time is wrong.';
-COMMENT ON COLUMN app.production_kpi_oee.ideal_cycle_time_missing IS E'Ideal cycle time missing\nA run has no ideal cycle time for its machine and part: no performance or OEE for it.';
+COMMENT ON COLUMN app.production_kpi_oee.ideal_cycle_time_missing IS E'Ideal cycle time missing\nA run has no ideal cycle time for its machine and part: the day''s performance and OEE count the other runs only.';
 COMMENT ON COLUMN app.production_kpi_oee.computed_at IS E'Computed at';

@@ -6,7 +6,7 @@
 -- loss categories; OTD, scrap and NCR / CAPA aging buckets; the views show
 -- nothing to another plant, another tenant or a portal user.
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -128,6 +128,11 @@ INSERT INTO app.ncr_dispositions (organization_id, id, ncr_id, disposition, quan
 SELECT tests.recall('a'), public.uuid_generate_v7(), n.id, 'scrap', 20, 'pcs', date_trunc('day', now()) - interval '2 days' FROM app.ncrs AS n WHERE n.ncr_number = 'NCR-2026-900001';
 INSERT INTO app.capas (organization_id, title, problem_statement, site_id, created_at)
 VALUES (tests.recall('a'), '8D chatter', 'Chatter marks', tests.recall('site_a'), now() - interval '100 days');
+-- A run on a machine without an ideal cycle time.
+INSERT INTO app.production_runs (organization_id, id, equipment_id, part_id, scheduled_start, scheduled_end, total_count, good_count)
+SELECT tests.recall('a'), public.uuid_generate_v7(), tests.create_equipment(tests.recall('a'), tests.recall('class'), tests.recall('site_a'), NULL, 'Drill'),
+       tests.recall('part'), date_trunc('day', now()) - interval '2 days' + interval '20 hours',
+       date_trunc('day', now()) - interval '2 days' + interval '21 hours', 10, 10;
 SELECT is(app_private.refresh_kpis() >= 5, true, 'the KPI job refreshes the production KPI views with the others');
 
 SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
@@ -136,9 +141,12 @@ SELECT is((SELECT (runs, availability_percent, performance_percent, quality_perc
   'the OEE view holds the run''s figures for its machine, part and day');
 SELECT is((SELECT performance_over_100 FROM app.production_kpi_oee WHERE equipment_id = tests.recall('mill')), true,
   'the OEE view flags the machine and day with performance over 100 %');
+SELECT is((SELECT (quality_percent, performance_percent, oee_percent, ideal_cycle_time_missing)::text FROM app.production_kpi_oee
+            WHERE equipment_id NOT IN (tests.recall('lathe'), tests.recall('mill'))), '(100.00,,,t)',
+  'without an ideal cycle time there is no performance or OEE, and the view says why');
 SELECT is((SELECT (shipments, on_time, otd_percent)::text FROM app.production_kpi_otd WHERE customer_id = tests.recall('customer')), '(2,1,50.00)',
   'OTD: shipped on or before the promised date over shipped');
-SELECT is((SELECT (produced, scrapped, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(400,20,5.00)',
+SELECT is((SELECT (produced, scrapped, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,4.88)',
   'scrap rate: scrapped by MRB dispositions over pieces made');
 SELECT is((SELECT array_agg((kind, open_count, days_0_to_7, days_8_to_30, days_31_to_90, over_90_days)::text ORDER BY kind)
              FROM app.production_kpi_aging WHERE site_id = tests.recall('site_a')), ARRAY['(capa,1,0,0,0,1)', '(ncr,2,1,0,1,0)'],

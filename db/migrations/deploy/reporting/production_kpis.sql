@@ -165,6 +165,8 @@ COMMENT ON FUNCTION app_private.production_run_oee(app.production_runs, numeric)
   'OEE of one production run, in seconds and fractions: planned production time = window - planned stops and stops outside the schedule (setup stops stay in); run time = planned production time - breakdowns, setups, small stops (unplanned, shorter than p_small_stop_seconds) and other unplanned stops; net run time = ideal cycle time x total; availability = run / planned, performance = net / run (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality = good / total, OEE = A x P x Q = good x ideal / planned; reduced speed = run - net, startup and production rejects x ideal cycle time. Read by app_private.production_kpi_oee and app.production_run_oee.';
 
 -- OEE per machine, part and day (of the run's scheduled start, UTC).
+-- Performance and OEE count only the runs with an ideal cycle time
+-- (ideal_cycle_time_missing flags a day with one without).
 CREATE MATERIALIZED VIEW app_private.production_kpi_oee AS
 WITH runs AS (
   SELECT r.organization_id, r.site_id, r.equipment_id, r.part_id, (r.scheduled_start AT TIME ZONE 'UTC')::date AS day,
@@ -183,9 +185,9 @@ SELECT md5(concat_ws('|', organization_id, equipment_id, part_id, day))::uuid AS
        round(sum(net_run_seconds) / 3600, 4) AS net_run_hours,
        round(sum(fully_productive_seconds) / 3600, 4) AS fully_productive_hours,
        round(100 * sum(run_seconds) / nullif(sum(planned_production_seconds), 0), 2) AS availability_percent,
-       round(100 * sum(net_run_seconds) / nullif(sum(run_seconds), 0), 2) AS performance_percent,
+       round(100 * sum(net_run_seconds) / nullif(sum(run_seconds) FILTER (WHERE ideal_cycle_seconds IS NOT NULL), 0), 2) AS performance_percent,
        round(100.0 * sum(good_count) / nullif(sum(total_count), 0), 2) AS quality_percent,
-       round(100 * sum(fully_productive_seconds) / nullif(sum(planned_production_seconds), 0), 2) AS oee_percent,
+       round(100 * sum(fully_productive_seconds) / nullif(sum(planned_production_seconds) FILTER (WHERE ideal_cycle_seconds IS NOT NULL), 0), 2) AS oee_percent,
        round(sum(breakdown_seconds) / 3600, 4) AS breakdown_hours,
        round(sum(setup_seconds) / 3600, 4) AS setup_hours,
        round(sum(small_stop_seconds) / 3600, 4) AS small_stop_hours,
