@@ -46270,7 +46270,7 @@ export type ProductionKpiOee = {
   goodCount?: Maybe<Scalars['Int']['output']>;
   /**
    * Ideal cycle time missing
-   * A run has no ideal cycle time for its machine and part: no performance or OEE for it.
+   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
    */
   idealCycleTimeMissing?: Maybe<Scalars['Boolean']['output']>;
   /**
@@ -51073,7 +51073,7 @@ export type Query = Node & {
   equipmentClasses?: Maybe<EquipmentClassConnection>;
   /**
    * OEE of a machine over a period
-   * The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee). PT404 equipment.not_found, PT422 oee.period_invalid.
+   * The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
    */
   equipmentOee?: Maybe<EquipmentOeeConnection>;
   /**

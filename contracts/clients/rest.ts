@@ -9859,7 +9859,7 @@ export interface ProductionKpiOee {
   id?: string;
   /**
    * Ideal cycle time missing
-   * A run has no ideal cycle time for its machine and part: no performance or OEE for it.
+   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
    * @format boolean
    */
   ideal_cycle_time_missing?: boolean;
@@ -48630,7 +48630,7 @@ export namespace ProductionKpiOee {
       id?: string;
       /**
        * Ideal cycle time missing
-       * A run has no ideal cycle time for its machine and part: no performance or OEE for it.
+       * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
        * @format boolean
        */
       ideal_cycle_time_missing?: string;
@@ -59937,7 +59937,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee). PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
    * @tags (rpc) equipment_oee
    * @name EquipmentOeeCreate
    * @summary OEE of a machine over a period
@@ -59962,7 +59962,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee). PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
    * @tags (rpc) equipment_oee
    * @name EquipmentOeeList
    * @summary OEE of a machine over a period
