@@ -164,6 +164,9 @@ ROW_FUNCTIONS = {
     "equipment_uses_since_last_good_calibration": {"equipment_id": "{equipment}"},
     "equipment_reliability": {"equipment_id": "{equipment}", "period_start": "2020-01-01T00:00:00Z",
                               "period_end": "2020-02-01T00:00:00Z"},
+    "production_run_oee": {"run_id": "{production_run}"},
+    "equipment_oee": {"equipment_id": "{production_machine}", "period_start": "2020-01-01T00:00:00Z",
+                      "period_end": "2030-01-01T00:00:00Z"},
     "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
     "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
     "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
@@ -367,7 +370,9 @@ A_ROWS = """
          (select w.equipment_id from app.work_orders w where w.organization_id = o.id limit 1)::text,
          (select w.contractor_id from app.work_orders w where w.organization_id = o.id limit 1)::text,
          (select m.id from app.sap_mappings m where m.organization_id = o.id limit 1)::text,
-         (select m.id from app.sap_outbound_messages m where m.organization_id = o.id and m.status = 'dead' limit 1)::text
+         (select m.id from app.sap_outbound_messages m where m.organization_id = o.id and m.status = 'dead' limit 1)::text,
+         (select r.id from app.production_runs r where r.organization_id = o.id limit 1)::text,
+         (select r.equipment_id from app.production_runs r where r.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -461,6 +466,8 @@ def build_tenant_a(world: World) -> str:
     # Maintenance work: a QR token, a template, a converted request, a work order with its asset, labour and a contractor
     # charge (db/tests/fixtures/maintenance_work.sql).
     world.sql("select tests.fill_maintenance_work(%s)", a)
+    # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
+    world.sql("select tests.fill_production(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -695,7 +702,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "report_definition", "report_execution", "receipt", "scar",
              "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
              "work_request", "work_order", "work_order_asset", "work_order_contractor",
-             "sap_mapping", "sap_message")
+             "sap_mapping", "sap_message",
+             "production_run", "production_machine")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

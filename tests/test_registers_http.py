@@ -119,3 +119,56 @@ def test_qualifications_over_both_servers(live) -> None:
     assert "data" in revoked, revoked
     assert revoked["data"]["revokeQualification"]["result"]["revokeReason"] == "Left QA", revoked
     assert rest(live, "GET", "/current_qualifications", qa).json() == []
+
+
+OEE = """{ productionKpiOees { nodes { equipmentId runs availabilityPercent performancePercent qualityPercent oeePercent
+  reducedSpeedHours productionRejectHours } } }"""
+RUN_OEE = """query ($run: UUID!) { productionRunOee(runId: $run) { nodes { availabilityPercent performancePercent oeePercent } } }"""
+
+
+def test_production_runs_and_oee_over_both_servers(live) -> None:
+    """A run recorded over REST at the member's plant; its OEE over both servers (RPC and the KPI view once the
+    job refreshed it); a member of another plant and another tenant see none of it."""
+    world = World(live)
+    tenant, other = world.workflow_tenant(), world.workflow_tenant()
+    site, elsewhere = world.sql("select tests.create_site(%s)", tenant), world.sql("select tests.create_site(%s)", tenant)
+    production = world.sign_in(world.member(tenant, "production", site=str(site)))
+    scoped = world.sign_in(world.member(tenant, "technician", site=str(elsewhere)))
+    stranger = world.sign_in(world.person(other, "admin"))
+    klass = world.sql("select tests.create_equipment_class(%s, 'cnc', false)", tenant)
+    lathe = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Lathe')", tenant, klass, site))
+    part = str(world.sql("select tests.create_part(%s)", tenant))
+    world.sql("insert into app.ideal_cycle_times (organization_id, id, equipment_id, part_id, cycle_seconds)"
+              " values (%s, public.uuid_generate_v7(), %s, %s, 30)", tenant, lathe, part)
+
+    run = {"equipment_id": lathe, "part_id": part, "scheduled_start": "2026-01-05T08:00:00Z",
+           "scheduled_end": "2026-01-05T09:00:00Z", "total_count": 100, "good_count": 90, "startup_rejects": 4}
+    created = rest(live, "POST", "/production_runs", production, headers={"Prefer": "return=representation"}, json=run)
+    assert created.status_code == 201, created.text
+    assert created.json()[0]["site_id"] == str(site)
+    bad = rest(live, "POST", "/production_runs", production,
+               json={**run, "scheduled_start": "2026-01-06T08:00:00Z", "scheduled_end": "2026-01-06T09:00:00Z", "good_count": 101})
+    assert (bad.status_code, bad.json()["details"]) == (422, "production_run.counts_invalid"), bad.text
+    overlap = rest(live, "POST", "/production_runs", production, json={**run, "scheduled_start": "2026-01-05T08:30:00Z"})
+    assert (overlap.status_code, overlap.json()["details"]) == (409, "production_run.overlap"), overlap.text
+
+    # 60 min planned, no stops: A 100 %, P = 100 x 30 s / 60 min = 83.33 %, Q 90 %, OEE 75 %.
+    run_id = created.json()[0]["id"]
+    over_rest = rest(live, "GET", f"/rpc/production_run_oee?run_id={run_id}", production)
+    assert over_rest.status_code == 200, over_rest.text
+    assert (over_rest.json()[0]["performance_percent"], over_rest.json()[0]["oee_percent"]) == (83.33, 75.0), over_rest.text
+    over_graphql = graphql(live, RUN_OEE, production, {"run": run_id}).json()
+    assert over_graphql["data"]["productionRunOee"]["nodes"] == [
+        {"availabilityPercent": "100.00", "performancePercent": "83.33", "oeePercent": "75.00"}], over_graphql
+
+    world.sql("select app_private.refresh_kpis()")
+    view = graphql(live, OEE, production).json()
+    assert view["data"]["productionKpiOees"]["nodes"] == [
+        {"equipmentId": lathe, "runs": 1, "availabilityPercent": "100.00", "performancePercent": "83.33", "qualityPercent": "90.00",
+         "oeePercent": "75.00", "reducedSpeedHours": "0.1667", "productionRejectHours": "0.0500"}], view
+    assert rest(live, "GET", "/production_kpi_oee?select=oee_percent", production).json() == [{"oee_percent": 75.0}]
+    for outsider in (scoped, stranger):
+        assert rest(live, "GET", "/production_kpi_oee", outsider).json() == []
+        assert graphql(live, OEE, outsider).json()["data"]["productionKpiOees"]["nodes"] == []
+        assert rest(live, "GET", "/production_runs", outsider).json() == []
+    assert rest(live, "GET", f"/rpc/production_run_oee?run_id={run_id}", scoped).status_code == 404

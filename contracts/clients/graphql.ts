@@ -11304,6 +11304,39 @@ export type CreateI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
 };
 
+/** All input for the create `IdealCycleTime` mutation. */
+export type CreateIdealCycleTimeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `IdealCycleTime` to be created by this mutation. */
+  idealCycleTime: IdealCycleTimeInput;
+};
+
+/** The output of our create `IdealCycleTime` mutation. */
+export type CreateIdealCycleTimePayload = {
+  __typename?: 'CreateIdealCycleTimePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `IdealCycleTime` that was created by this mutation. */
+  idealCycleTime?: Maybe<IdealCycleTime>;
+  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
+  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `IdealCycleTime` mutation. */
+export type CreateIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
+  orderBy?: Array<IdealCycleTimeOrderBy>;
+};
+
 /** All input for the create `InstrumentBlock` mutation. */
 export type CreateInstrumentBlockInput = {
   /**
@@ -11807,6 +11840,39 @@ export type CreatePersonQualificationPayload = {
 /** The output of our create `PersonQualification` mutation. */
 export type CreatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
+};
+
+/** All input for the create `ProductionRun` mutation. */
+export type CreateProductionRunInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ProductionRun` to be created by this mutation. */
+  productionRun: ProductionRunInput;
+};
+
+/** The output of our create `ProductionRun` mutation. */
+export type CreateProductionRunPayload = {
+  __typename?: 'CreateProductionRunPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProductionRun` that was created by this mutation. */
+  productionRun?: Maybe<ProductionRun>;
+  /** An edge for our `ProductionRun`. May be used by Relay 1. */
+  productionRunEdge?: Maybe<ProductionRunEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ProductionRun` mutation. */
+export type CreateProductionRunPayloadProductionRunEdgeArgs = {
+  orderBy?: Array<ProductionRunOrderBy>;
 };
 
 /** All input for the create `ProjectBomLine` mutation. */
@@ -16683,6 +16749,51 @@ export type DeleteI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
 };
 
+/** All input for the `deleteIdealCycleTimeById` mutation. */
+export type DeleteIdealCycleTimeByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `IdealCycleTime` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteIdealCycleTime` mutation. */
+export type DeleteIdealCycleTimeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Ideal cycle time id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `IdealCycleTime` mutation. */
+export type DeleteIdealCycleTimePayload = {
+  __typename?: 'DeleteIdealCycleTimePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedIdealCycleTimeId?: Maybe<Scalars['ID']['output']>;
+  /** The `IdealCycleTime` that was deleted by this mutation. */
+  idealCycleTime?: Maybe<IdealCycleTime>;
+  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
+  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `IdealCycleTime` mutation. */
+export type DeleteIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
+  orderBy?: Array<IdealCycleTimeOrderBy>;
+};
+
 /** All input for the `deleteInstrumentBlockById` mutation. */
 export type DeleteInstrumentBlockByIdInput = {
   /**
@@ -17207,6 +17318,51 @@ export type DeletePartnerPayload = {
 /** The output of our delete `Partner` mutation. */
 export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the `deleteProductionRunById` mutation. */
+export type DeleteProductionRunByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProductionRun` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteProductionRun` mutation. */
+export type DeleteProductionRunInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Run id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ProductionRun` mutation. */
+export type DeleteProductionRunPayload = {
+  __typename?: 'DeleteProductionRunPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedProductionRunId?: Maybe<Scalars['ID']['output']>;
+  /** The `ProductionRun` that was deleted by this mutation. */
+  productionRun?: Maybe<ProductionRun>;
+  /** An edge for our `ProductionRun`. May be used by Relay 1. */
+  productionRunEdge?: Maybe<ProductionRunEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ProductionRun` mutation. */
+export type DeleteProductionRunPayloadProductionRunEdgeArgs = {
+  orderBy?: Array<ProductionRunOrderBy>;
 };
 
 /** All input for the `deleteProjectBomLineById` mutation. */
@@ -20336,6 +20492,11 @@ export type DowntimeReason = Node & {
    */
   labels: Scalars['JSON']['output'];
   /**
+   * Loss category
+   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+   */
+  lossCategory: Scalars['String']['output'];
+  /**
    * Name
    * Default name; translations in labels.
    */
@@ -20457,6 +20618,11 @@ export type DowntimeReasonInput = {
    */
   labels?: InputMaybe<Scalars['JSON']['input']>;
   /**
+   * Loss category
+   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+   */
+  lossCategory: Scalars['String']['input'];
+  /**
    * Name
    * Default name; translations in labels.
    */
@@ -20512,6 +20678,11 @@ export type DowntimeReasonPatch = {
    * The name per locale.
    */
   labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Loss category
+   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+   */
+  lossCategory?: InputMaybe<Scalars['String']['input']>;
   /**
    * Name
    * Default name; translations in labels.
@@ -23214,6 +23385,8 @@ export type Equipment = Node & {
   gaugeStudiesByGaugeId: GaugeStudyConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `IdealCycleTime`. */
+  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocks: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
@@ -23247,6 +23420,8 @@ export type Equipment = Node & {
    * The equipment it is part of (a spindle of a machine); no cycles.
    */
   parentId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `Result`. */
   results: ResultConnection;
   /** Equipment id */
@@ -23374,6 +23549,22 @@ export type EquipmentGaugeStudiesByGaugeIdArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentIdealCycleTimesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<IdealCycleTimeCondition>;
+  filter?: InputMaybe<IdealCycleTimeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentInstrumentBlocksArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23415,6 +23606,22 @@ export type EquipmentMeasurementsByGaugeIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -24140,6 +24347,10 @@ export type EquipmentFilter = {
   gaugeStudiesByGaugeId?: InputMaybe<EquipmentToManyGaugeStudyFilter>;
   /** Some related `gaugeStudiesByGaugeId` exist. */
   gaugeStudiesByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `idealCycleTimes` relation. */
+  idealCycleTimes?: InputMaybe<EquipmentToManyIdealCycleTimeFilter>;
+  /** Some related `idealCycleTimes` exist. */
+  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<EquipmentToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -24166,6 +24377,10 @@ export type EquipmentFilter = {
   parentExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `parentId` field. */
   parentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `productionRuns` relation. */
+  productionRuns?: InputMaybe<EquipmentToManyProductionRunFilter>;
+  /** Some related `productionRuns` exist. */
+  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `results` relation. */
   results?: InputMaybe<EquipmentToManyResultFilter>;
   /** Some related `results` exist. */
@@ -24247,6 +24462,96 @@ export type EquipmentKind =
   | 'machine'
   | 'other'
   | 'tool';
+
+/** A connection to a list of `EquipmentOeeRecord` values. */
+export type EquipmentOeeConnection = {
+  __typename?: 'EquipmentOeeConnection';
+  /** A list of edges which contains the `EquipmentOeeRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentOeeEdge>;
+  /** A list of `EquipmentOeeRecord` objects. */
+  nodes: Array<EquipmentOeeRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentOeeRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentOeeRecord` edge in the connection. */
+export type EquipmentOeeEdge = {
+  __typename?: 'EquipmentOeeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentOeeRecord` at the end of the edge. */
+  node: EquipmentOeeRecord;
+};
+
+export type EquipmentOeeRecord = {
+  __typename?: 'EquipmentOeeRecord';
+  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
+  goodCount?: Maybe<Scalars['Int']['output']>;
+  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
+  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
+  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
+  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
+  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
+  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
+  runHours?: Maybe<Scalars['BigFloat']['output']>;
+  runs?: Maybe<Scalars['Int']['output']>;
+  setupHours?: Maybe<Scalars['BigFloat']['output']>;
+  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A filter to be used against `EquipmentOeeRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentOeeRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentOeeRecordFilter>>;
+  /** Filter by the object’s `availabilityPercent` field. */
+  availabilityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `breakdownHours` field. */
+  breakdownHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `goodCount` field. */
+  goodCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `netRunHours` field. */
+  netRunHours?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentOeeRecordFilter>;
+  /** Filter by the object’s `oeePercent` field. */
+  oeePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentOeeRecordFilter>>;
+  /** Filter by the object’s `otherStopHours` field. */
+  otherStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `performanceOver100` field. */
+  performanceOver100?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `performancePercent` field. */
+  performancePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `plannedProductionHours` field. */
+  plannedProductionHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `productionRejectHours` field. */
+  productionRejectHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `qualityPercent` field. */
+  qualityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `reducedSpeedHours` field. */
+  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `runHours` field. */
+  runHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `runs` field. */
+  runs?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `setupHours` field. */
+  setupHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `smallStopHours` field. */
+  smallStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `startupRejectHours` field. */
+  startupRejectHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `totalCount` field. */
+  totalCount?: InputMaybe<IntFilter>;
+};
 
 /** Methods to use when ordering `Equipment`. */
 export type EquipmentOrderBy =
@@ -24473,6 +24778,16 @@ export type EquipmentToManyGaugeStudyFilter = {
   some?: InputMaybe<GaugeStudyFilter>;
 };
 
+/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyIdealCycleTimeFilter = {
+  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<IdealCycleTimeFilter>;
+  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<IdealCycleTimeFilter>;
+  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<IdealCycleTimeFilter>;
+};
+
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyInstrumentBlockFilter = {
   /** Every related `InstrumentBlock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24501,6 +24816,16 @@ export type EquipmentToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -26183,6 +26508,190 @@ export type I18NStringPatch = {
    * The text in that locale.
    */
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Ideal cycle times
+ * The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+ */
+export type IdealCycleTime = Node & {
+  __typename?: 'IdealCycleTime';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Ideal cycle time (s)
+   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+   */
+  cycleSeconds: Scalars['BigFloat']['output'];
+  /** Reads a single `Equipment` that is related to this `IdealCycleTime`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Machine
+   * The equipment (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `IdealCycleTime`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `IdealCycleTime`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `IdealCycleTime`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Ideal cycle time id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `IdealCycleTime` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type IdealCycleTimeCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `IdealCycleTime` values. */
+export type IdealCycleTimeConnection = {
+  __typename?: 'IdealCycleTimeConnection';
+  /** A list of edges which contains the `IdealCycleTime` and cursor to aid in pagination. */
+  edges: Array<IdealCycleTimeEdge>;
+  /** A list of `IdealCycleTime` objects. */
+  nodes: Array<IdealCycleTime>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `IdealCycleTime` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `IdealCycleTime` edge in the connection. */
+export type IdealCycleTimeEdge = {
+  __typename?: 'IdealCycleTimeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `IdealCycleTime` at the end of the edge. */
+  node: IdealCycleTime;
+};
+
+/** A filter to be used against `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
+export type IdealCycleTimeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<IdealCycleTimeFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<IdealCycleTimeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<IdealCycleTimeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `IdealCycleTime` */
+export type IdealCycleTimeInput = {
+  /**
+   * Ideal cycle time (s)
+   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+   */
+  cycleSeconds: Scalars['BigFloat']['input'];
+  /**
+   * Machine
+   * The equipment (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Part revision
+   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `IdealCycleTime`. */
+export type IdealCycleTimeOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `IdealCycleTime`. Fields that are set will be updated. */
+export type IdealCycleTimePatch = {
+  /**
+   * Ideal cycle time (s)
+   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+   */
+  cycleSeconds?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Machine
+   * The equipment (equipment.id).
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** All input for the `implementChangeOrder` mutation. */
@@ -32211,6 +32720,8 @@ export type Mutation = {
   createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
   /** Creates a single `I18NString`. */
   createI18NString?: Maybe<CreateI18NStringPayload>;
+  /** Creates a single `IdealCycleTime`. */
+  createIdealCycleTime?: Maybe<CreateIdealCycleTimePayload>;
   /** Creates a single `InstrumentBlock`. */
   createInstrumentBlock?: Maybe<CreateInstrumentBlockPayload>;
   /** Creates a single `InstrumentImport`. */
@@ -32247,6 +32758,8 @@ export type Mutation = {
   createPartner?: Maybe<CreatePartnerPayload>;
   /** Creates a single `PersonQualification`. */
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
+  /** Creates a single `ProductionRun`. */
+  createProductionRun?: Maybe<CreateProductionRunPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
   /** Creates a single `ProjectBomLine`. */
@@ -32495,6 +33008,10 @@ export type Mutation = {
   deleteI18NString?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `I18NString` using its globally unique id. */
   deleteI18NStringById?: Maybe<DeleteI18NStringPayload>;
+  /** Deletes a single `IdealCycleTime` using a unique key. */
+  deleteIdealCycleTime?: Maybe<DeleteIdealCycleTimePayload>;
+  /** Deletes a single `IdealCycleTime` using its globally unique id. */
+  deleteIdealCycleTimeById?: Maybe<DeleteIdealCycleTimePayload>;
   /** Deletes a single `InstrumentBlock` using a unique key. */
   deleteInstrumentBlock?: Maybe<DeleteInstrumentBlockPayload>;
   /** Deletes a single `InstrumentBlock` using its globally unique id. */
@@ -32541,6 +33058,10 @@ export type Mutation = {
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
+  /** Deletes a single `ProductionRun` using a unique key. */
+  deleteProductionRun?: Maybe<DeleteProductionRunPayload>;
+  /** Deletes a single `ProductionRun` using its globally unique id. */
+  deleteProductionRunById?: Maybe<DeleteProductionRunPayload>;
   /** Deletes a single `ProjectBomLine` using a unique key. */
   deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
   /** Deletes a single `ProjectBomLine` using its globally unique id. */
@@ -33258,6 +33779,10 @@ export type Mutation = {
   updateI18NString?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `I18NString` using its globally unique id and a patch. */
   updateI18NStringById?: Maybe<UpdateI18NStringPayload>;
+  /** Updates a single `IdealCycleTime` using a unique key and a patch. */
+  updateIdealCycleTime?: Maybe<UpdateIdealCycleTimePayload>;
+  /** Updates a single `IdealCycleTime` using its globally unique id and a patch. */
+  updateIdealCycleTimeById?: Maybe<UpdateIdealCycleTimePayload>;
   /** Updates a single `InstrumentBlock` using a unique key and a patch. */
   updateInstrumentBlock?: Maybe<UpdateInstrumentBlockPayload>;
   /** Updates a single `InstrumentBlock` using its globally unique id and a patch. */
@@ -33312,6 +33837,10 @@ export type Mutation = {
   updatePersonQualification?: Maybe<UpdatePersonQualificationPayload>;
   /** Updates a single `PersonQualification` using its globally unique id and a patch. */
   updatePersonQualificationById?: Maybe<UpdatePersonQualificationPayload>;
+  /** Updates a single `ProductionRun` using a unique key and a patch. */
+  updateProductionRun?: Maybe<UpdateProductionRunPayload>;
+  /** Updates a single `ProductionRun` using its globally unique id and a patch. */
+  updateProductionRunById?: Maybe<UpdateProductionRunPayload>;
   /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
@@ -33994,6 +34523,12 @@ export type MutationCreateI18NStringArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateIdealCycleTimeArgs = {
+  input: CreateIdealCycleTimeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateInstrumentBlockArgs = {
   input: CreateInstrumentBlockInput;
 };
@@ -34080,6 +34615,12 @@ export type MutationCreatePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreatePersonQualificationArgs = {
   input: CreatePersonQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateProductionRunArgs = {
+  input: CreateProductionRunInput;
 };
 
 
@@ -34762,6 +35303,18 @@ export type MutationDeleteI18NStringByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteIdealCycleTimeArgs = {
+  input: DeleteIdealCycleTimeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteIdealCycleTimeByIdArgs = {
+  input: DeleteIdealCycleTimeByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteInstrumentBlockArgs = {
   input: DeleteInstrumentBlockInput;
 };
@@ -34896,6 +35449,18 @@ export type MutationDeletePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerByIdArgs = {
   input: DeletePartnerByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProductionRunArgs = {
+  input: DeleteProductionRunInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProductionRunByIdArgs = {
+  input: DeleteProductionRunByIdInput;
 };
 
 
@@ -36358,6 +36923,18 @@ export type MutationUpdateI18NStringByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateIdealCycleTimeArgs = {
+  input: UpdateIdealCycleTimeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateIdealCycleTimeByIdArgs = {
+  input: UpdateIdealCycleTimeByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateInstrumentBlockArgs = {
   input: UpdateInstrumentBlockInput;
 };
@@ -36516,6 +37093,18 @@ export type MutationUpdatePersonQualificationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePersonQualificationByIdArgs = {
   input: UpdatePersonQualificationByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProductionRunArgs = {
+  input: UpdateProductionRunInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProductionRunByIdArgs = {
+  input: UpdateProductionRunByIdInput;
 };
 
 
@@ -38909,6 +39498,8 @@ export type Organization = Node & {
   i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `IdealCycleTime`. */
+  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
   inspectionCharacteristics: InspectionCharacteristicConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
@@ -38955,6 +39546,8 @@ export type Organization = Node & {
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests: PersonalDataRequestConnection;
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLines: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectMilestone`. */
@@ -39664,6 +40257,19 @@ export type OrganizationI18NStringsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationIdealCycleTimesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<IdealCycleTimeCondition>;
+  filter?: InputMaybe<IdealCycleTimeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationInspectionCharacteristicsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -39934,6 +40540,19 @@ export type OrganizationPersonalDataRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -41004,6 +41623,10 @@ export type OrganizationFilter = {
   i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
   /** Some related `i18NStrings` exist. */
   i18NStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `idealCycleTimes` relation. */
+  idealCycleTimes?: InputMaybe<OrganizationToManyIdealCycleTimeFilter>;
+  /** Some related `idealCycleTimes` exist. */
+  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspectionCharacteristics` relation. */
   inspectionCharacteristics?: InputMaybe<OrganizationToManyInspectionCharacteristicFilter>;
   /** Some related `inspectionCharacteristics` exist. */
@@ -41092,6 +41715,10 @@ export type OrganizationFilter = {
   personalDataRequests?: InputMaybe<OrganizationToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequests` exist. */
   personalDataRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `productionRuns` relation. */
+  productionRuns?: InputMaybe<OrganizationToManyProductionRunFilter>;
+  /** Some related `productionRuns` exist. */
+  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLines` relation. */
   projectBomLines?: InputMaybe<OrganizationToManyProjectBomLineFilter>;
   /** Some related `projectBomLines` exist. */
@@ -41840,6 +42467,16 @@ export type OrganizationToManyI18NStringFilter = {
   some?: InputMaybe<I18NStringFilter>;
 };
 
+/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyIdealCycleTimeFilter = {
+  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<IdealCycleTimeFilter>;
+  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<IdealCycleTimeFilter>;
+  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<IdealCycleTimeFilter>;
+};
+
 /** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyInspectionCharacteristicFilter = {
   /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42048,6 +42685,16 @@ export type OrganizationToManyPersonalDataRequestFilter = {
   none?: InputMaybe<PersonalDataRequestFilter>;
   /** Some related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PersonalDataRequestFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
@@ -42950,6 +43597,8 @@ export type Part = Node & {
   gtin?: Maybe<Scalars['String']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `IdealCycleTime`. */
+  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
   inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -42972,6 +43621,8 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
@@ -43093,6 +43744,22 @@ export type PartDrawingPartsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartIdealCycleTimesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<IdealCycleTimeCondition>;
+  filter?: InputMaybe<IdealCycleTimeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartInspectionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -43150,6 +43817,22 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -43354,6 +44037,10 @@ export type PartFilter = {
   drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
   /** Some related `drawingParts` exist. */
   drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `idealCycleTimes` relation. */
+  idealCycleTimes?: InputMaybe<PartToManyIdealCycleTimeFilter>;
+  /** Some related `idealCycleTimes` exist. */
+  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -43380,6 +44067,10 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `productionRuns` relation. */
+  productionRuns?: InputMaybe<PartToManyProductionRunFilter>;
+  /** Some related `productionRuns` exist. */
+  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
   projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByComponentPartId` exist. */
@@ -43560,6 +44251,8 @@ export type PartRevision = Node & {
   description: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `IdealCycleTime`. */
+  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
   inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -43582,6 +44275,8 @@ export type PartRevision = Node & {
    * parts.id.
    */
   partId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns: ProductionRunConnection;
   /** Released at */
   releasedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Released by */
@@ -43661,6 +44356,22 @@ export type PartRevisionControlPlansArgs = {
  * Part revisions
  * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
  */
+export type PartRevisionIdealCycleTimesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<IdealCycleTimeCondition>;
+  filter?: InputMaybe<IdealCycleTimeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
 export type PartRevisionInspectionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -43702,6 +44413,22 @@ export type PartRevisionNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -43779,6 +44506,10 @@ export type PartRevisionFilter = {
   controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `idealCycleTimes` relation. */
+  idealCycleTimes?: InputMaybe<PartRevisionToManyIdealCycleTimeFilter>;
+  /** Some related `idealCycleTimes` exist. */
+  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartRevisionToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -43803,6 +44534,10 @@ export type PartRevisionFilter = {
   part?: InputMaybe<PartFilter>;
   /** Filter by the object’s `partId` field. */
   partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `productionRuns` relation. */
+  productionRuns?: InputMaybe<PartRevisionToManyProductionRunFilter>;
+  /** Some related `productionRuns` exist. */
+  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `releasedBy` field. */
   releasedBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `revision` field. */
@@ -43949,6 +44684,16 @@ export type PartRevisionToManyControlPlanFilter = {
   some?: InputMaybe<ControlPlanFilter>;
 };
 
+/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyIdealCycleTimeFilter = {
+  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<IdealCycleTimeFilter>;
+  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<IdealCycleTimeFilter>;
+  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<IdealCycleTimeFilter>;
+};
+
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyInspectionFilter = {
   /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43977,6 +44722,16 @@ export type PartRevisionToManyNcrFilter = {
   none?: InputMaybe<NcrFilter>;
   /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -44044,6 +44799,16 @@ export type PartToManyDrawingPartFilter = {
   some?: InputMaybe<DrawingPartFilter>;
 };
 
+/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyIdealCycleTimeFilter = {
+  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<IdealCycleTimeFilter>;
+  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<IdealCycleTimeFilter>;
+  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<IdealCycleTimeFilter>;
+};
+
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyInspectionFilter = {
   /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44082,6 +44847,16 @@ export type PartToManyPartRevisionFilter = {
   none?: InputMaybe<PartRevisionFilter>;
   /** Some related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartRevisionFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
@@ -45673,6 +46448,1258 @@ export type PriorityLevelFilter = {
   notEqualTo?: InputMaybe<PriorityLevel>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<PriorityLevel>>;
+};
+
+/**
+ * NCR and 8D aging
+ * Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
+ */
+export type ProductionKpiAging = {
+  __typename?: 'ProductionKpiAging';
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** 0-7 days */
+  days0To7?: Maybe<Scalars['Int']['output']>;
+  /** 8-30 days */
+  days8To30?: Maybe<Scalars['Int']['output']>;
+  /** 31-90 days */
+  days31To90?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Kind
+   * ncr or capa.
+   */
+  kind?: Maybe<Scalars['String']['output']>;
+  /** Oldest (days) */
+  oldestDays?: Maybe<Scalars['BigFloat']['output']>;
+  /** Open */
+  openCount?: Maybe<Scalars['Int']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Over 90 days */
+  over90Days?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Site
+   * Empty for CAPAs without one.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ProductionKpiAging` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionKpiAgingCondition = {
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `days0To7` field. */
+  days0To7?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `days8To30` field. */
+  days8To30?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `days31To90` field. */
+  days31To90?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `oldestDays` field. */
+  oldestDays?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `openCount` field. */
+  openCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `over90Days` field. */
+  over90Days?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProductionKpiAging` values. */
+export type ProductionKpiAgingConnection = {
+  __typename?: 'ProductionKpiAgingConnection';
+  /** A list of edges which contains the `ProductionKpiAging` and cursor to aid in pagination. */
+  edges: Array<ProductionKpiAgingEdge>;
+  /** A list of `ProductionKpiAging` objects. */
+  nodes: Array<ProductionKpiAging>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionKpiAging` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionKpiAging` edge in the connection. */
+export type ProductionKpiAgingEdge = {
+  __typename?: 'ProductionKpiAgingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionKpiAging` at the end of the edge. */
+  node: ProductionKpiAging;
+};
+
+/** A filter to be used against `ProductionKpiAging` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionKpiAgingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionKpiAgingFilter>>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `days0To7` field. */
+  days0To7?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `days8To30` field. */
+  days8To30?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `days31To90` field. */
+  days31To90?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionKpiAgingFilter>;
+  /** Filter by the object’s `oldestDays` field. */
+  oldestDays?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `openCount` field. */
+  openCount?: InputMaybe<IntFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionKpiAgingFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `over90Days` field. */
+  over90Days?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ProductionKpiAging`. */
+export type ProductionKpiAgingOrderBy =
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'DAYS_0_TO_7_ASC'
+  | 'DAYS_0_TO_7_DESC'
+  | 'DAYS_8_TO_30_ASC'
+  | 'DAYS_8_TO_30_DESC'
+  | 'DAYS_31_TO_90_ASC'
+  | 'DAYS_31_TO_90_DESC'
+  | 'KIND_ASC'
+  | 'KIND_DESC'
+  | 'NATURAL'
+  | 'OLDEST_DAYS_ASC'
+  | 'OLDEST_DAYS_DESC'
+  | 'OPEN_COUNT_ASC'
+  | 'OPEN_COUNT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OVER_90_DAYS_ASC'
+  | 'OVER_90_DAYS_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * First pass yield
+ * Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export type ProductionKpiFpy = {
+  __typename?: 'ProductionKpiFpy';
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** FPY (%) */
+  fpyPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Inspections */
+  inspections?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Line
+   * The inspections line or cell (free text; empty when none).
+   */
+  line?: Maybe<Scalars['String']['output']>;
+  /**
+   * Month
+   * The first day of the month of completion (UTC).
+   */
+  month?: Maybe<Scalars['Date']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Passed first time */
+  passedFirstTime?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /** Plant */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ProductionKpiFpy` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionKpiFpyCondition = {
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `fpyPercent` field. */
+  fpyPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `inspections` field. */
+  inspections?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `line` field. */
+  line?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `month` field. */
+  month?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `passedFirstTime` field. */
+  passedFirstTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProductionKpiFpy` values. */
+export type ProductionKpiFpyConnection = {
+  __typename?: 'ProductionKpiFpyConnection';
+  /** A list of edges which contains the `ProductionKpiFpy` and cursor to aid in pagination. */
+  edges: Array<ProductionKpiFpyEdge>;
+  /** A list of `ProductionKpiFpy` objects. */
+  nodes: Array<ProductionKpiFpy>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionKpiFpy` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionKpiFpy` edge in the connection. */
+export type ProductionKpiFpyEdge = {
+  __typename?: 'ProductionKpiFpyEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionKpiFpy` at the end of the edge. */
+  node: ProductionKpiFpy;
+};
+
+/** A filter to be used against `ProductionKpiFpy` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionKpiFpyFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionKpiFpyFilter>>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `fpyPercent` field. */
+  fpyPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `inspections` field. */
+  inspections?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `line` field. */
+  line?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `month` field. */
+  month?: InputMaybe<DateFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionKpiFpyFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionKpiFpyFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `passedFirstTime` field. */
+  passedFirstTime?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ProductionKpiFpy`. */
+export type ProductionKpiFpyOrderBy =
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'FPY_PERCENT_ASC'
+  | 'FPY_PERCENT_DESC'
+  | 'INSPECTIONS_ASC'
+  | 'INSPECTIONS_DESC'
+  | 'LINE_ASC'
+  | 'LINE_DESC'
+  | 'MONTH_ASC'
+  | 'MONTH_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PASSED_FIRST_TIME_ASC'
+  | 'PASSED_FIRST_TIME_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * OEE
+ * Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export type ProductionKpiOee = {
+  __typename?: 'ProductionKpiOee';
+  /** Availability (%) */
+  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Breakdowns (h) */
+  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Day
+   * The day of the runs' scheduled start (UTC).
+   */
+  day?: Maybe<Scalars['Date']['output']>;
+  /** Machine */
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Fully productive time (h)
+   * Ideal cycle time x good count.
+   */
+  fullyProductiveHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Good count */
+  goodCount?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Ideal cycle time missing
+   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
+   */
+  idealCycleTimeMissing?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Net run time (h)
+   * Ideal cycle time x total count.
+   */
+  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** OEE (%) */
+  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Other stops (h)
+   * Other unplanned stops inside the schedule.
+   */
+  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Performance over 100 %
+   * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
+   */
+  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Performance (%)
+   * Not capped: over 100 means the ideal cycle time is too slow.
+   */
+  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Planned production time (h)
+   * Run windows less planned stops and stops outside the schedule.
+   */
+  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Production rejects (h)
+   * The other rejects x ideal cycle time.
+   */
+  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Quality (%) */
+  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Reduced speed (h)
+   * Run time less net run time.
+   */
+  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Run time (h)
+   * Planned production time less unplanned stops, setups and small stops.
+   */
+  runHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Runs */
+  runs?: Maybe<Scalars['Int']['output']>;
+  /** Setup and adjustments (h) */
+  setupHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Plant */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Small stops (h)
+   * Unplanned stops shorter than oee_small_stop_minutes.
+   */
+  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Startup rejects (h)
+   * Startup rejects x ideal cycle time.
+   */
+  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+  /** Total count */
+  totalCount?: Maybe<Scalars['Int']['output']>;
+};
+
+/**
+ * A condition to be used against `ProductionKpiOee` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionKpiOeeCondition = {
+  /** Checks for equality with the object’s `availabilityPercent` field. */
+  availabilityPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `breakdownHours` field. */
+  breakdownHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `day` field. */
+  day?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `fullyProductiveHours` field. */
+  fullyProductiveHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `goodCount` field. */
+  goodCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `idealCycleTimeMissing` field. */
+  idealCycleTimeMissing?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `netRunHours` field. */
+  netRunHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `oeePercent` field. */
+  oeePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `otherStopHours` field. */
+  otherStopHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `performanceOver100` field. */
+  performanceOver100?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `performancePercent` field. */
+  performancePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `plannedProductionHours` field. */
+  plannedProductionHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `productionRejectHours` field. */
+  productionRejectHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `qualityPercent` field. */
+  qualityPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `reducedSpeedHours` field. */
+  reducedSpeedHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `runHours` field. */
+  runHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `runs` field. */
+  runs?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `setupHours` field. */
+  setupHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `smallStopHours` field. */
+  smallStopHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `startupRejectHours` field. */
+  startupRejectHours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `totalCount` field. */
+  totalCount?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `ProductionKpiOee` values. */
+export type ProductionKpiOeeConnection = {
+  __typename?: 'ProductionKpiOeeConnection';
+  /** A list of edges which contains the `ProductionKpiOee` and cursor to aid in pagination. */
+  edges: Array<ProductionKpiOeeEdge>;
+  /** A list of `ProductionKpiOee` objects. */
+  nodes: Array<ProductionKpiOee>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionKpiOee` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionKpiOee` edge in the connection. */
+export type ProductionKpiOeeEdge = {
+  __typename?: 'ProductionKpiOeeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionKpiOee` at the end of the edge. */
+  node: ProductionKpiOee;
+};
+
+/** A filter to be used against `ProductionKpiOee` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionKpiOeeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionKpiOeeFilter>>;
+  /** Filter by the object’s `availabilityPercent` field. */
+  availabilityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `breakdownHours` field. */
+  breakdownHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `day` field. */
+  day?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `fullyProductiveHours` field. */
+  fullyProductiveHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `goodCount` field. */
+  goodCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `idealCycleTimeMissing` field. */
+  idealCycleTimeMissing?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `netRunHours` field. */
+  netRunHours?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionKpiOeeFilter>;
+  /** Filter by the object’s `oeePercent` field. */
+  oeePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionKpiOeeFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `otherStopHours` field. */
+  otherStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `performanceOver100` field. */
+  performanceOver100?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `performancePercent` field. */
+  performancePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `plannedProductionHours` field. */
+  plannedProductionHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `productionRejectHours` field. */
+  productionRejectHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `qualityPercent` field. */
+  qualityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `reducedSpeedHours` field. */
+  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `runHours` field. */
+  runHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `runs` field. */
+  runs?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `setupHours` field. */
+  setupHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `smallStopHours` field. */
+  smallStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `startupRejectHours` field. */
+  startupRejectHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `totalCount` field. */
+  totalCount?: InputMaybe<IntFilter>;
+};
+
+/** Methods to use when ordering `ProductionKpiOee`. */
+export type ProductionKpiOeeOrderBy =
+  | 'AVAILABILITY_PERCENT_ASC'
+  | 'AVAILABILITY_PERCENT_DESC'
+  | 'BREAKDOWN_HOURS_ASC'
+  | 'BREAKDOWN_HOURS_DESC'
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'DAY_ASC'
+  | 'DAY_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'FULLY_PRODUCTIVE_HOURS_ASC'
+  | 'FULLY_PRODUCTIVE_HOURS_DESC'
+  | 'GOOD_COUNT_ASC'
+  | 'GOOD_COUNT_DESC'
+  | 'NATURAL'
+  | 'NET_RUN_HOURS_ASC'
+  | 'NET_RUN_HOURS_DESC'
+  | 'OEE_PERCENT_ASC'
+  | 'OEE_PERCENT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OTHER_STOP_HOURS_ASC'
+  | 'OTHER_STOP_HOURS_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PERFORMANCE_PERCENT_ASC'
+  | 'PERFORMANCE_PERCENT_DESC'
+  | 'PLANNED_PRODUCTION_HOURS_ASC'
+  | 'PLANNED_PRODUCTION_HOURS_DESC'
+  | 'PRODUCTION_REJECT_HOURS_ASC'
+  | 'PRODUCTION_REJECT_HOURS_DESC'
+  | 'QUALITY_PERCENT_ASC'
+  | 'QUALITY_PERCENT_DESC'
+  | 'REDUCED_SPEED_HOURS_ASC'
+  | 'REDUCED_SPEED_HOURS_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'RUNS_ASC'
+  | 'RUNS_DESC'
+  | 'RUN_HOURS_ASC'
+  | 'RUN_HOURS_DESC'
+  | 'SETUP_HOURS_ASC'
+  | 'SETUP_HOURS_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SMALL_STOP_HOURS_ASC'
+  | 'SMALL_STOP_HOURS_DESC'
+  | 'STARTUP_REJECT_HOURS_ASC'
+  | 'STARTUP_REJECT_HOURS_DESC'
+  | 'TOTAL_COUNT_ASC'
+  | 'TOTAL_COUNT_DESC';
+
+/**
+ * On-time delivery
+ * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export type ProductionKpiOtd = {
+  __typename?: 'ProductionKpiOtd';
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Customer
+   * partners.id.
+   */
+  customerId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Month
+   * The first day of the month shipped (UTC).
+   */
+  month?: Maybe<Scalars['Date']['output']>;
+  /**
+   * On time
+   * Shipped on or before the promised date.
+   */
+  onTime?: Maybe<Scalars['Int']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** OTD (%) */
+  otdPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Shipments
+   * Shipped (or delivered) with a promised date, not cancelled.
+   */
+  shipments?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Plant
+   * The ship-from plant.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ProductionKpiOtd` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionKpiOtdCondition = {
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `month` field. */
+  month?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `onTime` field. */
+  onTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `otdPercent` field. */
+  otdPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipments` field. */
+  shipments?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProductionKpiOtd` values. */
+export type ProductionKpiOtdConnection = {
+  __typename?: 'ProductionKpiOtdConnection';
+  /** A list of edges which contains the `ProductionKpiOtd` and cursor to aid in pagination. */
+  edges: Array<ProductionKpiOtdEdge>;
+  /** A list of `ProductionKpiOtd` objects. */
+  nodes: Array<ProductionKpiOtd>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionKpiOtd` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionKpiOtd` edge in the connection. */
+export type ProductionKpiOtdEdge = {
+  __typename?: 'ProductionKpiOtdEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionKpiOtd` at the end of the edge. */
+  node: ProductionKpiOtd;
+};
+
+/** A filter to be used against `ProductionKpiOtd` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionKpiOtdFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionKpiOtdFilter>>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `month` field. */
+  month?: InputMaybe<DateFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionKpiOtdFilter>;
+  /** Filter by the object’s `onTime` field. */
+  onTime?: InputMaybe<IntFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionKpiOtdFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `otdPercent` field. */
+  otdPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipments` field. */
+  shipments?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ProductionKpiOtd`. */
+export type ProductionKpiOtdOrderBy =
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'MONTH_ASC'
+  | 'MONTH_DESC'
+  | 'NATURAL'
+  | 'ON_TIME_ASC'
+  | 'ON_TIME_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OTD_PERCENT_ASC'
+  | 'OTD_PERCENT_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENTS_ASC'
+  | 'SHIPMENTS_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * Scrap rate
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export type ProductionKpiScrap = {
+  __typename?: 'ProductionKpiScrap';
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   */
+  month?: Maybe<Scalars['Date']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Produced
+   * Total count of the production runs.
+   */
+  produced?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /** Scrap rate (%) */
+  scrapPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Scrapped
+   * Quantity of scrap dispositions.
+   */
+  scrapped?: Maybe<Scalars['BigFloat']['output']>;
+  /** Plant */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ProductionKpiScrap` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionKpiScrapCondition = {
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `month` field. */
+  month?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `produced` field. */
+  produced?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scrapPercent` field. */
+  scrapPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `scrapped` field. */
+  scrapped?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProductionKpiScrap` values. */
+export type ProductionKpiScrapConnection = {
+  __typename?: 'ProductionKpiScrapConnection';
+  /** A list of edges which contains the `ProductionKpiScrap` and cursor to aid in pagination. */
+  edges: Array<ProductionKpiScrapEdge>;
+  /** A list of `ProductionKpiScrap` objects. */
+  nodes: Array<ProductionKpiScrap>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionKpiScrap` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionKpiScrap` edge in the connection. */
+export type ProductionKpiScrapEdge = {
+  __typename?: 'ProductionKpiScrapEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionKpiScrap` at the end of the edge. */
+  node: ProductionKpiScrap;
+};
+
+/** A filter to be used against `ProductionKpiScrap` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionKpiScrapFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionKpiScrapFilter>>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `month` field. */
+  month?: InputMaybe<DateFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionKpiScrapFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionKpiScrapFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `produced` field. */
+  produced?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scrapPercent` field. */
+  scrapPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `scrapped` field. */
+  scrapped?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ProductionKpiScrap`. */
+export type ProductionKpiScrapOrderBy =
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'MONTH_ASC'
+  | 'MONTH_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRODUCED_ASC'
+  | 'PRODUCED_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCRAPPED_ASC'
+  | 'SCRAPPED_DESC'
+  | 'SCRAP_PERCENT_ASC'
+  | 'SCRAP_PERCENT_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * Production runs
+ * A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+ */
+export type ProductionRun = Node & {
+  __typename?: 'ProductionRun';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `ProductionRun`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Machine
+   * The equipment that ran (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /**
+   * Good count
+   * Pieces good the first time (at most the total).
+   */
+  goodCount: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ProductionRun`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ProductionRun`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `ProductionRun`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * A revision of the part, when known.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Run id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Scheduled end
+   * End of the planned production window (after the start).
+   */
+  scheduledEnd: Scalars['Datetime']['output'];
+  /**
+   * Scheduled start
+   * Start of the planned production window.
+   */
+  scheduledStart: Scalars['Datetime']['output'];
+  /** Reads a single `Site` that is related to this `ProductionRun`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The machine's site, set from it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Startup rejects
+   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+   */
+  startupRejects: Scalars['Int']['output'];
+  /**
+   * Total count
+   * Pieces made, good or not.
+   */
+  totalCount: Scalars['Int']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ProductionRun`. */
+  userByRecordedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ProductionRun` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProductionRunCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scheduledStart` field. */
+  scheduledStart?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProductionRun` values. */
+export type ProductionRunConnection = {
+  __typename?: 'ProductionRunConnection';
+  /** A list of edges which contains the `ProductionRun` and cursor to aid in pagination. */
+  edges: Array<ProductionRunEdge>;
+  /** A list of `ProductionRun` objects. */
+  nodes: Array<ProductionRun>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionRun` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionRun` edge in the connection. */
+export type ProductionRunEdge = {
+  __typename?: 'ProductionRunEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionRun` at the end of the edge. */
+  node: ProductionRun;
+};
+
+/** A filter to be used against `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionRunFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionRunFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionRunFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionRunFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scheduledStart` field. */
+  scheduledStart?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ProductionRun` */
+export type ProductionRunInput = {
+  /**
+   * Machine
+   * The equipment that ran (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Good count
+   * Pieces good the first time (at most the total).
+   */
+  goodCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Part revision
+   * A revision of the part, when known.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Scheduled end
+   * End of the planned production window (after the start).
+   */
+  scheduledEnd: Scalars['Datetime']['input'];
+  /**
+   * Scheduled start
+   * Start of the planned production window.
+   */
+  scheduledStart: Scalars['Datetime']['input'];
+  /**
+   * Plant
+   * The machine's site, set from it.
+   */
+  siteId: Scalars['UUID']['input'];
+  /**
+   * Startup rejects
+   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+   */
+  startupRejects?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Total count
+   * Pieces made, good or not.
+   */
+  totalCount?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `ProductionRunOeeRecord` values. */
+export type ProductionRunOeeConnection = {
+  __typename?: 'ProductionRunOeeConnection';
+  /** A list of edges which contains the `ProductionRunOeeRecord` and cursor to aid in pagination. */
+  edges: Array<ProductionRunOeeEdge>;
+  /** A list of `ProductionRunOeeRecord` objects. */
+  nodes: Array<ProductionRunOeeRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProductionRunOeeRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProductionRunOeeRecord` edge in the connection. */
+export type ProductionRunOeeEdge = {
+  __typename?: 'ProductionRunOeeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProductionRunOeeRecord` at the end of the edge. */
+  node: ProductionRunOeeRecord;
+};
+
+export type ProductionRunOeeRecord = {
+  __typename?: 'ProductionRunOeeRecord';
+  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
+  fullyProductiveHours?: Maybe<Scalars['BigFloat']['output']>;
+  idealCycleSeconds?: Maybe<Scalars['BigFloat']['output']>;
+  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
+  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
+  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
+  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
+  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
+  plannedStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
+  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
+  runHours?: Maybe<Scalars['BigFloat']['output']>;
+  setupHours?: Maybe<Scalars['BigFloat']['output']>;
+  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
+  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/** A filter to be used against `ProductionRunOeeRecord` object types. All fields are combined with a logical ‘and.’ */
+export type ProductionRunOeeRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProductionRunOeeRecordFilter>>;
+  /** Filter by the object’s `availabilityPercent` field. */
+  availabilityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `breakdownHours` field. */
+  breakdownHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `fullyProductiveHours` field. */
+  fullyProductiveHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `idealCycleSeconds` field. */
+  idealCycleSeconds?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `netRunHours` field. */
+  netRunHours?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProductionRunOeeRecordFilter>;
+  /** Filter by the object’s `oeePercent` field. */
+  oeePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProductionRunOeeRecordFilter>>;
+  /** Filter by the object’s `otherStopHours` field. */
+  otherStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `performanceOver100` field. */
+  performanceOver100?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `performancePercent` field. */
+  performancePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `plannedProductionHours` field. */
+  plannedProductionHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `plannedStopHours` field. */
+  plannedStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `productionRejectHours` field. */
+  productionRejectHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `qualityPercent` field. */
+  qualityPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `reducedSpeedHours` field. */
+  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `runHours` field. */
+  runHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `setupHours` field. */
+  setupHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `smallStopHours` field. */
+  smallStopHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `startupRejectHours` field. */
+  startupRejectHours?: InputMaybe<BigFloatFilter>;
+};
+
+/** Methods to use when ordering `ProductionRun`. */
+export type ProductionRunOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCHEDULED_START_ASC'
+  | 'SCHEDULED_START_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `ProductionRun`. Fields that are set will be updated. */
+export type ProductionRunPatch = {
+  /**
+   * Machine
+   * The equipment that ran (equipment.id).
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Good count
+   * Pieces good the first time (at most the total).
+   */
+  goodCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * A revision of the part, when known.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Scheduled end
+   * End of the planned production window (after the start).
+   */
+  scheduledEnd?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Scheduled start
+   * Start of the planned production window.
+   */
+  scheduledStart?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Plant
+   * The machine's site, set from it.
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Startup rejects
+   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+   */
+  startupRejects?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Total count
+   * Pieces made, good or not.
+   */
+  totalCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What app.update_progress does to a sub-stage. */
@@ -49894,6 +51921,11 @@ export type Query = Node & {
   /** Reads and enables pagination through a set of `EquipmentClass`. */
   equipmentClasses?: Maybe<EquipmentClassConnection>;
   /**
+   * OEE of a machine over a period
+   * The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
+   */
+  equipmentOee?: Maybe<EquipmentOeeConnection>;
+  /**
    * Equipment reliability
    * Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    */
@@ -49993,6 +52025,12 @@ export type Query = Node & {
   i18NStrings?: Maybe<I18NStringConnection>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
   id: Scalars['ID']['output'];
+  /** Get a single `IdealCycleTime`. */
+  idealCycleTime?: Maybe<IdealCycleTime>;
+  /** Reads a single `IdealCycleTime` using its globally unique `ID`. */
+  idealCycleTimeById?: Maybe<IdealCycleTime>;
+  /** Reads and enables pagination through a set of `IdealCycleTime`. */
+  idealCycleTimes?: Maybe<IdealCycleTimeConnection>;
   /** Get a single `Inspection`. */
   inspection?: Maybe<Inspection>;
   /** Reads a single `Inspection` using its globally unique `ID`. */
@@ -50232,6 +52270,27 @@ export type Query = Node & {
   personalDataRequestById?: Maybe<PersonalDataRequest>;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests?: Maybe<PersonalDataRequestConnection>;
+  /** Reads and enables pagination through a set of `ProductionKpiAging`. */
+  productionKpiAgings?: Maybe<ProductionKpiAgingConnection>;
+  /** Reads and enables pagination through a set of `ProductionKpiFpy`. */
+  productionKpiFpies?: Maybe<ProductionKpiFpyConnection>;
+  /** Reads and enables pagination through a set of `ProductionKpiOee`. */
+  productionKpiOees?: Maybe<ProductionKpiOeeConnection>;
+  /** Reads and enables pagination through a set of `ProductionKpiOtd`. */
+  productionKpiOtds?: Maybe<ProductionKpiOtdConnection>;
+  /** Reads and enables pagination through a set of `ProductionKpiScrap`. */
+  productionKpiScraps?: Maybe<ProductionKpiScrapConnection>;
+  /** Get a single `ProductionRun`. */
+  productionRun?: Maybe<ProductionRun>;
+  /** Reads a single `ProductionRun` using its globally unique `ID`. */
+  productionRunById?: Maybe<ProductionRun>;
+  /**
+   * OEE of a production run
+   * For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
+   */
+  productionRunOee?: Maybe<ProductionRunOeeConnection>;
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns?: Maybe<ProductionRunConnection>;
   /** Get a single `Project`. */
   project?: Maybe<Project>;
   /** Get a single `ProjectBomLine`. */
@@ -52746,6 +54805,18 @@ export type QueryEquipmentClassesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryEquipmentOeeArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentOeeRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  periodEnd: Scalars['Datetime']['input'];
+  periodStart: Scalars['Datetime']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryEquipmentReliabilityArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   equipmentId: Scalars['UUID']['input'];
@@ -53028,6 +55099,31 @@ export type QueryI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryIdealCycleTimeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryIdealCycleTimeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryIdealCycleTimesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<IdealCycleTimeCondition>;
+  filter?: InputMaybe<IdealCycleTimeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
 };
 
 
@@ -54017,6 +56113,106 @@ export type QueryPersonalDataRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionKpiAgingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionKpiAgingCondition>;
+  filter?: InputMaybe<ProductionKpiAgingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionKpiAgingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionKpiFpiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionKpiFpyCondition>;
+  filter?: InputMaybe<ProductionKpiFpyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionKpiFpyOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionKpiOeesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionKpiOeeCondition>;
+  filter?: InputMaybe<ProductionKpiOeeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionKpiOeeOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionKpiOtdsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionKpiOtdCondition>;
+  filter?: InputMaybe<ProductionKpiOtdFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionKpiOtdOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionKpiScrapsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionKpiScrapCondition>;
+  filter?: InputMaybe<ProductionKpiScrapFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionKpiScrapOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionRunArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionRunByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionRunOeeArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<ProductionRunOeeRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  runId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -68645,6 +70841,8 @@ export type Site = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
   receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
@@ -68919,6 +71117,19 @@ export type SiteNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteProductionRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -69261,6 +71472,10 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `productionRuns` relation. */
+  productionRuns?: InputMaybe<SiteToManyProductionRunFilter>;
+  /** Some related `productionRuns` exist. */
+  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `receipts` relation. */
   receipts?: InputMaybe<SiteToManyReceiptFilter>;
   /** Some related `receipts` exist. */
@@ -69553,6 +71768,16 @@ export type SiteToManyNcrFilter = {
   none?: InputMaybe<NcrFilter>;
   /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
@@ -78899,6 +81124,54 @@ export type UpdateI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
 };
 
+/** All input for the `updateIdealCycleTimeById` mutation. */
+export type UpdateIdealCycleTimeByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `IdealCycleTime` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `IdealCycleTime` being updated. */
+  patch: IdealCycleTimePatch;
+};
+
+/** All input for the `updateIdealCycleTime` mutation. */
+export type UpdateIdealCycleTimeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `IdealCycleTime` being updated. */
+  patch: IdealCycleTimePatch;
+  /** Ideal cycle time id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `IdealCycleTime` mutation. */
+export type UpdateIdealCycleTimePayload = {
+  __typename?: 'UpdateIdealCycleTimePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `IdealCycleTime` that was updated by this mutation. */
+  idealCycleTime?: Maybe<IdealCycleTime>;
+  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
+  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `IdealCycleTime` mutation. */
+export type UpdateIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
+  orderBy?: Array<IdealCycleTimeOrderBy>;
+};
+
 /** All input for the `updateInstrumentBlockById` mutation. */
 export type UpdateInstrumentBlockByIdInput = {
   /**
@@ -79534,6 +81807,54 @@ export type UpdatePersonQualificationPayload = {
 /** The output of our update `PersonQualification` mutation. */
 export type UpdatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
+};
+
+/** All input for the `updateProductionRunById` mutation. */
+export type UpdateProductionRunByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProductionRun` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ProductionRun` being updated. */
+  patch: ProductionRunPatch;
+};
+
+/** All input for the `updateProductionRun` mutation. */
+export type UpdateProductionRunInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ProductionRun` being updated. */
+  patch: ProductionRunPatch;
+  /** Run id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ProductionRun` mutation. */
+export type UpdateProductionRunPayload = {
+  __typename?: 'UpdateProductionRunPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProductionRun` that was updated by this mutation. */
+  productionRun?: Maybe<ProductionRun>;
+  /** An edge for our `ProductionRun`. May be used by Relay 1. */
+  productionRunEdge?: Maybe<ProductionRunEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ProductionRun` mutation. */
+export type UpdateProductionRunPayloadProductionRunEdgeArgs = {
+  orderBy?: Array<ProductionRunOrderBy>;
 };
 
 /** All input for the `updateProgress` mutation. */
@@ -81935,6 +84256,8 @@ export type User = Node & {
   personalDataRequestsBySubjectId: PersonalDataRequestConnection;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ProductionRun`. */
+  productionRunsByRecordedBy: ProductionRunConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByCreatedBy: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectMilestone`. */
@@ -82981,6 +85304,19 @@ export type UserPersonalDataRequestsBySubjectIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserProductionRunsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProductionRunCondition>;
+  filter?: InputMaybe<ProductionRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -84072,6 +86408,10 @@ export type UserFilter = {
   personalDataRequestsBySubjectId?: InputMaybe<UserToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequestsBySubjectId` exist. */
   personalDataRequestsBySubjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `productionRunsByRecordedBy` relation. */
+  productionRunsByRecordedBy?: InputMaybe<UserToManyProductionRunFilter>;
+  /** Some related `productionRunsByRecordedBy` exist. */
+  productionRunsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByCreatedBy` relation. */
   projectBomLinesByCreatedBy?: InputMaybe<UserToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByCreatedBy` exist. */
@@ -84831,6 +87171,16 @@ export type UserToManyPersonalDataRequestFilter = {
   none?: InputMaybe<PersonalDataRequestFilter>;
   /** Some related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PersonalDataRequestFilter>;
+};
+
+/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyProductionRunFilter = {
+  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProductionRunFilter>;
+  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProductionRunFilter>;
+  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */

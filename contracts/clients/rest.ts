@@ -4901,6 +4901,12 @@ export interface DowntimeReasons {
    */
   labels: any;
   /**
+   * Loss category
+   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+   * @format text
+   */
+  loss_category: string;
+  /**
    * Name
    * Default name; translations in labels.
    * @format text
@@ -6605,6 +6611,72 @@ export interface I18NStrings {
   /**
    * Changed at
    * When the text was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Ideal cycle times
+ * The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+ */
+export interface IdealCycleTimes {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Ideal cycle time (s)
+   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+   * @format numeric
+   */
+  cycle_seconds: number;
+  /**
+   * Machine
+   * The equipment (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Ideal cycle time id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -9966,6 +10038,508 @@ export interface PersonalDataRequests {
    * @format uuid
    */
   subject_id: string;
+}
+
+/**
+ * NCR and 8D aging
+ * Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiAging {
+  /**
+   * 0-7 days
+   * @format integer
+   */
+  days_0_to_7?: number;
+  /**
+   * 31-90 days
+   * @format integer
+   */
+  days_31_to_90?: number;
+  /**
+   * 8-30 days
+   * @format integer
+   */
+  days_8_to_30?: number;
+  /**
+   * Over 90 days
+   * @format integer
+   */
+  over_90_days?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Kind
+   * ncr or capa.
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Oldest (days)
+   * @format numeric
+   */
+  oldest_days?: number;
+  /**
+   * Open
+   * @format integer
+   */
+  open_count?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Site
+   * Empty for CAPAs without one.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * First pass yield
+ * Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiFpy {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * FPY (%)
+   * @format numeric
+   */
+  fpy_percent?: number;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Inspections
+   * @format integer
+   */
+  inspections?: number;
+  /**
+   * Line
+   * The inspections line or cell (free text; empty when none).
+   * @format text
+   */
+  line?: string;
+  /**
+   * Month
+   * The first day of the month of completion (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Passed first time
+   * @format integer
+   */
+  passed_first_time?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * OEE
+ * Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiOee {
+  /**
+   * Performance over 100 %
+   * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
+   * @format boolean
+   */
+  performance_over_100?: boolean;
+  /**
+   * Availability (%)
+   * @format numeric
+   */
+  availability_percent?: number;
+  /**
+   * Breakdowns (h)
+   * @format numeric
+   */
+  breakdown_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Day
+   * The day of the runs' scheduled start (UTC).
+   * @format date
+   */
+  day?: string;
+  /**
+   * Machine
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Fully productive time (h)
+   * Ideal cycle time x good count.
+   * @format numeric
+   */
+  fully_productive_hours?: number;
+  /**
+   * Good count
+   * @format integer
+   */
+  good_count?: number;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Ideal cycle time missing
+   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
+   * @format boolean
+   */
+  ideal_cycle_time_missing?: boolean;
+  /**
+   * Net run time (h)
+   * Ideal cycle time x total count.
+   * @format numeric
+   */
+  net_run_hours?: number;
+  /**
+   * OEE (%)
+   * @format numeric
+   */
+  oee_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other stops (h)
+   * Other unplanned stops inside the schedule.
+   * @format numeric
+   */
+  other_stop_hours?: number;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Performance (%)
+   * Not capped: over 100 means the ideal cycle time is too slow.
+   * @format numeric
+   */
+  performance_percent?: number;
+  /**
+   * Planned production time (h)
+   * Run windows less planned stops and stops outside the schedule.
+   * @format numeric
+   */
+  planned_production_hours?: number;
+  /**
+   * Production rejects (h)
+   * The other rejects x ideal cycle time.
+   * @format numeric
+   */
+  production_reject_hours?: number;
+  /**
+   * Quality (%)
+   * @format numeric
+   */
+  quality_percent?: number;
+  /**
+   * Reduced speed (h)
+   * Run time less net run time.
+   * @format numeric
+   */
+  reduced_speed_hours?: number;
+  /**
+   * Run time (h)
+   * Planned production time less unplanned stops, setups and small stops.
+   * @format numeric
+   */
+  run_hours?: number;
+  /**
+   * Runs
+   * @format integer
+   */
+  runs?: number;
+  /**
+   * Setup and adjustments (h)
+   * @format numeric
+   */
+  setup_hours?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Small stops (h)
+   * Unplanned stops shorter than oee_small_stop_minutes.
+   * @format numeric
+   */
+  small_stop_hours?: number;
+  /**
+   * Startup rejects (h)
+   * Startup rejects x ideal cycle time.
+   * @format numeric
+   */
+  startup_reject_hours?: number;
+  /**
+   * Total count
+   * @format integer
+   */
+  total_count?: number;
+}
+
+/**
+ * On-time delivery
+ * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiOtd {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Customer
+   * partners.id.
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Month
+   * The first day of the month shipped (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * On time
+   * Shipped on or before the promised date.
+   * @format integer
+   */
+  on_time?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * OTD (%)
+   * @format numeric
+   */
+  otd_percent?: number;
+  /**
+   * Shipments
+   * Shipped (or delivered) with a promised date, not cancelled.
+   * @format integer
+   */
+  shipments?: number;
+  /**
+   * Plant
+   * The ship-from plant.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Scrap rate
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiScrap {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Produced
+   * Total count of the production runs.
+   * @format numeric
+   */
+  produced?: number;
+  /**
+   * Scrap rate (%)
+   * @format numeric
+   */
+  scrap_percent?: number;
+  /**
+   * Scrapped
+   * Quantity of scrap dispositions.
+   * @format numeric
+   */
+  scrapped?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Production runs
+ * A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+ */
+export interface ProductionRuns {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Machine
+   * The equipment that ran (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Good count
+   * Pieces good the first time (at most the total).
+   * @format integer
+   * @default 0
+   */
+  good_count: number;
+  /**
+   * Run id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * A revision of the part, when known.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Scheduled end
+   * End of the planned production window (after the start).
+   * @format timestamp with time zone
+   */
+  scheduled_end: string;
+  /**
+   * Scheduled start
+   * Start of the planned production window.
+   * @format timestamp with time zone
+   */
+  scheduled_start: string;
+  /**
+   * Plant
+   * The machine's site, set from it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Startup rejects
+   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+   * @format integer
+   * @default 0
+   */
+  startup_rejects: number;
+  /**
+   * Total count
+   * Pieces made, good or not.
+   * @format integer
+   * @default 0
+   */
+  total_count: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -34711,6 +35285,12 @@ export namespace DowntimeReasons {
        */
       labels?: string;
       /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
+      /**
        * Name
        * Default name; translations in labels.
        * @format text
@@ -34789,6 +35369,12 @@ export namespace DowntimeReasons {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
       /**
        * Name
        * Default name; translations in labels.
@@ -34879,6 +35465,12 @@ export namespace DowntimeReasons {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
       /**
        * Name
        * Default name; translations in labels.
@@ -40564,6 +41156,253 @@ export namespace I18NStrings {
       updated_at?: string;
     };
     export type RequestBody = I18NStrings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace IdealCycleTimes {
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesCreate
+   * @summary Ideal cycle times
+   * @request POST:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = IdealCycleTimes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesDelete
+   * @summary Ideal cycle times
+   * @request DELETE:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesList
+   * @summary Ideal cycle times
+   * @request GET:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = IdealCycleTimes[];
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesPartialUpdate
+   * @summary Ideal cycle times
+   * @request PATCH:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = IdealCycleTimes;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -50345,6 +51184,898 @@ export namespace PersonalDataRequests {
       subject_id?: string;
     };
     export type RequestBody = PersonalDataRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ProductionKpiAging {
+  /**
+   * @description Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_aging
+   * @name ProductionKpiAgingList
+   * @summary NCR and 8D aging
+   * @request GET:/production_kpi_aging
+   */
+  export namespace ProductionKpiAgingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 0-7 days
+       * @format integer
+       */
+      days_0_to_7?: string;
+      /**
+       * 31-90 days
+       * @format integer
+       */
+      days_31_to_90?: string;
+      /**
+       * 8-30 days
+       * @format integer
+       */
+      days_8_to_30?: string;
+      /**
+       * Over 90 days
+       * @format integer
+       */
+      over_90_days?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * ncr or capa.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Oldest (days)
+       * @format numeric
+       */
+      oldest_days?: string;
+      /**
+       * Open
+       * @format integer
+       */
+      open_count?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * Empty for CAPAs without one.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiAging[];
+  }
+}
+
+export namespace ProductionKpiFpy {
+  /**
+   * @description Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_fpy
+   * @name ProductionKpiFpyList
+   * @summary First pass yield
+   * @request GET:/production_kpi_fpy
+   */
+  export namespace ProductionKpiFpyList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * FPY (%)
+       * @format numeric
+       */
+      fpy_percent?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspections
+       * @format integer
+       */
+      inspections?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * The inspections line or cell (free text; empty when none).
+       * @format text
+       */
+      line?: string;
+      /**
+       * Month
+       * The first day of the month of completion (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed first time
+       * @format integer
+       */
+      passed_first_time?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiFpy[];
+  }
+}
+
+export namespace ProductionKpiOee {
+  /**
+   * @description Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_oee
+   * @name ProductionKpiOeeList
+   * @summary OEE
+   * @request GET:/production_kpi_oee
+   */
+  export namespace ProductionKpiOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Performance over 100 %
+       * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
+       * @format boolean
+       */
+      performance_over_100?: string;
+      /**
+       * Availability (%)
+       * @format numeric
+       */
+      availability_percent?: string;
+      /**
+       * Breakdowns (h)
+       * @format numeric
+       */
+      breakdown_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Day
+       * The day of the runs' scheduled start (UTC).
+       * @format date
+       */
+      day?: string;
+      /**
+       * Machine
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Fully productive time (h)
+       * Ideal cycle time x good count.
+       * @format numeric
+       */
+      fully_productive_hours?: string;
+      /**
+       * Good count
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Ideal cycle time missing
+       * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
+       * @format boolean
+       */
+      ideal_cycle_time_missing?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Net run time (h)
+       * Ideal cycle time x total count.
+       * @format numeric
+       */
+      net_run_hours?: string;
+      /**
+       * OEE (%)
+       * @format numeric
+       */
+      oee_percent?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other stops (h)
+       * Other unplanned stops inside the schedule.
+       * @format numeric
+       */
+      other_stop_hours?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Performance (%)
+       * Not capped: over 100 means the ideal cycle time is too slow.
+       * @format numeric
+       */
+      performance_percent?: string;
+      /**
+       * Planned production time (h)
+       * Run windows less planned stops and stops outside the schedule.
+       * @format numeric
+       */
+      planned_production_hours?: string;
+      /**
+       * Production rejects (h)
+       * The other rejects x ideal cycle time.
+       * @format numeric
+       */
+      production_reject_hours?: string;
+      /**
+       * Quality (%)
+       * @format numeric
+       */
+      quality_percent?: string;
+      /**
+       * Reduced speed (h)
+       * Run time less net run time.
+       * @format numeric
+       */
+      reduced_speed_hours?: string;
+      /**
+       * Run time (h)
+       * Planned production time less unplanned stops, setups and small stops.
+       * @format numeric
+       */
+      run_hours?: string;
+      /**
+       * Runs
+       * @format integer
+       */
+      runs?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Setup and adjustments (h)
+       * @format numeric
+       */
+      setup_hours?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Small stops (h)
+       * Unplanned stops shorter than oee_small_stop_minutes.
+       * @format numeric
+       */
+      small_stop_hours?: string;
+      /**
+       * Startup rejects (h)
+       * Startup rejects x ideal cycle time.
+       * @format numeric
+       */
+      startup_reject_hours?: string;
+      /**
+       * Total count
+       * @format integer
+       */
+      total_count?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiOee[];
+  }
+}
+
+export namespace ProductionKpiOtd {
+  /**
+   * @description Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_otd
+   * @name ProductionKpiOtdList
+   * @summary On-time delivery
+   * @request GET:/production_kpi_otd
+   */
+  export namespace ProductionKpiOtdList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Customer
+       * partners.id.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month shipped (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On time
+       * Shipped on or before the promised date.
+       * @format integer
+       */
+      on_time?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * OTD (%)
+       * @format numeric
+       */
+      otd_percent?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipments
+       * Shipped (or delivered) with a promised date, not cancelled.
+       * @format integer
+       */
+      shipments?: string;
+      /**
+       * Plant
+       * The ship-from plant.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiOtd[];
+  }
+}
+
+export namespace ProductionKpiScrap {
+  /**
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_scrap
+   * @name ProductionKpiScrapList
+   * @summary Scrap rate
+   * @request GET:/production_kpi_scrap
+   */
+  export namespace ProductionKpiScrapList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced
+       * Total count of the production runs.
+       * @format numeric
+       */
+      produced?: string;
+      /**
+       * Scrap rate (%)
+       * @format numeric
+       */
+      scrap_percent?: string;
+      /**
+       * Scrapped
+       * Quantity of scrap dispositions.
+       * @format numeric
+       */
+      scrapped?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiScrap[];
+  }
+}
+
+export namespace ProductionRuns {
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsCreate
+   * @summary Production runs
+   * @request POST:/production_runs
+   */
+  export namespace ProductionRunsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProductionRuns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsDelete
+   * @summary Production runs
+   * @request DELETE:/production_runs
+   */
+  export namespace ProductionRunsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsList
+   * @summary Production runs
+   * @request GET:/production_runs
+   */
+  export namespace ProductionRunsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionRuns[];
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsPartialUpdate
+   * @summary Production runs
+   * @request PATCH:/production_runs
+   */
+  export namespace ProductionRunsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProductionRuns;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -61899,6 +63630,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_oee
+   * @name EquipmentOeeCreate
+   * @summary OEE of a machine over a period
+   * @request POST:/rpc/equipment_oee
+   */
+  export namespace EquipmentOeeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_oee
+   * @name EquipmentOeeList
+   * @summary OEE of a machine over a period
+   * @request GET:/rpc/equipment_oee
+   */
+  export namespace EquipmentOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    * @tags (rpc) equipment_reliability
    * @name EquipmentReliabilityCreate
@@ -64247,6 +66025,45 @@ export namespace Rpc {
       parents: string;
       /** @format uuid */
       sample_type_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
+   * @tags (rpc) production_run_oee
+   * @name ProductionRunOeeCreate
+   * @summary OEE of a production run
+   * @request POST:/rpc/production_run_oee
+   */
+  export namespace ProductionRunOeeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
+   * @tags (rpc) production_run_oee
+   * @name ProductionRunOeeList
+   * @summary OEE of a production run
+   * @request GET:/rpc/production_run_oee
+   */
+  export namespace ProductionRunOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      run_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

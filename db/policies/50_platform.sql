@@ -496,8 +496,8 @@ GRANT EXECUTE ON FUNCTION auth.holds_qualification(text) TO app_user, app_admin;
 ALTER TABLE app.downtime_reasons ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.downtime_reasons FORCE ROW LEVEL SECURITY;
 GRANT SELECT, DELETE ON app.downtime_reasons TO app_user;
-GRANT INSERT (organization_id, code, name, labels, is_planned, is_breakdown, position, is_active),
-      UPDATE (code, name, labels, is_planned, is_breakdown, position, is_active) ON app.downtime_reasons TO app_user;
+GRANT INSERT (organization_id, code, name, labels, is_planned, is_breakdown, loss_category, position, is_active),
+      UPDATE (code, name, labels, is_planned, is_breakdown, loss_category, position, is_active) ON app.downtime_reasons TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.downtime_reasons TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.downtime_reasons TO app_admin;
 CREATE POLICY downtime_reasons_select_staff ON app.downtime_reasons FOR SELECT TO app_user

@@ -71,3 +71,69 @@ CREATE POLICY dashboards_select_operator ON app.dashboards FOR SELECT TO app_adm
 
 GRANT EXECUTE ON FUNCTION auth.has_permission_anywhere(text) TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.run_report(uuid, jsonb, text), app.report_execution_url(uuid, integer) TO app_user;
+
+-- Production KPIs (95_reporting/50_production_runs.sql .. 54_quality_kpis.sql).
+-- Ideal cycle times and production runs hang off a machine and are
+-- plant-scoped like it: read with equipment.read, ideal cycle times written
+-- with equipment.manage, runs with production.record, tenant-wide or at the
+-- row's site (the machine's).
+ALTER TABLE app.ideal_cycle_times ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.ideal_cycle_times FORCE ROW LEVEL SECURITY;
+GRANT SELECT, DELETE ON app.ideal_cycle_times TO app_user;
+GRANT INSERT (organization_id, equipment_id, part_id, part_revision_id, cycle_seconds, notes),
+      UPDATE (cycle_seconds, notes) ON app.ideal_cycle_times TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, equipment_id, part_id, part_revision_id) ON app.ideal_cycle_times TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.ideal_cycle_times TO app_admin;
+CREATE POLICY ideal_cycle_times_select_reader ON app.ideal_cycle_times FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = ideal_cycle_times.organization_id AND e.id = ideal_cycle_times.equipment_id
+                        AND ((SELECT auth.has_permission('equipment.read'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))));
+CREATE POLICY ideal_cycle_times_insert_manager ON app.ideal_cycle_times FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = ideal_cycle_times.organization_id
+                             AND e.id = ideal_cycle_times.equipment_id AND ((SELECT auth.has_permission('equipment.manage'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[]))));
+CREATE POLICY ideal_cycle_times_update_manager ON app.ideal_cycle_times FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = ideal_cycle_times.organization_id
+                        AND e.id = ideal_cycle_times.equipment_id AND ((SELECT auth.has_permission('equipment.manage'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[]))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY ideal_cycle_times_delete_manager ON app.ideal_cycle_times FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = ideal_cycle_times.organization_id
+                        AND e.id = ideal_cycle_times.equipment_id AND ((SELECT auth.has_permission('equipment.manage'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[]))));
+CREATE POLICY ideal_cycle_times_all_operator ON app.ideal_cycle_times FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.production_runs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.production_runs FORCE ROW LEVEL SECURITY;
+GRANT SELECT, DELETE ON app.production_runs TO app_user;
+GRANT INSERT (organization_id, equipment_id, part_id, part_revision_id, scheduled_start, scheduled_end, total_count, good_count,
+              startup_rejects, notes),
+      UPDATE (part_id, part_revision_id, scheduled_start, scheduled_end, total_count, good_count, startup_rejects, notes)
+   ON app.production_runs TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, equipment_id, site_id) ON app.production_runs TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.production_runs TO app_admin;
+CREATE POLICY production_runs_select_reader ON app.production_runs FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('equipment.read')) OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[])));
+CREATE POLICY production_runs_insert_recorder ON app.production_runs FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND ((SELECT auth.has_permission('production.record')) OR site_id = ANY ((SELECT auth.permitted_site_ids('production.record'))::uuid[])));
+CREATE POLICY production_runs_update_recorder ON app.production_runs FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.has_permission('production.record')) OR site_id = ANY ((SELECT auth.permitted_site_ids('production.record'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY production_runs_delete_recorder ON app.production_runs FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.has_permission('production.record')) OR site_id = ANY ((SELECT auth.permitted_site_ids('production.record'))::uuid[])));
+CREATE POLICY production_runs_all_operator ON app.production_runs FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- The KPI views filter by tenant and plant themselves (they read app_private).
+GRANT SELECT ON app.production_kpi_oee, app.production_kpi_otd, app.production_kpi_scrap, app.production_kpi_fpy,
+                app.production_kpi_aging TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.production_run_oee(uuid), app.equipment_oee(uuid, timestamptz, timestamptz) TO app_user, app_admin;

@@ -96,6 +96,8 @@ ON CONFLICT (family) DO UPDATE SET category = excluded.category, fallback_stack 
 -- a default, the permission that changes it. Domains read them with
 -- app_private.setting(org, key) or app_private.setting(org, key, NULL::type).
 INSERT INTO app_private.setting_definitions (key, value_schema, default_value, description, permission) VALUES
+  ('oee_small_stop_minutes', '{"type": "number", "exclusiveMinimum": 0, "maximum": 60}', '5',
+   'OEE: unplanned stops shorter than this many minutes are small stops (one of the six big losses), longer ones other stops.', 'settings.manage'),
   ('measurement_system', '{"type": "string", "enum": ["metric", "imperial"]}', '"metric"',
    'Units the tenant''s forms offer first and reports convert to: metric (mm, kg, °C) or imperial (in, lb, °F).', 'settings.manage'),
   ('measurement_decimals', '{"type": "integer", "minimum": 0, "maximum": 6}', '3',

@@ -162,6 +162,7 @@ SELECT is_empty($$
                                                        -- auth.custom_field_check, calls the guard first
        'app_private.tg_lab__require_sample_handler',   -- runs as the caller: reads the sample under their RLS
        'app_private.tg_service_requests__require_manager', -- runs as the caller: checks their permission, reads no row
+       'app_private.tg_downtime_reasons__loss_category', -- compares OLD and NEW only
        'app_private.tg_keep_fixed_columns')            -- compares OLD and NEW only
      AND (on_insert OR tenant_updatable)
 $$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');

@@ -1,0 +1,84 @@
+-- The quality and delivery KPIs (migration reporting/production_kpis):
+-- on-time delivery, scrap rate, first pass yield and the aging of open NCRs
+-- and CAPAs (8D). Materialized views in app_private refreshed concurrently by
+-- the job refresh-kpis, read through these views. They read app_private, so
+-- they run as their owner and filter by the caller: the active tenant, staff
+-- (not portal users) holding the permission of what they count tenant-wide
+-- or at the row's plant.
+
+CREATE OR REPLACE VIEW app.production_kpi_otd WITH (security_barrier) AS
+SELECT k.id, k.organization_id, k.customer_id, k.site_id, k.month, k.shipments, k.on_time, k.otd_percent, k.computed_at
+  FROM app_private.production_kpi_otd AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('shipment.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('shipment.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.production_kpi_otd IS
+  E'On-time delivery\nPer customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.production_kpi_otd.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
+COMMENT ON COLUMN app.production_kpi_otd.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.production_kpi_otd.customer_id IS E'Customer\npartners.id.';
+COMMENT ON COLUMN app.production_kpi_otd.site_id IS E'Plant\nThe ship-from plant.';
+COMMENT ON COLUMN app.production_kpi_otd.month IS E'Month\nThe first day of the month shipped (UTC).';
+COMMENT ON COLUMN app.production_kpi_otd.shipments IS E'Shipments\nShipped (or delivered) with a promised date, not cancelled.';
+COMMENT ON COLUMN app.production_kpi_otd.on_time IS E'On time\nShipped on or before the promised date.';
+COMMENT ON COLUMN app.production_kpi_otd.otd_percent IS E'OTD (%)';
+COMMENT ON COLUMN app.production_kpi_otd.computed_at IS E'Computed at';
+
+CREATE OR REPLACE VIEW app.production_kpi_scrap WITH (security_barrier) AS
+SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at
+  FROM app_private.production_kpi_scrap AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('ncr.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.production_kpi_scrap IS
+  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.production_kpi_scrap.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
+COMMENT ON COLUMN app.production_kpi_scrap.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.production_kpi_scrap.part_id IS E'Part';
+COMMENT ON COLUMN app.production_kpi_scrap.site_id IS E'Plant';
+COMMENT ON COLUMN app.production_kpi_scrap.month IS E'Month\nThe first day of the month (UTC).';
+COMMENT ON COLUMN app.production_kpi_scrap.produced IS E'Produced\nTotal count of the production runs.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'Scrapped\nQuantity of scrap dispositions.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)';
+COMMENT ON COLUMN app.production_kpi_scrap.computed_at IS E'Computed at';
+
+CREATE OR REPLACE VIEW app.production_kpi_fpy WITH (security_barrier) AS
+SELECT k.id, k.organization_id, k.part_id, k.site_id, k.line, k.month, k.inspections, k.passed_first_time, k.fpy_percent, k.computed_at
+  FROM app_private.production_kpi_fpy AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('inspection.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('inspection.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.production_kpi_fpy IS
+  E'First pass yield\nPer part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.production_kpi_fpy.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
+COMMENT ON COLUMN app.production_kpi_fpy.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.production_kpi_fpy.part_id IS E'Part';
+COMMENT ON COLUMN app.production_kpi_fpy.site_id IS E'Plant';
+COMMENT ON COLUMN app.production_kpi_fpy.line IS E'Line\nThe inspections line or cell (free text; empty when none).';
+COMMENT ON COLUMN app.production_kpi_fpy.month IS E'Month\nThe first day of the month of completion (UTC).';
+COMMENT ON COLUMN app.production_kpi_fpy.inspections IS E'Inspections';
+COMMENT ON COLUMN app.production_kpi_fpy.passed_first_time IS E'Passed first time';
+COMMENT ON COLUMN app.production_kpi_fpy.fpy_percent IS E'FPY (%)';
+COMMENT ON COLUMN app.production_kpi_fpy.computed_at IS E'Computed at';
+
+-- NCRs need ncr.read, CAPAs capa.read (a CAPA without a site: tenant-wide holders only).
+CREATE OR REPLACE VIEW app.production_kpi_aging WITH (security_barrier) AS
+SELECT k.id, k.organization_id, k.site_id, k.kind, k.open_count, k.days_0_to_7, k.days_8_to_30, k.days_31_to_90, k.over_90_days, k.oldest_days, k.computed_at
+  FROM app_private.production_kpi_aging AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND CASE k.kind WHEN 'ncr' THEN (SELECT auth.has_permission('ncr.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[])
+                   ELSE (SELECT auth.has_permission('capa.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('capa.read'))::uuid[]) END
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.production_kpi_aging IS
+  E'NCR and 8D aging\nOpen NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.production_kpi_aging.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
+COMMENT ON COLUMN app.production_kpi_aging.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.production_kpi_aging.site_id IS E'Site\nEmpty for CAPAs without one.';
+COMMENT ON COLUMN app.production_kpi_aging.kind IS E'Kind\nncr or capa.';
+COMMENT ON COLUMN app.production_kpi_aging.open_count IS E'Open';
+COMMENT ON COLUMN app.production_kpi_aging.days_0_to_7 IS E'0-7 days';
+COMMENT ON COLUMN app.production_kpi_aging.days_8_to_30 IS E'8-30 days';
+COMMENT ON COLUMN app.production_kpi_aging.days_31_to_90 IS E'31-90 days';
+COMMENT ON COLUMN app.production_kpi_aging.over_90_days IS E'Over 90 days';
+COMMENT ON COLUMN app.production_kpi_aging.oldest_days IS E'Oldest (days)';
+COMMENT ON COLUMN app.production_kpi_aging.computed_at IS E'Computed at';
