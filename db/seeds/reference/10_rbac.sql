@@ -102,7 +102,13 @@ INSERT INTO app.permissions (code, description) VALUES
   ('scan.record', 'Record barcode scans of shipping units, lots, serials and shipments (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
-  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
+  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones'),
+  -- >>> Maintenance spare parts and stores (90_maintenance/40_*..44_*, NAME=parts) >>>
+  ('stock.read', 'Read storerooms, bins, spare-parts stock, movements, reservations, reorder settings and purchase requests (tenant-wide, or at the sites of a site-scoped role)'),
+  ('stock.manage', 'Keep storerooms, bins, reorder settings, asset spare-parts lists and vendor parts; receive, count and transfer stock (tenant-wide, or at the sites of a site-scoped role)'),
+  ('stock.issue', 'Reserve spare parts for planned work, issue them against an asset or work order, return unused ones (tenant-wide, or at the sites of a site-scoped role)'),
+  ('purchase_request.manage', 'Be told about low stock and move purchase requests on: ordered, received, cancelled (tenant-wide, or at the sites of a site-scoped role)')
+  -- <<< Maintenance spare parts and stores <<<
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -121,7 +127,10 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('lab_reviewer', 'Lab reviewer', 'Reviews and releases results others entered'),
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
-  ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner')
+  ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner'),
+  -- >>> Maintenance spare parts and stores (NAME=parts) >>>
+  ('storekeeper', 'Storekeeper', 'Keeps the maintenance stores: receives, counts, issues spare parts, follows purchase requests')
+  -- <<< Maintenance spare parts and stores <<<
 ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description;
 
 DELETE FROM app_private.system_role_permissions;
@@ -271,6 +280,20 @@ SELECT role_key, permission
     ('procurement', 'report.use'), ('production', 'report.use'), ('sales', 'report.use'), ('finance', 'report.use'),
     ('logistics', 'report.use'), ('auditor', 'report.use'), ('lab_manager', 'report.use'), ('lab_reviewer', 'report.use'),
     ('maintenance_planner', 'report.use'), ('technician', 'report.use')
+    -- >>> Maintenance spare parts and stores (90_maintenance/40_*..44_*, NAME=parts): the storekeeper keeps the
+    -- stores and follows purchase requests; planners read stock, reserve and issue for planned work and see
+    -- purchase requests; technicians (usually scoped to their plant) read stock, issue and return parts; management
+    -- and auditors read. Storekeepers and planners read the parts master and vendors (partner.read).
+    UNION ALL SELECT * FROM (VALUES
+    ('storekeeper', 'stock.read'), ('storekeeper', 'stock.manage'), ('storekeeper', 'stock.issue'),
+    ('storekeeper', 'purchase_request.manage'), ('storekeeper', 'part.read'), ('storekeeper', 'partner.read'),
+    ('storekeeper', 'equipment.read'),
+    ('maintenance_planner', 'stock.read'), ('maintenance_planner', 'stock.issue'),
+    ('maintenance_planner', 'purchase_request.manage'), ('maintenance_planner', 'part.read'),
+    ('technician', 'stock.read'), ('technician', 'stock.issue'),
+    ('management', 'stock.read'), ('auditor', 'stock.read')
+    ) AS maintenance_parts (role_key, permission)
+    -- <<< Maintenance spare parts and stores <<<
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
