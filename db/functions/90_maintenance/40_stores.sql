@@ -57,7 +57,7 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.vendor_pa
 -- Storerooms and bins ---------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION app_private.tg_storerooms__prepare() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
@@ -141,7 +141,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.vendor_part
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 CREATE OR REPLACE FUNCTION app_private.tg_partner_roles__guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
