@@ -265,6 +265,18 @@ ROW_FUNCTIONS = {
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
+    # Maintenance spare parts and stores (db/functions/90_maintenance/40_*..44_*).
+    "receive_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1},
+    "adjust_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "counted_quantity": 1, "reason": "x"},
+    "transfer_stock": {"part_id": "{stock_part}", "from_bin_id": "{stock_bin}", "to_bin_id": "{stock_bin_2}", "quantity": 1},
+    "reserve_stock": {"part_id": "{stock_part}", "quantity": 1, "entity_type": "equipment", "entity_id": "{stock_asset}",
+                      "bin_id": "{stock_bin}"},
+    "release_stock_reservation": {"reservation_id": "{stock_reservation}", "reason": "x"},
+    "issue_stock": {"part_id": "{stock_part}", "quantity": 1, "entity_type": "equipment", "entity_id": "{stock_asset}",
+                    "bin_id": "{stock_bin}"},
+    "return_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1, "entity_type": "equipment",
+                     "entity_id": "{stock_asset}"},
+    "set_purchase_request_status": {"purchase_request_id": "{purchase_request}", "status": "cancelled", "note": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -330,7 +342,14 @@ A_ROWS = """
          (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
          (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
          (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
-         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text,
+         (select r.part_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select r.bin_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select b.id from app.storeroom_bins b where b.organization_id = o.id
+             and not exists (select from app.part_stock s where s.organization_id = b.organization_id and s.bin_id = b.id) limit 1)::text,
+         (select r.id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -423,6 +442,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_logistics(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
+    # Maintenance stores: a storeroom, bins, stock, a reservation, a purchase request, a critical spare, a vendor
+    # part (db/tests/fixtures/maintenance_parts.sql).
+    world.sql("select tests.fill_maintenance_parts(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
@@ -650,7 +672,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
-             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
+             "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -62,7 +62,9 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  PERFORM auth.check_permission_at('stock.manage', NEW.site_id);
+  IF app_private.is_member_call() THEN
+    PERFORM auth.check_permission_at('stock.manage', NEW.site_id);
+  END IF;
   RETURN NEW;
 END
 $$;
@@ -94,7 +96,9 @@ BEGIN
   ELSIF TG_TABLE_NAME = 'equipment_spare_parts' THEN
     NEW := pg_catalog.jsonb_populate_record(NEW, '{"site_id": null}');
   END IF;
-  IF TG_TABLE_NAME = 'equipment_spare_parts' THEN
+  IF NOT app_private.is_member_call() THEN
+    NULL;  -- the owner's paths (fixtures, seeds) are not a member's request
+  ELSIF TG_TABLE_NAME = 'equipment_spare_parts' THEN
     -- The asset's list: stock.manage where the asset is.
     PERFORM auth.check_permission_at('stock.manage',
       (SELECT e.site_id FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = (pg_catalog.to_jsonb(NEW) ->> 'equipment_id')::uuid));

@@ -21,8 +21,8 @@ CREATE TYPE app.stock_reservation_status AS ENUM ('open', 'issued', 'released');
 COMMENT ON TYPE app.stock_reservation_status IS 'A reservation''s life: open (quantity held), issued (all of it issued), released (the rest given back: cancelled or no longer needed).';
 CREATE TYPE app.purchase_request_status AS ENUM ('open', 'ordered', 'received', 'cancelled');
 COMMENT ON TYPE app.purchase_request_status IS 'A purchase request''s life: open, ordered (sent to the vendor), received, cancelled. One open or ordered request per part and storeroom.';
-CREATE TYPE app.partner_role AS ENUM ('vendor', 'contractor');
-COMMENT ON TYPE app.partner_role IS 'What a partner does for maintenance: vendor (supplies parts), contractor (does maintenance work).';
+CREATE TYPE app.partner_role_kind AS ENUM ('vendor', 'contractor');
+COMMENT ON TYPE app.partner_role_kind IS 'What a partner does for maintenance: vendor (supplies parts), contractor (does maintenance work).';
 
 CREATE TABLE app.storerooms (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
@@ -271,7 +271,7 @@ COMMENT ON COLUMN app.equipment_spare_parts.updated_at IS E'Updated at';
 CREATE TABLE app.partner_roles (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
   partner_id uuid NOT NULL,
-  role app.partner_role NOT NULL,
+  role app.partner_role_kind NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, partner_id, role),
   FOREIGN KEY (organization_id, partner_id) REFERENCES app.partners (organization_id, id) ON DELETE CASCADE

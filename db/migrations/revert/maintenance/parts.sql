@@ -12,7 +12,7 @@ DROP TABLE app.stock_reservations CASCADE;
 DROP TABLE app.part_stock CASCADE;
 DROP TABLE app.storeroom_bins CASCADE;
 DROP TABLE app.storerooms CASCADE;
-DROP TYPE app.partner_role CASCADE;
+DROP TYPE app.partner_role_kind CASCADE;
 DROP TYPE app.purchase_request_status CASCADE;
 DROP TYPE app.stock_reservation_status CASCADE;
 DROP TYPE app.stock_movement_kind CASCADE;
