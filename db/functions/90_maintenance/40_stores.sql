@@ -82,10 +82,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_storeroom_id uuid := (pg_catalog.to_jsonb(NEW) ->> 'storeroom_id')::uuid;
+  v_storeroom_id uuid;
   v_site_id uuid;
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_storeroom_id := (pg_catalog.to_jsonb(NEW) ->> 'storeroom_id')::uuid;
   IF v_storeroom_id IS NOT NULL THEN
     SELECT s.site_id INTO v_site_id FROM app.storerooms AS s WHERE s.organization_id = NEW.organization_id AND s.id = v_storeroom_id;
     IF NOT FOUND THEN

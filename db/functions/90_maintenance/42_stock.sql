@@ -50,6 +50,8 @@ COMMENT ON FUNCTION app_private.tg_stock_movements__apply() IS
   'BEFORE INSERT on stock_movements: the tenant guard; takes the bin''s storeroom and site (PT404 bin.not_found), the part (PT404 part.not_found), the mover and the time; locks the part''s stock row in the bin (created on first use) and applies the movement, refusing one that would leave on hand below 0 or available below 0 (PT409 stock.insufficient). The ledger is the only writer of part_stock.';
 CREATE OR REPLACE TRIGGER _200_apply BEFORE INSERT ON app.stock_movements
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_stock_movements__apply();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.part_stock
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.stock_movements
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 
