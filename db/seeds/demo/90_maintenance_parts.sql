@@ -45,9 +45,9 @@ BEGIN
   INSERT INTO app.partner_roles (organization_id, partner_id, role)
   VALUES (v_acme, v_bearings, 'vendor'), (v_acme, v_initech, 'vendor'), (v_acme, v_contractor, 'contractor'), (v_acme, v_contractor, 'vendor')
   ON CONFLICT DO NOTHING;
-  INSERT INTO app.contacts (organization_id, partner_id, name, role, email, phone, is_primary)
-  VALUES (v_acme, v_bearings, 'Rita Roller', 'Sales', 'rita@bearingpoint.example', '+49 30 555 0101', true),
-         (v_acme, v_contractor, 'Hans Hydraulik', 'Service technician', 'hans@hydroservice.example', '+49 89 555 0199', true);
+  INSERT INTO app.contacts (organization_id, partner_id, contact_type, full_name, job_title, email, phone, is_primary)
+  VALUES (v_acme, v_bearings, 'commercial', 'Rita Roller', 'Sales', 'rita@bearingpoint.example', '+49 30 555 0101', true),
+         (v_acme, v_contractor, 'commercial', 'Hans Hydraulik', 'Service technician', 'hans@hydroservice.example', '+49 89 555 0199', true);
 
   INSERT INTO app.vendor_parts (organization_id, partner_id, part_id, vendor_part_number, unit_price, currency, lead_time_days, is_preferred)
   SELECT v_acme, v.partner, p.id, v.number, v.price, 'EUR', v.lead, v.preferred
