@@ -778,6 +778,40 @@ export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
   orderBy?: Array<ShippingUnitOrderBy>;
 };
 
+/** All input for the `adjustStock` mutation. */
+export type AdjustStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  countedQuantity: Scalars['BigFloat']['input'];
+  partId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `adjustStock` mutation. */
+export type AdjustStockPayload = {
+  __typename?: 'AdjustStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `adjustStock` mutation. */
+export type AdjustStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
+};
+
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -11216,6 +11250,39 @@ export type CreateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `EquipmentSparePart` to be created by this mutation. */
+  equipmentSparePart: EquipmentSparePartInput;
+};
+
+/** The output of our create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartPayload = {
+  __typename?: 'CreateEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentSparePart` that was created by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the create `EquipmentUse` mutation. */
 export type CreateEquipmentUseInput = {
   /**
@@ -11721,6 +11788,39 @@ export type CreatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PartStoreroomSetting` to be created by this mutation. */
+  partStoreroomSetting: PartStoreroomSettingInput;
+};
+
+/** The output of our create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingPayload = {
+  __typename?: 'CreatePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartStoreroomSetting` that was created by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the create `Partner` mutation. */
 export type CreatePartnerInput = {
   /**
@@ -11752,6 +11852,39 @@ export type CreatePartnerPayload = {
 /** The output of our create `Partner` mutation. */
 export type CreatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the create `PartnerRole` mutation. */
+export type CreatePartnerRoleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PartnerRole` to be created by this mutation. */
+  partnerRole: PartnerRoleInput;
+};
+
+/** The output of our create `PartnerRole` mutation. */
+export type CreatePartnerRolePayload = {
+  __typename?: 'CreatePartnerRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartnerRole` that was created by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PartnerRole` mutation. */
+export type CreatePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the create `PersonQualification` mutation. */
@@ -12711,6 +12844,72 @@ export type CreateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the create `StoreroomBin` mutation. */
+export type CreateStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `StoreroomBin` to be created by this mutation. */
+  storeroomBin: StoreroomBinInput;
+};
+
+/** The output of our create `StoreroomBin` mutation. */
+export type CreateStoreroomBinPayload = {
+  __typename?: 'CreateStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was created by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our create `StoreroomBin` mutation. */
+export type CreateStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the create `Storeroom` mutation. */
+export type CreateStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Storeroom` to be created by this mutation. */
+  storeroom: StoreroomInput;
+};
+
+/** The output of our create `Storeroom` mutation. */
+export type CreateStoreroomPayload = {
+  __typename?: 'CreateStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was created by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our create `Storeroom` mutation. */
+export type CreateStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the create `Tag` mutation. */
 export type CreateTagInput = {
   /**
@@ -13039,6 +13238,39 @@ export type CreateUserPayload = {
 /** The output of our create `User` mutation. */
 export type CreateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the create `VendorPart` mutation. */
+export type CreateVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `VendorPart` to be created by this mutation. */
+  vendorPart: VendorPartInput;
+};
+
+/** The output of our create `VendorPart` mutation. */
+export type CreateVendorPartPayload = {
+  __typename?: 'CreateVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was created by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our create `VendorPart` mutation. */
+export type CreateVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the create `WebhookEndpoint` mutation. */
@@ -16598,6 +16830,58 @@ export type DeleteEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `deleteEquipmentSparePartById` mutation. */
+export type DeleteEquipmentSparePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteEquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `EquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartPayload = {
+  __typename?: 'DeleteEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedEquipmentSparePartId?: Maybe<Scalars['ID']['output']>;
+  /** The `EquipmentSparePart` that was deleted by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `EquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the `deleteI18NStringById` mutation. */
 export type DeleteI18NStringByIdInput = {
   /**
@@ -17142,6 +17426,55 @@ export type DeletePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the `deletePartStoreroomSettingById` mutation. */
+export type DeletePartStoreroomSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deletePartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `PartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingPayload = {
+  __typename?: 'DeletePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedPartStoreroomSettingId?: Maybe<Scalars['ID']['output']>;
+  /** The `PartStoreroomSetting` that was deleted by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `PartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the `deletePartnerById` mutation. */
 export type DeletePartnerByIdInput = {
   /**
@@ -17185,6 +17518,58 @@ export type DeletePartnerPayload = {
 /** The output of our delete `Partner` mutation. */
 export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the `deletePartnerRoleById` mutation. */
+export type DeletePartnerRoleByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartnerRole` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deletePartnerRole` mutation. */
+export type DeletePartnerRoleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/** The output of our delete `PartnerRole` mutation. */
+export type DeletePartnerRolePayload = {
+  __typename?: 'DeletePartnerRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedPartnerRoleId?: Maybe<Scalars['ID']['output']>;
+  /** The `PartnerRole` that was deleted by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `PartnerRole` mutation. */
+export type DeletePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the `deleteProjectBomLineById` mutation. */
@@ -18290,6 +18675,96 @@ export type DeleteStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the `deleteStoreroomBinById` mutation. */
+export type DeleteStoreroomBinByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `StoreroomBin` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteStoreroomBin` mutation. */
+export type DeleteStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Bin id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `StoreroomBin` mutation. */
+export type DeleteStoreroomBinPayload = {
+  __typename?: 'DeleteStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedStoreroomBinId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was deleted by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our delete `StoreroomBin` mutation. */
+export type DeleteStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the `deleteStoreroomById` mutation. */
+export type DeleteStoreroomByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Storeroom` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteStoreroom` mutation. */
+export type DeleteStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Storeroom` mutation. */
+export type DeleteStoreroomPayload = {
+  __typename?: 'DeleteStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedStoreroomId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was deleted by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our delete `Storeroom` mutation. */
+export type DeleteStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the `deleteTagById` mutation. */
 export type DeleteTagByIdInput = {
   /**
@@ -18672,6 +19147,58 @@ export type DeleteUnitPayload = {
 /** The output of our delete `Unit` mutation. */
 export type DeleteUnitPayloadUnitEdgeArgs = {
   orderBy?: Array<UnitOrderBy>;
+};
+
+/** All input for the `deleteVendorPartById` mutation. */
+export type DeleteVendorPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `VendorPart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteVendorPart` mutation. */
+export type DeleteVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `VendorPart` mutation. */
+export type DeleteVendorPartPayload = {
+  __typename?: 'DeleteVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedVendorPartId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was deleted by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our delete `VendorPart` mutation. */
+export type DeleteVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `deleteWebhookEndpointById` mutation. */
@@ -23186,6 +23713,8 @@ export type Equipment = Node & {
    * Human id (EQ-000123), the next of the tenant when not sent.
    */
   equipmentNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `GaugeStudy`. */
@@ -23313,6 +23842,22 @@ export type EquipmentDowntimeEventsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
 };
 
 
@@ -24110,6 +24655,10 @@ export type EquipmentFilter = {
   downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentNumber` field. */
   equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<EquipmentToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -24358,6 +24907,227 @@ export type EquipmentReliabilityRecordFilter = {
   uptimeHours?: InputMaybe<BigFloatFilter>;
 };
 
+/**
+ * Asset spare parts
+ * The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+ */
+export type EquipmentSparePart = Node & {
+  __typename?: 'EquipmentSparePart';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `EquipmentSparePart`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical: Scalars['Boolean']['output'];
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: Maybe<Scalars['BigFloat']['output']>;
+  /** Notes */
+  notes?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `EquipmentSparePart`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `EquipmentSparePart`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Storeroom` that is related to this `EquipmentSparePart`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `EquipmentSparePart` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type EquipmentSparePartCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EquipmentSparePart` values. */
+export type EquipmentSparePartConnection = {
+  __typename?: 'EquipmentSparePartConnection';
+  /** A list of edges which contains the `EquipmentSparePart` and cursor to aid in pagination. */
+  edges: Array<EquipmentSparePartEdge>;
+  /** A list of `EquipmentSparePart` objects. */
+  nodes: Array<EquipmentSparePart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentSparePart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentSparePart` edge in the connection. */
+export type EquipmentSparePartEdge = {
+  __typename?: 'EquipmentSparePartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentSparePart` at the end of the edge. */
+  node: EquipmentSparePart;
+};
+
+/** A filter to be used against `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentSparePartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentSparePartFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentSparePartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentSparePartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+  /** A related `storeroomSite` exists. */
+  storeroomSiteExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `EquipmentSparePart` */
+export type EquipmentSparePartInput = {
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `EquipmentSparePart`. */
+export type EquipmentSparePartOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `EquipmentSparePart`. Fields that are set will be updated. */
+export type EquipmentSparePartPatch = {
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
 /** Whether equipment may be used: only in_service equipment is. */
 export type EquipmentStatus =
   | 'in_service'
@@ -24429,6 +25199,16 @@ export type EquipmentToManyEquipmentFilter = {
   none?: InputMaybe<EquipmentFilter>;
   /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<EquipmentFilter>;
+};
+
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
 };
 
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
@@ -28476,6 +29256,42 @@ export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
   orderBy?: Array<ShipmentCertificateOrderBy>;
 };
 
+/** All input for the `issueStock` mutation. */
+export type IssueStockInput = {
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  reservationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `issueStock` mutation. */
+export type IssueStockPayload = {
+  __typename?: 'IssueStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `issueStock` mutation. */
+export type IssueStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
+};
+
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
 export type JsonFilter = {
   /** Contained by the specified JSON. */
@@ -31951,6 +32767,11 @@ export type Mutation = {
    */
   addShippingUnit?: Maybe<AddShippingUnitPayload>;
   /**
+   * Sets a part's on-hand quantity in a bin to what a count found, with a reason: an adjustment movement of the difference (none when equal; returns null). Never below what is reserved. stock.manage at the bin's site.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
+   */
+  adjustStock?: Maybe<AdjustStockPayload>;
+  /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
@@ -32146,6 +32967,8 @@ export type Mutation = {
   createEquipmentClass?: Maybe<CreateEquipmentClassPayload>;
   /** Creates a single `EquipmentClassQualification`. */
   createEquipmentClassQualification?: Maybe<CreateEquipmentClassQualificationPayload>;
+  /** Creates a single `EquipmentSparePart`. */
+  createEquipmentSparePart?: Maybe<CreateEquipmentSparePartPayload>;
   /** Creates a single `EquipmentUse`. */
   createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
   /** Creates a single `I18NString`. */
@@ -32182,8 +33005,12 @@ export type Mutation = {
   createPart?: Maybe<CreatePartPayload>;
   /** Creates a single `PartRevision`. */
   createPartRevision?: Maybe<CreatePartRevisionPayload>;
+  /** Creates a single `PartStoreroomSetting`. */
+  createPartStoreroomSetting?: Maybe<CreatePartStoreroomSettingPayload>;
   /** Creates a single `Partner`. */
   createPartner?: Maybe<CreatePartnerPayload>;
+  /** Creates a single `PartnerRole`. */
+  createPartnerRole?: Maybe<CreatePartnerRolePayload>;
   /** Creates a single `PersonQualification`. */
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
   /** Creates a single `Project`. */
@@ -32248,6 +33075,10 @@ export type Mutation = {
   createSpecificationLimit?: Maybe<CreateSpecificationLimitPayload>;
   /** Creates a single `StorageLocation`. */
   createStorageLocation?: Maybe<CreateStorageLocationPayload>;
+  /** Creates a single `Storeroom`. */
+  createStoreroom?: Maybe<CreateStoreroomPayload>;
+  /** Creates a single `StoreroomBin`. */
+  createStoreroomBin?: Maybe<CreateStoreroomBinPayload>;
   /** Creates a single `Tag`. */
   createTag?: Maybe<CreateTagPayload>;
   /** Creates a single `TenantFeatureFlag`. */
@@ -32268,6 +33099,8 @@ export type Mutation = {
   createUnit?: Maybe<CreateUnitPayload>;
   /** Creates a single `User`. */
   createUser?: Maybe<CreateUserPayload>;
+  /** Creates a single `VendorPart`. */
+  createVendorPart?: Maybe<CreateVendorPartPayload>;
   /** Creates a single `WebhookEndpoint`. */
   createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
   /** Creates a single `WorkflowDefinition`. */
@@ -32430,6 +33263,10 @@ export type Mutation = {
   deleteEquipmentClassQualification?: Maybe<DeleteEquipmentClassQualificationPayload>;
   /** Deletes a single `EquipmentClassQualification` using its globally unique id. */
   deleteEquipmentClassQualificationById?: Maybe<DeleteEquipmentClassQualificationPayload>;
+  /** Deletes a single `EquipmentSparePart` using a unique key. */
+  deleteEquipmentSparePart?: Maybe<DeleteEquipmentSparePartPayload>;
+  /** Deletes a single `EquipmentSparePart` using its globally unique id. */
+  deleteEquipmentSparePartById?: Maybe<DeleteEquipmentSparePartPayload>;
   /** Deletes a single `I18NString` using a unique key. */
   deleteI18NString?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `I18NString` using its globally unique id. */
@@ -32476,10 +33313,18 @@ export type Mutation = {
   deletePartRevision?: Maybe<DeletePartRevisionPayload>;
   /** Deletes a single `PartRevision` using its globally unique id. */
   deletePartRevisionById?: Maybe<DeletePartRevisionPayload>;
+  /** Deletes a single `PartStoreroomSetting` using a unique key. */
+  deletePartStoreroomSetting?: Maybe<DeletePartStoreroomSettingPayload>;
+  /** Deletes a single `PartStoreroomSetting` using its globally unique id. */
+  deletePartStoreroomSettingById?: Maybe<DeletePartStoreroomSettingPayload>;
   /** Deletes a single `Partner` using a unique key. */
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
+  /** Deletes a single `PartnerRole` using a unique key. */
+  deletePartnerRole?: Maybe<DeletePartnerRolePayload>;
+  /** Deletes a single `PartnerRole` using its globally unique id. */
+  deletePartnerRoleById?: Maybe<DeletePartnerRolePayload>;
   /** Deletes a single `ProjectBomLine` using a unique key. */
   deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
   /** Deletes a single `ProjectBomLine` using its globally unique id. */
@@ -32578,6 +33423,14 @@ export type Mutation = {
   deleteStorageLocation?: Maybe<DeleteStorageLocationPayload>;
   /** Deletes a single `StorageLocation` using its globally unique id. */
   deleteStorageLocationById?: Maybe<DeleteStorageLocationPayload>;
+  /** Deletes a single `Storeroom` using a unique key. */
+  deleteStoreroom?: Maybe<DeleteStoreroomPayload>;
+  /** Deletes a single `StoreroomBin` using a unique key. */
+  deleteStoreroomBin?: Maybe<DeleteStoreroomBinPayload>;
+  /** Deletes a single `StoreroomBin` using its globally unique id. */
+  deleteStoreroomBinById?: Maybe<DeleteStoreroomBinPayload>;
+  /** Deletes a single `Storeroom` using its globally unique id. */
+  deleteStoreroomById?: Maybe<DeleteStoreroomPayload>;
   /** Deletes a single `Tag` using a unique key. */
   deleteTag?: Maybe<DeleteTagPayload>;
   /** Deletes a single `Tag` using its globally unique id. */
@@ -32610,6 +33463,10 @@ export type Mutation = {
   deleteUnit?: Maybe<DeleteUnitPayload>;
   /** Deletes a single `Unit` using its globally unique id. */
   deleteUnitById?: Maybe<DeleteUnitPayload>;
+  /** Deletes a single `VendorPart` using a unique key. */
+  deleteVendorPart?: Maybe<DeleteVendorPartPayload>;
+  /** Deletes a single `VendorPart` using its globally unique id. */
+  deleteVendorPartById?: Maybe<DeleteVendorPartPayload>;
   /** Deletes a single `WebhookEndpoint` using a unique key. */
   deleteWebhookEndpoint?: Maybe<DeleteWebhookEndpointPayload>;
   /** Deletes a single `WebhookEndpoint` using its globally unique id. */
@@ -32714,6 +33571,11 @@ export type Mutation = {
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
   /**
+   * Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   */
+  issueStock?: Maybe<IssueStockPayload>;
+  /**
    * Download URL of a label
    * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    */
@@ -32795,6 +33657,11 @@ export type Mutation = {
    */
   receiveSamples?: Maybe<ReceiveSamplesPayload>;
   /**
+   * Receives a quantity of a part into a bin (a receipt movement), optionally against an open purchase request of that part and storeroom, which it marks received. stock.manage at the bin's site.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, purchase_request.not_found, PT409 bin.inactive, purchase_request.closed, PT422 stock.quantity_invalid.
+   */
+  receiveStock?: Maybe<ReceiveStockPayload>;
+  /**
    * Record consumption
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    */
@@ -32861,6 +33728,11 @@ export type Mutation = {
    */
   releaseResult?: Maybe<ReleaseResultPayload>;
   /**
+   * Gives back what is left of an open reservation (cancelled or no longer needed), with a reason: a reservation_release movement; the reservation is released. stock.issue at its site.
+   * Errors: PT403 permission.missing, PT404 stock_reservation.not_found, PT409 stock_reservation.closed, PT422 stock.reason_required.
+   */
+  releaseStockReservation?: Maybe<ReleaseStockReservationPayload>;
+  /**
    * Replay a webhook delivery
    * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    */
@@ -32881,6 +33753,11 @@ export type Mutation = {
    * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
    */
   requestLabel?: Maybe<RequestLabelPayload>;
+  /**
+   * Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   */
+  reserveStock?: Maybe<ReserveStockPayload>;
   /**
    * Answer a SCAR
    * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
@@ -32909,6 +33786,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.render_not_failed.
    */
   retryCertificateRender?: Maybe<RetryCertificateRenderPayload>;
+  /**
+   * Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   */
+  returnStock?: Maybe<ReturnStockPayload>;
   /**
    * Reviews a result
    * An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on.
@@ -32955,6 +33837,11 @@ export type Mutation = {
    * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
    */
   setLotQualityStatus?: Maybe<SetLotQualityStatusPayload>;
+  /**
+   * Moves a purchase request on: open -> ordered | cancelled (with a reason), ordered -> received | cancelled. A closed request lets the next shortage raise a new one. purchase_request.manage at the storeroom's site.
+   * Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
+   */
+  setPurchaseRequestStatus?: Maybe<SetPurchaseRequestStatusPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
   /**
@@ -33026,6 +33913,11 @@ export type Mutation = {
   submitServiceRequest?: Maybe<SubmitServiceRequestPayload>;
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
+  /**
+   * Moves a quantity of a part from one bin to another (also across storerooms): two movements with one transfer id; only available stock moves. stock.manage at both sites.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.same_bin.
+   */
+  transferStock?: Maybe<TransferStockPayload>;
   /**
    * Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
    * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
@@ -33163,6 +34055,10 @@ export type Mutation = {
   updateEquipmentClassQualification?: Maybe<UpdateEquipmentClassQualificationPayload>;
   /** Updates a single `EquipmentClassQualification` using its globally unique id and a patch. */
   updateEquipmentClassQualificationById?: Maybe<UpdateEquipmentClassQualificationPayload>;
+  /** Updates a single `EquipmentSparePart` using a unique key and a patch. */
+  updateEquipmentSparePart?: Maybe<UpdateEquipmentSparePartPayload>;
+  /** Updates a single `EquipmentSparePart` using its globally unique id and a patch. */
+  updateEquipmentSparePartById?: Maybe<UpdateEquipmentSparePartPayload>;
   /** Updates a single `I18NString` using a unique key and a patch. */
   updateI18NString?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `I18NString` using its globally unique id and a patch. */
@@ -33213,10 +34109,18 @@ export type Mutation = {
   updatePartRevision?: Maybe<UpdatePartRevisionPayload>;
   /** Updates a single `PartRevision` using its globally unique id and a patch. */
   updatePartRevisionById?: Maybe<UpdatePartRevisionPayload>;
+  /** Updates a single `PartStoreroomSetting` using a unique key and a patch. */
+  updatePartStoreroomSetting?: Maybe<UpdatePartStoreroomSettingPayload>;
+  /** Updates a single `PartStoreroomSetting` using its globally unique id and a patch. */
+  updatePartStoreroomSettingById?: Maybe<UpdatePartStoreroomSettingPayload>;
   /** Updates a single `Partner` using a unique key and a patch. */
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
+  /** Updates a single `PartnerRole` using a unique key and a patch. */
+  updatePartnerRole?: Maybe<UpdatePartnerRolePayload>;
+  /** Updates a single `PartnerRole` using its globally unique id and a patch. */
+  updatePartnerRoleById?: Maybe<UpdatePartnerRolePayload>;
   /** Updates a single `PersonQualification` using a unique key and a patch. */
   updatePersonQualification?: Maybe<UpdatePersonQualificationPayload>;
   /** Updates a single `PersonQualification` using its globally unique id and a patch. */
@@ -33327,6 +34231,14 @@ export type Mutation = {
   updateStorageLocation?: Maybe<UpdateStorageLocationPayload>;
   /** Updates a single `StorageLocation` using its globally unique id and a patch. */
   updateStorageLocationById?: Maybe<UpdateStorageLocationPayload>;
+  /** Updates a single `Storeroom` using a unique key and a patch. */
+  updateStoreroom?: Maybe<UpdateStoreroomPayload>;
+  /** Updates a single `StoreroomBin` using a unique key and a patch. */
+  updateStoreroomBin?: Maybe<UpdateStoreroomBinPayload>;
+  /** Updates a single `StoreroomBin` using its globally unique id and a patch. */
+  updateStoreroomBinById?: Maybe<UpdateStoreroomBinPayload>;
+  /** Updates a single `Storeroom` using its globally unique id and a patch. */
+  updateStoreroomById?: Maybe<UpdateStoreroomPayload>;
   /** Updates a single `Tag` using a unique key and a patch. */
   updateTag?: Maybe<UpdateTagPayload>;
   /** Updates a single `Tag` using its globally unique id and a patch. */
@@ -33369,6 +34281,10 @@ export type Mutation = {
   updateUserByEmail?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using its globally unique id and a patch. */
   updateUserById?: Maybe<UpdateUserPayload>;
+  /** Updates a single `VendorPart` using a unique key and a patch. */
+  updateVendorPart?: Maybe<UpdateVendorPartPayload>;
+  /** Updates a single `VendorPart` using its globally unique id and a patch. */
+  updateVendorPartById?: Maybe<UpdateVendorPartPayload>;
   /** Updates a single `WebhookEndpoint` using a unique key and a patch. */
   updateWebhookEndpoint?: Maybe<UpdateWebhookEndpointPayload>;
   /** Updates a single `WebhookEndpoint` using its globally unique id and a patch. */
@@ -33491,6 +34407,12 @@ export type MutationAddShipmentItemArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddShippingUnitArgs = {
   input: AddShippingUnitInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAdjustStockArgs = {
+  input: AdjustStockInput;
 };
 
 
@@ -33885,6 +34807,12 @@ export type MutationCreateEquipmentClassQualificationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEquipmentSparePartArgs = {
+  input: CreateEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateEquipmentUseArgs = {
   input: CreateEquipmentUseInput;
 };
@@ -33975,8 +34903,20 @@ export type MutationCreatePartRevisionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePartStoreroomSettingArgs = {
+  input: CreatePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreatePartnerArgs = {
   input: CreatePartnerInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePartnerRoleArgs = {
+  input: CreatePartnerRoleInput;
 };
 
 
@@ -34155,6 +35095,18 @@ export type MutationCreateStorageLocationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateStoreroomArgs = {
+  input: CreateStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateStoreroomBinArgs = {
+  input: CreateStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateTagArgs = {
   input: CreateTagInput;
 };
@@ -34211,6 +35163,12 @@ export type MutationCreateUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateVendorPartArgs = {
+  input: CreateVendorPartInput;
 };
 
 
@@ -34653,6 +35611,18 @@ export type MutationDeleteEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentSparePartArgs = {
+  input: DeleteEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentSparePartByIdArgs = {
+  input: DeleteEquipmentSparePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteI18NStringArgs = {
   input: DeleteI18NStringInput;
 };
@@ -34791,6 +35761,18 @@ export type MutationDeletePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartStoreroomSettingArgs = {
+  input: DeletePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartStoreroomSettingByIdArgs = {
+  input: DeletePartStoreroomSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerArgs = {
   input: DeletePartnerInput;
 };
@@ -34799,6 +35781,18 @@ export type MutationDeletePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerByIdArgs = {
   input: DeletePartnerByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartnerRoleArgs = {
+  input: DeletePartnerRoleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartnerRoleByIdArgs = {
+  input: DeletePartnerRoleByIdInput;
 };
 
 
@@ -35097,6 +36091,30 @@ export type MutationDeleteStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomArgs = {
+  input: DeleteStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomBinArgs = {
+  input: DeleteStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomBinByIdArgs = {
+  input: DeleteStoreroomBinByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomByIdArgs = {
+  input: DeleteStoreroomByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteTagArgs = {
   input: DeleteTagInput;
 };
@@ -35189,6 +36207,18 @@ export type MutationDeleteUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteUnitByIdArgs = {
   input: DeleteUnitByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteVendorPartArgs = {
+  input: DeleteVendorPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteVendorPartByIdArgs = {
+  input: DeleteVendorPartByIdInput;
 };
 
 
@@ -35373,6 +36403,12 @@ export type MutationIssueShipmentCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueStockArgs = {
+  input: IssueStockInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLabelImageUrlArgs = {
   input: LabelImageUrlInput;
 };
@@ -35505,6 +36541,12 @@ export type MutationReceiveSamplesArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReceiveStockArgs = {
+  input: ReceiveStockInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordConsumptionArgs = {
   input: RecordConsumptionInput;
 };
@@ -35595,6 +36637,12 @@ export type MutationReleaseResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReleaseStockReservationArgs = {
+  input: ReleaseStockReservationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationReplayWebhookDeliveryArgs = {
   input: ReplayWebhookDeliveryInput;
 };
@@ -35615,6 +36663,12 @@ export type MutationRequestConcessionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRequestLabelArgs = {
   input: RequestLabelInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReserveStockArgs = {
+  input: ReserveStockInput;
 };
 
 
@@ -35651,6 +36705,12 @@ export type MutationRetestSampleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRetryCertificateRenderArgs = {
   input: RetryCertificateRenderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReturnStockArgs = {
+  input: ReturnStockInput;
 };
 
 
@@ -35711,6 +36771,12 @@ export type MutationSetDirectManagerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetLotQualityStatusArgs = {
   input: SetLotQualityStatusInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetPurchaseRequestStatusArgs = {
+  input: SetPurchaseRequestStatusInput;
 };
 
 
@@ -35807,6 +36873,12 @@ export type MutationSubmitServiceRequestArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSwitchOrganizationArgs = {
   input: SwitchOrganizationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationTransferStockArgs = {
+  input: TransferStockInput;
 };
 
 
@@ -36213,6 +37285,18 @@ export type MutationUpdateEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentSparePartArgs = {
+  input: UpdateEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentSparePartByIdArgs = {
+  input: UpdateEquipmentSparePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateI18NStringArgs = {
   input: UpdateI18NStringInput;
 };
@@ -36363,6 +37447,18 @@ export type MutationUpdatePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartStoreroomSettingArgs = {
+  input: UpdatePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartStoreroomSettingByIdArgs = {
+  input: UpdatePartStoreroomSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerArgs = {
   input: UpdatePartnerInput;
 };
@@ -36371,6 +37467,18 @@ export type MutationUpdatePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerByIdArgs = {
   input: UpdatePartnerByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartnerRoleArgs = {
+  input: UpdatePartnerRoleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartnerRoleByIdArgs = {
+  input: UpdatePartnerRoleByIdInput;
 };
 
 
@@ -36705,6 +37813,30 @@ export type MutationUpdateStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomArgs = {
+  input: UpdateStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomBinArgs = {
+  input: UpdateStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomBinByIdArgs = {
+  input: UpdateStoreroomBinByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomByIdArgs = {
+  input: UpdateStoreroomByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTagArgs = {
   input: UpdateTagInput;
 };
@@ -36827,6 +37959,18 @@ export type MutationUpdateUserByEmailArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateUserByIdArgs = {
   input: UpdateUserByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateVendorPartArgs = {
+  input: UpdateVendorPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateVendorPartByIdArgs = {
+  input: UpdateVendorPartByIdInput;
 };
 
 
@@ -38762,6 +39906,8 @@ export type Organization = Node & {
   equipmentClassQualifications: EquipmentClassQualificationConnection;
   /** Reads and enables pagination through a set of `EquipmentClass`. */
   equipmentClasses: EquipmentClassConnection;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
@@ -38814,6 +39960,12 @@ export type Organization = Node & {
   oosInvestigations: OosInvestigationConnection;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks: PartStockConnection;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings: PartStoreroomSettingConnection;
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Partner`. */
   partners: PartnerConnection;
   /** Reads and enables pagination through a set of `Part`. */
@@ -38828,6 +39980,8 @@ export type Organization = Node & {
   projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequests: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -38918,8 +40072,16 @@ export type Organization = Node & {
   specifications: SpecificationConnection;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines: StateMachineConnection;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservations: StockReservationConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBins: StoreroomBinConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tags: TagConnection;
   /** Reads a single `TenantBranding` that is related to this `Organization`. */
@@ -38940,6 +40102,8 @@ export type Organization = Node & {
   typeLists: TypeListConnection;
   /** When the organization was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
   /** Reads and enables pagination through a set of `WebhookAttempt`. */
   webhookAttempts: WebhookAttemptConnection;
   /** Reads and enables pagination through a set of `WebhookDelivery`. */
@@ -39437,6 +40601,19 @@ export type OrganizationEquipmentClassesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationEquipmentUsesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -39736,6 +40913,45 @@ export type OrganizationPartRevisionsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartStocksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationPartnersArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -39825,6 +41041,19 @@ export type OrganizationProjectsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPurchaseRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -40363,6 +41592,32 @@ export type OrganizationStateMachinesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStockReservationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationStorageLocationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40372,6 +41627,32 @@ export type OrganizationStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStoreroomBinsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -40476,6 +41757,19 @@ export type OrganizationTypeListsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TypeListOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 
@@ -40740,6 +42034,10 @@ export type OrganizationFilter = {
   equipmentClasses?: InputMaybe<OrganizationToManyEquipmentClassFilter>;
   /** Some related `equipmentClasses` exist. */
   equipmentClassesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<OrganizationToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<OrganizationToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -40836,6 +42134,18 @@ export type OrganizationFilter = {
   partRevisions?: InputMaybe<OrganizationToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStocks` relation. */
+  partStocks?: InputMaybe<OrganizationToManyPartStockFilter>;
+  /** Some related `partStocks` exist. */
+  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStoreroomSettings` relation. */
+  partStoreroomSettings?: InputMaybe<OrganizationToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettings` exist. */
+  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partnerRoles` relation. */
+  partnerRoles?: InputMaybe<OrganizationToManyPartnerRoleFilter>;
+  /** Some related `partnerRoles` exist. */
+  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partners` relation. */
   partners?: InputMaybe<OrganizationToManyPartnerFilter>;
   /** Some related `partners` exist. */
@@ -40864,6 +42174,10 @@ export type OrganizationFilter = {
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequests` relation. */
+  purchaseRequests?: InputMaybe<OrganizationToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequests` exist. */
+  purchaseRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `qualifications` relation. */
   qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
   /** Some related `qualifications` exist. */
@@ -41032,10 +42346,26 @@ export type OrganizationFilter = {
   stateMachines?: InputMaybe<OrganizationToManyStateMachineFilter>;
   /** Some related `stateMachines` exist. */
   stateMachinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovements` relation. */
+  stockMovements?: InputMaybe<OrganizationToManyStockMovementFilter>;
+  /** Some related `stockMovements` exist. */
+  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservations` relation. */
+  stockReservations?: InputMaybe<OrganizationToManyStockReservationFilter>;
+  /** Some related `stockReservations` exist. */
+  stockReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `storageLocations` relation. */
   storageLocations?: InputMaybe<OrganizationToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomBins` relation. */
+  storeroomBins?: InputMaybe<OrganizationToManyStoreroomBinFilter>;
+  /** Some related `storeroomBins` exist. */
+  storeroomBinsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storerooms` relation. */
+  storerooms?: InputMaybe<OrganizationToManyStoreroomFilter>;
+  /** Some related `storerooms` exist. */
+  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tags` relation. */
   tags?: InputMaybe<OrganizationToManyTagFilter>;
   /** Some related `tags` exist. */
@@ -41072,6 +42402,10 @@ export type OrganizationFilter = {
   typeLists?: InputMaybe<OrganizationToManyTypeListFilter>;
   /** Some related `typeLists` exist. */
   typeListsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<OrganizationToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `webhookAttempts` relation. */
   webhookAttempts?: InputMaybe<OrganizationToManyWebhookAttemptFilter>;
   /** Some related `webhookAttempts` exist. */
@@ -41518,6 +42852,16 @@ export type OrganizationToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyEquipmentUseFilter = {
   /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -41748,6 +43092,26 @@ export type OrganizationToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
+};
+
 /** A filter to be used against many `Partner` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyPartnerFilter = {
   /** Every related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -41756,6 +43120,16 @@ export type OrganizationToManyPartnerFilter = {
   none?: InputMaybe<PartnerFilter>;
   /** Some related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartnerFilter>;
+};
+
+/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartnerRoleFilter = {
+  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartnerRoleFilter>;
+  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartnerRoleFilter>;
+  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartnerRoleFilter>;
 };
 
 /** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
@@ -41806,6 +43180,16 @@ export type OrganizationToManyProjectMilestoneFilter = {
   none?: InputMaybe<ProjectMilestoneFilter>;
   /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectMilestoneFilter>;
+};
+
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -42218,6 +43602,26 @@ export type OrganizationToManyStateMachineFilter = {
   some?: InputMaybe<StateMachineFilter>;
 };
 
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
 /** A filter to be used against many `StorageLocation` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyStorageLocationFilter = {
   /** Every related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42226,6 +43630,26 @@ export type OrganizationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStoreroomBinFilter = {
+  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomBinFilter>;
+  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomBinFilter>;
+  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomBinFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
@@ -42306,6 +43730,16 @@ export type OrganizationToManyTypeListFilter = {
   none?: InputMaybe<TypeListFilter>;
   /** Some related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TypeListFilter>;
+};
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A filter to be used against many `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
@@ -42601,6 +44035,8 @@ export type Part = Node & {
   description: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `DrawingPart`. */
   drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /**
    * GTIN
    * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
@@ -42630,6 +44066,10 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks: PartStockConnection;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings: PartStoreroomSettingConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
@@ -42647,6 +44087,8 @@ export type Part = Node & {
    * active or obsolete: lots and serials are made of active parts only.
    */
   status: PartStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements: StockMovementConnection;
   /**
    * Unit
    * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
@@ -42658,6 +44100,8 @@ export type Part = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Part`. */
   userByCreatedBy?: Maybe<User>;
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
 };
 
 
@@ -42745,6 +44189,22 @@ export type PartDrawingPartsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartInspectionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -42802,6 +44262,38 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartPartStocksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
 };
 
 
@@ -42884,6 +44376,38 @@ export type PartShipmentItemsArgs = {
   orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
+};
+
 /** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartCondition = {
   /** Checks for equality with the object’s `createdBy` field. */
@@ -42958,6 +44482,10 @@ export type PartFilter = {
   drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
   /** Some related `drawingParts` exist. */
   drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<PartToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -42984,6 +44512,14 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStocks` relation. */
+  partStocks?: InputMaybe<PartToManyPartStockFilter>;
+  /** Some related `partStocks` exist. */
+  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStoreroomSettings` relation. */
+  partStoreroomSettings?: InputMaybe<PartToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettings` exist. */
+  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
   projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByComponentPartId` exist. */
@@ -43006,6 +44542,10 @@ export type PartFilter = {
   shipmentItems?: InputMaybe<PartToManyShipmentItemFilter>;
   /** Some related `shipmentItems` exist. */
   shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovements` relation. */
+  stockMovements?: InputMaybe<PartToManyStockMovementFilter>;
+  /** Some related `stockMovements` exist. */
+  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
   /** Filter by the object’s `unitByUnit` relation. */
@@ -43014,6 +44554,10 @@ export type PartFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<PartToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Part` */
@@ -43586,6 +45130,303 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
+/**
+ * Part stock
+ * On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+ */
+export type PartStock = Node & {
+  __typename?: 'PartStock';
+  /**
+   * Available
+   * On hand minus reserved.
+   */
+  available?: Maybe<Scalars['BigFloat']['output']>;
+  /** Bin */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `PartStock`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * On hand
+   * The sum of the bin's movement quantities.
+   */
+  onHand: Scalars['BigFloat']['output'];
+  /** Reads a single `Organization` that is related to this `PartStock`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PartStock`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Reserved
+   * Held for open reservations (the sum of the movements' reserved deltas).
+   */
+  reserved: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The bin's.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Storeroom
+   * The bin's.
+   */
+  storeroomId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `PartStock` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type PartStockCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PartStock` values. */
+export type PartStockConnection = {
+  __typename?: 'PartStockConnection';
+  /** A list of edges which contains the `PartStock` and cursor to aid in pagination. */
+  edges: Array<PartStockEdge>;
+  /** A list of `PartStock` objects. */
+  nodes: Array<PartStock>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartStock` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartStock` edge in the connection. */
+export type PartStockEdge = {
+  __typename?: 'PartStockEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartStock` at the end of the edge. */
+  node: PartStock;
+};
+
+/** A filter to be used against `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type PartStockFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartStockFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartStockFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartStockFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `PartStock`. */
+export type PartStockOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * Reorder settings
+ * Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+ */
+export type PartStoreroomSetting = Node & {
+  __typename?: 'PartStoreroomSetting';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PartStoreroomSetting`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PartStoreroomSetting`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint: Scalars['BigFloat']['output'];
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `PartStoreroomSetting`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `PartStoreroomSetting` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PartStoreroomSettingCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PartStoreroomSetting` values. */
+export type PartStoreroomSettingConnection = {
+  __typename?: 'PartStoreroomSettingConnection';
+  /** A list of edges which contains the `PartStoreroomSetting` and cursor to aid in pagination. */
+  edges: Array<PartStoreroomSettingEdge>;
+  /** A list of `PartStoreroomSetting` objects. */
+  nodes: Array<PartStoreroomSetting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartStoreroomSetting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartStoreroomSetting` edge in the connection. */
+export type PartStoreroomSettingEdge = {
+  __typename?: 'PartStoreroomSettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartStoreroomSetting` at the end of the edge. */
+  node: PartStoreroomSetting;
+};
+
+/** A filter to be used against `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type PartStoreroomSettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartStoreroomSettingFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartStoreroomSettingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+};
+
+/** An input for mutations affecting `PartStoreroomSetting` */
+export type PartStoreroomSettingInput = {
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint: Scalars['BigFloat']['input'];
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity: Scalars['BigFloat']['input'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId: Scalars['UUID']['input'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `PartStoreroomSetting`. */
+export type PartStoreroomSettingOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `PartStoreroomSetting`. Fields that are set will be updated. */
+export type PartStoreroomSettingPatch = {
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Storeroom */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyApprovedSupplierFilter = {
   /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43636,6 +45477,16 @@ export type PartToManyDrawingPartFilter = {
   some?: InputMaybe<DrawingPartFilter>;
 };
 
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyInspectionFilter = {
   /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43676,6 +45527,26 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
+};
+
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyProjectBomLineFilter = {
   /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43714,6 +45585,26 @@ export type PartToManyShipmentItemFilter = {
   none?: InputMaybe<ShipmentItemFilter>;
   /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A connection to a list of `PartWhereUsedRecord` values. */
@@ -43818,10 +45709,14 @@ export type Partner = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Part`. */
   partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByVendorId: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
@@ -43846,6 +45741,8 @@ export type Partner = Node & {
   specifications: SpecificationConnection;
   /** When the partner was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
 };
@@ -43969,6 +45866,19 @@ export type PartnerNcrsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerPartsByCustomerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -43993,6 +45903,19 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPurchaseRequestsByVendorIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -44126,6 +46049,19 @@ export type PartnerSpecificationsArgs = {
   orderBy?: InputMaybe<Array<SpecificationOrderBy>>;
 };
 
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
+};
+
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartnerCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -44212,6 +46148,10 @@ export type PartnerFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partnerRoles` relation. */
+  partnerRoles?: InputMaybe<PartnerToManyPartnerRoleFilter>;
+  /** Some related `partnerRoles` exist. */
+  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partsByCustomerId` relation. */
   partsByCustomerId?: InputMaybe<PartnerToManyPartFilter>;
   /** Some related `partsByCustomerId` exist. */
@@ -44220,6 +46160,10 @@ export type PartnerFilter = {
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
   projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByVendorId` relation. */
+  purchaseRequestsByVendorId?: InputMaybe<PartnerToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByVendorId` exist. */
+  purchaseRequestsByVendorIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsBySupplierId` relation. */
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
@@ -44262,6 +46206,10 @@ export type PartnerFilter = {
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
   specificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<PartnerToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Partner` */
@@ -44316,6 +46264,151 @@ export type PartnerPatch = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Partner roles
+ * What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+ */
+export type PartnerRole = Node & {
+  __typename?: 'PartnerRole';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PartnerRole`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `PartnerRole`. */
+  partner?: Maybe<Partner>;
+  /** Partner */
+  partnerId: Scalars['UUID']['output'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/**
+ * A condition to be used against `PartnerRole` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type PartnerRoleCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `role` field. */
+  role?: InputMaybe<PartnerRoleKind>;
+};
+
+/** A connection to a list of `PartnerRole` values. */
+export type PartnerRoleConnection = {
+  __typename?: 'PartnerRoleConnection';
+  /** A list of edges which contains the `PartnerRole` and cursor to aid in pagination. */
+  edges: Array<PartnerRoleEdge>;
+  /** A list of `PartnerRole` objects. */
+  nodes: Array<PartnerRole>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartnerRole` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartnerRole` edge in the connection. */
+export type PartnerRoleEdge = {
+  __typename?: 'PartnerRoleEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartnerRole` at the end of the edge. */
+  node: PartnerRole;
+};
+
+/** A filter to be used against `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerRoleFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartnerRoleFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartnerRoleFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartnerRoleFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `role` field. */
+  role?: InputMaybe<PartnerRoleKindFilter>;
+};
+
+/** An input for mutations affecting `PartnerRole` */
+export type PartnerRoleInput = {
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/** What a partner does for maintenance: vendor (supplies parts), contractor (does maintenance work). */
+export type PartnerRoleKind =
+  | 'contractor'
+  | 'vendor';
+
+/** A filter to be used against PartnerRoleKind fields. All fields are combined with a logical ‘and.’ */
+export type PartnerRoleKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<PartnerRoleKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<PartnerRoleKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<PartnerRoleKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<PartnerRoleKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<PartnerRoleKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<PartnerRoleKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<PartnerRoleKind>>;
+};
+
+/** Methods to use when ordering `PartnerRole`. */
+export type PartnerRoleOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `PartnerRole`. Fields that are set will be updated. */
+export type PartnerRolePatch = {
+  /** Partner */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role?: InputMaybe<PartnerRoleKind>;
 };
 
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
@@ -44408,6 +46501,16 @@ export type PartnerToManyPartFilter = {
   some?: InputMaybe<PartFilter>;
 };
 
+/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPartnerRoleFilter = {
+  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartnerRoleFilter>;
+  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartnerRoleFilter>;
+  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartnerRoleFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44416,6 +46519,16 @@ export type PartnerToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -44517,6 +46630,183 @@ export type PartnerToManySpecificationFilter = {
   /** Some related `Specification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationFilter>;
 };
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
+};
+
+/**
+ * Parts below reorder point
+ * Per part and storeroom the caller may see: the level (reorder point, or the highest critical-spare minimum), on hand, reserved, available, and the open purchase request, for those whose available stock is below the level (the KPI "parts below reorder point").
+ */
+export type PartsBelowReorderPoint = {
+  __typename?: 'PartsBelowReorderPoint';
+  /** Available */
+  available?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Critical
+   * Whether a critical spare sets a minimum.
+   */
+  isCritical?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Level
+   * The reorder point or critical minimum, the higher.
+   */
+  level?: Maybe<Scalars['BigFloat']['output']>;
+  /** On hand */
+  onHand?: Maybe<Scalars['BigFloat']['output']>;
+  /** Open purchase request */
+  openPurchaseRequestId?: Maybe<Scalars['UUID']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Part name */
+  partName?: Maybe<Scalars['String']['output']>;
+  /** Part number */
+  partNumber?: Maybe<Scalars['String']['output']>;
+  /** Reserved */
+  reserved?: Maybe<Scalars['BigFloat']['output']>;
+  /** Site */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Storeroom code */
+  storeroomCode?: Maybe<Scalars['String']['output']>;
+  /** Storeroom */
+  storeroomId?: Maybe<Scalars['UUID']['output']>;
+  /** Unit */
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `PartsBelowReorderPoint` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PartsBelowReorderPointCondition = {
+  /** Checks for equality with the object’s `available` field. */
+  available?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `isCritical` field. */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `level` field. */
+  level?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `onHand` field. */
+  onHand?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `openPurchaseRequestId` field. */
+  openPurchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partName` field. */
+  partName?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `partNumber` field. */
+  partNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `reserved` field. */
+  reserved?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomCode` field. */
+  storeroomCode?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `PartsBelowReorderPoint` values. */
+export type PartsBelowReorderPointConnection = {
+  __typename?: 'PartsBelowReorderPointConnection';
+  /** A list of edges which contains the `PartsBelowReorderPoint` and cursor to aid in pagination. */
+  edges: Array<PartsBelowReorderPointEdge>;
+  /** A list of `PartsBelowReorderPoint` objects. */
+  nodes: Array<PartsBelowReorderPoint>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartsBelowReorderPoint` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartsBelowReorderPoint` edge in the connection. */
+export type PartsBelowReorderPointEdge = {
+  __typename?: 'PartsBelowReorderPointEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartsBelowReorderPoint` at the end of the edge. */
+  node: PartsBelowReorderPoint;
+};
+
+/** A filter to be used against `PartsBelowReorderPoint` object types. All fields are combined with a logical ‘and.’ */
+export type PartsBelowReorderPointFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
+  /** Filter by the object’s `available` field. */
+  available?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `isCritical` field. */
+  isCritical?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartsBelowReorderPointFilter>;
+  /** Filter by the object’s `onHand` field. */
+  onHand?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `openPurchaseRequestId` field. */
+  openPurchaseRequestId?: InputMaybe<UuidFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partName` field. */
+  partName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `reserved` field. */
+  reserved?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomCode` field. */
+  storeroomCode?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `PartsBelowReorderPoint`. */
+export type PartsBelowReorderPointOrderBy =
+  | 'AVAILABLE_ASC'
+  | 'AVAILABLE_DESC'
+  | 'LEVEL_ASC'
+  | 'LEVEL_DESC'
+  | 'NATURAL'
+  | 'ON_HAND_ASC'
+  | 'ON_HAND_DESC'
+  | 'OPEN_PURCHASE_REQUEST_ID_ASC'
+  | 'OPEN_PURCHASE_REQUEST_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_NAME_ASC'
+  | 'PART_NAME_DESC'
+  | 'PART_NUMBER_ASC'
+  | 'PART_NUMBER_DESC'
+  | 'RESERVED_ASC'
+  | 'RESERVED_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_CODE_ASC'
+  | 'STOREROOM_CODE_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
 export type PendingApprovalsByApprover = Node & {
@@ -47687,6 +49977,220 @@ export type PublishStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
 };
 
+/**
+ * Purchase requests
+ * Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+ */
+export type PurchaseRequest = Node & {
+  __typename?: 'PurchaseRequest';
+  /**
+   * Available then
+   * The storeroom's available stock when the request was raised.
+   */
+  availableAtRequest: Scalars['BigFloat']['output'];
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Closed by */
+  closedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Expected on
+   * Request date plus the lead time.
+   */
+  expectedOn?: Maybe<Scalars['Date']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Critical
+   * Whether a critical spare's minimum set the level.
+   */
+  isCritical: Scalars['Boolean']['output'];
+  /** Lead time (days) */
+  leadTimeDays?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `Organization` that is related to this `PurchaseRequest`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PurchaseRequest`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * The reorder quantity, or more when that would not get back to the level.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Purchase request id */
+  rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * Written only by app.set_purchase_request_status and receipts against the request.
+   */
+  status: PurchaseRequestStatus;
+  /** Status note */
+  statusNote?: Maybe<Scalars['String']['output']>;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `PurchaseRequest`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /**
+   * Level
+   * The reorder point or critical minimum (the higher) the stock fell below.
+   */
+  triggerLevel: Scalars['BigFloat']['output'];
+  /** Unit price */
+  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `PurchaseRequest`. */
+  userByClosedBy?: Maybe<User>;
+  /** Reads a single `Partner` that is related to this `PurchaseRequest`. */
+  vendor?: Maybe<Partner>;
+  /**
+   * Suggested vendor
+   * The preferred vendor of the part, else the one with the shortest lead time.
+   */
+  vendorId?: Maybe<Scalars['UUID']['output']>;
+  /** Vendor part number */
+  vendorPartNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `PurchaseRequest` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PurchaseRequestCondition = {
+  /** Checks for equality with the object’s `closedBy` field. */
+  closedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<PurchaseRequestStatus>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `vendorId` field. */
+  vendorId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PurchaseRequest` values. */
+export type PurchaseRequestConnection = {
+  __typename?: 'PurchaseRequestConnection';
+  /** A list of edges which contains the `PurchaseRequest` and cursor to aid in pagination. */
+  edges: Array<PurchaseRequestEdge>;
+  /** A list of `PurchaseRequest` objects. */
+  nodes: Array<PurchaseRequest>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PurchaseRequest` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PurchaseRequest` edge in the connection. */
+export type PurchaseRequestEdge = {
+  __typename?: 'PurchaseRequestEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PurchaseRequest` at the end of the edge. */
+  node: PurchaseRequest;
+};
+
+/** A filter to be used against `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseRequestFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PurchaseRequestFilter>>;
+  /** Filter by the object’s `closedBy` field. */
+  closedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PurchaseRequestFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PurchaseRequestFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<PurchaseRequestStatusFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+  /** Filter by the object’s `userByClosedBy` relation. */
+  userByClosedBy?: InputMaybe<UserFilter>;
+  /** A related `userByClosedBy` exists. */
+  userByClosedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendor` relation. */
+  vendor?: InputMaybe<PartnerFilter>;
+  /** A related `vendor` exists. */
+  vendorExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorId` field. */
+  vendorId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `PurchaseRequest`. */
+export type PurchaseRequestOrderBy =
+  | 'CLOSED_BY_ASC'
+  | 'CLOSED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC'
+  | 'VENDOR_ID_ASC'
+  | 'VENDOR_ID_DESC';
+
+/**
+ * A purchase request's life: open, ordered (sent to the vendor), received,
+ * cancelled. One open or ordered request per part and storeroom.
+ */
+export type PurchaseRequestStatus =
+  | 'cancelled'
+  | 'open'
+  | 'ordered'
+  | 'received';
+
+/** A filter to be used against PurchaseRequestStatus fields. All fields are combined with a logical ‘and.’ */
+export type PurchaseRequestStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<PurchaseRequestStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<PurchaseRequestStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<PurchaseRequestStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<PurchaseRequestStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<PurchaseRequestStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<PurchaseRequestStatus>>;
+};
+
 /** All input for the `purgeOrganization` mutation. */
 export type PurgeOrganizationInput = {
   /**
@@ -49049,6 +51553,12 @@ export type Query = Node & {
    * Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    */
   equipmentReliability?: Maybe<EquipmentReliabilityConnection>;
+  /** Get a single `EquipmentSparePart`. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** Reads a single `EquipmentSparePart` using its globally unique `ID`. */
+  equipmentSparePartById?: Maybe<EquipmentSparePart>;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts?: Maybe<EquipmentSparePartConnection>;
   /**
    * Equipment tree
    * The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
@@ -49346,6 +51856,18 @@ export type Query = Node & {
   partRevisionById?: Maybe<PartRevision>;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions?: Maybe<PartRevisionConnection>;
+  /** Get a single `PartStock`. */
+  partStock?: Maybe<PartStock>;
+  /** Reads a single `PartStock` using its globally unique `ID`. */
+  partStockById?: Maybe<PartStock>;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks?: Maybe<PartStockConnection>;
+  /** Get a single `PartStoreroomSetting`. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** Reads a single `PartStoreroomSetting` using its globally unique `ID`. */
+  partStoreroomSettingById?: Maybe<PartStoreroomSetting>;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings?: Maybe<PartStoreroomSettingConnection>;
   /**
    * Where a part is used
    * The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
@@ -49355,10 +51877,18 @@ export type Query = Node & {
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
   partnerById?: Maybe<Partner>;
+  /** Get a single `PartnerRole`. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** Reads a single `PartnerRole` using its globally unique `ID`. */
+  partnerRoleById?: Maybe<PartnerRole>;
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles?: Maybe<PartnerRoleConnection>;
   /** Reads and enables pagination through a set of `Partner`. */
   partners?: Maybe<PartnerConnection>;
   /** Reads and enables pagination through a set of `Part`. */
   parts?: Maybe<PartConnection>;
+  /** Reads and enables pagination through a set of `PartsBelowReorderPoint`. */
+  partsBelowReorderPoints?: Maybe<PartsBelowReorderPointConnection>;
   /** Get a single `PendingApprovalsByApprover`. */
   pendingApprovalsByApprover?: Maybe<PendingApprovalsByApprover>;
   /** Reads a single `PendingApprovalsByApprover` using its globally unique `ID`. */
@@ -49441,6 +51971,12 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
+  /** Get a single `PurchaseRequest`. */
+  purchaseRequest?: Maybe<PurchaseRequest>;
+  /** Reads a single `PurchaseRequest` using its globally unique `ID`. */
+  purchaseRequestById?: Maybe<PurchaseRequest>;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequests?: Maybe<PurchaseRequestConnection>;
   /** Get a single `Qualification`. */
   qualification?: Maybe<Qualification>;
   /** Reads a single `Qualification` using its globally unique `ID`. */
@@ -49781,6 +52317,18 @@ export type Query = Node & {
   stateMachineTransitions?: Maybe<StateMachineTransitionConnection>;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines?: Maybe<StateMachineConnection>;
+  /** Get a single `StockMovement`. */
+  stockMovement?: Maybe<StockMovement>;
+  /** Reads a single `StockMovement` using its globally unique `ID`. */
+  stockMovementById?: Maybe<StockMovement>;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements?: Maybe<StockMovementConnection>;
+  /** Get a single `StockReservation`. */
+  stockReservation?: Maybe<StockReservation>;
+  /** Reads a single `StockReservation` using its globally unique `ID`. */
+  stockReservationById?: Maybe<StockReservation>;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservations?: Maybe<StockReservationConnection>;
   /** Get a single `StorageLocation`. */
   storageLocation?: Maybe<StorageLocation>;
   /** Reads a single `StorageLocation` using its globally unique `ID`. */
@@ -49793,6 +52341,18 @@ export type Query = Node & {
   storageLocationOccupancyById?: Maybe<StorageLocationOccupancy>;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations?: Maybe<StorageLocationConnection>;
+  /** Get a single `Storeroom`. */
+  storeroom?: Maybe<Storeroom>;
+  /** Get a single `StoreroomBin`. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** Reads a single `StoreroomBin` using its globally unique `ID`. */
+  storeroomBinById?: Maybe<StoreroomBin>;
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBins?: Maybe<StoreroomBinConnection>;
+  /** Reads a single `Storeroom` using its globally unique `ID`. */
+  storeroomById?: Maybe<Storeroom>;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms?: Maybe<StoreroomConnection>;
   /** Get a single `Tag`. */
   tag?: Maybe<Tag>;
   /** Reads a single `Tag` using its globally unique `ID`. */
@@ -49898,6 +52458,12 @@ export type Query = Node & {
   userById?: Maybe<User>;
   /** Reads and enables pagination through a set of `User`. */
   users?: Maybe<UserConnection>;
+  /** Get a single `VendorPart`. */
+  vendorPart?: Maybe<VendorPart>;
+  /** Reads a single `VendorPart` using its globally unique `ID`. */
+  vendorPartById?: Maybe<VendorPart>;
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts?: Maybe<VendorPartConnection>;
   /** Get a single `WebhookAttempt`. */
   webhookAttempt?: Maybe<WebhookAttempt>;
   /** Reads a single `WebhookAttempt` using its globally unique `ID`. */
@@ -51861,6 +54427,33 @@ export type QueryEquipmentReliabilityArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartArgs = {
+  equipmentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryEquipmentTreeArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   equipmentId: Scalars['UUID']['input'];
@@ -52973,6 +55566,60 @@ export type QueryPartRevisionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPartStockArgs = {
+  binId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStockByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStocksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  storeroomId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryPartWhereUsedArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   filter?: InputMaybe<PartWhereUsedRecordFilter>;
@@ -52992,6 +55639,33 @@ export type QueryPartnerArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryPartnerByIdArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRoleArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partnerId: Scalars['UUID']['input'];
+  role: PartnerRoleKind;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRoleByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
 };
 
 
@@ -53019,6 +55693,19 @@ export type QueryPartsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartsBelowReorderPointsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartsBelowReorderPointCondition>;
+  filter?: InputMaybe<PartsBelowReorderPointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartsBelowReorderPointOrderBy>>;
 };
 
 
@@ -53375,6 +56062,31 @@ export type QueryProjectsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseRequestArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseRequestByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPurchaseRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -54744,6 +57456,56 @@ export type QueryStateMachinesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryStockMovementArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockMovementByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryStorageLocationArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -54790,6 +57552,56 @@ export type QueryStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -55176,6 +57988,33 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<UserOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  partnerId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 
@@ -56877,6 +59716,42 @@ export type ReceiveSamplesPayload = {
   result?: Maybe<Array<Sample>>;
 };
 
+/** All input for the `receiveStock` mutation. */
+export type ReceiveStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  partId: Scalars['UUID']['input'];
+  purchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
+  quantity: Scalars['BigFloat']['input'];
+  unitCost?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** The output of our `receiveStock` mutation. */
+export type ReceiveStockPayload = {
+  __typename?: 'ReceiveStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `receiveStock` mutation. */
+export type ReceiveStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
+};
+
 /** All input for the `recordConsumption` mutation. */
 export type RecordConsumptionInput = {
   /**
@@ -57355,6 +60230,38 @@ export type ReleaseResultPayload = {
 /** The output of our `releaseResult` mutation. */
 export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
+};
+
+/** All input for the `releaseStockReservation` mutation. */
+export type ReleaseStockReservationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  reservationId: Scalars['UUID']['input'];
+};
+
+/** The output of our `releaseStockReservation` mutation. */
+export type ReleaseStockReservationPayload = {
+  __typename?: 'ReleaseStockReservationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockReservation>;
+  /** An edge for our `StockReservation`. May be used by Relay 1. */
+  stockReservationEdge?: Maybe<StockReservationEdge>;
+};
+
+
+/** The output of our `releaseStockReservation` mutation. */
+export type ReleaseStockReservationPayloadStockReservationEdgeArgs = {
+  orderBy?: Array<StockReservationOrderBy>;
 };
 
 /**
@@ -58264,6 +61171,43 @@ export type RequestLabelPayload = {
 /** The output of our `requestLabel` mutation. */
 export type RequestLabelPayloadLabelEdgeArgs = {
   orderBy?: Array<LabelOrderBy>;
+};
+
+/** All input for the `reserveStock` mutation. */
+export type ReserveStockInput = {
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  neededBy?: InputMaybe<Scalars['Date']['input']>;
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `reserveStock` mutation. */
+export type ReserveStockPayload = {
+  __typename?: 'ReserveStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockReservation>;
+  /** An edge for our `StockReservation`. May be used by Relay 1. */
+  stockReservationEdge?: Maybe<StockReservationEdge>;
+};
+
+
+/** The output of our `reserveStock` mutation. */
+export type ReserveStockPayloadStockReservationEdgeArgs = {
+  orderBy?: Array<StockReservationOrderBy>;
 };
 
 /** All input for the `respondToScar` mutation. */
@@ -59267,6 +62211,42 @@ export type RetryCertificateRenderPayload = {
 /** The output of our `retryCertificateRender` mutation. */
 export type RetryCertificateRenderPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `returnStock` mutation. */
+export type ReturnStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `returnStock` mutation. */
+export type ReturnStockPayload = {
+  __typename?: 'ReturnStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `returnStock` mutation. */
+export type ReturnStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
 };
 
 /** All input for the `reviewResult` mutation. */
@@ -65107,6 +68087,39 @@ export type SetLotQualityStatusPayloadLotEdgeArgs = {
   orderBy?: Array<LotOrderBy>;
 };
 
+/** All input for the `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  purchaseRequestId: Scalars['UUID']['input'];
+  status: PurchaseRequestStatus;
+};
+
+/** The output of our `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusPayload = {
+  __typename?: 'SetPurchaseRequestStatusPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PurchaseRequest`. May be used by Relay 1. */
+  purchaseRequestEdge?: Maybe<PurchaseRequestEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PurchaseRequest>;
+};
+
+
+/** The output of our `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusPayloadPurchaseRequestEdgeArgs = {
+  orderBy?: Array<PurchaseRequestOrderBy>;
+};
+
 /** All input for the `setRolePermissions` mutation. */
 export type SetRolePermissionsInput = {
   /**
@@ -66534,6 +69547,8 @@ export type Site = Node & {
   spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms: StoreroomConnection;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `TraceStatusChange`. */
@@ -66987,6 +70002,19 @@ export type SiteStorageLocationsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteTraceStatusChangesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -67182,6 +70210,10 @@ export type SiteFilter = {
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storerooms` relation. */
+  storerooms?: InputMaybe<SiteToManyStoreroomFilter>;
+  /** Some related `storerooms` exist. */
+  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `traceStatusChanges` relation. */
   traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
   /** Some related `traceStatusChanges` exist. */
@@ -67568,6 +70600,16 @@ export type SiteToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -70987,6 +74029,433 @@ export type StateMachineTransitionOrderBy =
   | 'TO_STATE_DESC';
 
 /**
+ * Stock movements
+ * The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+ */
+export type StockMovement = Node & {
+  __typename?: 'StockMovement';
+  /** Bin */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `StockMovement`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /** Reference id */
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reference type
+   * What the parts were issued for, returned from, reserved for or received against.
+   */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Kind */
+  kind: StockMovementKind;
+  /** Moved at */
+  movedAt: Scalars['Datetime']['output'];
+  /** Moved by */
+  movedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `StockMovement`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `StockMovement`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Reason
+   * Required for adjustments.
+   */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `StockReservation` that is related to this `StockMovement`. */
+  reservation?: Maybe<StockReservation>;
+  /**
+   * Reservation
+   * The reservation issued or released.
+   */
+  reservationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reserved change
+   * Change of the reserved quantity, signed.
+   */
+  reservedDelta: Scalars['BigFloat']['output'];
+  /** Movement id */
+  rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /**
+   * Transfer
+   * The same id on both rows of a transfer.
+   */
+  transferId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Unit cost
+   * At receipt, per unit of the part.
+   */
+  unitCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `StockMovement`. */
+  userByMovedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `StockMovement` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StockMovementCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `movedAt` field. */
+  movedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `movedBy` field. */
+  movedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reservationId` field. */
+  reservationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StockMovement` values. */
+export type StockMovementConnection = {
+  __typename?: 'StockMovementConnection';
+  /** A list of edges which contains the `StockMovement` and cursor to aid in pagination. */
+  edges: Array<StockMovementEdge>;
+  /** A list of `StockMovement` objects. */
+  nodes: Array<StockMovement>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StockMovement` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StockMovement` edge in the connection. */
+export type StockMovementEdge = {
+  __typename?: 'StockMovementEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StockMovement` at the end of the edge. */
+  node: StockMovement;
+};
+
+/** A filter to be used against `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StockMovementFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StockMovementFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `movedAt` field. */
+  movedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `movedBy` field. */
+  movedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StockMovementFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StockMovementFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reservation` relation. */
+  reservation?: InputMaybe<StockReservationFilter>;
+  /** A related `reservation` exists. */
+  reservationExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reservationId` field. */
+  reservationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByMovedBy` relation. */
+  userByMovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByMovedBy` exists. */
+  userByMovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * What a stock movement is: receipt, issue (against a reference), return (of
+ * issued parts), adjustment (a count, with a reason), transfer_out/transfer_in
+ * (between bins), reservation and reservation_release (reserved quantity only).
+ */
+export type StockMovementKind =
+  | 'adjustment'
+  | 'issue'
+  | 'receipt'
+  | 'reservation'
+  | 'reservation_release'
+  | 'return'
+  | 'transfer_in'
+  | 'transfer_out';
+
+/** Methods to use when ordering `StockMovement`. */
+export type StockMovementOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'MOVED_AT_ASC'
+  | 'MOVED_AT_DESC'
+  | 'MOVED_BY_ASC'
+  | 'MOVED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RESERVATION_ID_ASC'
+  | 'RESERVATION_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * Stock reservations
+ * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+ */
+export type StockReservation = Node & {
+  __typename?: 'StockReservation';
+  /**
+   * Bin
+   * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+   */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `StockReservation`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /**
+   * Closed at
+   * When it was fully issued or released.
+   */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reference id */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Reference type
+   * The registered entity type the parts are for (equipment, work_order, ...).
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Issued quantity
+   * Issued against the reservation so far.
+   */
+  issuedQuantity: Scalars['BigFloat']['output'];
+  /** Needed by */
+  neededBy?: Maybe<Scalars['Date']['output']>;
+  /** Reads a single `Organization` that is related to this `StockReservation`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `PartStock` that is related to this `StockReservation`. */
+  partBin?: Maybe<PartStock>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Reserved, in the part's unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Release reason */
+  releaseReason?: Maybe<Scalars['String']['output']>;
+  /** Reservation id */
+  rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * open, issued or released; written only by the stock RPCs.
+   */
+  status: StockReservationStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByReservationId: StockMovementConnection;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `StockReservation`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Stock reservations
+ * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+ */
+export type StockReservationStockMovementsByReservationIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StockReservation` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StockReservationCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StockReservation` values. */
+export type StockReservationConnection = {
+  __typename?: 'StockReservationConnection';
+  /** A list of edges which contains the `StockReservation` and cursor to aid in pagination. */
+  edges: Array<StockReservationEdge>;
+  /** A list of `StockReservation` objects. */
+  nodes: Array<StockReservation>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StockReservation` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StockReservation` edge in the connection. */
+export type StockReservationEdge = {
+  __typename?: 'StockReservationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StockReservation` at the end of the edge. */
+  node: StockReservation;
+};
+
+/** A filter to be used against `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type StockReservationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StockReservationFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StockReservationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StockReservationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partBin` relation. */
+  partBin?: InputMaybe<PartStockFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stockMovementsByReservationId` relation. */
+  stockMovementsByReservationId?: InputMaybe<StockReservationToManyStockMovementFilter>;
+  /** Some related `stockMovementsByReservationId` exist. */
+  stockMovementsByReservationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `StockReservation`. */
+export type StockReservationOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * A reservation's life: open (quantity held), issued (all of it issued), released
+ * (the rest given back: cancelled or no longer needed).
+ */
+export type StockReservationStatus =
+  | 'issued'
+  | 'open'
+  | 'released';
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StockReservationToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/**
  * Storage locations
  * Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
  */
@@ -71593,6 +75062,564 @@ export type StorageLocationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type Storeroom = Node & {
+  __typename?: 'Storeroom';
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSparePartsByStoreroomIdAndSiteId: EquipmentSparePartConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Active */
+  isActive: Scalars['Boolean']['output'];
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Storeroom`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettingsByStoreroomIdAndSiteId: PartStoreroomSettingConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByStoreroomIdAndSiteId: PurchaseRequestConnection;
+  /** Reads a single `User` that is related to this `Storeroom`. */
+  responsibleUser?: Maybe<User>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: Maybe<Scalars['UUID']['output']>;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Storeroom`. */
+  site?: Maybe<Site>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBinsByStoreroomIdAndSiteId: StoreroomBinConnection;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomEquipmentSparePartsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomPartStoreroomSettingsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomPurchaseRequestsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomStoreroomBinsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBin = Node & {
+  __typename?: 'StoreroomBin';
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Active */
+  isActive: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `StoreroomBin`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocksByBinIdAndStoreroomIdAndSiteId: PartStockConnection;
+  /** Bin id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteId: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteId: StockReservationConnection;
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `StoreroomBin`. */
+  storeroomSite?: Maybe<Storeroom>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinPartStocksByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinStockMovementsByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinStockReservationsByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StoreroomBin` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StoreroomBinCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StoreroomBin` values. */
+export type StoreroomBinConnection = {
+  __typename?: 'StoreroomBinConnection';
+  /** A list of edges which contains the `StoreroomBin` and cursor to aid in pagination. */
+  edges: Array<StoreroomBinEdge>;
+  /** A list of `StoreroomBin` objects. */
+  nodes: Array<StoreroomBin>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StoreroomBin` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StoreroomBin` edge in the connection. */
+export type StoreroomBinEdge = {
+  __typename?: 'StoreroomBinEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StoreroomBin` at the end of the edge. */
+  node: StoreroomBin;
+};
+
+/** A filter to be used against `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StoreroomBinFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StoreroomBinFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StoreroomBinFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partStocksByBinIdAndStoreroomIdAndSiteId` relation. */
+  partStocksByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyPartStockFilter>;
+  /** Some related `partStocksByBinIdAndStoreroomIdAndSiteId` exist. */
+  partStocksByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stockMovementsByBinIdAndStoreroomIdAndSiteId` relation. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockMovementFilter>;
+  /** Some related `stockMovementsByBinIdAndStoreroomIdAndSiteId` exist. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservationsByBinIdAndStoreroomIdAndSiteId` relation. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockReservationFilter>;
+  /** Some related `stockReservationsByBinIdAndStoreroomIdAndSiteId` exist. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+};
+
+/** An input for mutations affecting `StoreroomBin` */
+export type StoreroomBinInput = {
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code: Scalars['String']['input'];
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId: Scalars['UUID']['input'];
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `StoreroomBin`. */
+export type StoreroomBinOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `StoreroomBin`. Fields that are set will be updated. */
+export type StoreroomBinPatch = {
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
+/**
+ * A condition to be used against `Storeroom` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type StoreroomCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `responsibleUserId` field. */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Storeroom` values. */
+export type StoreroomConnection = {
+  __typename?: 'StoreroomConnection';
+  /** A list of edges which contains the `Storeroom` and cursor to aid in pagination. */
+  edges: Array<StoreroomEdge>;
+  /** A list of `Storeroom` objects. */
+  nodes: Array<Storeroom>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Storeroom` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Storeroom` edge in the connection. */
+export type StoreroomEdge = {
+  __typename?: 'StoreroomEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Storeroom` at the end of the edge. */
+  node: Storeroom;
+};
+
+/** A filter to be used against `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StoreroomFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentSparePartsByStoreroomIdAndSiteId` relation. */
+  equipmentSparePartsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSparePartsByStoreroomIdAndSiteId` exist. */
+  equipmentSparePartsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<StoreroomFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StoreroomFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partStoreroomSettingsByStoreroomIdAndSiteId` relation. */
+  partStoreroomSettingsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettingsByStoreroomIdAndSiteId` exist. */
+  partStoreroomSettingsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByStoreroomIdAndSiteId` relation. */
+  purchaseRequestsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByStoreroomIdAndSiteId` exist. */
+  purchaseRequestsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `responsibleUser` relation. */
+  responsibleUser?: InputMaybe<UserFilter>;
+  /** A related `responsibleUser` exists. */
+  responsibleUserExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `responsibleUserId` field. */
+  responsibleUserId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomBinsByStoreroomIdAndSiteId` relation. */
+  storeroomBinsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyStoreroomBinFilter>;
+  /** Some related `storeroomBinsByStoreroomIdAndSiteId` exist. */
+  storeroomBinsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Storeroom` */
+export type StoreroomInput = {
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code: Scalars['String']['input'];
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name */
+  name: Scalars['String']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `Storeroom`. */
+export type StoreroomOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RESPONSIBLE_USER_ID_ASC'
+  | 'RESPONSIBLE_USER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Storeroom`. Fields that are set will be updated. */
+export type StoreroomPatch = {
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
+};
+
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
+};
+
+/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyStoreroomBinFilter = {
+  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomBinFilter>;
+  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomBinFilter>;
+  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomBinFilter>;
 };
 
 /** A filter to be used against String fields. All fields are combined with a logical ‘and.’ */
@@ -73653,6 +77680,32 @@ export type TrainingRequirementPatch = {
    * Whose holders must be trained (roles.id).
    */
   roleId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** All input for the `transferStock` mutation. */
+export type TransferStockInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  fromBinId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  toBinId: Scalars['UUID']['input'];
+};
+
+/** The output of our `transferStock` mutation. */
+export type TransferStockPayload = {
+  __typename?: 'TransferStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<StockMovement>>;
 };
 
 /** All input for the `transition` mutation. */
@@ -76587,6 +80640,61 @@ export type UpdateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `updateEquipmentSparePartById` mutation. */
+export type UpdateEquipmentSparePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
+  patch: EquipmentSparePartPatch;
+};
+
+/** All input for the `updateEquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
+  patch: EquipmentSparePartPatch;
+};
+
+/** The output of our update `EquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartPayload = {
+  __typename?: 'UpdateEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentSparePart` that was updated by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `EquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the `updateI18NStringById` mutation. */
 export type UpdateI18NStringByIdInput = {
   /**
@@ -77194,6 +81302,58 @@ export type UpdatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the `updatePartStoreroomSettingById` mutation. */
+export type UpdatePartStoreroomSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
+  patch: PartStoreroomSettingPatch;
+};
+
+/** All input for the `updatePartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
+  patch: PartStoreroomSettingPatch;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `PartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingPayload = {
+  __typename?: 'UpdatePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartStoreroomSetting` that was updated by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the `updatePartnerById` mutation. */
 export type UpdatePartnerByIdInput = {
   /**
@@ -77240,6 +81400,61 @@ export type UpdatePartnerPayload = {
 /** The output of our update `Partner` mutation. */
 export type UpdatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the `updatePartnerRoleById` mutation. */
+export type UpdatePartnerRoleByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartnerRole` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
+  patch: PartnerRolePatch;
+};
+
+/** All input for the `updatePartnerRole` mutation. */
+export type UpdatePartnerRoleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
+  patch: PartnerRolePatch;
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/** The output of our update `PartnerRole` mutation. */
+export type UpdatePartnerRolePayload = {
+  __typename?: 'UpdatePartnerRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartnerRole` that was updated by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PartnerRole` mutation. */
+export type UpdatePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the `updatePersonQualificationById` mutation. */
@@ -78574,6 +82789,102 @@ export type UpdateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the `updateStoreroomBinById` mutation. */
+export type UpdateStoreroomBinByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `StoreroomBin` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
+  patch: StoreroomBinPatch;
+};
+
+/** All input for the `updateStoreroomBin` mutation. */
+export type UpdateStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
+  patch: StoreroomBinPatch;
+  /** Bin id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `StoreroomBin` mutation. */
+export type UpdateStoreroomBinPayload = {
+  __typename?: 'UpdateStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was updated by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our update `StoreroomBin` mutation. */
+export type UpdateStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the `updateStoreroomById` mutation. */
+export type UpdateStoreroomByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Storeroom` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Storeroom` being updated. */
+  patch: StoreroomPatch;
+};
+
+/** All input for the `updateStoreroom` mutation. */
+export type UpdateStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Storeroom` being updated. */
+  patch: StoreroomPatch;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Storeroom` mutation. */
+export type UpdateStoreroomPayload = {
+  __typename?: 'UpdateStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was updated by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our update `Storeroom` mutation. */
+export type UpdateStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the `updateTagById` mutation. */
 export type UpdateTagByIdInput = {
   /**
@@ -79092,6 +83403,61 @@ export type UpdateUserPayload = {
 /** The output of our update `User` mutation. */
 export type UpdateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the `updateVendorPartById` mutation. */
+export type UpdateVendorPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `VendorPart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `VendorPart` being updated. */
+  patch: VendorPartPatch;
+};
+
+/** All input for the `updateVendorPart` mutation. */
+export type UpdateVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `VendorPart` being updated. */
+  patch: VendorPartPatch;
+};
+
+/** The output of our update `VendorPart` mutation. */
+export type UpdateVendorPartPayload = {
+  __typename?: 'UpdateVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was updated by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our update `VendorPart` mutation. */
+export type UpdateVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `updateWebhookEndpointById` mutation. */
@@ -79695,6 +84061,8 @@ export type User = Node & {
   projectMilestonesByCreatedBy: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByAssignedTo: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByClosedBy: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
@@ -79783,6 +84151,12 @@ export type User = Node & {
   spcSignalsByClosedBy: SpcSignalConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByMovedBy: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservationsByCreatedBy: StockReservationConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storeroomsByResponsibleUserId: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tagsByCreatedBy: TagConnection;
   /** Reads and enables pagination through a set of `TenantBranding`. */
@@ -80771,6 +85145,19 @@ export type UserProjectsByAssignedToArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPurchaseRequestsByClosedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserReagentLotsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -81319,6 +85706,45 @@ export type UserSpcSignalsByClosedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStockMovementsByMovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStockReservationsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStoreroomsByResponsibleUserIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserTagsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -81778,6 +86204,10 @@ export type UserFilter = {
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
   projectsByAssignedToExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByClosedBy` relation. */
+  purchaseRequestsByClosedBy?: InputMaybe<UserToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByClosedBy` exist. */
+  purchaseRequestsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsByCreatedBy` relation. */
   reagentLotsByCreatedBy?: InputMaybe<UserToManyReagentLotFilter>;
   /** Some related `reagentLotsByCreatedBy` exist. */
@@ -81948,6 +86378,18 @@ export type UserFilter = {
   spcSignalsByClosedBy?: InputMaybe<UserToManySpcSignalFilter>;
   /** Some related `spcSignalsByClosedBy` exist. */
   spcSignalsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovementsByMovedBy` relation. */
+  stockMovementsByMovedBy?: InputMaybe<UserToManyStockMovementFilter>;
+  /** Some related `stockMovementsByMovedBy` exist. */
+  stockMovementsByMovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservationsByCreatedBy` relation. */
+  stockReservationsByCreatedBy?: InputMaybe<UserToManyStockReservationFilter>;
+  /** Some related `stockReservationsByCreatedBy` exist. */
+  stockReservationsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomsByResponsibleUserId` relation. */
+  storeroomsByResponsibleUserId?: InputMaybe<UserToManyStoreroomFilter>;
+  /** Some related `storeroomsByResponsibleUserId` exist. */
+  storeroomsByResponsibleUserIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tagsByCreatedBy` relation. */
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
@@ -82541,6 +86983,16 @@ export type UserToManyProjectMilestoneFilter = {
   some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
+};
+
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyReagentLotFilter = {
   /** Every related `ReagentLot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -82841,6 +87293,36 @@ export type UserToManySpcSignalFilter = {
   some?: InputMaybe<SpcSignalFilter>;
 };
 
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
+};
+
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyTagFilter = {
   /** Every related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -82909,6 +87391,185 @@ export type UserToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
+};
+
+/**
+ * Vendor parts
+ * The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+ */
+export type VendorPart = Node & {
+  __typename?: 'VendorPart';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred: Scalars['Boolean']['output'];
+  /** Lead time (days) */
+  leadTimeDays: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `VendorPart`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `VendorPart`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `VendorPart`. */
+  partner?: Maybe<Partner>;
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['output'];
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Vendor part number */
+  vendorPartNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `VendorPart` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type VendorPartCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `VendorPart` values. */
+export type VendorPartConnection = {
+  __typename?: 'VendorPartConnection';
+  /** A list of edges which contains the `VendorPart` and cursor to aid in pagination. */
+  edges: Array<VendorPartEdge>;
+  /** A list of `VendorPart` objects. */
+  nodes: Array<VendorPart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `VendorPart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `VendorPart` edge in the connection. */
+export type VendorPartEdge = {
+  __typename?: 'VendorPartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `VendorPart` at the end of the edge. */
+  node: VendorPart;
+};
+
+/** A filter to be used against `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type VendorPartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<VendorPartFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<VendorPartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<VendorPartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `VendorPart` */
+export type VendorPartInput = {
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lead time (days) */
+  leadTimeDays: Scalars['Int']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Vendor part number */
+  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Methods to use when ordering `VendorPart`. */
+export type VendorPartOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `VendorPart`. Fields that are set will be updated. */
+export type VendorPartPatch = {
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lead time (days) */
+  leadTimeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Vendor part number */
+  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */

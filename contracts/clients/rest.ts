@@ -5925,6 +5925,88 @@ export interface EquipmentClasses {
 }
 
 /**
+ * Asset spare parts
+ * The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+ */
+export interface EquipmentSpareParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Asset
+   * equipment.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   * @format boolean
+   * @default false
+   */
+  is_critical: boolean;
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   * @format numeric
+   */
+  minimum_stock?: number;
+  /**
+   * Notes
+   * @format text
+   */
+  notes?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   * @format numeric
+   * @default 1
+   */
+  quantity: number;
+  /**
+   * Site
+   * The storeroom's (filled).
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Equipment uses
  * What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
  */
@@ -9210,6 +9292,178 @@ export interface PartRevisions {
   updated_at: string;
 }
 
+/**
+ * Part stock
+ * On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+ */
+export interface PartStock {
+  /**
+   * Available
+   * On hand minus reserved.
+   * @format numeric
+   */
+  available?: number;
+  /**
+   * Bin
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  bin_id: string;
+  /**
+   * On hand
+   * The sum of the bin's movement quantities.
+   * @format numeric
+   * @default 0
+   */
+  on_hand: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Reserved
+   * Held for open reservations (the sum of the movements' reserved deltas).
+   * @format numeric
+   * @default 0
+   */
+  reserved: number;
+  /**
+   * Site
+   * The bin's.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Storeroom
+   * The bin's.
+   * @format uuid
+   */
+  storeroom_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Reorder settings
+ * Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+ */
+export interface PartStoreroomSettings {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   * @format numeric
+   */
+  reorder_point: number;
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   * @format numeric
+   */
+  reorder_quantity: number;
+  /**
+   * Site
+   * The storeroom's (filled).
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Storeroom
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  storeroom_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Partner roles
+ * What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+ */
+export interface PartnerRoles {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Partner
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  partner_id: string;
+  /**
+   * Role
+   * vendor or contractor.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format app.partner_role_kind
+   */
+  role: "vendor" | "contractor";
+}
+
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export interface Partners {
   /**
@@ -9375,6 +9629,88 @@ export interface Parts {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Parts below reorder point
+ * Per part and storeroom the caller may see: the level (reorder point, or the highest critical-spare minimum), on hand, reserved, available, and the open purchase request, for those whose available stock is below the level (the KPI "parts below reorder point").
+ */
+export interface PartsBelowReorderPoint {
+  /**
+   * Available
+   * @format numeric
+   */
+  available?: number;
+  /**
+   * Critical
+   * Whether a critical spare sets a minimum.
+   * @format boolean
+   */
+  is_critical?: boolean;
+  /**
+   * Level
+   * The reorder point or critical minimum, the higher.
+   * @format numeric
+   */
+  level?: number;
+  /**
+   * On hand
+   * @format numeric
+   */
+  on_hand?: number;
+  /**
+   * Open purchase request
+   * @format uuid
+   */
+  open_purchase_request_id?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Part name
+   * @format text
+   */
+  part_name?: string;
+  /**
+   * Part number
+   * @format text
+   */
+  part_number?: string;
+  /**
+   * Reserved
+   * @format numeric
+   */
+  reserved?: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Storeroom code
+   * @format text
+   */
+  storeroom_code?: string;
+  /**
+   * Storeroom
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
 }
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
@@ -10710,6 +11046,128 @@ export interface Projects {
    * @format uuid
    */
   workflow_definition_id: string;
+}
+
+/**
+ * Purchase requests
+ * Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+ */
+export interface PurchaseRequests {
+  /**
+   * Available then
+   * The storeroom's available stock when the request was raised.
+   * @format numeric
+   */
+  available_at_request: number;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Closed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  closed_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Expected on
+   * Request date plus the lead time.
+   * @format date
+   */
+  expected_on?: string;
+  /**
+   * Purchase request id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Critical
+   * Whether a critical spare's minimum set the level.
+   * @format boolean
+   * @default false
+   */
+  is_critical: boolean;
+  /**
+   * Lead time (days)
+   * @format integer
+   */
+  lead_time_days?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * The reorder quantity, or more when that would not get back to the level.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * Written only by app.set_purchase_request_status and receipts against the request.
+   * @format app.purchase_request_status
+   * @default "open"
+   */
+  status: "open" | "ordered" | "received" | "cancelled";
+  /**
+   * Status note
+   * @format text
+   */
+  status_note?: string;
+  /**
+   * Storeroom
+   * @format uuid
+   */
+  storeroom_id: string;
+  /**
+   * Level
+   * The reorder point or critical minimum (the higher) the stock fell below.
+   * @format numeric
+   */
+  trigger_level: number;
+  /**
+   * Unit price
+   * @format numeric
+   */
+  unit_price?: number;
+  /**
+   * Suggested vendor
+   * The preferred vendor of the part, else the one with the shortest lead time.
+   * @format uuid
+   */
+  vendor_id?: string;
+  /**
+   * Vendor part number
+   * @format text
+   */
+  vendor_part_number?: string;
 }
 
 /**
@@ -15842,6 +16300,232 @@ export interface StateMachines {
 }
 
 /**
+ * Stock movements
+ * The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+ */
+export interface StockMovements {
+  /**
+   * Bin
+   * @format uuid
+   */
+  bin_id: string;
+  /**
+   * Reference id
+   * @format uuid
+   */
+  entity_id?: string;
+  /**
+   * Reference type
+   * What the parts were issued for, returned from, reserved for or received against.
+   * @format text
+   */
+  entity_type?: string;
+  /**
+   * Movement id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * @format app.stock_movement_kind
+   */
+  kind:
+    | "receipt"
+    | "issue"
+    | "return"
+    | "adjustment"
+    | "transfer_out"
+    | "transfer_in"
+    | "reservation"
+    | "reservation_release";
+  /**
+   * Moved at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  moved_at: string;
+  /**
+   * Moved by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  moved_by?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+   * @format numeric
+   * @default 0
+   */
+  quantity: number;
+  /**
+   * Reason
+   * Required for adjustments.
+   * @format text
+   */
+  reason?: string;
+  /**
+   * Reservation
+   * The reservation issued or released.
+   * @format uuid
+   */
+  reservation_id?: string;
+  /**
+   * Reserved change
+   * Change of the reserved quantity, signed.
+   * @format numeric
+   * @default 0
+   */
+  reserved_delta: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Storeroom
+   * @format uuid
+   */
+  storeroom_id: string;
+  /**
+   * Transfer
+   * The same id on both rows of a transfer.
+   * @format uuid
+   */
+  transfer_id?: string;
+  /**
+   * Unit cost
+   * At receipt, per unit of the part.
+   * @format numeric
+   */
+  unit_cost?: number;
+}
+
+/**
+ * Stock reservations
+ * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+ */
+export interface StockReservations {
+  /**
+   * Bin
+   * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+   * @format uuid
+   */
+  bin_id: string;
+  /**
+   * Closed at
+   * When it was fully issued or released.
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Reference id
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Reference type
+   * The registered entity type the parts are for (equipment, work_order, ...).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Reservation id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued quantity
+   * Issued against the reservation so far.
+   * @format numeric
+   * @default 0
+   */
+  issued_quantity: number;
+  /**
+   * Needed by
+   * @format date
+   */
+  needed_by?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * Reserved, in the part's unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Release reason
+   * @format text
+   */
+  release_reason?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * open, issued or released; written only by the stock RPCs.
+   * @format app.stock_reservation_status
+   * @default "open"
+   */
+  status: "open" | "issued" | "released";
+  /**
+   * Storeroom
+   * @format uuid
+   */
+  storeroom_id: string;
+}
+
+/**
  * Storage occupancy
  * Per storage location the caller may see: its capacity, how many child locations and samples (that the caller may see) it holds, and the places still free (empty for no limit).
  */
@@ -16020,6 +16704,128 @@ export interface StorageLocations {
    * @format uuid
    */
   site_id?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export interface StoreroomBins {
+  /**
+   * Code
+   * Unique in the storeroom.
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Bin id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Storeroom
+   * Fixed.
+   * @format uuid
+   */
+  storeroom_id: string;
+}
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export interface Storerooms {
+  /**
+   * Code
+   * Unique in the tenant.
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Storeroom id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  responsible_user_id?: string;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   * @format uuid
+   */
+  site_id: string;
   /**
    * Updated at
    * @format timestamp with time zone
@@ -16844,6 +17650,80 @@ export interface Users {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Vendor parts
+ * The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+ */
+export interface VendorParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * ISO 4217.
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   * @format boolean
+   * @default false
+   */
+  is_preferred: boolean;
+  /**
+   * Lead time (days)
+   * @format integer
+   */
+  lead_time_days: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  partner_id: string;
+  /**
+   * Unit price
+   * Per unit of the part.
+   * @format numeric
+   */
+  unit_price?: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Vendor part number
+   * @format text
+   */
+  vendor_part_number?: string;
 }
 
 /**
@@ -36742,6 +37622,289 @@ export namespace EquipmentClasses {
   }
 }
 
+export namespace EquipmentSpareParts {
+  /**
+   * @description The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+   * @tags equipment_spare_parts
+   * @name EquipmentSparePartsCreate
+   * @summary Asset spare parts
+   * @request POST:/equipment_spare_parts
+   */
+  export namespace EquipmentSparePartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EquipmentSpareParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+   * @tags equipment_spare_parts
+   * @name EquipmentSparePartsDelete
+   * @summary Asset spare parts
+   * @request DELETE:/equipment_spare_parts
+   */
+  export namespace EquipmentSparePartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Critical spare
+       * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Minimum stock
+       * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+       * @format numeric
+       */
+      minimum_stock?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * How many the asset uses (per replacement).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where the critical spare is kept.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+   * @tags equipment_spare_parts
+   * @name EquipmentSparePartsList
+   * @summary Asset spare parts
+   * @request GET:/equipment_spare_parts
+   */
+  export namespace EquipmentSparePartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Critical spare
+       * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+       * @format boolean
+       */
+      is_critical?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Minimum stock
+       * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+       * @format numeric
+       */
+      minimum_stock?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * How many the asset uses (per replacement).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where the critical spare is kept.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EquipmentSpareParts[];
+  }
+
+  /**
+   * @description The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+   * @tags equipment_spare_parts
+   * @name EquipmentSparePartsPartialUpdate
+   * @summary Asset spare parts
+   * @request PATCH:/equipment_spare_parts
+   */
+  export namespace EquipmentSparePartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Critical spare
+       * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Minimum stock
+       * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+       * @format numeric
+       */
+      minimum_stock?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * How many the asset uses (per replacement).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where the critical spare is kept.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = EquipmentSpareParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace EquipmentUses {
   /**
    * @description What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
@@ -46179,6 +47342,651 @@ export namespace PartRevisions {
   }
 }
 
+export namespace PartStock {
+  /**
+   * @description On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+   * @tags part_stock
+   * @name PartStockCreate
+   * @summary Part stock
+   * @request POST:/part_stock
+   */
+  export namespace PartStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PartStock;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+   * @tags part_stock
+   * @name PartStockDelete
+   * @summary Part stock
+   * @request DELETE:/part_stock
+   */
+  export namespace PartStockDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available
+       * On hand minus reserved.
+       * @format numeric
+       */
+      available?: string;
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * On hand
+       * The sum of the bin's movement quantities.
+       * @format numeric
+       */
+      on_hand?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reserved
+       * Held for open reservations (the sum of the movements' reserved deltas).
+       * @format numeric
+       */
+      reserved?: string;
+      /**
+       * Site
+       * The bin's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * The bin's.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+   * @tags part_stock
+   * @name PartStockList
+   * @summary Part stock
+   * @request GET:/part_stock
+   */
+  export namespace PartStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available
+       * On hand minus reserved.
+       * @format numeric
+       */
+      available?: string;
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On hand
+       * The sum of the bin's movement quantities.
+       * @format numeric
+       */
+      on_hand?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reserved
+       * Held for open reservations (the sum of the movements' reserved deltas).
+       * @format numeric
+       */
+      reserved?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The bin's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * The bin's.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PartStock[];
+  }
+
+  /**
+   * @description On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+   * @tags part_stock
+   * @name PartStockPartialUpdate
+   * @summary Part stock
+   * @request PATCH:/part_stock
+   */
+  export namespace PartStockPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available
+       * On hand minus reserved.
+       * @format numeric
+       */
+      available?: string;
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * On hand
+       * The sum of the bin's movement quantities.
+       * @format numeric
+       */
+      on_hand?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reserved
+       * Held for open reservations (the sum of the movements' reserved deltas).
+       * @format numeric
+       */
+      reserved?: string;
+      /**
+       * Site
+       * The bin's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * The bin's.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PartStock;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PartStoreroomSettings {
+  /**
+   * @description Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+   * @tags part_storeroom_settings
+   * @name PartStoreroomSettingsCreate
+   * @summary Reorder settings
+   * @request POST:/part_storeroom_settings
+   */
+  export namespace PartStoreroomSettingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PartStoreroomSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+   * @tags part_storeroom_settings
+   * @name PartStoreroomSettingsDelete
+   * @summary Reorder settings
+   * @request DELETE:/part_storeroom_settings
+   */
+  export namespace PartStoreroomSettingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reorder point
+       * Available stock below it raises a purchase request.
+       * @format numeric
+       */
+      reorder_point?: string;
+      /**
+       * Reorder quantity
+       * What a purchase request asks for (at least enough to get back to the level).
+       * @format numeric
+       */
+      reorder_quantity?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+   * @tags part_storeroom_settings
+   * @name PartStoreroomSettingsList
+   * @summary Reorder settings
+   * @request GET:/part_storeroom_settings
+   */
+  export namespace PartStoreroomSettingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reorder point
+       * Available stock below it raises a purchase request.
+       * @format numeric
+       */
+      reorder_point?: string;
+      /**
+       * Reorder quantity
+       * What a purchase request asks for (at least enough to get back to the level).
+       * @format numeric
+       */
+      reorder_quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PartStoreroomSettings[];
+  }
+
+  /**
+   * @description Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+   * @tags part_storeroom_settings
+   * @name PartStoreroomSettingsPartialUpdate
+   * @summary Reorder settings
+   * @request PATCH:/part_storeroom_settings
+   */
+  export namespace PartStoreroomSettingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reorder point
+       * Available stock below it raises a purchase request.
+       * @format numeric
+       */
+      reorder_point?: string;
+      /**
+       * Reorder quantity
+       * What a purchase request asks for (at least enough to get back to the level).
+       * @format numeric
+       */
+      reorder_quantity?: string;
+      /**
+       * Site
+       * The storeroom's (filled).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PartStoreroomSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PartnerRoles {
+  /**
+   * @description What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+   * @tags partner_roles
+   * @name PartnerRolesCreate
+   * @summary Partner roles
+   * @request POST:/partner_roles
+   */
+  export namespace PartnerRolesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PartnerRoles;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+   * @tags partner_roles
+   * @name PartnerRolesDelete
+   * @summary Partner roles
+   * @request DELETE:/partner_roles
+   */
+  export namespace PartnerRolesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Partner
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Role
+       * vendor or contractor.
+       * @format app.partner_role_kind
+       */
+      role?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+   * @tags partner_roles
+   * @name PartnerRolesList
+   * @summary Partner roles
+   * @request GET:/partner_roles
+   */
+  export namespace PartnerRolesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Partner
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Role
+       * vendor or contractor.
+       * @format app.partner_role_kind
+       */
+      role?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PartnerRoles[];
+  }
+
+  /**
+   * @description What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+   * @tags partner_roles
+   * @name PartnerRolesPartialUpdate
+   * @summary Partner roles
+   * @request PATCH:/partner_roles
+   */
+  export namespace PartnerRolesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Partner
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Role
+       * vendor or contractor.
+       * @format app.partner_role_kind
+       */
+      role?: string;
+    };
+    export type RequestBody = PartnerRoles;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Partners {
   /**
    * No description
@@ -46760,6 +48568,114 @@ export namespace Parts {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace PartsBelowReorderPoint {
+  /**
+   * @description Per part and storeroom the caller may see: the level (reorder point, or the highest critical-spare minimum), on hand, reserved, available, and the open purchase request, for those whose available stock is below the level (the KPI "parts below reorder point").
+   * @tags parts_below_reorder_point
+   * @name PartsBelowReorderPointList
+   * @summary Parts below reorder point
+   * @request GET:/parts_below_reorder_point
+   */
+  export namespace PartsBelowReorderPointList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available
+       * @format numeric
+       */
+      available?: string;
+      /**
+       * Critical
+       * Whether a critical spare sets a minimum.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Level
+       * The reorder point or critical minimum, the higher.
+       * @format numeric
+       */
+      level?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On hand
+       * @format numeric
+       */
+      on_hand?: string;
+      /**
+       * Open purchase request
+       * @format uuid
+       */
+      open_purchase_request_id?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part name
+       * @format text
+       */
+      part_name?: string;
+      /**
+       * Part number
+       * @format text
+       */
+      part_number?: string;
+      /**
+       * Reserved
+       * @format numeric
+       */
+      reserved?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom code
+       * @format text
+       */
+      storeroom_code?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PartsBelowReorderPoint[];
   }
 }
 
@@ -49986,6 +51902,412 @@ export namespace Projects {
       workflow_definition_id?: string;
     };
     export type RequestBody = Projects;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PurchaseRequests {
+  /**
+   * @description Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+   * @tags purchase_requests
+   * @name PurchaseRequestsCreate
+   * @summary Purchase requests
+   * @request POST:/purchase_requests
+   */
+  export namespace PurchaseRequestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PurchaseRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+   * @tags purchase_requests
+   * @name PurchaseRequestsDelete
+   * @summary Purchase requests
+   * @request DELETE:/purchase_requests
+   */
+  export namespace PurchaseRequestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available then
+       * The storeroom's available stock when the request was raised.
+       * @format numeric
+       */
+      available_at_request?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected on
+       * Request date plus the lead time.
+       * @format date
+       */
+      expected_on?: string;
+      /**
+       * Purchase request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Critical
+       * Whether a critical spare's minimum set the level.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * The reorder quantity, or more when that would not get back to the level.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * Written only by app.set_purchase_request_status and receipts against the request.
+       * @format app.purchase_request_status
+       */
+      status?: string;
+      /**
+       * Status note
+       * @format text
+       */
+      status_note?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Level
+       * The reorder point or critical minimum (the higher) the stock fell below.
+       * @format numeric
+       */
+      trigger_level?: string;
+      /**
+       * Unit price
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Suggested vendor
+       * The preferred vendor of the part, else the one with the shortest lead time.
+       * @format uuid
+       */
+      vendor_id?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+   * @tags purchase_requests
+   * @name PurchaseRequestsList
+   * @summary Purchase requests
+   * @request GET:/purchase_requests
+   */
+  export namespace PurchaseRequestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available then
+       * The storeroom's available stock when the request was raised.
+       * @format numeric
+       */
+      available_at_request?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected on
+       * Request date plus the lead time.
+       * @format date
+       */
+      expected_on?: string;
+      /**
+       * Purchase request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Critical
+       * Whether a critical spare's minimum set the level.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * The reorder quantity, or more when that would not get back to the level.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * Written only by app.set_purchase_request_status and receipts against the request.
+       * @format app.purchase_request_status
+       */
+      status?: string;
+      /**
+       * Status note
+       * @format text
+       */
+      status_note?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Level
+       * The reorder point or critical minimum (the higher) the stock fell below.
+       * @format numeric
+       */
+      trigger_level?: string;
+      /**
+       * Unit price
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Suggested vendor
+       * The preferred vendor of the part, else the one with the shortest lead time.
+       * @format uuid
+       */
+      vendor_id?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PurchaseRequests[];
+  }
+
+  /**
+   * @description Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
+   * @tags purchase_requests
+   * @name PurchaseRequestsPartialUpdate
+   * @summary Purchase requests
+   * @request PATCH:/purchase_requests
+   */
+  export namespace PurchaseRequestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available then
+       * The storeroom's available stock when the request was raised.
+       * @format numeric
+       */
+      available_at_request?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected on
+       * Request date plus the lead time.
+       * @format date
+       */
+      expected_on?: string;
+      /**
+       * Purchase request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Critical
+       * Whether a critical spare's minimum set the level.
+       * @format boolean
+       */
+      is_critical?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * The reorder quantity, or more when that would not get back to the level.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * Written only by app.set_purchase_request_status and receipts against the request.
+       * @format app.purchase_request_status
+       */
+      status?: string;
+      /**
+       * Status note
+       * @format text
+       */
+      status_note?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Level
+       * The reorder point or critical minimum (the higher) the stock fell below.
+       * @format numeric
+       */
+      trigger_level?: string;
+      /**
+       * Unit price
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Suggested vendor
+       * The preferred vendor of the part, else the one with the shortest lead time.
+       * @format uuid
+       */
+      vendor_id?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = PurchaseRequests;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -55233,6 +57555,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
+   * @tags (rpc) adjust_stock
+   * @name AdjustStockCreate
+   * @summary Sets a part's on-hand quantity in a bin to what a count found, with a reason: an adjustment movement of the difference (none when equal; returns null). Never below what is reserved. stock.manage at the bin's site.
+   * @request POST:/rpc/adjust_stock
+   */
+  export namespace AdjustStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format numeric */
+      counted_quantity: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
+   * @tags (rpc) adjust_stock
+   * @name AdjustStockList
+   * @summary Sets a part's on-hand quantity in a bin to what a count found, with a reason: an adjustment movement of the difference (none when equal; returns null). Never below what is reserved. stock.manage at the bin's site.
+   * @request GET:/rpc/adjust_stock
+   */
+  export namespace AdjustStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format numeric */
+      counted_quantity: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    * @tags (rpc) advance_capa
    * @name AdvanceCapaCreate
@@ -59423,6 +61796,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   * @tags (rpc) issue_stock
+   * @name IssueStockCreate
+   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * @request POST:/rpc/issue_stock
+   */
+  export namespace IssueStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      bin_id?: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      reservation_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   * @tags (rpc) issue_stock
+   * @name IssueStockList
+   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * @request GET:/rpc/issue_stock
+   */
+  export namespace IssueStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      bin_id?: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      reservation_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    * @tags (rpc) label_image_url
    * @name LabelImageUrlCreate
@@ -60693,6 +63125,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, purchase_request.not_found, PT409 bin.inactive, purchase_request.closed, PT422 stock.quantity_invalid.
+   * @tags (rpc) receive_stock
+   * @name ReceiveStockCreate
+   * @summary Receives a quantity of a part into a bin (a receipt movement), optionally against an open purchase request of that part and storeroom, which it marks received. stock.manage at the bin's site.
+   * @request POST:/rpc/receive_stock
+   */
+  export namespace ReceiveStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      purchase_request_id?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format numeric */
+      unit_cost?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, purchase_request.not_found, PT409 bin.inactive, purchase_request.closed, PT422 stock.quantity_invalid.
+   * @tags (rpc) receive_stock
+   * @name ReceiveStockList
+   * @summary Receives a quantity of a part into a bin (a receipt movement), optionally against an open purchase request of that part and storeroom, which it marks received. stock.manage at the bin's site.
+   * @request GET:/rpc/receive_stock
+   */
+  export namespace ReceiveStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      purchase_request_id?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format numeric */
+      unit_cost?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    * @tags (rpc) record_consumption
    * @name RecordConsumptionCreate
@@ -61473,6 +63964,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 stock_reservation.not_found, PT409 stock_reservation.closed, PT422 stock.reason_required.
+   * @tags (rpc) release_stock_reservation
+   * @name ReleaseStockReservationCreate
+   * @summary Gives back what is left of an open reservation (cancelled or no longer needed), with a reason: a reservation_release movement; the reservation is released. stock.issue at its site.
+   * @request POST:/rpc/release_stock_reservation
+   */
+  export namespace ReleaseStockReservationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      reservation_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 stock_reservation.not_found, PT409 stock_reservation.closed, PT422 stock.reason_required.
+   * @tags (rpc) release_stock_reservation
+   * @name ReleaseStockReservationList
+   * @summary Gives back what is left of an open reservation (cancelled or no longer needed), with a reason: a reservation_release movement; the reservation is released. stock.issue at its site.
+   * @request GET:/rpc/release_stock_reservation
+   */
+  export namespace ReleaseStockReservationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      reservation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    * @tags (rpc) replay_webhook_delivery
    * @name ReplayWebhookDeliveryCreate
@@ -61674,6 +64208,69 @@ export namespace Rpc {
       shipping_unit_id?: string;
       /** @format text */
       symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   * @tags (rpc) reserve_stock
+   * @name ReserveStockCreate
+   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * @request POST:/rpc/reserve_stock
+   */
+  export namespace ReserveStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      bin_id?: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format date */
+      needed_by?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   * @tags (rpc) reserve_stock
+   * @name ReserveStockList
+   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * @request GET:/rpc/reserve_stock
+   */
+  export namespace ReserveStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      bin_id?: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format date */
+      needed_by?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -61979,6 +64576,65 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       version_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   * @tags (rpc) return_stock
+   * @name ReturnStockCreate
+   * @summary Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
+   * @request POST:/rpc/return_stock
+   */
+  export namespace ReturnStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format text */
+      reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   * @tags (rpc) return_stock
+   * @name ReturnStockList
+   * @summary Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
+   * @request GET:/rpc/return_stock
+   */
+  export namespace ReturnStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      bin_id: string;
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format text */
+      reason?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -62519,6 +65175,53 @@ export namespace Rpc {
       quality_status: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
+   * @tags (rpc) set_purchase_request_status
+   * @name SetPurchaseRequestStatusCreate
+   * @summary Moves a purchase request on: open -> ordered | cancelled (with a reason), ordered -> received | cancelled. A closed request lets the next shortage raise a new one. purchase_request.manage at the storeroom's site.
+   * @request POST:/rpc/set_purchase_request_status
+   */
+  export namespace SetPurchaseRequestStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      purchase_request_id: string;
+      /** @format app.purchase_request_status */
+      status: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
+   * @tags (rpc) set_purchase_request_status
+   * @name SetPurchaseRequestStatusList
+   * @summary Moves a purchase request on: open -> ordered | cancelled (with a reason), ordered -> received | cancelled. A closed request lets the next shortage raise a new one. purchase_request.manage at the storeroom's site.
+   * @request GET:/rpc/set_purchase_request_status
+   */
+  export namespace SetPurchaseRequestStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      purchase_request_id: string;
+      /** @format app.purchase_request_status */
+      status: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -63446,6 +66149,57 @@ export namespace Rpc {
       item_id: string;
       /** @format integer */
       max_depth?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.same_bin.
+   * @tags (rpc) transfer_stock
+   * @name TransferStockCreate
+   * @summary Moves a quantity of a part from one bin to another (also across storerooms): two movements with one transfer id; only available stock moves. stock.manage at both sites.
+   * @request POST:/rpc/transfer_stock
+   */
+  export namespace TransferStockCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      from_bin_id: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      to_bin_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.same_bin.
+   * @tags (rpc) transfer_stock
+   * @name TransferStockList
+   * @summary Moves a quantity of a part from one bin to another (also across storerooms): two movements with one transfer id; only available stock moves. stock.manage at both sites.
+   * @request GET:/rpc/transfer_stock
+   */
+  export namespace TransferStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      from_bin_id: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      to_bin_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -75458,6 +78212,740 @@ export namespace StateMachines {
   }
 }
 
+export namespace StockMovements {
+  /**
+   * @description The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+   * @tags stock_movements
+   * @name StockMovementsCreate
+   * @summary Stock movements
+   * @request POST:/stock_movements
+   */
+  export namespace StockMovementsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StockMovements;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+   * @tags stock_movements
+   * @name StockMovementsDelete
+   * @summary Stock movements
+   * @request DELETE:/stock_movements
+   */
+  export namespace StockMovementsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * What the parts were issued for, returned from, reserved for or received against.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Movement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * @format app.stock_movement_kind
+       */
+      kind?: string;
+      /**
+       * Moved at
+       * @format timestamp with time zone
+       */
+      moved_at?: string;
+      /**
+       * Moved by
+       * @format uuid
+       */
+      moved_by?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Reason
+       * Required for adjustments.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Reservation
+       * The reservation issued or released.
+       * @format uuid
+       */
+      reservation_id?: string;
+      /**
+       * Reserved change
+       * Change of the reserved quantity, signed.
+       * @format numeric
+       */
+      reserved_delta?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Transfer
+       * The same id on both rows of a transfer.
+       * @format uuid
+       */
+      transfer_id?: string;
+      /**
+       * Unit cost
+       * At receipt, per unit of the part.
+       * @format numeric
+       */
+      unit_cost?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+   * @tags stock_movements
+   * @name StockMovementsList
+   * @summary Stock movements
+   * @request GET:/stock_movements
+   */
+  export namespace StockMovementsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * What the parts were issued for, returned from, reserved for or received against.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Movement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * @format app.stock_movement_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Moved at
+       * @format timestamp with time zone
+       */
+      moved_at?: string;
+      /**
+       * Moved by
+       * @format uuid
+       */
+      moved_by?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Reason
+       * Required for adjustments.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Reservation
+       * The reservation issued or released.
+       * @format uuid
+       */
+      reservation_id?: string;
+      /**
+       * Reserved change
+       * Change of the reserved quantity, signed.
+       * @format numeric
+       */
+      reserved_delta?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Transfer
+       * The same id on both rows of a transfer.
+       * @format uuid
+       */
+      transfer_id?: string;
+      /**
+       * Unit cost
+       * At receipt, per unit of the part.
+       * @format numeric
+       */
+      unit_cost?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StockMovements[];
+  }
+
+  /**
+   * @description The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+   * @tags stock_movements
+   * @name StockMovementsPartialUpdate
+   * @summary Stock movements
+   * @request PATCH:/stock_movements
+   */
+  export namespace StockMovementsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * What the parts were issued for, returned from, reserved for or received against.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Movement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * @format app.stock_movement_kind
+       */
+      kind?: string;
+      /**
+       * Moved at
+       * @format timestamp with time zone
+       */
+      moved_at?: string;
+      /**
+       * Moved by
+       * @format uuid
+       */
+      moved_by?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Reason
+       * Required for adjustments.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Reservation
+       * The reservation issued or released.
+       * @format uuid
+       */
+      reservation_id?: string;
+      /**
+       * Reserved change
+       * Change of the reserved quantity, signed.
+       * @format numeric
+       */
+      reserved_delta?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Transfer
+       * The same id on both rows of a transfer.
+       * @format uuid
+       */
+      transfer_id?: string;
+      /**
+       * Unit cost
+       * At receipt, per unit of the part.
+       * @format numeric
+       */
+      unit_cost?: string;
+    };
+    export type RequestBody = StockMovements;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace StockReservations {
+  /**
+   * @description A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+   * @tags stock_reservations
+   * @name StockReservationsCreate
+   * @summary Stock reservations
+   * @request POST:/stock_reservations
+   */
+  export namespace StockReservationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StockReservations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+   * @tags stock_reservations
+   * @name StockReservationsDelete
+   * @summary Stock reservations
+   * @request DELETE:/stock_reservations
+   */
+  export namespace StockReservationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Closed at
+       * When it was fully issued or released.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * The registered entity type the parts are for (equipment, work_order, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued quantity
+       * Issued against the reservation so far.
+       * @format numeric
+       */
+      issued_quantity?: string;
+      /**
+       * Needed by
+       * @format date
+       */
+      needed_by?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Reserved, in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Release reason
+       * @format text
+       */
+      release_reason?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, issued or released; written only by the stock RPCs.
+       * @format app.stock_reservation_status
+       */
+      status?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+   * @tags stock_reservations
+   * @name StockReservationsList
+   * @summary Stock reservations
+   * @request GET:/stock_reservations
+   */
+  export namespace StockReservationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Closed at
+       * When it was fully issued or released.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * The registered entity type the parts are for (equipment, work_order, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued quantity
+       * Issued against the reservation so far.
+       * @format numeric
+       */
+      issued_quantity?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Needed by
+       * @format date
+       */
+      needed_by?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Reserved, in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Release reason
+       * @format text
+       */
+      release_reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, issued or released; written only by the stock RPCs.
+       * @format app.stock_reservation_status
+       */
+      status?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StockReservations[];
+  }
+
+  /**
+   * @description A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+   * @tags stock_reservations
+   * @name StockReservationsPartialUpdate
+   * @summary Stock reservations
+   * @request PATCH:/stock_reservations
+   */
+  export namespace StockReservationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Bin
+       * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+       * @format uuid
+       */
+      bin_id?: string;
+      /**
+       * Closed at
+       * When it was fully issued or released.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Reference id
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Reference type
+       * The registered entity type the parts are for (equipment, work_order, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued quantity
+       * Issued against the reservation so far.
+       * @format numeric
+       */
+      issued_quantity?: string;
+      /**
+       * Needed by
+       * @format date
+       */
+      needed_by?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Reserved, in the part's unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Release reason
+       * @format text
+       */
+      release_reason?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, issued or released; written only by the stock RPCs.
+       * @format app.stock_reservation_status
+       */
+      status?: string;
+      /**
+       * Storeroom
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = StockReservations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace StorageLocationOccupancy {
   /**
    * @description Per storage location the caller may see: its capacity, how many child locations and samples (that the caller may see) it holds, and the places still free (empty for no limit).
@@ -75880,6 +79368,464 @@ export namespace StorageLocations {
       updated_at?: string;
     };
     export type RequestBody = StorageLocations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace StoreroomBins {
+  /**
+   * @description Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+   * @tags storeroom_bins
+   * @name StoreroomBinsCreate
+   * @summary Storeroom bins
+   * @request POST:/storeroom_bins
+   */
+  export namespace StoreroomBinsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StoreroomBins;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+   * @tags storeroom_bins
+   * @name StoreroomBinsDelete
+   * @summary Storeroom bins
+   * @request DELETE:/storeroom_bins
+   */
+  export namespace StoreroomBinsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the storeroom.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Bin id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Site
+       * The storeroom's site, copied (the composite key holds it equal).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Fixed.
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+   * @tags storeroom_bins
+   * @name StoreroomBinsList
+   * @summary Storeroom bins
+   * @request GET:/storeroom_bins
+   */
+  export namespace StoreroomBinsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the storeroom.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Bin id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The storeroom's site, copied (the composite key holds it equal).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Fixed.
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StoreroomBins[];
+  }
+
+  /**
+   * @description Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+   * @tags storeroom_bins
+   * @name StoreroomBinsPartialUpdate
+   * @summary Storeroom bins
+   * @request PATCH:/storeroom_bins
+   */
+  export namespace StoreroomBinsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the storeroom.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Bin id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Site
+       * The storeroom's site, copied (the composite key holds it equal).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Fixed.
+       * @format uuid
+       */
+      storeroom_id?: string;
+    };
+    export type RequestBody = StoreroomBins;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Storerooms {
+  /**
+   * @description Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+   * @tags storerooms
+   * @name StoreroomsCreate
+   * @summary Storerooms
+   * @request POST:/storerooms
+   */
+  export namespace StoreroomsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Storerooms;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+   * @tags storerooms
+   * @name StoreroomsDelete
+   * @summary Storerooms
+   * @request DELETE:/storerooms
+   */
+  export namespace StoreroomsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Storeroom id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Responsible
+       * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+       * @format uuid
+       */
+      responsible_user_id?: string;
+      /**
+       * Site
+       * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+   * @tags storerooms
+   * @name StoreroomsList
+   * @summary Storerooms
+   * @request GET:/storerooms
+   */
+  export namespace StoreroomsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Storeroom id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Responsible
+       * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+       * @format uuid
+       */
+      responsible_user_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Storerooms[];
+  }
+
+  /**
+   * @description Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+   * @tags storerooms
+   * @name StoreroomsPartialUpdate
+   * @summary Storerooms
+   * @request PATCH:/storerooms
+   */
+  export namespace StoreroomsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Storeroom id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Responsible
+       * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+       * @format uuid
+       */
+      responsible_user_id?: string;
+      /**
+       * Site
+       * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Storerooms;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -78773,6 +82719,268 @@ export namespace Users {
       updated_at?: string;
     };
     export type RequestBody = Users;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace VendorParts {
+  /**
+   * @description The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+   * @tags vendor_parts
+   * @name VendorPartsCreate
+   * @summary Vendor parts
+   * @request POST:/vendor_parts
+   */
+  export namespace VendorPartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = VendorParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+   * @tags vendor_parts
+   * @name VendorPartsDelete
+   * @summary Vendor parts
+   * @request DELETE:/vendor_parts
+   */
+  export namespace VendorPartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Preferred
+       * The vendor a purchase request suggests; one per part.
+       * @format boolean
+       */
+      is_preferred?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Vendor
+       * A partner with the vendor role.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Unit price
+       * Per unit of the part.
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+   * @tags vendor_parts
+   * @name VendorPartsList
+   * @summary Vendor parts
+   * @request GET:/vendor_parts
+   */
+  export namespace VendorPartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Preferred
+       * The vendor a purchase request suggests; one per part.
+       * @format boolean
+       */
+      is_preferred?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Vendor
+       * A partner with the vendor role.
+       * @format uuid
+       */
+      partner_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit price
+       * Per unit of the part.
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = VendorParts[];
+  }
+
+  /**
+   * @description The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+   * @tags vendor_parts
+   * @name VendorPartsPartialUpdate
+   * @summary Vendor parts
+   * @request PATCH:/vendor_parts
+   */
+  export namespace VendorPartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Preferred
+       * The vendor a purchase request suggests; one per part.
+       * @format boolean
+       */
+      is_preferred?: string;
+      /**
+       * Lead time (days)
+       * @format integer
+       */
+      lead_time_days?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Vendor
+       * A partner with the vendor role.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Unit price
+       * Per unit of the part.
+       * @format numeric
+       */
+      unit_price?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Vendor part number
+       * @format text
+       */
+      vendor_part_number?: string;
+    };
+    export type RequestBody = VendorParts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
