@@ -5,7 +5,7 @@
 -- reorder point or a critical spare's minimum raises one purchase request
 -- with the suggested vendor and tells the storekeepers.
 BEGIN;
-SELECT plan(48);
+SELECT plan(55);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -156,6 +156,37 @@ SELECT is((SELECT (quantity, is_critical, vendor_id)::text FROM app.purchase_req
 SELECT is((SELECT array_agg(part_id) FROM app.parts_below_reorder_point), ARRAY[tests.recall('seal')], 'the view lists what is below its level');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
 SELECT is((SELECT count(*) FROM app.equipment_spare_parts WHERE equipment_id = tests.recall('pump')), 1::bigint, 'the spare-parts list is read with the asset');
+
+-- Updates and deletes: stock.manage at the site (the technician's change nothing), partner.manage for roles.
+SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
+UPDATE app.storerooms SET name = 'Renamed';
+UPDATE app.storeroom_bins SET is_active = false;
+UPDATE app.part_storeroom_settings SET reorder_point = 0;
+SELECT is(tests.refusal($$UPDATE app.equipment_spare_parts SET quantity = 9$$), 'PT403 permission.missing',
+  'a technician reads the asset''s spare-parts list but cannot change it');
+DELETE FROM app.equipment_spare_parts;
+DELETE FROM app.vendor_parts;
+DELETE FROM app.partner_roles WHERE partner_id = tests.recall('quick');
+DELETE FROM app.storeroom_bins WHERE id = tests.recall('b2');
+DELETE FROM app.storerooms WHERE id = tests.recall('s2');
+DELETE FROM app.part_storeroom_settings;
+SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
+UPDATE app.vendor_parts SET unit_price = 3.5 WHERE part_id = tests.recall('seal');
+UPDATE app.storerooms SET name = 'Main store, plant 1' WHERE id = tests.recall('s1');
+UPDATE app.storeroom_bins SET is_active = false WHERE id = tests.recall('b1b');
+UPDATE app.equipment_spare_parts SET notes = 'keep two' WHERE part_id = tests.recall('seal');
+SELECT tests.act_as_owner();
+SELECT is((SELECT string_agg(name, ',' ORDER BY code) FROM app.storerooms WHERE organization_id = tests.recall('t')), 'Main store, plant 1,Plant 2 store',
+  'storerooms change with stock.manage only');
+SELECT is((SELECT string_agg(code || ':' || is_active, ',' ORDER BY code) FROM app.storeroom_bins WHERE organization_id = tests.recall('t')),
+  'A-01:true,A-02:false,B-01:true', 'bins too');
+SELECT is((SELECT (reorder_point, count(*) OVER ())::text FROM app.part_storeroom_settings WHERE organization_id = tests.recall('t')), '(4,1)',
+  'reorder settings too');
+SELECT is((SELECT (quantity, notes)::text FROM app.equipment_spare_parts WHERE organization_id = tests.recall('t')), '(1,"keep two")',
+  'spare-parts lists too');
+SELECT is((SELECT string_agg(coalesce(unit_price::text, '-'), ',' ORDER BY unit_price) FROM app.vendor_parts WHERE organization_id = tests.recall('t')),
+  '3.5,11.9,15', 'vendor parts too');
+SELECT is((SELECT count(*) FROM app.partner_roles WHERE organization_id = tests.recall('t')), 2::bigint, 'partner roles with partner.manage only');
 
 -- Another tenant sees and changes nothing.
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
