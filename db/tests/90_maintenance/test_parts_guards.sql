@@ -3,7 +3,7 @@
 -- keys stay fixed, deletes and reads follow the site, a reorder setting is
 -- checked the moment it is written.
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -79,6 +79,23 @@ SELECT is((SELECT count(*) FROM app.purchase_requests), 1::bigint, 'and purchase
 SELECT tests.act_as(tests.create_member(tests.recall('b'), 'admin'), tests.recall('b'));
 SELECT is((SELECT count(*) FROM app.part_storeroom_settings) + (SELECT count(*) FROM app.partner_roles) + (SELECT count(*) FROM app.stock_reservations)
           + (SELECT count(*) FROM app.storeroom_bins), 0::bigint, 'another tenant reads none of it');
+
+-- A platform operator reads every stores table of the tenant.
+SELECT tests.act_as(tests.create_operator(), tests.recall('t'));
+SELECT is((SELECT ARRAY[(SELECT count(*) FROM app.storerooms WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.storeroom_bins WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.part_stock WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.stock_movements WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.part_storeroom_settings WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.equipment_spare_parts WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.partner_roles WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.vendor_parts WHERE organization_id = tests.recall('t')),
+                        (SELECT count(*) FROM app.purchase_requests WHERE organization_id = tests.recall('t'))]),
+  ARRAY[2, 2, 2, 2, 1, 1, 2, 1, 1]::bigint[], 'an operator reads the stores tables');
+SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
+SELECT app.reserve_stock(tests.recall('part'), 1, 'equipment', tests.recall('pump'), tests.recall('b1'));
+SELECT tests.act_as(tests.create_operator(), tests.recall('t'));
+SELECT is((SELECT count(*) FROM app.stock_reservations WHERE organization_id = tests.recall('t')), 1::bigint, 'and the reservations');
 
 -- Deletes: the technician's delete nothing; the storekeeper's (partner.manage for roles) do.
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
