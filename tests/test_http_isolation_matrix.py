@@ -299,6 +299,18 @@ ROW_FUNCTIONS = {
     # SAP sync (db/functions/97_integration/).
     "unmap_sap_object": {"mapping_id": "{sap_mapping}"},
     "replay_sap_message": {"message_id": "{sap_message}"},
+    # Maintenance spare parts and stores (db/functions/90_maintenance/40_*..44_*).
+    "receive_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1},
+    "adjust_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "counted_quantity": 1, "reason": "x"},
+    "transfer_stock": {"part_id": "{stock_part}", "from_bin_id": "{stock_bin}", "to_bin_id": "{stock_bin_2}", "quantity": 1},
+    "reserve_stock": {"part_id": "{stock_part}", "quantity": 1, "entity_type": "equipment", "entity_id": "{stock_asset}",
+                      "bin_id": "{stock_bin}"},
+    "release_stock_reservation": {"reservation_id": "{stock_reservation}", "reason": "x"},
+    "issue_stock": {"part_id": "{stock_part}", "quantity": 1, "entity_type": "equipment", "entity_id": "{stock_asset}",
+                    "bin_id": "{stock_bin}"},
+    "return_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1, "entity_type": "equipment",
+                     "entity_id": "{stock_asset}"},
+    "set_purchase_request_status": {"purchase_request_id": "{purchase_request}", "status": "cancelled", "note": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -372,7 +384,14 @@ A_ROWS = """
          (select m.id from app.sap_mappings m where m.organization_id = o.id limit 1)::text,
          (select m.id from app.sap_outbound_messages m where m.organization_id = o.id and m.status = 'dead' limit 1)::text,
          (select r.id from app.production_runs r where r.organization_id = o.id limit 1)::text,
-         (select r.equipment_id from app.production_runs r where r.organization_id = o.id limit 1)::text
+         (select r.equipment_id from app.production_runs r where r.organization_id = o.id limit 1)::text,
+         (select r.part_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select r.bin_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select b.id from app.storeroom_bins b where b.organization_id = o.id
+             and not exists (select from app.part_stock s where s.organization_id = b.organization_id and s.bin_id = b.id) limit 1)::text,
+         (select r.id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
+         (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -470,6 +489,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_production(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
+    # Maintenance stores: a storeroom, bins, stock, a reservation, a purchase request, a critical spare, a vendor
+    # part (db/tests/fixtures/maintenance_parts.sql).
+    world.sql("select tests.fill_maintenance_parts(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
@@ -703,7 +725,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
              "work_request", "work_order", "work_order_asset", "work_order_contractor",
              "sap_mapping", "sap_message",
-             "production_run", "production_machine")
+             "production_run", "production_machine",
+             "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -778,6 +778,40 @@ export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
   orderBy?: Array<ShippingUnitOrderBy>;
 };
 
+/** All input for the `adjustStock` mutation. */
+export type AdjustStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  countedQuantity: Scalars['BigFloat']['input'];
+  partId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `adjustStock` mutation. */
+export type AdjustStockPayload = {
+  __typename?: 'AdjustStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `adjustStock` mutation. */
+export type AdjustStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
+};
+
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -1293,28 +1327,6 @@ export type AnalysisToManyRunQcSampleFilter = {
   none?: InputMaybe<RunQcSampleFilter>;
   /** Some related `RunQcSample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<RunQcSampleFilter>;
-};
-
-/** All input for the `applySapStaging` mutation. */
-export type ApplySapStagingInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The output of our `applySapStaging` mutation. */
-export type ApplySapStagingPayload = {
-  __typename?: 'ApplySapStagingPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['JSON']['output']>;
 };
 
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
@@ -11238,6 +11250,39 @@ export type CreateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `EquipmentSparePart` to be created by this mutation. */
+  equipmentSparePart: EquipmentSparePartInput;
+};
+
+/** The output of our create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartPayload = {
+  __typename?: 'CreateEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentSparePart` that was created by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `EquipmentSparePart` mutation. */
+export type CreateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the create `EquipmentUse` mutation. */
 export type CreateEquipmentUseInput = {
   /**
@@ -11302,39 +11347,6 @@ export type CreateI18NStringPayload = {
 /** The output of our create `I18NString` mutation. */
 export type CreateI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
-};
-
-/** All input for the create `IdealCycleTime` mutation. */
-export type CreateIdealCycleTimeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `IdealCycleTime` to be created by this mutation. */
-  idealCycleTime: IdealCycleTimeInput;
-};
-
-/** The output of our create `IdealCycleTime` mutation. */
-export type CreateIdealCycleTimePayload = {
-  __typename?: 'CreateIdealCycleTimePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `IdealCycleTime` that was created by this mutation. */
-  idealCycleTime?: Maybe<IdealCycleTime>;
-  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
-  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our create `IdealCycleTime` mutation. */
-export type CreateIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
-  orderBy?: Array<IdealCycleTimeOrderBy>;
 };
 
 /** All input for the create `InstrumentBlock` mutation. */
@@ -11776,6 +11788,39 @@ export type CreatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PartStoreroomSetting` to be created by this mutation. */
+  partStoreroomSetting: PartStoreroomSettingInput;
+};
+
+/** The output of our create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingPayload = {
+  __typename?: 'CreatePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartStoreroomSetting` that was created by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PartStoreroomSetting` mutation. */
+export type CreatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the create `Partner` mutation. */
 export type CreatePartnerInput = {
   /**
@@ -11809,6 +11854,39 @@ export type CreatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
+/** All input for the create `PartnerRole` mutation. */
+export type CreatePartnerRoleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PartnerRole` to be created by this mutation. */
+  partnerRole: PartnerRoleInput;
+};
+
+/** The output of our create `PartnerRole` mutation. */
+export type CreatePartnerRolePayload = {
+  __typename?: 'CreatePartnerRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartnerRole` that was created by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PartnerRole` mutation. */
+export type CreatePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
+};
+
 /** All input for the create `PersonQualification` mutation. */
 export type CreatePersonQualificationInput = {
   /**
@@ -11840,39 +11918,6 @@ export type CreatePersonQualificationPayload = {
 /** The output of our create `PersonQualification` mutation. */
 export type CreatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
-};
-
-/** All input for the create `ProductionRun` mutation. */
-export type CreateProductionRunInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `ProductionRun` to be created by this mutation. */
-  productionRun: ProductionRunInput;
-};
-
-/** The output of our create `ProductionRun` mutation. */
-export type CreateProductionRunPayload = {
-  __typename?: 'CreateProductionRunPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `ProductionRun` that was created by this mutation. */
-  productionRun?: Maybe<ProductionRun>;
-  /** An edge for our `ProductionRun`. May be used by Relay 1. */
-  productionRunEdge?: Maybe<ProductionRunEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our create `ProductionRun` mutation. */
-export type CreateProductionRunPayloadProductionRunEdgeArgs = {
-  orderBy?: Array<ProductionRunOrderBy>;
 };
 
 /** All input for the create `ProjectBomLine` mutation. */
@@ -12799,6 +12844,72 @@ export type CreateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the create `StoreroomBin` mutation. */
+export type CreateStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `StoreroomBin` to be created by this mutation. */
+  storeroomBin: StoreroomBinInput;
+};
+
+/** The output of our create `StoreroomBin` mutation. */
+export type CreateStoreroomBinPayload = {
+  __typename?: 'CreateStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was created by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our create `StoreroomBin` mutation. */
+export type CreateStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the create `Storeroom` mutation. */
+export type CreateStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Storeroom` to be created by this mutation. */
+  storeroom: StoreroomInput;
+};
+
+/** The output of our create `Storeroom` mutation. */
+export type CreateStoreroomPayload = {
+  __typename?: 'CreateStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was created by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our create `Storeroom` mutation. */
+export type CreateStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the create `Tag` mutation. */
 export type CreateTagInput = {
   /**
@@ -13127,6 +13238,39 @@ export type CreateUserPayload = {
 /** The output of our create `User` mutation. */
 export type CreateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the create `VendorPart` mutation. */
+export type CreateVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `VendorPart` to be created by this mutation. */
+  vendorPart: VendorPartInput;
+};
+
+/** The output of our create `VendorPart` mutation. */
+export type CreateVendorPartPayload = {
+  __typename?: 'CreateVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was created by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our create `VendorPart` mutation. */
+export type CreateVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the create `WebhookEndpoint` mutation. */
@@ -16686,6 +16830,58 @@ export type DeleteEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `deleteEquipmentSparePartById` mutation. */
+export type DeleteEquipmentSparePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteEquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `EquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartPayload = {
+  __typename?: 'DeleteEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedEquipmentSparePartId?: Maybe<Scalars['ID']['output']>;
+  /** The `EquipmentSparePart` that was deleted by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `EquipmentSparePart` mutation. */
+export type DeleteEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the `deleteI18NStringById` mutation. */
 export type DeleteI18NStringByIdInput = {
   /**
@@ -16747,51 +16943,6 @@ export type DeleteI18NStringPayload = {
 /** The output of our delete `I18NString` mutation. */
 export type DeleteI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
-};
-
-/** All input for the `deleteIdealCycleTimeById` mutation. */
-export type DeleteIdealCycleTimeByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `IdealCycleTime` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteIdealCycleTime` mutation. */
-export type DeleteIdealCycleTimeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Ideal cycle time id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `IdealCycleTime` mutation. */
-export type DeleteIdealCycleTimePayload = {
-  __typename?: 'DeleteIdealCycleTimePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedIdealCycleTimeId?: Maybe<Scalars['ID']['output']>;
-  /** The `IdealCycleTime` that was deleted by this mutation. */
-  idealCycleTime?: Maybe<IdealCycleTime>;
-  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
-  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our delete `IdealCycleTime` mutation. */
-export type DeleteIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
-  orderBy?: Array<IdealCycleTimeOrderBy>;
 };
 
 /** All input for the `deleteInstrumentBlockById` mutation. */
@@ -17275,6 +17426,55 @@ export type DeletePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the `deletePartStoreroomSettingById` mutation. */
+export type DeletePartStoreroomSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deletePartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `PartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingPayload = {
+  __typename?: 'DeletePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedPartStoreroomSettingId?: Maybe<Scalars['ID']['output']>;
+  /** The `PartStoreroomSetting` that was deleted by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `PartStoreroomSetting` mutation. */
+export type DeletePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the `deletePartnerById` mutation. */
 export type DeletePartnerByIdInput = {
   /**
@@ -17320,49 +17520,56 @@ export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
-/** All input for the `deleteProductionRunById` mutation. */
-export type DeleteProductionRunByIdInput = {
+/** All input for the `deletePartnerRoleById` mutation. */
+export type DeletePartnerRoleByIdInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `ProductionRun` to be deleted. */
+  /** The globally unique `ID` which will identify a single `PartnerRole` to be deleted. */
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteProductionRun` mutation. */
-export type DeleteProductionRunInput = {
+/** All input for the `deletePartnerRole` mutation. */
+export type DeletePartnerRoleInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Run id */
-  rowId: Scalars['UUID']['input'];
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
 };
 
-/** The output of our delete `ProductionRun` mutation. */
-export type DeleteProductionRunPayload = {
-  __typename?: 'DeleteProductionRunPayload';
+/** The output of our delete `PartnerRole` mutation. */
+export type DeletePartnerRolePayload = {
+  __typename?: 'DeletePartnerRolePayload';
   /**
    * The exact same `clientMutationId` that was provided in the mutation input,
    * unchanged and unused. May be used by a client to track mutations.
    */
   clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedProductionRunId?: Maybe<Scalars['ID']['output']>;
-  /** The `ProductionRun` that was deleted by this mutation. */
-  productionRun?: Maybe<ProductionRun>;
-  /** An edge for our `ProductionRun`. May be used by Relay 1. */
-  productionRunEdge?: Maybe<ProductionRunEdge>;
+  deletedPartnerRoleId?: Maybe<Scalars['ID']['output']>;
+  /** The `PartnerRole` that was deleted by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
 };
 
 
-/** The output of our delete `ProductionRun` mutation. */
-export type DeleteProductionRunPayloadProductionRunEdgeArgs = {
-  orderBy?: Array<ProductionRunOrderBy>;
+/** The output of our delete `PartnerRole` mutation. */
+export type DeletePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the `deleteProjectBomLineById` mutation. */
@@ -18468,6 +18675,96 @@ export type DeleteStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the `deleteStoreroomBinById` mutation. */
+export type DeleteStoreroomBinByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `StoreroomBin` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteStoreroomBin` mutation. */
+export type DeleteStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Bin id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `StoreroomBin` mutation. */
+export type DeleteStoreroomBinPayload = {
+  __typename?: 'DeleteStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedStoreroomBinId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was deleted by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our delete `StoreroomBin` mutation. */
+export type DeleteStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the `deleteStoreroomById` mutation. */
+export type DeleteStoreroomByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Storeroom` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteStoreroom` mutation. */
+export type DeleteStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Storeroom` mutation. */
+export type DeleteStoreroomPayload = {
+  __typename?: 'DeleteStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedStoreroomId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was deleted by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our delete `Storeroom` mutation. */
+export type DeleteStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the `deleteTagById` mutation. */
 export type DeleteTagByIdInput = {
   /**
@@ -18850,6 +19147,58 @@ export type DeleteUnitPayload = {
 /** The output of our delete `Unit` mutation. */
 export type DeleteUnitPayloadUnitEdgeArgs = {
   orderBy?: Array<UnitOrderBy>;
+};
+
+/** All input for the `deleteVendorPartById` mutation. */
+export type DeleteVendorPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `VendorPart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteVendorPart` mutation. */
+export type DeleteVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `VendorPart` mutation. */
+export type DeleteVendorPartPayload = {
+  __typename?: 'DeleteVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedVendorPartId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was deleted by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our delete `VendorPart` mutation. */
+export type DeleteVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `deleteWebhookEndpointById` mutation. */
@@ -20492,11 +20841,6 @@ export type DowntimeReason = Node & {
    */
   labels: Scalars['JSON']['output'];
   /**
-   * Loss category
-   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
-   */
-  lossCategory: Scalars['String']['output'];
-  /**
    * Name
    * Default name; translations in labels.
    */
@@ -20618,11 +20962,6 @@ export type DowntimeReasonInput = {
    */
   labels?: InputMaybe<Scalars['JSON']['input']>;
   /**
-   * Loss category
-   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
-   */
-  lossCategory: Scalars['String']['input'];
-  /**
    * Name
    * Default name; translations in labels.
    */
@@ -20678,11 +21017,6 @@ export type DowntimeReasonPatch = {
    * The name per locale.
    */
   labels?: InputMaybe<Scalars['JSON']['input']>;
-  /**
-   * Loss category
-   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
-   */
-  lossCategory?: InputMaybe<Scalars['String']['input']>;
   /**
    * Name
    * Default name; translations in labels.
@@ -23379,14 +23713,14 @@ export type Equipment = Node & {
    * Human id (EQ-000123), the next of the tenant when not sent.
    */
   equipmentNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `GaugeStudy`. */
   gaugeStudiesByGaugeId: GaugeStudyConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `IdealCycleTime`. */
-  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocks: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
@@ -23420,8 +23754,6 @@ export type Equipment = Node & {
    * The equipment it is part of (a spindle of a machine); no cycles.
    */
   parentId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `Result`. */
   results: ResultConnection;
   /** Equipment id */
@@ -23517,6 +23849,22 @@ export type EquipmentDowntimeEventsArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentEquipmentUsesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23542,22 +23890,6 @@ export type EquipmentGaugeStudiesByGaugeIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentIdealCycleTimesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<IdealCycleTimeCondition>;
-  filter?: InputMaybe<IdealCycleTimeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
 };
 
 
@@ -23606,22 +23938,6 @@ export type EquipmentMeasurementsByGaugeIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentProductionRunsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -24339,6 +24655,10 @@ export type EquipmentFilter = {
   downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentNumber` field. */
   equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<EquipmentToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -24347,10 +24667,6 @@ export type EquipmentFilter = {
   gaugeStudiesByGaugeId?: InputMaybe<EquipmentToManyGaugeStudyFilter>;
   /** Some related `gaugeStudiesByGaugeId` exist. */
   gaugeStudiesByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `idealCycleTimes` relation. */
-  idealCycleTimes?: InputMaybe<EquipmentToManyIdealCycleTimeFilter>;
-  /** Some related `idealCycleTimes` exist. */
-  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<EquipmentToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -24377,10 +24693,6 @@ export type EquipmentFilter = {
   parentExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `parentId` field. */
   parentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `productionRuns` relation. */
-  productionRuns?: InputMaybe<EquipmentToManyProductionRunFilter>;
-  /** Some related `productionRuns` exist. */
-  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `results` relation. */
   results?: InputMaybe<EquipmentToManyResultFilter>;
   /** Some related `results` exist. */
@@ -24462,96 +24774,6 @@ export type EquipmentKind =
   | 'machine'
   | 'other'
   | 'tool';
-
-/** A connection to a list of `EquipmentOeeRecord` values. */
-export type EquipmentOeeConnection = {
-  __typename?: 'EquipmentOeeConnection';
-  /** A list of edges which contains the `EquipmentOeeRecord` and cursor to aid in pagination. */
-  edges: Array<EquipmentOeeEdge>;
-  /** A list of `EquipmentOeeRecord` objects. */
-  nodes: Array<EquipmentOeeRecord>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `EquipmentOeeRecord` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `EquipmentOeeRecord` edge in the connection. */
-export type EquipmentOeeEdge = {
-  __typename?: 'EquipmentOeeEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `EquipmentOeeRecord` at the end of the edge. */
-  node: EquipmentOeeRecord;
-};
-
-export type EquipmentOeeRecord = {
-  __typename?: 'EquipmentOeeRecord';
-  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
-  goodCount?: Maybe<Scalars['Int']['output']>;
-  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
-  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
-  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
-  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
-  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
-  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
-  runHours?: Maybe<Scalars['BigFloat']['output']>;
-  runs?: Maybe<Scalars['Int']['output']>;
-  setupHours?: Maybe<Scalars['BigFloat']['output']>;
-  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-  totalCount?: Maybe<Scalars['Int']['output']>;
-};
-
-/** A filter to be used against `EquipmentOeeRecord` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentOeeRecordFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<EquipmentOeeRecordFilter>>;
-  /** Filter by the object’s `availabilityPercent` field. */
-  availabilityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `breakdownHours` field. */
-  breakdownHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `goodCount` field. */
-  goodCount?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `netRunHours` field. */
-  netRunHours?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<EquipmentOeeRecordFilter>;
-  /** Filter by the object’s `oeePercent` field. */
-  oeePercent?: InputMaybe<BigFloatFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<EquipmentOeeRecordFilter>>;
-  /** Filter by the object’s `otherStopHours` field. */
-  otherStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `performanceOver100` field. */
-  performanceOver100?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `performancePercent` field. */
-  performancePercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `plannedProductionHours` field. */
-  plannedProductionHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `productionRejectHours` field. */
-  productionRejectHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `qualityPercent` field. */
-  qualityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `reducedSpeedHours` field. */
-  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `runHours` field. */
-  runHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `runs` field. */
-  runs?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `setupHours` field. */
-  setupHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `smallStopHours` field. */
-  smallStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `startupRejectHours` field. */
-  startupRejectHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `totalCount` field. */
-  totalCount?: InputMaybe<IntFilter>;
-};
 
 /** Methods to use when ordering `Equipment`. */
 export type EquipmentOrderBy =
@@ -24685,6 +24907,227 @@ export type EquipmentReliabilityRecordFilter = {
   uptimeHours?: InputMaybe<BigFloatFilter>;
 };
 
+/**
+ * Asset spare parts
+ * The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
+ */
+export type EquipmentSparePart = Node & {
+  __typename?: 'EquipmentSparePart';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `EquipmentSparePart`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical: Scalars['Boolean']['output'];
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: Maybe<Scalars['BigFloat']['output']>;
+  /** Notes */
+  notes?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `EquipmentSparePart`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `EquipmentSparePart`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Storeroom` that is related to this `EquipmentSparePart`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `EquipmentSparePart` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type EquipmentSparePartCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EquipmentSparePart` values. */
+export type EquipmentSparePartConnection = {
+  __typename?: 'EquipmentSparePartConnection';
+  /** A list of edges which contains the `EquipmentSparePart` and cursor to aid in pagination. */
+  edges: Array<EquipmentSparePartEdge>;
+  /** A list of `EquipmentSparePart` objects. */
+  nodes: Array<EquipmentSparePart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentSparePart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentSparePart` edge in the connection. */
+export type EquipmentSparePartEdge = {
+  __typename?: 'EquipmentSparePartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentSparePart` at the end of the edge. */
+  node: EquipmentSparePart;
+};
+
+/** A filter to be used against `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentSparePartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentSparePartFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentSparePartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentSparePartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+  /** A related `storeroomSite` exists. */
+  storeroomSiteExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `EquipmentSparePart` */
+export type EquipmentSparePartInput = {
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `EquipmentSparePart`. */
+export type EquipmentSparePartOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `EquipmentSparePart`. Fields that are set will be updated. */
+export type EquipmentSparePartPatch = {
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Critical spare
+   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
+   */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Minimum stock
+   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
+   */
+  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Quantity
+   * How many the asset uses (per replacement).
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Where the critical spare is kept.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
 /** Whether equipment may be used: only in_service equipment is. */
 export type EquipmentStatus =
   | 'in_service'
@@ -24758,6 +25201,16 @@ export type EquipmentToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyEquipmentUseFilter = {
   /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24776,16 +25229,6 @@ export type EquipmentToManyGaugeStudyFilter = {
   none?: InputMaybe<GaugeStudyFilter>;
   /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GaugeStudyFilter>;
-};
-
-/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyIdealCycleTimeFilter = {
-  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<IdealCycleTimeFilter>;
-  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<IdealCycleTimeFilter>;
-  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<IdealCycleTimeFilter>;
 };
 
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
@@ -24816,16 +25259,6 @@ export type EquipmentToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
-};
-
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -26508,190 +26941,6 @@ export type I18NStringPatch = {
    * The text in that locale.
    */
   text?: InputMaybe<Scalars['String']['input']>;
-};
-
-/**
- * Ideal cycle times
- * The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
- */
-export type IdealCycleTime = Node & {
-  __typename?: 'IdealCycleTime';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Ideal cycle time (s)
-   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
-   */
-  cycleSeconds: Scalars['BigFloat']['output'];
-  /** Reads a single `Equipment` that is related to this `IdealCycleTime`. */
-  equipment?: Maybe<Equipment>;
-  /**
-   * Machine
-   * The equipment (equipment.id).
-   */
-  equipmentId: Scalars['UUID']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Notes */
-  notes: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `IdealCycleTime`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `IdealCycleTime`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /** Reads a single `PartRevision` that is related to this `IdealCycleTime`. */
-  partRevision?: Maybe<PartRevision>;
-  /**
-   * Part revision
-   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
-   */
-  partRevisionId?: Maybe<Scalars['UUID']['output']>;
-  /** Ideal cycle time id */
-  rowId: Scalars['UUID']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-/**
- * A condition to be used against `IdealCycleTime` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type IdealCycleTimeCondition = {
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `IdealCycleTime` values. */
-export type IdealCycleTimeConnection = {
-  __typename?: 'IdealCycleTimeConnection';
-  /** A list of edges which contains the `IdealCycleTime` and cursor to aid in pagination. */
-  edges: Array<IdealCycleTimeEdge>;
-  /** A list of `IdealCycleTime` objects. */
-  nodes: Array<IdealCycleTime>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `IdealCycleTime` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `IdealCycleTime` edge in the connection. */
-export type IdealCycleTimeEdge = {
-  __typename?: 'IdealCycleTimeEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `IdealCycleTime` at the end of the edge. */
-  node: IdealCycleTime;
-};
-
-/** A filter to be used against `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
-export type IdealCycleTimeFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<IdealCycleTimeFilter>>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<IdealCycleTimeFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<IdealCycleTimeFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partRevision` relation. */
-  partRevision?: InputMaybe<PartRevisionFilter>;
-  /** A related `partRevision` exists. */
-  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-};
-
-/** An input for mutations affecting `IdealCycleTime` */
-export type IdealCycleTimeInput = {
-  /**
-   * Ideal cycle time (s)
-   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
-   */
-  cycleSeconds: Scalars['BigFloat']['input'];
-  /**
-   * Machine
-   * The equipment (equipment.id).
-   */
-  equipmentId: Scalars['UUID']['input'];
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Part revision
-   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
-   */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** Methods to use when ordering `IdealCycleTime`. */
-export type IdealCycleTimeOrderBy =
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PART_REVISION_ID_ASC'
-  | 'PART_REVISION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC';
-
-/** Represents an update to a `IdealCycleTime`. Fields that are set will be updated. */
-export type IdealCycleTimePatch = {
-  /**
-   * Ideal cycle time (s)
-   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
-   */
-  cycleSeconds?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Machine
-   * The equipment (equipment.id).
-   */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /** Part */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Part revision
-   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
-   */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** All input for the `implementChangeOrder` mutation. */
@@ -29005,6 +29254,42 @@ export type IssueShipmentCertificatePayload = {
 /** The output of our `issueShipmentCertificate` mutation. */
 export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
   orderBy?: Array<ShipmentCertificateOrderBy>;
+};
+
+/** All input for the `issueStock` mutation. */
+export type IssueStockInput = {
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  reservationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `issueStock` mutation. */
+export type IssueStockPayload = {
+  __typename?: 'IssueStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `issueStock` mutation. */
+export type IssueStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
 };
 
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
@@ -31858,40 +32143,6 @@ export type LotToManyTraceStatusChangeFilter = {
   some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
-/** All input for the `mapSapObject` mutation. */
-export type MapSapObjectInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  entityId: Scalars['UUID']['input'];
-  entityType: Scalars['String']['input'];
-  sapObjectNumber: Scalars['String']['input'];
-  sapObjectType: Scalars['String']['input'];
-};
-
-/** The output of our `mapSapObject` mutation. */
-export type MapSapObjectPayload = {
-  __typename?: 'MapSapObjectPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<SapMapping>;
-  /** An edge for our `SapMapping`. May be used by Relay 1. */
-  sapMappingEdge?: Maybe<SapMappingEdge>;
-};
-
-
-/** The output of our `mapSapObject` mutation. */
-export type MapSapObjectPayloadSapMappingEdgeArgs = {
-  orderBy?: Array<SapMappingOrderBy>;
-};
-
 /** All input for the `markAllNotificationsRead` mutation. */
 export type MarkAllNotificationsReadInput = {
   /**
@@ -32516,6 +32767,11 @@ export type Mutation = {
    */
   addShippingUnit?: Maybe<AddShippingUnitPayload>;
   /**
+   * Sets a part's on-hand quantity in a bin to what a count found, with a reason: an adjustment movement of the difference (none when equal; returns null). Never below what is reserved. stock.manage at the bin's site.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
+   */
+  adjustStock?: Maybe<AdjustStockPayload>;
+  /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
@@ -32531,11 +32787,6 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
    */
   amendResult?: Maybe<AmendResultPayload>;
-  /**
-   * Apply staged SAP data
-   * Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
-   */
-  applySapStaging?: Maybe<ApplySapStagingPayload>;
   /**
    * Approve a change order
    * Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
@@ -32716,12 +32967,12 @@ export type Mutation = {
   createEquipmentClass?: Maybe<CreateEquipmentClassPayload>;
   /** Creates a single `EquipmentClassQualification`. */
   createEquipmentClassQualification?: Maybe<CreateEquipmentClassQualificationPayload>;
+  /** Creates a single `EquipmentSparePart`. */
+  createEquipmentSparePart?: Maybe<CreateEquipmentSparePartPayload>;
   /** Creates a single `EquipmentUse`. */
   createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
   /** Creates a single `I18NString`. */
   createI18NString?: Maybe<CreateI18NStringPayload>;
-  /** Creates a single `IdealCycleTime`. */
-  createIdealCycleTime?: Maybe<CreateIdealCycleTimePayload>;
   /** Creates a single `InstrumentBlock`. */
   createInstrumentBlock?: Maybe<CreateInstrumentBlockPayload>;
   /** Creates a single `InstrumentImport`. */
@@ -32754,12 +33005,14 @@ export type Mutation = {
   createPart?: Maybe<CreatePartPayload>;
   /** Creates a single `PartRevision`. */
   createPartRevision?: Maybe<CreatePartRevisionPayload>;
+  /** Creates a single `PartStoreroomSetting`. */
+  createPartStoreroomSetting?: Maybe<CreatePartStoreroomSettingPayload>;
   /** Creates a single `Partner`. */
   createPartner?: Maybe<CreatePartnerPayload>;
+  /** Creates a single `PartnerRole`. */
+  createPartnerRole?: Maybe<CreatePartnerRolePayload>;
   /** Creates a single `PersonQualification`. */
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
-  /** Creates a single `ProductionRun`. */
-  createProductionRun?: Maybe<CreateProductionRunPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
   /** Creates a single `ProjectBomLine`. */
@@ -32822,6 +33075,10 @@ export type Mutation = {
   createSpecificationLimit?: Maybe<CreateSpecificationLimitPayload>;
   /** Creates a single `StorageLocation`. */
   createStorageLocation?: Maybe<CreateStorageLocationPayload>;
+  /** Creates a single `Storeroom`. */
+  createStoreroom?: Maybe<CreateStoreroomPayload>;
+  /** Creates a single `StoreroomBin`. */
+  createStoreroomBin?: Maybe<CreateStoreroomBinPayload>;
   /** Creates a single `Tag`. */
   createTag?: Maybe<CreateTagPayload>;
   /** Creates a single `TenantFeatureFlag`. */
@@ -32842,6 +33099,8 @@ export type Mutation = {
   createUnit?: Maybe<CreateUnitPayload>;
   /** Creates a single `User`. */
   createUser?: Maybe<CreateUserPayload>;
+  /** Creates a single `VendorPart`. */
+  createVendorPart?: Maybe<CreateVendorPartPayload>;
   /** Creates a single `WebhookEndpoint`. */
   createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
   /** Creates a single `WorkflowDefinition`. */
@@ -33004,14 +33263,14 @@ export type Mutation = {
   deleteEquipmentClassQualification?: Maybe<DeleteEquipmentClassQualificationPayload>;
   /** Deletes a single `EquipmentClassQualification` using its globally unique id. */
   deleteEquipmentClassQualificationById?: Maybe<DeleteEquipmentClassQualificationPayload>;
+  /** Deletes a single `EquipmentSparePart` using a unique key. */
+  deleteEquipmentSparePart?: Maybe<DeleteEquipmentSparePartPayload>;
+  /** Deletes a single `EquipmentSparePart` using its globally unique id. */
+  deleteEquipmentSparePartById?: Maybe<DeleteEquipmentSparePartPayload>;
   /** Deletes a single `I18NString` using a unique key. */
   deleteI18NString?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `I18NString` using its globally unique id. */
   deleteI18NStringById?: Maybe<DeleteI18NStringPayload>;
-  /** Deletes a single `IdealCycleTime` using a unique key. */
-  deleteIdealCycleTime?: Maybe<DeleteIdealCycleTimePayload>;
-  /** Deletes a single `IdealCycleTime` using its globally unique id. */
-  deleteIdealCycleTimeById?: Maybe<DeleteIdealCycleTimePayload>;
   /** Deletes a single `InstrumentBlock` using a unique key. */
   deleteInstrumentBlock?: Maybe<DeleteInstrumentBlockPayload>;
   /** Deletes a single `InstrumentBlock` using its globally unique id. */
@@ -33054,14 +33313,18 @@ export type Mutation = {
   deletePartRevision?: Maybe<DeletePartRevisionPayload>;
   /** Deletes a single `PartRevision` using its globally unique id. */
   deletePartRevisionById?: Maybe<DeletePartRevisionPayload>;
+  /** Deletes a single `PartStoreroomSetting` using a unique key. */
+  deletePartStoreroomSetting?: Maybe<DeletePartStoreroomSettingPayload>;
+  /** Deletes a single `PartStoreroomSetting` using its globally unique id. */
+  deletePartStoreroomSettingById?: Maybe<DeletePartStoreroomSettingPayload>;
   /** Deletes a single `Partner` using a unique key. */
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
-  /** Deletes a single `ProductionRun` using a unique key. */
-  deleteProductionRun?: Maybe<DeleteProductionRunPayload>;
-  /** Deletes a single `ProductionRun` using its globally unique id. */
-  deleteProductionRunById?: Maybe<DeleteProductionRunPayload>;
+  /** Deletes a single `PartnerRole` using a unique key. */
+  deletePartnerRole?: Maybe<DeletePartnerRolePayload>;
+  /** Deletes a single `PartnerRole` using its globally unique id. */
+  deletePartnerRoleById?: Maybe<DeletePartnerRolePayload>;
   /** Deletes a single `ProjectBomLine` using a unique key. */
   deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
   /** Deletes a single `ProjectBomLine` using its globally unique id. */
@@ -33160,6 +33423,14 @@ export type Mutation = {
   deleteStorageLocation?: Maybe<DeleteStorageLocationPayload>;
   /** Deletes a single `StorageLocation` using its globally unique id. */
   deleteStorageLocationById?: Maybe<DeleteStorageLocationPayload>;
+  /** Deletes a single `Storeroom` using a unique key. */
+  deleteStoreroom?: Maybe<DeleteStoreroomPayload>;
+  /** Deletes a single `StoreroomBin` using a unique key. */
+  deleteStoreroomBin?: Maybe<DeleteStoreroomBinPayload>;
+  /** Deletes a single `StoreroomBin` using its globally unique id. */
+  deleteStoreroomBinById?: Maybe<DeleteStoreroomBinPayload>;
+  /** Deletes a single `Storeroom` using its globally unique id. */
+  deleteStoreroomById?: Maybe<DeleteStoreroomPayload>;
   /** Deletes a single `Tag` using a unique key. */
   deleteTag?: Maybe<DeleteTagPayload>;
   /** Deletes a single `Tag` using its globally unique id. */
@@ -33192,6 +33463,10 @@ export type Mutation = {
   deleteUnit?: Maybe<DeleteUnitPayload>;
   /** Deletes a single `Unit` using its globally unique id. */
   deleteUnitById?: Maybe<DeleteUnitPayload>;
+  /** Deletes a single `VendorPart` using a unique key. */
+  deleteVendorPart?: Maybe<DeleteVendorPartPayload>;
+  /** Deletes a single `VendorPart` using its globally unique id. */
+  deleteVendorPartById?: Maybe<DeleteVendorPartPayload>;
   /** Deletes a single `WebhookEndpoint` using a unique key. */
   deleteWebhookEndpoint?: Maybe<DeleteWebhookEndpointPayload>;
   /** Deletes a single `WebhookEndpoint` using its globally unique id. */
@@ -33296,6 +33571,11 @@ export type Mutation = {
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
   /**
+   * Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   */
+  issueStock?: Maybe<IssueStockPayload>;
+  /**
    * Download URL of a label
    * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    */
@@ -33311,11 +33591,6 @@ export type Mutation = {
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
   logout?: Maybe<LogoutPayload>;
-  /**
-   * Map an entity to an SAP object
-   * Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
-   */
-  mapSapObject?: Maybe<MapSapObjectPayload>;
   /** Marks every unread notification of yours in the active tenant read; returns how many. */
   markAllNotificationsRead?: Maybe<MarkAllNotificationsReadPayload>;
   /** Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown). */
@@ -33381,6 +33656,11 @@ export type Mutation = {
    * Accessions many samples at once, all or nothing: each element is a new sample (sample_type_id, site_id, partner_id, project_id, service_request_id, collected_at, quantity, unit, description, barcode, custom_fields: registered under the samples' own rules) or sample_id of a registered one, with its condition on arrival (temperature_celsius, container_intact, seal_intact, notes). A sample is received (status received, received_at the server's time, sample.received) or, with rejection_reason (a value code of the type list sample_rejection_reasons), rejected (terminal, sample.rejected, the submitter notified). Returns the samples with their human ids and barcodes, in the order sent; they share one batch_id in sample_receipts. Needs sample.manage tenant-wide or at each sample's site (PT403); PT422 sample_receipt.invalid, PT409 sample.already_received.
    */
   receiveSamples?: Maybe<ReceiveSamplesPayload>;
+  /**
+   * Receives a quantity of a part into a bin (a receipt movement), optionally against an open purchase request of that part and storeroom, which it marks received. stock.manage at the bin's site.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, purchase_request.not_found, PT409 bin.inactive, purchase_request.closed, PT422 stock.quantity_invalid.
+   */
+  receiveStock?: Maybe<ReceiveStockPayload>;
   /**
    * Record consumption
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
@@ -33448,10 +33728,10 @@ export type Mutation = {
    */
   releaseResult?: Maybe<ReleaseResultPayload>;
   /**
-   * Replay an SAP message
-   * Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * Gives back what is left of an open reservation (cancelled or no longer needed), with a reason: a reservation_release movement; the reservation is released. stock.issue at its site.
+   * Errors: PT403 permission.missing, PT404 stock_reservation.not_found, PT409 stock_reservation.closed, PT422 stock.reason_required.
    */
-  replaySapMessage?: Maybe<ReplaySapMessagePayload>;
+  releaseStockReservation?: Maybe<ReleaseStockReservationPayload>;
   /**
    * Replay a webhook delivery
    * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
@@ -33473,6 +33753,11 @@ export type Mutation = {
    * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
    */
   requestLabel?: Maybe<RequestLabelPayload>;
+  /**
+   * Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   */
+  reserveStock?: Maybe<ReserveStockPayload>;
   /**
    * Answer a SCAR
    * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
@@ -33501,6 +33786,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.render_not_failed.
    */
   retryCertificateRender?: Maybe<RetryCertificateRenderPayload>;
+  /**
+   * Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   */
+  returnStock?: Maybe<ReturnStockPayload>;
   /**
    * Reviews a result
    * An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on.
@@ -33547,13 +33837,13 @@ export type Mutation = {
    * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
    */
   setLotQualityStatus?: Maybe<SetLotQualityStatusPayload>;
+  /**
+   * Moves a purchase request on: open -> ordered | cancelled (with a reason), ordered -> received | cancelled. A closed request lets the next shortage raise a new one. purchase_request.manage at the storeroom's site.
+   * Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
+   */
+  setPurchaseRequestStatus?: Maybe<SetPurchaseRequestStatusPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
-  /**
-   * Set the SAP connection
-   * Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
-   */
-  setSapConnection?: Maybe<SetSapConnectionPayload>;
   /**
    * Hold, quarantine or release a serial
    * Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
@@ -33586,16 +33876,6 @@ export type Mutation = {
    * Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
    */
   splitSample?: Maybe<SplitSamplePayload>;
-  /**
-   * Stage SAP material masters
-   * Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
-   */
-  stageSapMaterials?: Maybe<StageSapMaterialsPayload>;
-  /**
-   * Stage SAP purchase orders
-   * Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
-   */
-  stageSapPurchaseOrders?: Maybe<StageSapPurchaseOrdersPayload>;
   /**
    * Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
    * Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
@@ -33634,15 +33914,15 @@ export type Mutation = {
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
   /**
+   * Moves a quantity of a part from one bin to another (also across storerooms): two movements with one transfer id; only available stock moves. stock.manage at both sites.
+   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.same_bin.
+   */
+  transferStock?: Maybe<TransferStockPayload>;
+  /**
    * Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
    * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
    */
   transition?: Maybe<TransitionPayload>;
-  /**
-   * Unmap an SAP object
-   * Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
-   */
-  unmapSapObject?: Maybe<UnmapSapObjectPayload>;
   /** Updates a single `Analysis` using a unique key and a patch. */
   updateAnalysis?: Maybe<UpdateAnalysisPayload>;
   /** Updates a single `Analysis` using its globally unique id and a patch. */
@@ -33775,14 +34055,14 @@ export type Mutation = {
   updateEquipmentClassQualification?: Maybe<UpdateEquipmentClassQualificationPayload>;
   /** Updates a single `EquipmentClassQualification` using its globally unique id and a patch. */
   updateEquipmentClassQualificationById?: Maybe<UpdateEquipmentClassQualificationPayload>;
+  /** Updates a single `EquipmentSparePart` using a unique key and a patch. */
+  updateEquipmentSparePart?: Maybe<UpdateEquipmentSparePartPayload>;
+  /** Updates a single `EquipmentSparePart` using its globally unique id and a patch. */
+  updateEquipmentSparePartById?: Maybe<UpdateEquipmentSparePartPayload>;
   /** Updates a single `I18NString` using a unique key and a patch. */
   updateI18NString?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `I18NString` using its globally unique id and a patch. */
   updateI18NStringById?: Maybe<UpdateI18NStringPayload>;
-  /** Updates a single `IdealCycleTime` using a unique key and a patch. */
-  updateIdealCycleTime?: Maybe<UpdateIdealCycleTimePayload>;
-  /** Updates a single `IdealCycleTime` using its globally unique id and a patch. */
-  updateIdealCycleTimeById?: Maybe<UpdateIdealCycleTimePayload>;
   /** Updates a single `InstrumentBlock` using a unique key and a patch. */
   updateInstrumentBlock?: Maybe<UpdateInstrumentBlockPayload>;
   /** Updates a single `InstrumentBlock` using its globally unique id and a patch. */
@@ -33829,18 +34109,22 @@ export type Mutation = {
   updatePartRevision?: Maybe<UpdatePartRevisionPayload>;
   /** Updates a single `PartRevision` using its globally unique id and a patch. */
   updatePartRevisionById?: Maybe<UpdatePartRevisionPayload>;
+  /** Updates a single `PartStoreroomSetting` using a unique key and a patch. */
+  updatePartStoreroomSetting?: Maybe<UpdatePartStoreroomSettingPayload>;
+  /** Updates a single `PartStoreroomSetting` using its globally unique id and a patch. */
+  updatePartStoreroomSettingById?: Maybe<UpdatePartStoreroomSettingPayload>;
   /** Updates a single `Partner` using a unique key and a patch. */
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
+  /** Updates a single `PartnerRole` using a unique key and a patch. */
+  updatePartnerRole?: Maybe<UpdatePartnerRolePayload>;
+  /** Updates a single `PartnerRole` using its globally unique id and a patch. */
+  updatePartnerRoleById?: Maybe<UpdatePartnerRolePayload>;
   /** Updates a single `PersonQualification` using a unique key and a patch. */
   updatePersonQualification?: Maybe<UpdatePersonQualificationPayload>;
   /** Updates a single `PersonQualification` using its globally unique id and a patch. */
   updatePersonQualificationById?: Maybe<UpdatePersonQualificationPayload>;
-  /** Updates a single `ProductionRun` using a unique key and a patch. */
-  updateProductionRun?: Maybe<UpdateProductionRunPayload>;
-  /** Updates a single `ProductionRun` using its globally unique id and a patch. */
-  updateProductionRunById?: Maybe<UpdateProductionRunPayload>;
   /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
@@ -33947,6 +34231,14 @@ export type Mutation = {
   updateStorageLocation?: Maybe<UpdateStorageLocationPayload>;
   /** Updates a single `StorageLocation` using its globally unique id and a patch. */
   updateStorageLocationById?: Maybe<UpdateStorageLocationPayload>;
+  /** Updates a single `Storeroom` using a unique key and a patch. */
+  updateStoreroom?: Maybe<UpdateStoreroomPayload>;
+  /** Updates a single `StoreroomBin` using a unique key and a patch. */
+  updateStoreroomBin?: Maybe<UpdateStoreroomBinPayload>;
+  /** Updates a single `StoreroomBin` using its globally unique id and a patch. */
+  updateStoreroomBinById?: Maybe<UpdateStoreroomBinPayload>;
+  /** Updates a single `Storeroom` using its globally unique id and a patch. */
+  updateStoreroomById?: Maybe<UpdateStoreroomPayload>;
   /** Updates a single `Tag` using a unique key and a patch. */
   updateTag?: Maybe<UpdateTagPayload>;
   /** Updates a single `Tag` using its globally unique id and a patch. */
@@ -33989,6 +34281,10 @@ export type Mutation = {
   updateUserByEmail?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using its globally unique id and a patch. */
   updateUserById?: Maybe<UpdateUserPayload>;
+  /** Updates a single `VendorPart` using a unique key and a patch. */
+  updateVendorPart?: Maybe<UpdateVendorPartPayload>;
+  /** Updates a single `VendorPart` using its globally unique id and a patch. */
+  updateVendorPartById?: Maybe<UpdateVendorPartPayload>;
   /** Updates a single `WebhookEndpoint` using a unique key and a patch. */
   updateWebhookEndpoint?: Maybe<UpdateWebhookEndpointPayload>;
   /** Updates a single `WebhookEndpoint` using its globally unique id and a patch. */
@@ -34115,6 +34411,12 @@ export type MutationAddShippingUnitArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAdjustStockArgs = {
+  input: AdjustStockInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAdvanceCapaArgs = {
   input: AdvanceCapaInput;
 };
@@ -34129,12 +34431,6 @@ export type MutationAdvanceNcrArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAmendResultArgs = {
   input: AmendResultInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationApplySapStagingArgs = {
-  input: ApplySapStagingInput;
 };
 
 
@@ -34511,6 +34807,12 @@ export type MutationCreateEquipmentClassQualificationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEquipmentSparePartArgs = {
+  input: CreateEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateEquipmentUseArgs = {
   input: CreateEquipmentUseInput;
 };
@@ -34519,12 +34821,6 @@ export type MutationCreateEquipmentUseArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateI18NStringArgs = {
   input: CreateI18NStringInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateIdealCycleTimeArgs = {
-  input: CreateIdealCycleTimeInput;
 };
 
 
@@ -34607,20 +34903,26 @@ export type MutationCreatePartRevisionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePartStoreroomSettingArgs = {
+  input: CreatePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreatePartnerArgs = {
   input: CreatePartnerInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreatePersonQualificationArgs = {
-  input: CreatePersonQualificationInput;
+export type MutationCreatePartnerRoleArgs = {
+  input: CreatePartnerRoleInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateProductionRunArgs = {
-  input: CreateProductionRunInput;
+export type MutationCreatePersonQualificationArgs = {
+  input: CreatePersonQualificationInput;
 };
 
 
@@ -34793,6 +35095,18 @@ export type MutationCreateStorageLocationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateStoreroomArgs = {
+  input: CreateStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateStoreroomBinArgs = {
+  input: CreateStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateTagArgs = {
   input: CreateTagInput;
 };
@@ -34849,6 +35163,12 @@ export type MutationCreateUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateVendorPartArgs = {
+  input: CreateVendorPartInput;
 };
 
 
@@ -35291,6 +35611,18 @@ export type MutationDeleteEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentSparePartArgs = {
+  input: DeleteEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentSparePartByIdArgs = {
+  input: DeleteEquipmentSparePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteI18NStringArgs = {
   input: DeleteI18NStringInput;
 };
@@ -35299,18 +35631,6 @@ export type MutationDeleteI18NStringArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteI18NStringByIdArgs = {
   input: DeleteI18NStringByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteIdealCycleTimeArgs = {
-  input: DeleteIdealCycleTimeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteIdealCycleTimeByIdArgs = {
-  input: DeleteIdealCycleTimeByIdInput;
 };
 
 
@@ -35441,6 +35761,18 @@ export type MutationDeletePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartStoreroomSettingArgs = {
+  input: DeletePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartStoreroomSettingByIdArgs = {
+  input: DeletePartStoreroomSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerArgs = {
   input: DeletePartnerInput;
 };
@@ -35453,14 +35785,14 @@ export type MutationDeletePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteProductionRunArgs = {
-  input: DeleteProductionRunInput;
+export type MutationDeletePartnerRoleArgs = {
+  input: DeletePartnerRoleInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteProductionRunByIdArgs = {
-  input: DeleteProductionRunByIdInput;
+export type MutationDeletePartnerRoleByIdArgs = {
+  input: DeletePartnerRoleByIdInput;
 };
 
 
@@ -35759,6 +36091,30 @@ export type MutationDeleteStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomArgs = {
+  input: DeleteStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomBinArgs = {
+  input: DeleteStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomBinByIdArgs = {
+  input: DeleteStoreroomBinByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteStoreroomByIdArgs = {
+  input: DeleteStoreroomByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteTagArgs = {
   input: DeleteTagInput;
 };
@@ -35851,6 +36207,18 @@ export type MutationDeleteUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteUnitByIdArgs = {
   input: DeleteUnitByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteVendorPartArgs = {
+  input: DeleteVendorPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteVendorPartByIdArgs = {
+  input: DeleteVendorPartByIdInput;
 };
 
 
@@ -36035,6 +36403,12 @@ export type MutationIssueShipmentCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueStockArgs = {
+  input: IssueStockInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLabelImageUrlArgs = {
   input: LabelImageUrlInput;
 };
@@ -36061,12 +36435,6 @@ export type MutationLoginArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogoutArgs = {
   input: LogoutInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationMapSapObjectArgs = {
-  input: MapSapObjectInput;
 };
 
 
@@ -36173,6 +36541,12 @@ export type MutationReceiveSamplesArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReceiveStockArgs = {
+  input: ReceiveStockInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordConsumptionArgs = {
   input: RecordConsumptionInput;
 };
@@ -36263,8 +36637,8 @@ export type MutationReleaseResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationReplaySapMessageArgs = {
-  input: ReplaySapMessageInput;
+export type MutationReleaseStockReservationArgs = {
+  input: ReleaseStockReservationInput;
 };
 
 
@@ -36289,6 +36663,12 @@ export type MutationRequestConcessionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRequestLabelArgs = {
   input: RequestLabelInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReserveStockArgs = {
+  input: ReserveStockInput;
 };
 
 
@@ -36325,6 +36705,12 @@ export type MutationRetestSampleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRetryCertificateRenderArgs = {
   input: RetryCertificateRenderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReturnStockArgs = {
+  input: ReturnStockInput;
 };
 
 
@@ -36389,14 +36775,14 @@ export type MutationSetLotQualityStatusArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationSetRolePermissionsArgs = {
-  input: SetRolePermissionsInput;
+export type MutationSetPurchaseRequestStatusArgs = {
+  input: SetPurchaseRequestStatusInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationSetSapConnectionArgs = {
-  input: SetSapConnectionInput;
+export type MutationSetRolePermissionsArgs = {
+  input: SetRolePermissionsInput;
 };
 
 
@@ -36439,18 +36825,6 @@ export type MutationSoftDeleteArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSplitSampleArgs = {
   input: SplitSampleInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationStageSapMaterialsArgs = {
-  input: StageSapMaterialsInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationStageSapPurchaseOrdersArgs = {
-  input: StageSapPurchaseOrdersInput;
 };
 
 
@@ -36503,14 +36877,14 @@ export type MutationSwitchOrganizationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationTransitionArgs = {
-  input: TransitionInput;
+export type MutationTransferStockArgs = {
+  input: TransferStockInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUnmapSapObjectArgs = {
-  input: UnmapSapObjectInput;
+export type MutationTransitionArgs = {
+  input: TransitionInput;
 };
 
 
@@ -36911,6 +37285,18 @@ export type MutationUpdateEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentSparePartArgs = {
+  input: UpdateEquipmentSparePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentSparePartByIdArgs = {
+  input: UpdateEquipmentSparePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateI18NStringArgs = {
   input: UpdateI18NStringInput;
 };
@@ -36919,18 +37305,6 @@ export type MutationUpdateI18NStringArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateI18NStringByIdArgs = {
   input: UpdateI18NStringByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateIdealCycleTimeArgs = {
-  input: UpdateIdealCycleTimeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateIdealCycleTimeByIdArgs = {
-  input: UpdateIdealCycleTimeByIdInput;
 };
 
 
@@ -37073,6 +37447,18 @@ export type MutationUpdatePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartStoreroomSettingArgs = {
+  input: UpdatePartStoreroomSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartStoreroomSettingByIdArgs = {
+  input: UpdatePartStoreroomSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerArgs = {
   input: UpdatePartnerInput;
 };
@@ -37085,6 +37471,18 @@ export type MutationUpdatePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartnerRoleArgs = {
+  input: UpdatePartnerRoleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartnerRoleByIdArgs = {
+  input: UpdatePartnerRoleByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePersonQualificationArgs = {
   input: UpdatePersonQualificationInput;
 };
@@ -37093,18 +37491,6 @@ export type MutationUpdatePersonQualificationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePersonQualificationByIdArgs = {
   input: UpdatePersonQualificationByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateProductionRunArgs = {
-  input: UpdateProductionRunInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateProductionRunByIdArgs = {
-  input: UpdateProductionRunByIdInput;
 };
 
 
@@ -37427,6 +37813,30 @@ export type MutationUpdateStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomArgs = {
+  input: UpdateStoreroomInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomBinArgs = {
+  input: UpdateStoreroomBinInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomBinByIdArgs = {
+  input: UpdateStoreroomBinByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateStoreroomByIdArgs = {
+  input: UpdateStoreroomByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTagArgs = {
   input: UpdateTagInput;
 };
@@ -37549,6 +37959,18 @@ export type MutationUpdateUserByEmailArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateUserByIdArgs = {
   input: UpdateUserByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateVendorPartArgs = {
+  input: UpdateVendorPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateVendorPartByIdArgs = {
+  input: UpdateVendorPartByIdInput;
 };
 
 
@@ -39484,6 +39906,8 @@ export type Organization = Node & {
   equipmentClassQualifications: EquipmentClassQualificationConnection;
   /** Reads and enables pagination through a set of `EquipmentClass`. */
   equipmentClasses: EquipmentClassConnection;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
@@ -39498,8 +39922,6 @@ export type Organization = Node & {
   i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `IdealCycleTime`. */
-  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
   inspectionCharacteristics: InspectionCharacteristicConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
@@ -39538,6 +39960,12 @@ export type Organization = Node & {
   oosInvestigations: OosInvestigationConnection;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks: PartStockConnection;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings: PartStoreroomSettingConnection;
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Partner`. */
   partners: PartnerConnection;
   /** Reads and enables pagination through a set of `Part`. */
@@ -39546,18 +39974,14 @@ export type Organization = Node & {
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests: PersonalDataRequestConnection;
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLines: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectMilestone`. */
   projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
-  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
-  purchaseOrderLines: PurchaseOrderLineConnection;
-  /** Reads and enables pagination through a set of `PurchaseOrder`. */
-  purchaseOrders: PurchaseOrderConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequests: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -39602,18 +40026,6 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
-  /** Reads a single `SapConnection` that is related to this `Organization`. */
-  sapConnection?: Maybe<SapConnection>;
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappings: SapMappingConnection;
-  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
-  sapOutboundMessages: SapOutboundMessageConnection;
-  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
-  sapStagedMaterials: SapStagedMaterialConnection;
-  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
-  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
-  /** Reads and enables pagination through a set of `SapSyncLog`. */
-  sapSyncLogs: SapSyncLogConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -39660,8 +40072,16 @@ export type Organization = Node & {
   specifications: SpecificationConnection;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines: StateMachineConnection;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservations: StockReservationConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBins: StoreroomBinConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tags: TagConnection;
   /** Reads a single `TenantBranding` that is related to this `Organization`. */
@@ -39682,6 +40102,8 @@ export type Organization = Node & {
   typeLists: TypeListConnection;
   /** When the organization was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
   /** Reads and enables pagination through a set of `WebhookAttempt`. */
   webhookAttempts: WebhookAttemptConnection;
   /** Reads and enables pagination through a set of `WebhookDelivery`. */
@@ -40179,6 +40601,19 @@ export type OrganizationEquipmentClassesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationEquipmentUsesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40253,19 +40688,6 @@ export type OrganizationI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationIdealCycleTimesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<IdealCycleTimeCondition>;
-  filter?: InputMaybe<IdealCycleTimeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
 };
 
 
@@ -40491,6 +40913,45 @@ export type OrganizationPartRevisionsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartStocksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationPartnersArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40544,19 +41005,6 @@ export type OrganizationPersonalDataRequestsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationProductionRunsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationProjectBomLinesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40597,28 +41045,15 @@ export type OrganizationProjectsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPurchaseOrderLinesArgs = {
+export type OrganizationPurchaseRequestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderLineCondition>;
-  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderCondition>;
-  filter?: InputMaybe<PurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -40897,71 +41332,6 @@ export type OrganizationSamplesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSapMappingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSapOutboundMessagesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapOutboundMessageCondition>;
-  filter?: InputMaybe<SapOutboundMessageFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSapStagedMaterialsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedMaterialCondition>;
-  filter?: InputMaybe<SapStagedMaterialFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSapStagedPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
-  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSapSyncLogsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapSyncLogCondition>;
-  filter?: InputMaybe<SapSyncLogFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationScanEventsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -41222,6 +41592,32 @@ export type OrganizationStateMachinesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStockReservationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationStorageLocationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -41231,6 +41627,32 @@ export type OrganizationStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStoreroomBinsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -41335,6 +41757,19 @@ export type OrganizationTypeListsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TypeListOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 
@@ -41599,6 +42034,10 @@ export type OrganizationFilter = {
   equipmentClasses?: InputMaybe<OrganizationToManyEquipmentClassFilter>;
   /** Some related `equipmentClasses` exist. */
   equipmentClassesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<OrganizationToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<OrganizationToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -41623,10 +42062,6 @@ export type OrganizationFilter = {
   i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
   /** Some related `i18NStrings` exist. */
   i18NStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `idealCycleTimes` relation. */
-  idealCycleTimes?: InputMaybe<OrganizationToManyIdealCycleTimeFilter>;
-  /** Some related `idealCycleTimes` exist. */
-  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspectionCharacteristics` relation. */
   inspectionCharacteristics?: InputMaybe<OrganizationToManyInspectionCharacteristicFilter>;
   /** Some related `inspectionCharacteristics` exist. */
@@ -41699,6 +42134,18 @@ export type OrganizationFilter = {
   partRevisions?: InputMaybe<OrganizationToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStocks` relation. */
+  partStocks?: InputMaybe<OrganizationToManyPartStockFilter>;
+  /** Some related `partStocks` exist. */
+  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStoreroomSettings` relation. */
+  partStoreroomSettings?: InputMaybe<OrganizationToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettings` exist. */
+  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partnerRoles` relation. */
+  partnerRoles?: InputMaybe<OrganizationToManyPartnerRoleFilter>;
+  /** Some related `partnerRoles` exist. */
+  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partners` relation. */
   partners?: InputMaybe<OrganizationToManyPartnerFilter>;
   /** Some related `partners` exist. */
@@ -41715,10 +42162,6 @@ export type OrganizationFilter = {
   personalDataRequests?: InputMaybe<OrganizationToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequests` exist. */
   personalDataRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `productionRuns` relation. */
-  productionRuns?: InputMaybe<OrganizationToManyProductionRunFilter>;
-  /** Some related `productionRuns` exist. */
-  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLines` relation. */
   projectBomLines?: InputMaybe<OrganizationToManyProjectBomLineFilter>;
   /** Some related `projectBomLines` exist. */
@@ -41731,14 +42174,10 @@ export type OrganizationFilter = {
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrderLines` relation. */
-  purchaseOrderLines?: InputMaybe<OrganizationToManyPurchaseOrderLineFilter>;
-  /** Some related `purchaseOrderLines` exist. */
-  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrders` relation. */
-  purchaseOrders?: InputMaybe<OrganizationToManyPurchaseOrderFilter>;
-  /** Some related `purchaseOrders` exist. */
-  purchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequests` relation. */
+  purchaseRequests?: InputMaybe<OrganizationToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequests` exist. */
+  purchaseRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `qualifications` relation. */
   qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
   /** Some related `qualifications` exist. */
@@ -41825,30 +42264,6 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapConnection` relation. */
-  sapConnection?: InputMaybe<SapConnectionFilter>;
-  /** A related `sapConnection` exists. */
-  sapConnectionExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapMappings` relation. */
-  sapMappings?: InputMaybe<OrganizationToManySapMappingFilter>;
-  /** Some related `sapMappings` exist. */
-  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapOutboundMessages` relation. */
-  sapOutboundMessages?: InputMaybe<OrganizationToManySapOutboundMessageFilter>;
-  /** Some related `sapOutboundMessages` exist. */
-  sapOutboundMessagesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedMaterials` relation. */
-  sapStagedMaterials?: InputMaybe<OrganizationToManySapStagedMaterialFilter>;
-  /** Some related `sapStagedMaterials` exist. */
-  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
-  sapStagedPurchaseOrders?: InputMaybe<OrganizationToManySapStagedPurchaseOrderFilter>;
-  /** Some related `sapStagedPurchaseOrders` exist. */
-  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapSyncLogs` relation. */
-  sapSyncLogs?: InputMaybe<OrganizationToManySapSyncLogFilter>;
-  /** Some related `sapSyncLogs` exist. */
-  sapSyncLogsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEvents` relation. */
   scanEvents?: InputMaybe<OrganizationToManyScanEventFilter>;
   /** Some related `scanEvents` exist. */
@@ -41931,10 +42346,26 @@ export type OrganizationFilter = {
   stateMachines?: InputMaybe<OrganizationToManyStateMachineFilter>;
   /** Some related `stateMachines` exist. */
   stateMachinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovements` relation. */
+  stockMovements?: InputMaybe<OrganizationToManyStockMovementFilter>;
+  /** Some related `stockMovements` exist. */
+  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservations` relation. */
+  stockReservations?: InputMaybe<OrganizationToManyStockReservationFilter>;
+  /** Some related `stockReservations` exist. */
+  stockReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `storageLocations` relation. */
   storageLocations?: InputMaybe<OrganizationToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomBins` relation. */
+  storeroomBins?: InputMaybe<OrganizationToManyStoreroomBinFilter>;
+  /** Some related `storeroomBins` exist. */
+  storeroomBinsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storerooms` relation. */
+  storerooms?: InputMaybe<OrganizationToManyStoreroomFilter>;
+  /** Some related `storerooms` exist. */
+  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tags` relation. */
   tags?: InputMaybe<OrganizationToManyTagFilter>;
   /** Some related `tags` exist. */
@@ -41971,6 +42402,10 @@ export type OrganizationFilter = {
   typeLists?: InputMaybe<OrganizationToManyTypeListFilter>;
   /** Some related `typeLists` exist. */
   typeListsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<OrganizationToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `webhookAttempts` relation. */
   webhookAttempts?: InputMaybe<OrganizationToManyWebhookAttemptFilter>;
   /** Some related `webhookAttempts` exist. */
@@ -42417,6 +42852,16 @@ export type OrganizationToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyEquipmentUseFilter = {
   /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42465,16 +42910,6 @@ export type OrganizationToManyI18NStringFilter = {
   none?: InputMaybe<I18NStringFilter>;
   /** Some related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<I18NStringFilter>;
-};
-
-/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyIdealCycleTimeFilter = {
-  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<IdealCycleTimeFilter>;
-  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<IdealCycleTimeFilter>;
-  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<IdealCycleTimeFilter>;
 };
 
 /** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
@@ -42657,6 +43092,26 @@ export type OrganizationToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
+};
+
 /** A filter to be used against many `Partner` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyPartnerFilter = {
   /** Every related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42665,6 +43120,16 @@ export type OrganizationToManyPartnerFilter = {
   none?: InputMaybe<PartnerFilter>;
   /** Some related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartnerFilter>;
+};
+
+/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartnerRoleFilter = {
+  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartnerRoleFilter>;
+  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartnerRoleFilter>;
+  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartnerRoleFilter>;
 };
 
 /** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
@@ -42685,16 +43150,6 @@ export type OrganizationToManyPersonalDataRequestFilter = {
   none?: InputMaybe<PersonalDataRequestFilter>;
   /** Some related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PersonalDataRequestFilter>;
-};
-
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
 };
 
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
@@ -42727,24 +43182,14 @@ export type OrganizationToManyProjectMilestoneFilter = {
   some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
-/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPurchaseOrderFilter = {
-  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderFilter>;
-  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderFilter>;
-  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderFilter>;
-};
-
-/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPurchaseOrderLineFilter = {
-  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderLineFilter>;
-  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderLineFilter>;
-  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderLineFilter>;
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -42957,56 +43402,6 @@ export type OrganizationToManySampleTypeFilter = {
   some?: InputMaybe<SampleTypeFilter>;
 };
 
-/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySapMappingFilter = {
-  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapMappingFilter>;
-  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapMappingFilter>;
-  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapMappingFilter>;
-};
-
-/** A filter to be used against many `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySapOutboundMessageFilter = {
-  /** Every related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapOutboundMessageFilter>;
-  /** No related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapOutboundMessageFilter>;
-  /** Some related `SapOutboundMessage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapOutboundMessageFilter>;
-};
-
-/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySapStagedMaterialFilter = {
-  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedMaterialFilter>;
-  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedMaterialFilter>;
-  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedMaterialFilter>;
-};
-
-/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySapStagedPurchaseOrderFilter = {
-  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
-};
-
-/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySapSyncLogFilter = {
-  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapSyncLogFilter>;
-  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapSyncLogFilter>;
-  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapSyncLogFilter>;
-};
-
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyScanEventFilter = {
   /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43207,6 +43602,26 @@ export type OrganizationToManyStateMachineFilter = {
   some?: InputMaybe<StateMachineFilter>;
 };
 
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
 /** A filter to be used against many `StorageLocation` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyStorageLocationFilter = {
   /** Every related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43215,6 +43630,26 @@ export type OrganizationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStoreroomBinFilter = {
+  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomBinFilter>;
+  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomBinFilter>;
+  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomBinFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
@@ -43295,6 +43730,16 @@ export type OrganizationToManyTypeListFilter = {
   none?: InputMaybe<TypeListFilter>;
   /** Some related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TypeListFilter>;
+};
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A filter to be used against many `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
@@ -43590,6 +44035,8 @@ export type Part = Node & {
   description: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `DrawingPart`. */
   drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts: EquipmentSparePartConnection;
   /**
    * GTIN
    * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
@@ -43597,8 +44044,6 @@ export type Part = Node & {
   gtin?: Maybe<Scalars['String']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `IdealCycleTime`. */
-  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
   inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -43621,22 +44066,18 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns: ProductionRunConnection;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks: PartStockConnection;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings: PartStoreroomSettingConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByParentPartId: ProjectBomLineConnection;
-  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
-  purchaseOrderLines: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
   receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappings: SapMappingConnection;
-  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
-  sapStagedMaterials: SapStagedMaterialConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ShipmentItem`. */
@@ -43646,6 +44087,8 @@ export type Part = Node & {
    * active or obsolete: lots and serials are made of active parts only.
    */
   status: PartStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements: StockMovementConnection;
   /**
    * Unit
    * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
@@ -43657,6 +44100,8 @@ export type Part = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Part`. */
   userByCreatedBy?: Maybe<User>;
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
 };
 
 
@@ -43744,15 +44189,15 @@ export type PartDrawingPartsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
-export type PartIdealCycleTimesArgs = {
+export type PartEquipmentSparePartsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<IdealCycleTimeCondition>;
-  filter?: InputMaybe<IdealCycleTimeFilter>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
 };
 
 
@@ -43824,15 +44269,31 @@ export type PartPartRevisionsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
-export type PartProductionRunsArgs = {
+export type PartPartStocksArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
 };
 
 
@@ -43872,22 +44333,6 @@ export type PartProjectBomLinesByParentPartIdArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
-export type PartPurchaseOrderLinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderLineCondition>;
-  filter?: InputMaybe<PurchaseOrderLineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
 export type PartReceiptsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -43897,38 +44342,6 @@ export type PartReceiptsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartSapMappingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartSapStagedMaterialsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedMaterialCondition>;
-  filter?: InputMaybe<SapStagedMaterialFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
 };
 
 
@@ -43961,6 +44374,38 @@ export type PartShipmentItemsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 /** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -44037,10 +44482,10 @@ export type PartFilter = {
   drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
   /** Some related `drawingParts` exist. */
   drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `idealCycleTimes` relation. */
-  idealCycleTimes?: InputMaybe<PartToManyIdealCycleTimeFilter>;
-  /** Some related `idealCycleTimes` exist. */
-  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentSpareParts` relation. */
+  equipmentSpareParts?: InputMaybe<PartToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSpareParts` exist. */
+  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -44067,10 +44512,14 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `productionRuns` relation. */
-  productionRuns?: InputMaybe<PartToManyProductionRunFilter>;
-  /** Some related `productionRuns` exist. */
-  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStocks` relation. */
+  partStocks?: InputMaybe<PartToManyPartStockFilter>;
+  /** Some related `partStocks` exist. */
+  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partStoreroomSettings` relation. */
+  partStoreroomSettings?: InputMaybe<PartToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettings` exist. */
+  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
   projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByComponentPartId` exist. */
@@ -44079,24 +44528,12 @@ export type PartFilter = {
   projectBomLinesByParentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByParentPartId` exist. */
   projectBomLinesByParentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrderLines` relation. */
-  purchaseOrderLines?: InputMaybe<PartToManyPurchaseOrderLineFilter>;
-  /** Some related `purchaseOrderLines` exist. */
-  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `receipts` relation. */
   receipts?: InputMaybe<PartToManyReceiptFilter>;
   /** Some related `receipts` exist. */
   receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `sapMappings` relation. */
-  sapMappings?: InputMaybe<PartToManySapMappingFilter>;
-  /** Some related `sapMappings` exist. */
-  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedMaterials` relation. */
-  sapStagedMaterials?: InputMaybe<PartToManySapStagedMaterialFilter>;
-  /** Some related `sapStagedMaterials` exist. */
-  sapStagedMaterialsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<PartToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -44105,6 +44542,10 @@ export type PartFilter = {
   shipmentItems?: InputMaybe<PartToManyShipmentItemFilter>;
   /** Some related `shipmentItems` exist. */
   shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovements` relation. */
+  stockMovements?: InputMaybe<PartToManyStockMovementFilter>;
+  /** Some related `stockMovements` exist. */
+  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
   /** Filter by the object’s `unitByUnit` relation. */
@@ -44113,6 +44554,10 @@ export type PartFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<PartToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Part` */
@@ -44251,8 +44696,6 @@ export type PartRevision = Node & {
   description: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `IdealCycleTime`. */
-  idealCycleTimes: IdealCycleTimeConnection;
   /** Reads and enables pagination through a set of `Inspection`. */
   inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -44275,8 +44718,6 @@ export type PartRevision = Node & {
    * parts.id.
    */
   partId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns: ProductionRunConnection;
   /** Released at */
   releasedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Released by */
@@ -44356,22 +44797,6 @@ export type PartRevisionControlPlansArgs = {
  * Part revisions
  * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
  */
-export type PartRevisionIdealCycleTimesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<IdealCycleTimeCondition>;
-  filter?: InputMaybe<IdealCycleTimeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
-};
-
-
-/**
- * Part revisions
- * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
- */
 export type PartRevisionInspectionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -44413,22 +44838,6 @@ export type PartRevisionNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NcrOrderBy>>;
-};
-
-
-/**
- * Part revisions
- * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
- */
-export type PartRevisionProductionRunsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -44506,10 +44915,6 @@ export type PartRevisionFilter = {
   controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `idealCycleTimes` relation. */
-  idealCycleTimes?: InputMaybe<PartRevisionToManyIdealCycleTimeFilter>;
-  /** Some related `idealCycleTimes` exist. */
-  idealCycleTimesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartRevisionToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -44534,10 +44939,6 @@ export type PartRevisionFilter = {
   part?: InputMaybe<PartFilter>;
   /** Filter by the object’s `partId` field. */
   partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `productionRuns` relation. */
-  productionRuns?: InputMaybe<PartRevisionToManyProductionRunFilter>;
-  /** Some related `productionRuns` exist. */
-  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `releasedBy` field. */
   releasedBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `revision` field. */
@@ -44684,16 +45085,6 @@ export type PartRevisionToManyControlPlanFilter = {
   some?: InputMaybe<ControlPlanFilter>;
 };
 
-/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
-export type PartRevisionToManyIdealCycleTimeFilter = {
-  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<IdealCycleTimeFilter>;
-  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<IdealCycleTimeFilter>;
-  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<IdealCycleTimeFilter>;
-};
-
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyInspectionFilter = {
   /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44724,16 +45115,6 @@ export type PartRevisionToManyNcrFilter = {
   some?: InputMaybe<NcrFilter>;
 };
 
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type PartRevisionToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
-};
-
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44748,6 +45129,303 @@ export type PartRevisionToManySerialFilter = {
 export type PartStatus =
   | 'active'
   | 'obsolete';
+
+/**
+ * Part stock
+ * On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
+ */
+export type PartStock = Node & {
+  __typename?: 'PartStock';
+  /**
+   * Available
+   * On hand minus reserved.
+   */
+  available?: Maybe<Scalars['BigFloat']['output']>;
+  /** Bin */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `PartStock`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * On hand
+   * The sum of the bin's movement quantities.
+   */
+  onHand: Scalars['BigFloat']['output'];
+  /** Reads a single `Organization` that is related to this `PartStock`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PartStock`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Reserved
+   * Held for open reservations (the sum of the movements' reserved deltas).
+   */
+  reserved: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The bin's.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Storeroom
+   * The bin's.
+   */
+  storeroomId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `PartStock` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type PartStockCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PartStock` values. */
+export type PartStockConnection = {
+  __typename?: 'PartStockConnection';
+  /** A list of edges which contains the `PartStock` and cursor to aid in pagination. */
+  edges: Array<PartStockEdge>;
+  /** A list of `PartStock` objects. */
+  nodes: Array<PartStock>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartStock` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartStock` edge in the connection. */
+export type PartStockEdge = {
+  __typename?: 'PartStockEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartStock` at the end of the edge. */
+  node: PartStock;
+};
+
+/** A filter to be used against `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type PartStockFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartStockFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartStockFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartStockFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `PartStock`. */
+export type PartStockOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * Reorder settings
+ * Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
+ */
+export type PartStoreroomSetting = Node & {
+  __typename?: 'PartStoreroomSetting';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PartStoreroomSetting`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PartStoreroomSetting`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint: Scalars['BigFloat']['output'];
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity: Scalars['BigFloat']['output'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `PartStoreroomSetting`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `PartStoreroomSetting` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PartStoreroomSettingCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PartStoreroomSetting` values. */
+export type PartStoreroomSettingConnection = {
+  __typename?: 'PartStoreroomSettingConnection';
+  /** A list of edges which contains the `PartStoreroomSetting` and cursor to aid in pagination. */
+  edges: Array<PartStoreroomSettingEdge>;
+  /** A list of `PartStoreroomSetting` objects. */
+  nodes: Array<PartStoreroomSetting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartStoreroomSetting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartStoreroomSetting` edge in the connection. */
+export type PartStoreroomSettingEdge = {
+  __typename?: 'PartStoreroomSettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartStoreroomSetting` at the end of the edge. */
+  node: PartStoreroomSetting;
+};
+
+/** A filter to be used against `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type PartStoreroomSettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartStoreroomSettingFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartStoreroomSettingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+};
+
+/** An input for mutations affecting `PartStoreroomSetting` */
+export type PartStoreroomSettingInput = {
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint: Scalars['BigFloat']['input'];
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity: Scalars['BigFloat']['input'];
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId: Scalars['UUID']['input'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `PartStoreroomSetting`. */
+export type PartStoreroomSettingOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `PartStoreroomSetting`. Fields that are set will be updated. */
+export type PartStoreroomSettingPatch = {
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reorder point
+   * Available stock below it raises a purchase request.
+   */
+  reorderPoint?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Reorder quantity
+   * What a purchase request asks for (at least enough to get back to the level).
+   */
+  reorderQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Site
+   * The storeroom's (filled).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Storeroom */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
 
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyApprovedSupplierFilter = {
@@ -44799,14 +45477,14 @@ export type PartToManyDrawingPartFilter = {
   some?: InputMaybe<DrawingPartFilter>;
 };
 
-/** A filter to be used against many `IdealCycleTime` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyIdealCycleTimeFilter = {
-  /** Every related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<IdealCycleTimeFilter>;
-  /** No related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<IdealCycleTimeFilter>;
-  /** Some related `IdealCycleTime` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<IdealCycleTimeFilter>;
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
 };
 
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
@@ -44849,14 +45527,24 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
 };
 
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
@@ -44869,16 +45557,6 @@ export type PartToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
-/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyPurchaseOrderLineFilter = {
-  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderLineFilter>;
-  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderLineFilter>;
-  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderLineFilter>;
-};
-
 /** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyReceiptFilter = {
   /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -44887,26 +45565,6 @@ export type PartToManyReceiptFilter = {
   none?: InputMaybe<ReceiptFilter>;
   /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReceiptFilter>;
-};
-
-/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManySapMappingFilter = {
-  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapMappingFilter>;
-  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapMappingFilter>;
-  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapMappingFilter>;
-};
-
-/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManySapStagedMaterialFilter = {
-  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedMaterialFilter>;
-  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedMaterialFilter>;
-  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedMaterialFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -44927,6 +45585,26 @@ export type PartToManyShipmentItemFilter = {
   none?: InputMaybe<ShipmentItemFilter>;
   /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A connection to a list of `PartWhereUsedRecord` values. */
@@ -45031,12 +45709,14 @@ export type Partner = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Part`. */
   partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
-  /** Reads and enables pagination through a set of `PurchaseOrder`. */
-  purchaseOrdersBySupplierId: PurchaseOrderConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByVendorId: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
@@ -45045,8 +45725,6 @@ export type Partner = Node & {
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappings: SapMappingConnection;
   /** Reads and enables pagination through a set of `Scar`. */
   scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -45063,6 +45741,8 @@ export type Partner = Node & {
   specifications: SpecificationConnection;
   /** When the partner was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts: VendorPartConnection;
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
 };
@@ -45186,6 +45866,19 @@ export type PartnerNcrsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerPartsByCustomerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -45214,15 +45907,15 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerPurchaseOrdersBySupplierIdArgs = {
+export type PartnerPurchaseRequestsByVendorIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderCondition>;
-  filter?: InputMaybe<PurchaseOrderFilter>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -45263,19 +45956,6 @@ export type PartnerSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerSapMappingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
 };
 
 
@@ -45369,6 +46049,19 @@ export type PartnerSpecificationsArgs = {
   orderBy?: InputMaybe<Array<SpecificationOrderBy>>;
 };
 
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
+};
+
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartnerCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -45455,6 +46148,10 @@ export type PartnerFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partnerRoles` relation. */
+  partnerRoles?: InputMaybe<PartnerToManyPartnerRoleFilter>;
+  /** Some related `partnerRoles` exist. */
+  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partsByCustomerId` relation. */
   partsByCustomerId?: InputMaybe<PartnerToManyPartFilter>;
   /** Some related `partsByCustomerId` exist. */
@@ -45463,10 +46160,10 @@ export type PartnerFilter = {
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
   projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrdersBySupplierId` relation. */
-  purchaseOrdersBySupplierId?: InputMaybe<PartnerToManyPurchaseOrderFilter>;
-  /** Some related `purchaseOrdersBySupplierId` exist. */
-  purchaseOrdersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByVendorId` relation. */
+  purchaseRequestsByVendorId?: InputMaybe<PartnerToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByVendorId` exist. */
+  purchaseRequestsByVendorIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsBySupplierId` relation. */
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
@@ -45481,10 +46178,6 @@ export type PartnerFilter = {
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapMappings` relation. */
-  sapMappings?: InputMaybe<PartnerToManySapMappingFilter>;
-  /** Some related `sapMappings` exist. */
-  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scarsBySupplierId` relation. */
   scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
   /** Some related `scarsBySupplierId` exist. */
@@ -45513,6 +46206,10 @@ export type PartnerFilter = {
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
   specificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorParts` relation. */
+  vendorParts?: InputMaybe<PartnerToManyVendorPartFilter>;
+  /** Some related `vendorParts` exist. */
+  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Partner` */
@@ -45567,6 +46264,151 @@ export type PartnerPatch = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Partner roles
+ * What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
+ */
+export type PartnerRole = Node & {
+  __typename?: 'PartnerRole';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `PartnerRole`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `PartnerRole`. */
+  partner?: Maybe<Partner>;
+  /** Partner */
+  partnerId: Scalars['UUID']['output'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/**
+ * A condition to be used against `PartnerRole` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type PartnerRoleCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `role` field. */
+  role?: InputMaybe<PartnerRoleKind>;
+};
+
+/** A connection to a list of `PartnerRole` values. */
+export type PartnerRoleConnection = {
+  __typename?: 'PartnerRoleConnection';
+  /** A list of edges which contains the `PartnerRole` and cursor to aid in pagination. */
+  edges: Array<PartnerRoleEdge>;
+  /** A list of `PartnerRole` objects. */
+  nodes: Array<PartnerRole>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartnerRole` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartnerRole` edge in the connection. */
+export type PartnerRoleEdge = {
+  __typename?: 'PartnerRoleEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartnerRole` at the end of the edge. */
+  node: PartnerRole;
+};
+
+/** A filter to be used against `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerRoleFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartnerRoleFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartnerRoleFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartnerRoleFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `role` field. */
+  role?: InputMaybe<PartnerRoleKindFilter>;
+};
+
+/** An input for mutations affecting `PartnerRole` */
+export type PartnerRoleInput = {
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/** What a partner does for maintenance: vendor (supplies parts), contractor (does maintenance work). */
+export type PartnerRoleKind =
+  | 'contractor'
+  | 'vendor';
+
+/** A filter to be used against PartnerRoleKind fields. All fields are combined with a logical ‘and.’ */
+export type PartnerRoleKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<PartnerRoleKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<PartnerRoleKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<PartnerRoleKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<PartnerRoleKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<PartnerRoleKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<PartnerRoleKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<PartnerRoleKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<PartnerRoleKind>>;
+};
+
+/** Methods to use when ordering `PartnerRole`. */
+export type PartnerRoleOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `PartnerRole`. Fields that are set will be updated. */
+export type PartnerRolePatch = {
+  /** Partner */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role?: InputMaybe<PartnerRoleKind>;
 };
 
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
@@ -45659,6 +46501,16 @@ export type PartnerToManyPartFilter = {
   some?: InputMaybe<PartFilter>;
 };
 
+/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPartnerRoleFilter = {
+  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartnerRoleFilter>;
+  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartnerRoleFilter>;
+  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartnerRoleFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -45669,14 +46521,14 @@ export type PartnerToManyProjectFilter = {
   some?: InputMaybe<ProjectFilter>;
 };
 
-/** A filter to be used against many `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyPurchaseOrderFilter = {
-  /** Every related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderFilter>;
-  /** No related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderFilter>;
-  /** Some related `PurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderFilter>;
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -45707,16 +46559,6 @@ export type PartnerToManySampleFilter = {
   none?: InputMaybe<SampleFilter>;
   /** Some related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleFilter>;
-};
-
-/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManySapMappingFilter = {
-  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapMappingFilter>;
-  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapMappingFilter>;
-  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapMappingFilter>;
 };
 
 /** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
@@ -45788,6 +46630,183 @@ export type PartnerToManySpecificationFilter = {
   /** Some related `Specification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationFilter>;
 };
+
+/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyVendorPartFilter = {
+  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<VendorPartFilter>;
+  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<VendorPartFilter>;
+  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<VendorPartFilter>;
+};
+
+/**
+ * Parts below reorder point
+ * Per part and storeroom the caller may see: the level (reorder point, or the highest critical-spare minimum), on hand, reserved, available, and the open purchase request, for those whose available stock is below the level (the KPI "parts below reorder point").
+ */
+export type PartsBelowReorderPoint = {
+  __typename?: 'PartsBelowReorderPoint';
+  /** Available */
+  available?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Critical
+   * Whether a critical spare sets a minimum.
+   */
+  isCritical?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Level
+   * The reorder point or critical minimum, the higher.
+   */
+  level?: Maybe<Scalars['BigFloat']['output']>;
+  /** On hand */
+  onHand?: Maybe<Scalars['BigFloat']['output']>;
+  /** Open purchase request */
+  openPurchaseRequestId?: Maybe<Scalars['UUID']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Part name */
+  partName?: Maybe<Scalars['String']['output']>;
+  /** Part number */
+  partNumber?: Maybe<Scalars['String']['output']>;
+  /** Reserved */
+  reserved?: Maybe<Scalars['BigFloat']['output']>;
+  /** Site */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Storeroom code */
+  storeroomCode?: Maybe<Scalars['String']['output']>;
+  /** Storeroom */
+  storeroomId?: Maybe<Scalars['UUID']['output']>;
+  /** Unit */
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `PartsBelowReorderPoint` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PartsBelowReorderPointCondition = {
+  /** Checks for equality with the object’s `available` field. */
+  available?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `isCritical` field. */
+  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `level` field. */
+  level?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `onHand` field. */
+  onHand?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `openPurchaseRequestId` field. */
+  openPurchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partName` field. */
+  partName?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `partNumber` field. */
+  partNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `reserved` field. */
+  reserved?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomCode` field. */
+  storeroomCode?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `PartsBelowReorderPoint` values. */
+export type PartsBelowReorderPointConnection = {
+  __typename?: 'PartsBelowReorderPointConnection';
+  /** A list of edges which contains the `PartsBelowReorderPoint` and cursor to aid in pagination. */
+  edges: Array<PartsBelowReorderPointEdge>;
+  /** A list of `PartsBelowReorderPoint` objects. */
+  nodes: Array<PartsBelowReorderPoint>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartsBelowReorderPoint` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartsBelowReorderPoint` edge in the connection. */
+export type PartsBelowReorderPointEdge = {
+  __typename?: 'PartsBelowReorderPointEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartsBelowReorderPoint` at the end of the edge. */
+  node: PartsBelowReorderPoint;
+};
+
+/** A filter to be used against `PartsBelowReorderPoint` object types. All fields are combined with a logical ‘and.’ */
+export type PartsBelowReorderPointFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
+  /** Filter by the object’s `available` field. */
+  available?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `isCritical` field. */
+  isCritical?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartsBelowReorderPointFilter>;
+  /** Filter by the object’s `onHand` field. */
+  onHand?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `openPurchaseRequestId` field. */
+  openPurchaseRequestId?: InputMaybe<UuidFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partName` field. */
+  partName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `reserved` field. */
+  reserved?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomCode` field. */
+  storeroomCode?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `PartsBelowReorderPoint`. */
+export type PartsBelowReorderPointOrderBy =
+  | 'AVAILABLE_ASC'
+  | 'AVAILABLE_DESC'
+  | 'LEVEL_ASC'
+  | 'LEVEL_DESC'
+  | 'NATURAL'
+  | 'ON_HAND_ASC'
+  | 'ON_HAND_DESC'
+  | 'OPEN_PURCHASE_REQUEST_ID_ASC'
+  | 'OPEN_PURCHASE_REQUEST_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_NAME_ASC'
+  | 'PART_NAME_DESC'
+  | 'PART_NUMBER_ASC'
+  | 'PART_NUMBER_DESC'
+  | 'RESERVED_ASC'
+  | 'RESERVED_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_CODE_ASC'
+  | 'STOREROOM_CODE_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
 export type PendingApprovalsByApprover = Node & {
@@ -46448,1258 +47467,6 @@ export type PriorityLevelFilter = {
   notEqualTo?: InputMaybe<PriorityLevel>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<PriorityLevel>>;
-};
-
-/**
- * NCR and 8D aging
- * Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
- */
-export type ProductionKpiAging = {
-  __typename?: 'ProductionKpiAging';
-  /** Computed at */
-  computedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** 0-7 days */
-  days0To7?: Maybe<Scalars['Int']['output']>;
-  /** 8-30 days */
-  days8To30?: Maybe<Scalars['Int']['output']>;
-  /** 31-90 days */
-  days31To90?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Kind
-   * ncr or capa.
-   */
-  kind?: Maybe<Scalars['String']['output']>;
-  /** Oldest (days) */
-  oldestDays?: Maybe<Scalars['BigFloat']['output']>;
-  /** Open */
-  openCount?: Maybe<Scalars['Int']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Over 90 days */
-  over90Days?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Row id
-   * A uuid made from the row's grouping key (stable across refreshes).
-   */
-  rowId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Site
-   * Empty for CAPAs without one.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `ProductionKpiAging` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionKpiAgingCondition = {
-  /** Checks for equality with the object’s `computedAt` field. */
-  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `days0To7` field. */
-  days0To7?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `days8To30` field. */
-  days8To30?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `days31To90` field. */
-  days31To90?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `kind` field. */
-  kind?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `oldestDays` field. */
-  oldestDays?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `openCount` field. */
-  openCount?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `over90Days` field. */
-  over90Days?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ProductionKpiAging` values. */
-export type ProductionKpiAgingConnection = {
-  __typename?: 'ProductionKpiAgingConnection';
-  /** A list of edges which contains the `ProductionKpiAging` and cursor to aid in pagination. */
-  edges: Array<ProductionKpiAgingEdge>;
-  /** A list of `ProductionKpiAging` objects. */
-  nodes: Array<ProductionKpiAging>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionKpiAging` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionKpiAging` edge in the connection. */
-export type ProductionKpiAgingEdge = {
-  __typename?: 'ProductionKpiAgingEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionKpiAging` at the end of the edge. */
-  node: ProductionKpiAging;
-};
-
-/** A filter to be used against `ProductionKpiAging` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionKpiAgingFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionKpiAgingFilter>>;
-  /** Filter by the object’s `computedAt` field. */
-  computedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `days0To7` field. */
-  days0To7?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `days8To30` field. */
-  days8To30?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `days31To90` field. */
-  days31To90?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `kind` field. */
-  kind?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionKpiAgingFilter>;
-  /** Filter by the object’s `oldestDays` field. */
-  oldestDays?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `openCount` field. */
-  openCount?: InputMaybe<IntFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionKpiAgingFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `over90Days` field. */
-  over90Days?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ProductionKpiAging`. */
-export type ProductionKpiAgingOrderBy =
-  | 'COMPUTED_AT_ASC'
-  | 'COMPUTED_AT_DESC'
-  | 'DAYS_0_TO_7_ASC'
-  | 'DAYS_0_TO_7_DESC'
-  | 'DAYS_8_TO_30_ASC'
-  | 'DAYS_8_TO_30_DESC'
-  | 'DAYS_31_TO_90_ASC'
-  | 'DAYS_31_TO_90_DESC'
-  | 'KIND_ASC'
-  | 'KIND_DESC'
-  | 'NATURAL'
-  | 'OLDEST_DAYS_ASC'
-  | 'OLDEST_DAYS_DESC'
-  | 'OPEN_COUNT_ASC'
-  | 'OPEN_COUNT_DESC'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OVER_90_DAYS_ASC'
-  | 'OVER_90_DAYS_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * First pass yield
- * Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
- */
-export type ProductionKpiFpy = {
-  __typename?: 'ProductionKpiFpy';
-  /** Computed at */
-  computedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** FPY (%) */
-  fpyPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /** Inspections */
-  inspections?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Line
-   * The inspections line or cell (free text; empty when none).
-   */
-  line?: Maybe<Scalars['String']['output']>;
-  /**
-   * Month
-   * The first day of the month of completion (UTC).
-   */
-  month?: Maybe<Scalars['Date']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Part */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /** Passed first time */
-  passedFirstTime?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Row id
-   * A uuid made from the row's grouping key (stable across refreshes).
-   */
-  rowId?: Maybe<Scalars['UUID']['output']>;
-  /** Plant */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `ProductionKpiFpy` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionKpiFpyCondition = {
-  /** Checks for equality with the object’s `computedAt` field. */
-  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `fpyPercent` field. */
-  fpyPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `inspections` field. */
-  inspections?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `line` field. */
-  line?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `month` field. */
-  month?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `passedFirstTime` field. */
-  passedFirstTime?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ProductionKpiFpy` values. */
-export type ProductionKpiFpyConnection = {
-  __typename?: 'ProductionKpiFpyConnection';
-  /** A list of edges which contains the `ProductionKpiFpy` and cursor to aid in pagination. */
-  edges: Array<ProductionKpiFpyEdge>;
-  /** A list of `ProductionKpiFpy` objects. */
-  nodes: Array<ProductionKpiFpy>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionKpiFpy` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionKpiFpy` edge in the connection. */
-export type ProductionKpiFpyEdge = {
-  __typename?: 'ProductionKpiFpyEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionKpiFpy` at the end of the edge. */
-  node: ProductionKpiFpy;
-};
-
-/** A filter to be used against `ProductionKpiFpy` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionKpiFpyFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionKpiFpyFilter>>;
-  /** Filter by the object’s `computedAt` field. */
-  computedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `fpyPercent` field. */
-  fpyPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `inspections` field. */
-  inspections?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `line` field. */
-  line?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `month` field. */
-  month?: InputMaybe<DateFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionKpiFpyFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionKpiFpyFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `passedFirstTime` field. */
-  passedFirstTime?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ProductionKpiFpy`. */
-export type ProductionKpiFpyOrderBy =
-  | 'COMPUTED_AT_ASC'
-  | 'COMPUTED_AT_DESC'
-  | 'FPY_PERCENT_ASC'
-  | 'FPY_PERCENT_DESC'
-  | 'INSPECTIONS_ASC'
-  | 'INSPECTIONS_DESC'
-  | 'LINE_ASC'
-  | 'LINE_DESC'
-  | 'MONTH_ASC'
-  | 'MONTH_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PASSED_FIRST_TIME_ASC'
-  | 'PASSED_FIRST_TIME_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * OEE
- * Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
- */
-export type ProductionKpiOee = {
-  __typename?: 'ProductionKpiOee';
-  /** Availability (%) */
-  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /** Breakdowns (h) */
-  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Computed at */
-  computedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Day
-   * The day of the runs' scheduled start (UTC).
-   */
-  day?: Maybe<Scalars['Date']['output']>;
-  /** Machine */
-  equipmentId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Fully productive time (h)
-   * Ideal cycle time x good count.
-   */
-  fullyProductiveHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Good count */
-  goodCount?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Ideal cycle time missing
-   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
-   */
-  idealCycleTimeMissing?: Maybe<Scalars['Boolean']['output']>;
-  /**
-   * Net run time (h)
-   * Ideal cycle time x total count.
-   */
-  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** OEE (%) */
-  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Other stops (h)
-   * Other unplanned stops inside the schedule.
-   */
-  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Part */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Performance over 100 %
-   * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
-   */
-  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
-  /**
-   * Performance (%)
-   * Not capped: over 100 means the ideal cycle time is too slow.
-   */
-  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Planned production time (h)
-   * Run windows less planned stops and stops outside the schedule.
-   */
-  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Production rejects (h)
-   * The other rejects x ideal cycle time.
-   */
-  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Quality (%) */
-  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Reduced speed (h)
-   * Run time less net run time.
-   */
-  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Row id
-   * A uuid made from the row's grouping key (stable across refreshes).
-   */
-  rowId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Run time (h)
-   * Planned production time less unplanned stops, setups and small stops.
-   */
-  runHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Runs */
-  runs?: Maybe<Scalars['Int']['output']>;
-  /** Setup and adjustments (h) */
-  setupHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Plant */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Small stops (h)
-   * Unplanned stops shorter than oee_small_stop_minutes.
-   */
-  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Startup rejects (h)
-   * Startup rejects x ideal cycle time.
-   */
-  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-  /** Total count */
-  totalCount?: Maybe<Scalars['Int']['output']>;
-};
-
-/**
- * A condition to be used against `ProductionKpiOee` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionKpiOeeCondition = {
-  /** Checks for equality with the object’s `availabilityPercent` field. */
-  availabilityPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `breakdownHours` field. */
-  breakdownHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `computedAt` field. */
-  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `day` field. */
-  day?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `fullyProductiveHours` field. */
-  fullyProductiveHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `goodCount` field. */
-  goodCount?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `idealCycleTimeMissing` field. */
-  idealCycleTimeMissing?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Checks for equality with the object’s `netRunHours` field. */
-  netRunHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `oeePercent` field. */
-  oeePercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `otherStopHours` field. */
-  otherStopHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `performanceOver100` field. */
-  performanceOver100?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Checks for equality with the object’s `performancePercent` field. */
-  performancePercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `plannedProductionHours` field. */
-  plannedProductionHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `productionRejectHours` field. */
-  productionRejectHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `qualityPercent` field. */
-  qualityPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `reducedSpeedHours` field. */
-  reducedSpeedHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `runHours` field. */
-  runHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `runs` field. */
-  runs?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `setupHours` field. */
-  setupHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `smallStopHours` field. */
-  smallStopHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `startupRejectHours` field. */
-  startupRejectHours?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `totalCount` field. */
-  totalCount?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `ProductionKpiOee` values. */
-export type ProductionKpiOeeConnection = {
-  __typename?: 'ProductionKpiOeeConnection';
-  /** A list of edges which contains the `ProductionKpiOee` and cursor to aid in pagination. */
-  edges: Array<ProductionKpiOeeEdge>;
-  /** A list of `ProductionKpiOee` objects. */
-  nodes: Array<ProductionKpiOee>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionKpiOee` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionKpiOee` edge in the connection. */
-export type ProductionKpiOeeEdge = {
-  __typename?: 'ProductionKpiOeeEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionKpiOee` at the end of the edge. */
-  node: ProductionKpiOee;
-};
-
-/** A filter to be used against `ProductionKpiOee` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionKpiOeeFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionKpiOeeFilter>>;
-  /** Filter by the object’s `availabilityPercent` field. */
-  availabilityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `breakdownHours` field. */
-  breakdownHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `computedAt` field. */
-  computedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `day` field. */
-  day?: InputMaybe<DateFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `fullyProductiveHours` field. */
-  fullyProductiveHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `goodCount` field. */
-  goodCount?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `idealCycleTimeMissing` field. */
-  idealCycleTimeMissing?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `netRunHours` field. */
-  netRunHours?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionKpiOeeFilter>;
-  /** Filter by the object’s `oeePercent` field. */
-  oeePercent?: InputMaybe<BigFloatFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionKpiOeeFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `otherStopHours` field. */
-  otherStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `performanceOver100` field. */
-  performanceOver100?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `performancePercent` field. */
-  performancePercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `plannedProductionHours` field. */
-  plannedProductionHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `productionRejectHours` field. */
-  productionRejectHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `qualityPercent` field. */
-  qualityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `reducedSpeedHours` field. */
-  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `runHours` field. */
-  runHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `runs` field. */
-  runs?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `setupHours` field. */
-  setupHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `smallStopHours` field. */
-  smallStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `startupRejectHours` field. */
-  startupRejectHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `totalCount` field. */
-  totalCount?: InputMaybe<IntFilter>;
-};
-
-/** Methods to use when ordering `ProductionKpiOee`. */
-export type ProductionKpiOeeOrderBy =
-  | 'AVAILABILITY_PERCENT_ASC'
-  | 'AVAILABILITY_PERCENT_DESC'
-  | 'BREAKDOWN_HOURS_ASC'
-  | 'BREAKDOWN_HOURS_DESC'
-  | 'COMPUTED_AT_ASC'
-  | 'COMPUTED_AT_DESC'
-  | 'DAY_ASC'
-  | 'DAY_DESC'
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'FULLY_PRODUCTIVE_HOURS_ASC'
-  | 'FULLY_PRODUCTIVE_HOURS_DESC'
-  | 'GOOD_COUNT_ASC'
-  | 'GOOD_COUNT_DESC'
-  | 'NATURAL'
-  | 'NET_RUN_HOURS_ASC'
-  | 'NET_RUN_HOURS_DESC'
-  | 'OEE_PERCENT_ASC'
-  | 'OEE_PERCENT_DESC'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OTHER_STOP_HOURS_ASC'
-  | 'OTHER_STOP_HOURS_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PERFORMANCE_PERCENT_ASC'
-  | 'PERFORMANCE_PERCENT_DESC'
-  | 'PLANNED_PRODUCTION_HOURS_ASC'
-  | 'PLANNED_PRODUCTION_HOURS_DESC'
-  | 'PRODUCTION_REJECT_HOURS_ASC'
-  | 'PRODUCTION_REJECT_HOURS_DESC'
-  | 'QUALITY_PERCENT_ASC'
-  | 'QUALITY_PERCENT_DESC'
-  | 'REDUCED_SPEED_HOURS_ASC'
-  | 'REDUCED_SPEED_HOURS_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'RUNS_ASC'
-  | 'RUNS_DESC'
-  | 'RUN_HOURS_ASC'
-  | 'RUN_HOURS_DESC'
-  | 'SETUP_HOURS_ASC'
-  | 'SETUP_HOURS_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'SMALL_STOP_HOURS_ASC'
-  | 'SMALL_STOP_HOURS_DESC'
-  | 'STARTUP_REJECT_HOURS_ASC'
-  | 'STARTUP_REJECT_HOURS_DESC'
-  | 'TOTAL_COUNT_ASC'
-  | 'TOTAL_COUNT_DESC';
-
-/**
- * On-time delivery
- * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
- */
-export type ProductionKpiOtd = {
-  __typename?: 'ProductionKpiOtd';
-  /** Computed at */
-  computedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Customer
-   * partners.id.
-   */
-  customerId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Month
-   * The first day of the month shipped (UTC).
-   */
-  month?: Maybe<Scalars['Date']['output']>;
-  /**
-   * On time
-   * Shipped on or before the promised date.
-   */
-  onTime?: Maybe<Scalars['Int']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** OTD (%) */
-  otdPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Row id
-   * A uuid made from the row's grouping key (stable across refreshes).
-   */
-  rowId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Shipments
-   * Shipped (or delivered) with a promised date, not cancelled.
-   */
-  shipments?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Plant
-   * The ship-from plant.
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `ProductionKpiOtd` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionKpiOtdCondition = {
-  /** Checks for equality with the object’s `computedAt` field. */
-  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `customerId` field. */
-  customerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `month` field. */
-  month?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `onTime` field. */
-  onTime?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `otdPercent` field. */
-  otdPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `shipments` field. */
-  shipments?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ProductionKpiOtd` values. */
-export type ProductionKpiOtdConnection = {
-  __typename?: 'ProductionKpiOtdConnection';
-  /** A list of edges which contains the `ProductionKpiOtd` and cursor to aid in pagination. */
-  edges: Array<ProductionKpiOtdEdge>;
-  /** A list of `ProductionKpiOtd` objects. */
-  nodes: Array<ProductionKpiOtd>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionKpiOtd` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionKpiOtd` edge in the connection. */
-export type ProductionKpiOtdEdge = {
-  __typename?: 'ProductionKpiOtdEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionKpiOtd` at the end of the edge. */
-  node: ProductionKpiOtd;
-};
-
-/** A filter to be used against `ProductionKpiOtd` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionKpiOtdFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionKpiOtdFilter>>;
-  /** Filter by the object’s `computedAt` field. */
-  computedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `customerId` field. */
-  customerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `month` field. */
-  month?: InputMaybe<DateFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionKpiOtdFilter>;
-  /** Filter by the object’s `onTime` field. */
-  onTime?: InputMaybe<IntFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionKpiOtdFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `otdPercent` field. */
-  otdPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `shipments` field. */
-  shipments?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ProductionKpiOtd`. */
-export type ProductionKpiOtdOrderBy =
-  | 'COMPUTED_AT_ASC'
-  | 'COMPUTED_AT_DESC'
-  | 'CUSTOMER_ID_ASC'
-  | 'CUSTOMER_ID_DESC'
-  | 'MONTH_ASC'
-  | 'MONTH_DESC'
-  | 'NATURAL'
-  | 'ON_TIME_ASC'
-  | 'ON_TIME_DESC'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OTD_PERCENT_ASC'
-  | 'OTD_PERCENT_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SHIPMENTS_ASC'
-  | 'SHIPMENTS_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
- */
-export type ProductionKpiScrap = {
-  __typename?: 'ProductionKpiScrap';
-  /** Computed at */
-  computedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Month
-   * The first day of the month (UTC).
-   */
-  month?: Maybe<Scalars['Date']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Part */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Produced
-   * Total count of the production runs.
-   */
-  produced?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Row id
-   * A uuid made from the row's grouping key (stable across refreshes).
-   */
-  rowId?: Maybe<Scalars['UUID']['output']>;
-  /** Scrap rate (%) */
-  scrapPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Scrapped
-   * Quantity of scrap dispositions.
-   */
-  scrapped?: Maybe<Scalars['BigFloat']['output']>;
-  /** Plant */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `ProductionKpiScrap` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionKpiScrapCondition = {
-  /** Checks for equality with the object’s `computedAt` field. */
-  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `month` field. */
-  month?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `produced` field. */
-  produced?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `scrapPercent` field. */
-  scrapPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `scrapped` field. */
-  scrapped?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ProductionKpiScrap` values. */
-export type ProductionKpiScrapConnection = {
-  __typename?: 'ProductionKpiScrapConnection';
-  /** A list of edges which contains the `ProductionKpiScrap` and cursor to aid in pagination. */
-  edges: Array<ProductionKpiScrapEdge>;
-  /** A list of `ProductionKpiScrap` objects. */
-  nodes: Array<ProductionKpiScrap>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionKpiScrap` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionKpiScrap` edge in the connection. */
-export type ProductionKpiScrapEdge = {
-  __typename?: 'ProductionKpiScrapEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionKpiScrap` at the end of the edge. */
-  node: ProductionKpiScrap;
-};
-
-/** A filter to be used against `ProductionKpiScrap` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionKpiScrapFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionKpiScrapFilter>>;
-  /** Filter by the object’s `computedAt` field. */
-  computedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `month` field. */
-  month?: InputMaybe<DateFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionKpiScrapFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionKpiScrapFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `produced` field. */
-  produced?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `scrapPercent` field. */
-  scrapPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `scrapped` field. */
-  scrapped?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `ProductionKpiScrap`. */
-export type ProductionKpiScrapOrderBy =
-  | 'COMPUTED_AT_ASC'
-  | 'COMPUTED_AT_DESC'
-  | 'MONTH_ASC'
-  | 'MONTH_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRODUCED_ASC'
-  | 'PRODUCED_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SCRAPPED_ASC'
-  | 'SCRAPPED_DESC'
-  | 'SCRAP_PERCENT_ASC'
-  | 'SCRAP_PERCENT_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * Production runs
- * A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
- */
-export type ProductionRun = Node & {
-  __typename?: 'ProductionRun';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Reads a single `Equipment` that is related to this `ProductionRun`. */
-  equipment?: Maybe<Equipment>;
-  /**
-   * Machine
-   * The equipment that ran (equipment.id).
-   */
-  equipmentId: Scalars['UUID']['output'];
-  /**
-   * Good count
-   * Pieces good the first time (at most the total).
-   */
-  goodCount: Scalars['Int']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Notes */
-  notes: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `ProductionRun`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `ProductionRun`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /** Reads a single `PartRevision` that is related to this `ProductionRun`. */
-  partRevision?: Maybe<PartRevision>;
-  /**
-   * Part revision
-   * A revision of the part, when known.
-   */
-  partRevisionId?: Maybe<Scalars['UUID']['output']>;
-  /** Recorded by */
-  recordedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Run id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Scheduled end
-   * End of the planned production window (after the start).
-   */
-  scheduledEnd: Scalars['Datetime']['output'];
-  /**
-   * Scheduled start
-   * Start of the planned production window.
-   */
-  scheduledStart: Scalars['Datetime']['output'];
-  /** Reads a single `Site` that is related to this `ProductionRun`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The machine's site, set from it.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Startup rejects
-   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
-   */
-  startupRejects: Scalars['Int']['output'];
-  /**
-   * Total count
-   * Pieces made, good or not.
-   */
-  totalCount: Scalars['Int']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `ProductionRun`. */
-  userByRecordedBy?: Maybe<User>;
-};
-
-/**
- * A condition to be used against `ProductionRun` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ProductionRunCondition = {
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `scheduledStart` field. */
-  scheduledStart?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ProductionRun` values. */
-export type ProductionRunConnection = {
-  __typename?: 'ProductionRunConnection';
-  /** A list of edges which contains the `ProductionRun` and cursor to aid in pagination. */
-  edges: Array<ProductionRunEdge>;
-  /** A list of `ProductionRun` objects. */
-  nodes: Array<ProductionRun>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionRun` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionRun` edge in the connection. */
-export type ProductionRunEdge = {
-  __typename?: 'ProductionRunEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionRun` at the end of the edge. */
-  node: ProductionRun;
-};
-
-/** A filter to be used against `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionRunFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionRunFilter>>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionRunFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionRunFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partRevision` relation. */
-  partRevision?: InputMaybe<PartRevisionFilter>;
-  /** A related `partRevision` exists. */
-  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `scheduledStart` field. */
-  scheduledStart?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByRecordedBy` relation. */
-  userByRecordedBy?: InputMaybe<UserFilter>;
-  /** A related `userByRecordedBy` exists. */
-  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** An input for mutations affecting `ProductionRun` */
-export type ProductionRunInput = {
-  /**
-   * Machine
-   * The equipment that ran (equipment.id).
-   */
-  equipmentId: Scalars['UUID']['input'];
-  /**
-   * Good count
-   * Pieces good the first time (at most the total).
-   */
-  goodCount?: InputMaybe<Scalars['Int']['input']>;
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Part revision
-   * A revision of the part, when known.
-   */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Recorded by */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Scheduled end
-   * End of the planned production window (after the start).
-   */
-  scheduledEnd: Scalars['Datetime']['input'];
-  /**
-   * Scheduled start
-   * Start of the planned production window.
-   */
-  scheduledStart: Scalars['Datetime']['input'];
-  /**
-   * Plant
-   * The machine's site, set from it.
-   */
-  siteId: Scalars['UUID']['input'];
-  /**
-   * Startup rejects
-   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
-   */
-  startupRejects?: InputMaybe<Scalars['Int']['input']>;
-  /**
-   * Total count
-   * Pieces made, good or not.
-   */
-  totalCount?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `ProductionRunOeeRecord` values. */
-export type ProductionRunOeeConnection = {
-  __typename?: 'ProductionRunOeeConnection';
-  /** A list of edges which contains the `ProductionRunOeeRecord` and cursor to aid in pagination. */
-  edges: Array<ProductionRunOeeEdge>;
-  /** A list of `ProductionRunOeeRecord` objects. */
-  nodes: Array<ProductionRunOeeRecord>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ProductionRunOeeRecord` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ProductionRunOeeRecord` edge in the connection. */
-export type ProductionRunOeeEdge = {
-  __typename?: 'ProductionRunOeeEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ProductionRunOeeRecord` at the end of the edge. */
-  node: ProductionRunOeeRecord;
-};
-
-export type ProductionRunOeeRecord = {
-  __typename?: 'ProductionRunOeeRecord';
-  availabilityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  breakdownHours?: Maybe<Scalars['BigFloat']['output']>;
-  fullyProductiveHours?: Maybe<Scalars['BigFloat']['output']>;
-  idealCycleSeconds?: Maybe<Scalars['BigFloat']['output']>;
-  netRunHours?: Maybe<Scalars['BigFloat']['output']>;
-  oeePercent?: Maybe<Scalars['BigFloat']['output']>;
-  otherStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  performanceOver100?: Maybe<Scalars['Boolean']['output']>;
-  performancePercent?: Maybe<Scalars['BigFloat']['output']>;
-  plannedProductionHours?: Maybe<Scalars['BigFloat']['output']>;
-  plannedStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  productionRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-  qualityPercent?: Maybe<Scalars['BigFloat']['output']>;
-  reducedSpeedHours?: Maybe<Scalars['BigFloat']['output']>;
-  runHours?: Maybe<Scalars['BigFloat']['output']>;
-  setupHours?: Maybe<Scalars['BigFloat']['output']>;
-  smallStopHours?: Maybe<Scalars['BigFloat']['output']>;
-  startupRejectHours?: Maybe<Scalars['BigFloat']['output']>;
-};
-
-/** A filter to be used against `ProductionRunOeeRecord` object types. All fields are combined with a logical ‘and.’ */
-export type ProductionRunOeeRecordFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ProductionRunOeeRecordFilter>>;
-  /** Filter by the object’s `availabilityPercent` field. */
-  availabilityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `breakdownHours` field. */
-  breakdownHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `fullyProductiveHours` field. */
-  fullyProductiveHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `idealCycleSeconds` field. */
-  idealCycleSeconds?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `netRunHours` field. */
-  netRunHours?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ProductionRunOeeRecordFilter>;
-  /** Filter by the object’s `oeePercent` field. */
-  oeePercent?: InputMaybe<BigFloatFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ProductionRunOeeRecordFilter>>;
-  /** Filter by the object’s `otherStopHours` field. */
-  otherStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `performanceOver100` field. */
-  performanceOver100?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `performancePercent` field. */
-  performancePercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `plannedProductionHours` field. */
-  plannedProductionHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `plannedStopHours` field. */
-  plannedStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `productionRejectHours` field. */
-  productionRejectHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `qualityPercent` field. */
-  qualityPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `reducedSpeedHours` field. */
-  reducedSpeedHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `runHours` field. */
-  runHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `setupHours` field. */
-  setupHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `smallStopHours` field. */
-  smallStopHours?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `startupRejectHours` field. */
-  startupRejectHours?: InputMaybe<BigFloatFilter>;
-};
-
-/** Methods to use when ordering `ProductionRun`. */
-export type ProductionRunOrderBy =
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PART_REVISION_ID_ASC'
-  | 'PART_REVISION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RECORDED_BY_ASC'
-  | 'RECORDED_BY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SCHEDULED_START_ASC'
-  | 'SCHEDULED_START_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** Represents an update to a `ProductionRun`. Fields that are set will be updated. */
-export type ProductionRunPatch = {
-  /**
-   * Machine
-   * The equipment that ran (equipment.id).
-   */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Good count
-   * Pieces good the first time (at most the total).
-   */
-  goodCount?: InputMaybe<Scalars['Int']['input']>;
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /** Part */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Part revision
-   * A revision of the part, when known.
-   */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Recorded by */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Scheduled end
-   * End of the planned production window (after the start).
-   */
-  scheduledEnd?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Scheduled start
-   * Start of the planned production window.
-   */
-  scheduledStart?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Plant
-   * The machine's site, set from it.
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Startup rejects
-   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
-   */
-  startupRejects?: InputMaybe<Scalars['Int']['input']>;
-  /**
-   * Total count
-   * Pieces made, good or not.
-   */
-  totalCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What app.update_progress does to a sub-stage. */
@@ -50211,356 +49978,217 @@ export type PublishStateMachinePayloadStateMachineEdgeArgs = {
 };
 
 /**
- * Purchase orders
- * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ * Purchase requests
+ * Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
  */
-export type PurchaseOrder = Node & {
-  __typename?: 'PurchaseOrder';
+export type PurchaseRequest = Node & {
+  __typename?: 'PurchaseRequest';
+  /**
+   * Available then
+   * The storeroom's available stock when the request was raised.
+   */
+  availableAtRequest: Scalars['BigFloat']['output'];
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Closed by */
+  closedBy?: Maybe<Scalars['UUID']['output']>;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `PurchaseOrder`. */
-  organization?: Maybe<Organization>;
   /**
-   * Tenant
-   * The organization.
+   * Expected on
+   * Request date plus the lead time.
    */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * PO number
-   * The SAP purchase order number, unique in the tenant.
-   */
-  poNumber: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
-  purchaseOrderLines: PurchaseOrderLineConnection;
-  /** Purchase order id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappings: SapMappingConnection;
-  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
-  sapStagedPurchaseOrders: SapStagedPurchaseOrderConnection;
-  /**
-   * Source
-   * Where the order came from (sap).
-   */
-  source: Scalars['String']['output'];
-  /** Reads a single `Partner` that is related to this `PurchaseOrder`. */
-  supplier?: Maybe<Partner>;
-  /**
-   * Supplier
-   * The partner (partners.id) the order is placed with.
-   */
-  supplierId: Scalars['UUID']['output'];
-  /**
-   * Updated at
-   * When SAP last changed it.
-   */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-
-/**
- * Purchase orders
- * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
- */
-export type PurchaseOrderPurchaseOrderLinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderLineCondition>;
-  filter?: InputMaybe<PurchaseOrderLineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
-};
-
-
-/**
- * Purchase orders
- * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
- */
-export type PurchaseOrderSapMappingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
-};
-
-
-/**
- * Purchase orders
- * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
- */
-export type PurchaseOrderSapStagedPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
-  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
-};
-
-/**
- * A condition to be used against `PurchaseOrder` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type PurchaseOrderCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `poNumber` field. */
-  poNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `supplierId` field. */
-  supplierId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `PurchaseOrder` values. */
-export type PurchaseOrderConnection = {
-  __typename?: 'PurchaseOrderConnection';
-  /** A list of edges which contains the `PurchaseOrder` and cursor to aid in pagination. */
-  edges: Array<PurchaseOrderEdge>;
-  /** A list of `PurchaseOrder` objects. */
-  nodes: Array<PurchaseOrder>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PurchaseOrder` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PurchaseOrder` edge in the connection. */
-export type PurchaseOrderEdge = {
-  __typename?: 'PurchaseOrderEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PurchaseOrder` at the end of the edge. */
-  node: PurchaseOrder;
-};
-
-/** A filter to be used against `PurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseOrderFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PurchaseOrderFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<PurchaseOrderFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PurchaseOrderFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `poNumber` field. */
-  poNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `purchaseOrderLines` relation. */
-  purchaseOrderLines?: InputMaybe<PurchaseOrderToManyPurchaseOrderLineFilter>;
-  /** Some related `purchaseOrderLines` exist. */
-  purchaseOrderLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `sapMappings` relation. */
-  sapMappings?: InputMaybe<PurchaseOrderToManySapMappingFilter>;
-  /** Some related `sapMappings` exist. */
-  sapMappingsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedPurchaseOrders` relation. */
-  sapStagedPurchaseOrders?: InputMaybe<PurchaseOrderToManySapStagedPurchaseOrderFilter>;
-  /** Some related `sapStagedPurchaseOrders` exist. */
-  sapStagedPurchaseOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `supplier` relation. */
-  supplier?: InputMaybe<PartnerFilter>;
-  /** Filter by the object’s `supplierId` field. */
-  supplierId?: InputMaybe<UuidFilter>;
-};
-
-/**
- * Purchase order lines
- * What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
- */
-export type PurchaseOrderLine = Node & {
-  __typename?: 'PurchaseOrderLine';
-  /** Delivery date */
-  deliveryDate?: Maybe<Scalars['Date']['output']>;
+  expectedOn?: Maybe<Scalars['Date']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /**
-   * Line
-   * The SAP item number (10, 20, ...), unique per order.
+   * Critical
+   * Whether a critical spare's minimum set the level.
    */
-  lineNumber: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `PurchaseOrderLine`. */
+  isCritical: Scalars['Boolean']['output'];
+  /** Lead time (days) */
+  leadTimeDays?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `Organization` that is related to this `PurchaseRequest`. */
   organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
+  /** Tenant */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `PurchaseOrderLine`. */
+  /** Reads a single `Part` that is related to this `PurchaseRequest`. */
   part?: Maybe<Part>;
-  /**
-   * Part
-   * parts.id of the material ordered.
-   */
+  /** Part */
   partId: Scalars['UUID']['output'];
-  /** Reads a single `PurchaseOrder` that is related to this `PurchaseOrderLine`. */
-  purchaseOrder?: Maybe<PurchaseOrder>;
-  /**
-   * Purchase order
-   * purchase_orders.id.
-   */
-  purchaseOrderId: Scalars['UUID']['output'];
   /**
    * Quantity
-   * Ordered quantity (positive).
+   * The reorder quantity, or more when that would not get back to the level.
    */
   quantity: Scalars['BigFloat']['output'];
-  /** Line id */
+  /** Purchase request id */
   rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
   /**
-   * Unit
-   * units.code of the quantity.
+   * Status
+   * Written only by app.set_purchase_request_status and receipts against the request.
    */
-  unit: Scalars['String']['output'];
-  /** Reads a single `Unit` that is related to this `PurchaseOrderLine`. */
-  unitByUnit?: Maybe<Unit>;
+  status: PurchaseRequestStatus;
+  /** Status note */
+  statusNote?: Maybe<Scalars['String']['output']>;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `PurchaseRequest`. */
+  storeroomSite?: Maybe<Storeroom>;
+  /**
+   * Level
+   * The reorder point or critical minimum (the higher) the stock fell below.
+   */
+  triggerLevel: Scalars['BigFloat']['output'];
+  /** Unit price */
+  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `PurchaseRequest`. */
+  userByClosedBy?: Maybe<User>;
+  /** Reads a single `Partner` that is related to this `PurchaseRequest`. */
+  vendor?: Maybe<Partner>;
+  /**
+   * Suggested vendor
+   * The preferred vendor of the part, else the one with the shortest lead time.
+   */
+  vendorId?: Maybe<Scalars['UUID']['output']>;
+  /** Vendor part number */
+  vendorPartNumber?: Maybe<Scalars['String']['output']>;
 };
 
 /**
- * A condition to be used against `PurchaseOrderLine` object types. All fields are
+ * A condition to be used against `PurchaseRequest` object types. All fields are
  * tested for equality and combined with a logical ‘and.’
  */
-export type PurchaseOrderLineCondition = {
-  /** Checks for equality with the object’s `lineNumber` field. */
-  lineNumber?: InputMaybe<Scalars['Int']['input']>;
+export type PurchaseRequestCondition = {
+  /** Checks for equality with the object’s `closedBy` field. */
+  closedBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `rowId` field. */
   rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `unit` field. */
-  unit?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<PurchaseRequestStatus>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `vendorId` field. */
+  vendorId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
-/** A connection to a list of `PurchaseOrderLine` values. */
-export type PurchaseOrderLineConnection = {
-  __typename?: 'PurchaseOrderLineConnection';
-  /** A list of edges which contains the `PurchaseOrderLine` and cursor to aid in pagination. */
-  edges: Array<PurchaseOrderLineEdge>;
-  /** A list of `PurchaseOrderLine` objects. */
-  nodes: Array<PurchaseOrderLine>;
+/** A connection to a list of `PurchaseRequest` values. */
+export type PurchaseRequestConnection = {
+  __typename?: 'PurchaseRequestConnection';
+  /** A list of edges which contains the `PurchaseRequest` and cursor to aid in pagination. */
+  edges: Array<PurchaseRequestEdge>;
+  /** A list of `PurchaseRequest` objects. */
+  nodes: Array<PurchaseRequest>;
   /** Information to aid in pagination. */
   pageInfo: PageInfo;
-  /** The count of *all* `PurchaseOrderLine` you could get from the connection. */
+  /** The count of *all* `PurchaseRequest` you could get from the connection. */
   totalCount: Scalars['Int']['output'];
 };
 
-/** A `PurchaseOrderLine` edge in the connection. */
-export type PurchaseOrderLineEdge = {
-  __typename?: 'PurchaseOrderLineEdge';
+/** A `PurchaseRequest` edge in the connection. */
+export type PurchaseRequestEdge = {
+  __typename?: 'PurchaseRequestEdge';
   /** A cursor for use in pagination. */
   cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PurchaseOrderLine` at the end of the edge. */
-  node: PurchaseOrderLine;
+  /** The `PurchaseRequest` at the end of the edge. */
+  node: PurchaseRequest;
 };
 
-/** A filter to be used against `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseOrderLineFilter = {
+/** A filter to be used against `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type PurchaseRequestFilter = {
   /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PurchaseOrderLineFilter>>;
-  /** Filter by the object’s `lineNumber` field. */
-  lineNumber?: InputMaybe<IntFilter>;
+  and?: InputMaybe<Array<PurchaseRequestFilter>>;
+  /** Filter by the object’s `closedBy` field. */
+  closedBy?: InputMaybe<UuidFilter>;
   /** Negates the expression. */
-  not?: InputMaybe<PurchaseOrderLineFilter>;
+  not?: InputMaybe<PurchaseRequestFilter>;
   /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PurchaseOrderLineFilter>>;
+  or?: InputMaybe<Array<PurchaseRequestFilter>>;
   /** Filter by the object’s `organization` relation. */
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `part` relation. */
   part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `purchaseOrder` relation. */
-  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
-  /** Filter by the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `unit` field. */
-  unit?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `unitByUnit` relation. */
-  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<PurchaseRequestStatusFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+  /** Filter by the object’s `userByClosedBy` relation. */
+  userByClosedBy?: InputMaybe<UserFilter>;
+  /** A related `userByClosedBy` exists. */
+  userByClosedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendor` relation. */
+  vendor?: InputMaybe<PartnerFilter>;
+  /** A related `vendor` exists. */
+  vendorExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `vendorId` field. */
+  vendorId?: InputMaybe<UuidFilter>;
 };
 
-/** Methods to use when ordering `PurchaseOrderLine`. */
-export type PurchaseOrderLineOrderBy =
-  | 'LINE_NUMBER_ASC'
-  | 'LINE_NUMBER_DESC'
+/** Methods to use when ordering `PurchaseRequest`. */
+export type PurchaseRequestOrderBy =
+  | 'CLOSED_BY_ASC'
+  | 'CLOSED_BY_DESC'
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'PURCHASE_ORDER_ID_ASC'
-  | 'PURCHASE_ORDER_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'UNIT_ASC'
-  | 'UNIT_DESC';
-
-/** Methods to use when ordering `PurchaseOrder`. */
-export type PurchaseOrderOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PO_NUMBER_ASC'
-  | 'PO_NUMBER_DESC'
   | 'PRIMARY_KEY_ASC'
   | 'PRIMARY_KEY_DESC'
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC'
-  | 'SUPPLIER_ID_ASC'
-  | 'SUPPLIER_ID_DESC';
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC'
+  | 'VENDOR_ID_ASC'
+  | 'VENDOR_ID_DESC';
 
-/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseOrderToManyPurchaseOrderLineFilter = {
-  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderLineFilter>;
-  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderLineFilter>;
-  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderLineFilter>;
-};
+/**
+ * A purchase request's life: open, ordered (sent to the vendor), received,
+ * cancelled. One open or ordered request per part and storeroom.
+ */
+export type PurchaseRequestStatus =
+  | 'cancelled'
+  | 'open'
+  | 'ordered'
+  | 'received';
 
-/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseOrderToManySapMappingFilter = {
-  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapMappingFilter>;
-  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapMappingFilter>;
-  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapMappingFilter>;
-};
-
-/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseOrderToManySapStagedPurchaseOrderFilter = {
-  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
+/** A filter to be used against PurchaseRequestStatus fields. All fields are combined with a logical ‘and.’ */
+export type PurchaseRequestStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<PurchaseRequestStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<PurchaseRequestStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<PurchaseRequestStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<PurchaseRequestStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<PurchaseRequestStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<PurchaseRequestStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<PurchaseRequestStatus>>;
 };
 
 /** All input for the `purgeOrganization` mutation. */
@@ -51921,15 +51549,16 @@ export type Query = Node & {
   /** Reads and enables pagination through a set of `EquipmentClass`. */
   equipmentClasses?: Maybe<EquipmentClassConnection>;
   /**
-   * OEE of a machine over a period
-   * The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
-   */
-  equipmentOee?: Maybe<EquipmentOeeConnection>;
-  /**
    * Equipment reliability
    * Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    */
   equipmentReliability?: Maybe<EquipmentReliabilityConnection>;
+  /** Get a single `EquipmentSparePart`. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** Reads a single `EquipmentSparePart` using its globally unique `ID`. */
+  equipmentSparePartById?: Maybe<EquipmentSparePart>;
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSpareParts?: Maybe<EquipmentSparePartConnection>;
   /**
    * Equipment tree
    * The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
@@ -52025,12 +51654,6 @@ export type Query = Node & {
   i18NStrings?: Maybe<I18NStringConnection>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
   id: Scalars['ID']['output'];
-  /** Get a single `IdealCycleTime`. */
-  idealCycleTime?: Maybe<IdealCycleTime>;
-  /** Reads a single `IdealCycleTime` using its globally unique `ID`. */
-  idealCycleTimeById?: Maybe<IdealCycleTime>;
-  /** Reads and enables pagination through a set of `IdealCycleTime`. */
-  idealCycleTimes?: Maybe<IdealCycleTimeConnection>;
   /** Get a single `Inspection`. */
   inspection?: Maybe<Inspection>;
   /** Reads a single `Inspection` using its globally unique `ID`. */
@@ -52233,6 +51856,18 @@ export type Query = Node & {
   partRevisionById?: Maybe<PartRevision>;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions?: Maybe<PartRevisionConnection>;
+  /** Get a single `PartStock`. */
+  partStock?: Maybe<PartStock>;
+  /** Reads a single `PartStock` using its globally unique `ID`. */
+  partStockById?: Maybe<PartStock>;
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocks?: Maybe<PartStockConnection>;
+  /** Get a single `PartStoreroomSetting`. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** Reads a single `PartStoreroomSetting` using its globally unique `ID`. */
+  partStoreroomSettingById?: Maybe<PartStoreroomSetting>;
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettings?: Maybe<PartStoreroomSettingConnection>;
   /**
    * Where a part is used
    * The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
@@ -52242,10 +51877,18 @@ export type Query = Node & {
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
   partnerById?: Maybe<Partner>;
+  /** Get a single `PartnerRole`. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** Reads a single `PartnerRole` using its globally unique `ID`. */
+  partnerRoleById?: Maybe<PartnerRole>;
+  /** Reads and enables pagination through a set of `PartnerRole`. */
+  partnerRoles?: Maybe<PartnerRoleConnection>;
   /** Reads and enables pagination through a set of `Partner`. */
   partners?: Maybe<PartnerConnection>;
   /** Reads and enables pagination through a set of `Part`. */
   parts?: Maybe<PartConnection>;
+  /** Reads and enables pagination through a set of `PartsBelowReorderPoint`. */
+  partsBelowReorderPoints?: Maybe<PartsBelowReorderPointConnection>;
   /** Get a single `PendingApprovalsByApprover`. */
   pendingApprovalsByApprover?: Maybe<PendingApprovalsByApprover>;
   /** Reads a single `PendingApprovalsByApprover` using its globally unique `ID`. */
@@ -52270,27 +51913,6 @@ export type Query = Node & {
   personalDataRequestById?: Maybe<PersonalDataRequest>;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests?: Maybe<PersonalDataRequestConnection>;
-  /** Reads and enables pagination through a set of `ProductionKpiAging`. */
-  productionKpiAgings?: Maybe<ProductionKpiAgingConnection>;
-  /** Reads and enables pagination through a set of `ProductionKpiFpy`. */
-  productionKpiFpies?: Maybe<ProductionKpiFpyConnection>;
-  /** Reads and enables pagination through a set of `ProductionKpiOee`. */
-  productionKpiOees?: Maybe<ProductionKpiOeeConnection>;
-  /** Reads and enables pagination through a set of `ProductionKpiOtd`. */
-  productionKpiOtds?: Maybe<ProductionKpiOtdConnection>;
-  /** Reads and enables pagination through a set of `ProductionKpiScrap`. */
-  productionKpiScraps?: Maybe<ProductionKpiScrapConnection>;
-  /** Get a single `ProductionRun`. */
-  productionRun?: Maybe<ProductionRun>;
-  /** Reads a single `ProductionRun` using its globally unique `ID`. */
-  productionRunById?: Maybe<ProductionRun>;
-  /**
-   * OEE of a production run
-   * For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
-   */
-  productionRunOee?: Maybe<ProductionRunOeeConnection>;
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns?: Maybe<ProductionRunConnection>;
   /** Get a single `Project`. */
   project?: Maybe<Project>;
   /** Get a single `ProjectBomLine`. */
@@ -52349,18 +51971,12 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
-  /** Get a single `PurchaseOrder`. */
-  purchaseOrder?: Maybe<PurchaseOrder>;
-  /** Reads a single `PurchaseOrder` using its globally unique `ID`. */
-  purchaseOrderById?: Maybe<PurchaseOrder>;
-  /** Get a single `PurchaseOrderLine`. */
-  purchaseOrderLine?: Maybe<PurchaseOrderLine>;
-  /** Reads a single `PurchaseOrderLine` using its globally unique `ID`. */
-  purchaseOrderLineById?: Maybe<PurchaseOrderLine>;
-  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
-  purchaseOrderLines?: Maybe<PurchaseOrderLineConnection>;
-  /** Reads and enables pagination through a set of `PurchaseOrder`. */
-  purchaseOrders?: Maybe<PurchaseOrderConnection>;
+  /** Get a single `PurchaseRequest`. */
+  purchaseRequest?: Maybe<PurchaseRequest>;
+  /** Reads a single `PurchaseRequest` using its globally unique `ID`. */
+  purchaseRequestById?: Maybe<PurchaseRequest>;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequests?: Maybe<PurchaseRequestConnection>;
   /** Get a single `Qualification`. */
   qualification?: Maybe<Qualification>;
   /** Reads a single `Qualification` using its globally unique `ID`. */
@@ -52554,42 +52170,6 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
-  /** Get a single `SapConnection`. */
-  sapConnection?: Maybe<SapConnection>;
-  /** Reads a single `SapConnection` using its globally unique `ID`. */
-  sapConnectionById?: Maybe<SapConnection>;
-  /** Reads and enables pagination through a set of `SapConnection`. */
-  sapConnections?: Maybe<SapConnectionConnection>;
-  /** Get a single `SapMapping`. */
-  sapMapping?: Maybe<SapMapping>;
-  /** Reads a single `SapMapping` using its globally unique `ID`. */
-  sapMappingById?: Maybe<SapMapping>;
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappings?: Maybe<SapMappingConnection>;
-  /** Get a single `SapOutboundMessage`. */
-  sapOutboundMessage?: Maybe<SapOutboundMessage>;
-  /** Reads a single `SapOutboundMessage` using its globally unique `ID`. */
-  sapOutboundMessageById?: Maybe<SapOutboundMessage>;
-  /** Reads and enables pagination through a set of `SapOutboundMessage`. */
-  sapOutboundMessages?: Maybe<SapOutboundMessageConnection>;
-  /** Get a single `SapStagedMaterial`. */
-  sapStagedMaterial?: Maybe<SapStagedMaterial>;
-  /** Reads a single `SapStagedMaterial` using its globally unique `ID`. */
-  sapStagedMaterialById?: Maybe<SapStagedMaterial>;
-  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
-  sapStagedMaterials?: Maybe<SapStagedMaterialConnection>;
-  /** Get a single `SapStagedPurchaseOrder`. */
-  sapStagedPurchaseOrder?: Maybe<SapStagedPurchaseOrder>;
-  /** Reads a single `SapStagedPurchaseOrder` using its globally unique `ID`. */
-  sapStagedPurchaseOrderById?: Maybe<SapStagedPurchaseOrder>;
-  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
-  sapStagedPurchaseOrders?: Maybe<SapStagedPurchaseOrderConnection>;
-  /** Get a single `SapSyncLog`. */
-  sapSyncLog?: Maybe<SapSyncLog>;
-  /** Reads a single `SapSyncLog` using its globally unique `ID`. */
-  sapSyncLogById?: Maybe<SapSyncLog>;
-  /** Reads and enables pagination through a set of `SapSyncLog`. */
-  sapSyncLogs?: Maybe<SapSyncLogConnection>;
   /** Get a single `ScanEvent`. */
   scanEvent?: Maybe<ScanEvent>;
   /** Reads a single `ScanEvent` using its globally unique `ID`. */
@@ -52737,6 +52317,18 @@ export type Query = Node & {
   stateMachineTransitions?: Maybe<StateMachineTransitionConnection>;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines?: Maybe<StateMachineConnection>;
+  /** Get a single `StockMovement`. */
+  stockMovement?: Maybe<StockMovement>;
+  /** Reads a single `StockMovement` using its globally unique `ID`. */
+  stockMovementById?: Maybe<StockMovement>;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovements?: Maybe<StockMovementConnection>;
+  /** Get a single `StockReservation`. */
+  stockReservation?: Maybe<StockReservation>;
+  /** Reads a single `StockReservation` using its globally unique `ID`. */
+  stockReservationById?: Maybe<StockReservation>;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservations?: Maybe<StockReservationConnection>;
   /** Get a single `StorageLocation`. */
   storageLocation?: Maybe<StorageLocation>;
   /** Reads a single `StorageLocation` using its globally unique `ID`. */
@@ -52749,6 +52341,18 @@ export type Query = Node & {
   storageLocationOccupancyById?: Maybe<StorageLocationOccupancy>;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations?: Maybe<StorageLocationConnection>;
+  /** Get a single `Storeroom`. */
+  storeroom?: Maybe<Storeroom>;
+  /** Get a single `StoreroomBin`. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** Reads a single `StoreroomBin` using its globally unique `ID`. */
+  storeroomBinById?: Maybe<StoreroomBin>;
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBins?: Maybe<StoreroomBinConnection>;
+  /** Reads a single `Storeroom` using its globally unique `ID`. */
+  storeroomById?: Maybe<Storeroom>;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms?: Maybe<StoreroomConnection>;
   /** Get a single `Tag`. */
   tag?: Maybe<Tag>;
   /** Reads a single `Tag` using its globally unique `ID`. */
@@ -52854,6 +52458,12 @@ export type Query = Node & {
   userById?: Maybe<User>;
   /** Reads and enables pagination through a set of `User`. */
   users?: Maybe<UserConnection>;
+  /** Get a single `VendorPart`. */
+  vendorPart?: Maybe<VendorPart>;
+  /** Reads a single `VendorPart` using its globally unique `ID`. */
+  vendorPartById?: Maybe<VendorPart>;
+  /** Reads and enables pagination through a set of `VendorPart`. */
+  vendorParts?: Maybe<VendorPartConnection>;
   /** Get a single `WebhookAttempt`. */
   webhookAttempt?: Maybe<WebhookAttempt>;
   /** Reads a single `WebhookAttempt` using its globally unique `ID`. */
@@ -54805,18 +54415,6 @@ export type QueryEquipmentClassesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryEquipmentOeeArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  equipmentId: Scalars['UUID']['input'];
-  filter?: InputMaybe<EquipmentOeeRecordFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  periodEnd: Scalars['Datetime']['input'];
-  periodStart: Scalars['Datetime']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryEquipmentReliabilityArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   equipmentId: Scalars['UUID']['input'];
@@ -54825,6 +54423,33 @@ export type QueryEquipmentReliabilityArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   periodEnd: Scalars['Datetime']['input'];
   periodStart: Scalars['Datetime']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartArgs = {
+  equipmentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentSparePartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
 };
 
 
@@ -55099,31 +54724,6 @@ export type QueryI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryIdealCycleTimeArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryIdealCycleTimeByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryIdealCycleTimesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<IdealCycleTimeCondition>;
-  filter?: InputMaybe<IdealCycleTimeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<IdealCycleTimeOrderBy>>;
 };
 
 
@@ -55966,6 +55566,60 @@ export type QueryPartRevisionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPartStockArgs = {
+  binId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStockByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStocksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  storeroomId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartStoreroomSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryPartWhereUsedArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   filter?: InputMaybe<PartWhereUsedRecordFilter>;
@@ -55985,6 +55639,33 @@ export type QueryPartnerArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryPartnerByIdArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRoleArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partnerId: Scalars['UUID']['input'];
+  role: PartnerRoleKind;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRoleByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartnerRolesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartnerRoleCondition>;
+  filter?: InputMaybe<PartnerRoleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
 };
 
 
@@ -56012,6 +55693,19 @@ export type QueryPartsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartsBelowReorderPointsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartsBelowReorderPointCondition>;
+  filter?: InputMaybe<PartsBelowReorderPointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartsBelowReorderPointOrderBy>>;
 };
 
 
@@ -56113,106 +55807,6 @@ export type QueryPersonalDataRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionKpiAgingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionKpiAgingCondition>;
-  filter?: InputMaybe<ProductionKpiAgingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionKpiAgingOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionKpiFpiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionKpiFpyCondition>;
-  filter?: InputMaybe<ProductionKpiFpyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionKpiFpyOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionKpiOeesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionKpiOeeCondition>;
-  filter?: InputMaybe<ProductionKpiOeeFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionKpiOeeOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionKpiOtdsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionKpiOtdCondition>;
-  filter?: InputMaybe<ProductionKpiOtdFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionKpiOtdOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionKpiScrapsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionKpiScrapCondition>;
-  filter?: InputMaybe<ProductionKpiScrapFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionKpiScrapOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionRunArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionRunByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionRunOeeArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  filter?: InputMaybe<ProductionRunOeeRecordFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  runId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProductionRunsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
 };
 
 
@@ -56472,52 +56066,27 @@ export type QueryProjectsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrderArgs = {
+export type QueryPurchaseRequestArgs = {
   rowId: Scalars['UUID']['input'];
 };
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrderByIdArgs = {
+export type QueryPurchaseRequestByIdArgs = {
   id: Scalars['ID']['input'];
 };
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrderLineArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrderLineByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrderLinesArgs = {
+export type QueryPurchaseRequestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderLineCondition>;
-  filter?: InputMaybe<PurchaseOrderLineFilter>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderCondition>;
-  filter?: InputMaybe<PurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderOrderBy>>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -57280,156 +56849,6 @@ export type QuerySamplesDueForDisposalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QuerySapConnectionArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapConnectionByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapConnectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapConnectionCondition>;
-  filter?: InputMaybe<SapConnectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapMappingArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapMappingByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapMappingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapOutboundMessageArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapOutboundMessageByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapOutboundMessagesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapOutboundMessageCondition>;
-  filter?: InputMaybe<SapOutboundMessageFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapOutboundMessageOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedMaterialArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedMaterialByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedMaterialsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedMaterialCondition>;
-  filter?: InputMaybe<SapStagedMaterialFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedPurchaseOrderArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedPurchaseOrderByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapStagedPurchaseOrdersArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
-  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapSyncLogArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapSyncLogByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySapSyncLogsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapSyncLogCondition>;
-  filter?: InputMaybe<SapSyncLogFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryScanEventArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -58037,6 +57456,56 @@ export type QueryStateMachinesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryStockMovementArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockMovementByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockMovementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStockReservationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryStorageLocationArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -58083,6 +57552,56 @@ export type QueryStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomBinsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -58469,6 +57988,33 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<UserOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartArgs = {
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  partnerId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryVendorPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<VendorPartCondition>;
+  filter?: InputMaybe<VendorPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 
@@ -60170,6 +59716,42 @@ export type ReceiveSamplesPayload = {
   result?: Maybe<Array<Sample>>;
 };
 
+/** All input for the `receiveStock` mutation. */
+export type ReceiveStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  partId: Scalars['UUID']['input'];
+  purchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
+  quantity: Scalars['BigFloat']['input'];
+  unitCost?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** The output of our `receiveStock` mutation. */
+export type ReceiveStockPayload = {
+  __typename?: 'ReceiveStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `receiveStock` mutation. */
+export type ReceiveStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
+};
+
 /** All input for the `recordConsumption` mutation. */
 export type RecordConsumptionInput = {
   /**
@@ -60650,6 +60232,38 @@ export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
 };
 
+/** All input for the `releaseStockReservation` mutation. */
+export type ReleaseStockReservationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  reservationId: Scalars['UUID']['input'];
+};
+
+/** The output of our `releaseStockReservation` mutation. */
+export type ReleaseStockReservationPayload = {
+  __typename?: 'ReleaseStockReservationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockReservation>;
+  /** An edge for our `StockReservation`. May be used by Relay 1. */
+  stockReservationEdge?: Maybe<StockReservationEdge>;
+};
+
+
+/** The output of our `releaseStockReservation` mutation. */
+export type ReleaseStockReservationPayloadStockReservationEdgeArgs = {
+  orderBy?: Array<StockReservationOrderBy>;
+};
+
 /**
  * Released drawings
  * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
@@ -60808,37 +60422,6 @@ export type RenderStatus =
   | 'failed'
   | 'queued'
   | 'rendered';
-
-/** All input for the `replaySapMessage` mutation. */
-export type ReplaySapMessageInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  messageId: Scalars['UUID']['input'];
-};
-
-/** The output of our `replaySapMessage` mutation. */
-export type ReplaySapMessagePayload = {
-  __typename?: 'ReplaySapMessagePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<SapOutboundMessage>;
-  /** An edge for our `SapOutboundMessage`. May be used by Relay 1. */
-  sapOutboundMessageEdge?: Maybe<SapOutboundMessageEdge>;
-};
-
-
-/** The output of our `replaySapMessage` mutation. */
-export type ReplaySapMessagePayloadSapOutboundMessageEdgeArgs = {
-  orderBy?: Array<SapOutboundMessageOrderBy>;
-};
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -61588,6 +61171,43 @@ export type RequestLabelPayload = {
 /** The output of our `requestLabel` mutation. */
 export type RequestLabelPayloadLabelEdgeArgs = {
   orderBy?: Array<LabelOrderBy>;
+};
+
+/** All input for the `reserveStock` mutation. */
+export type ReserveStockInput = {
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  neededBy?: InputMaybe<Scalars['Date']['input']>;
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `reserveStock` mutation. */
+export type ReserveStockPayload = {
+  __typename?: 'ReserveStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockReservation>;
+  /** An edge for our `StockReservation`. May be used by Relay 1. */
+  stockReservationEdge?: Maybe<StockReservationEdge>;
+};
+
+
+/** The output of our `reserveStock` mutation. */
+export type ReserveStockPayloadStockReservationEdgeArgs = {
+  orderBy?: Array<StockReservationOrderBy>;
 };
 
 /** All input for the `respondToScar` mutation. */
@@ -62591,6 +62211,42 @@ export type RetryCertificateRenderPayload = {
 /** The output of our `retryCertificateRender` mutation. */
 export type RetryCertificateRenderPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `returnStock` mutation. */
+export type ReturnStockInput = {
+  binId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `returnStock` mutation. */
+export type ReturnStockPayload = {
+  __typename?: 'ReturnStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StockMovement>;
+  /** An edge for our `StockMovement`. May be used by Relay 1. */
+  stockMovementEdge?: Maybe<StockMovementEdge>;
+};
+
+
+/** The output of our `returnStock` mutation. */
+export type ReturnStockPayloadStockMovementEdgeArgs = {
+  orderBy?: Array<StockMovementOrderBy>;
 };
 
 /** All input for the `reviewResult` mutation. */
@@ -66725,985 +66381,6 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_DESC';
 
 /**
- * SAP connection
- * The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
- */
-export type SapConnection = Node & {
-  __typename?: 'SapConnection';
-  /**
-   * Client
-   * The SAP client (three digits, 100), sent as the sap-client header.
-   */
-  client: Scalars['String']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Endpoint
-   * The URL outbound messages are POSTed to: https, or http to localhost only.
-   */
-  endpointUrl: Scalars['String']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Enabled
-   * Whether changes are sent to SAP; while off, nothing is enqueued.
-   */
-  isEnabled: Scalars['Boolean']['output'];
-  /**
-   * Max attempts
-   * Attempts of a message (since its last replay) before it is dead (1 to 20).
-   */
-  maxAttempts: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `SapConnection`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Password set
-   * Whether the connection has a password (the password itself is never returned).
-   */
-  passwordSet?: Maybe<Scalars['Boolean']['output']>;
-  /**
-   * Retry base
-   * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
-   */
-  retryBase: Interval;
-  /** Connection id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * System id
-   * The SAP system id (SID: a letter and two letters or digits, PRD).
-   */
-  systemId: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Changed by */
-  updatedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `User` that is related to this `SapConnection`. */
-  userByUpdatedBy?: Maybe<User>;
-  /**
-   * User
-   * The SAP user outbound messages authenticate as (HTTP basic authentication).
-   */
-  username: Scalars['String']['output'];
-};
-
-/**
- * A condition to be used against `SapConnection` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type SapConnectionCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `updatedBy` field. */
-  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `SapConnection` values. */
-export type SapConnectionConnection = {
-  __typename?: 'SapConnectionConnection';
-  /** A list of edges which contains the `SapConnection` and cursor to aid in pagination. */
-  edges: Array<SapConnectionEdge>;
-  /** A list of `SapConnection` objects. */
-  nodes: Array<SapConnection>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapConnection` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapConnection` edge in the connection. */
-export type SapConnectionEdge = {
-  __typename?: 'SapConnectionEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapConnection` at the end of the edge. */
-  node: SapConnection;
-};
-
-/** A filter to be used against `SapConnection` object types. All fields are combined with a logical ‘and.’ */
-export type SapConnectionFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapConnectionFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapConnectionFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapConnectionFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `passwordSet` field. */
-  passwordSet?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `updatedBy` field. */
-  updatedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByUpdatedBy` relation. */
-  userByUpdatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByUpdatedBy` exists. */
-  userByUpdatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SapConnection`. */
-export type SapConnectionOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'UPDATED_BY_ASC'
-  | 'UPDATED_BY_DESC';
-
-/**
- * SAP mappings
- * Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
- */
-export type SapMapping = Node & {
-  __typename?: 'SapMapping';
-  /** Mapped at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Mapped by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Entity
-   * The id of the part, partner or purchase order.
-   */
-  entityId: Scalars['UUID']['output'];
-  /**
-   * Entity type
-   * part, partner or purchase_order.
-   */
-  entityType: Scalars['String']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `SapMapping`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `SapMapping`. */
-  part?: Maybe<Part>;
-  /**
-   * Part
-   * entity_id when the entity is a part (generated; the foreign key).
-   */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Partner` that is related to this `SapMapping`. */
-  partner?: Maybe<Partner>;
-  /**
-   * Partner
-   * entity_id when the entity is a partner (generated; the foreign key).
-   */
-  partnerId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `PurchaseOrder` that is related to this `SapMapping`. */
-  purchaseOrder?: Maybe<PurchaseOrder>;
-  /**
-   * Purchase order
-   * entity_id when the entity is a purchase order (generated; the foreign key).
-   */
-  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
-  /** Mapping id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * SAP object number
-   * The material, vendor, customer or purchase order number in SAP.
-   */
-  sapObjectNumber: Scalars['String']['output'];
-  /**
-   * SAP object type
-   * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
-   */
-  sapObjectType: Scalars['String']['output'];
-  /** Reads a single `User` that is related to this `SapMapping`. */
-  userByCreatedBy?: Maybe<User>;
-};
-
-/**
- * A condition to be used against `SapMapping` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type SapMappingCondition = {
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityId` field. */
-  entityId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityType` field. */
-  entityType?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partnerId` field. */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `sapObjectNumber` field. */
-  sapObjectNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `sapObjectType` field. */
-  sapObjectType?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `SapMapping` values. */
-export type SapMappingConnection = {
-  __typename?: 'SapMappingConnection';
-  /** A list of edges which contains the `SapMapping` and cursor to aid in pagination. */
-  edges: Array<SapMappingEdge>;
-  /** A list of `SapMapping` objects. */
-  nodes: Array<SapMapping>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapMapping` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapMapping` edge in the connection. */
-export type SapMappingEdge = {
-  __typename?: 'SapMappingEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapMapping` at the end of the edge. */
-  node: SapMapping;
-};
-
-/** A filter to be used against `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type SapMappingFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapMappingFilter>>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityId` field. */
-  entityId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityType` field. */
-  entityType?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapMappingFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapMappingFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** A related `part` exists. */
-  partExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partner` relation. */
-  partner?: InputMaybe<PartnerFilter>;
-  /** A related `partner` exists. */
-  partnerExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partnerId` field. */
-  partnerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `purchaseOrder` relation. */
-  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
-  /** A related `purchaseOrder` exists. */
-  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `sapObjectNumber` field. */
-  sapObjectNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `sapObjectType` field. */
-  sapObjectType?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SapMapping`. */
-export type SapMappingOrderBy =
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'ENTITY_ID_ASC'
-  | 'ENTITY_ID_DESC'
-  | 'ENTITY_TYPE_ASC'
-  | 'ENTITY_TYPE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PARTNER_ID_ASC'
-  | 'PARTNER_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'PURCHASE_ORDER_ID_ASC'
-  | 'PURCHASE_ORDER_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SAP_OBJECT_NUMBER_ASC'
-  | 'SAP_OBJECT_NUMBER_DESC'
-  | 'SAP_OBJECT_TYPE_ASC'
-  | 'SAP_OBJECT_TYPE_DESC';
-
-/**
- * SAP outbound messages
- * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
- */
-export type SapOutboundMessage = Node & {
-  __typename?: 'SapOutboundMessage';
-  /**
-   * Attempts
-   * All attempts so far.
-   */
-  attemptCount: Scalars['Int']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Entity */
-  entityId: Scalars['UUID']['output'];
-  /** Entity type */
-  entityType: Scalars['String']['output'];
-  /**
-   * Entity version
-   * 1 for the entity's first message, then one more per message.
-   */
-  entityVersion: Scalars['Int']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Idempotency key
-   * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
-   */
-  idempotencyKey: Scalars['String']['output'];
-  /** Last attempt at */
-  lastAttemptAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Last error */
-  lastError?: Maybe<Scalars['String']['output']>;
-  /** Last HTTP status */
-  lastHttpStatus?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Message type
-   * What changed: part.changed, part_revision.released, lot.released.
-   */
-  messageType: Scalars['String']['output'];
-  /** Next attempt at */
-  nextAttemptAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Reads a single `Organization` that is related to this `SapOutboundMessage`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Payload
-   * The JSON body sent (the entity as it was when the change committed).
-   */
-  payload: Scalars['JSON']['output'];
-  /** Replays */
-  replayCount: Scalars['Int']['output'];
-  /**
-   * Attempts since replay
-   * Attempts since the message was last replayed (max_attempts counts these).
-   */
-  roundAttempts: Scalars['Int']['output'];
-  /** Message id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * SAP object number
-   * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
-   */
-  sapObjectNumber?: Maybe<Scalars['String']['output']>;
-  /**
-   * SAP object type
-   * MATERIAL (a part) or BATCH (a lot).
-   */
-  sapObjectType: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `SapSyncLog`. */
-  sapSyncLogsByMessageId: SapSyncLogConnection;
-  /**
-   * Sent at
-   * When SAP accepted it (2xx).
-   */
-  sentAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Status
-   * pending, sent or dead.
-   */
-  status: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-
-/**
- * SAP outbound messages
- * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
- */
-export type SapOutboundMessageSapSyncLogsByMessageIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapSyncLogCondition>;
-  filter?: InputMaybe<SapSyncLogFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapSyncLogOrderBy>>;
-};
-
-/**
- * A condition to be used against `SapOutboundMessage` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type SapOutboundMessageCondition = {
-  /** Checks for equality with the object’s `createdAt` field. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `entityId` field. */
-  entityId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityType` field. */
-  entityType?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `entityVersion` field. */
-  entityVersion?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `idempotencyKey` field. */
-  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `SapOutboundMessage` values. */
-export type SapOutboundMessageConnection = {
-  __typename?: 'SapOutboundMessageConnection';
-  /** A list of edges which contains the `SapOutboundMessage` and cursor to aid in pagination. */
-  edges: Array<SapOutboundMessageEdge>;
-  /** A list of `SapOutboundMessage` objects. */
-  nodes: Array<SapOutboundMessage>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapOutboundMessage` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapOutboundMessage` edge in the connection. */
-export type SapOutboundMessageEdge = {
-  __typename?: 'SapOutboundMessageEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapOutboundMessage` at the end of the edge. */
-  node: SapOutboundMessage;
-};
-
-/** A filter to be used against `SapOutboundMessage` object types. All fields are combined with a logical ‘and.’ */
-export type SapOutboundMessageFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapOutboundMessageFilter>>;
-  /** Filter by the object’s `createdAt` field. */
-  createdAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `entityId` field. */
-  entityId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityType` field. */
-  entityType?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `entityVersion` field. */
-  entityVersion?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `idempotencyKey` field. */
-  idempotencyKey?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapOutboundMessageFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapOutboundMessageFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `sapSyncLogsByMessageId` relation. */
-  sapSyncLogsByMessageId?: InputMaybe<SapOutboundMessageToManySapSyncLogFilter>;
-  /** Some related `sapSyncLogsByMessageId` exist. */
-  sapSyncLogsByMessageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<StringFilter>;
-};
-
-/** Methods to use when ordering `SapOutboundMessage`. */
-export type SapOutboundMessageOrderBy =
-  | 'CREATED_AT_ASC'
-  | 'CREATED_AT_DESC'
-  | 'ENTITY_ID_ASC'
-  | 'ENTITY_ID_DESC'
-  | 'ENTITY_TYPE_ASC'
-  | 'ENTITY_TYPE_DESC'
-  | 'ENTITY_VERSION_ASC'
-  | 'ENTITY_VERSION_DESC'
-  | 'IDEMPOTENCY_KEY_ASC'
-  | 'IDEMPOTENCY_KEY_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'STATUS_ASC'
-  | 'STATUS_DESC';
-
-/** A filter to be used against many `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
-export type SapOutboundMessageToManySapSyncLogFilter = {
-  /** Every related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapSyncLogFilter>;
-  /** No related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapSyncLogFilter>;
-  /** Some related `SapSyncLog` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapSyncLogFilter>;
-};
-
-/**
- * Staged SAP materials
- * Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
- */
-export type SapStagedMaterial = Node & {
-  __typename?: 'SapStagedMaterial';
-  /**
-   * Applied at
-   * When the row was last validated (applied or refused).
-   */
-  appliedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Base unit
-   * The base unit of measure; must be a unit of the units register.
-   */
-  baseUnit: Scalars['String']['output'];
-  /**
-   * Description
-   * The material's short text: the part's name.
-   */
-  description: Scalars['String']['output'];
-  /**
-   * Errors
-   * Why the row was not applied: [{reason, message}].
-   */
-  errors: Scalars['JSON']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Material number
-   * SAP's material number (MATNR).
-   */
-  materialNumber: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `SapStagedMaterial`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `SapStagedMaterial`. */
-  part?: Maybe<Part>;
-  /**
-   * Part
-   * The part the row became.
-   */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Revision level
-   * SAP's revision level: becomes a released part revision when new.
-   */
-  revisionLevel?: Maybe<Scalars['String']['output']>;
-  /** Staged row id */
-  rowId: Scalars['UUID']['output'];
-  /** Staged at */
-  stagedAt: Scalars['Datetime']['output'];
-  /** Staged by */
-  stagedBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Status
-   * staged, applied or error.
-   */
-  status: Scalars['String']['output'];
-  /** Reads a single `User` that is related to this `SapStagedMaterial`. */
-  userByStagedBy?: Maybe<User>;
-};
-
-/**
- * A condition to be used against `SapStagedMaterial` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type SapStagedMaterialCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `stagedBy` field. */
-  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `SapStagedMaterial` values. */
-export type SapStagedMaterialConnection = {
-  __typename?: 'SapStagedMaterialConnection';
-  /** A list of edges which contains the `SapStagedMaterial` and cursor to aid in pagination. */
-  edges: Array<SapStagedMaterialEdge>;
-  /** A list of `SapStagedMaterial` objects. */
-  nodes: Array<SapStagedMaterial>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapStagedMaterial` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapStagedMaterial` edge in the connection. */
-export type SapStagedMaterialEdge = {
-  __typename?: 'SapStagedMaterialEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapStagedMaterial` at the end of the edge. */
-  node: SapStagedMaterial;
-};
-
-/** A filter to be used against `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
-export type SapStagedMaterialFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapStagedMaterialFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapStagedMaterialFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapStagedMaterialFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** A related `part` exists. */
-  partExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `stagedBy` field. */
-  stagedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `userByStagedBy` relation. */
-  userByStagedBy?: InputMaybe<UserFilter>;
-  /** A related `userByStagedBy` exists. */
-  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SapStagedMaterial`. */
-export type SapStagedMaterialOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'STAGED_BY_ASC'
-  | 'STAGED_BY_DESC'
-  | 'STATUS_ASC'
-  | 'STATUS_DESC';
-
-/**
- * Staged SAP purchase orders
- * Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
- */
-export type SapStagedPurchaseOrder = Node & {
-  __typename?: 'SapStagedPurchaseOrder';
-  /**
-   * Applied at
-   * When the row was last validated (applied or refused).
-   */
-  appliedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Errors
-   * Why the row was not applied: [{reason, message, line}].
-   */
-  errors: Scalars['JSON']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Lines
-   * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
-   */
-  lines: Scalars['JSON']['output'];
-  /** Reads a single `Organization` that is related to this `SapStagedPurchaseOrder`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * PO number
-   * SAP's purchase order number (EBELN).
-   */
-  poNumber: Scalars['String']['output'];
-  /** Reads a single `PurchaseOrder` that is related to this `SapStagedPurchaseOrder`. */
-  purchaseOrder?: Maybe<PurchaseOrder>;
-  /**
-   * Purchase order
-   * The purchase order the row became.
-   */
-  purchaseOrderId?: Maybe<Scalars['UUID']['output']>;
-  /** Staged row id */
-  rowId: Scalars['UUID']['output'];
-  /** Staged at */
-  stagedAt: Scalars['Datetime']['output'];
-  /** Staged by */
-  stagedBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Status
-   * staged, applied or error.
-   */
-  status: Scalars['String']['output'];
-  /** Reads a single `User` that is related to this `SapStagedPurchaseOrder`. */
-  userByStagedBy?: Maybe<User>;
-  /**
-   * Vendor
-   * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
-   */
-  vendorNumber: Scalars['String']['output'];
-};
-
-/**
- * A condition to be used against `SapStagedPurchaseOrder` object types. All fields
- * are tested for equality and combined with a logical ‘and.’
- */
-export type SapStagedPurchaseOrderCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `stagedBy` field. */
-  stagedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `SapStagedPurchaseOrder` values. */
-export type SapStagedPurchaseOrderConnection = {
-  __typename?: 'SapStagedPurchaseOrderConnection';
-  /** A list of edges which contains the `SapStagedPurchaseOrder` and cursor to aid in pagination. */
-  edges: Array<SapStagedPurchaseOrderEdge>;
-  /** A list of `SapStagedPurchaseOrder` objects. */
-  nodes: Array<SapStagedPurchaseOrder>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapStagedPurchaseOrder` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapStagedPurchaseOrder` edge in the connection. */
-export type SapStagedPurchaseOrderEdge = {
-  __typename?: 'SapStagedPurchaseOrderEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapStagedPurchaseOrder` at the end of the edge. */
-  node: SapStagedPurchaseOrder;
-};
-
-/** A filter to be used against `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type SapStagedPurchaseOrderFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapStagedPurchaseOrderFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `purchaseOrder` relation. */
-  purchaseOrder?: InputMaybe<PurchaseOrderFilter>;
-  /** A related `purchaseOrder` exists. */
-  purchaseOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrderId` field. */
-  purchaseOrderId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `stagedBy` field. */
-  stagedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `userByStagedBy` relation. */
-  userByStagedBy?: InputMaybe<UserFilter>;
-  /** A related `userByStagedBy` exists. */
-  userByStagedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SapStagedPurchaseOrder`. */
-export type SapStagedPurchaseOrderOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'PURCHASE_ORDER_ID_ASC'
-  | 'PURCHASE_ORDER_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'STAGED_BY_ASC'
-  | 'STAGED_BY_DESC'
-  | 'STATUS_ASC'
-  | 'STATUS_DESC';
-
-/**
- * SAP sync log
- * Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
- */
-export type SapSyncLog = Node & {
-  __typename?: 'SapSyncLog';
-  /**
-   * Attempt
-   * The message's attempt number (outbound).
-   */
-  attemptNumber?: Maybe<Scalars['Int']['output']>;
-  /** At */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Direction
-   * outbound (Pulse to SAP) or inbound (SAP to Pulse).
-   */
-  direction: Scalars['String']['output'];
-  /** Duration (ms) */
-  durationMs?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Error
-   * Why the attempt failed or the staged row was refused.
-   */
-  error?: Maybe<Scalars['String']['output']>;
-  /**
-   * HTTP status
-   * SAP's answer to an outbound attempt; empty when there was none.
-   */
-  httpStatus?: Maybe<Scalars['Int']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `SapOutboundMessage` that is related to this `SapSyncLog`. */
-  message?: Maybe<SapOutboundMessage>;
-  /**
-   * Message
-   * sap_outbound_messages.id of an outbound attempt.
-   */
-  messageId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Organization` that is related to this `SapSyncLog`. */
-  organization?: Maybe<Organization>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Response excerpt
-   * The first 1000 characters of SAP's answer.
-   */
-  responseExcerpt?: Maybe<Scalars['String']['output']>;
-  /** Entry id */
-  rowId: Scalars['UUID']['output'];
-  /** SAP object number */
-  sapObjectNumber?: Maybe<Scalars['String']['output']>;
-  /** SAP object type */
-  sapObjectType: Scalars['String']['output'];
-  /**
-   * Status
-   * sent or failed (outbound), applied or error (inbound).
-   */
-  status: Scalars['String']['output'];
-};
-
-/**
- * A condition to be used against `SapSyncLog` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type SapSyncLogCondition = {
-  /** Checks for equality with the object’s `createdAt` field. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `messageId` field. */
-  messageId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `SapSyncLog` values. */
-export type SapSyncLogConnection = {
-  __typename?: 'SapSyncLogConnection';
-  /** A list of edges which contains the `SapSyncLog` and cursor to aid in pagination. */
-  edges: Array<SapSyncLogEdge>;
-  /** A list of `SapSyncLog` objects. */
-  nodes: Array<SapSyncLog>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SapSyncLog` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SapSyncLog` edge in the connection. */
-export type SapSyncLogEdge = {
-  __typename?: 'SapSyncLogEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SapSyncLog` at the end of the edge. */
-  node: SapSyncLog;
-};
-
-/** A filter to be used against `SapSyncLog` object types. All fields are combined with a logical ‘and.’ */
-export type SapSyncLogFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SapSyncLogFilter>>;
-  /** Filter by the object’s `createdAt` field. */
-  createdAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `message` relation. */
-  message?: InputMaybe<SapOutboundMessageFilter>;
-  /** A related `message` exists. */
-  messageExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `messageId` field. */
-  messageId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SapSyncLogFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SapSyncLogFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `SapSyncLog`. */
-export type SapSyncLogOrderBy =
-  | 'CREATED_AT_ASC'
-  | 'CREATED_AT_DESC'
-  | 'MESSAGE_ID_ASC'
-  | 'MESSAGE_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC';
-
-/**
  * Scan events
  * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
  */
@@ -69410,6 +68087,39 @@ export type SetLotQualityStatusPayloadLotEdgeArgs = {
   orderBy?: Array<LotOrderBy>;
 };
 
+/** All input for the `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  purchaseRequestId: Scalars['UUID']['input'];
+  status: PurchaseRequestStatus;
+};
+
+/** The output of our `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusPayload = {
+  __typename?: 'SetPurchaseRequestStatusPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PurchaseRequest`. May be used by Relay 1. */
+  purchaseRequestEdge?: Maybe<PurchaseRequestEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PurchaseRequest>;
+};
+
+
+/** The output of our `setPurchaseRequestStatus` mutation. */
+export type SetPurchaseRequestStatusPayloadPurchaseRequestEdgeArgs = {
+  orderBy?: Array<PurchaseRequestOrderBy>;
+};
+
 /** All input for the `setRolePermissions` mutation. */
 export type SetRolePermissionsInput = {
   /**
@@ -69440,44 +68150,6 @@ export type SetRolePermissionsPayload = {
 /** The output of our `setRolePermissions` mutation. */
 export type SetRolePermissionsPayloadRoleEdgeArgs = {
   orderBy?: Array<RoleOrderBy>;
-};
-
-/** All input for the `setSapConnection` mutation. */
-export type SetSapConnectionInput = {
-  client: Scalars['String']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  endpointUrl: Scalars['String']['input'];
-  isEnabled?: InputMaybe<Scalars['Boolean']['input']>;
-  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
-  password?: InputMaybe<Scalars['String']['input']>;
-  retryBaseSeconds?: InputMaybe<Scalars['BigFloat']['input']>;
-  systemId: Scalars['String']['input'];
-  username: Scalars['String']['input'];
-};
-
-/** The output of our `setSapConnection` mutation. */
-export type SetSapConnectionPayload = {
-  __typename?: 'SetSapConnectionPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<SapConnection>;
-  /** An edge for our `SapConnection`. May be used by Relay 1. */
-  sapConnectionEdge?: Maybe<SapConnectionEdge>;
-};
-
-
-/** The output of our `setSapConnection` mutation. */
-export type SetSapConnectionPayloadSapConnectionEdgeArgs = {
-  orderBy?: Array<SapConnectionOrderBy>;
 };
 
 /** All input for the `setSerialQualityStatus` mutation. */
@@ -70841,8 +69513,6 @@ export type Site = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRuns: ProductionRunConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
   receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
@@ -70877,6 +69547,8 @@ export type Site = Node & {
   spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storerooms: StoreroomConnection;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `TraceStatusChange`. */
@@ -71121,19 +69793,6 @@ export type SiteNcrsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteProductionRunsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteReceiptsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -71343,6 +70002,19 @@ export type SiteStorageLocationsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteStoreroomsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteTraceStatusChangesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -71472,10 +70144,6 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `productionRuns` relation. */
-  productionRuns?: InputMaybe<SiteToManyProductionRunFilter>;
-  /** Some related `productionRuns` exist. */
-  productionRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `receipts` relation. */
   receipts?: InputMaybe<SiteToManyReceiptFilter>;
   /** Some related `receipts` exist. */
@@ -71542,6 +70210,10 @@ export type SiteFilter = {
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storerooms` relation. */
+  storerooms?: InputMaybe<SiteToManyStoreroomFilter>;
+  /** Some related `storerooms` exist. */
+  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `traceStatusChanges` relation. */
   traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
   /** Some related `traceStatusChanges` exist. */
@@ -71770,16 +70442,6 @@ export type SiteToManyNcrFilter = {
   some?: InputMaybe<NcrFilter>;
 };
 
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
-};
-
 /** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyReceiptFilter = {
   /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -71938,6 +70600,16 @@ export type SiteToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -74623,52 +73295,6 @@ export type SplitSamplePayload = {
   result?: Maybe<Array<Sample>>;
 };
 
-/** All input for the `stageSapMaterials` mutation. */
-export type StageSapMaterialsInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  materials: Scalars['JSON']['input'];
-};
-
-/** The output of our `stageSapMaterials` mutation. */
-export type StageSapMaterialsPayload = {
-  __typename?: 'StageSapMaterialsPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['Int']['output']>;
-};
-
-/** All input for the `stageSapPurchaseOrders` mutation. */
-export type StageSapPurchaseOrdersInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  purchaseOrders: Scalars['JSON']['input'];
-};
-
-/** The output of our `stageSapPurchaseOrders` mutation. */
-export type StageSapPurchaseOrdersPayload = {
-  __typename?: 'StageSapPurchaseOrdersPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['Int']['output']>;
-};
-
 /**
  * initial: the project was created in the stage; automatic: every required
  * sub-stage was done; manual: a management override with a reason.
@@ -75403,6 +74029,433 @@ export type StateMachineTransitionOrderBy =
   | 'TO_STATE_DESC';
 
 /**
+ * Stock movements
+ * The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
+ */
+export type StockMovement = Node & {
+  __typename?: 'StockMovement';
+  /** Bin */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `StockMovement`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /** Reference id */
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reference type
+   * What the parts were issued for, returned from, reserved for or received against.
+   */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Kind */
+  kind: StockMovementKind;
+  /** Moved at */
+  movedAt: Scalars['Datetime']['output'];
+  /** Moved by */
+  movedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `StockMovement`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `StockMovement`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Change of on hand, signed (issue and transfer out negative), in the part's unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Reason
+   * Required for adjustments.
+   */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `StockReservation` that is related to this `StockMovement`. */
+  reservation?: Maybe<StockReservation>;
+  /**
+   * Reservation
+   * The reservation issued or released.
+   */
+  reservationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reserved change
+   * Change of the reserved quantity, signed.
+   */
+  reservedDelta: Scalars['BigFloat']['output'];
+  /** Movement id */
+  rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /**
+   * Transfer
+   * The same id on both rows of a transfer.
+   */
+  transferId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Unit cost
+   * At receipt, per unit of the part.
+   */
+  unitCost?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `StockMovement`. */
+  userByMovedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `StockMovement` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StockMovementCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `movedAt` field. */
+  movedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `movedBy` field. */
+  movedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reservationId` field. */
+  reservationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StockMovement` values. */
+export type StockMovementConnection = {
+  __typename?: 'StockMovementConnection';
+  /** A list of edges which contains the `StockMovement` and cursor to aid in pagination. */
+  edges: Array<StockMovementEdge>;
+  /** A list of `StockMovement` objects. */
+  nodes: Array<StockMovement>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StockMovement` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StockMovement` edge in the connection. */
+export type StockMovementEdge = {
+  __typename?: 'StockMovementEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StockMovement` at the end of the edge. */
+  node: StockMovement;
+};
+
+/** A filter to be used against `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StockMovementFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StockMovementFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `movedAt` field. */
+  movedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `movedBy` field. */
+  movedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StockMovementFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StockMovementFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reservation` relation. */
+  reservation?: InputMaybe<StockReservationFilter>;
+  /** A related `reservation` exists. */
+  reservationExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reservationId` field. */
+  reservationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByMovedBy` relation. */
+  userByMovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByMovedBy` exists. */
+  userByMovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * What a stock movement is: receipt, issue (against a reference), return (of
+ * issued parts), adjustment (a count, with a reason), transfer_out/transfer_in
+ * (between bins), reservation and reservation_release (reserved quantity only).
+ */
+export type StockMovementKind =
+  | 'adjustment'
+  | 'issue'
+  | 'receipt'
+  | 'reservation'
+  | 'reservation_release'
+  | 'return'
+  | 'transfer_in'
+  | 'transfer_out';
+
+/** Methods to use when ordering `StockMovement`. */
+export type StockMovementOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'MOVED_AT_ASC'
+  | 'MOVED_AT_DESC'
+  | 'MOVED_BY_ASC'
+  | 'MOVED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RESERVATION_ID_ASC'
+  | 'RESERVATION_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * Stock reservations
+ * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+ */
+export type StockReservation = Node & {
+  __typename?: 'StockReservation';
+  /**
+   * Bin
+   * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
+   */
+  binId: Scalars['UUID']['output'];
+  /** Reads a single `StoreroomBin` that is related to this `StockReservation`. */
+  binStoreroomSite?: Maybe<StoreroomBin>;
+  /**
+   * Closed at
+   * When it was fully issued or released.
+   */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reference id */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Reference type
+   * The registered entity type the parts are for (equipment, work_order, ...).
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Issued quantity
+   * Issued against the reservation so far.
+   */
+  issuedQuantity: Scalars['BigFloat']['output'];
+  /** Needed by */
+  neededBy?: Maybe<Scalars['Date']['output']>;
+  /** Reads a single `Organization` that is related to this `StockReservation`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `PartStock` that is related to this `StockReservation`. */
+  partBin?: Maybe<PartStock>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * Reserved, in the part's unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Release reason */
+  releaseReason?: Maybe<Scalars['String']['output']>;
+  /** Reservation id */
+  rowId: Scalars['UUID']['output'];
+  /** Site */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * open, issued or released; written only by the stock RPCs.
+   */
+  status: StockReservationStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByReservationId: StockMovementConnection;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `StockReservation`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Stock reservations
+ * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
+ */
+export type StockReservationStockMovementsByReservationIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StockReservation` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StockReservationCondition = {
+  /** Checks for equality with the object’s `binId` field. */
+  binId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StockReservation` values. */
+export type StockReservationConnection = {
+  __typename?: 'StockReservationConnection';
+  /** A list of edges which contains the `StockReservation` and cursor to aid in pagination. */
+  edges: Array<StockReservationEdge>;
+  /** A list of `StockReservation` objects. */
+  nodes: Array<StockReservation>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StockReservation` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StockReservation` edge in the connection. */
+export type StockReservationEdge = {
+  __typename?: 'StockReservationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StockReservation` at the end of the edge. */
+  node: StockReservation;
+};
+
+/** A filter to be used against `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type StockReservationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StockReservationFilter>>;
+  /** Filter by the object’s `binId` field. */
+  binId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `binStoreroomSite` relation. */
+  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StockReservationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StockReservationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partBin` relation. */
+  partBin?: InputMaybe<PartStockFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stockMovementsByReservationId` relation. */
+  stockMovementsByReservationId?: InputMaybe<StockReservationToManyStockMovementFilter>;
+  /** Some related `stockMovementsByReservationId` exist. */
+  stockMovementsByReservationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `StockReservation`. */
+export type StockReservationOrderBy =
+  | 'BIN_ID_ASC'
+  | 'BIN_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/**
+ * A reservation's life: open (quantity held), issued (all of it issued), released
+ * (the rest given back: cancelled or no longer needed).
+ */
+export type StockReservationStatus =
+  | 'issued'
+  | 'open'
+  | 'released';
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StockReservationToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/**
  * Storage locations
  * Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
  */
@@ -76009,6 +75062,564 @@ export type StorageLocationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type Storeroom = Node & {
+  __typename?: 'Storeroom';
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
+  equipmentSparePartsByStoreroomIdAndSiteId: EquipmentSparePartConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Active */
+  isActive: Scalars['Boolean']['output'];
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Storeroom`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
+  partStoreroomSettingsByStoreroomIdAndSiteId: PartStoreroomSettingConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByStoreroomIdAndSiteId: PurchaseRequestConnection;
+  /** Reads a single `User` that is related to this `Storeroom`. */
+  responsibleUser?: Maybe<User>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: Maybe<Scalars['UUID']['output']>;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Storeroom`. */
+  site?: Maybe<Site>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StoreroomBin`. */
+  storeroomBinsByStoreroomIdAndSiteId: StoreroomBinConnection;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomEquipmentSparePartsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentSparePartCondition>;
+  filter?: InputMaybe<EquipmentSparePartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomPartStoreroomSettingsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStoreroomSettingCondition>;
+  filter?: InputMaybe<PartStoreroomSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomPurchaseRequestsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
+};
+
+
+/**
+ * Storerooms
+ * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
+ */
+export type StoreroomStoreroomBinsByStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomBinCondition>;
+  filter?: InputMaybe<StoreroomBinFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
+};
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBin = Node & {
+  __typename?: 'StoreroomBin';
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Active */
+  isActive: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `StoreroomBin`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PartStock`. */
+  partStocksByBinIdAndStoreroomIdAndSiteId: PartStockConnection;
+  /** Bin id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteId: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteId: StockReservationConnection;
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId: Scalars['UUID']['output'];
+  /** Reads a single `Storeroom` that is related to this `StoreroomBin`. */
+  storeroomSite?: Maybe<Storeroom>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinPartStocksByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartStockCondition>;
+  filter?: InputMaybe<PartStockFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinStockMovementsByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/**
+ * Storeroom bins
+ * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
+ */
+export type StoreroomBinStockReservationsByBinIdAndStoreroomIdAndSiteIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StoreroomBin` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StoreroomBinCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StoreroomBin` values. */
+export type StoreroomBinConnection = {
+  __typename?: 'StoreroomBinConnection';
+  /** A list of edges which contains the `StoreroomBin` and cursor to aid in pagination. */
+  edges: Array<StoreroomBinEdge>;
+  /** A list of `StoreroomBin` objects. */
+  nodes: Array<StoreroomBin>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StoreroomBin` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StoreroomBin` edge in the connection. */
+export type StoreroomBinEdge = {
+  __typename?: 'StoreroomBinEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StoreroomBin` at the end of the edge. */
+  node: StoreroomBin;
+};
+
+/** A filter to be used against `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StoreroomBinFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StoreroomBinFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StoreroomBinFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partStocksByBinIdAndStoreroomIdAndSiteId` relation. */
+  partStocksByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyPartStockFilter>;
+  /** Some related `partStocksByBinIdAndStoreroomIdAndSiteId` exist. */
+  partStocksByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stockMovementsByBinIdAndStoreroomIdAndSiteId` relation. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockMovementFilter>;
+  /** Some related `stockMovementsByBinIdAndStoreroomIdAndSiteId` exist. */
+  stockMovementsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservationsByBinIdAndStoreroomIdAndSiteId` relation. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockReservationFilter>;
+  /** Some related `stockReservationsByBinIdAndStoreroomIdAndSiteId` exist. */
+  stockReservationsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomId` field. */
+  storeroomId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomSite` relation. */
+  storeroomSite?: InputMaybe<StoreroomFilter>;
+};
+
+/** An input for mutations affecting `StoreroomBin` */
+export type StoreroomBinInput = {
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code: Scalars['String']['input'];
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId: Scalars['UUID']['input'];
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `StoreroomBin`. */
+export type StoreroomBinOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STOREROOM_ID_ASC'
+  | 'STOREROOM_ID_DESC';
+
+/** Represents an update to a `StoreroomBin`. Fields that are set will be updated. */
+export type StoreroomBinPatch = {
+  /**
+   * Code
+   * Unique in the storeroom.
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Site
+   * The storeroom's site, copied (the composite key holds it equal).
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Storeroom
+   * Fixed.
+   */
+  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyPartStockFilter = {
+  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStockFilter>;
+  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStockFilter>;
+  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStockFilter>;
+};
+
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomBinToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
+/**
+ * A condition to be used against `Storeroom` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type StoreroomCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `responsibleUserId` field. */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Storeroom` values. */
+export type StoreroomConnection = {
+  __typename?: 'StoreroomConnection';
+  /** A list of edges which contains the `Storeroom` and cursor to aid in pagination. */
+  edges: Array<StoreroomEdge>;
+  /** A list of `Storeroom` objects. */
+  nodes: Array<Storeroom>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Storeroom` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Storeroom` edge in the connection. */
+export type StoreroomEdge = {
+  __typename?: 'StoreroomEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Storeroom` at the end of the edge. */
+  node: Storeroom;
+};
+
+/** A filter to be used against `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StoreroomFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentSparePartsByStoreroomIdAndSiteId` relation. */
+  equipmentSparePartsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyEquipmentSparePartFilter>;
+  /** Some related `equipmentSparePartsByStoreroomIdAndSiteId` exist. */
+  equipmentSparePartsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<StoreroomFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StoreroomFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partStoreroomSettingsByStoreroomIdAndSiteId` relation. */
+  partStoreroomSettingsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPartStoreroomSettingFilter>;
+  /** Some related `partStoreroomSettingsByStoreroomIdAndSiteId` exist. */
+  partStoreroomSettingsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByStoreroomIdAndSiteId` relation. */
+  purchaseRequestsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByStoreroomIdAndSiteId` exist. */
+  purchaseRequestsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `responsibleUser` relation. */
+  responsibleUser?: InputMaybe<UserFilter>;
+  /** A related `responsibleUser` exists. */
+  responsibleUserExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `responsibleUserId` field. */
+  responsibleUserId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `storeroomBinsByStoreroomIdAndSiteId` relation. */
+  storeroomBinsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyStoreroomBinFilter>;
+  /** Some related `storeroomBinsByStoreroomIdAndSiteId` exist. */
+  storeroomBinsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Storeroom` */
+export type StoreroomInput = {
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code: Scalars['String']['input'];
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name */
+  name: Scalars['String']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `Storeroom`. */
+export type StoreroomOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RESPONSIBLE_USER_ID_ASC'
+  | 'RESPONSIBLE_USER_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Storeroom`. Fields that are set will be updated. */
+export type StoreroomPatch = {
+  /**
+   * Code
+   * Unique in the tenant.
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Active */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Responsible
+   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
+   */
+  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Site
+   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyEquipmentSparePartFilter = {
+  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentSparePartFilter>;
+  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentSparePartFilter>;
+  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentSparePartFilter>;
+};
+
+/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyPartStoreroomSettingFilter = {
+  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartStoreroomSettingFilter>;
+  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartStoreroomSettingFilter>;
+  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartStoreroomSettingFilter>;
+};
+
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
+};
+
+/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
+export type StoreroomToManyStoreroomBinFilter = {
+  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomBinFilter>;
+  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomBinFilter>;
+  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomBinFilter>;
 };
 
 /** A filter to be used against String fields. All fields are combined with a logical ‘and.’ */
@@ -78071,6 +77682,32 @@ export type TrainingRequirementPatch = {
   roleId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
+/** All input for the `transferStock` mutation. */
+export type TransferStockInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  fromBinId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  toBinId: Scalars['UUID']['input'];
+};
+
+/** The output of our `transferStock` mutation. */
+export type TransferStockPayload = {
+  __typename?: 'TransferStockPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<StockMovement>>;
+};
+
 /** All input for the `transition` mutation. */
 export type TransitionInput = {
   /**
@@ -78613,8 +78250,6 @@ export type Unit = Node & {
   partsByUnit: PartConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByUnit: ProjectBomLineConnection;
-  /** Reads and enables pagination through a set of `PurchaseOrderLine`. */
-  purchaseOrderLinesByUnit: PurchaseOrderLineConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -78804,22 +78439,6 @@ export type UnitProjectBomLinesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
-};
-
-
-/**
- * Units of measure
- * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
- */
-export type UnitPurchaseOrderLinesByUnitArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseOrderLineCondition>;
-  filter?: InputMaybe<PurchaseOrderLineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseOrderLineOrderBy>>;
 };
 
 
@@ -79099,10 +78718,6 @@ export type UnitFilter = {
   projectBomLinesByUnit?: InputMaybe<UnitToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByUnit` exist. */
   projectBomLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseOrderLinesByUnit` relation. */
-  purchaseOrderLinesByUnit?: InputMaybe<UnitToManyPurchaseOrderLineFilter>;
-  /** Some related `purchaseOrderLinesByUnit` exist. */
-  purchaseOrderLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -79297,16 +78912,6 @@ export type UnitToManyProjectBomLineFilter = {
   some?: InputMaybe<ProjectBomLineFilter>;
 };
 
-/** A filter to be used against many `PurchaseOrderLine` object types. All fields are combined with a logical ‘and.’ */
-export type UnitToManyPurchaseOrderLineFilter = {
-  /** Every related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseOrderLineFilter>;
-  /** No related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseOrderLineFilter>;
-  /** Some related `PurchaseOrderLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseOrderLineFilter>;
-};
-
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyReagentItemFilter = {
   /** Every related `ReagentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -79415,29 +79020,6 @@ export type UnitToManySpecificationLimitFilter = {
   none?: InputMaybe<SpecificationLimitFilter>;
   /** Some related `SpecificationLimit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationLimitFilter>;
-};
-
-/** All input for the `unmapSapObject` mutation. */
-export type UnmapSapObjectInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  mappingId: Scalars['UUID']['input'];
-};
-
-/** The output of our `unmapSapObject` mutation. */
-export type UnmapSapObjectPayload = {
-  __typename?: 'UnmapSapObjectPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** All input for the `updateAnalysisById` mutation. */
@@ -81058,6 +80640,61 @@ export type UpdateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `updateEquipmentSparePartById` mutation. */
+export type UpdateEquipmentSparePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
+  patch: EquipmentSparePartPatch;
+};
+
+/** All input for the `updateEquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Asset
+   * equipment.id.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
+  patch: EquipmentSparePartPatch;
+};
+
+/** The output of our update `EquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartPayload = {
+  __typename?: 'UpdateEquipmentSparePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentSparePart` that was updated by this mutation. */
+  equipmentSparePart?: Maybe<EquipmentSparePart>;
+  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
+  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `EquipmentSparePart` mutation. */
+export type UpdateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
+  orderBy?: Array<EquipmentSparePartOrderBy>;
+};
+
 /** All input for the `updateI18NStringById` mutation. */
 export type UpdateI18NStringByIdInput = {
   /**
@@ -81122,54 +80759,6 @@ export type UpdateI18NStringPayload = {
 /** The output of our update `I18NString` mutation. */
 export type UpdateI18NStringPayloadI18NStringEdgeArgs = {
   orderBy?: Array<I18NStringOrderBy>;
-};
-
-/** All input for the `updateIdealCycleTimeById` mutation. */
-export type UpdateIdealCycleTimeByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `IdealCycleTime` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `IdealCycleTime` being updated. */
-  patch: IdealCycleTimePatch;
-};
-
-/** All input for the `updateIdealCycleTime` mutation. */
-export type UpdateIdealCycleTimeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `IdealCycleTime` being updated. */
-  patch: IdealCycleTimePatch;
-  /** Ideal cycle time id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `IdealCycleTime` mutation. */
-export type UpdateIdealCycleTimePayload = {
-  __typename?: 'UpdateIdealCycleTimePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `IdealCycleTime` that was updated by this mutation. */
-  idealCycleTime?: Maybe<IdealCycleTime>;
-  /** An edge for our `IdealCycleTime`. May be used by Relay 1. */
-  idealCycleTimeEdge?: Maybe<IdealCycleTimeEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our update `IdealCycleTime` mutation. */
-export type UpdateIdealCycleTimePayloadIdealCycleTimeEdgeArgs = {
-  orderBy?: Array<IdealCycleTimeOrderBy>;
 };
 
 /** All input for the `updateInstrumentBlockById` mutation. */
@@ -81713,6 +81302,58 @@ export type UpdatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
+/** All input for the `updatePartStoreroomSettingById` mutation. */
+export type UpdatePartStoreroomSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
+  patch: PartStoreroomSettingPatch;
+};
+
+/** All input for the `updatePartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
+  patch: PartStoreroomSettingPatch;
+  /** Storeroom */
+  storeroomId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `PartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingPayload = {
+  __typename?: 'UpdatePartStoreroomSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartStoreroomSetting` that was updated by this mutation. */
+  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
+  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
+  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PartStoreroomSetting` mutation. */
+export type UpdatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
+  orderBy?: Array<PartStoreroomSettingOrderBy>;
+};
+
 /** All input for the `updatePartnerById` mutation. */
 export type UpdatePartnerByIdInput = {
   /**
@@ -81761,6 +81402,61 @@ export type UpdatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
+/** All input for the `updatePartnerRoleById` mutation. */
+export type UpdatePartnerRoleByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartnerRole` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
+  patch: PartnerRolePatch;
+};
+
+/** All input for the `updatePartnerRole` mutation. */
+export type UpdatePartnerRoleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Partner */
+  partnerId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
+  patch: PartnerRolePatch;
+  /**
+   * Role
+   * vendor or contractor.
+   */
+  role: PartnerRoleKind;
+};
+
+/** The output of our update `PartnerRole` mutation. */
+export type UpdatePartnerRolePayload = {
+  __typename?: 'UpdatePartnerRolePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartnerRole` that was updated by this mutation. */
+  partnerRole?: Maybe<PartnerRole>;
+  /** An edge for our `PartnerRole`. May be used by Relay 1. */
+  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PartnerRole` mutation. */
+export type UpdatePartnerRolePayloadPartnerRoleEdgeArgs = {
+  orderBy?: Array<PartnerRoleOrderBy>;
+};
+
 /** All input for the `updatePersonQualificationById` mutation. */
 export type UpdatePersonQualificationByIdInput = {
   /**
@@ -81807,54 +81503,6 @@ export type UpdatePersonQualificationPayload = {
 /** The output of our update `PersonQualification` mutation. */
 export type UpdatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
-};
-
-/** All input for the `updateProductionRunById` mutation. */
-export type UpdateProductionRunByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `ProductionRun` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `ProductionRun` being updated. */
-  patch: ProductionRunPatch;
-};
-
-/** All input for the `updateProductionRun` mutation. */
-export type UpdateProductionRunInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `ProductionRun` being updated. */
-  patch: ProductionRunPatch;
-  /** Run id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `ProductionRun` mutation. */
-export type UpdateProductionRunPayload = {
-  __typename?: 'UpdateProductionRunPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `ProductionRun` that was updated by this mutation. */
-  productionRun?: Maybe<ProductionRun>;
-  /** An edge for our `ProductionRun`. May be used by Relay 1. */
-  productionRunEdge?: Maybe<ProductionRunEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our update `ProductionRun` mutation. */
-export type UpdateProductionRunPayloadProductionRunEdgeArgs = {
-  orderBy?: Array<ProductionRunOrderBy>;
 };
 
 /** All input for the `updateProgress` mutation. */
@@ -83141,6 +82789,102 @@ export type UpdateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
+/** All input for the `updateStoreroomBinById` mutation. */
+export type UpdateStoreroomBinByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `StoreroomBin` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
+  patch: StoreroomBinPatch;
+};
+
+/** All input for the `updateStoreroomBin` mutation. */
+export type UpdateStoreroomBinInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
+  patch: StoreroomBinPatch;
+  /** Bin id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `StoreroomBin` mutation. */
+export type UpdateStoreroomBinPayload = {
+  __typename?: 'UpdateStoreroomBinPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `StoreroomBin` that was updated by this mutation. */
+  storeroomBin?: Maybe<StoreroomBin>;
+  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
+  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
+};
+
+
+/** The output of our update `StoreroomBin` mutation. */
+export type UpdateStoreroomBinPayloadStoreroomBinEdgeArgs = {
+  orderBy?: Array<StoreroomBinOrderBy>;
+};
+
+/** All input for the `updateStoreroomById` mutation. */
+export type UpdateStoreroomByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Storeroom` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Storeroom` being updated. */
+  patch: StoreroomPatch;
+};
+
+/** All input for the `updateStoreroom` mutation. */
+export type UpdateStoreroomInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Storeroom` being updated. */
+  patch: StoreroomPatch;
+  /** Storeroom id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Storeroom` mutation. */
+export type UpdateStoreroomPayload = {
+  __typename?: 'UpdateStoreroomPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Storeroom` that was updated by this mutation. */
+  storeroom?: Maybe<Storeroom>;
+  /** An edge for our `Storeroom`. May be used by Relay 1. */
+  storeroomEdge?: Maybe<StoreroomEdge>;
+};
+
+
+/** The output of our update `Storeroom` mutation. */
+export type UpdateStoreroomPayloadStoreroomEdgeArgs = {
+  orderBy?: Array<StoreroomOrderBy>;
+};
+
 /** All input for the `updateTagById` mutation. */
 export type UpdateTagByIdInput = {
   /**
@@ -83659,6 +83403,61 @@ export type UpdateUserPayload = {
 /** The output of our update `User` mutation. */
 export type UpdateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the `updateVendorPartById` mutation. */
+export type UpdateVendorPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `VendorPart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `VendorPart` being updated. */
+  patch: VendorPartPatch;
+};
+
+/** All input for the `updateVendorPart` mutation. */
+export type UpdateVendorPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['input'];
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `VendorPart` being updated. */
+  patch: VendorPartPatch;
+};
+
+/** The output of our update `VendorPart` mutation. */
+export type UpdateVendorPartPayload = {
+  __typename?: 'UpdateVendorPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `VendorPart` that was updated by this mutation. */
+  vendorPart?: Maybe<VendorPart>;
+  /** An edge for our `VendorPart`. May be used by Relay 1. */
+  vendorPartEdge?: Maybe<VendorPartEdge>;
+};
+
+
+/** The output of our update `VendorPart` mutation. */
+export type UpdateVendorPartPayloadVendorPartEdgeArgs = {
+  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `updateWebhookEndpointById` mutation. */
@@ -84256,14 +84055,14 @@ export type User = Node & {
   personalDataRequestsBySubjectId: PersonalDataRequestConnection;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences: Scalars['JSON']['output'];
-  /** Reads and enables pagination through a set of `ProductionRun`. */
-  productionRunsByRecordedBy: ProductionRunConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByCreatedBy: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectMilestone`. */
   projectMilestonesByCreatedBy: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByAssignedTo: ProjectConnection;
+  /** Reads and enables pagination through a set of `PurchaseRequest`. */
+  purchaseRequestsByClosedBy: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
@@ -84308,14 +84107,6 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
-  /** Reads and enables pagination through a set of `SapConnection`. */
-  sapConnectionsByUpdatedBy: SapConnectionConnection;
-  /** Reads and enables pagination through a set of `SapMapping`. */
-  sapMappingsByCreatedBy: SapMappingConnection;
-  /** Reads and enables pagination through a set of `SapStagedMaterial`. */
-  sapStagedMaterialsByStagedBy: SapStagedMaterialConnection;
-  /** Reads and enables pagination through a set of `SapStagedPurchaseOrder`. */
-  sapStagedPurchaseOrdersByStagedBy: SapStagedPurchaseOrderConnection;
   /** Reads and enables pagination through a set of `ScanEvent`. */
   scanEventsByScannedBy: ScanEventConnection;
   /** Reads and enables pagination through a set of `Scar`. */
@@ -84360,6 +84151,12 @@ export type User = Node & {
   spcSignalsByClosedBy: SpcSignalConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
+  /** Reads and enables pagination through a set of `StockMovement`. */
+  stockMovementsByMovedBy: StockMovementConnection;
+  /** Reads and enables pagination through a set of `StockReservation`. */
+  stockReservationsByCreatedBy: StockReservationConnection;
+  /** Reads and enables pagination through a set of `Storeroom`. */
+  storeroomsByResponsibleUserId: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tagsByCreatedBy: TagConnection;
   /** Reads and enables pagination through a set of `TenantBranding`. */
@@ -85308,19 +85105,6 @@ export type UserPersonalDataRequestsBySubjectIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
-export type UserProductionRunsByRecordedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProductionRunCondition>;
-  filter?: InputMaybe<ProductionRunFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProductionRunOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserProjectBomLinesByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -85357,6 +85141,19 @@ export type UserProjectsByAssignedToArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPurchaseRequestsByClosedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PurchaseRequestCondition>;
+  filter?: InputMaybe<PurchaseRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -85636,58 +85433,6 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSapConnectionsByUpdatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapConnectionCondition>;
-  filter?: InputMaybe<SapConnectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapConnectionOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSapMappingsByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapMappingCondition>;
-  filter?: InputMaybe<SapMappingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapMappingOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSapStagedMaterialsByStagedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedMaterialCondition>;
-  filter?: InputMaybe<SapStagedMaterialFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedMaterialOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSapStagedPurchaseOrdersByStagedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SapStagedPurchaseOrderCondition>;
-  filter?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SapStagedPurchaseOrderOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserScanEventsByScannedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -85957,6 +85702,45 @@ export type UserSpcSignalsByClosedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStockMovementsByMovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockMovementCondition>;
+  filter?: InputMaybe<StockMovementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStockReservationsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StockReservationCondition>;
+  filter?: InputMaybe<StockReservationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserStoreroomsByResponsibleUserIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StoreroomCondition>;
+  filter?: InputMaybe<StoreroomFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -86408,10 +86192,6 @@ export type UserFilter = {
   personalDataRequestsBySubjectId?: InputMaybe<UserToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequestsBySubjectId` exist. */
   personalDataRequestsBySubjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `productionRunsByRecordedBy` relation. */
-  productionRunsByRecordedBy?: InputMaybe<UserToManyProductionRunFilter>;
-  /** Some related `productionRunsByRecordedBy` exist. */
-  productionRunsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByCreatedBy` relation. */
   projectBomLinesByCreatedBy?: InputMaybe<UserToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByCreatedBy` exist. */
@@ -86424,6 +86204,10 @@ export type UserFilter = {
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
   projectsByAssignedToExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `purchaseRequestsByClosedBy` relation. */
+  purchaseRequestsByClosedBy?: InputMaybe<UserToManyPurchaseRequestFilter>;
+  /** Some related `purchaseRequestsByClosedBy` exist. */
+  purchaseRequestsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsByCreatedBy` relation. */
   reagentLotsByCreatedBy?: InputMaybe<UserToManyReagentLotFilter>;
   /** Some related `reagentLotsByCreatedBy` exist. */
@@ -86510,22 +86294,6 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapConnectionsByUpdatedBy` relation. */
-  sapConnectionsByUpdatedBy?: InputMaybe<UserToManySapConnectionFilter>;
-  /** Some related `sapConnectionsByUpdatedBy` exist. */
-  sapConnectionsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapMappingsByCreatedBy` relation. */
-  sapMappingsByCreatedBy?: InputMaybe<UserToManySapMappingFilter>;
-  /** Some related `sapMappingsByCreatedBy` exist. */
-  sapMappingsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedMaterialsByStagedBy` relation. */
-  sapStagedMaterialsByStagedBy?: InputMaybe<UserToManySapStagedMaterialFilter>;
-  /** Some related `sapStagedMaterialsByStagedBy` exist. */
-  sapStagedMaterialsByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `sapStagedPurchaseOrdersByStagedBy` relation. */
-  sapStagedPurchaseOrdersByStagedBy?: InputMaybe<UserToManySapStagedPurchaseOrderFilter>;
-  /** Some related `sapStagedPurchaseOrdersByStagedBy` exist. */
-  sapStagedPurchaseOrdersByStagedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `scanEventsByScannedBy` relation. */
   scanEventsByScannedBy?: InputMaybe<UserToManyScanEventFilter>;
   /** Some related `scanEventsByScannedBy` exist. */
@@ -86610,6 +86378,18 @@ export type UserFilter = {
   spcSignalsByClosedBy?: InputMaybe<UserToManySpcSignalFilter>;
   /** Some related `spcSignalsByClosedBy` exist. */
   spcSignalsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockMovementsByMovedBy` relation. */
+  stockMovementsByMovedBy?: InputMaybe<UserToManyStockMovementFilter>;
+  /** Some related `stockMovementsByMovedBy` exist. */
+  stockMovementsByMovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stockReservationsByCreatedBy` relation. */
+  stockReservationsByCreatedBy?: InputMaybe<UserToManyStockReservationFilter>;
+  /** Some related `stockReservationsByCreatedBy` exist. */
+  stockReservationsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `storeroomsByResponsibleUserId` relation. */
+  storeroomsByResponsibleUserId?: InputMaybe<UserToManyStoreroomFilter>;
+  /** Some related `storeroomsByResponsibleUserId` exist. */
+  storeroomsByResponsibleUserIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tagsByCreatedBy` relation. */
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
@@ -87173,16 +86953,6 @@ export type UserToManyPersonalDataRequestFilter = {
   some?: InputMaybe<PersonalDataRequestFilter>;
 };
 
-/** A filter to be used against many `ProductionRun` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyProductionRunFilter = {
-  /** Every related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ProductionRunFilter>;
-  /** No related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ProductionRunFilter>;
-  /** Some related `ProductionRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ProductionRunFilter>;
-};
-
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyProjectBomLineFilter = {
   /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -87211,6 +86981,16 @@ export type UserToManyProjectMilestoneFilter = {
   none?: InputMaybe<ProjectMilestoneFilter>;
   /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectMilestoneFilter>;
+};
+
+/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPurchaseRequestFilter = {
+  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PurchaseRequestFilter>;
+  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PurchaseRequestFilter>;
+  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -87373,46 +87153,6 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
-/** A filter to be used against many `SapConnection` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySapConnectionFilter = {
-  /** Every related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapConnectionFilter>;
-  /** No related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapConnectionFilter>;
-  /** Some related `SapConnection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapConnectionFilter>;
-};
-
-/** A filter to be used against many `SapMapping` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySapMappingFilter = {
-  /** Every related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapMappingFilter>;
-  /** No related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapMappingFilter>;
-  /** Some related `SapMapping` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapMappingFilter>;
-};
-
-/** A filter to be used against many `SapStagedMaterial` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySapStagedMaterialFilter = {
-  /** Every related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedMaterialFilter>;
-  /** No related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedMaterialFilter>;
-  /** Some related `SapStagedMaterial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedMaterialFilter>;
-};
-
-/** A filter to be used against many `SapStagedPurchaseOrder` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySapStagedPurchaseOrderFilter = {
-  /** Every related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** No related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SapStagedPurchaseOrderFilter>;
-  /** Some related `SapStagedPurchaseOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SapStagedPurchaseOrderFilter>;
-};
-
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyScanEventFilter = {
   /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -87553,6 +87293,36 @@ export type UserToManySpcSignalFilter = {
   some?: InputMaybe<SpcSignalFilter>;
 };
 
+/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStockMovementFilter = {
+  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockMovementFilter>;
+  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockMovementFilter>;
+  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockMovementFilter>;
+};
+
+/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStockReservationFilter = {
+  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StockReservationFilter>;
+  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StockReservationFilter>;
+  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StockReservationFilter>;
+};
+
+/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyStoreroomFilter = {
+  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StoreroomFilter>;
+  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StoreroomFilter>;
+  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StoreroomFilter>;
+};
+
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyTagFilter = {
   /** Every related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -87621,6 +87391,185 @@ export type UserToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
+};
+
+/**
+ * Vendor parts
+ * The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
+ */
+export type VendorPart = Node & {
+  __typename?: 'VendorPart';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred: Scalars['Boolean']['output'];
+  /** Lead time (days) */
+  leadTimeDays: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `VendorPart`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `VendorPart`. */
+  part?: Maybe<Part>;
+  /** Part */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `VendorPart`. */
+  partner?: Maybe<Partner>;
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['output'];
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Vendor part number */
+  vendorPartNumber?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `VendorPart` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type VendorPartCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partnerId` field. */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `VendorPart` values. */
+export type VendorPartConnection = {
+  __typename?: 'VendorPartConnection';
+  /** A list of edges which contains the `VendorPart` and cursor to aid in pagination. */
+  edges: Array<VendorPartEdge>;
+  /** A list of `VendorPart` objects. */
+  nodes: Array<VendorPart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `VendorPart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `VendorPart` edge in the connection. */
+export type VendorPartEdge = {
+  __typename?: 'VendorPartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `VendorPart` at the end of the edge. */
+  node: VendorPart;
+};
+
+/** A filter to be used against `VendorPart` object types. All fields are combined with a logical ‘and.’ */
+export type VendorPartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<VendorPartFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<VendorPartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<VendorPartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partnerId` field. */
+  partnerId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `VendorPart` */
+export type VendorPartInput = {
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lead time (days) */
+  leadTimeDays: Scalars['Int']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Part */
+  partId: Scalars['UUID']['input'];
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId: Scalars['UUID']['input'];
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Vendor part number */
+  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Methods to use when ordering `VendorPart`. */
+export type VendorPartOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARTNER_ID_ASC'
+  | 'PARTNER_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `VendorPart`. Fields that are set will be updated. */
+export type VendorPartPatch = {
+  /**
+   * Currency
+   * ISO 4217.
+   */
+  currency?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Preferred
+   * The vendor a purchase request suggests; one per part.
+   */
+  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Lead time (days) */
+  leadTimeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Part */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Vendor
+   * A partner with the vendor role.
+   */
+  partnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Unit price
+   * Per unit of the part.
+   */
+  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Vendor part number */
+  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */

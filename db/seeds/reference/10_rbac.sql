@@ -112,7 +112,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones'),
   -- SAP sync (97_integration).
   ('integration.read', 'Read the SAP connection (never its password), mappings, outbound messages, the sync log and staged SAP data'),
-  ('integration.manage', 'Set the SAP connection and its password, map entities to SAP objects, stage and apply SAP data, replay failed messages')
+  ('integration.manage', 'Set the SAP connection and its password, map entities to SAP objects, stage and apply SAP data, replay failed messages'),
+  -- Maintenance spare parts and stores (90_maintenance/40_* .. 44_*).
+  ('stock.read', 'Read storerooms, bins, spare-parts stock, movements, reservations, reorder settings and purchase requests (tenant-wide, or at the sites of a site-scoped role)'),
+  ('stock.manage', 'Keep storerooms, bins, reorder settings, asset spare-parts lists and vendor parts; receive, count and transfer stock (tenant-wide, or at the sites of a site-scoped role)'),
+  ('stock.issue', 'Reserve spare parts for planned work, issue them against an asset or work order, return unused ones (tenant-wide, or at the sites of a site-scoped role)'),
+  ('purchase_request.manage', 'Be told about low stock and move purchase requests on: ordered, received, cancelled (tenant-wide, or at the sites of a site-scoped role)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -132,7 +137,8 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
   ('maintenance_supervisor', 'Maintenance supervisor', 'Verifies maintenance work'),
-  ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner')
+  ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner'),
+  ('storekeeper', 'Storekeeper', 'Keeps the maintenance stores: receives, counts, issues spare parts, follows purchase requests')
 ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description;
 
 DELETE FROM app_private.system_role_permissions;
@@ -292,7 +298,18 @@ SELECT role_key, permission
     ('maintenance_supervisor', 'equipment.read'), ('management', 'work_order.read'),
     ('customer_portal', 'work_order.read'),
     -- SAP sync (97_integration): admins run it (every permission); procurement and auditors read the sync log.
-    ('procurement', 'integration.read'), ('auditor', 'integration.read')
+    ('procurement', 'integration.read'), ('auditor', 'integration.read'),
+    -- Maintenance spare parts and stores (90_maintenance/40_* .. 44_*): the storekeeper keeps the
+    -- stores and follows purchase requests; planners read stock, reserve and issue for planned work and see
+    -- purchase requests; technicians (usually scoped to their plant) read stock, issue and return parts; management
+    -- and auditors read. Storekeepers and planners read the parts master and vendors (partner.read).
+    ('storekeeper', 'stock.read'), ('storekeeper', 'stock.manage'), ('storekeeper', 'stock.issue'),
+    ('storekeeper', 'purchase_request.manage'), ('storekeeper', 'part.read'), ('storekeeper', 'partner.read'),
+    ('storekeeper', 'equipment.read'),
+    ('maintenance_planner', 'stock.read'), ('maintenance_planner', 'stock.issue'),
+    ('maintenance_planner', 'purchase_request.manage'), ('maintenance_planner', 'part.read'),
+    ('technician', 'stock.read'), ('technician', 'stock.issue'),
+    ('management', 'stock.read'), ('auditor', 'stock.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
