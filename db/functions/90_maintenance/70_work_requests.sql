@@ -258,7 +258,7 @@ BEGIN
                                            v_request.equipment_id, convert_work_request.priority, convert_work_request.template_id,
                                            v_request.id, convert_work_request.is_breakdown, NULL);
   UPDATE app.work_requests AS r
-     SET status = 'converted', work_order_id = v_order.id, decided_by = auth.user_id(), decided_at = pg_catalog.now()
+     SET status = 'converted', decided_by = auth.user_id(), decided_at = pg_catalog.now()
    WHERE r.organization_id = v_request.organization_id AND r.id = v_request.id;
   RETURN v_order;
 END

@@ -57,7 +57,7 @@ SELECT throws_ok($$INSERT INTO app.role_permissions (role_id, permission)
 SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 SELECT is(tests.refusal(format('SELECT app.grant_role(%L, ''qa'')', tests.recall('m_admin'))), 'PT403 role.self_grant',
   'nobody grants roles to themselves');
-SELECT lives_ok($$SELECT app.create_role('role_clerk', 'Role clerk', ARRAY['role.assign', 'partner.read', 'complaint.file'])$$,
+SELECT lives_ok($$SELECT app.create_role('role_clerk', 'Role clerk', ARRAY['role.assign', 'partner.read', 'complaint.file', 'work_order.read'])$$,
   'an admin creates a role from permissions they hold');
 SELECT is(tests.refusal($$SELECT app.create_role('bogus', 'Bogus', ARRAY['missiles.launch'])$$), 'PT422 permission.unknown',
   'unknown permissions are refused');

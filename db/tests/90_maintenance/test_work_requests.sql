@@ -5,7 +5,7 @@
 -- both ways); preventive work does not come from a request; another tenant
 -- and a plant-scoped planner of another plant see nothing.
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -71,12 +71,15 @@ SELECT is(tests.refusal(format($$SELECT app.convert_work_request(%L)$$, tests.re
 SELECT is(tests.refusal(format($$SELECT app.convert_work_request(%L, 'preventive')$$, tests.recall('anon_request'))),
   'PT422 work_order.type_skips_request', 'preventive work does not come from a request');
 SELECT tests.remember('wo', (app.convert_work_request(tests.recall('anon_request'), 'corrective', 2, NULL, true)).id);
-SELECT is((SELECT work_order_id FROM app.work_requests WHERE id = tests.recall('anon_request')::uuid), tests.recall('wo'),
-  'the request names its work order');
+SELECT is((SELECT status FROM app.work_requests WHERE id = tests.recall('anon_request')::uuid), 'converted',
+  'the request is converted');
 SELECT is((SELECT (work_request_id, work_type::text, title, status) FROM app.work_orders WHERE id = tests.recall('wo')::uuid),
-  (tests.recall('anon_request'), 'corrective'::text, 'Oil leak'::text, 'planned'::text), 'and the work order its request');
+  (tests.recall('anon_request'), 'corrective'::text, 'Oil leak'::text, 'planned'::text), 'and the work order names its request');
 
 SELECT tests.act_as_owner();
+SELECT throws_ok(format($$INSERT INTO app.work_orders (organization_id, id, work_order_number, work_type, title, equipment_id, site_id, work_request_id)
+  SELECT organization_id, gen_random_uuid(), 'WO-999999', work_type, title, equipment_id, site_id, work_request_id FROM app.work_orders
+   WHERE id = %L$$, tests.recall('wo')), '23505', NULL, 'a request becomes one work order only');
 SELECT is((SELECT count(*)::int FROM app.notifications WHERE user_id = tests.recall('operator')::uuid AND entity_type = 'work_request'
                                                             AND message = 'duplicate of WR-000001'), 1, 'the member who asked is told why');
 

@@ -101,13 +101,11 @@ CREATE TABLE app.work_requests (
   decision_reason text CONSTRAINT work_requests_reason_length CHECK (length(btrim(decision_reason)) BETWEEN 1 AND 2000),
   decided_by uuid REFERENCES app.users (id) ON DELETE SET NULL,
   decided_at timestamptz,
-  work_order_id uuid,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   CONSTRAINT work_requests_number_unique UNIQUE (organization_id, request_number),
   CONSTRAINT work_requests_rejected_reason CHECK (status <> 'rejected' OR decision_reason IS NOT NULL),
-  CONSTRAINT work_requests_converted_linked CHECK ((status = 'converted') = (work_order_id IS NOT NULL)),
   FOREIGN KEY (organization_id, equipment_id) REFERENCES app.equipment (organization_id, id) ON DELETE CASCADE,
   FOREIGN KEY (organization_id, site_id) REFERENCES app.sites (organization_id, id)
 );
@@ -116,7 +114,6 @@ CREATE INDEX work_requests_site_idx ON app.work_requests (organization_id, site_
 CREATE INDEX work_requests_open_idx ON app.work_requests (organization_id, created_at) WHERE status = 'new';
 CREATE INDEX work_requests_requested_by_idx ON app.work_requests (requested_by);
 CREATE INDEX work_requests_decided_by_idx ON app.work_requests (decided_by);
-CREATE INDEX work_requests_work_order_idx ON app.work_requests (organization_id, work_order_id);
 COMMENT ON TABLE app.work_requests IS
   E'Work requests\nA problem reported on an asset (WR-000123): by anyone through the asset''s QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset''s site and by the member who asked.';
 COMMENT ON COLUMN app.work_requests.organization_id IS E'Tenant';
@@ -129,11 +126,10 @@ COMMENT ON COLUMN app.work_requests.description IS E'Description';
 COMMENT ON COLUMN app.work_requests.contact IS E'Contact\nHow to reach an anonymous requester (kept, never sent anywhere by Pulse).';
 COMMENT ON COLUMN app.work_requests.requested_by IS E'Requested by\nThe member who asked; empty for an anonymous request.';
 COMMENT ON COLUMN app.work_requests.via_qr IS E'Via QR\nSubmitted with the asset''s QR token.';
-COMMENT ON COLUMN app.work_requests.status IS E'Status\nnew, approved, rejected or converted (into work_order_id).';
+COMMENT ON COLUMN app.work_requests.status IS E'Status\nnew, approved, rejected or converted (into the work order whose work_request_id it is).';
 COMMENT ON COLUMN app.work_requests.decision_reason IS E'Decision reason\nRequired to reject.';
 COMMENT ON COLUMN app.work_requests.decided_by IS E'Decided by';
 COMMENT ON COLUMN app.work_requests.decided_at IS E'Decided at';
-COMMENT ON COLUMN app.work_requests.work_order_id IS E'Work order\nThe work order it was converted into.';
 COMMENT ON COLUMN app.work_requests.created_at IS E'Submitted at';
 COMMENT ON COLUMN app.work_requests.updated_at IS E'Updated at';
 
@@ -229,9 +225,6 @@ COMMENT ON COLUMN app.work_orders.search_vector IS E'Search vector\nNumber and t
 COMMENT ON COLUMN app.work_orders.created_by IS E'Created by';
 COMMENT ON COLUMN app.work_orders.created_at IS E'Created at';
 COMMENT ON COLUMN app.work_orders.updated_at IS E'Updated at';
-
-ALTER TABLE app.work_requests ADD CONSTRAINT work_requests_work_order_fkey
-  FOREIGN KEY (organization_id, work_order_id) REFERENCES app.work_orders (organization_id, id);
 
 CREATE TABLE app.work_order_assets (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,

@@ -7,7 +7,7 @@ SELECT organization_id, equipment_id, token_hash FROM app_private.work_request_t
 SELECT token_hash, client, attempted_at FROM app_private.work_request_attempts WHERE false;
 SELECT organization_id, id, code, name, work_type, task_text, checklist_template_key, estimated_hours, required_qualification
   FROM app.work_order_templates WHERE false;
-SELECT organization_id, id, request_number, equipment_id, site_id, title, description, contact, requested_by, status, work_order_id
+SELECT organization_id, id, request_number, equipment_id, site_id, title, description, contact, requested_by, status
   FROM app.work_requests WHERE false;
 SELECT organization_id, id, work_order_number, work_type, priority, title, status, held_from, hold_reason, cancel_reason, equipment_id,
        site_id, work_request_id, template_id, assignee_id, contractor_id, scheduled, due_date, search_vector FROM app.work_orders WHERE false;
