@@ -102,7 +102,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('scan.record', 'Record barcode scans of shipping units, lots, serials and shipments (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
-  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
+  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones'),
+  -- >>> Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql).
+  ('asset.read', 'Read maintenance assets (hierarchy level, criticality, warranty, location), meters and readings, failure codes; spatial searches (tenant-wide, or at the sites of a site-scoped role)'),
+  ('asset.manage', 'Keep maintenance assets, their meters, failure codes and allowed combinations (tenant-wide, or at the sites of a site-scoped role)'),
+  ('meter.record', 'Record meter readings, resets with their reason included (tenant-wide, or at the sites of a site-scoped role)')
+  -- <<< Maintenance assets.
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -121,6 +126,7 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('lab_reviewer', 'Lab reviewer', 'Reviews and releases results others entered'),
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
+  ('maintenance_supervisor', 'Maintenance supervisor', 'Leads the maintenance crew: verifies work, keeps assets and failure codes'),
   ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner')
 ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description;
 
@@ -164,6 +170,15 @@ SELECT role_key, permission
     ('maintenance_planner', 'equipment.read'), ('maintenance_planner', 'equipment.manage'),
     ('maintenance_planner', 'calibration.record'), ('maintenance_planner', 'downtime.record'),
     ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record'),
+    -- >>> Maintenance assets (90_maintenance): planners and supervisors keep assets, meters and failure codes;
+    -- technicians (usually scoped to their plant) read them and record readings; management and auditors read.
+    ('maintenance_planner', 'asset.read'), ('maintenance_planner', 'asset.manage'), ('maintenance_planner', 'meter.record'),
+    ('maintenance_supervisor', 'equipment.read'), ('maintenance_supervisor', 'equipment.manage'), ('maintenance_supervisor', 'downtime.record'),
+    ('maintenance_supervisor', 'asset.read'), ('maintenance_supervisor', 'asset.manage'), ('maintenance_supervisor', 'meter.record'),
+    ('maintenance_supervisor', 'comment.write'),
+    ('technician', 'asset.read'), ('technician', 'meter.record'),
+    ('management', 'asset.read'), ('auditor', 'asset.read'),
+    -- <<< Maintenance assets.
     -- Collaboration (tags, comments, attachments): every staff role but the auditor, who changes nothing.
     ('management', 'tag.manage'), ('management', 'tag.apply'), ('management', 'comment.write'),
     ('management', 'comment.moderate'), ('management', 'attachment.upload'),
