@@ -12,18 +12,12 @@ DECLARE
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   v_equipment := app_private.visible_equipment(NEW.organization_id, NEW.equipment_id);
-  IF app_private.is_member_call() THEN
+  -- The reading columns (last_value, last_read_at, usage_total) are granted
+  -- to no API role: only the readings' trigger changes them, and such an
+  -- update needs no asset.manage (a technician records readings).
+  IF app_private.is_member_call()
+     AND (TG_OP = 'INSERT' OR (NEW.name, NEW.unit, NEW.is_active) IS DISTINCT FROM (OLD.name, OLD.unit, OLD.is_active)) THEN
     PERFORM auth.check_permission_at('asset.manage', v_equipment.site_id);
-    -- The reading columns are the readings' to keep.
-    IF TG_OP = 'INSERT' THEN
-      NEW.last_value := NULL;
-      NEW.last_read_at := NULL;
-      NEW.usage_total := 0;
-    ELSE
-      NEW.last_value := OLD.last_value;
-      NEW.last_read_at := OLD.last_read_at;
-      NEW.usage_total := OLD.usage_total;
-    END IF;
   END IF;
   IF TG_OP = 'UPDATE' AND NEW.unit IS DISTINCT FROM OLD.unit AND OLD.last_read_at IS NOT NULL THEN
     RAISE EXCEPTION 'the meter has readings: its unit is fixed' USING ERRCODE = 'PT409', DETAIL = 'meter.unit_fixed',
@@ -33,7 +27,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_meters__prepare() IS
-  'BEFORE INSERT/UPDATE: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found), who holds asset.manage tenant-wide or at its site (PT403 permission.missing); the current value and usage are kept by the readings; a meter with readings keeps its unit (PT409 meter.unit_fixed).';
+  'BEFORE INSERT/UPDATE: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found), who holds asset.manage tenant-wide or at its site to add or change a meter (PT403 permission.missing; the current value and usage, granted to no API role, are the readings'' to keep); a meter with readings keeps its unit (PT409 meter.unit_fixed).';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.meters
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('asset.manage');
