@@ -10,32 +10,32 @@
 ALTER TABLE app.assets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.assets FORCE ROW LEVEL SECURITY;
 GRANT SELECT, DELETE ON app.assets TO app_user;
-GRANT INSERT (organization_id, id, level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
+GRANT INSERT (organization_id, equipment_id, level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
               longitude, latitude, boundary_geojson),
       UPDATE (level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
               longitude, latitude, boundary_geojson)
    ON app.assets TO app_user;
-GRANT UPDATE (organization_id, id) ON app.assets TO app_user;
+GRANT UPDATE (organization_id, equipment_id) ON app.assets TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.assets TO app_admin;
 CREATE POLICY assets_select_reader ON app.assets FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.id
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
                         AND ((SELECT auth.has_permission('asset.read'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))));
 CREATE POLICY assets_insert_manager ON app.assets FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id())
-              AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.id
+              AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
                              AND ((SELECT auth.has_permission('asset.manage'))
                                   OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))));
 CREATE POLICY assets_update_manager ON app.assets FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.id
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
                         AND ((SELECT auth.has_permission('asset.manage'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
 CREATE POLICY assets_delete_manager ON app.assets FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.id
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
                         AND ((SELECT auth.has_permission('asset.manage'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))));
 CREATE POLICY assets_all_operator ON app.assets FOR ALL TO app_admin

@@ -273,7 +273,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.shipment_certifica
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.scan_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
--- Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql); an asset's id is its equipment's.
+-- Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql); an asset is keyed by its equipment.
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.assets
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.meters
@@ -443,7 +443,7 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approved_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'supplier_id', 'part_id');
 -- Maintenance assets.
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.assets
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'equipment_id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.meters
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.failure_codes

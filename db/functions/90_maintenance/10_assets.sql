@@ -22,9 +22,9 @@ BEGIN
          p.equipment_number AS parent_number, pa.level AS parent_level, p.site_id AS parent_site
     INTO v_bad
     FROM app.equipment AS c
-    JOIN app.assets AS ca ON ca.organization_id = c.organization_id AND ca.id = c.id
+    JOIN app.assets AS ca ON ca.organization_id = c.organization_id AND ca.equipment_id = c.id
     JOIN app.equipment AS p ON p.organization_id = c.organization_id AND p.id = c.parent_id
-    JOIN app.assets AS pa ON pa.organization_id = p.organization_id AND pa.id = p.id
+    JOIN app.assets AS pa ON pa.organization_id = p.organization_id AND pa.equipment_id = p.id
    WHERE c.organization_id = p_organization_id
      AND (c.id = p_equipment_id OR c.parent_id = p_equipment_id)
      AND (pa.level >= ca.level OR p.site_id IS DISTINCT FROM c.site_id)
@@ -54,7 +54,7 @@ DECLARE
   v_geometry text;
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  v_equipment := app_private.visible_equipment(NEW.organization_id, NEW.id);
+  v_equipment := app_private.visible_equipment(NEW.organization_id, NEW.equipment_id);
   IF app_private.is_member_call() THEN
     PERFORM auth.check_permission_at('asset.manage', v_equipment.site_id);
   END IF;
@@ -100,12 +100,24 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM app_private.check_asset_hierarchy(NEW.organization_id, NEW.id);
+  PERFORM app_private.check_asset_hierarchy(NEW.organization_id, NEW.equipment_id);
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_assets__check_hierarchy() IS
-  'AFTER INSERT/UPDATE OF level on app.assets, AFTER UPDATE OF parent_id, site_id on app.equipment: the asset hierarchy rules (app_private.check_asset_hierarchy).';
+  'AFTER INSERT/UPDATE OF level on app.assets: the asset hierarchy rules (app_private.check_asset_hierarchy).';
+
+CREATE OR REPLACE FUNCTION app_private.tg_equipment__check_asset_hierarchy() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.check_asset_hierarchy(NEW.organization_id, NEW.id);
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_equipment__check_asset_hierarchy() IS
+  'AFTER UPDATE OF parent_id, site_id on app.equipment: the asset hierarchy rules where the equipment or its parent or parts are assets (app_private.check_asset_hierarchy).';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.assets
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('asset.manage');
@@ -116,7 +128,7 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.assets
 CREATE OR REPLACE TRIGGER _550_check_hierarchy AFTER INSERT OR UPDATE OF level ON app.assets
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_assets__check_hierarchy();
 CREATE OR REPLACE TRIGGER _550_check_asset_hierarchy AFTER UPDATE OF parent_id, site_id ON app.equipment
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_assets__check_hierarchy();
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment__check_asset_hierarchy();
 
 -- GeoJSON of what is on the map: the computed fields geojson and
 -- boundary_geojson_out are how both APIs read the geography columns.
@@ -148,7 +160,7 @@ AS $$
   SELECT e.id, e.parent_id, (max(u.steps) OVER () - u.steps)::integer, e.equipment_number, e.name, a.level, e.site_id
     FROM up AS u
     JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = u.id
-    LEFT JOIN app.assets AS a ON a.organization_id = e.organization_id AND a.id = e.id
+    LEFT JOIN app.assets AS a ON a.organization_id = e.organization_id AND a.equipment_id = e.id
    ORDER BY u.steps DESC
 $$;
 COMMENT ON FUNCTION app.equipment_ancestors(uuid) IS
@@ -181,7 +193,7 @@ BEGIN
     SELECT e.id, e.equipment_number, e.name, e.site_id, a.level, a.criticality, e.status, a.longitude, a.latitude,
            public.st_distance(a.location, v_point)
       FROM app.assets AS a
-      JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.id
+      JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
      WHERE a.organization_id = auth.org_id() AND public.st_dwithin(a.location, v_point, radius_m)
      ORDER BY 10, e.equipment_number;
 END
@@ -216,7 +228,7 @@ BEGIN
            public.st_distance(k.location, v_point)
       FROM (SELECT e.id, e.equipment_number, e.name, e.site_id, a.level, a.criticality, e.status, a.longitude, a.latitude, a.location
               FROM app.assets AS a
-              JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.id
+              JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
              WHERE a.organization_id = auth.org_id() AND a.location IS NOT NULL
              ORDER BY a.location OPERATOR(public.<->) v_point
              LIMIT n) AS k
@@ -235,7 +247,7 @@ AS $$
 DECLARE
   v_boundary public.geography;
 BEGIN
-  SELECT a.boundary INTO v_boundary FROM app.assets AS a WHERE a.organization_id = auth.org_id() AND a.id = area_id;
+  SELECT a.boundary INTO v_boundary FROM app.assets AS a WHERE a.organization_id = auth.org_id() AND a.equipment_id = area_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'asset % not found', area_id USING ERRCODE = 'PT404', DETAIL = 'asset.not_found',
       HINT = 'The area does not exist in your active tenant, or you may not see it.';
@@ -247,8 +259,8 @@ BEGIN
   RETURN QUERY
     SELECT e.id, e.equipment_number, e.name, e.site_id, a.level, a.criticality, e.status, a.longitude, a.latitude
       FROM app.assets AS a
-      JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.id
-     WHERE a.organization_id = auth.org_id() AND a.id <> area_id AND public.st_covers(v_boundary, a.location)
+      JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
+     WHERE a.organization_id = auth.org_id() AND a.equipment_id <> area_id AND public.st_covers(v_boundary, a.location)
      ORDER BY e.equipment_number;
 END
 $$;

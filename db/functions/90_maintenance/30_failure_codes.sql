@@ -85,3 +85,8 @@ END
 $$;
 COMMENT ON FUNCTION app.worst_assets(timestamptz, timestamptz, integer) IS
   E'Worst assets (Pareto)\nThe n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.';
+
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.failure_codes
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('asset.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.failure_code_combinations
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('asset.manage');

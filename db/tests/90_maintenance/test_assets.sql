@@ -24,31 +24,31 @@ SELECT tests.remember('s2pump', tests.create_equipment(tests.recall('a'), tests.
 -- Keeping assets: asset.manage, tenant-wide or at the equipment's site.
 SELECT tests.act_as(tests.recall('planner'), tests.recall('a'));
 SELECT lives_ok($$
-  INSERT INTO app.assets (id, level, criticality, longitude, latitude, boundary_geojson) VALUES
+  INSERT INTO app.assets (equipment_id, level, criticality, longitude, latitude, boundary_geojson) VALUES
     (tests.recall('plant'), 'site', 'A', 0, 0, '{"type": "Polygon", "coordinates": [[[-0.005, -0.005], [0.005, -0.005], [0.005, 0.005], [-0.005, 0.005], [-0.005, -0.005]]]}'),
     (tests.recall('line'), 'line', 'A', 0.001, 0, NULL),
     (tests.recall('pump'), 'machine', 'B', 0.002, 0.001, NULL),
     (tests.recall('far'), 'machine', 'C', 0.01, 0, NULL),
     (tests.recall('s2pump'), 'machine', 'C', 0.003, 0, NULL)$$, 'a planner records assets with their level, criticality and location');
-SELECT is((SELECT assets_geojson FROM (SELECT app.assets_geojson(a) FROM app.assets AS a WHERE id = tests.recall('far')) AS x (assets_geojson)),
+SELECT is((SELECT assets_geojson FROM (SELECT app.assets_geojson(a) FROM app.assets AS a WHERE equipment_id = tests.recall('far')) AS x (assets_geojson)),
   '{"type": "Point", "coordinates": [0.01, 0]}'::jsonb, 'the location reads as GeoJSON');
-SELECT is(tests.refusal($$UPDATE app.assets SET longitude = 181 WHERE id = tests.recall('far')$$), 'PT422 geo.longitude_out_of_range',
+SELECT is(tests.refusal($$UPDATE app.assets SET longitude = 181 WHERE equipment_id = tests.recall('far')$$), 'PT422 geo.longitude_out_of_range',
   'a longitude out of range is refused with its own reason');
-SELECT is(tests.refusal($$UPDATE app.assets SET latitude = -91 WHERE id = tests.recall('far')$$), 'PT422 geo.latitude_out_of_range',
+SELECT is(tests.refusal($$UPDATE app.assets SET latitude = -91 WHERE equipment_id = tests.recall('far')$$), 'PT422 geo.latitude_out_of_range',
   'so is a latitude');
-SELECT is(tests.refusal($$UPDATE app.assets SET latitude = NULL WHERE id = tests.recall('far')$$), 'PT422 asset.location_incomplete',
+SELECT is(tests.refusal($$UPDATE app.assets SET latitude = NULL WHERE equipment_id = tests.recall('far')$$), 'PT422 asset.location_incomplete',
   'a location has both coordinates');
-SELECT is(tests.refusal($$UPDATE app.assets SET warranty_starts_on = '2026-01-01', warranty_ends_on = '2025-12-31' WHERE id = tests.recall('far')$$),
+SELECT is(tests.refusal($$UPDATE app.assets SET warranty_starts_on = '2026-01-01', warranty_ends_on = '2025-12-31' WHERE equipment_id = tests.recall('far')$$),
   'PT422 asset.warranty_order', 'a warranty does not end before it starts');
-SELECT is(tests.refusal($$UPDATE app.assets SET boundary_geojson = '{"type": "Point", "coordinates": [0, 0]}' WHERE id = tests.recall('plant')$$),
+SELECT is(tests.refusal($$UPDATE app.assets SET boundary_geojson = '{"type": "Point", "coordinates": [0, 0]}' WHERE equipment_id = tests.recall('plant')$$),
   'PT422 asset.boundary_invalid', 'a boundary is a polygon');
-SELECT is(tests.refusal($$UPDATE app.assets SET boundary_geojson = '{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}' WHERE id = tests.recall('pump')$$),
+SELECT is(tests.refusal($$UPDATE app.assets SET boundary_geojson = '{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}' WHERE equipment_id = tests.recall('pump')$$),
   'PT422 asset.boundary_level', 'only a site or an area has a boundary');
 
 -- The hierarchy: the parent's level is above, the parent at the same site.
-SELECT is(tests.refusal($$UPDATE app.assets SET level = 'site' WHERE id = tests.recall('line')$$), 'PT422 asset.level_order',
+SELECT is(tests.refusal($$UPDATE app.assets SET level = 'site' WHERE equipment_id = tests.recall('line')$$), 'PT422 asset.level_order',
   'a line cannot rise to its site''s level');
-SELECT is(tests.refusal($$UPDATE app.assets SET level = 'area' WHERE id = tests.recall('pump')$$), 'PT422 asset.level_order',
+SELECT is(tests.refusal($$UPDATE app.assets SET level = 'area' WHERE equipment_id = tests.recall('pump')$$), 'PT422 asset.level_order',
   'a machine cannot sit above the line it belongs to');
 SELECT is(tests.refusal($$UPDATE app.equipment SET parent_id = tests.recall('pump') WHERE id = tests.recall('far')$$), 'PT422 asset.level_order',
   'a machine cannot be part of another machine');
@@ -85,11 +85,11 @@ SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
 SELECT is((SELECT array_agg(name ORDER BY distance_m) FROM app.assets_within(0, 0, 1000)), ARRAY['Plant 1', 'Line 1', 'Pump 1'],
   'a technician scoped to site 1 finds only site 1''s assets');
 SELECT is((SELECT count(*)::int FROM app.assets), 4, 'and reads only those');
-SELECT is(tests.refusal($$INSERT INTO app.assets (id) VALUES (gen_random_uuid())$$), 'PT403 permission.missing',
+SELECT is(tests.refusal($$INSERT INTO app.assets (equipment_id) VALUES (gen_random_uuid())$$), 'PT403 permission.missing',
   'a technician does not keep assets');
-UPDATE app.assets SET criticality = 'C' WHERE id = tests.recall('pump');
+UPDATE app.assets SET criticality = 'C' WHERE equipment_id = tests.recall('pump');
 SELECT tests.act_as_owner();
-SELECT is((SELECT criticality FROM app.assets WHERE id = tests.recall('pump')), 'B', 'nor changes one (the update matches nothing)');
+SELECT is((SELECT criticality FROM app.assets WHERE equipment_id = tests.recall('pump')), 'B', 'nor changes one (the update matches nothing)');
 
 -- No asset.read, another tenant: nothing.
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
@@ -98,7 +98,7 @@ SELECT tests.act_as(tests.recall('other'), tests.recall('b'));
 SELECT is_empty($$SELECT * FROM app.assets_within(0, 0, 100000)$$, 'another tenant finds none of them on the map');
 SELECT is(tests.refusal($$SELECT * FROM app.assets_in_area(tests.recall('plant'))$$), 'PT404 asset.not_found',
   'nor reads another tenant''s area');
-SELECT is(tests.refusal($$INSERT INTO app.assets (organization_id, id) VALUES (tests.recall('a'), tests.recall('s2pump'))$$),
+SELECT is(tests.refusal($$INSERT INTO app.assets (organization_id, equipment_id) VALUES (tests.recall('a'), tests.recall('s2pump'))$$),
   '42501 tenant.foreign_row', 'nor writes its assets');
 
 SELECT * FROM finish();

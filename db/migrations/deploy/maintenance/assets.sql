@@ -39,7 +39,7 @@ COMMENT ON TYPE app.failure_code_kind IS 'What a failure code names: the problem
 
 CREATE TABLE app.assets (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
-  id uuid NOT NULL,
+  equipment_id uuid NOT NULL,
   level app.asset_level NOT NULL DEFAULT 'machine',
   criticality text NOT NULL DEFAULT 'B' CONSTRAINT assets_criticality_abc CHECK (criticality IN ('A', 'B', 'C')),
   commissioned_on date,
@@ -57,8 +57,8 @@ CREATE TABLE app.assets (
          THEN public.geography(public.st_setsrid(public.st_geomfromgeojson(boundary_geojson), 4326)) END) STORED,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (organization_id, id),
-  FOREIGN KEY (organization_id, id) REFERENCES app.equipment (organization_id, id) ON DELETE CASCADE,
+  PRIMARY KEY (organization_id, equipment_id),
+  FOREIGN KEY (organization_id, equipment_id) REFERENCES app.equipment (organization_id, id) ON DELETE CASCADE,
   FOREIGN KEY (organization_id, warranty_provider_id) REFERENCES app.partners (organization_id, id),
   CONSTRAINT assets_warranty_order CHECK (warranty_ends_on IS NULL OR warranty_starts_on IS NULL OR warranty_ends_on >= warranty_starts_on),
   CONSTRAINT assets_lon_range CHECK (longitude BETWEEN -180 AND 180),
@@ -71,9 +71,9 @@ CREATE INDEX assets_location_idx ON app.assets USING gist (organization_id, loca
 CREATE INDEX assets_boundary_idx ON app.assets USING gist (organization_id, boundary);
 CREATE INDEX assets_warranty_provider_idx ON app.assets (organization_id, warranty_provider_id);
 COMMENT ON TABLE app.assets IS
-  E'Maintenance assets\nWhat maintenance keeps about a piece of equipment (one row per equipment, same id): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).';
+  E'Maintenance assets\nWhat maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).';
 COMMENT ON COLUMN app.assets.organization_id IS E'Tenant\nThe organization.';
-COMMENT ON COLUMN app.assets.id IS E'Equipment id\nThe equipment this asset is (equipment.id).';
+COMMENT ON COLUMN app.assets.equipment_id IS E'Equipment\nThe equipment this asset is (equipment.id); the key.';
 COMMENT ON COLUMN app.assets.level IS E'Level\nsite, area, line, machine or component; the parent equipment''s level is above.';
 COMMENT ON COLUMN app.assets.criticality IS E'Criticality\nA: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.';
 COMMENT ON COLUMN app.assets.commissioned_on IS E'Commissioned on';

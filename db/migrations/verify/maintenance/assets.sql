@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT organization_id, id, level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
+SELECT organization_id, equipment_id, level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
        longitude, latitude, location, boundary_geojson, boundary, created_at, updated_at FROM app.assets WHERE false;
 SELECT organization_id, id, equipment_id, name, unit, is_active, last_value, last_read_at, usage_total, created_at, updated_at
   FROM app.meters WHERE false;
