@@ -77,6 +77,12 @@ FUNCTION_CASES = {
     "trash": "as the caller, trash.manage, the caller's tenant only (test_soft_delete.sql, test_search_http)",
     "convert_unit": "reads the global units only (test_units.sql)",
     "units_localized_name": "computed column of the global units",
+    # Maintenance assets (db/functions/90_maintenance): reads of the caller's own tenant, as the caller sees it.
+    "assets_geojson": "computed column: only asset rows the caller reads (test_assets.sql, test_maintenance_http)",
+    "assets_within": "the caller's tenant only, as the caller sees assets (test_assets.sql, test_maintenance_http)",
+    "nearest_assets": "the caller's tenant only, as the caller sees assets (test_assets.sql, test_maintenance_http)",
+    "equipment_ancestors": "the caller's tenant only, as the caller sees equipment (test_assets.sql)",
+    "worst_assets": "the caller's tenant's downtime only, as the caller sees it (test_failure_codes.sql)",
     "type_lists_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
@@ -265,6 +271,10 @@ ROW_FUNCTIONS = {
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
+    # Maintenance assets (db/functions/90_maintenance).
+    "assets_in_area": {"area_id": "{asset}"},
+    "meter_usage_since": {"reading_id": "{meter_reading}"},
+    "check_failure_codes": {"equipment_id": "{asset}", "problem_id": "{asset}", "cause_id": "{asset}", "remedy_id": "{asset}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -330,7 +340,9 @@ A_ROWS = """
          (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
          (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
          (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
-         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text,
+         (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -421,6 +433,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_suppliers(%s)", a)
     # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
     world.sql("select tests.fill_logistics(%s)", a)
+    # Maintenance: an asset on the map, a meter with a reading, failure codes (db/tests/fixtures/maintenance_assets.sql).
+    world.sql("select tests.fill_maintenance_assets(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -650,7 +664,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution", "receipt", "scar",
-             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate",
+             "asset", "meter_reading")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
