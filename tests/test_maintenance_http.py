@@ -40,9 +40,9 @@ def test_assets_on_the_map_and_meter_readings_over_rest_and_graphql(live: dict[s
     shaped = rest(live, "GET", f"/assets?equipment_id=eq.{far}&select=criticality,assets_geojson", technician)
     assert shaped.json() == [{"criticality": "C", "assets_geojson": {"type": "Point", "coordinates": [0.01, 0]}}], shaped.text
 
-    nearest = graphql(live, """{ nearestAssets(lon: 0.009, lat: 0, n: 1) { nodes { name distanceM } }
-                                 assets(condition: {equipmentId: "%s"}) { nodes { criticality geojson } } }""" % near,
-                      technician).json()
+    nearest = graphql(live, """query($near: UUID!) { nearestAssets(lon: 0.009, lat: 0, n: 1) { nodes { name distanceM } }
+                                 assets(condition: {equipmentId: $near}) { nodes { criticality geojson } } }""",
+                      technician, {"near": near}).json()
     assert "errors" not in nearest, nearest
     assert [node["name"] for node in nearest["data"]["nearestAssets"]["nodes"]] == ["Pump far"]
     assert nearest["data"]["assets"]["nodes"] == [{"criticality": "A", "geojson": {"type": "Point", "coordinates": [0.001, 0]}}]
