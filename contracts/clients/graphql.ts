@@ -3636,6 +3636,417 @@ export type ApproverBackupPatch = {
 };
 
 /**
+ * Maintenance assets
+ * What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+ */
+export type Asset = Node & {
+  __typename?: 'Asset';
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: Maybe<Scalars['JSON']['output']>;
+  /** Commissioned on */
+  commissionedOn?: Maybe<Scalars['Date']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality: Scalars['String']['output'];
+  /** Reads a single `Equipment` that is related to this `Asset`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /**
+   * Location as GeoJSON
+   * The asset's point as a GeoJSON Point ({"type": "Point", "coordinates": [lon, lat]}), empty without a location.
+   */
+  geojson?: Maybe<Scalars['JSON']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level: AssetLevel;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: Maybe<Scalars['Float']['output']>;
+  /** Reads a single `Organization` that is related to this `Asset`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: Maybe<Scalars['Date']['output']>;
+  /** Reads a single `Partner` that is related to this `Asset`. */
+  warrantyProvider?: Maybe<Partner>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: Maybe<Scalars['UUID']['output']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/** A condition to be used against `Asset` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type AssetCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `warrantyProviderId` field. */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Asset` values. */
+export type AssetConnection = {
+  __typename?: 'AssetConnection';
+  /** A list of edges which contains the `Asset` and cursor to aid in pagination. */
+  edges: Array<AssetEdge>;
+  /** A list of `Asset` objects. */
+  nodes: Array<Asset>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Asset` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Asset` edge in the connection. */
+export type AssetEdge = {
+  __typename?: 'AssetEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Asset` at the end of the edge. */
+  node: Asset;
+};
+
+/** A filter to be used against `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type AssetFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `geojson` field. */
+  geojson?: InputMaybe<JsonFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `warrantyProvider` relation. */
+  warrantyProvider?: InputMaybe<PartnerFilter>;
+  /** A related `warrantyProvider` exists. */
+  warrantyProviderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `warrantyProviderId` field. */
+  warrantyProviderId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `Asset` */
+export type AssetInput = {
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: InputMaybe<Scalars['JSON']['input']>;
+  /** Commissioned on */
+  commissionedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level?: InputMaybe<AssetLevel>;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/**
+ * Where an asset sits in the plant hierarchy, top to bottom: site, area, line,
+ * machine, component. A parent's level is above its child's.
+ */
+export type AssetLevel =
+  | 'area'
+  | 'component'
+  | 'line'
+  | 'machine'
+  | 'site';
+
+/** A filter to be used against AssetLevel fields. All fields are combined with a logical ‘and.’ */
+export type AssetLevelFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<AssetLevel>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<AssetLevel>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<AssetLevel>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<AssetLevel>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<AssetLevel>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<AssetLevel>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<AssetLevel>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<AssetLevel>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<AssetLevel>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<AssetLevel>>;
+};
+
+/** Methods to use when ordering `Asset`. */
+export type AssetOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'WARRANTY_PROVIDER_ID_ASC'
+  | 'WARRANTY_PROVIDER_ID_DESC';
+
+/** Represents an update to a `Asset`. Fields that are set will be updated. */
+export type AssetPatch = {
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: InputMaybe<Scalars['JSON']['input']>;
+  /** Commissioned on */
+  commissionedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level?: InputMaybe<AssetLevel>;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A connection to a list of `AssetsInAreaRecord` values. */
+export type AssetsInAreaConnection = {
+  __typename?: 'AssetsInAreaConnection';
+  /** A list of edges which contains the `AssetsInAreaRecord` and cursor to aid in pagination. */
+  edges: Array<AssetsInAreaEdge>;
+  /** A list of `AssetsInAreaRecord` objects. */
+  nodes: Array<AssetsInAreaRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AssetsInAreaRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AssetsInAreaRecord` edge in the connection. */
+export type AssetsInAreaEdge = {
+  __typename?: 'AssetsInAreaEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AssetsInAreaRecord` at the end of the edge. */
+  node: AssetsInAreaRecord;
+};
+
+export type AssetsInAreaRecord = {
+  __typename?: 'AssetsInAreaRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `AssetsInAreaRecord` object types. All fields are combined with a logical ‘and.’ */
+export type AssetsInAreaRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetsInAreaRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetsInAreaRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetsInAreaRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
+};
+
+/** A connection to a list of `AssetsWithinRecord` values. */
+export type AssetsWithinConnection = {
+  __typename?: 'AssetsWithinConnection';
+  /** A list of edges which contains the `AssetsWithinRecord` and cursor to aid in pagination. */
+  edges: Array<AssetsWithinEdge>;
+  /** A list of `AssetsWithinRecord` objects. */
+  nodes: Array<AssetsWithinRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AssetsWithinRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AssetsWithinRecord` edge in the connection. */
+export type AssetsWithinEdge = {
+  __typename?: 'AssetsWithinEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AssetsWithinRecord` at the end of the edge. */
+  node: AssetsWithinRecord;
+};
+
+export type AssetsWithinRecord = {
+  __typename?: 'AssetsWithinRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  distanceM?: Maybe<Scalars['Float']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `AssetsWithinRecord` object types. All fields are combined with a logical ‘and.’ */
+export type AssetsWithinRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetsWithinRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `distanceM` field. */
+  distanceM?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetsWithinRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetsWithinRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
+};
+
+/**
  * Attachments
  * Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
  */
@@ -10219,6 +10630,39 @@ export type CreateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the create `Asset` mutation. */
+export type CreateAssetInput = {
+  /** The `Asset` to be created by this mutation. */
+  asset: AssetInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `Asset` mutation. */
+export type CreateAssetPayload = {
+  __typename?: 'CreateAssetPayload';
+  /** The `Asset` that was created by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Asset` mutation. */
+export type CreateAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
+};
+
 /** All input for the create `AttachmentDownload` mutation. */
 export type CreateAttachmentDownloadInput = {
   /** The `AttachmentDownload` to be created by this mutation. */
@@ -11249,6 +11693,72 @@ export type CreateEquipmentUsePayloadEquipmentUseEdgeArgs = {
   orderBy?: Array<EquipmentUseOrderBy>;
 };
 
+/** All input for the create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `FailureCodeCombination` to be created by this mutation. */
+  failureCodeCombination: FailureCodeCombinationInput;
+};
+
+/** The output of our create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationPayload = {
+  __typename?: 'CreateFailureCodeCombinationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `FailureCodeCombination` that was created by this mutation. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** An edge for our `FailureCodeCombination`. May be used by Relay 1. */
+  failureCodeCombinationEdge?: Maybe<FailureCodeCombinationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationPayloadFailureCodeCombinationEdgeArgs = {
+  orderBy?: Array<FailureCodeCombinationOrderBy>;
+};
+
+/** All input for the create `FailureCode` mutation. */
+export type CreateFailureCodeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `FailureCode` to be created by this mutation. */
+  failureCode: FailureCodeInput;
+};
+
+/** The output of our create `FailureCode` mutation. */
+export type CreateFailureCodePayload = {
+  __typename?: 'CreateFailureCodePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `FailureCode` that was created by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `FailureCode` mutation. */
+export type CreateFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
+};
+
 /** All input for the create `I18NString` mutation. */
 export type CreateI18NStringInput = {
   /**
@@ -11545,6 +12055,72 @@ export type CreateMessagePayload = {
 /** The output of our create `Message` mutation. */
 export type CreateMessagePayloadMessageEdgeArgs = {
   orderBy?: Array<MessageOrderBy>;
+};
+
+/** All input for the create `Meter` mutation. */
+export type CreateMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Meter` to be created by this mutation. */
+  meter: MeterInput;
+};
+
+/** The output of our create `Meter` mutation. */
+export type CreateMeterPayload = {
+  __typename?: 'CreateMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Meter` that was created by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Meter` mutation. */
+export type CreateMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
+};
+
+/** All input for the create `MeterReading` mutation. */
+export type CreateMeterReadingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `MeterReading` to be created by this mutation. */
+  meterReading: MeterReadingInput;
+};
+
+/** The output of our create `MeterReading` mutation. */
+export type CreateMeterReadingPayload = {
+  __typename?: 'CreateMeterReadingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `MeterReading` that was created by this mutation. */
+  meterReading?: Maybe<MeterReading>;
+  /** An edge for our `MeterReading`. May be used by Relay 1. */
+  meterReadingEdge?: Maybe<MeterReadingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `MeterReading` mutation. */
+export type CreateMeterReadingPayloadMeterReadingEdgeArgs = {
+  orderBy?: Array<MeterReadingOrderBy>;
 };
 
 /** All input for the `createNcr` mutation. */
@@ -15486,6 +16062,59 @@ export type DeleteApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the `deleteAssetById` mutation. */
+export type DeleteAssetByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Asset` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteAsset` mutation. */
+export type DeleteAssetInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Asset` mutation. */
+export type DeleteAssetPayload = {
+  __typename?: 'DeleteAssetPayload';
+  /** The `Asset` that was deleted by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedAssetId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Asset` mutation. */
+export type DeleteAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
+};
+
 /** All input for the `deleteAttachmentById` mutation. */
 export type DeleteAttachmentByIdInput = {
   /**
@@ -16598,6 +17227,96 @@ export type DeleteEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `deleteFailureCodeById` mutation. */
+export type DeleteFailureCodeByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `FailureCode` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteFailureCodeCombinationById` mutation. */
+export type DeleteFailureCodeCombinationByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `FailureCodeCombination` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteFailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Combination id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `FailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationPayload = {
+  __typename?: 'DeleteFailureCodeCombinationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedFailureCodeCombinationId?: Maybe<Scalars['ID']['output']>;
+  /** The `FailureCodeCombination` that was deleted by this mutation. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** An edge for our `FailureCodeCombination`. May be used by Relay 1. */
+  failureCodeCombinationEdge?: Maybe<FailureCodeCombinationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `FailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationPayloadFailureCodeCombinationEdgeArgs = {
+  orderBy?: Array<FailureCodeCombinationOrderBy>;
+};
+
+/** All input for the `deleteFailureCode` mutation. */
+export type DeleteFailureCodeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Failure code id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `FailureCode` mutation. */
+export type DeleteFailureCodePayload = {
+  __typename?: 'DeleteFailureCodePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedFailureCodeId?: Maybe<Scalars['ID']['output']>;
+  /** The `FailureCode` that was deleted by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `FailureCode` mutation. */
+export type DeleteFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
+};
+
 /** All input for the `deleteI18NStringById` mutation. */
 export type DeleteI18NStringByIdInput = {
   /**
@@ -16929,6 +17648,51 @@ export type DeleteMembershipPayload = {
 /** The output of our delete `Membership` mutation. */
 export type DeleteMembershipPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
+};
+
+/** All input for the `deleteMeterById` mutation. */
+export type DeleteMeterByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Meter` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteMeter` mutation. */
+export type DeleteMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Meter id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Meter` mutation. */
+export type DeleteMeterPayload = {
+  __typename?: 'DeleteMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedMeterId?: Maybe<Scalars['ID']['output']>;
+  /** The `Meter` that was deleted by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Meter` mutation. */
+export type DeleteMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
 };
 
 /** All input for the `deleteNotificationById` mutation. */
@@ -23162,6 +23926,8 @@ export type EntityTypeOrderBy =
  */
 export type Equipment = Node & {
   __typename?: 'Equipment';
+  /** Reads a single `Asset` that is related to this `Equipment`. */
+  asset?: Maybe<Asset>;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrations: CalibrationConnection;
   /** Reads and enables pagination through a set of `Characteristic`. */
@@ -23205,6 +23971,8 @@ export type Equipment = Node & {
   manufacturer?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Measurement`. */
   measurementsByGaugeId: MeasurementConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters: MeterConnection;
   /** Model */
   model?: Maybe<Scalars['String']['output']>;
   /** Name */
@@ -23400,6 +24168,22 @@ export type EquipmentMeasurementsByGaugeIdArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentResultsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23425,6 +24209,63 @@ export type EquipmentRunsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RunOrderBy>>;
+};
+
+/** A connection to a list of `EquipmentAncestorsRecord` values. */
+export type EquipmentAncestorsConnection = {
+  __typename?: 'EquipmentAncestorsConnection';
+  /** A list of edges which contains the `EquipmentAncestorsRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentAncestorsEdge>;
+  /** A list of `EquipmentAncestorsRecord` objects. */
+  nodes: Array<EquipmentAncestorsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentAncestorsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentAncestorsRecord` edge in the connection. */
+export type EquipmentAncestorsEdge = {
+  __typename?: 'EquipmentAncestorsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentAncestorsRecord` at the end of the edge. */
+  node: EquipmentAncestorsRecord;
+};
+
+export type EquipmentAncestorsRecord = {
+  __typename?: 'EquipmentAncestorsRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  level?: Maybe<AssetLevel>;
+  name?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['UUID']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/** A filter to be used against `EquipmentAncestorsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentAncestorsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentAncestorsRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentAncestorsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentAncestorsRecordFilter>>;
+  /** Filter by the object’s `parentId` field. */
+  parentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
 };
 
 /**
@@ -23614,6 +24455,8 @@ export type EquipmentClass = Node & {
   equipmentByClassId: EquipmentConnection;
   /** Reads and enables pagination through a set of `EquipmentClassQualification`. */
   equipmentClassQualificationsByClassId: EquipmentClassQualificationConnection;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinationsByClassId: FailureCodeCombinationConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /**
@@ -23693,6 +24536,22 @@ export type EquipmentClassEquipmentClassQualificationsByClassIdArgs = {
  * Equipment classes
  * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
  */
+export type EquipmentClassFailureCodeCombinationsByClassIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/**
+ * Equipment classes
+ * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+ */
 export type EquipmentClassLabTestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23753,6 +24612,10 @@ export type EquipmentClassFilter = {
   equipmentClassQualificationsByClassId?: InputMaybe<EquipmentClassToManyEquipmentClassQualificationFilter>;
   /** Some related `equipmentClassQualificationsByClassId` exist. */
   equipmentClassQualificationsByClassIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodeCombinationsByClassId` relation. */
+  failureCodeCombinationsByClassId?: InputMaybe<EquipmentClassToManyFailureCodeCombinationFilter>;
+  /** Some related `failureCodeCombinationsByClassId` exist. */
+  failureCodeCombinationsByClassIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `labTests` relation. */
   labTests?: InputMaybe<EquipmentClassToManyLabTestFilter>;
   /** Some related `labTests` exist. */
@@ -24029,6 +24892,16 @@ export type EquipmentClassToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentClassToManyFailureCodeCombinationFilter = {
+  /** Every related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeCombinationFilter>;
+  /** No related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Some related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeCombinationFilter>;
+};
+
 /** A filter to be used against many `LabTest` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentClassToManyLabTestFilter = {
   /** Every related `LabTest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24086,6 +24959,10 @@ export type EquipmentEdge = {
 export type EquipmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<EquipmentFilter>>;
+  /** Filter by the object’s `asset` relation. */
+  asset?: InputMaybe<AssetFilter>;
+  /** A related `asset` exists. */
+  assetExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrations` relation. */
   calibrations?: InputMaybe<EquipmentToManyCalibrationFilter>;
   /** Some related `calibrations` exist. */
@@ -24130,6 +25007,10 @@ export type EquipmentFilter = {
   measurementsByGaugeId?: InputMaybe<EquipmentToManyMeasurementFilter>;
   /** Some related `measurementsByGaugeId` exist. */
   measurementsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meters` relation. */
+  meters?: InputMaybe<EquipmentToManyMeterFilter>;
+  /** Some related `meters` exist. */
+  metersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<EquipmentFilter>;
   /** Checks for any expressions in this list. */
@@ -24479,6 +25360,16 @@ export type EquipmentToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -25128,6 +26019,417 @@ export type FailRunPayload = {
 /** The output of our `failRun` mutation. */
 export type FailRunPayloadRunEdgeArgs = {
   orderBy?: Array<RunOrderBy>;
+};
+
+/**
+ * Failure codes
+ * The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+ */
+export type FailureCode = Node & {
+  __typename?: 'FailureCode';
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind: FailureCodeKind;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `FailureCode`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Failure code id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * Allowed failure code combinations
+ * Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+ */
+export type FailureCodeCombination = Node & {
+  __typename?: 'FailureCodeCombination';
+  /**
+   * Cause
+   * A failure code of kind cause.
+   */
+  causeId: Scalars['UUID']['output'];
+  /**
+   * Cause kind
+   * Always cause.
+   */
+  causeKind: FailureCodeKind;
+  /** Reads a single `EquipmentClass` that is related to this `FailureCodeCombination`. */
+  class?: Maybe<EquipmentClass>;
+  /**
+   * Asset class
+   * The equipment class (equipment_classes.id).
+   */
+  classId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByCauseIdAndCauseKind?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByProblemIdAndProblemKind?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByRemedyIdAndRemedyKind?: Maybe<FailureCode>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `FailureCodeCombination`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Problem
+   * A failure code of kind problem.
+   */
+  problemId: Scalars['UUID']['output'];
+  /**
+   * Problem kind
+   * Always problem (keeps the key to a problem code).
+   */
+  problemKind: FailureCodeKind;
+  /**
+   * Remedy
+   * A failure code of kind remedy.
+   */
+  remedyId: Scalars['UUID']['output'];
+  /**
+   * Remedy kind
+   * Always remedy.
+   */
+  remedyKind: FailureCodeKind;
+  /** Combination id */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `FailureCodeCombination` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type FailureCodeCombinationCondition = {
+  /** Checks for equality with the object’s `causeId` field. */
+  causeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `classId` field. */
+  classId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `problemId` field. */
+  problemId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `remedyId` field. */
+  remedyId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `FailureCodeCombination` values. */
+export type FailureCodeCombinationConnection = {
+  __typename?: 'FailureCodeCombinationConnection';
+  /** A list of edges which contains the `FailureCodeCombination` and cursor to aid in pagination. */
+  edges: Array<FailureCodeCombinationEdge>;
+  /** A list of `FailureCodeCombination` objects. */
+  nodes: Array<FailureCodeCombination>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `FailureCodeCombination` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `FailureCodeCombination` edge in the connection. */
+export type FailureCodeCombinationEdge = {
+  __typename?: 'FailureCodeCombinationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `FailureCodeCombination` at the end of the edge. */
+  node: FailureCodeCombination;
+};
+
+/** A filter to be used against `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type FailureCodeCombinationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<FailureCodeCombinationFilter>>;
+  /** Filter by the object’s `causeId` field. */
+  causeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `class` relation. */
+  class?: InputMaybe<EquipmentClassFilter>;
+  /** Filter by the object’s `classId` field. */
+  classId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `failureCodeByCauseIdAndCauseKind` relation. */
+  failureCodeByCauseIdAndCauseKind?: InputMaybe<FailureCodeFilter>;
+  /** Filter by the object’s `failureCodeByProblemIdAndProblemKind` relation. */
+  failureCodeByProblemIdAndProblemKind?: InputMaybe<FailureCodeFilter>;
+  /** Filter by the object’s `failureCodeByRemedyIdAndRemedyKind` relation. */
+  failureCodeByRemedyIdAndRemedyKind?: InputMaybe<FailureCodeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<FailureCodeCombinationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `problemId` field. */
+  problemId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `remedyId` field. */
+  remedyId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `FailureCodeCombination` */
+export type FailureCodeCombinationInput = {
+  /**
+   * Cause
+   * A failure code of kind cause.
+   */
+  causeId: Scalars['UUID']['input'];
+  /**
+   * Cause kind
+   * Always cause.
+   */
+  causeKind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Asset class
+   * The equipment class (equipment_classes.id).
+   */
+  classId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Problem
+   * A failure code of kind problem.
+   */
+  problemId: Scalars['UUID']['input'];
+  /**
+   * Problem kind
+   * Always problem (keeps the key to a problem code).
+   */
+  problemKind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Remedy
+   * A failure code of kind remedy.
+   */
+  remedyId: Scalars['UUID']['input'];
+  /**
+   * Remedy kind
+   * Always remedy.
+   */
+  remedyKind?: InputMaybe<FailureCodeKind>;
+};
+
+/** Methods to use when ordering `FailureCodeCombination`. */
+export type FailureCodeCombinationOrderBy =
+  | 'CAUSE_ID_ASC'
+  | 'CAUSE_ID_DESC'
+  | 'CLASS_ID_ASC'
+  | 'CLASS_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROBLEM_ID_ASC'
+  | 'PROBLEM_ID_DESC'
+  | 'REMEDY_ID_ASC'
+  | 'REMEDY_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * A condition to be used against `FailureCode` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type FailureCodeCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<FailureCodeKind>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `FailureCode` values. */
+export type FailureCodeConnection = {
+  __typename?: 'FailureCodeConnection';
+  /** A list of edges which contains the `FailureCode` and cursor to aid in pagination. */
+  edges: Array<FailureCodeEdge>;
+  /** A list of `FailureCode` objects. */
+  nodes: Array<FailureCode>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `FailureCode` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `FailureCode` edge in the connection. */
+export type FailureCodeEdge = {
+  __typename?: 'FailureCodeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `FailureCode` at the end of the edge. */
+  node: FailureCode;
+};
+
+/** A filter to be used against `FailureCode` object types. All fields are combined with a logical ‘and.’ */
+export type FailureCodeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<FailureCodeFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<FailureCodeKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<FailureCodeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<FailureCodeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `FailureCode` */
+export type FailureCodeInput = {
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code: Scalars['String']['input'];
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind: FailureCodeKind;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** What a failure code names: the problem seen, its cause, or the remedy applied. */
+export type FailureCodeKind =
+  | 'cause'
+  | 'problem'
+  | 'remedy';
+
+/** A filter to be used against FailureCodeKind fields. All fields are combined with a logical ‘and.’ */
+export type FailureCodeKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<FailureCodeKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<FailureCodeKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<FailureCodeKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<FailureCodeKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<FailureCodeKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<FailureCodeKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<FailureCodeKind>>;
+};
+
+/** Methods to use when ordering `FailureCode`. */
+export type FailureCodeOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `FailureCode`. Fields that are set will be updated. */
+export type FailureCodePatch = {
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -31833,6 +33135,454 @@ export type MessageOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/**
+ * Meters
+ * Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+ */
+export type Meter = Node & {
+  __typename?: 'Meter';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `Meter`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings: MeterReadingConnection;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Meter`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Meter id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Meter`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal: Scalars['BigFloat']['output'];
+};
+
+
+/**
+ * Meters
+ * Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+ */
+export type MeterMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+/** A condition to be used against `Meter` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type MeterCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Meter` values. */
+export type MeterConnection = {
+  __typename?: 'MeterConnection';
+  /** A list of edges which contains the `Meter` and cursor to aid in pagination. */
+  edges: Array<MeterEdge>;
+  /** A list of `Meter` objects. */
+  nodes: Array<Meter>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Meter` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Meter` edge in the connection. */
+export type MeterEdge = {
+  __typename?: 'MeterEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Meter` at the end of the edge. */
+  node: Meter;
+};
+
+/** A filter to be used against `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type MeterFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<MeterFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `meterReadings` relation. */
+  meterReadings?: InputMaybe<MeterToManyMeterReadingFilter>;
+  /** Some related `meterReadings` exist. */
+  meterReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<MeterFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<MeterFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+};
+
+/** An input for mutations affecting `Meter` */
+export type MeterInput = {
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit: Scalars['String']['input'];
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** Methods to use when ordering `Meter`. */
+export type MeterOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `Meter`. Fields that are set will be updated. */
+export type MeterPatch = {
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/**
+ * Meter readings
+ * Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+ */
+export type MeterReading = Node & {
+  __typename?: 'MeterReading';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Reset
+   * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+   */
+  isReset: Scalars['Boolean']['output'];
+  /** Reads a single `Meter` that is related to this `MeterReading`. */
+  meter?: Maybe<Meter>;
+  /**
+   * Meter
+   * The meter read (meters.id).
+   */
+  meterId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `MeterReading`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Read at
+   * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+   */
+  readAt: Scalars['Datetime']['output'];
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reset reason
+   * Why the meter was reset; required for a reset.
+   */
+  resetReason?: Maybe<Scalars['String']['output']>;
+  /** Reading id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Usage
+   * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+   */
+  usage: Scalars['BigFloat']['output'];
+  /**
+   * Usage total
+   * The meter's usage over all readings up to this one (server-managed).
+   */
+  usageTotal: Scalars['BigFloat']['output'];
+  /** Reads a single `User` that is related to this `MeterReading`. */
+  userByRecordedBy?: Maybe<User>;
+  /**
+   * Value
+   * What the meter showed, in the meter's unit.
+   */
+  value: Scalars['BigFloat']['output'];
+};
+
+/**
+ * A condition to be used against `MeterReading` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type MeterReadingCondition = {
+  /** Checks for equality with the object’s `meterId` field. */
+  meterId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `readAt` field. */
+  readAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `MeterReading` values. */
+export type MeterReadingConnection = {
+  __typename?: 'MeterReadingConnection';
+  /** A list of edges which contains the `MeterReading` and cursor to aid in pagination. */
+  edges: Array<MeterReadingEdge>;
+  /** A list of `MeterReading` objects. */
+  nodes: Array<MeterReading>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `MeterReading` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `MeterReading` edge in the connection. */
+export type MeterReadingEdge = {
+  __typename?: 'MeterReadingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `MeterReading` at the end of the edge. */
+  node: MeterReading;
+};
+
+/** A filter to be used against `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type MeterReadingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<MeterReadingFilter>>;
+  /** Filter by the object’s `meter` relation. */
+  meter?: InputMaybe<MeterFilter>;
+  /** Filter by the object’s `meterId` field. */
+  meterId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<MeterReadingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<MeterReadingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `readAt` field. */
+  readAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `MeterReading` */
+export type MeterReadingInput = {
+  /**
+   * Reset
+   * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+   */
+  isReset?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Meter
+   * The meter read (meters.id).
+   */
+  meterId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Read at
+   * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+   */
+  readAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded at */
+  recordedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reset reason
+   * Why the meter was reset; required for a reset.
+   */
+  resetReason?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Usage
+   * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+   */
+  usage?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Usage total
+   * The meter's usage over all readings up to this one (server-managed).
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Value
+   * What the meter showed, in the meter's unit.
+   */
+  value: Scalars['BigFloat']['input'];
+};
+
+/** Methods to use when ordering `MeterReading`. */
+export type MeterReadingOrderBy =
+  | 'METER_ID_ASC'
+  | 'METER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'READ_AT_ASC'
+  | 'READ_AT_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type MeterToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
+};
+
 /** All input for the `migrateEntityState` mutation. */
 export type MigrateEntityStateInput = {
   /**
@@ -32086,6 +33836,8 @@ export type Mutation = {
   createApprovedSupplier?: Maybe<CreateApprovedSupplierPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
+  /** Creates a single `Asset`. */
+  createAsset?: Maybe<CreateAssetPayload>;
   /** Creates a single `Attachment`. */
   createAttachment?: Maybe<CreateAttachmentPayload>;
   /** Creates a single `AttachmentDownload`. */
@@ -32148,6 +33900,10 @@ export type Mutation = {
   createEquipmentClassQualification?: Maybe<CreateEquipmentClassQualificationPayload>;
   /** Creates a single `EquipmentUse`. */
   createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
+  /** Creates a single `FailureCode`. */
+  createFailureCode?: Maybe<CreateFailureCodePayload>;
+  /** Creates a single `FailureCodeCombination`. */
+  createFailureCodeCombination?: Maybe<CreateFailureCodeCombinationPayload>;
   /** Creates a single `I18NString`. */
   createI18NString?: Maybe<CreateI18NStringPayload>;
   /** Creates a single `InstrumentBlock`. */
@@ -32169,6 +33925,10 @@ export type Mutation = {
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
   createMessage?: Maybe<CreateMessagePayload>;
+  /** Creates a single `Meter`. */
+  createMeter?: Maybe<CreateMeterPayload>;
+  /** Creates a single `MeterReading`. */
+  createMeterReading?: Maybe<CreateMeterReadingPayload>;
   /**
    * Report a nonconformance
    * Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
@@ -32334,6 +34094,10 @@ export type Mutation = {
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
   deleteApproverBackupById?: Maybe<DeleteApproverBackupPayload>;
+  /** Deletes a single `Asset` using a unique key. */
+  deleteAsset?: Maybe<DeleteAssetPayload>;
+  /** Deletes a single `Asset` using its globally unique id. */
+  deleteAssetById?: Maybe<DeleteAssetPayload>;
   /** Deletes a single `Attachment` using a unique key. */
   deleteAttachment?: Maybe<DeleteAttachmentPayload>;
   /** Deletes a single `Attachment` using its globally unique id. */
@@ -32430,6 +34194,14 @@ export type Mutation = {
   deleteEquipmentClassQualification?: Maybe<DeleteEquipmentClassQualificationPayload>;
   /** Deletes a single `EquipmentClassQualification` using its globally unique id. */
   deleteEquipmentClassQualificationById?: Maybe<DeleteEquipmentClassQualificationPayload>;
+  /** Deletes a single `FailureCode` using a unique key. */
+  deleteFailureCode?: Maybe<DeleteFailureCodePayload>;
+  /** Deletes a single `FailureCode` using its globally unique id. */
+  deleteFailureCodeById?: Maybe<DeleteFailureCodePayload>;
+  /** Deletes a single `FailureCodeCombination` using a unique key. */
+  deleteFailureCodeCombination?: Maybe<DeleteFailureCodeCombinationPayload>;
+  /** Deletes a single `FailureCodeCombination` using its globally unique id. */
+  deleteFailureCodeCombinationById?: Maybe<DeleteFailureCodeCombinationPayload>;
   /** Deletes a single `I18NString` using a unique key. */
   deleteI18NString?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `I18NString` using its globally unique id. */
@@ -32458,6 +34230,10 @@ export type Mutation = {
   deleteMembership?: Maybe<DeleteMembershipPayload>;
   /** Deletes a single `Membership` using its globally unique id. */
   deleteMembershipById?: Maybe<DeleteMembershipPayload>;
+  /** Deletes a single `Meter` using a unique key. */
+  deleteMeter?: Maybe<DeleteMeterPayload>;
+  /** Deletes a single `Meter` using its globally unique id. */
+  deleteMeterById?: Maybe<DeleteMeterPayload>;
   /** Deletes a single `Notification` using a unique key. */
   deleteNotification?: Maybe<DeleteNotificationPayload>;
   /** Deletes a single `Notification` using its globally unique id. */
@@ -33059,6 +34835,10 @@ export type Mutation = {
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
   updateApproverBackupById?: Maybe<UpdateApproverBackupPayload>;
+  /** Updates a single `Asset` using a unique key and a patch. */
+  updateAsset?: Maybe<UpdateAssetPayload>;
+  /** Updates a single `Asset` using its globally unique id and a patch. */
+  updateAssetById?: Maybe<UpdateAssetPayload>;
   /** Updates a single `AuditSetting` using a unique key and a patch. */
   updateAuditSetting?: Maybe<UpdateAuditSettingPayload>;
   /** Updates a single `AuditSetting` using its globally unique id and a patch. */
@@ -33163,6 +34943,10 @@ export type Mutation = {
   updateEquipmentClassQualification?: Maybe<UpdateEquipmentClassQualificationPayload>;
   /** Updates a single `EquipmentClassQualification` using its globally unique id and a patch. */
   updateEquipmentClassQualificationById?: Maybe<UpdateEquipmentClassQualificationPayload>;
+  /** Updates a single `FailureCode` using a unique key and a patch. */
+  updateFailureCode?: Maybe<UpdateFailureCodePayload>;
+  /** Updates a single `FailureCode` using its globally unique id and a patch. */
+  updateFailureCodeById?: Maybe<UpdateFailureCodePayload>;
   /** Updates a single `I18NString` using a unique key and a patch. */
   updateI18NString?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `I18NString` using its globally unique id and a patch. */
@@ -33191,6 +34975,10 @@ export type Mutation = {
   updateMembership?: Maybe<UpdateMembershipPayload>;
   /** Updates a single `Membership` using its globally unique id and a patch. */
   updateMembershipById?: Maybe<UpdateMembershipPayload>;
+  /** Updates a single `Meter` using a unique key and a patch. */
+  updateMeter?: Maybe<UpdateMeterPayload>;
+  /** Updates a single `Meter` using its globally unique id and a patch. */
+  updateMeterById?: Maybe<UpdateMeterPayload>;
   /** Updates a single `Notification` using a unique key and a patch. */
   updateNotification?: Maybe<UpdateNotificationPayload>;
   /** Updates a single `Notification` using its globally unique id and a patch. */
@@ -33705,6 +35493,12 @@ export type MutationCreateApproverBackupArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateAssetArgs = {
+  input: CreateAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateAttachmentArgs = {
   input: CreateAttachmentInput;
 };
@@ -33891,6 +35685,18 @@ export type MutationCreateEquipmentUseArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateFailureCodeArgs = {
+  input: CreateFailureCodeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateFailureCodeCombinationArgs = {
+  input: CreateFailureCodeCombinationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateI18NStringArgs = {
   input: CreateI18NStringInput;
 };
@@ -33941,6 +35747,18 @@ export type MutationCreateMembershipArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateMessageArgs = {
   input: CreateMessageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateMeterArgs = {
+  input: CreateMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateMeterReadingArgs = {
+  input: CreateMeterReadingInput;
 };
 
 
@@ -34365,6 +36183,18 @@ export type MutationDeleteApproverBackupByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAssetArgs = {
+  input: DeleteAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAssetByIdArgs = {
+  input: DeleteAssetByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteAttachmentArgs = {
   input: DeleteAttachmentInput;
 };
@@ -34653,6 +36483,30 @@ export type MutationDeleteEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeArgs = {
+  input: DeleteFailureCodeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeByIdArgs = {
+  input: DeleteFailureCodeByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeCombinationArgs = {
+  input: DeleteFailureCodeCombinationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeCombinationByIdArgs = {
+  input: DeleteFailureCodeCombinationByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteI18NStringArgs = {
   input: DeleteI18NStringInput;
 };
@@ -34733,6 +36587,18 @@ export type MutationDeleteMembershipArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteMembershipByIdArgs = {
   input: DeleteMembershipByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteMeterArgs = {
+  input: DeleteMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteMeterByIdArgs = {
+  input: DeleteMeterByIdInput;
 };
 
 
@@ -35901,6 +37767,18 @@ export type MutationUpdateApproverBackupByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAssetArgs = {
+  input: UpdateAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAssetByIdArgs = {
+  input: UpdateAssetByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateAuditSettingArgs = {
   input: UpdateAuditSettingInput;
 };
@@ -36213,6 +38091,18 @@ export type MutationUpdateEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateFailureCodeArgs = {
+  input: UpdateFailureCodeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateFailureCodeByIdArgs = {
+  input: UpdateFailureCodeByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateI18NStringArgs = {
   input: UpdateI18NStringInput;
 };
@@ -36293,6 +38183,18 @@ export type MutationUpdateMembershipArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateMembershipByIdArgs = {
   input: UpdateMembershipByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateMeterArgs = {
+  input: UpdateMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateMeterByIdArgs = {
+  input: UpdateMeterByIdInput;
 };
 
 
@@ -37721,6 +39623,72 @@ export type NcrToManyNcrItemFilter = {
   some?: InputMaybe<NcrItemFilter>;
 };
 
+/** A connection to a list of `NearestAssetsRecord` values. */
+export type NearestAssetsConnection = {
+  __typename?: 'NearestAssetsConnection';
+  /** A list of edges which contains the `NearestAssetsRecord` and cursor to aid in pagination. */
+  edges: Array<NearestAssetsEdge>;
+  /** A list of `NearestAssetsRecord` objects. */
+  nodes: Array<NearestAssetsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NearestAssetsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NearestAssetsRecord` edge in the connection. */
+export type NearestAssetsEdge = {
+  __typename?: 'NearestAssetsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NearestAssetsRecord` at the end of the edge. */
+  node: NearestAssetsRecord;
+};
+
+export type NearestAssetsRecord = {
+  __typename?: 'NearestAssetsRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  distanceM?: Maybe<Scalars['Float']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `NearestAssetsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type NearestAssetsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NearestAssetsRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `distanceM` field. */
+  distanceM?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NearestAssetsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NearestAssetsRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
+};
+
 /** An object with a globally unique `ID`. */
 export type Node = {
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -38687,6 +40655,8 @@ export type Organization = Node & {
   approvedSuppliers: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assets: AssetConnection;
   /** Reads a single `AuditSetting` that is related to this `Organization`. */
   auditSetting?: Maybe<AuditSetting>;
   /** Validated branding: display_name, logo_url (https), primary_color and accent_color (#RRGGBB). */
@@ -38766,6 +40736,10 @@ export type Organization = Node & {
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinations: FailureCodeCombinationConnection;
+  /** Reads and enables pagination through a set of `FailureCode`. */
+  failureCodes: FailureCodeConnection;
   /** Reads and enables pagination through a set of `GaugeStudy`. */
   gaugeStudies: GaugeStudyConnection;
   /** Reads and enables pagination through a set of `GaugeStudyReading`. */
@@ -38800,6 +40774,10 @@ export type Organization = Node & {
   measurements: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings: MeterReadingConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters: MeterConnection;
   /** Display name. */
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `NcrDisposition`. */
@@ -39030,6 +41008,19 @@ export type OrganizationApproverBackupsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApproverBackupOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
 };
 
 
@@ -39463,6 +41454,32 @@ export type OrganizationEquipmentsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationFailureCodeCombinationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationFailureCodesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCondition>;
+  filter?: InputMaybe<FailureCodeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationGaugeStudiesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -39654,6 +41671,32 @@ export type OrganizationMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
 };
 
 
@@ -40610,6 +42653,10 @@ export type OrganizationFilter = {
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
   approverBackupsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `assets` relation. */
+  assets?: InputMaybe<OrganizationToManyAssetFilter>;
+  /** Some related `assets` exist. */
+  assetsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `auditSetting` relation. */
   auditSetting?: InputMaybe<AuditSettingFilter>;
   /** A related `auditSetting` exists. */
@@ -40748,6 +42795,14 @@ export type OrganizationFilter = {
   equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodeCombinations` relation. */
+  failureCodeCombinations?: InputMaybe<OrganizationToManyFailureCodeCombinationFilter>;
+  /** Some related `failureCodeCombinations` exist. */
+  failureCodeCombinationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodes` relation. */
+  failureCodes?: InputMaybe<OrganizationToManyFailureCodeFilter>;
+  /** Some related `failureCodes` exist. */
+  failureCodesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `gaugeStudies` relation. */
   gaugeStudies?: InputMaybe<OrganizationToManyGaugeStudyFilter>;
   /** Some related `gaugeStudies` exist. */
@@ -40808,6 +42863,14 @@ export type OrganizationFilter = {
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meterReadings` relation. */
+  meterReadings?: InputMaybe<OrganizationToManyMeterReadingFilter>;
+  /** Some related `meterReadings` exist. */
+  meterReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meters` relation. */
+  meters?: InputMaybe<OrganizationToManyMeterFilter>;
+  /** Some related `meters` exist. */
+  metersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositions` relation. */
   ncrDispositions?: InputMaybe<OrganizationToManyNcrDispositionFilter>;
   /** Some related `ncrDispositions` exist. */
@@ -41198,6 +43261,16 @@ export type OrganizationToManyApproverBackupFilter = {
   some?: InputMaybe<ApproverBackupFilter>;
 };
 
+/** A filter to be used against many `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyAssetFilter = {
+  /** Every related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AssetFilter>;
+  /** No related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AssetFilter>;
+  /** Some related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AssetFilter>;
+};
+
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyCalibrationFilter = {
   /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -41528,6 +43601,26 @@ export type OrganizationToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyFailureCodeCombinationFilter = {
+  /** Every related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeCombinationFilter>;
+  /** No related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Some related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeCombinationFilter>;
+};
+
+/** A filter to be used against many `FailureCode` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyFailureCodeFilter = {
+  /** Every related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeFilter>;
+  /** No related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeFilter>;
+  /** Some related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeFilter>;
+};
+
 /** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyGaugeStudyFilter = {
   /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -41676,6 +43769,26 @@ export type OrganizationToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
+};
+
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
 };
 
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
@@ -43784,6 +45897,8 @@ export type Partner = Node & {
   __typename?: 'Partner';
   /** Reads and enables pagination through a set of `ApprovedSupplier`. */
   approvedSuppliersBySupplierId: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assetsByWarrantyProviderId: AssetConnection;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
@@ -43861,6 +45976,19 @@ export type PartnerApprovedSuppliersBySupplierIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerAssetsByWarrantyProviderIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
 };
 
 
@@ -44168,6 +46296,10 @@ export type PartnerFilter = {
   approvedSuppliersBySupplierId?: InputMaybe<PartnerToManyApprovedSupplierFilter>;
   /** Some related `approvedSuppliersBySupplierId` exist. */
   approvedSuppliersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `assetsByWarrantyProviderId` relation. */
+  assetsByWarrantyProviderId?: InputMaybe<PartnerToManyAssetFilter>;
+  /** Some related `assetsByWarrantyProviderId` exist. */
+  assetsByWarrantyProviderIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
   calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
   /** Some related `calibrationsByPerformedByPartnerId` exist. */
@@ -44326,6 +46458,16 @@ export type PartnerToManyApprovedSupplierFilter = {
   none?: InputMaybe<ApprovedSupplierFilter>;
   /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
+/** A filter to be used against many `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyAssetFilter = {
+  /** Every related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AssetFilter>;
+  /** No related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AssetFilter>;
+  /** Some related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AssetFilter>;
 };
 
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
@@ -48681,6 +50823,22 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
+  /** Get a single `Asset`. */
+  asset?: Maybe<Asset>;
+  /** Reads a single `Asset` using its globally unique `ID`. */
+  assetById?: Maybe<Asset>;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assets?: Maybe<AssetConnection>;
+  /**
+   * Assets in an area
+   * The assets the caller may see whose location lies inside the boundary of a site or area asset (area_id). PT404 asset.not_found; PT422 asset.no_boundary.
+   */
+  assetsInArea?: Maybe<AssetsInAreaConnection>;
+  /**
+   * Assets within a radius
+   * The assets the caller may see within radius_m metres (more than 0, at most 100 km) of the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres on the spheroid. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.radius_out_of_range.
+   */
+  assetsWithin?: Maybe<AssetsWithinConnection>;
   /** Get a single `Attachment`. */
   attachment?: Maybe<Attachment>;
   /** Reads a single `Attachment` using its globally unique `ID`. */
@@ -48770,6 +50928,11 @@ export type Query = Node & {
   characteristicById?: Maybe<Characteristic>;
   /** Reads and enables pagination through a set of `Characteristic`. */
   characteristics?: Maybe<CharacteristicConnection>;
+  /**
+   * Check failure codes
+   * true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   */
+  checkFailureCodes?: Maybe<Scalars['Boolean']['output']>;
   /** Get a single `Checklist`. */
   checklist?: Maybe<Checklist>;
   /** Reads a single `Checklist` using its globally unique `ID`. */
@@ -49024,6 +51187,11 @@ export type Query = Node & {
   entityTypes?: Maybe<EntityTypeConnection>;
   /** Get a single `Equipment`. */
   equipment?: Maybe<Equipment>;
+  /**
+   * Equipment ancestry
+   * The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   */
+  equipmentAncestors?: Maybe<EquipmentAncestorsConnection>;
   /** Reads a single `Equipment` using its globally unique `ID`. */
   equipmentById?: Maybe<Equipment>;
   /** Get a single `EquipmentCalibrationStatus`. */
@@ -49080,6 +51248,18 @@ export type Query = Node & {
   explodeProjectBom?: Maybe<ExplodeProjectBomConnection>;
   /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
   faiReport?: Maybe<Scalars['JSON']['output']>;
+  /** Get a single `FailureCode`. */
+  failureCode?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` using its globally unique `ID`. */
+  failureCodeById?: Maybe<FailureCode>;
+  /** Get a single `FailureCodeCombination`. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** Reads a single `FailureCodeCombination` using its globally unique `ID`. */
+  failureCodeCombinationById?: Maybe<FailureCodeCombination>;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinations?: Maybe<FailureCodeCombinationConnection>;
+  /** Reads and enables pagination through a set of `FailureCode`. */
+  failureCodes?: Maybe<FailureCodeConnection>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
@@ -49282,6 +51462,23 @@ export type Query = Node & {
   messageById?: Maybe<Message>;
   /** Reads and enables pagination through a set of `Message`. */
   messages?: Maybe<MessageConnection>;
+  /** Get a single `Meter`. */
+  meter?: Maybe<Meter>;
+  /** Reads a single `Meter` using its globally unique `ID`. */
+  meterById?: Maybe<Meter>;
+  /** Get a single `MeterReading`. */
+  meterReading?: Maybe<MeterReading>;
+  /** Reads a single `MeterReading` using its globally unique `ID`. */
+  meterReadingById?: Maybe<MeterReading>;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings?: Maybe<MeterReadingConnection>;
+  /**
+   * Usage since a reading
+   * How much the meter counted since the reading (resets in between included), in the meter's unit. PT404 meter_reading.not_found.
+   */
+  meterUsageSince?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters?: Maybe<MeterConnection>;
   /** GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table). */
   myApprovals?: Maybe<ApprovalConnection>;
   /** Get a single `Ncr`. */
@@ -49302,6 +51499,11 @@ export type Query = Node & {
   ncrItems?: Maybe<NcrItemConnection>;
   /** Reads and enables pagination through a set of `Ncr`. */
   ncrs?: Maybe<NcrConnection>;
+  /**
+   * Nearest assets
+   * The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
+   */
+  nearestAssets?: Maybe<NearestAssetsConnection>;
   /** Fetches an object given its globally unique `ID`. */
   node?: Maybe<Node>;
   /** Get a single `Notification`. */
@@ -49975,6 +52177,11 @@ export type Query = Node & {
   workflowSubStageById?: Maybe<WorkflowSubStage>;
   /** Reads and enables pagination through a set of `WorkflowSubStage`. */
   workflowSubStages?: Maybe<WorkflowSubStageConnection>;
+  /**
+   * Worst assets (Pareto)
+   * The n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.
+   */
+  worstAssets?: Maybe<WorstAssetsConnection>;
 };
 
 
@@ -50383,6 +52590,54 @@ export type QueryApproverBackupsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryAssetArgs = {
+  equipmentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsInAreaArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  areaId: Scalars['UUID']['input'];
+  filter?: InputMaybe<AssetsInAreaRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsWithinArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<AssetsWithinRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  lat: Scalars['Float']['input'];
+  lon: Scalars['Float']['input'];
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  radiusM: Scalars['Float']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryAttachmentArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -50741,6 +52996,15 @@ export type QueryCharacteristicsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCheckFailureCodesArgs = {
+  causeId: Scalars['UUID']['input'];
+  equipmentId: Scalars['UUID']['input'];
+  problemId: Scalars['UUID']['input'];
+  remedyId: Scalars['UUID']['input'];
 };
 
 
@@ -51766,6 +54030,16 @@ export type QueryEquipmentArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryEquipmentAncestorsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentAncestorsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryEquipmentByIdArgs = {
   id: Scalars['ID']['input'];
 };
@@ -51959,6 +54233,56 @@ export type QueryExplodeProjectBomArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryFaiReportArgs = {
   inspectionId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCondition>;
+  filter?: InputMaybe<FailureCodeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeOrderBy>>;
 };
 
 
@@ -52714,6 +55038,62 @@ export type QueryMessagesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryMeterArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterUsageSinceArgs = {
+  readingId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryMyApprovalsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   filter?: InputMaybe<ApprovalFilter>;
@@ -52794,6 +55174,18 @@ export type QueryNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNearestAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<NearestAssetsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  lat: Scalars['Float']['input'];
+  lon: Scalars['Float']['input'];
+  n?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -55484,6 +57876,18 @@ export type QueryWorkflowSubStagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<WorkflowSubStageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorstAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<WorstAssetsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  fromAt: Scalars['Datetime']['input'];
+  n?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  toAt: Scalars['Datetime']['input'];
 };
 
 /**
@@ -74187,6 +76591,8 @@ export type Unit = Node & {
   localizedName?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
   lotsByUnit: LotConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  metersByUnit: MeterConnection;
   /** Name people read (e.g. millimetre), in the default language. */
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `NcrDisposition`. */
@@ -74321,6 +76727,22 @@ export type UnitLotsByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitMetersByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
 };
 
 
@@ -74645,6 +77067,10 @@ export type UnitFilter = {
   lotsByUnit?: InputMaybe<UnitToManyLotFilter>;
   /** Some related `lotsByUnit` exist. */
   lotsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `metersByUnit` relation. */
+  metersByUnit?: InputMaybe<UnitToManyMeterFilter>;
+  /** Some related `metersByUnit` exist. */
+  metersByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositionsByUnit` relation. */
   ncrDispositionsByUnit?: InputMaybe<UnitToManyNcrDispositionFilter>;
   /** Some related `ncrDispositionsByUnit` exist. */
@@ -74817,6 +77243,16 @@ export type UnitToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
 };
 
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
@@ -75309,6 +77745,62 @@ export type UpdateApproverBackupPayload = {
 /** The output of our update `ApproverBackup` mutation. */
 export type UpdateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
+};
+
+/** All input for the `updateAssetById` mutation. */
+export type UpdateAssetByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Asset` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Asset` being updated. */
+  patch: AssetPatch;
+};
+
+/** All input for the `updateAsset` mutation. */
+export type UpdateAssetInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `Asset` being updated. */
+  patch: AssetPatch;
+};
+
+/** The output of our update `Asset` mutation. */
+export type UpdateAssetPayload = {
+  __typename?: 'UpdateAssetPayload';
+  /** The `Asset` that was updated by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Asset` mutation. */
+export type UpdateAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
 };
 
 /** All input for the `updateAuditSettingById` mutation. */
@@ -76587,6 +79079,54 @@ export type UpdateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
+/** All input for the `updateFailureCodeById` mutation. */
+export type UpdateFailureCodeByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `FailureCode` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `FailureCode` being updated. */
+  patch: FailureCodePatch;
+};
+
+/** All input for the `updateFailureCode` mutation. */
+export type UpdateFailureCodeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `FailureCode` being updated. */
+  patch: FailureCodePatch;
+  /** Failure code id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `FailureCode` mutation. */
+export type UpdateFailureCodePayload = {
+  __typename?: 'UpdateFailureCodePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `FailureCode` that was updated by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `FailureCode` mutation. */
+export type UpdateFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
+};
+
 /** All input for the `updateI18NStringById` mutation. */
 export type UpdateI18NStringByIdInput = {
   /**
@@ -76939,6 +79479,54 @@ export type UpdateMembershipPayload = {
 /** The output of our update `Membership` mutation. */
 export type UpdateMembershipPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
+};
+
+/** All input for the `updateMeterById` mutation. */
+export type UpdateMeterByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Meter` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Meter` being updated. */
+  patch: MeterPatch;
+};
+
+/** All input for the `updateMeter` mutation. */
+export type UpdateMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Meter` being updated. */
+  patch: MeterPatch;
+  /** Meter id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Meter` mutation. */
+export type UpdateMeterPayload = {
+  __typename?: 'UpdateMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Meter` that was updated by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Meter` mutation. */
+export type UpdateMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
 };
 
 /** All input for the `updateNotificationById` mutation. */
@@ -79661,6 +82249,8 @@ export type User = Node & {
   measurementsByRecordedBy: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadingsByRecordedBy: MeterReadingConnection;
   /** Reads and enables pagination through a set of `NcrDisposition`. */
   ncrDispositionsByApprovedBy: NcrDispositionConnection;
   /** Reads and enables pagination through a set of `Ncr`. */
@@ -80557,6 +83147,19 @@ export type UserMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserMeterReadingsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
 };
 
 
@@ -81710,6 +84313,10 @@ export type UserFilter = {
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meterReadingsByRecordedBy` relation. */
+  meterReadingsByRecordedBy?: InputMaybe<UserToManyMeterReadingFilter>;
+  /** Some related `meterReadingsByRecordedBy` exist. */
+  meterReadingsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositionsByApprovedBy` relation. */
   ncrDispositionsByApprovedBy?: InputMaybe<UserToManyNcrDispositionFilter>;
   /** Some related `ncrDispositionsByApprovedBy` exist. */
@@ -82429,6 +85036,16 @@ export type UserToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
 };
 
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
@@ -85308,4 +87925,61 @@ export type WorkflowSubStageToManyWorkflowDefinitionSubStageFilter = {
   none?: InputMaybe<WorkflowDefinitionSubStageFilter>;
   /** Some related `WorkflowDefinitionSubStage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WorkflowDefinitionSubStageFilter>;
+};
+
+/** A connection to a list of `WorstAssetsRecord` values. */
+export type WorstAssetsConnection = {
+  __typename?: 'WorstAssetsConnection';
+  /** A list of edges which contains the `WorstAssetsRecord` and cursor to aid in pagination. */
+  edges: Array<WorstAssetsEdge>;
+  /** A list of `WorstAssetsRecord` objects. */
+  nodes: Array<WorstAssetsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorstAssetsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorstAssetsRecord` edge in the connection. */
+export type WorstAssetsEdge = {
+  __typename?: 'WorstAssetsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorstAssetsRecord` at the end of the edge. */
+  node: WorstAssetsRecord;
+};
+
+export type WorstAssetsRecord = {
+  __typename?: 'WorstAssetsRecord';
+  breakdowns?: Maybe<Scalars['BigInt']['output']>;
+  cumulativePercent?: Maybe<Scalars['BigFloat']['output']>;
+  downtimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  sharePercent?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/** A filter to be used against `WorstAssetsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type WorstAssetsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorstAssetsRecordFilter>>;
+  /** Filter by the object’s `breakdowns` field. */
+  breakdowns?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `cumulativePercent` field. */
+  cumulativePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `downtimeHours` field. */
+  downtimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorstAssetsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorstAssetsRecordFilter>>;
+  /** Filter by the object’s `sharePercent` field. */
+  sharePercent?: InputMaybe<BigFloatFilter>;
 };
