@@ -3,7 +3,7 @@
 -- check), the ancestry path, locations and boundaries with their own errors,
 -- and the spatial RPCs with a known distance.
 BEGIN;
-SELECT plan(34);
+SELECT plan(38);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -85,6 +85,12 @@ SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
 SELECT is((SELECT array_agg(name ORDER BY distance_m) FROM app.assets_within(0, 0, 1000)), ARRAY['Plant 1', 'Line 1', 'Pump 1'],
   'a technician scoped to site 1 finds only site 1''s assets');
 SELECT is((SELECT count(*)::int FROM app.assets), 4, 'and reads only those');
+SELECT is((SELECT array_agg(name ORDER BY distance_m) FROM app.nearest_assets(0.0095, 0, 2)), ARRAY['Far pump', 'Pump 1'],
+  'the nearest two it may see (the search widens past the hidden one)');
+SELECT is((SELECT array_agg(name ORDER BY name) FROM app.assets_in_area(tests.recall('plant'))), ARRAY['Line 1', 'Pump 1'],
+  'inside the site''s boundary, only its plant''s assets');
+SELECT is((SELECT count(*)::int FROM auth.asset_candidates_within(0, 0, 100000)), 4,
+  'the index probe behind the RPCs returns no more than the caller may see');
 SELECT is(tests.refusal($$INSERT INTO app.assets (equipment_id) VALUES (gen_random_uuid())$$), 'PT403 permission.missing',
   'a technician does not keep assets');
 UPDATE app.assets SET criticality = 'C' WHERE equipment_id = tests.recall('pump');
@@ -94,6 +100,7 @@ SELECT is((SELECT criticality FROM app.assets WHERE equipment_id = tests.recall(
 -- No asset.read, another tenant: nothing.
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is_empty($$SELECT FROM app.assets$$, 'a role without asset.read sees no assets');
+SELECT is_empty($$SELECT * FROM auth.asset_candidates_nearest(0, 0, 10)$$, 'nor finds them through the index probe');
 SELECT tests.act_as(tests.recall('other'), tests.recall('b'));
 SELECT is_empty($$SELECT * FROM app.assets_within(0, 0, 100000)$$, 'another tenant finds none of them on the map');
 SELECT is(tests.refusal($$SELECT * FROM app.assets_in_area(tests.recall('plant'))$$), 'PT404 asset.not_found',
