@@ -172,8 +172,8 @@ COMMENT ON FUNCTION app.equipment_ancestors(uuid) IS
 -- (a 1 km search read all 50,000 of a tenant's assets, 1.6 s). These two run
 -- as the owner, only over the caller's tenant (auth.org_id() inside, no
 -- tenant parameter), keep only what the caller may see (asset.read and
--- equipment.read tenant-wide or at the equipment's site, checked on the few
--- candidates the index found), and return ids and distances; the RPCs then
+-- equipment.read tenant-wide or at the equipment's site, as the policies say,
+-- asked once per call and checked on the few candidates the index found), and return ids and distances; the RPCs then
 -- read them as the caller, so row-level security decides once more.
 CREATE OR REPLACE FUNCTION auth.asset_candidates_within(p_longitude double precision, p_latitude double precision,
                                                         p_radius_m double precision)
@@ -185,7 +185,9 @@ AS $$
     FROM (SELECT public.geography(public.st_setsrid(public.st_makepoint(p_longitude, p_latitude), 4326)) AS point) AS p
     JOIN app.assets AS a ON a.organization_id = auth.org_id() AND public.st_dwithin(a.location, p.point, p_radius_m)
     JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
-   WHERE (auth.is_platform_operator() OR (auth.has_permission('asset.read', e.site_id) AND auth.has_permission('equipment.read', e.site_id)))
+   WHERE ((SELECT auth.is_platform_operator())
+          OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
+              AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_within(double precision, double precision, double precision) IS
   'The caller''s tenant''s assets within the radius (metres) of the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_within reads them as the caller.';
@@ -206,20 +208,25 @@ DECLARE
   v_ids uuid[];
   v_distances double precision[];
   v_visible boolean[];
+  -- What the caller may see, asked once (the policies of assets and equipment).
+  v_operator boolean := auth.is_platform_operator();
+  v_asset_all boolean := auth.has_permission('asset.read');
+  v_asset_sites uuid[] := auth.permitted_site_ids('asset.read');
+  v_equipment_all boolean := auth.has_permission('equipment.read');
+  v_equipment_sites uuid[] := auth.permitted_site_ids('equipment.read');
 BEGIN
   -- The nearest v_scan points of the tenant, of which those the caller may
   -- see; a member scoped to a plant may see fewer than asked, so the scan
   -- widens until p_limit are seen or the tenant has no more. No "location IS
   -- NOT NULL" in the scan: as an index condition it costs the nearest-first
   -- walk 100 times more; points without a location sort last.
-  IF NOT auth.is_platform_operator() AND NOT auth.has_permission('asset.read')
-     AND pg_catalog.cardinality(auth.permitted_site_ids('asset.read')) = 0 THEN
+  IF NOT v_operator AND NOT v_asset_all AND pg_catalog.cardinality(v_asset_sites) = 0 THEN
     RETURN;  -- sees no asset anywhere: no widening scan over the tenant
   END IF;
   LOOP
     SELECT pg_catalog.array_agg(k.equipment_id ORDER BY k.distance_m), pg_catalog.array_agg(k.distance_m ORDER BY k.distance_m),
-           pg_catalog.array_agg(auth.is_platform_operator()
-                                OR (auth.has_permission('asset.read', e.site_id) AND auth.has_permission('equipment.read', e.site_id))
+           pg_catalog.array_agg(v_operator OR ((v_asset_all OR e.site_id = ANY (v_asset_sites))
+                                               AND (v_equipment_all OR e.site_id = ANY (v_equipment_sites)))
                                 ORDER BY k.distance_m),
            pg_catalog.count(*)
       INTO v_ids, v_distances, v_visible, v_scanned
@@ -251,7 +258,9 @@ AS $$
     JOIN app.assets AS a ON a.organization_id = area.organization_id AND public.st_covers(area.boundary, a.location)
     JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
    WHERE area.organization_id = auth.org_id() AND area.equipment_id = p_area_id AND a.equipment_id <> p_area_id
-     AND (auth.is_platform_operator() OR (auth.has_permission('asset.read', e.site_id) AND auth.has_permission('equipment.read', e.site_id)))
+     AND ((SELECT auth.is_platform_operator())
+          OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
+              AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_in_boundary(uuid) IS
   'The caller''s tenant''s assets inside the boundary of an area asset, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_in_area checks the area and reads them as the caller.';
