@@ -3,7 +3,7 @@
 -- check), the ancestry path, locations and boundaries with their own errors,
 -- and the spatial RPCs with a known distance.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -97,6 +97,13 @@ UPDATE app.assets SET criticality = 'C' WHERE equipment_id = tests.recall('pump'
 SELECT tests.act_as_owner();
 SELECT is((SELECT criticality FROM app.assets WHERE equipment_id = tests.recall('pump')), 'B', 'nor changes one (the update matches nothing)');
 
+SELECT tests.act_as(tests.recall('planner'), tests.recall('a'));
+DELETE FROM app.assets WHERE equipment_id = tests.recall('s2pump');
+SELECT tests.act_as_owner();
+SELECT is((SELECT count(*)::int FROM app.assets WHERE equipment_id = tests.recall('s2pump')) * 10
+          + (SELECT count(*)::int FROM app.equipment WHERE id = tests.recall('s2pump')), 1,
+  'a planner deletes an asset''s maintenance record; the equipment stays');
+
 -- No asset.read, another tenant: nothing.
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is_empty($$SELECT FROM app.assets$$, 'a role without asset.read sees no assets');
@@ -105,7 +112,7 @@ SELECT tests.act_as(tests.recall('other'), tests.recall('b'));
 SELECT is_empty($$SELECT * FROM app.assets_within(0, 0, 100000)$$, 'another tenant finds none of them on the map');
 SELECT is(tests.refusal($$SELECT * FROM app.assets_in_area(tests.recall('plant'))$$), 'PT404 asset.not_found',
   'nor reads another tenant''s area');
-SELECT is(tests.refusal($$INSERT INTO app.assets (organization_id, equipment_id) VALUES (tests.recall('a'), tests.recall('s2pump'))$$),
+SELECT is(tests.refusal($$INSERT INTO app.assets (organization_id, equipment_id) VALUES (tests.recall('a'), tests.recall('far'))$$),
   '42501 tenant.foreign_row', 'nor writes its assets');
 
 SELECT * FROM finish();

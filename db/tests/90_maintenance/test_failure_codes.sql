@@ -2,7 +2,7 @@
 -- triples per asset class (a code of the wrong kind cannot stand in one),
 -- the check work orders call, and the worst-assets Pareto over breakdowns.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -45,6 +45,12 @@ SELECT tests.act_as(tests.recall('planner'), tests.recall('a'));
 UPDATE app.failure_codes SET is_active = false WHERE id = tests.recall('replace');
 SELECT is(tests.refusal($$SELECT app.check_failure_codes(tests.recall('p1'), tests.recall('leak'), tests.recall('worn'), tests.recall('replace'))$$),
   'PT422 failure_code.inactive', 'an inactive code is refused');
+
+INSERT INTO app.failure_codes (kind, code, name) VALUES ('cause', 'TYPO', 'Typo');
+DELETE FROM app.failure_codes WHERE code = 'TYPO';
+DELETE FROM app.failure_code_combinations WHERE remedy_id = tests.recall('replace');
+SELECT is((SELECT count(*)::int FROM app.failure_codes WHERE code = 'TYPO') + (SELECT count(*)::int FROM app.failure_code_combinations), 0,
+  'a planner deletes codes and combinations');
 
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is_empty($$SELECT FROM app.failure_codes$$, 'a role without asset.read sees no failure codes');

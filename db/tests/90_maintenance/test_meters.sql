@@ -2,7 +2,7 @@
 -- unless a reset with a reason, in time order, append-only, the current
 -- value and the usage since a reading (what usage-based PM counts).
 BEGIN;
-SELECT plan(21);
+SELECT plan(22);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -25,6 +25,10 @@ SELECT is((SELECT (last_value, usage_total)::text FROM app.meters WHERE id = tes
 SELECT matches(tests.refusal($$INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Bogus', 'no-such-unit')$$),
   '^23503 ', 'a meter''s unit is one of the units register');
 
+UPDATE app.meters SET name = 'Run hours' WHERE id = tests.recall('m');
+INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Spare', '1');
+DELETE FROM app.meters WHERE name = 'Spare';
+SELECT is((SELECT array_agg(name) FROM app.meters), ARRAY['Run hours'], 'a planner renames and deletes meters');
 SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
 SELECT is(tests.refusal($$INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Cycles', '1')$$),
   'PT403 permission.missing', 'a technician does not add meters');
