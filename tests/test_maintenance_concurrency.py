@@ -3,6 +3,7 @@ and a new part of the same asset) and the readings of one meter (serialized on t
 
 from __future__ import annotations
 
+import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,8 +70,12 @@ def test_readings_of_one_meter_at_once_are_serialized(database_url):
     with ThreadPoolExecutor(writers) as pool:
         outcomes = list(pool.map(read, range(110, 110 + 10 * writers, 10)))
     assert set(outcomes) <= {"recorded", "PT409 meter_reading.decreasing", "PT409 meter_reading.out_of_order"}, outcomes
-    values = [row[0] for row in world.rows("select value from app.meter_readings where meter_id = %s order by recorded_at, read_at",
-                                           meter)]
-    assert values == sorted(values) and len(values) == 1 + outcomes.count("recorded")
+    # In the order they were serialized (the running total only grows), each counted from the one before.
+    readings = world.rows("select value, usage, usage_total from app.meter_readings where meter_id = %s order by usage_total, value",
+                          meter)
+    assert len(readings) == 1 + outcomes.count("recorded"), (readings, outcomes)
+    for before, after in itertools.pairwise(readings):
+        assert after[0] >= before[0] and after[1] == after[0] - before[0] and after[2] == before[2] + after[1], readings
+    values = [value for value, _, _ in readings]
     last, total = world.rows("select last_value, usage_total from app.meters where id = %s", meter)[0]
     assert (last, total) == (values[-1], values[-1] - 100), "every reading counted its usage from the one before it"
