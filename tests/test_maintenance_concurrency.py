@@ -12,7 +12,7 @@ import psycopg
 from helpers import World
 
 
-def test_a_level_change_and_a_new_part_at_once_cannot_break_the_hierarchy(database_url):
+def test_a_level_change_and_a_new_part_at_once_cannot_break_the_hierarchy(database_url: str) -> None:
     world = World.on(database_url)
     tenant = world.tenant()
     planner = world.member(tenant, "maintenance_planner").id
@@ -43,7 +43,7 @@ def test_a_level_change_and_a_new_part_at_once_cannot_break_the_hierarchy(databa
     assert outcomes == ["PT422 asset.level_order", "done"], outcomes
 
 
-def test_readings_of_one_meter_at_once_are_serialized(database_url):
+def test_readings_of_one_meter_at_once_are_serialized(database_url: str) -> None:
     world = World.on(database_url)
     tenant = world.tenant()
     technician = world.member(tenant, "technician").id
