@@ -77,6 +77,12 @@ FUNCTION_CASES = {
     "trash": "as the caller, trash.manage, the caller's tenant only (test_soft_delete.sql, test_search_http)",
     "convert_unit": "reads the global units only (test_units.sql)",
     "units_localized_name": "computed column of the global units",
+    # Maintenance assets (db/functions/90_maintenance): reads of the caller's own tenant, as the caller sees it.
+    "assets_geojson": "computed column: only asset rows the caller reads (test_assets.sql, test_maintenance_http)",
+    "assets_within": "the caller's tenant only, as the caller sees assets (test_assets.sql, test_maintenance_http)",
+    "nearest_assets": "the caller's tenant only, as the caller sees assets (test_assets.sql, test_maintenance_http)",
+    "equipment_ancestors": "the caller's tenant only, as the caller sees equipment (test_assets.sql)",
+    "worst_assets": "the caller's tenant's downtime only, as the caller sees it (test_failure_codes.sql)",
     "type_lists_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
@@ -311,6 +317,10 @@ ROW_FUNCTIONS = {
     "return_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1, "entity_type": "equipment",
                      "entity_id": "{stock_asset}"},
     "set_purchase_request_status": {"purchase_request_id": "{purchase_request}", "status": "cancelled", "note": "x"},
+    # Maintenance assets (db/functions/90_maintenance).
+    "assets_in_area": {"area_id": "{asset}"},
+    "meter_usage_since": {"reading_id": "{meter_reading}"},
+    "check_failure_codes": {"equipment_id": "{asset}", "problem_id": "{asset}", "cause_id": "{asset}", "remedy_id": "{asset}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -391,7 +401,9 @@ A_ROWS = """
              and not exists (select from app.part_stock s where s.organization_id = b.organization_id and s.bin_id = b.id) limit 1)::text,
          (select r.id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
          (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
-         (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text
+         (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text,
+         (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -487,6 +499,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_maintenance_work(%s)", a)
     # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
     world.sql("select tests.fill_production(%s)", a)
+    # Maintenance: an asset on the map, a meter with a reading, failure codes (db/tests/fixtures/maintenance_assets.sql).
+    world.sql("select tests.fill_maintenance_assets(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     # Maintenance stores: a storeroom, bins, stock, a reservation, a purchase request, a critical spare, a vendor
@@ -726,7 +740,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "work_request", "work_order", "work_order_asset", "work_order_contractor",
              "sap_mapping", "sap_message",
              "production_run", "production_machine",
-             "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request")
+             "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
+             "asset", "meter_reading")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

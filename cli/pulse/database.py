@@ -13,7 +13,7 @@ from psycopg import sql
 
 from pulse.errors import PulseError
 
-REQUIRED_EXTENSIONS = ("pgcrypto", "btree_gist", "citext", "pg_trgm")
+REQUIRED_EXTENSIONS = ("pgcrypto", "btree_gist", "citext", "pg_trgm", "postgis")
 TEST_EXTENSIONS = ("pgtap", "plpgsql_check")
 
 

@@ -778,40 +778,6 @@ export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
   orderBy?: Array<ShippingUnitOrderBy>;
 };
 
-/** All input for the `adjustStock` mutation. */
-export type AdjustStockInput = {
-  binId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  countedQuantity: Scalars['BigFloat']['input'];
-  partId: Scalars['UUID']['input'];
-  reason: Scalars['String']['input'];
-};
-
-/** The output of our `adjustStock` mutation. */
-export type AdjustStockPayload = {
-  __typename?: 'AdjustStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockMovement>;
-  /** An edge for our `StockMovement`. May be used by Relay 1. */
-  stockMovementEdge?: Maybe<StockMovementEdge>;
-};
-
-
-/** The output of our `adjustStock` mutation. */
-export type AdjustStockPayloadStockMovementEdgeArgs = {
-  orderBy?: Array<StockMovementOrderBy>;
-};
-
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -3667,6 +3633,417 @@ export type ApproverBackupPatch = {
   userId?: InputMaybe<Scalars['UUID']['input']>;
   /** Until when the stand-in applies; empty: until removed. */
   validUntil?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * Maintenance assets
+ * What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+ */
+export type Asset = Node & {
+  __typename?: 'Asset';
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: Maybe<Scalars['JSON']['output']>;
+  /** Commissioned on */
+  commissionedOn?: Maybe<Scalars['Date']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality: Scalars['String']['output'];
+  /** Reads a single `Equipment` that is related to this `Asset`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /**
+   * Location as GeoJSON
+   * The asset's point as a GeoJSON Point ({"type": "Point", "coordinates": [lon, lat]}), empty without a location.
+   */
+  geojson?: Maybe<Scalars['JSON']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: Maybe<Scalars['Float']['output']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level: AssetLevel;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: Maybe<Scalars['Float']['output']>;
+  /** Reads a single `Organization` that is related to this `Asset`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: Maybe<Scalars['Date']['output']>;
+  /** Reads a single `Partner` that is related to this `Asset`. */
+  warrantyProvider?: Maybe<Partner>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: Maybe<Scalars['UUID']['output']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/** A condition to be used against `Asset` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type AssetCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `warrantyProviderId` field. */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Asset` values. */
+export type AssetConnection = {
+  __typename?: 'AssetConnection';
+  /** A list of edges which contains the `Asset` and cursor to aid in pagination. */
+  edges: Array<AssetEdge>;
+  /** A list of `Asset` objects. */
+  nodes: Array<Asset>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Asset` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Asset` edge in the connection. */
+export type AssetEdge = {
+  __typename?: 'AssetEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Asset` at the end of the edge. */
+  node: Asset;
+};
+
+/** A filter to be used against `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type AssetFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `geojson` field. */
+  geojson?: InputMaybe<JsonFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `warrantyProvider` relation. */
+  warrantyProvider?: InputMaybe<PartnerFilter>;
+  /** A related `warrantyProvider` exists. */
+  warrantyProviderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `warrantyProviderId` field. */
+  warrantyProviderId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `Asset` */
+export type AssetInput = {
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: InputMaybe<Scalars['JSON']['input']>;
+  /** Commissioned on */
+  commissionedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level?: InputMaybe<AssetLevel>;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/**
+ * Where an asset sits in the plant hierarchy, top to bottom: site, area, line,
+ * machine, component. A parent's level is above its child's.
+ */
+export type AssetLevel =
+  | 'area'
+  | 'component'
+  | 'line'
+  | 'machine'
+  | 'site';
+
+/** A filter to be used against AssetLevel fields. All fields are combined with a logical ‘and.’ */
+export type AssetLevelFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<AssetLevel>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<AssetLevel>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<AssetLevel>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<AssetLevel>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<AssetLevel>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<AssetLevel>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<AssetLevel>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<AssetLevel>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<AssetLevel>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<AssetLevel>>;
+};
+
+/** Methods to use when ordering `Asset`. */
+export type AssetOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'WARRANTY_PROVIDER_ID_ASC'
+  | 'WARRANTY_PROVIDER_ID_DESC';
+
+/** Represents an update to a `Asset`. Fields that are set will be updated. */
+export type AssetPatch = {
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   */
+  boundaryGeojson?: InputMaybe<Scalars['JSON']['input']>;
+  /** Commissioned on */
+  commissionedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   */
+  criticality?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   */
+  latitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   */
+  level?: InputMaybe<AssetLevel>;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   */
+  longitude?: InputMaybe<Scalars['Float']['input']>;
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   */
+  warrantyEndsOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   */
+  warrantyProviderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Warranty starts on */
+  warrantyStartsOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A connection to a list of `AssetsInAreaRecord` values. */
+export type AssetsInAreaConnection = {
+  __typename?: 'AssetsInAreaConnection';
+  /** A list of edges which contains the `AssetsInAreaRecord` and cursor to aid in pagination. */
+  edges: Array<AssetsInAreaEdge>;
+  /** A list of `AssetsInAreaRecord` objects. */
+  nodes: Array<AssetsInAreaRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AssetsInAreaRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AssetsInAreaRecord` edge in the connection. */
+export type AssetsInAreaEdge = {
+  __typename?: 'AssetsInAreaEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AssetsInAreaRecord` at the end of the edge. */
+  node: AssetsInAreaRecord;
+};
+
+export type AssetsInAreaRecord = {
+  __typename?: 'AssetsInAreaRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `AssetsInAreaRecord` object types. All fields are combined with a logical ‘and.’ */
+export type AssetsInAreaRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetsInAreaRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetsInAreaRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetsInAreaRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
+};
+
+/** A connection to a list of `AssetsWithinRecord` values. */
+export type AssetsWithinConnection = {
+  __typename?: 'AssetsWithinConnection';
+  /** A list of edges which contains the `AssetsWithinRecord` and cursor to aid in pagination. */
+  edges: Array<AssetsWithinEdge>;
+  /** A list of `AssetsWithinRecord` objects. */
+  nodes: Array<AssetsWithinRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AssetsWithinRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AssetsWithinRecord` edge in the connection. */
+export type AssetsWithinEdge = {
+  __typename?: 'AssetsWithinEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AssetsWithinRecord` at the end of the edge. */
+  node: AssetsWithinRecord;
+};
+
+export type AssetsWithinRecord = {
+  __typename?: 'AssetsWithinRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  distanceM?: Maybe<Scalars['Float']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `AssetsWithinRecord` object types. All fields are combined with a logical ‘and.’ */
+export type AssetsWithinRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AssetsWithinRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `distanceM` field. */
+  distanceM?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AssetsWithinRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AssetsWithinRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
 };
 
 /**
@@ -10253,6 +10630,39 @@ export type CreateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the create `Asset` mutation. */
+export type CreateAssetInput = {
+  /** The `Asset` to be created by this mutation. */
+  asset: AssetInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `Asset` mutation. */
+export type CreateAssetPayload = {
+  __typename?: 'CreateAssetPayload';
+  /** The `Asset` that was created by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Asset` mutation. */
+export type CreateAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
+};
+
 /** All input for the create `AttachmentDownload` mutation. */
 export type CreateAttachmentDownloadInput = {
   /** The `AttachmentDownload` to be created by this mutation. */
@@ -11250,39 +11660,6 @@ export type CreateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
-/** All input for the create `EquipmentSparePart` mutation. */
-export type CreateEquipmentSparePartInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `EquipmentSparePart` to be created by this mutation. */
-  equipmentSparePart: EquipmentSparePartInput;
-};
-
-/** The output of our create `EquipmentSparePart` mutation. */
-export type CreateEquipmentSparePartPayload = {
-  __typename?: 'CreateEquipmentSparePartPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `EquipmentSparePart` that was created by this mutation. */
-  equipmentSparePart?: Maybe<EquipmentSparePart>;
-  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
-  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our create `EquipmentSparePart` mutation. */
-export type CreateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
-  orderBy?: Array<EquipmentSparePartOrderBy>;
-};
-
 /** All input for the create `EquipmentUse` mutation. */
 export type CreateEquipmentUseInput = {
   /**
@@ -11314,6 +11691,72 @@ export type CreateEquipmentUsePayload = {
 /** The output of our create `EquipmentUse` mutation. */
 export type CreateEquipmentUsePayloadEquipmentUseEdgeArgs = {
   orderBy?: Array<EquipmentUseOrderBy>;
+};
+
+/** All input for the create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `FailureCodeCombination` to be created by this mutation. */
+  failureCodeCombination: FailureCodeCombinationInput;
+};
+
+/** The output of our create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationPayload = {
+  __typename?: 'CreateFailureCodeCombinationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `FailureCodeCombination` that was created by this mutation. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** An edge for our `FailureCodeCombination`. May be used by Relay 1. */
+  failureCodeCombinationEdge?: Maybe<FailureCodeCombinationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `FailureCodeCombination` mutation. */
+export type CreateFailureCodeCombinationPayloadFailureCodeCombinationEdgeArgs = {
+  orderBy?: Array<FailureCodeCombinationOrderBy>;
+};
+
+/** All input for the create `FailureCode` mutation. */
+export type CreateFailureCodeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `FailureCode` to be created by this mutation. */
+  failureCode: FailureCodeInput;
+};
+
+/** The output of our create `FailureCode` mutation. */
+export type CreateFailureCodePayload = {
+  __typename?: 'CreateFailureCodePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `FailureCode` that was created by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `FailureCode` mutation. */
+export type CreateFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
 };
 
 /** All input for the create `I18NString` mutation. */
@@ -11614,6 +12057,72 @@ export type CreateMessagePayloadMessageEdgeArgs = {
   orderBy?: Array<MessageOrderBy>;
 };
 
+/** All input for the create `Meter` mutation. */
+export type CreateMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Meter` to be created by this mutation. */
+  meter: MeterInput;
+};
+
+/** The output of our create `Meter` mutation. */
+export type CreateMeterPayload = {
+  __typename?: 'CreateMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Meter` that was created by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Meter` mutation. */
+export type CreateMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
+};
+
+/** All input for the create `MeterReading` mutation. */
+export type CreateMeterReadingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `MeterReading` to be created by this mutation. */
+  meterReading: MeterReadingInput;
+};
+
+/** The output of our create `MeterReading` mutation. */
+export type CreateMeterReadingPayload = {
+  __typename?: 'CreateMeterReadingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `MeterReading` that was created by this mutation. */
+  meterReading?: Maybe<MeterReading>;
+  /** An edge for our `MeterReading`. May be used by Relay 1. */
+  meterReadingEdge?: Maybe<MeterReadingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `MeterReading` mutation. */
+export type CreateMeterReadingPayloadMeterReadingEdgeArgs = {
+  orderBy?: Array<MeterReadingOrderBy>;
+};
+
 /** All input for the `createNcr` mutation. */
 export type CreateNcrInput = {
   /**
@@ -11788,39 +12297,6 @@ export type CreatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
-/** All input for the create `PartStoreroomSetting` mutation. */
-export type CreatePartStoreroomSettingInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `PartStoreroomSetting` to be created by this mutation. */
-  partStoreroomSetting: PartStoreroomSettingInput;
-};
-
-/** The output of our create `PartStoreroomSetting` mutation. */
-export type CreatePartStoreroomSettingPayload = {
-  __typename?: 'CreatePartStoreroomSettingPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `PartStoreroomSetting` that was created by this mutation. */
-  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
-  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
-  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our create `PartStoreroomSetting` mutation. */
-export type CreatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
-  orderBy?: Array<PartStoreroomSettingOrderBy>;
-};
-
 /** All input for the create `Partner` mutation. */
 export type CreatePartnerInput = {
   /**
@@ -11852,39 +12328,6 @@ export type CreatePartnerPayload = {
 /** The output of our create `Partner` mutation. */
 export type CreatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
-};
-
-/** All input for the create `PartnerRole` mutation. */
-export type CreatePartnerRoleInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `PartnerRole` to be created by this mutation. */
-  partnerRole: PartnerRoleInput;
-};
-
-/** The output of our create `PartnerRole` mutation. */
-export type CreatePartnerRolePayload = {
-  __typename?: 'CreatePartnerRolePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `PartnerRole` that was created by this mutation. */
-  partnerRole?: Maybe<PartnerRole>;
-  /** An edge for our `PartnerRole`. May be used by Relay 1. */
-  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our create `PartnerRole` mutation. */
-export type CreatePartnerRolePayloadPartnerRoleEdgeArgs = {
-  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the create `PersonQualification` mutation. */
@@ -12844,72 +13287,6 @@ export type CreateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
-/** All input for the create `StoreroomBin` mutation. */
-export type CreateStoreroomBinInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `StoreroomBin` to be created by this mutation. */
-  storeroomBin: StoreroomBinInput;
-};
-
-/** The output of our create `StoreroomBin` mutation. */
-export type CreateStoreroomBinPayload = {
-  __typename?: 'CreateStoreroomBinPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `StoreroomBin` that was created by this mutation. */
-  storeroomBin?: Maybe<StoreroomBin>;
-  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
-  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
-};
-
-
-/** The output of our create `StoreroomBin` mutation. */
-export type CreateStoreroomBinPayloadStoreroomBinEdgeArgs = {
-  orderBy?: Array<StoreroomBinOrderBy>;
-};
-
-/** All input for the create `Storeroom` mutation. */
-export type CreateStoreroomInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `Storeroom` to be created by this mutation. */
-  storeroom: StoreroomInput;
-};
-
-/** The output of our create `Storeroom` mutation. */
-export type CreateStoreroomPayload = {
-  __typename?: 'CreateStoreroomPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `Storeroom` that was created by this mutation. */
-  storeroom?: Maybe<Storeroom>;
-  /** An edge for our `Storeroom`. May be used by Relay 1. */
-  storeroomEdge?: Maybe<StoreroomEdge>;
-};
-
-
-/** The output of our create `Storeroom` mutation. */
-export type CreateStoreroomPayloadStoreroomEdgeArgs = {
-  orderBy?: Array<StoreroomOrderBy>;
-};
-
 /** All input for the create `Tag` mutation. */
 export type CreateTagInput = {
   /**
@@ -13238,39 +13615,6 @@ export type CreateUserPayload = {
 /** The output of our create `User` mutation. */
 export type CreateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
-};
-
-/** All input for the create `VendorPart` mutation. */
-export type CreateVendorPartInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `VendorPart` to be created by this mutation. */
-  vendorPart: VendorPartInput;
-};
-
-/** The output of our create `VendorPart` mutation. */
-export type CreateVendorPartPayload = {
-  __typename?: 'CreateVendorPartPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `VendorPart` that was created by this mutation. */
-  vendorPart?: Maybe<VendorPart>;
-  /** An edge for our `VendorPart`. May be used by Relay 1. */
-  vendorPartEdge?: Maybe<VendorPartEdge>;
-};
-
-
-/** The output of our create `VendorPart` mutation. */
-export type CreateVendorPartPayloadVendorPartEdgeArgs = {
-  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the create `WebhookEndpoint` mutation. */
@@ -15718,6 +16062,59 @@ export type DeleteApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the `deleteAssetById` mutation. */
+export type DeleteAssetByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Asset` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteAsset` mutation. */
+export type DeleteAssetInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Asset` mutation. */
+export type DeleteAssetPayload = {
+  __typename?: 'DeleteAssetPayload';
+  /** The `Asset` that was deleted by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedAssetId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Asset` mutation. */
+export type DeleteAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
+};
+
 /** All input for the `deleteAttachmentById` mutation. */
 export type DeleteAttachmentByIdInput = {
   /**
@@ -16830,56 +17227,94 @@ export type DeleteEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
-/** All input for the `deleteEquipmentSparePartById` mutation. */
-export type DeleteEquipmentSparePartByIdInput = {
+/** All input for the `deleteFailureCodeById` mutation. */
+export type DeleteFailureCodeByIdInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be deleted. */
+  /** The globally unique `ID` which will identify a single `FailureCode` to be deleted. */
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteEquipmentSparePart` mutation. */
-export type DeleteEquipmentSparePartInput = {
+/** All input for the `deleteFailureCodeCombinationById` mutation. */
+export type DeleteFailureCodeCombinationByIdInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['input'];
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
+  /** The globally unique `ID` which will identify a single `FailureCodeCombination` to be deleted. */
+  id: Scalars['ID']['input'];
 };
 
-/** The output of our delete `EquipmentSparePart` mutation. */
-export type DeleteEquipmentSparePartPayload = {
-  __typename?: 'DeleteEquipmentSparePartPayload';
+/** All input for the `deleteFailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Combination id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `FailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationPayload = {
+  __typename?: 'DeleteFailureCodeCombinationPayload';
   /**
    * The exact same `clientMutationId` that was provided in the mutation input,
    * unchanged and unused. May be used by a client to track mutations.
    */
   clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedEquipmentSparePartId?: Maybe<Scalars['ID']['output']>;
-  /** The `EquipmentSparePart` that was deleted by this mutation. */
-  equipmentSparePart?: Maybe<EquipmentSparePart>;
-  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
-  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  deletedFailureCodeCombinationId?: Maybe<Scalars['ID']['output']>;
+  /** The `FailureCodeCombination` that was deleted by this mutation. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** An edge for our `FailureCodeCombination`. May be used by Relay 1. */
+  failureCodeCombinationEdge?: Maybe<FailureCodeCombinationEdge>;
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
 };
 
 
-/** The output of our delete `EquipmentSparePart` mutation. */
-export type DeleteEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
-  orderBy?: Array<EquipmentSparePartOrderBy>;
+/** The output of our delete `FailureCodeCombination` mutation. */
+export type DeleteFailureCodeCombinationPayloadFailureCodeCombinationEdgeArgs = {
+  orderBy?: Array<FailureCodeCombinationOrderBy>;
+};
+
+/** All input for the `deleteFailureCode` mutation. */
+export type DeleteFailureCodeInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Failure code id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `FailureCode` mutation. */
+export type DeleteFailureCodePayload = {
+  __typename?: 'DeleteFailureCodePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedFailureCodeId?: Maybe<Scalars['ID']['output']>;
+  /** The `FailureCode` that was deleted by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `FailureCode` mutation. */
+export type DeleteFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
 };
 
 /** All input for the `deleteI18NStringById` mutation. */
@@ -17215,6 +17650,51 @@ export type DeleteMembershipPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `deleteMeterById` mutation. */
+export type DeleteMeterByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Meter` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteMeter` mutation. */
+export type DeleteMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Meter id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Meter` mutation. */
+export type DeleteMeterPayload = {
+  __typename?: 'DeleteMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedMeterId?: Maybe<Scalars['ID']['output']>;
+  /** The `Meter` that was deleted by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Meter` mutation. */
+export type DeleteMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
+};
+
 /** All input for the `deleteNotificationById` mutation. */
 export type DeleteNotificationByIdInput = {
   /**
@@ -17426,55 +17906,6 @@ export type DeletePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
-/** All input for the `deletePartStoreroomSettingById` mutation. */
-export type DeletePartStoreroomSettingByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deletePartStoreroomSetting` mutation. */
-export type DeletePartStoreroomSettingInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `PartStoreroomSetting` mutation. */
-export type DeletePartStoreroomSettingPayload = {
-  __typename?: 'DeletePartStoreroomSettingPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedPartStoreroomSettingId?: Maybe<Scalars['ID']['output']>;
-  /** The `PartStoreroomSetting` that was deleted by this mutation. */
-  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
-  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
-  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our delete `PartStoreroomSetting` mutation. */
-export type DeletePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
-  orderBy?: Array<PartStoreroomSettingOrderBy>;
-};
-
 /** All input for the `deletePartnerById` mutation. */
 export type DeletePartnerByIdInput = {
   /**
@@ -17518,58 +17949,6 @@ export type DeletePartnerPayload = {
 /** The output of our delete `Partner` mutation. */
 export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
-};
-
-/** All input for the `deletePartnerRoleById` mutation. */
-export type DeletePartnerRoleByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `PartnerRole` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deletePartnerRole` mutation. */
-export type DeletePartnerRoleInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Partner */
-  partnerId: Scalars['UUID']['input'];
-  /**
-   * Role
-   * vendor or contractor.
-   */
-  role: PartnerRoleKind;
-};
-
-/** The output of our delete `PartnerRole` mutation. */
-export type DeletePartnerRolePayload = {
-  __typename?: 'DeletePartnerRolePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedPartnerRoleId?: Maybe<Scalars['ID']['output']>;
-  /** The `PartnerRole` that was deleted by this mutation. */
-  partnerRole?: Maybe<PartnerRole>;
-  /** An edge for our `PartnerRole`. May be used by Relay 1. */
-  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our delete `PartnerRole` mutation. */
-export type DeletePartnerRolePayloadPartnerRoleEdgeArgs = {
-  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the `deleteProjectBomLineById` mutation. */
@@ -18675,96 +19054,6 @@ export type DeleteStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
-/** All input for the `deleteStoreroomBinById` mutation. */
-export type DeleteStoreroomBinByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `StoreroomBin` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteStoreroomBin` mutation. */
-export type DeleteStoreroomBinInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Bin id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `StoreroomBin` mutation. */
-export type DeleteStoreroomBinPayload = {
-  __typename?: 'DeleteStoreroomBinPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedStoreroomBinId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `StoreroomBin` that was deleted by this mutation. */
-  storeroomBin?: Maybe<StoreroomBin>;
-  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
-  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
-};
-
-
-/** The output of our delete `StoreroomBin` mutation. */
-export type DeleteStoreroomBinPayloadStoreroomBinEdgeArgs = {
-  orderBy?: Array<StoreroomBinOrderBy>;
-};
-
-/** All input for the `deleteStoreroomById` mutation. */
-export type DeleteStoreroomByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `Storeroom` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteStoreroom` mutation. */
-export type DeleteStoreroomInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Storeroom id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `Storeroom` mutation. */
-export type DeleteStoreroomPayload = {
-  __typename?: 'DeleteStoreroomPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedStoreroomId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `Storeroom` that was deleted by this mutation. */
-  storeroom?: Maybe<Storeroom>;
-  /** An edge for our `Storeroom`. May be used by Relay 1. */
-  storeroomEdge?: Maybe<StoreroomEdge>;
-};
-
-
-/** The output of our delete `Storeroom` mutation. */
-export type DeleteStoreroomPayloadStoreroomEdgeArgs = {
-  orderBy?: Array<StoreroomOrderBy>;
-};
-
 /** All input for the `deleteTagById` mutation. */
 export type DeleteTagByIdInput = {
   /**
@@ -19147,58 +19436,6 @@ export type DeleteUnitPayload = {
 /** The output of our delete `Unit` mutation. */
 export type DeleteUnitPayloadUnitEdgeArgs = {
   orderBy?: Array<UnitOrderBy>;
-};
-
-/** All input for the `deleteVendorPartById` mutation. */
-export type DeleteVendorPartByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `VendorPart` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteVendorPart` mutation. */
-export type DeleteVendorPartInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Vendor
-   * A partner with the vendor role.
-   */
-  partnerId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `VendorPart` mutation. */
-export type DeleteVendorPartPayload = {
-  __typename?: 'DeleteVendorPartPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedVendorPartId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `VendorPart` that was deleted by this mutation. */
-  vendorPart?: Maybe<VendorPart>;
-  /** An edge for our `VendorPart`. May be used by Relay 1. */
-  vendorPartEdge?: Maybe<VendorPartEdge>;
-};
-
-
-/** The output of our delete `VendorPart` mutation. */
-export type DeleteVendorPartPayloadVendorPartEdgeArgs = {
-  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `deleteWebhookEndpointById` mutation. */
@@ -23689,6 +23926,8 @@ export type EntityTypeOrderBy =
  */
 export type Equipment = Node & {
   __typename?: 'Equipment';
+  /** Reads a single `Asset` that is related to this `Equipment`. */
+  asset?: Maybe<Asset>;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrations: CalibrationConnection;
   /** Reads and enables pagination through a set of `Characteristic`. */
@@ -23713,8 +23952,6 @@ export type Equipment = Node & {
    * Human id (EQ-000123), the next of the tenant when not sent.
    */
   equipmentNumber: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
-  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `GaugeStudy`. */
@@ -23734,6 +23971,8 @@ export type Equipment = Node & {
   manufacturer?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Measurement`. */
   measurementsByGaugeId: MeasurementConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters: MeterConnection;
   /** Model */
   model?: Maybe<Scalars['String']['output']>;
   /** Name */
@@ -23849,22 +24088,6 @@ export type EquipmentDowntimeEventsArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
-export type EquipmentEquipmentSparePartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<EquipmentSparePartCondition>;
-  filter?: InputMaybe<EquipmentSparePartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
 export type EquipmentEquipmentUsesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23945,6 +24168,22 @@ export type EquipmentMeasurementsByGaugeIdArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentResultsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -23970,6 +24209,63 @@ export type EquipmentRunsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RunOrderBy>>;
+};
+
+/** A connection to a list of `EquipmentAncestorsRecord` values. */
+export type EquipmentAncestorsConnection = {
+  __typename?: 'EquipmentAncestorsConnection';
+  /** A list of edges which contains the `EquipmentAncestorsRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentAncestorsEdge>;
+  /** A list of `EquipmentAncestorsRecord` objects. */
+  nodes: Array<EquipmentAncestorsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentAncestorsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentAncestorsRecord` edge in the connection. */
+export type EquipmentAncestorsEdge = {
+  __typename?: 'EquipmentAncestorsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentAncestorsRecord` at the end of the edge. */
+  node: EquipmentAncestorsRecord;
+};
+
+export type EquipmentAncestorsRecord = {
+  __typename?: 'EquipmentAncestorsRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  level?: Maybe<AssetLevel>;
+  name?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['UUID']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/** A filter to be used against `EquipmentAncestorsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentAncestorsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentAncestorsRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentAncestorsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentAncestorsRecordFilter>>;
+  /** Filter by the object’s `parentId` field. */
+  parentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
 };
 
 /**
@@ -24159,6 +24455,8 @@ export type EquipmentClass = Node & {
   equipmentByClassId: EquipmentConnection;
   /** Reads and enables pagination through a set of `EquipmentClassQualification`. */
   equipmentClassQualificationsByClassId: EquipmentClassQualificationConnection;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinationsByClassId: FailureCodeCombinationConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /**
@@ -24238,6 +24536,22 @@ export type EquipmentClassEquipmentClassQualificationsByClassIdArgs = {
  * Equipment classes
  * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
  */
+export type EquipmentClassFailureCodeCombinationsByClassIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/**
+ * Equipment classes
+ * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+ */
 export type EquipmentClassLabTestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -24298,6 +24612,10 @@ export type EquipmentClassFilter = {
   equipmentClassQualificationsByClassId?: InputMaybe<EquipmentClassToManyEquipmentClassQualificationFilter>;
   /** Some related `equipmentClassQualificationsByClassId` exist. */
   equipmentClassQualificationsByClassIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodeCombinationsByClassId` relation. */
+  failureCodeCombinationsByClassId?: InputMaybe<EquipmentClassToManyFailureCodeCombinationFilter>;
+  /** Some related `failureCodeCombinationsByClassId` exist. */
+  failureCodeCombinationsByClassIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `labTests` relation. */
   labTests?: InputMaybe<EquipmentClassToManyLabTestFilter>;
   /** Some related `labTests` exist. */
@@ -24574,6 +24892,16 @@ export type EquipmentClassToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentClassToManyFailureCodeCombinationFilter = {
+  /** Every related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeCombinationFilter>;
+  /** No related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Some related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeCombinationFilter>;
+};
+
 /** A filter to be used against many `LabTest` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentClassToManyLabTestFilter = {
   /** Every related `LabTest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24631,6 +24959,10 @@ export type EquipmentEdge = {
 export type EquipmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<EquipmentFilter>>;
+  /** Filter by the object’s `asset` relation. */
+  asset?: InputMaybe<AssetFilter>;
+  /** A related `asset` exists. */
+  assetExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrations` relation. */
   calibrations?: InputMaybe<EquipmentToManyCalibrationFilter>;
   /** Some related `calibrations` exist. */
@@ -24655,10 +24987,6 @@ export type EquipmentFilter = {
   downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentNumber` field. */
   equipmentNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `equipmentSpareParts` relation. */
-  equipmentSpareParts?: InputMaybe<EquipmentToManyEquipmentSparePartFilter>;
-  /** Some related `equipmentSpareParts` exist. */
-  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -24679,6 +25007,10 @@ export type EquipmentFilter = {
   measurementsByGaugeId?: InputMaybe<EquipmentToManyMeasurementFilter>;
   /** Some related `measurementsByGaugeId` exist. */
   measurementsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meters` relation. */
+  meters?: InputMaybe<EquipmentToManyMeterFilter>;
+  /** Some related `meters` exist. */
+  metersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<EquipmentFilter>;
   /** Checks for any expressions in this list. */
@@ -24907,227 +25239,6 @@ export type EquipmentReliabilityRecordFilter = {
   uptimeHours?: InputMaybe<BigFloatFilter>;
 };
 
-/**
- * Asset spare parts
- * The spare-parts list of an asset (equipment): which parts, how many per use, and the critical spares with a fixed minimum stock in a storeroom that does not depend on usage.
- */
-export type EquipmentSparePart = Node & {
-  __typename?: 'EquipmentSparePart';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Reads a single `Equipment` that is related to this `EquipmentSparePart`. */
-  equipment?: Maybe<Equipment>;
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Critical spare
-   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
-   */
-  isCritical: Scalars['Boolean']['output'];
-  /**
-   * Minimum stock
-   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
-   */
-  minimumStock?: Maybe<Scalars['BigFloat']['output']>;
-  /** Notes */
-  notes?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `Organization` that is related to this `EquipmentSparePart`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `EquipmentSparePart`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Quantity
-   * How many the asset uses (per replacement).
-   */
-  quantity: Scalars['BigFloat']['output'];
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Storeroom
-   * Where the critical spare is kept.
-   */
-  storeroomId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Storeroom` that is related to this `EquipmentSparePart`. */
-  storeroomSite?: Maybe<Storeroom>;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-/**
- * A condition to be used against `EquipmentSparePart` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type EquipmentSparePartCondition = {
-  /** Checks for equality with the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `EquipmentSparePart` values. */
-export type EquipmentSparePartConnection = {
-  __typename?: 'EquipmentSparePartConnection';
-  /** A list of edges which contains the `EquipmentSparePart` and cursor to aid in pagination. */
-  edges: Array<EquipmentSparePartEdge>;
-  /** A list of `EquipmentSparePart` objects. */
-  nodes: Array<EquipmentSparePart>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `EquipmentSparePart` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `EquipmentSparePart` edge in the connection. */
-export type EquipmentSparePartEdge = {
-  __typename?: 'EquipmentSparePartEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `EquipmentSparePart` at the end of the edge. */
-  node: EquipmentSparePart;
-};
-
-/** A filter to be used against `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentSparePartFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<EquipmentSparePartFilter>>;
-  /** Filter by the object’s `equipment` relation. */
-  equipment?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `equipmentId` field. */
-  equipmentId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<EquipmentSparePartFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<EquipmentSparePartFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomSite` relation. */
-  storeroomSite?: InputMaybe<StoreroomFilter>;
-  /** A related `storeroomSite` exists. */
-  storeroomSiteExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** An input for mutations affecting `EquipmentSparePart` */
-export type EquipmentSparePartInput = {
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['input'];
-  /**
-   * Critical spare
-   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
-   */
-  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Minimum stock
-   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
-   */
-  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Quantity
-   * How many the asset uses (per replacement).
-   */
-  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Storeroom
-   * Where the critical spare is kept.
-   */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** Methods to use when ordering `EquipmentSparePart`. */
-export type EquipmentSparePartOrderBy =
-  | 'EQUIPMENT_ID_ASC'
-  | 'EQUIPMENT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/** Represents an update to a `EquipmentSparePart`. Fields that are set will be updated. */
-export type EquipmentSparePartPatch = {
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Critical spare
-   * Kept in stock whatever the usage: needs a storeroom and a minimum stock.
-   */
-  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Minimum stock
-   * A critical spare's fixed minimum available in the storeroom: below it a purchase request is raised, whatever the reorder point.
-   */
-  minimumStock?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Notes */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /** Part */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Quantity
-   * How many the asset uses (per replacement).
-   */
-  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Storeroom
-   * Where the critical spare is kept.
-   */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
 /** Whether equipment may be used: only in_service equipment is. */
 export type EquipmentStatus =
   | 'in_service'
@@ -25201,16 +25312,6 @@ export type EquipmentToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
-/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyEquipmentSparePartFilter = {
-  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<EquipmentSparePartFilter>;
-  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<EquipmentSparePartFilter>;
-  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<EquipmentSparePartFilter>;
-};
-
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyEquipmentUseFilter = {
   /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -25259,6 +25360,16 @@ export type EquipmentToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -25908,6 +26019,417 @@ export type FailRunPayload = {
 /** The output of our `failRun` mutation. */
 export type FailRunPayloadRunEdgeArgs = {
   orderBy?: Array<RunOrderBy>;
+};
+
+/**
+ * Failure codes
+ * The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+ */
+export type FailureCode = Node & {
+  __typename?: 'FailureCode';
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind: FailureCodeKind;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `FailureCode`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Failure code id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * Allowed failure code combinations
+ * Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+ */
+export type FailureCodeCombination = Node & {
+  __typename?: 'FailureCodeCombination';
+  /**
+   * Cause
+   * A failure code of kind cause.
+   */
+  causeId: Scalars['UUID']['output'];
+  /**
+   * Cause kind
+   * Always cause.
+   */
+  causeKind: FailureCodeKind;
+  /** Reads a single `EquipmentClass` that is related to this `FailureCodeCombination`. */
+  class?: Maybe<EquipmentClass>;
+  /**
+   * Asset class
+   * The equipment class (equipment_classes.id).
+   */
+  classId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByCauseIdAndCauseKind?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByProblemIdAndProblemKind?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` that is related to this `FailureCodeCombination`. */
+  failureCodeByRemedyIdAndRemedyKind?: Maybe<FailureCode>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `FailureCodeCombination`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Problem
+   * A failure code of kind problem.
+   */
+  problemId: Scalars['UUID']['output'];
+  /**
+   * Problem kind
+   * Always problem (keeps the key to a problem code).
+   */
+  problemKind: FailureCodeKind;
+  /**
+   * Remedy
+   * A failure code of kind remedy.
+   */
+  remedyId: Scalars['UUID']['output'];
+  /**
+   * Remedy kind
+   * Always remedy.
+   */
+  remedyKind: FailureCodeKind;
+  /** Combination id */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `FailureCodeCombination` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type FailureCodeCombinationCondition = {
+  /** Checks for equality with the object’s `causeId` field. */
+  causeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `classId` field. */
+  classId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `problemId` field. */
+  problemId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `remedyId` field. */
+  remedyId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `FailureCodeCombination` values. */
+export type FailureCodeCombinationConnection = {
+  __typename?: 'FailureCodeCombinationConnection';
+  /** A list of edges which contains the `FailureCodeCombination` and cursor to aid in pagination. */
+  edges: Array<FailureCodeCombinationEdge>;
+  /** A list of `FailureCodeCombination` objects. */
+  nodes: Array<FailureCodeCombination>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `FailureCodeCombination` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `FailureCodeCombination` edge in the connection. */
+export type FailureCodeCombinationEdge = {
+  __typename?: 'FailureCodeCombinationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `FailureCodeCombination` at the end of the edge. */
+  node: FailureCodeCombination;
+};
+
+/** A filter to be used against `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type FailureCodeCombinationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<FailureCodeCombinationFilter>>;
+  /** Filter by the object’s `causeId` field. */
+  causeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `class` relation. */
+  class?: InputMaybe<EquipmentClassFilter>;
+  /** Filter by the object’s `classId` field. */
+  classId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `failureCodeByCauseIdAndCauseKind` relation. */
+  failureCodeByCauseIdAndCauseKind?: InputMaybe<FailureCodeFilter>;
+  /** Filter by the object’s `failureCodeByProblemIdAndProblemKind` relation. */
+  failureCodeByProblemIdAndProblemKind?: InputMaybe<FailureCodeFilter>;
+  /** Filter by the object’s `failureCodeByRemedyIdAndRemedyKind` relation. */
+  failureCodeByRemedyIdAndRemedyKind?: InputMaybe<FailureCodeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<FailureCodeCombinationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `problemId` field. */
+  problemId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `remedyId` field. */
+  remedyId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `FailureCodeCombination` */
+export type FailureCodeCombinationInput = {
+  /**
+   * Cause
+   * A failure code of kind cause.
+   */
+  causeId: Scalars['UUID']['input'];
+  /**
+   * Cause kind
+   * Always cause.
+   */
+  causeKind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Asset class
+   * The equipment class (equipment_classes.id).
+   */
+  classId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Problem
+   * A failure code of kind problem.
+   */
+  problemId: Scalars['UUID']['input'];
+  /**
+   * Problem kind
+   * Always problem (keeps the key to a problem code).
+   */
+  problemKind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Remedy
+   * A failure code of kind remedy.
+   */
+  remedyId: Scalars['UUID']['input'];
+  /**
+   * Remedy kind
+   * Always remedy.
+   */
+  remedyKind?: InputMaybe<FailureCodeKind>;
+};
+
+/** Methods to use when ordering `FailureCodeCombination`. */
+export type FailureCodeCombinationOrderBy =
+  | 'CAUSE_ID_ASC'
+  | 'CAUSE_ID_DESC'
+  | 'CLASS_ID_ASC'
+  | 'CLASS_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROBLEM_ID_ASC'
+  | 'PROBLEM_ID_DESC'
+  | 'REMEDY_ID_ASC'
+  | 'REMEDY_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * A condition to be used against `FailureCode` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type FailureCodeCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<FailureCodeKind>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `FailureCode` values. */
+export type FailureCodeConnection = {
+  __typename?: 'FailureCodeConnection';
+  /** A list of edges which contains the `FailureCode` and cursor to aid in pagination. */
+  edges: Array<FailureCodeEdge>;
+  /** A list of `FailureCode` objects. */
+  nodes: Array<FailureCode>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `FailureCode` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `FailureCode` edge in the connection. */
+export type FailureCodeEdge = {
+  __typename?: 'FailureCodeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `FailureCode` at the end of the edge. */
+  node: FailureCode;
+};
+
+/** A filter to be used against `FailureCode` object types. All fields are combined with a logical ‘and.’ */
+export type FailureCodeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<FailureCodeFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<FailureCodeKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<FailureCodeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<FailureCodeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `FailureCode` */
+export type FailureCodeInput = {
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code: Scalars['String']['input'];
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind: FailureCodeKind;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** What a failure code names: the problem seen, its cause, or the remedy applied. */
+export type FailureCodeKind =
+  | 'cause'
+  | 'problem'
+  | 'remedy';
+
+/** A filter to be used against FailureCodeKind fields. All fields are combined with a logical ‘and.’ */
+export type FailureCodeKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<FailureCodeKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<FailureCodeKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<FailureCodeKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<FailureCodeKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<FailureCodeKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<FailureCodeKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<FailureCodeKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<FailureCodeKind>>;
+};
+
+/** Methods to use when ordering `FailureCode`. */
+export type FailureCodeOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `FailureCode`. Fields that are set will be updated. */
+export type FailureCodePatch = {
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Active
+   * Whether new work may use the code.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * problem, cause or remedy.
+   */
+  kind?: InputMaybe<FailureCodeKind>;
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
@@ -29254,42 +29776,6 @@ export type IssueShipmentCertificatePayload = {
 /** The output of our `issueShipmentCertificate` mutation. */
 export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
   orderBy?: Array<ShipmentCertificateOrderBy>;
-};
-
-/** All input for the `issueStock` mutation. */
-export type IssueStockInput = {
-  binId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  entityId: Scalars['UUID']['input'];
-  entityType: Scalars['String']['input'];
-  partId: Scalars['UUID']['input'];
-  quantity: Scalars['BigFloat']['input'];
-  reservationId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** The output of our `issueStock` mutation. */
-export type IssueStockPayload = {
-  __typename?: 'IssueStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockMovement>;
-  /** An edge for our `StockMovement`. May be used by Relay 1. */
-  stockMovementEdge?: Maybe<StockMovementEdge>;
-};
-
-
-/** The output of our `issueStock` mutation. */
-export type IssueStockPayloadStockMovementEdgeArgs = {
-  orderBy?: Array<StockMovementOrderBy>;
 };
 
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
@@ -32649,6 +33135,454 @@ export type MessageOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/**
+ * Meters
+ * Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+ */
+export type Meter = Node & {
+  __typename?: 'Meter';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Equipment` that is related to this `Meter`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings: MeterReadingConnection;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Meter`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Meter id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Meter`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal: Scalars['BigFloat']['output'];
+};
+
+
+/**
+ * Meters
+ * Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+ */
+export type MeterMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+/** A condition to be used against `Meter` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type MeterCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Meter` values. */
+export type MeterConnection = {
+  __typename?: 'MeterConnection';
+  /** A list of edges which contains the `Meter` and cursor to aid in pagination. */
+  edges: Array<MeterEdge>;
+  /** A list of `Meter` objects. */
+  nodes: Array<Meter>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Meter` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Meter` edge in the connection. */
+export type MeterEdge = {
+  __typename?: 'MeterEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Meter` at the end of the edge. */
+  node: Meter;
+};
+
+/** A filter to be used against `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type MeterFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<MeterFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `meterReadings` relation. */
+  meterReadings?: InputMaybe<MeterToManyMeterReadingFilter>;
+  /** Some related `meterReadings` exist. */
+  meterReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<MeterFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<MeterFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+};
+
+/** An input for mutations affecting `Meter` */
+export type MeterInput = {
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit: Scalars['String']['input'];
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** Methods to use when ordering `Meter`. */
+export type MeterOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `Meter`. Fields that are set will be updated. */
+export type MeterPatch = {
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Active
+   * Whether readings may be recorded.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   */
+  lastReadAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   */
+  lastValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/**
+ * Meter readings
+ * Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+ */
+export type MeterReading = Node & {
+  __typename?: 'MeterReading';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Reset
+   * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+   */
+  isReset: Scalars['Boolean']['output'];
+  /** Reads a single `Meter` that is related to this `MeterReading`. */
+  meter?: Maybe<Meter>;
+  /**
+   * Meter
+   * The meter read (meters.id).
+   */
+  meterId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `MeterReading`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Read at
+   * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+   */
+  readAt: Scalars['Datetime']['output'];
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reset reason
+   * Why the meter was reset; required for a reset.
+   */
+  resetReason?: Maybe<Scalars['String']['output']>;
+  /** Reading id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Usage
+   * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+   */
+  usage: Scalars['BigFloat']['output'];
+  /**
+   * Usage total
+   * The meter's usage over all readings up to this one (server-managed).
+   */
+  usageTotal: Scalars['BigFloat']['output'];
+  /** Reads a single `User` that is related to this `MeterReading`. */
+  userByRecordedBy?: Maybe<User>;
+  /**
+   * Value
+   * What the meter showed, in the meter's unit.
+   */
+  value: Scalars['BigFloat']['output'];
+};
+
+/**
+ * A condition to be used against `MeterReading` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type MeterReadingCondition = {
+  /** Checks for equality with the object’s `meterId` field. */
+  meterId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `readAt` field. */
+  readAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `MeterReading` values. */
+export type MeterReadingConnection = {
+  __typename?: 'MeterReadingConnection';
+  /** A list of edges which contains the `MeterReading` and cursor to aid in pagination. */
+  edges: Array<MeterReadingEdge>;
+  /** A list of `MeterReading` objects. */
+  nodes: Array<MeterReading>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `MeterReading` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `MeterReading` edge in the connection. */
+export type MeterReadingEdge = {
+  __typename?: 'MeterReadingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `MeterReading` at the end of the edge. */
+  node: MeterReading;
+};
+
+/** A filter to be used against `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type MeterReadingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<MeterReadingFilter>>;
+  /** Filter by the object’s `meter` relation. */
+  meter?: InputMaybe<MeterFilter>;
+  /** Filter by the object’s `meterId` field. */
+  meterId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<MeterReadingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<MeterReadingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `readAt` field. */
+  readAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `MeterReading` */
+export type MeterReadingInput = {
+  /**
+   * Reset
+   * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+   */
+  isReset?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Meter
+   * The meter read (meters.id).
+   */
+  meterId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Read at
+   * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+   */
+  readAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded at */
+  recordedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reset reason
+   * Why the meter was reset; required for a reset.
+   */
+  resetReason?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Usage
+   * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+   */
+  usage?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Usage total
+   * The meter's usage over all readings up to this one (server-managed).
+   */
+  usageTotal?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Value
+   * What the meter showed, in the meter's unit.
+   */
+  value: Scalars['BigFloat']['input'];
+};
+
+/** Methods to use when ordering `MeterReading`. */
+export type MeterReadingOrderBy =
+  | 'METER_ID_ASC'
+  | 'METER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'READ_AT_ASC'
+  | 'READ_AT_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type MeterToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
+};
+
 /** All input for the `migrateEntityState` mutation. */
 export type MigrateEntityStateInput = {
   /**
@@ -32766,11 +33700,6 @@ export type Mutation = {
    * A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
    */
   addShippingUnit?: Maybe<AddShippingUnitPayload>;
-  /**
-   * Sets a part's on-hand quantity in a bin to what a count found, with a reason: an adjustment movement of the difference (none when equal; returns null). Never below what is reserved. stock.manage at the bin's site.
-   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
-   */
-  adjustStock?: Maybe<AdjustStockPayload>;
   /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
@@ -32907,6 +33836,8 @@ export type Mutation = {
   createApprovedSupplier?: Maybe<CreateApprovedSupplierPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
+  /** Creates a single `Asset`. */
+  createAsset?: Maybe<CreateAssetPayload>;
   /** Creates a single `Attachment`. */
   createAttachment?: Maybe<CreateAttachmentPayload>;
   /** Creates a single `AttachmentDownload`. */
@@ -32967,10 +33898,12 @@ export type Mutation = {
   createEquipmentClass?: Maybe<CreateEquipmentClassPayload>;
   /** Creates a single `EquipmentClassQualification`. */
   createEquipmentClassQualification?: Maybe<CreateEquipmentClassQualificationPayload>;
-  /** Creates a single `EquipmentSparePart`. */
-  createEquipmentSparePart?: Maybe<CreateEquipmentSparePartPayload>;
   /** Creates a single `EquipmentUse`. */
   createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
+  /** Creates a single `FailureCode`. */
+  createFailureCode?: Maybe<CreateFailureCodePayload>;
+  /** Creates a single `FailureCodeCombination`. */
+  createFailureCodeCombination?: Maybe<CreateFailureCodeCombinationPayload>;
   /** Creates a single `I18NString`. */
   createI18NString?: Maybe<CreateI18NStringPayload>;
   /** Creates a single `InstrumentBlock`. */
@@ -32992,6 +33925,10 @@ export type Mutation = {
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
   createMessage?: Maybe<CreateMessagePayload>;
+  /** Creates a single `Meter`. */
+  createMeter?: Maybe<CreateMeterPayload>;
+  /** Creates a single `MeterReading`. */
+  createMeterReading?: Maybe<CreateMeterReadingPayload>;
   /**
    * Report a nonconformance
    * Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
@@ -33005,12 +33942,8 @@ export type Mutation = {
   createPart?: Maybe<CreatePartPayload>;
   /** Creates a single `PartRevision`. */
   createPartRevision?: Maybe<CreatePartRevisionPayload>;
-  /** Creates a single `PartStoreroomSetting`. */
-  createPartStoreroomSetting?: Maybe<CreatePartStoreroomSettingPayload>;
   /** Creates a single `Partner`. */
   createPartner?: Maybe<CreatePartnerPayload>;
-  /** Creates a single `PartnerRole`. */
-  createPartnerRole?: Maybe<CreatePartnerRolePayload>;
   /** Creates a single `PersonQualification`. */
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
   /** Creates a single `Project`. */
@@ -33075,10 +34008,6 @@ export type Mutation = {
   createSpecificationLimit?: Maybe<CreateSpecificationLimitPayload>;
   /** Creates a single `StorageLocation`. */
   createStorageLocation?: Maybe<CreateStorageLocationPayload>;
-  /** Creates a single `Storeroom`. */
-  createStoreroom?: Maybe<CreateStoreroomPayload>;
-  /** Creates a single `StoreroomBin`. */
-  createStoreroomBin?: Maybe<CreateStoreroomBinPayload>;
   /** Creates a single `Tag`. */
   createTag?: Maybe<CreateTagPayload>;
   /** Creates a single `TenantFeatureFlag`. */
@@ -33099,8 +34028,6 @@ export type Mutation = {
   createUnit?: Maybe<CreateUnitPayload>;
   /** Creates a single `User`. */
   createUser?: Maybe<CreateUserPayload>;
-  /** Creates a single `VendorPart`. */
-  createVendorPart?: Maybe<CreateVendorPartPayload>;
   /** Creates a single `WebhookEndpoint`. */
   createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
   /** Creates a single `WorkflowDefinition`. */
@@ -33167,6 +34094,10 @@ export type Mutation = {
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
   deleteApproverBackupById?: Maybe<DeleteApproverBackupPayload>;
+  /** Deletes a single `Asset` using a unique key. */
+  deleteAsset?: Maybe<DeleteAssetPayload>;
+  /** Deletes a single `Asset` using its globally unique id. */
+  deleteAssetById?: Maybe<DeleteAssetPayload>;
   /** Deletes a single `Attachment` using a unique key. */
   deleteAttachment?: Maybe<DeleteAttachmentPayload>;
   /** Deletes a single `Attachment` using its globally unique id. */
@@ -33263,10 +34194,14 @@ export type Mutation = {
   deleteEquipmentClassQualification?: Maybe<DeleteEquipmentClassQualificationPayload>;
   /** Deletes a single `EquipmentClassQualification` using its globally unique id. */
   deleteEquipmentClassQualificationById?: Maybe<DeleteEquipmentClassQualificationPayload>;
-  /** Deletes a single `EquipmentSparePart` using a unique key. */
-  deleteEquipmentSparePart?: Maybe<DeleteEquipmentSparePartPayload>;
-  /** Deletes a single `EquipmentSparePart` using its globally unique id. */
-  deleteEquipmentSparePartById?: Maybe<DeleteEquipmentSparePartPayload>;
+  /** Deletes a single `FailureCode` using a unique key. */
+  deleteFailureCode?: Maybe<DeleteFailureCodePayload>;
+  /** Deletes a single `FailureCode` using its globally unique id. */
+  deleteFailureCodeById?: Maybe<DeleteFailureCodePayload>;
+  /** Deletes a single `FailureCodeCombination` using a unique key. */
+  deleteFailureCodeCombination?: Maybe<DeleteFailureCodeCombinationPayload>;
+  /** Deletes a single `FailureCodeCombination` using its globally unique id. */
+  deleteFailureCodeCombinationById?: Maybe<DeleteFailureCodeCombinationPayload>;
   /** Deletes a single `I18NString` using a unique key. */
   deleteI18NString?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `I18NString` using its globally unique id. */
@@ -33295,6 +34230,10 @@ export type Mutation = {
   deleteMembership?: Maybe<DeleteMembershipPayload>;
   /** Deletes a single `Membership` using its globally unique id. */
   deleteMembershipById?: Maybe<DeleteMembershipPayload>;
+  /** Deletes a single `Meter` using a unique key. */
+  deleteMeter?: Maybe<DeleteMeterPayload>;
+  /** Deletes a single `Meter` using its globally unique id. */
+  deleteMeterById?: Maybe<DeleteMeterPayload>;
   /** Deletes a single `Notification` using a unique key. */
   deleteNotification?: Maybe<DeleteNotificationPayload>;
   /** Deletes a single `Notification` using its globally unique id. */
@@ -33313,18 +34252,10 @@ export type Mutation = {
   deletePartRevision?: Maybe<DeletePartRevisionPayload>;
   /** Deletes a single `PartRevision` using its globally unique id. */
   deletePartRevisionById?: Maybe<DeletePartRevisionPayload>;
-  /** Deletes a single `PartStoreroomSetting` using a unique key. */
-  deletePartStoreroomSetting?: Maybe<DeletePartStoreroomSettingPayload>;
-  /** Deletes a single `PartStoreroomSetting` using its globally unique id. */
-  deletePartStoreroomSettingById?: Maybe<DeletePartStoreroomSettingPayload>;
   /** Deletes a single `Partner` using a unique key. */
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
-  /** Deletes a single `PartnerRole` using a unique key. */
-  deletePartnerRole?: Maybe<DeletePartnerRolePayload>;
-  /** Deletes a single `PartnerRole` using its globally unique id. */
-  deletePartnerRoleById?: Maybe<DeletePartnerRolePayload>;
   /** Deletes a single `ProjectBomLine` using a unique key. */
   deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
   /** Deletes a single `ProjectBomLine` using its globally unique id. */
@@ -33423,14 +34354,6 @@ export type Mutation = {
   deleteStorageLocation?: Maybe<DeleteStorageLocationPayload>;
   /** Deletes a single `StorageLocation` using its globally unique id. */
   deleteStorageLocationById?: Maybe<DeleteStorageLocationPayload>;
-  /** Deletes a single `Storeroom` using a unique key. */
-  deleteStoreroom?: Maybe<DeleteStoreroomPayload>;
-  /** Deletes a single `StoreroomBin` using a unique key. */
-  deleteStoreroomBin?: Maybe<DeleteStoreroomBinPayload>;
-  /** Deletes a single `StoreroomBin` using its globally unique id. */
-  deleteStoreroomBinById?: Maybe<DeleteStoreroomBinPayload>;
-  /** Deletes a single `Storeroom` using its globally unique id. */
-  deleteStoreroomById?: Maybe<DeleteStoreroomPayload>;
   /** Deletes a single `Tag` using a unique key. */
   deleteTag?: Maybe<DeleteTagPayload>;
   /** Deletes a single `Tag` using its globally unique id. */
@@ -33463,10 +34386,6 @@ export type Mutation = {
   deleteUnit?: Maybe<DeleteUnitPayload>;
   /** Deletes a single `Unit` using its globally unique id. */
   deleteUnitById?: Maybe<DeleteUnitPayload>;
-  /** Deletes a single `VendorPart` using a unique key. */
-  deleteVendorPart?: Maybe<DeleteVendorPartPayload>;
-  /** Deletes a single `VendorPart` using its globally unique id. */
-  deleteVendorPartById?: Maybe<DeleteVendorPartPayload>;
   /** Deletes a single `WebhookEndpoint` using a unique key. */
   deleteWebhookEndpoint?: Maybe<DeleteWebhookEndpointPayload>;
   /** Deletes a single `WebhookEndpoint` using its globally unique id. */
@@ -33571,11 +34490,6 @@ export type Mutation = {
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
   /**
-   * Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
-   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
-   */
-  issueStock?: Maybe<IssueStockPayload>;
-  /**
    * Download URL of a label
    * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
    */
@@ -33657,11 +34571,6 @@ export type Mutation = {
    */
   receiveSamples?: Maybe<ReceiveSamplesPayload>;
   /**
-   * Receives a quantity of a part into a bin (a receipt movement), optionally against an open purchase request of that part and storeroom, which it marks received. stock.manage at the bin's site.
-   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, purchase_request.not_found, PT409 bin.inactive, purchase_request.closed, PT422 stock.quantity_invalid.
-   */
-  receiveStock?: Maybe<ReceiveStockPayload>;
-  /**
    * Record consumption
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    */
@@ -33728,11 +34637,6 @@ export type Mutation = {
    */
   releaseResult?: Maybe<ReleaseResultPayload>;
   /**
-   * Gives back what is left of an open reservation (cancelled or no longer needed), with a reason: a reservation_release movement; the reservation is released. stock.issue at its site.
-   * Errors: PT403 permission.missing, PT404 stock_reservation.not_found, PT409 stock_reservation.closed, PT422 stock.reason_required.
-   */
-  releaseStockReservation?: Maybe<ReleaseStockReservationPayload>;
-  /**
    * Replay a webhook delivery
    * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    */
@@ -33753,11 +34657,6 @@ export type Mutation = {
    * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
    */
   requestLabel?: Maybe<RequestLabelPayload>;
-  /**
-   * Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
-   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
-   */
-  reserveStock?: Maybe<ReserveStockPayload>;
   /**
    * Answer a SCAR
    * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
@@ -33786,11 +34685,6 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.render_not_failed.
    */
   retryCertificateRender?: Maybe<RetryCertificateRenderPayload>;
-  /**
-   * Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
-   * Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
-   */
-  returnStock?: Maybe<ReturnStockPayload>;
   /**
    * Reviews a result
    * An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on.
@@ -33837,11 +34731,6 @@ export type Mutation = {
    * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
    */
   setLotQualityStatus?: Maybe<SetLotQualityStatusPayload>;
-  /**
-   * Moves a purchase request on: open -> ordered | cancelled (with a reason), ordered -> received | cancelled. A closed request lets the next shortage raise a new one. purchase_request.manage at the storeroom's site.
-   * Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
-   */
-  setPurchaseRequestStatus?: Maybe<SetPurchaseRequestStatusPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
   /**
@@ -33914,11 +34803,6 @@ export type Mutation = {
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
   /**
-   * Moves a quantity of a part from one bin to another (also across storerooms): two movements with one transfer id; only available stock moves. stock.manage at both sites.
-   * Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.same_bin.
-   */
-  transferStock?: Maybe<TransferStockPayload>;
-  /**
    * Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
    * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
    */
@@ -33951,6 +34835,10 @@ export type Mutation = {
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
   updateApproverBackupById?: Maybe<UpdateApproverBackupPayload>;
+  /** Updates a single `Asset` using a unique key and a patch. */
+  updateAsset?: Maybe<UpdateAssetPayload>;
+  /** Updates a single `Asset` using its globally unique id and a patch. */
+  updateAssetById?: Maybe<UpdateAssetPayload>;
   /** Updates a single `AuditSetting` using a unique key and a patch. */
   updateAuditSetting?: Maybe<UpdateAuditSettingPayload>;
   /** Updates a single `AuditSetting` using its globally unique id and a patch. */
@@ -34055,10 +34943,10 @@ export type Mutation = {
   updateEquipmentClassQualification?: Maybe<UpdateEquipmentClassQualificationPayload>;
   /** Updates a single `EquipmentClassQualification` using its globally unique id and a patch. */
   updateEquipmentClassQualificationById?: Maybe<UpdateEquipmentClassQualificationPayload>;
-  /** Updates a single `EquipmentSparePart` using a unique key and a patch. */
-  updateEquipmentSparePart?: Maybe<UpdateEquipmentSparePartPayload>;
-  /** Updates a single `EquipmentSparePart` using its globally unique id and a patch. */
-  updateEquipmentSparePartById?: Maybe<UpdateEquipmentSparePartPayload>;
+  /** Updates a single `FailureCode` using a unique key and a patch. */
+  updateFailureCode?: Maybe<UpdateFailureCodePayload>;
+  /** Updates a single `FailureCode` using its globally unique id and a patch. */
+  updateFailureCodeById?: Maybe<UpdateFailureCodePayload>;
   /** Updates a single `I18NString` using a unique key and a patch. */
   updateI18NString?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `I18NString` using its globally unique id and a patch. */
@@ -34087,6 +34975,10 @@ export type Mutation = {
   updateMembership?: Maybe<UpdateMembershipPayload>;
   /** Updates a single `Membership` using its globally unique id and a patch. */
   updateMembershipById?: Maybe<UpdateMembershipPayload>;
+  /** Updates a single `Meter` using a unique key and a patch. */
+  updateMeter?: Maybe<UpdateMeterPayload>;
+  /** Updates a single `Meter` using its globally unique id and a patch. */
+  updateMeterById?: Maybe<UpdateMeterPayload>;
   /** Updates a single `Notification` using a unique key and a patch. */
   updateNotification?: Maybe<UpdateNotificationPayload>;
   /** Updates a single `Notification` using its globally unique id and a patch. */
@@ -34109,18 +35001,10 @@ export type Mutation = {
   updatePartRevision?: Maybe<UpdatePartRevisionPayload>;
   /** Updates a single `PartRevision` using its globally unique id and a patch. */
   updatePartRevisionById?: Maybe<UpdatePartRevisionPayload>;
-  /** Updates a single `PartStoreroomSetting` using a unique key and a patch. */
-  updatePartStoreroomSetting?: Maybe<UpdatePartStoreroomSettingPayload>;
-  /** Updates a single `PartStoreroomSetting` using its globally unique id and a patch. */
-  updatePartStoreroomSettingById?: Maybe<UpdatePartStoreroomSettingPayload>;
   /** Updates a single `Partner` using a unique key and a patch. */
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
-  /** Updates a single `PartnerRole` using a unique key and a patch. */
-  updatePartnerRole?: Maybe<UpdatePartnerRolePayload>;
-  /** Updates a single `PartnerRole` using its globally unique id and a patch. */
-  updatePartnerRoleById?: Maybe<UpdatePartnerRolePayload>;
   /** Updates a single `PersonQualification` using a unique key and a patch. */
   updatePersonQualification?: Maybe<UpdatePersonQualificationPayload>;
   /** Updates a single `PersonQualification` using its globally unique id and a patch. */
@@ -34231,14 +35115,6 @@ export type Mutation = {
   updateStorageLocation?: Maybe<UpdateStorageLocationPayload>;
   /** Updates a single `StorageLocation` using its globally unique id and a patch. */
   updateStorageLocationById?: Maybe<UpdateStorageLocationPayload>;
-  /** Updates a single `Storeroom` using a unique key and a patch. */
-  updateStoreroom?: Maybe<UpdateStoreroomPayload>;
-  /** Updates a single `StoreroomBin` using a unique key and a patch. */
-  updateStoreroomBin?: Maybe<UpdateStoreroomBinPayload>;
-  /** Updates a single `StoreroomBin` using its globally unique id and a patch. */
-  updateStoreroomBinById?: Maybe<UpdateStoreroomBinPayload>;
-  /** Updates a single `Storeroom` using its globally unique id and a patch. */
-  updateStoreroomById?: Maybe<UpdateStoreroomPayload>;
   /** Updates a single `Tag` using a unique key and a patch. */
   updateTag?: Maybe<UpdateTagPayload>;
   /** Updates a single `Tag` using its globally unique id and a patch. */
@@ -34281,10 +35157,6 @@ export type Mutation = {
   updateUserByEmail?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using its globally unique id and a patch. */
   updateUserById?: Maybe<UpdateUserPayload>;
-  /** Updates a single `VendorPart` using a unique key and a patch. */
-  updateVendorPart?: Maybe<UpdateVendorPartPayload>;
-  /** Updates a single `VendorPart` using its globally unique id and a patch. */
-  updateVendorPartById?: Maybe<UpdateVendorPartPayload>;
   /** Updates a single `WebhookEndpoint` using a unique key and a patch. */
   updateWebhookEndpoint?: Maybe<UpdateWebhookEndpointPayload>;
   /** Updates a single `WebhookEndpoint` using its globally unique id and a patch. */
@@ -34407,12 +35279,6 @@ export type MutationAddShipmentItemArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddShippingUnitArgs = {
   input: AddShippingUnitInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationAdjustStockArgs = {
-  input: AdjustStockInput;
 };
 
 
@@ -34627,6 +35493,12 @@ export type MutationCreateApproverBackupArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateAssetArgs = {
+  input: CreateAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateAttachmentArgs = {
   input: CreateAttachmentInput;
 };
@@ -34807,14 +35679,20 @@ export type MutationCreateEquipmentClassQualificationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateEquipmentSparePartArgs = {
-  input: CreateEquipmentSparePartInput;
+export type MutationCreateEquipmentUseArgs = {
+  input: CreateEquipmentUseInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateEquipmentUseArgs = {
-  input: CreateEquipmentUseInput;
+export type MutationCreateFailureCodeArgs = {
+  input: CreateFailureCodeInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateFailureCodeCombinationArgs = {
+  input: CreateFailureCodeCombinationInput;
 };
 
 
@@ -34873,6 +35751,18 @@ export type MutationCreateMessageArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateMeterArgs = {
+  input: CreateMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateMeterReadingArgs = {
+  input: CreateMeterReadingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateNcrArgs = {
   input: CreateNcrInput;
 };
@@ -34903,20 +35793,8 @@ export type MutationCreatePartRevisionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreatePartStoreroomSettingArgs = {
-  input: CreatePartStoreroomSettingInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreatePartnerArgs = {
   input: CreatePartnerInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreatePartnerRoleArgs = {
-  input: CreatePartnerRoleInput;
 };
 
 
@@ -35095,18 +35973,6 @@ export type MutationCreateStorageLocationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateStoreroomArgs = {
-  input: CreateStoreroomInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateStoreroomBinArgs = {
-  input: CreateStoreroomBinInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateTagArgs = {
   input: CreateTagInput;
 };
@@ -35163,12 +36029,6 @@ export type MutationCreateUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateVendorPartArgs = {
-  input: CreateVendorPartInput;
 };
 
 
@@ -35319,6 +36179,18 @@ export type MutationDeleteApproverBackupArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApproverBackupByIdArgs = {
   input: DeleteApproverBackupByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAssetArgs = {
+  input: DeleteAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAssetByIdArgs = {
+  input: DeleteAssetByIdInput;
 };
 
 
@@ -35611,14 +36483,26 @@ export type MutationDeleteEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteEquipmentSparePartArgs = {
-  input: DeleteEquipmentSparePartInput;
+export type MutationDeleteFailureCodeArgs = {
+  input: DeleteFailureCodeInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteEquipmentSparePartByIdArgs = {
-  input: DeleteEquipmentSparePartByIdInput;
+export type MutationDeleteFailureCodeByIdArgs = {
+  input: DeleteFailureCodeByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeCombinationArgs = {
+  input: DeleteFailureCodeCombinationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteFailureCodeCombinationByIdArgs = {
+  input: DeleteFailureCodeCombinationByIdInput;
 };
 
 
@@ -35707,6 +36591,18 @@ export type MutationDeleteMembershipByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteMeterArgs = {
+  input: DeleteMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteMeterByIdArgs = {
+  input: DeleteMeterByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteNotificationArgs = {
   input: DeleteNotificationInput;
 };
@@ -35761,18 +36657,6 @@ export type MutationDeletePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeletePartStoreroomSettingArgs = {
-  input: DeletePartStoreroomSettingInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeletePartStoreroomSettingByIdArgs = {
-  input: DeletePartStoreroomSettingByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerArgs = {
   input: DeletePartnerInput;
 };
@@ -35781,18 +36665,6 @@ export type MutationDeletePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerByIdArgs = {
   input: DeletePartnerByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeletePartnerRoleArgs = {
-  input: DeletePartnerRoleInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeletePartnerRoleByIdArgs = {
-  input: DeletePartnerRoleByIdInput;
 };
 
 
@@ -36091,30 +36963,6 @@ export type MutationDeleteStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteStoreroomArgs = {
-  input: DeleteStoreroomInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteStoreroomBinArgs = {
-  input: DeleteStoreroomBinInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteStoreroomBinByIdArgs = {
-  input: DeleteStoreroomBinByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteStoreroomByIdArgs = {
-  input: DeleteStoreroomByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteTagArgs = {
   input: DeleteTagInput;
 };
@@ -36207,18 +37055,6 @@ export type MutationDeleteUnitArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteUnitByIdArgs = {
   input: DeleteUnitByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteVendorPartArgs = {
-  input: DeleteVendorPartInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteVendorPartByIdArgs = {
-  input: DeleteVendorPartByIdInput;
 };
 
 
@@ -36403,12 +37239,6 @@ export type MutationIssueShipmentCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationIssueStockArgs = {
-  input: IssueStockInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLabelImageUrlArgs = {
   input: LabelImageUrlInput;
 };
@@ -36541,12 +37371,6 @@ export type MutationReceiveSamplesArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationReceiveStockArgs = {
-  input: ReceiveStockInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordConsumptionArgs = {
   input: RecordConsumptionInput;
 };
@@ -36637,12 +37461,6 @@ export type MutationReleaseResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationReleaseStockReservationArgs = {
-  input: ReleaseStockReservationInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationReplayWebhookDeliveryArgs = {
   input: ReplayWebhookDeliveryInput;
 };
@@ -36663,12 +37481,6 @@ export type MutationRequestConcessionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRequestLabelArgs = {
   input: RequestLabelInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationReserveStockArgs = {
-  input: ReserveStockInput;
 };
 
 
@@ -36705,12 +37517,6 @@ export type MutationRetestSampleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRetryCertificateRenderArgs = {
   input: RetryCertificateRenderInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationReturnStockArgs = {
-  input: ReturnStockInput;
 };
 
 
@@ -36771,12 +37577,6 @@ export type MutationSetDirectManagerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetLotQualityStatusArgs = {
   input: SetLotQualityStatusInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationSetPurchaseRequestStatusArgs = {
-  input: SetPurchaseRequestStatusInput;
 };
 
 
@@ -36877,12 +37677,6 @@ export type MutationSwitchOrganizationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationTransferStockArgs = {
-  input: TransferStockInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationTransitionArgs = {
   input: TransitionInput;
 };
@@ -36969,6 +37763,18 @@ export type MutationUpdateApproverBackupArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApproverBackupByIdArgs = {
   input: UpdateApproverBackupByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAssetArgs = {
+  input: UpdateAssetInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAssetByIdArgs = {
+  input: UpdateAssetByIdInput;
 };
 
 
@@ -37285,14 +38091,14 @@ export type MutationUpdateEquipmentClassQualificationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateEquipmentSparePartArgs = {
-  input: UpdateEquipmentSparePartInput;
+export type MutationUpdateFailureCodeArgs = {
+  input: UpdateFailureCodeInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateEquipmentSparePartByIdArgs = {
-  input: UpdateEquipmentSparePartByIdInput;
+export type MutationUpdateFailureCodeByIdArgs = {
+  input: UpdateFailureCodeByIdInput;
 };
 
 
@@ -37381,6 +38187,18 @@ export type MutationUpdateMembershipByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateMeterArgs = {
+  input: UpdateMeterInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateMeterByIdArgs = {
+  input: UpdateMeterByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateNotificationArgs = {
   input: UpdateNotificationInput;
 };
@@ -37447,18 +38265,6 @@ export type MutationUpdatePartRevisionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdatePartStoreroomSettingArgs = {
-  input: UpdatePartStoreroomSettingInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdatePartStoreroomSettingByIdArgs = {
-  input: UpdatePartStoreroomSettingByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerArgs = {
   input: UpdatePartnerInput;
 };
@@ -37467,18 +38273,6 @@ export type MutationUpdatePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerByIdArgs = {
   input: UpdatePartnerByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdatePartnerRoleArgs = {
-  input: UpdatePartnerRoleInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdatePartnerRoleByIdArgs = {
-  input: UpdatePartnerRoleByIdInput;
 };
 
 
@@ -37813,30 +38607,6 @@ export type MutationUpdateStorageLocationByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateStoreroomArgs = {
-  input: UpdateStoreroomInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateStoreroomBinArgs = {
-  input: UpdateStoreroomBinInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateStoreroomBinByIdArgs = {
-  input: UpdateStoreroomBinByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateStoreroomByIdArgs = {
-  input: UpdateStoreroomByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTagArgs = {
   input: UpdateTagInput;
 };
@@ -37959,18 +38729,6 @@ export type MutationUpdateUserByEmailArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateUserByIdArgs = {
   input: UpdateUserByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateVendorPartArgs = {
-  input: UpdateVendorPartInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateVendorPartByIdArgs = {
-  input: UpdateVendorPartByIdInput;
 };
 
 
@@ -38863,6 +39621,72 @@ export type NcrToManyNcrItemFilter = {
   none?: InputMaybe<NcrItemFilter>;
   /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<NcrItemFilter>;
+};
+
+/** A connection to a list of `NearestAssetsRecord` values. */
+export type NearestAssetsConnection = {
+  __typename?: 'NearestAssetsConnection';
+  /** A list of edges which contains the `NearestAssetsRecord` and cursor to aid in pagination. */
+  edges: Array<NearestAssetsEdge>;
+  /** A list of `NearestAssetsRecord` objects. */
+  nodes: Array<NearestAssetsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NearestAssetsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NearestAssetsRecord` edge in the connection. */
+export type NearestAssetsEdge = {
+  __typename?: 'NearestAssetsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NearestAssetsRecord` at the end of the edge. */
+  node: NearestAssetsRecord;
+};
+
+export type NearestAssetsRecord = {
+  __typename?: 'NearestAssetsRecord';
+  criticality?: Maybe<Scalars['String']['output']>;
+  distanceM?: Maybe<Scalars['Float']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  latitude?: Maybe<Scalars['Float']['output']>;
+  level?: Maybe<AssetLevel>;
+  longitude?: Maybe<Scalars['Float']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `NearestAssetsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type NearestAssetsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NearestAssetsRecordFilter>>;
+  /** Filter by the object’s `criticality` field. */
+  criticality?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `distanceM` field. */
+  distanceM?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `latitude` field. */
+  latitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<AssetLevelFilter>;
+  /** Filter by the object’s `longitude` field. */
+  longitude?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NearestAssetsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NearestAssetsRecordFilter>>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
 };
 
 /** An object with a globally unique `ID`. */
@@ -39831,6 +40655,8 @@ export type Organization = Node & {
   approvedSuppliers: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assets: AssetConnection;
   /** Reads a single `AuditSetting` that is related to this `Organization`. */
   auditSetting?: Maybe<AuditSetting>;
   /** Validated branding: display_name, logo_url (https), primary_color and accent_color (#RRGGBB). */
@@ -39906,12 +40732,14 @@ export type Organization = Node & {
   equipmentClassQualifications: EquipmentClassQualificationConnection;
   /** Reads and enables pagination through a set of `EquipmentClass`. */
   equipmentClasses: EquipmentClassConnection;
-  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
-  equipmentSpareParts: EquipmentSparePartConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinations: FailureCodeCombinationConnection;
+  /** Reads and enables pagination through a set of `FailureCode`. */
+  failureCodes: FailureCodeConnection;
   /** Reads and enables pagination through a set of `GaugeStudy`. */
   gaugeStudies: GaugeStudyConnection;
   /** Reads and enables pagination through a set of `GaugeStudyReading`. */
@@ -39946,6 +40774,10 @@ export type Organization = Node & {
   measurements: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings: MeterReadingConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters: MeterConnection;
   /** Display name. */
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `NcrDisposition`. */
@@ -39960,12 +40792,6 @@ export type Organization = Node & {
   oosInvestigations: OosInvestigationConnection;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
-  /** Reads and enables pagination through a set of `PartStock`. */
-  partStocks: PartStockConnection;
-  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
-  partStoreroomSettings: PartStoreroomSettingConnection;
-  /** Reads and enables pagination through a set of `PartnerRole`. */
-  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Partner`. */
   partners: PartnerConnection;
   /** Reads and enables pagination through a set of `Part`. */
@@ -39980,8 +40806,6 @@ export type Organization = Node & {
   projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
-  /** Reads and enables pagination through a set of `PurchaseRequest`. */
-  purchaseRequests: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -40072,16 +40896,8 @@ export type Organization = Node & {
   specifications: SpecificationConnection;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines: StateMachineConnection;
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovements: StockMovementConnection;
-  /** Reads and enables pagination through a set of `StockReservation`. */
-  stockReservations: StockReservationConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
-  /** Reads and enables pagination through a set of `StoreroomBin`. */
-  storeroomBins: StoreroomBinConnection;
-  /** Reads and enables pagination through a set of `Storeroom`. */
-  storerooms: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tags: TagConnection;
   /** Reads a single `TenantBranding` that is related to this `Organization`. */
@@ -40102,8 +40918,6 @@ export type Organization = Node & {
   typeLists: TypeListConnection;
   /** When the organization was last changed. */
   updatedAt: Scalars['Datetime']['output'];
-  /** Reads and enables pagination through a set of `VendorPart`. */
-  vendorParts: VendorPartConnection;
   /** Reads and enables pagination through a set of `WebhookAttempt`. */
   webhookAttempts: WebhookAttemptConnection;
   /** Reads and enables pagination through a set of `WebhookDelivery`. */
@@ -40194,6 +41008,19 @@ export type OrganizationApproverBackupsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApproverBackupOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
 };
 
 
@@ -40601,19 +41428,6 @@ export type OrganizationEquipmentClassesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationEquipmentSparePartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<EquipmentSparePartCondition>;
-  filter?: InputMaybe<EquipmentSparePartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationEquipmentUsesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40636,6 +41450,32 @@ export type OrganizationEquipmentsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationFailureCodeCombinationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationFailureCodesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCondition>;
+  filter?: InputMaybe<FailureCodeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeOrderBy>>;
 };
 
 
@@ -40835,6 +41675,32 @@ export type OrganizationMembershipsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationNcrDispositionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -40909,45 +41775,6 @@ export type OrganizationPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPartStocksArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStockCondition>;
-  filter?: InputMaybe<PartStockFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPartStoreroomSettingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStoreroomSettingCondition>;
-  filter?: InputMaybe<PartStoreroomSettingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPartnerRolesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartnerRoleCondition>;
-  filter?: InputMaybe<PartnerRoleFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
 };
 
 
@@ -41041,19 +41868,6 @@ export type OrganizationProjectsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationPurchaseRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseRequestCondition>;
-  filter?: InputMaybe<PurchaseRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -41592,32 +42406,6 @@ export type OrganizationStateMachinesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationStockMovementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationStockReservationsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockReservationCondition>;
-  filter?: InputMaybe<StockReservationFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationStorageLocationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -41627,32 +42415,6 @@ export type OrganizationStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationStoreroomBinsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomBinCondition>;
-  filter?: InputMaybe<StoreroomBinFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationStoreroomsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomCondition>;
-  filter?: InputMaybe<StoreroomFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -41757,19 +42519,6 @@ export type OrganizationTypeListsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TypeListOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationVendorPartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<VendorPartCondition>;
-  filter?: InputMaybe<VendorPartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
 };
 
 
@@ -41904,6 +42653,10 @@ export type OrganizationFilter = {
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
   approverBackupsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `assets` relation. */
+  assets?: InputMaybe<OrganizationToManyAssetFilter>;
+  /** Some related `assets` exist. */
+  assetsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `auditSetting` relation. */
   auditSetting?: InputMaybe<AuditSettingFilter>;
   /** A related `auditSetting` exists. */
@@ -42034,10 +42787,6 @@ export type OrganizationFilter = {
   equipmentClasses?: InputMaybe<OrganizationToManyEquipmentClassFilter>;
   /** Some related `equipmentClasses` exist. */
   equipmentClassesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `equipmentSpareParts` relation. */
-  equipmentSpareParts?: InputMaybe<OrganizationToManyEquipmentSparePartFilter>;
-  /** Some related `equipmentSpareParts` exist. */
-  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `equipmentUses` relation. */
   equipmentUses?: InputMaybe<OrganizationToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
@@ -42046,6 +42795,14 @@ export type OrganizationFilter = {
   equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodeCombinations` relation. */
+  failureCodeCombinations?: InputMaybe<OrganizationToManyFailureCodeCombinationFilter>;
+  /** Some related `failureCodeCombinations` exist. */
+  failureCodeCombinationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `failureCodes` relation. */
+  failureCodes?: InputMaybe<OrganizationToManyFailureCodeFilter>;
+  /** Some related `failureCodes` exist. */
+  failureCodesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `gaugeStudies` relation. */
   gaugeStudies?: InputMaybe<OrganizationToManyGaugeStudyFilter>;
   /** Some related `gaugeStudies` exist. */
@@ -42106,6 +42863,14 @@ export type OrganizationFilter = {
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meterReadings` relation. */
+  meterReadings?: InputMaybe<OrganizationToManyMeterReadingFilter>;
+  /** Some related `meterReadings` exist. */
+  meterReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meters` relation. */
+  meters?: InputMaybe<OrganizationToManyMeterFilter>;
+  /** Some related `meters` exist. */
+  metersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositions` relation. */
   ncrDispositions?: InputMaybe<OrganizationToManyNcrDispositionFilter>;
   /** Some related `ncrDispositions` exist. */
@@ -42134,18 +42899,6 @@ export type OrganizationFilter = {
   partRevisions?: InputMaybe<OrganizationToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partStocks` relation. */
-  partStocks?: InputMaybe<OrganizationToManyPartStockFilter>;
-  /** Some related `partStocks` exist. */
-  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partStoreroomSettings` relation. */
-  partStoreroomSettings?: InputMaybe<OrganizationToManyPartStoreroomSettingFilter>;
-  /** Some related `partStoreroomSettings` exist. */
-  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partnerRoles` relation. */
-  partnerRoles?: InputMaybe<OrganizationToManyPartnerRoleFilter>;
-  /** Some related `partnerRoles` exist. */
-  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partners` relation. */
   partners?: InputMaybe<OrganizationToManyPartnerFilter>;
   /** Some related `partners` exist. */
@@ -42174,10 +42927,6 @@ export type OrganizationFilter = {
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseRequests` relation. */
-  purchaseRequests?: InputMaybe<OrganizationToManyPurchaseRequestFilter>;
-  /** Some related `purchaseRequests` exist. */
-  purchaseRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `qualifications` relation. */
   qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
   /** Some related `qualifications` exist. */
@@ -42346,26 +43095,10 @@ export type OrganizationFilter = {
   stateMachines?: InputMaybe<OrganizationToManyStateMachineFilter>;
   /** Some related `stateMachines` exist. */
   stateMachinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockMovements` relation. */
-  stockMovements?: InputMaybe<OrganizationToManyStockMovementFilter>;
-  /** Some related `stockMovements` exist. */
-  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockReservations` relation. */
-  stockReservations?: InputMaybe<OrganizationToManyStockReservationFilter>;
-  /** Some related `stockReservations` exist. */
-  stockReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `storageLocations` relation. */
   storageLocations?: InputMaybe<OrganizationToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storeroomBins` relation. */
-  storeroomBins?: InputMaybe<OrganizationToManyStoreroomBinFilter>;
-  /** Some related `storeroomBins` exist. */
-  storeroomBinsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storerooms` relation. */
-  storerooms?: InputMaybe<OrganizationToManyStoreroomFilter>;
-  /** Some related `storerooms` exist. */
-  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tags` relation. */
   tags?: InputMaybe<OrganizationToManyTagFilter>;
   /** Some related `tags` exist. */
@@ -42402,10 +43135,6 @@ export type OrganizationFilter = {
   typeLists?: InputMaybe<OrganizationToManyTypeListFilter>;
   /** Some related `typeLists` exist. */
   typeListsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `vendorParts` relation. */
-  vendorParts?: InputMaybe<OrganizationToManyVendorPartFilter>;
-  /** Some related `vendorParts` exist. */
-  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `webhookAttempts` relation. */
   webhookAttempts?: InputMaybe<OrganizationToManyWebhookAttemptFilter>;
   /** Some related `webhookAttempts` exist. */
@@ -42530,6 +43259,16 @@ export type OrganizationToManyApproverBackupFilter = {
   none?: InputMaybe<ApproverBackupFilter>;
   /** Some related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApproverBackupFilter>;
+};
+
+/** A filter to be used against many `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyAssetFilter = {
+  /** Every related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AssetFilter>;
+  /** No related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AssetFilter>;
+  /** Some related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AssetFilter>;
 };
 
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
@@ -42852,16 +43591,6 @@ export type OrganizationToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
-/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyEquipmentSparePartFilter = {
-  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<EquipmentSparePartFilter>;
-  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<EquipmentSparePartFilter>;
-  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<EquipmentSparePartFilter>;
-};
-
 /** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyEquipmentUseFilter = {
   /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -42870,6 +43599,26 @@ export type OrganizationToManyEquipmentUseFilter = {
   none?: InputMaybe<EquipmentUseFilter>;
   /** Some related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<EquipmentUseFilter>;
+};
+
+/** A filter to be used against many `FailureCodeCombination` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyFailureCodeCombinationFilter = {
+  /** Every related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeCombinationFilter>;
+  /** No related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeCombinationFilter>;
+  /** Some related `FailureCodeCombination` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeCombinationFilter>;
+};
+
+/** A filter to be used against many `FailureCode` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyFailureCodeFilter = {
+  /** Every related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<FailureCodeFilter>;
+  /** No related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<FailureCodeFilter>;
+  /** Some related `FailureCode` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<FailureCodeFilter>;
 };
 
 /** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
@@ -43022,6 +43771,26 @@ export type OrganizationToManyMembershipFilter = {
   some?: InputMaybe<MembershipFilter>;
 };
 
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
+};
+
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
+};
+
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyNcrDispositionFilter = {
   /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43092,26 +43861,6 @@ export type OrganizationToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
-/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPartStockFilter = {
-  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStockFilter>;
-  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStockFilter>;
-  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStockFilter>;
-};
-
-/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPartStoreroomSettingFilter = {
-  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStoreroomSettingFilter>;
-  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStoreroomSettingFilter>;
-  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStoreroomSettingFilter>;
-};
-
 /** A filter to be used against many `Partner` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyPartnerFilter = {
   /** Every related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43120,16 +43869,6 @@ export type OrganizationToManyPartnerFilter = {
   none?: InputMaybe<PartnerFilter>;
   /** Some related `Partner` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartnerFilter>;
-};
-
-/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPartnerRoleFilter = {
-  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartnerRoleFilter>;
-  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartnerRoleFilter>;
-  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartnerRoleFilter>;
 };
 
 /** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
@@ -43180,16 +43919,6 @@ export type OrganizationToManyProjectMilestoneFilter = {
   none?: InputMaybe<ProjectMilestoneFilter>;
   /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectMilestoneFilter>;
-};
-
-/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyPurchaseRequestFilter = {
-  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseRequestFilter>;
-  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseRequestFilter>;
-  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -43602,26 +44331,6 @@ export type OrganizationToManyStateMachineFilter = {
   some?: InputMaybe<StateMachineFilter>;
 };
 
-/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyStockMovementFilter = {
-  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockMovementFilter>;
-  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockMovementFilter>;
-  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockMovementFilter>;
-};
-
-/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyStockReservationFilter = {
-  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockReservationFilter>;
-  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockReservationFilter>;
-  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockReservationFilter>;
-};
-
 /** A filter to be used against many `StorageLocation` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyStorageLocationFilter = {
   /** Every related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -43630,26 +44339,6 @@ export type OrganizationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
-};
-
-/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyStoreroomBinFilter = {
-  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StoreroomBinFilter>;
-  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StoreroomBinFilter>;
-  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StoreroomBinFilter>;
-};
-
-/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyStoreroomFilter = {
-  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StoreroomFilter>;
-  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StoreroomFilter>;
-  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
@@ -43730,16 +44419,6 @@ export type OrganizationToManyTypeListFilter = {
   none?: InputMaybe<TypeListFilter>;
   /** Some related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TypeListFilter>;
-};
-
-/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyVendorPartFilter = {
-  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<VendorPartFilter>;
-  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<VendorPartFilter>;
-  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A filter to be used against many `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
@@ -44035,8 +44714,6 @@ export type Part = Node & {
   description: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `DrawingPart`. */
   drawingParts: DrawingPartConnection;
-  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
-  equipmentSpareParts: EquipmentSparePartConnection;
   /**
    * GTIN
    * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
@@ -44066,10 +44743,6 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
-  /** Reads and enables pagination through a set of `PartStock`. */
-  partStocks: PartStockConnection;
-  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
-  partStoreroomSettings: PartStoreroomSettingConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
   projectBomLinesByComponentPartId: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ProjectBomLine`. */
@@ -44087,8 +44760,6 @@ export type Part = Node & {
    * active or obsolete: lots and serials are made of active parts only.
    */
   status: PartStatus;
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovements: StockMovementConnection;
   /**
    * Unit
    * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
@@ -44100,8 +44771,6 @@ export type Part = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Part`. */
   userByCreatedBy?: Maybe<User>;
-  /** Reads and enables pagination through a set of `VendorPart`. */
-  vendorParts: VendorPartConnection;
 };
 
 
@@ -44189,22 +44858,6 @@ export type PartDrawingPartsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
-export type PartEquipmentSparePartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<EquipmentSparePartCondition>;
-  filter?: InputMaybe<EquipmentSparePartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
 export type PartInspectionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -44262,38 +44915,6 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartPartStocksArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStockCondition>;
-  filter?: InputMaybe<PartStockFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartPartStoreroomSettingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStoreroomSettingCondition>;
-  filter?: InputMaybe<PartStoreroomSettingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
 };
 
 
@@ -44376,38 +44997,6 @@ export type PartShipmentItemsArgs = {
   orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartStockMovementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-
-/**
- * Parts
- * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
- */
-export type PartVendorPartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<VendorPartCondition>;
-  filter?: InputMaybe<VendorPartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
-};
-
 /** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartCondition = {
   /** Checks for equality with the object’s `createdBy` field. */
@@ -44482,10 +45071,6 @@ export type PartFilter = {
   drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
   /** Some related `drawingParts` exist. */
   drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `equipmentSpareParts` relation. */
-  equipmentSpareParts?: InputMaybe<PartToManyEquipmentSparePartFilter>;
-  /** Some related `equipmentSpareParts` exist. */
-  equipmentSparePartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `inspections` relation. */
   inspections?: InputMaybe<PartToManyInspectionFilter>;
   /** Some related `inspections` exist. */
@@ -44512,14 +45097,6 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partStocks` relation. */
-  partStocks?: InputMaybe<PartToManyPartStockFilter>;
-  /** Some related `partStocks` exist. */
-  partStocksExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `partStoreroomSettings` relation. */
-  partStoreroomSettings?: InputMaybe<PartToManyPartStoreroomSettingFilter>;
-  /** Some related `partStoreroomSettings` exist. */
-  partStoreroomSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
   projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
   /** Some related `projectBomLinesByComponentPartId` exist. */
@@ -44542,10 +45119,6 @@ export type PartFilter = {
   shipmentItems?: InputMaybe<PartToManyShipmentItemFilter>;
   /** Some related `shipmentItems` exist. */
   shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockMovements` relation. */
-  stockMovements?: InputMaybe<PartToManyStockMovementFilter>;
-  /** Some related `stockMovements` exist. */
-  stockMovementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
   /** Filter by the object’s `unitByUnit` relation. */
@@ -44554,10 +45127,6 @@ export type PartFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `vendorParts` relation. */
-  vendorParts?: InputMaybe<PartToManyVendorPartFilter>;
-  /** Some related `vendorParts` exist. */
-  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Part` */
@@ -45130,303 +45699,6 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
-/**
- * Part stock
- * On hand, reserved and available quantity per part and bin, in the part's unit. Written only by the movement ledger (stock_movements); never negative, reserved never above on hand.
- */
-export type PartStock = Node & {
-  __typename?: 'PartStock';
-  /**
-   * Available
-   * On hand minus reserved.
-   */
-  available?: Maybe<Scalars['BigFloat']['output']>;
-  /** Bin */
-  binId: Scalars['UUID']['output'];
-  /** Reads a single `StoreroomBin` that is related to this `PartStock`. */
-  binStoreroomSite?: Maybe<StoreroomBin>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * On hand
-   * The sum of the bin's movement quantities.
-   */
-  onHand: Scalars['BigFloat']['output'];
-  /** Reads a single `Organization` that is related to this `PartStock`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `PartStock`. */
-  part?: Maybe<Part>;
-  /**
-   * Part
-   * parts.id.
-   */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Reserved
-   * Held for open reservations (the sum of the movements' reserved deltas).
-   */
-  reserved: Scalars['BigFloat']['output'];
-  /**
-   * Site
-   * The bin's.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Storeroom
-   * The bin's.
-   */
-  storeroomId: Scalars['UUID']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-/**
- * A condition to be used against `PartStock` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type PartStockCondition = {
-  /** Checks for equality with the object’s `binId` field. */
-  binId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `PartStock` values. */
-export type PartStockConnection = {
-  __typename?: 'PartStockConnection';
-  /** A list of edges which contains the `PartStock` and cursor to aid in pagination. */
-  edges: Array<PartStockEdge>;
-  /** A list of `PartStock` objects. */
-  nodes: Array<PartStock>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PartStock` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PartStock` edge in the connection. */
-export type PartStockEdge = {
-  __typename?: 'PartStockEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PartStock` at the end of the edge. */
-  node: PartStock;
-};
-
-/** A filter to be used against `PartStock` object types. All fields are combined with a logical ‘and.’ */
-export type PartStockFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PartStockFilter>>;
-  /** Filter by the object’s `binId` field. */
-  binId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `binStoreroomSite` relation. */
-  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<PartStockFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PartStockFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `PartStock`. */
-export type PartStockOrderBy =
-  | 'BIN_ID_ASC'
-  | 'BIN_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/**
- * Reorder settings
- * Reorder point and reorder quantity of a part in a storeroom: when the storeroom's available stock drops below the point, a purchase request is raised.
- */
-export type PartStoreroomSetting = Node & {
-  __typename?: 'PartStoreroomSetting';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `PartStoreroomSetting`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `PartStoreroomSetting`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Reorder point
-   * Available stock below it raises a purchase request.
-   */
-  reorderPoint: Scalars['BigFloat']['output'];
-  /**
-   * Reorder quantity
-   * What a purchase request asks for (at least enough to get back to the level).
-   */
-  reorderQuantity: Scalars['BigFloat']['output'];
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId: Scalars['UUID']['output'];
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['output'];
-  /** Reads a single `Storeroom` that is related to this `PartStoreroomSetting`. */
-  storeroomSite?: Maybe<Storeroom>;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-/**
- * A condition to be used against `PartStoreroomSetting` object types. All fields
- * are tested for equality and combined with a logical ‘and.’
- */
-export type PartStoreroomSettingCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `PartStoreroomSetting` values. */
-export type PartStoreroomSettingConnection = {
-  __typename?: 'PartStoreroomSettingConnection';
-  /** A list of edges which contains the `PartStoreroomSetting` and cursor to aid in pagination. */
-  edges: Array<PartStoreroomSettingEdge>;
-  /** A list of `PartStoreroomSetting` objects. */
-  nodes: Array<PartStoreroomSetting>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PartStoreroomSetting` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PartStoreroomSetting` edge in the connection. */
-export type PartStoreroomSettingEdge = {
-  __typename?: 'PartStoreroomSettingEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PartStoreroomSetting` at the end of the edge. */
-  node: PartStoreroomSetting;
-};
-
-/** A filter to be used against `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
-export type PartStoreroomSettingFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PartStoreroomSettingFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<PartStoreroomSettingFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PartStoreroomSettingFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomSite` relation. */
-  storeroomSite?: InputMaybe<StoreroomFilter>;
-};
-
-/** An input for mutations affecting `PartStoreroomSetting` */
-export type PartStoreroomSettingInput = {
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Reorder point
-   * Available stock below it raises a purchase request.
-   */
-  reorderPoint: Scalars['BigFloat']['input'];
-  /**
-   * Reorder quantity
-   * What a purchase request asks for (at least enough to get back to the level).
-   */
-  reorderQuantity: Scalars['BigFloat']['input'];
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId: Scalars['UUID']['input'];
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['input'];
-};
-
-/** Methods to use when ordering `PartStoreroomSetting`. */
-export type PartStoreroomSettingOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/** Represents an update to a `PartStoreroomSetting`. Fields that are set will be updated. */
-export type PartStoreroomSettingPatch = {
-  /** Part */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Reorder point
-   * Available stock below it raises a purchase request.
-   */
-  reorderPoint?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Reorder quantity
-   * What a purchase request asks for (at least enough to get back to the level).
-   */
-  reorderQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Site
-   * The storeroom's (filled).
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Storeroom */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyApprovedSupplierFilter = {
   /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -45477,16 +45749,6 @@ export type PartToManyDrawingPartFilter = {
   some?: InputMaybe<DrawingPartFilter>;
 };
 
-/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyEquipmentSparePartFilter = {
-  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<EquipmentSparePartFilter>;
-  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<EquipmentSparePartFilter>;
-  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<EquipmentSparePartFilter>;
-};
-
 /** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyInspectionFilter = {
   /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -45527,26 +45789,6 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
-/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyPartStockFilter = {
-  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStockFilter>;
-  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStockFilter>;
-  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStockFilter>;
-};
-
-/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyPartStoreroomSettingFilter = {
-  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStoreroomSettingFilter>;
-  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStoreroomSettingFilter>;
-  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStoreroomSettingFilter>;
-};
-
 /** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyProjectBomLineFilter = {
   /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -45585,26 +45827,6 @@ export type PartToManyShipmentItemFilter = {
   none?: InputMaybe<ShipmentItemFilter>;
   /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ShipmentItemFilter>;
-};
-
-/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyStockMovementFilter = {
-  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockMovementFilter>;
-  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockMovementFilter>;
-  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockMovementFilter>;
-};
-
-/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyVendorPartFilter = {
-  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<VendorPartFilter>;
-  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<VendorPartFilter>;
-  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<VendorPartFilter>;
 };
 
 /** A connection to a list of `PartWhereUsedRecord` values. */
@@ -45675,6 +45897,8 @@ export type Partner = Node & {
   __typename?: 'Partner';
   /** Reads and enables pagination through a set of `ApprovedSupplier`. */
   approvedSuppliersBySupplierId: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assetsByWarrantyProviderId: AssetConnection;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
@@ -45709,14 +45933,10 @@ export type Partner = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `PartnerRole`. */
-  partnerRoles: PartnerRoleConnection;
   /** Reads and enables pagination through a set of `Part`. */
   partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
-  /** Reads and enables pagination through a set of `PurchaseRequest`. */
-  purchaseRequestsByVendorId: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
   /** Reads and enables pagination through a set of `Receipt`. */
@@ -45741,8 +45961,6 @@ export type Partner = Node & {
   specifications: SpecificationConnection;
   /** When the partner was last changed. */
   updatedAt: Scalars['Datetime']['output'];
-  /** Reads and enables pagination through a set of `VendorPart`. */
-  vendorParts: VendorPartConnection;
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
 };
@@ -45758,6 +45976,19 @@ export type PartnerApprovedSuppliersBySupplierIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerAssetsByWarrantyProviderIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
 };
 
 
@@ -45866,19 +46097,6 @@ export type PartnerNcrsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerPartnerRolesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartnerRoleCondition>;
-  filter?: InputMaybe<PartnerRoleFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
-};
-
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerPartsByCustomerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -45903,19 +46121,6 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerPurchaseRequestsByVendorIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseRequestCondition>;
-  filter?: InputMaybe<PurchaseRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -46049,19 +46254,6 @@ export type PartnerSpecificationsArgs = {
   orderBy?: InputMaybe<Array<SpecificationOrderBy>>;
 };
 
-
-/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerVendorPartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<VendorPartCondition>;
-  filter?: InputMaybe<VendorPartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
-};
-
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type PartnerCondition = {
   /** Checks for equality with the object’s `code` field. */
@@ -46104,6 +46296,10 @@ export type PartnerFilter = {
   approvedSuppliersBySupplierId?: InputMaybe<PartnerToManyApprovedSupplierFilter>;
   /** Some related `approvedSuppliersBySupplierId` exist. */
   approvedSuppliersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `assetsByWarrantyProviderId` relation. */
+  assetsByWarrantyProviderId?: InputMaybe<PartnerToManyAssetFilter>;
+  /** Some related `assetsByWarrantyProviderId` exist. */
+  assetsByWarrantyProviderIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
   calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
   /** Some related `calibrationsByPerformedByPartnerId` exist. */
@@ -46148,10 +46344,6 @@ export type PartnerFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partnerRoles` relation. */
-  partnerRoles?: InputMaybe<PartnerToManyPartnerRoleFilter>;
-  /** Some related `partnerRoles` exist. */
-  partnerRolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partsByCustomerId` relation. */
   partsByCustomerId?: InputMaybe<PartnerToManyPartFilter>;
   /** Some related `partsByCustomerId` exist. */
@@ -46160,10 +46352,6 @@ export type PartnerFilter = {
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
   projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseRequestsByVendorId` relation. */
-  purchaseRequestsByVendorId?: InputMaybe<PartnerToManyPurchaseRequestFilter>;
-  /** Some related `purchaseRequestsByVendorId` exist. */
-  purchaseRequestsByVendorIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsBySupplierId` relation. */
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
@@ -46206,10 +46394,6 @@ export type PartnerFilter = {
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
   specificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `vendorParts` relation. */
-  vendorParts?: InputMaybe<PartnerToManyVendorPartFilter>;
-  /** Some related `vendorParts` exist. */
-  vendorPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Partner` */
@@ -46266,151 +46450,6 @@ export type PartnerPatch = {
   website?: InputMaybe<Scalars['String']['input']>;
 };
 
-/**
- * Partner roles
- * What a partner does for maintenance: vendor of parts, contractor for work. Contacts are the partner's (contacts). Read with partner.read, written with partner.manage.
- */
-export type PartnerRole = Node & {
-  __typename?: 'PartnerRole';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `PartnerRole`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Partner` that is related to this `PartnerRole`. */
-  partner?: Maybe<Partner>;
-  /** Partner */
-  partnerId: Scalars['UUID']['output'];
-  /**
-   * Role
-   * vendor or contractor.
-   */
-  role: PartnerRoleKind;
-};
-
-/**
- * A condition to be used against `PartnerRole` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type PartnerRoleCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partnerId` field. */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `role` field. */
-  role?: InputMaybe<PartnerRoleKind>;
-};
-
-/** A connection to a list of `PartnerRole` values. */
-export type PartnerRoleConnection = {
-  __typename?: 'PartnerRoleConnection';
-  /** A list of edges which contains the `PartnerRole` and cursor to aid in pagination. */
-  edges: Array<PartnerRoleEdge>;
-  /** A list of `PartnerRole` objects. */
-  nodes: Array<PartnerRole>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PartnerRole` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PartnerRole` edge in the connection. */
-export type PartnerRoleEdge = {
-  __typename?: 'PartnerRoleEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PartnerRole` at the end of the edge. */
-  node: PartnerRole;
-};
-
-/** A filter to be used against `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerRoleFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PartnerRoleFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<PartnerRoleFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PartnerRoleFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partner` relation. */
-  partner?: InputMaybe<PartnerFilter>;
-  /** Filter by the object’s `partnerId` field. */
-  partnerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `role` field. */
-  role?: InputMaybe<PartnerRoleKindFilter>;
-};
-
-/** An input for mutations affecting `PartnerRole` */
-export type PartnerRoleInput = {
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Partner */
-  partnerId: Scalars['UUID']['input'];
-  /**
-   * Role
-   * vendor or contractor.
-   */
-  role: PartnerRoleKind;
-};
-
-/** What a partner does for maintenance: vendor (supplies parts), contractor (does maintenance work). */
-export type PartnerRoleKind =
-  | 'contractor'
-  | 'vendor';
-
-/** A filter to be used against PartnerRoleKind fields. All fields are combined with a logical ‘and.’ */
-export type PartnerRoleKindFilter = {
-  /** Not equal to the specified value, treating null like an ordinary value. */
-  distinctFrom?: InputMaybe<PartnerRoleKind>;
-  /** Equal to the specified value. */
-  equalTo?: InputMaybe<PartnerRoleKind>;
-  /** Greater than the specified value. */
-  greaterThan?: InputMaybe<PartnerRoleKind>;
-  /** Greater than or equal to the specified value. */
-  greaterThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
-  /** Included in the specified list. */
-  in?: InputMaybe<Array<PartnerRoleKind>>;
-  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
-  isNull?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Less than the specified value. */
-  lessThan?: InputMaybe<PartnerRoleKind>;
-  /** Less than or equal to the specified value. */
-  lessThanOrEqualTo?: InputMaybe<PartnerRoleKind>;
-  /** Equal to the specified value, treating null like an ordinary value. */
-  notDistinctFrom?: InputMaybe<PartnerRoleKind>;
-  /** Not equal to the specified value. */
-  notEqualTo?: InputMaybe<PartnerRoleKind>;
-  /** Not included in the specified list. */
-  notIn?: InputMaybe<Array<PartnerRoleKind>>;
-};
-
-/** Methods to use when ordering `PartnerRole`. */
-export type PartnerRoleOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PARTNER_ID_ASC'
-  | 'PARTNER_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC';
-
-/** Represents an update to a `PartnerRole`. Fields that are set will be updated. */
-export type PartnerRolePatch = {
-  /** Partner */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Role
-   * vendor or contractor.
-   */
-  role?: InputMaybe<PartnerRoleKind>;
-};
-
 /** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyApprovedSupplierFilter = {
   /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -46419,6 +46458,16 @@ export type PartnerToManyApprovedSupplierFilter = {
   none?: InputMaybe<ApprovedSupplierFilter>;
   /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
+/** A filter to be used against many `Asset` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyAssetFilter = {
+  /** Every related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AssetFilter>;
+  /** No related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AssetFilter>;
+  /** Some related `Asset` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AssetFilter>;
 };
 
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
@@ -46501,16 +46550,6 @@ export type PartnerToManyPartFilter = {
   some?: InputMaybe<PartFilter>;
 };
 
-/** A filter to be used against many `PartnerRole` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyPartnerRoleFilter = {
-  /** Every related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartnerRoleFilter>;
-  /** No related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartnerRoleFilter>;
-  /** Some related `PartnerRole` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartnerRoleFilter>;
-};
-
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -46519,16 +46558,6 @@ export type PartnerToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
-};
-
-/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyPurchaseRequestFilter = {
-  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseRequestFilter>;
-  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseRequestFilter>;
-  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -46630,183 +46659,6 @@ export type PartnerToManySpecificationFilter = {
   /** Some related `Specification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpecificationFilter>;
 };
-
-/** A filter to be used against many `VendorPart` object types. All fields are combined with a logical ‘and.’ */
-export type PartnerToManyVendorPartFilter = {
-  /** Every related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<VendorPartFilter>;
-  /** No related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<VendorPartFilter>;
-  /** Some related `VendorPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<VendorPartFilter>;
-};
-
-/**
- * Parts below reorder point
- * Per part and storeroom the caller may see: the level (reorder point, or the highest critical-spare minimum), on hand, reserved, available, and the open purchase request, for those whose available stock is below the level (the KPI "parts below reorder point").
- */
-export type PartsBelowReorderPoint = {
-  __typename?: 'PartsBelowReorderPoint';
-  /** Available */
-  available?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Critical
-   * Whether a critical spare sets a minimum.
-   */
-  isCritical?: Maybe<Scalars['Boolean']['output']>;
-  /**
-   * Level
-   * The reorder point or critical minimum, the higher.
-   */
-  level?: Maybe<Scalars['BigFloat']['output']>;
-  /** On hand */
-  onHand?: Maybe<Scalars['BigFloat']['output']>;
-  /** Open purchase request */
-  openPurchaseRequestId?: Maybe<Scalars['UUID']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Part */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /** Part name */
-  partName?: Maybe<Scalars['String']['output']>;
-  /** Part number */
-  partNumber?: Maybe<Scalars['String']['output']>;
-  /** Reserved */
-  reserved?: Maybe<Scalars['BigFloat']['output']>;
-  /** Site */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-  /** Storeroom code */
-  storeroomCode?: Maybe<Scalars['String']['output']>;
-  /** Storeroom */
-  storeroomId?: Maybe<Scalars['UUID']['output']>;
-  /** Unit */
-  unit?: Maybe<Scalars['String']['output']>;
-};
-
-/**
- * A condition to be used against `PartsBelowReorderPoint` object types. All fields
- * are tested for equality and combined with a logical ‘and.’
- */
-export type PartsBelowReorderPointCondition = {
-  /** Checks for equality with the object’s `available` field. */
-  available?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `isCritical` field. */
-  isCritical?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Checks for equality with the object’s `level` field. */
-  level?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `onHand` field. */
-  onHand?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `openPurchaseRequestId` field. */
-  openPurchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partName` field. */
-  partName?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `partNumber` field. */
-  partNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `reserved` field. */
-  reserved?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomCode` field. */
-  storeroomCode?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `unit` field. */
-  unit?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `PartsBelowReorderPoint` values. */
-export type PartsBelowReorderPointConnection = {
-  __typename?: 'PartsBelowReorderPointConnection';
-  /** A list of edges which contains the `PartsBelowReorderPoint` and cursor to aid in pagination. */
-  edges: Array<PartsBelowReorderPointEdge>;
-  /** A list of `PartsBelowReorderPoint` objects. */
-  nodes: Array<PartsBelowReorderPoint>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PartsBelowReorderPoint` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PartsBelowReorderPoint` edge in the connection. */
-export type PartsBelowReorderPointEdge = {
-  __typename?: 'PartsBelowReorderPointEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PartsBelowReorderPoint` at the end of the edge. */
-  node: PartsBelowReorderPoint;
-};
-
-/** A filter to be used against `PartsBelowReorderPoint` object types. All fields are combined with a logical ‘and.’ */
-export type PartsBelowReorderPointFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
-  /** Filter by the object’s `available` field. */
-  available?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `isCritical` field. */
-  isCritical?: InputMaybe<BooleanFilter>;
-  /** Filter by the object’s `level` field. */
-  level?: InputMaybe<BigFloatFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<PartsBelowReorderPointFilter>;
-  /** Filter by the object’s `onHand` field. */
-  onHand?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `openPurchaseRequestId` field. */
-  openPurchaseRequestId?: InputMaybe<UuidFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PartsBelowReorderPointFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partName` field. */
-  partName?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `partNumber` field. */
-  partNumber?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `reserved` field. */
-  reserved?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomCode` field. */
-  storeroomCode?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `unit` field. */
-  unit?: InputMaybe<StringFilter>;
-};
-
-/** Methods to use when ordering `PartsBelowReorderPoint`. */
-export type PartsBelowReorderPointOrderBy =
-  | 'AVAILABLE_ASC'
-  | 'AVAILABLE_DESC'
-  | 'LEVEL_ASC'
-  | 'LEVEL_DESC'
-  | 'NATURAL'
-  | 'ON_HAND_ASC'
-  | 'ON_HAND_DESC'
-  | 'OPEN_PURCHASE_REQUEST_ID_ASC'
-  | 'OPEN_PURCHASE_REQUEST_ID_DESC'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PART_NAME_ASC'
-  | 'PART_NAME_DESC'
-  | 'PART_NUMBER_ASC'
-  | 'PART_NUMBER_DESC'
-  | 'RESERVED_ASC'
-  | 'RESERVED_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_CODE_ASC'
-  | 'STOREROOM_CODE_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC'
-  | 'UNIT_ASC'
-  | 'UNIT_DESC';
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
 export type PendingApprovalsByApprover = Node & {
@@ -49977,220 +49829,6 @@ export type PublishStateMachinePayloadStateMachineEdgeArgs = {
   orderBy?: Array<StateMachineOrderBy>;
 };
 
-/**
- * Purchase requests
- * Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
- */
-export type PurchaseRequest = Node & {
-  __typename?: 'PurchaseRequest';
-  /**
-   * Available then
-   * The storeroom's available stock when the request was raised.
-   */
-  availableAtRequest: Scalars['BigFloat']['output'];
-  /** Closed at */
-  closedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Closed by */
-  closedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Expected on
-   * Request date plus the lead time.
-   */
-  expectedOn?: Maybe<Scalars['Date']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Critical
-   * Whether a critical spare's minimum set the level.
-   */
-  isCritical: Scalars['Boolean']['output'];
-  /** Lead time (days) */
-  leadTimeDays?: Maybe<Scalars['Int']['output']>;
-  /** Reads a single `Organization` that is related to this `PurchaseRequest`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `PurchaseRequest`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Quantity
-   * The reorder quantity, or more when that would not get back to the level.
-   */
-  quantity: Scalars['BigFloat']['output'];
-  /** Purchase request id */
-  rowId: Scalars['UUID']['output'];
-  /** Site */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Status
-   * Written only by app.set_purchase_request_status and receipts against the request.
-   */
-  status: PurchaseRequestStatus;
-  /** Status note */
-  statusNote?: Maybe<Scalars['String']['output']>;
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['output'];
-  /** Reads a single `Storeroom` that is related to this `PurchaseRequest`. */
-  storeroomSite?: Maybe<Storeroom>;
-  /**
-   * Level
-   * The reorder point or critical minimum (the higher) the stock fell below.
-   */
-  triggerLevel: Scalars['BigFloat']['output'];
-  /** Unit price */
-  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `User` that is related to this `PurchaseRequest`. */
-  userByClosedBy?: Maybe<User>;
-  /** Reads a single `Partner` that is related to this `PurchaseRequest`. */
-  vendor?: Maybe<Partner>;
-  /**
-   * Suggested vendor
-   * The preferred vendor of the part, else the one with the shortest lead time.
-   */
-  vendorId?: Maybe<Scalars['UUID']['output']>;
-  /** Vendor part number */
-  vendorPartNumber?: Maybe<Scalars['String']['output']>;
-};
-
-/**
- * A condition to be used against `PurchaseRequest` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type PurchaseRequestCondition = {
-  /** Checks for equality with the object’s `closedBy` field. */
-  closedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<PurchaseRequestStatus>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `vendorId` field. */
-  vendorId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `PurchaseRequest` values. */
-export type PurchaseRequestConnection = {
-  __typename?: 'PurchaseRequestConnection';
-  /** A list of edges which contains the `PurchaseRequest` and cursor to aid in pagination. */
-  edges: Array<PurchaseRequestEdge>;
-  /** A list of `PurchaseRequest` objects. */
-  nodes: Array<PurchaseRequest>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `PurchaseRequest` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `PurchaseRequest` edge in the connection. */
-export type PurchaseRequestEdge = {
-  __typename?: 'PurchaseRequestEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `PurchaseRequest` at the end of the edge. */
-  node: PurchaseRequest;
-};
-
-/** A filter to be used against `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
-export type PurchaseRequestFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<PurchaseRequestFilter>>;
-  /** Filter by the object’s `closedBy` field. */
-  closedBy?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<PurchaseRequestFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<PurchaseRequestFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<PurchaseRequestStatusFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomSite` relation. */
-  storeroomSite?: InputMaybe<StoreroomFilter>;
-  /** Filter by the object’s `userByClosedBy` relation. */
-  userByClosedBy?: InputMaybe<UserFilter>;
-  /** A related `userByClosedBy` exists. */
-  userByClosedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `vendor` relation. */
-  vendor?: InputMaybe<PartnerFilter>;
-  /** A related `vendor` exists. */
-  vendorExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `vendorId` field. */
-  vendorId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `PurchaseRequest`. */
-export type PurchaseRequestOrderBy =
-  | 'CLOSED_BY_ASC'
-  | 'CLOSED_BY_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC'
-  | 'VENDOR_ID_ASC'
-  | 'VENDOR_ID_DESC';
-
-/**
- * A purchase request's life: open, ordered (sent to the vendor), received,
- * cancelled. One open or ordered request per part and storeroom.
- */
-export type PurchaseRequestStatus =
-  | 'cancelled'
-  | 'open'
-  | 'ordered'
-  | 'received';
-
-/** A filter to be used against PurchaseRequestStatus fields. All fields are combined with a logical ‘and.’ */
-export type PurchaseRequestStatusFilter = {
-  /** Not equal to the specified value, treating null like an ordinary value. */
-  distinctFrom?: InputMaybe<PurchaseRequestStatus>;
-  /** Equal to the specified value. */
-  equalTo?: InputMaybe<PurchaseRequestStatus>;
-  /** Greater than the specified value. */
-  greaterThan?: InputMaybe<PurchaseRequestStatus>;
-  /** Greater than or equal to the specified value. */
-  greaterThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
-  /** Included in the specified list. */
-  in?: InputMaybe<Array<PurchaseRequestStatus>>;
-  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
-  isNull?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Less than the specified value. */
-  lessThan?: InputMaybe<PurchaseRequestStatus>;
-  /** Less than or equal to the specified value. */
-  lessThanOrEqualTo?: InputMaybe<PurchaseRequestStatus>;
-  /** Equal to the specified value, treating null like an ordinary value. */
-  notDistinctFrom?: InputMaybe<PurchaseRequestStatus>;
-  /** Not equal to the specified value. */
-  notEqualTo?: InputMaybe<PurchaseRequestStatus>;
-  /** Not included in the specified list. */
-  notIn?: InputMaybe<Array<PurchaseRequestStatus>>;
-};
-
 /** All input for the `purgeOrganization` mutation. */
 export type PurgeOrganizationInput = {
   /**
@@ -51185,6 +50823,22 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
+  /** Get a single `Asset`. */
+  asset?: Maybe<Asset>;
+  /** Reads a single `Asset` using its globally unique `ID`. */
+  assetById?: Maybe<Asset>;
+  /** Reads and enables pagination through a set of `Asset`. */
+  assets?: Maybe<AssetConnection>;
+  /**
+   * Assets in an area
+   * The assets the caller may see whose location lies inside the boundary of a site or area asset (area_id). PT404 asset.not_found; PT422 asset.no_boundary.
+   */
+  assetsInArea?: Maybe<AssetsInAreaConnection>;
+  /**
+   * Assets within a radius
+   * The assets the caller may see within radius_m metres (more than 0, at most 100 km) of the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres on the spheroid. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.radius_out_of_range.
+   */
+  assetsWithin?: Maybe<AssetsWithinConnection>;
   /** Get a single `Attachment`. */
   attachment?: Maybe<Attachment>;
   /** Reads a single `Attachment` using its globally unique `ID`. */
@@ -51274,6 +50928,11 @@ export type Query = Node & {
   characteristicById?: Maybe<Characteristic>;
   /** Reads and enables pagination through a set of `Characteristic`. */
   characteristics?: Maybe<CharacteristicConnection>;
+  /**
+   * Check failure codes
+   * true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   */
+  checkFailureCodes?: Maybe<Scalars['Boolean']['output']>;
   /** Get a single `Checklist`. */
   checklist?: Maybe<Checklist>;
   /** Reads a single `Checklist` using its globally unique `ID`. */
@@ -51528,6 +51187,11 @@ export type Query = Node & {
   entityTypes?: Maybe<EntityTypeConnection>;
   /** Get a single `Equipment`. */
   equipment?: Maybe<Equipment>;
+  /**
+   * Equipment ancestry
+   * The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   */
+  equipmentAncestors?: Maybe<EquipmentAncestorsConnection>;
   /** Reads a single `Equipment` using its globally unique `ID`. */
   equipmentById?: Maybe<Equipment>;
   /** Get a single `EquipmentCalibrationStatus`. */
@@ -51553,12 +51217,6 @@ export type Query = Node & {
    * Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    */
   equipmentReliability?: Maybe<EquipmentReliabilityConnection>;
-  /** Get a single `EquipmentSparePart`. */
-  equipmentSparePart?: Maybe<EquipmentSparePart>;
-  /** Reads a single `EquipmentSparePart` using its globally unique `ID`. */
-  equipmentSparePartById?: Maybe<EquipmentSparePart>;
-  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
-  equipmentSpareParts?: Maybe<EquipmentSparePartConnection>;
   /**
    * Equipment tree
    * The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
@@ -51590,6 +51248,18 @@ export type Query = Node & {
   explodeProjectBom?: Maybe<ExplodeProjectBomConnection>;
   /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
   faiReport?: Maybe<Scalars['JSON']['output']>;
+  /** Get a single `FailureCode`. */
+  failureCode?: Maybe<FailureCode>;
+  /** Reads a single `FailureCode` using its globally unique `ID`. */
+  failureCodeById?: Maybe<FailureCode>;
+  /** Get a single `FailureCodeCombination`. */
+  failureCodeCombination?: Maybe<FailureCodeCombination>;
+  /** Reads a single `FailureCodeCombination` using its globally unique `ID`. */
+  failureCodeCombinationById?: Maybe<FailureCodeCombination>;
+  /** Reads and enables pagination through a set of `FailureCodeCombination`. */
+  failureCodeCombinations?: Maybe<FailureCodeCombinationConnection>;
+  /** Reads and enables pagination through a set of `FailureCode`. */
+  failureCodes?: Maybe<FailureCodeConnection>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
@@ -51792,6 +51462,23 @@ export type Query = Node & {
   messageById?: Maybe<Message>;
   /** Reads and enables pagination through a set of `Message`. */
   messages?: Maybe<MessageConnection>;
+  /** Get a single `Meter`. */
+  meter?: Maybe<Meter>;
+  /** Reads a single `Meter` using its globally unique `ID`. */
+  meterById?: Maybe<Meter>;
+  /** Get a single `MeterReading`. */
+  meterReading?: Maybe<MeterReading>;
+  /** Reads a single `MeterReading` using its globally unique `ID`. */
+  meterReadingById?: Maybe<MeterReading>;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadings?: Maybe<MeterReadingConnection>;
+  /**
+   * Usage since a reading
+   * How much the meter counted since the reading (resets in between included), in the meter's unit. PT404 meter_reading.not_found.
+   */
+  meterUsageSince?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads and enables pagination through a set of `Meter`. */
+  meters?: Maybe<MeterConnection>;
   /** GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table). */
   myApprovals?: Maybe<ApprovalConnection>;
   /** Get a single `Ncr`. */
@@ -51812,6 +51499,11 @@ export type Query = Node & {
   ncrItems?: Maybe<NcrItemConnection>;
   /** Reads and enables pagination through a set of `Ncr`. */
   ncrs?: Maybe<NcrConnection>;
+  /**
+   * Nearest assets
+   * The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
+   */
+  nearestAssets?: Maybe<NearestAssetsConnection>;
   /** Fetches an object given its globally unique `ID`. */
   node?: Maybe<Node>;
   /** Get a single `Notification`. */
@@ -51856,18 +51548,6 @@ export type Query = Node & {
   partRevisionById?: Maybe<PartRevision>;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions?: Maybe<PartRevisionConnection>;
-  /** Get a single `PartStock`. */
-  partStock?: Maybe<PartStock>;
-  /** Reads a single `PartStock` using its globally unique `ID`. */
-  partStockById?: Maybe<PartStock>;
-  /** Reads and enables pagination through a set of `PartStock`. */
-  partStocks?: Maybe<PartStockConnection>;
-  /** Get a single `PartStoreroomSetting`. */
-  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
-  /** Reads a single `PartStoreroomSetting` using its globally unique `ID`. */
-  partStoreroomSettingById?: Maybe<PartStoreroomSetting>;
-  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
-  partStoreroomSettings?: Maybe<PartStoreroomSettingConnection>;
   /**
    * Where a part is used
    * The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
@@ -51877,18 +51557,10 @@ export type Query = Node & {
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
   partnerById?: Maybe<Partner>;
-  /** Get a single `PartnerRole`. */
-  partnerRole?: Maybe<PartnerRole>;
-  /** Reads a single `PartnerRole` using its globally unique `ID`. */
-  partnerRoleById?: Maybe<PartnerRole>;
-  /** Reads and enables pagination through a set of `PartnerRole`. */
-  partnerRoles?: Maybe<PartnerRoleConnection>;
   /** Reads and enables pagination through a set of `Partner`. */
   partners?: Maybe<PartnerConnection>;
   /** Reads and enables pagination through a set of `Part`. */
   parts?: Maybe<PartConnection>;
-  /** Reads and enables pagination through a set of `PartsBelowReorderPoint`. */
-  partsBelowReorderPoints?: Maybe<PartsBelowReorderPointConnection>;
   /** Get a single `PendingApprovalsByApprover`. */
   pendingApprovalsByApprover?: Maybe<PendingApprovalsByApprover>;
   /** Reads a single `PendingApprovalsByApprover` using its globally unique `ID`. */
@@ -51971,12 +51643,6 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
-  /** Get a single `PurchaseRequest`. */
-  purchaseRequest?: Maybe<PurchaseRequest>;
-  /** Reads a single `PurchaseRequest` using its globally unique `ID`. */
-  purchaseRequestById?: Maybe<PurchaseRequest>;
-  /** Reads and enables pagination through a set of `PurchaseRequest`. */
-  purchaseRequests?: Maybe<PurchaseRequestConnection>;
   /** Get a single `Qualification`. */
   qualification?: Maybe<Qualification>;
   /** Reads a single `Qualification` using its globally unique `ID`. */
@@ -52317,18 +51983,6 @@ export type Query = Node & {
   stateMachineTransitions?: Maybe<StateMachineTransitionConnection>;
   /** Reads and enables pagination through a set of `StateMachine`. */
   stateMachines?: Maybe<StateMachineConnection>;
-  /** Get a single `StockMovement`. */
-  stockMovement?: Maybe<StockMovement>;
-  /** Reads a single `StockMovement` using its globally unique `ID`. */
-  stockMovementById?: Maybe<StockMovement>;
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovements?: Maybe<StockMovementConnection>;
-  /** Get a single `StockReservation`. */
-  stockReservation?: Maybe<StockReservation>;
-  /** Reads a single `StockReservation` using its globally unique `ID`. */
-  stockReservationById?: Maybe<StockReservation>;
-  /** Reads and enables pagination through a set of `StockReservation`. */
-  stockReservations?: Maybe<StockReservationConnection>;
   /** Get a single `StorageLocation`. */
   storageLocation?: Maybe<StorageLocation>;
   /** Reads a single `StorageLocation` using its globally unique `ID`. */
@@ -52341,18 +51995,6 @@ export type Query = Node & {
   storageLocationOccupancyById?: Maybe<StorageLocationOccupancy>;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations?: Maybe<StorageLocationConnection>;
-  /** Get a single `Storeroom`. */
-  storeroom?: Maybe<Storeroom>;
-  /** Get a single `StoreroomBin`. */
-  storeroomBin?: Maybe<StoreroomBin>;
-  /** Reads a single `StoreroomBin` using its globally unique `ID`. */
-  storeroomBinById?: Maybe<StoreroomBin>;
-  /** Reads and enables pagination through a set of `StoreroomBin`. */
-  storeroomBins?: Maybe<StoreroomBinConnection>;
-  /** Reads a single `Storeroom` using its globally unique `ID`. */
-  storeroomById?: Maybe<Storeroom>;
-  /** Reads and enables pagination through a set of `Storeroom`. */
-  storerooms?: Maybe<StoreroomConnection>;
   /** Get a single `Tag`. */
   tag?: Maybe<Tag>;
   /** Reads a single `Tag` using its globally unique `ID`. */
@@ -52458,12 +52100,6 @@ export type Query = Node & {
   userById?: Maybe<User>;
   /** Reads and enables pagination through a set of `User`. */
   users?: Maybe<UserConnection>;
-  /** Get a single `VendorPart`. */
-  vendorPart?: Maybe<VendorPart>;
-  /** Reads a single `VendorPart` using its globally unique `ID`. */
-  vendorPartById?: Maybe<VendorPart>;
-  /** Reads and enables pagination through a set of `VendorPart`. */
-  vendorParts?: Maybe<VendorPartConnection>;
   /** Get a single `WebhookAttempt`. */
   webhookAttempt?: Maybe<WebhookAttempt>;
   /** Reads a single `WebhookAttempt` using its globally unique `ID`. */
@@ -52541,6 +52177,11 @@ export type Query = Node & {
   workflowSubStageById?: Maybe<WorkflowSubStage>;
   /** Reads and enables pagination through a set of `WorkflowSubStage`. */
   workflowSubStages?: Maybe<WorkflowSubStageConnection>;
+  /**
+   * Worst assets (Pareto)
+   * The n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.
+   */
+  worstAssets?: Maybe<WorstAssetsConnection>;
 };
 
 
@@ -52949,6 +52590,54 @@ export type QueryApproverBackupsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryAssetArgs = {
+  equipmentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AssetCondition>;
+  filter?: InputMaybe<AssetFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AssetOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsInAreaArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  areaId: Scalars['UUID']['input'];
+  filter?: InputMaybe<AssetsInAreaRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAssetsWithinArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<AssetsWithinRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  lat: Scalars['Float']['input'];
+  lon: Scalars['Float']['input'];
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  radiusM: Scalars['Float']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryAttachmentArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -53307,6 +52996,15 @@ export type QueryCharacteristicsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCheckFailureCodesArgs = {
+  causeId: Scalars['UUID']['input'];
+  equipmentId: Scalars['UUID']['input'];
+  problemId: Scalars['UUID']['input'];
+  remedyId: Scalars['UUID']['input'];
 };
 
 
@@ -54332,6 +54030,16 @@ export type QueryEquipmentArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryEquipmentAncestorsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentAncestorsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryEquipmentByIdArgs = {
   id: Scalars['ID']['input'];
 };
@@ -54423,33 +54131,6 @@ export type QueryEquipmentReliabilityArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   periodEnd: Scalars['Datetime']['input'];
   periodStart: Scalars['Datetime']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryEquipmentSparePartArgs = {
-  equipmentId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  partId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryEquipmentSparePartByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryEquipmentSparePartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<EquipmentSparePartCondition>;
-  filter?: InputMaybe<EquipmentSparePartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
 };
 
 
@@ -54552,6 +54233,56 @@ export type QueryExplodeProjectBomArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryFaiReportArgs = {
   inspectionId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodeCombinationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCombinationCondition>;
+  filter?: InputMaybe<FailureCodeCombinationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeCombinationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFailureCodesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FailureCodeCondition>;
+  filter?: InputMaybe<FailureCodeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FailureCodeOrderBy>>;
 };
 
 
@@ -55307,6 +55038,62 @@ export type QueryMessagesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryMeterArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeterUsageSinceArgs = {
+  readingId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMetersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryMyApprovalsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   filter?: InputMaybe<ApprovalFilter>;
@@ -55387,6 +55174,18 @@ export type QueryNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNearestAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<NearestAssetsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  lat: Scalars['Float']['input'];
+  lon: Scalars['Float']['input'];
+  n?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -55566,60 +55365,6 @@ export type QueryPartRevisionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryPartStockArgs = {
-  binId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  partId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartStockByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartStocksArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStockCondition>;
-  filter?: InputMaybe<PartStockFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartStoreroomSettingArgs = {
-  organizationId: Scalars['UUID']['input'];
-  partId: Scalars['UUID']['input'];
-  storeroomId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartStoreroomSettingByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartStoreroomSettingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStoreroomSettingCondition>;
-  filter?: InputMaybe<PartStoreroomSettingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryPartWhereUsedArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   filter?: InputMaybe<PartWhereUsedRecordFilter>;
@@ -55639,33 +55384,6 @@ export type QueryPartnerArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryPartnerByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartnerRoleArgs = {
-  organizationId: Scalars['UUID']['input'];
-  partnerId: Scalars['UUID']['input'];
-  role: PartnerRoleKind;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartnerRoleByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartnerRolesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartnerRoleCondition>;
-  filter?: InputMaybe<PartnerRoleFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartnerRoleOrderBy>>;
 };
 
 
@@ -55693,19 +55411,6 @@ export type QueryPartsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartsBelowReorderPointsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartsBelowReorderPointCondition>;
-  filter?: InputMaybe<PartsBelowReorderPointFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartsBelowReorderPointOrderBy>>;
 };
 
 
@@ -56062,31 +55767,6 @@ export type QueryProjectsArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseRequestArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseRequestByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPurchaseRequestsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseRequestCondition>;
-  filter?: InputMaybe<PurchaseRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -57456,56 +57136,6 @@ export type QueryStateMachinesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryStockMovementArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStockMovementByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStockMovementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStockReservationArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStockReservationByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStockReservationsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockReservationCondition>;
-  filter?: InputMaybe<StockReservationFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryStorageLocationArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -57552,56 +57182,6 @@ export type QueryStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomBinArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomBinByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomBinsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomBinCondition>;
-  filter?: InputMaybe<StoreroomBinFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryStoreroomsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomCondition>;
-  filter?: InputMaybe<StoreroomFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
 };
 
 
@@ -57992,33 +57572,6 @@ export type QueryUsersArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryVendorPartArgs = {
-  organizationId: Scalars['UUID']['input'];
-  partId: Scalars['UUID']['input'];
-  partnerId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryVendorPartByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryVendorPartsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<VendorPartCondition>;
-  filter?: InputMaybe<VendorPartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<VendorPartOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryWebhookAttemptArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -58323,6 +57876,18 @@ export type QueryWorkflowSubStagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<WorkflowSubStageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorstAssetsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<WorstAssetsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  fromAt: Scalars['Datetime']['input'];
+  n?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  toAt: Scalars['Datetime']['input'];
 };
 
 /**
@@ -59716,42 +59281,6 @@ export type ReceiveSamplesPayload = {
   result?: Maybe<Array<Sample>>;
 };
 
-/** All input for the `receiveStock` mutation. */
-export type ReceiveStockInput = {
-  binId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  note?: InputMaybe<Scalars['String']['input']>;
-  partId: Scalars['UUID']['input'];
-  purchaseRequestId?: InputMaybe<Scalars['UUID']['input']>;
-  quantity: Scalars['BigFloat']['input'];
-  unitCost?: InputMaybe<Scalars['BigFloat']['input']>;
-};
-
-/** The output of our `receiveStock` mutation. */
-export type ReceiveStockPayload = {
-  __typename?: 'ReceiveStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockMovement>;
-  /** An edge for our `StockMovement`. May be used by Relay 1. */
-  stockMovementEdge?: Maybe<StockMovementEdge>;
-};
-
-
-/** The output of our `receiveStock` mutation. */
-export type ReceiveStockPayloadStockMovementEdgeArgs = {
-  orderBy?: Array<StockMovementOrderBy>;
-};
-
 /** All input for the `recordConsumption` mutation. */
 export type RecordConsumptionInput = {
   /**
@@ -60230,38 +59759,6 @@ export type ReleaseResultPayload = {
 /** The output of our `releaseResult` mutation. */
 export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
-};
-
-/** All input for the `releaseStockReservation` mutation. */
-export type ReleaseStockReservationInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  reason: Scalars['String']['input'];
-  reservationId: Scalars['UUID']['input'];
-};
-
-/** The output of our `releaseStockReservation` mutation. */
-export type ReleaseStockReservationPayload = {
-  __typename?: 'ReleaseStockReservationPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockReservation>;
-  /** An edge for our `StockReservation`. May be used by Relay 1. */
-  stockReservationEdge?: Maybe<StockReservationEdge>;
-};
-
-
-/** The output of our `releaseStockReservation` mutation. */
-export type ReleaseStockReservationPayloadStockReservationEdgeArgs = {
-  orderBy?: Array<StockReservationOrderBy>;
 };
 
 /**
@@ -61171,43 +60668,6 @@ export type RequestLabelPayload = {
 /** The output of our `requestLabel` mutation. */
 export type RequestLabelPayloadLabelEdgeArgs = {
   orderBy?: Array<LabelOrderBy>;
-};
-
-/** All input for the `reserveStock` mutation. */
-export type ReserveStockInput = {
-  binId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  entityId: Scalars['UUID']['input'];
-  entityType: Scalars['String']['input'];
-  neededBy?: InputMaybe<Scalars['Date']['input']>;
-  partId: Scalars['UUID']['input'];
-  quantity: Scalars['BigFloat']['input'];
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** The output of our `reserveStock` mutation. */
-export type ReserveStockPayload = {
-  __typename?: 'ReserveStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockReservation>;
-  /** An edge for our `StockReservation`. May be used by Relay 1. */
-  stockReservationEdge?: Maybe<StockReservationEdge>;
-};
-
-
-/** The output of our `reserveStock` mutation. */
-export type ReserveStockPayloadStockReservationEdgeArgs = {
-  orderBy?: Array<StockReservationOrderBy>;
 };
 
 /** All input for the `respondToScar` mutation. */
@@ -62211,42 +61671,6 @@ export type RetryCertificateRenderPayload = {
 /** The output of our `retryCertificateRender` mutation. */
 export type RetryCertificateRenderPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
-};
-
-/** All input for the `returnStock` mutation. */
-export type ReturnStockInput = {
-  binId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  entityId: Scalars['UUID']['input'];
-  entityType: Scalars['String']['input'];
-  partId: Scalars['UUID']['input'];
-  quantity: Scalars['BigFloat']['input'];
-  reason?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The output of our `returnStock` mutation. */
-export type ReturnStockPayload = {
-  __typename?: 'ReturnStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<StockMovement>;
-  /** An edge for our `StockMovement`. May be used by Relay 1. */
-  stockMovementEdge?: Maybe<StockMovementEdge>;
-};
-
-
-/** The output of our `returnStock` mutation. */
-export type ReturnStockPayloadStockMovementEdgeArgs = {
-  orderBy?: Array<StockMovementOrderBy>;
 };
 
 /** All input for the `reviewResult` mutation. */
@@ -68087,39 +67511,6 @@ export type SetLotQualityStatusPayloadLotEdgeArgs = {
   orderBy?: Array<LotOrderBy>;
 };
 
-/** All input for the `setPurchaseRequestStatus` mutation. */
-export type SetPurchaseRequestStatusInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  note?: InputMaybe<Scalars['String']['input']>;
-  purchaseRequestId: Scalars['UUID']['input'];
-  status: PurchaseRequestStatus;
-};
-
-/** The output of our `setPurchaseRequestStatus` mutation. */
-export type SetPurchaseRequestStatusPayload = {
-  __typename?: 'SetPurchaseRequestStatusPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `PurchaseRequest`. May be used by Relay 1. */
-  purchaseRequestEdge?: Maybe<PurchaseRequestEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<PurchaseRequest>;
-};
-
-
-/** The output of our `setPurchaseRequestStatus` mutation. */
-export type SetPurchaseRequestStatusPayloadPurchaseRequestEdgeArgs = {
-  orderBy?: Array<PurchaseRequestOrderBy>;
-};
-
 /** All input for the `setRolePermissions` mutation. */
 export type SetRolePermissionsInput = {
   /**
@@ -69547,8 +68938,6 @@ export type Site = Node & {
   spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
-  /** Reads and enables pagination through a set of `Storeroom`. */
-  storerooms: StoreroomConnection;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `TraceStatusChange`. */
@@ -70002,19 +69391,6 @@ export type SiteStorageLocationsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteStoreroomsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomCondition>;
-  filter?: InputMaybe<StoreroomFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteTraceStatusChangesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -70210,10 +69586,6 @@ export type SiteFilter = {
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storerooms` relation. */
-  storerooms?: InputMaybe<SiteToManyStoreroomFilter>;
-  /** Some related `storerooms` exist. */
-  storeroomsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `traceStatusChanges` relation. */
   traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
   /** Some related `traceStatusChanges` exist. */
@@ -70600,16 +69972,6 @@ export type SiteToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
-};
-
-/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyStoreroomFilter = {
-  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StoreroomFilter>;
-  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StoreroomFilter>;
-  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StoreroomFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -74029,433 +73391,6 @@ export type StateMachineTransitionOrderBy =
   | 'TO_STATE_DESC';
 
 /**
- * Stock movements
- * The append-only stock ledger: every change of on-hand or reserved quantity of a part in a bin is one row, written by the stock RPCs; part_stock is kept from it in the same statement, with the stock row locked. Not partitioned: a ledger is kept whole (never dropped when old) and read by part and bin.
- */
-export type StockMovement = Node & {
-  __typename?: 'StockMovement';
-  /** Bin */
-  binId: Scalars['UUID']['output'];
-  /** Reads a single `StoreroomBin` that is related to this `StockMovement`. */
-  binStoreroomSite?: Maybe<StoreroomBin>;
-  /** Reference id */
-  entityId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Reference type
-   * What the parts were issued for, returned from, reserved for or received against.
-   */
-  entityType?: Maybe<Scalars['String']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Kind */
-  kind: StockMovementKind;
-  /** Moved at */
-  movedAt: Scalars['Datetime']['output'];
-  /** Moved by */
-  movedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Organization` that is related to this `StockMovement`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `StockMovement`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Quantity
-   * Change of on hand, signed (issue and transfer out negative), in the part's unit.
-   */
-  quantity: Scalars['BigFloat']['output'];
-  /**
-   * Reason
-   * Required for adjustments.
-   */
-  reason?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `StockReservation` that is related to this `StockMovement`. */
-  reservation?: Maybe<StockReservation>;
-  /**
-   * Reservation
-   * The reservation issued or released.
-   */
-  reservationId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Reserved change
-   * Change of the reserved quantity, signed.
-   */
-  reservedDelta: Scalars['BigFloat']['output'];
-  /** Movement id */
-  rowId: Scalars['UUID']['output'];
-  /** Site */
-  siteId: Scalars['UUID']['output'];
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['output'];
-  /**
-   * Transfer
-   * The same id on both rows of a transfer.
-   */
-  transferId?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Unit cost
-   * At receipt, per unit of the part.
-   */
-  unitCost?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `User` that is related to this `StockMovement`. */
-  userByMovedBy?: Maybe<User>;
-};
-
-/**
- * A condition to be used against `StockMovement` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type StockMovementCondition = {
-  /** Checks for equality with the object’s `binId` field. */
-  binId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityId` field. */
-  entityId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityType` field. */
-  entityType?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `movedAt` field. */
-  movedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `movedBy` field. */
-  movedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `reservationId` field. */
-  reservationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `StockMovement` values. */
-export type StockMovementConnection = {
-  __typename?: 'StockMovementConnection';
-  /** A list of edges which contains the `StockMovement` and cursor to aid in pagination. */
-  edges: Array<StockMovementEdge>;
-  /** A list of `StockMovement` objects. */
-  nodes: Array<StockMovement>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `StockMovement` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `StockMovement` edge in the connection. */
-export type StockMovementEdge = {
-  __typename?: 'StockMovementEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `StockMovement` at the end of the edge. */
-  node: StockMovement;
-};
-
-/** A filter to be used against `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type StockMovementFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<StockMovementFilter>>;
-  /** Filter by the object’s `binId` field. */
-  binId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `binStoreroomSite` relation. */
-  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
-  /** Filter by the object’s `entityId` field. */
-  entityId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityType` field. */
-  entityType?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `movedAt` field. */
-  movedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `movedBy` field. */
-  movedBy?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<StockMovementFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<StockMovementFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `reservation` relation. */
-  reservation?: InputMaybe<StockReservationFilter>;
-  /** A related `reservation` exists. */
-  reservationExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `reservationId` field. */
-  reservationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByMovedBy` relation. */
-  userByMovedBy?: InputMaybe<UserFilter>;
-  /** A related `userByMovedBy` exists. */
-  userByMovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/**
- * What a stock movement is: receipt, issue (against a reference), return (of
- * issued parts), adjustment (a count, with a reason), transfer_out/transfer_in
- * (between bins), reservation and reservation_release (reserved quantity only).
- */
-export type StockMovementKind =
-  | 'adjustment'
-  | 'issue'
-  | 'receipt'
-  | 'reservation'
-  | 'reservation_release'
-  | 'return'
-  | 'transfer_in'
-  | 'transfer_out';
-
-/** Methods to use when ordering `StockMovement`. */
-export type StockMovementOrderBy =
-  | 'BIN_ID_ASC'
-  | 'BIN_ID_DESC'
-  | 'ENTITY_ID_ASC'
-  | 'ENTITY_ID_DESC'
-  | 'ENTITY_TYPE_ASC'
-  | 'ENTITY_TYPE_DESC'
-  | 'MOVED_AT_ASC'
-  | 'MOVED_AT_DESC'
-  | 'MOVED_BY_ASC'
-  | 'MOVED_BY_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RESERVATION_ID_ASC'
-  | 'RESERVATION_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/**
- * Stock reservations
- * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
- */
-export type StockReservation = Node & {
-  __typename?: 'StockReservation';
-  /**
-   * Bin
-   * Where the quantity is held (chosen by app.reserve_stock when only a storeroom is named).
-   */
-  binId: Scalars['UUID']['output'];
-  /** Reads a single `StoreroomBin` that is related to this `StockReservation`. */
-  binStoreroomSite?: Maybe<StoreroomBin>;
-  /**
-   * Closed at
-   * When it was fully issued or released.
-   */
-  closedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Created by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reference id */
-  entityId: Scalars['UUID']['output'];
-  /**
-   * Reference type
-   * The registered entity type the parts are for (equipment, work_order, ...).
-   */
-  entityType: Scalars['String']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Issued quantity
-   * Issued against the reservation so far.
-   */
-  issuedQuantity: Scalars['BigFloat']['output'];
-  /** Needed by */
-  neededBy?: Maybe<Scalars['Date']['output']>;
-  /** Reads a single `Organization` that is related to this `StockReservation`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `PartStock` that is related to this `StockReservation`. */
-  partBin?: Maybe<PartStock>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /**
-   * Quantity
-   * Reserved, in the part's unit.
-   */
-  quantity: Scalars['BigFloat']['output'];
-  /** Release reason */
-  releaseReason?: Maybe<Scalars['String']['output']>;
-  /** Reservation id */
-  rowId: Scalars['UUID']['output'];
-  /** Site */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Status
-   * open, issued or released; written only by the stock RPCs.
-   */
-  status: StockReservationStatus;
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovementsByReservationId: StockMovementConnection;
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['output'];
-  /** Reads a single `User` that is related to this `StockReservation`. */
-  userByCreatedBy?: Maybe<User>;
-};
-
-
-/**
- * Stock reservations
- * A quantity of a part held in a bin for a future use by a referenced entity (equipment now; work orders register their type). Made by app.reserve_stock, issued by app.issue_stock, given back by app.release_stock_reservation.
- */
-export type StockReservationStockMovementsByReservationIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-/**
- * A condition to be used against `StockReservation` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type StockReservationCondition = {
-  /** Checks for equality with the object’s `binId` field. */
-  binId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityId` field. */
-  entityId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `entityType` field. */
-  entityType?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `StockReservation` values. */
-export type StockReservationConnection = {
-  __typename?: 'StockReservationConnection';
-  /** A list of edges which contains the `StockReservation` and cursor to aid in pagination. */
-  edges: Array<StockReservationEdge>;
-  /** A list of `StockReservation` objects. */
-  nodes: Array<StockReservation>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `StockReservation` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `StockReservation` edge in the connection. */
-export type StockReservationEdge = {
-  __typename?: 'StockReservationEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `StockReservation` at the end of the edge. */
-  node: StockReservation;
-};
-
-/** A filter to be used against `StockReservation` object types. All fields are combined with a logical ‘and.’ */
-export type StockReservationFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<StockReservationFilter>>;
-  /** Filter by the object’s `binId` field. */
-  binId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `binStoreroomSite` relation. */
-  binStoreroomSite?: InputMaybe<StoreroomBinFilter>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityId` field. */
-  entityId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `entityType` field. */
-  entityType?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<StockReservationFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<StockReservationFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partBin` relation. */
-  partBin?: InputMaybe<PartStockFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `stockMovementsByReservationId` relation. */
-  stockMovementsByReservationId?: InputMaybe<StockReservationToManyStockMovementFilter>;
-  /** Some related `stockMovementsByReservationId` exist. */
-  stockMovementsByReservationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `StockReservation`. */
-export type StockReservationOrderBy =
-  | 'BIN_ID_ASC'
-  | 'BIN_ID_DESC'
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'ENTITY_ID_ASC'
-  | 'ENTITY_ID_DESC'
-  | 'ENTITY_TYPE_ASC'
-  | 'ENTITY_TYPE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/**
- * A reservation's life: open (quantity held), issued (all of it issued), released
- * (the rest given back: cancelled or no longer needed).
- */
-export type StockReservationStatus =
-  | 'issued'
-  | 'open'
-  | 'released';
-
-/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type StockReservationToManyStockMovementFilter = {
-  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockMovementFilter>;
-  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockMovementFilter>;
-  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockMovementFilter>;
-};
-
-/**
  * Storage locations
  * Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
  */
@@ -75062,564 +73997,6 @@ export type StorageLocationToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
-};
-
-/**
- * Storerooms
- * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
- */
-export type Storeroom = Node & {
-  __typename?: 'Storeroom';
-  /**
-   * Code
-   * Unique in the tenant.
-   */
-  code: Scalars['String']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Reads and enables pagination through a set of `EquipmentSparePart`. */
-  equipmentSparePartsByStoreroomIdAndSiteId: EquipmentSparePartConnection;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Active */
-  isActive: Scalars['Boolean']['output'];
-  /** Name */
-  name: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `Storeroom`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `PartStoreroomSetting`. */
-  partStoreroomSettingsByStoreroomIdAndSiteId: PartStoreroomSettingConnection;
-  /** Reads and enables pagination through a set of `PurchaseRequest`. */
-  purchaseRequestsByStoreroomIdAndSiteId: PurchaseRequestConnection;
-  /** Reads a single `User` that is related to this `Storeroom`. */
-  responsibleUser?: Maybe<User>;
-  /**
-   * Responsible
-   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
-   */
-  responsibleUserId?: Maybe<Scalars['UUID']['output']>;
-  /** Storeroom id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `Storeroom`. */
-  site?: Maybe<Site>;
-  /**
-   * Site
-   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
-   */
-  siteId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `StoreroomBin`. */
-  storeroomBinsByStoreroomIdAndSiteId: StoreroomBinConnection;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-};
-
-
-/**
- * Storerooms
- * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
- */
-export type StoreroomEquipmentSparePartsByStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<EquipmentSparePartCondition>;
-  filter?: InputMaybe<EquipmentSparePartFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<EquipmentSparePartOrderBy>>;
-};
-
-
-/**
- * Storerooms
- * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
- */
-export type StoreroomPartStoreroomSettingsByStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStoreroomSettingCondition>;
-  filter?: InputMaybe<PartStoreroomSettingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStoreroomSettingOrderBy>>;
-};
-
-
-/**
- * Storerooms
- * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
- */
-export type StoreroomPurchaseRequestsByStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseRequestCondition>;
-  filter?: InputMaybe<PurchaseRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
-};
-
-
-/**
- * Storerooms
- * Maintenance stores of a site (plant). Read with stock.read, written with stock.manage, tenant-wide or at the site.
- */
-export type StoreroomStoreroomBinsByStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomBinCondition>;
-  filter?: InputMaybe<StoreroomBinFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomBinOrderBy>>;
-};
-
-/**
- * Storeroom bins
- * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
- */
-export type StoreroomBin = Node & {
-  __typename?: 'StoreroomBin';
-  /**
-   * Code
-   * Unique in the storeroom.
-   */
-  code: Scalars['String']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Active */
-  isActive: Scalars['Boolean']['output'];
-  /** Reads a single `Organization` that is related to this `StoreroomBin`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `PartStock`. */
-  partStocksByBinIdAndStoreroomIdAndSiteId: PartStockConnection;
-  /** Bin id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Site
-   * The storeroom's site, copied (the composite key holds it equal).
-   */
-  siteId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovementsByBinIdAndStoreroomIdAndSiteId: StockMovementConnection;
-  /** Reads and enables pagination through a set of `StockReservation`. */
-  stockReservationsByBinIdAndStoreroomIdAndSiteId: StockReservationConnection;
-  /**
-   * Storeroom
-   * Fixed.
-   */
-  storeroomId: Scalars['UUID']['output'];
-  /** Reads a single `Storeroom` that is related to this `StoreroomBin`. */
-  storeroomSite?: Maybe<Storeroom>;
-};
-
-
-/**
- * Storeroom bins
- * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
- */
-export type StoreroomBinPartStocksByBinIdAndStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PartStockCondition>;
-  filter?: InputMaybe<PartStockFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PartStockOrderBy>>;
-};
-
-
-/**
- * Storeroom bins
- * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
- */
-export type StoreroomBinStockMovementsByBinIdAndStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-
-/**
- * Storeroom bins
- * Shelf places of a storeroom (A-01-03); stock is kept per part and bin.
- */
-export type StoreroomBinStockReservationsByBinIdAndStoreroomIdAndSiteIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockReservationCondition>;
-  filter?: InputMaybe<StockReservationFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
-};
-
-/**
- * A condition to be used against `StoreroomBin` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type StoreroomBinCondition = {
-  /** Checks for equality with the object’s `code` field. */
-  code?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `StoreroomBin` values. */
-export type StoreroomBinConnection = {
-  __typename?: 'StoreroomBinConnection';
-  /** A list of edges which contains the `StoreroomBin` and cursor to aid in pagination. */
-  edges: Array<StoreroomBinEdge>;
-  /** A list of `StoreroomBin` objects. */
-  nodes: Array<StoreroomBin>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `StoreroomBin` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `StoreroomBin` edge in the connection. */
-export type StoreroomBinEdge = {
-  __typename?: 'StoreroomBinEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `StoreroomBin` at the end of the edge. */
-  node: StoreroomBin;
-};
-
-/** A filter to be used against `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomBinFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<StoreroomBinFilter>>;
-  /** Filter by the object’s `code` field. */
-  code?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<StoreroomBinFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<StoreroomBinFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partStocksByBinIdAndStoreroomIdAndSiteId` relation. */
-  partStocksByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyPartStockFilter>;
-  /** Some related `partStocksByBinIdAndStoreroomIdAndSiteId` exist. */
-  partStocksByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `stockMovementsByBinIdAndStoreroomIdAndSiteId` relation. */
-  stockMovementsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockMovementFilter>;
-  /** Some related `stockMovementsByBinIdAndStoreroomIdAndSiteId` exist. */
-  stockMovementsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockReservationsByBinIdAndStoreroomIdAndSiteId` relation. */
-  stockReservationsByBinIdAndStoreroomIdAndSiteId?: InputMaybe<StoreroomBinToManyStockReservationFilter>;
-  /** Some related `stockReservationsByBinIdAndStoreroomIdAndSiteId` exist. */
-  stockReservationsByBinIdAndStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storeroomId` field. */
-  storeroomId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomSite` relation. */
-  storeroomSite?: InputMaybe<StoreroomFilter>;
-};
-
-/** An input for mutations affecting `StoreroomBin` */
-export type StoreroomBinInput = {
-  /**
-   * Code
-   * Unique in the storeroom.
-   */
-  code: Scalars['String']['input'];
-  /** Active */
-  isActive?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Site
-   * The storeroom's site, copied (the composite key holds it equal).
-   */
-  siteId: Scalars['UUID']['input'];
-  /**
-   * Storeroom
-   * Fixed.
-   */
-  storeroomId: Scalars['UUID']['input'];
-};
-
-/** Methods to use when ordering `StoreroomBin`. */
-export type StoreroomBinOrderBy =
-  | 'CODE_ASC'
-  | 'CODE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STOREROOM_ID_ASC'
-  | 'STOREROOM_ID_DESC';
-
-/** Represents an update to a `StoreroomBin`. Fields that are set will be updated. */
-export type StoreroomBinPatch = {
-  /**
-   * Code
-   * Unique in the storeroom.
-   */
-  code?: InputMaybe<Scalars['String']['input']>;
-  /** Active */
-  isActive?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Site
-   * The storeroom's site, copied (the composite key holds it equal).
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Storeroom
-   * Fixed.
-   */
-  storeroomId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A filter to be used against many `PartStock` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomBinToManyPartStockFilter = {
-  /** Every related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStockFilter>;
-  /** No related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStockFilter>;
-  /** Some related `PartStock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStockFilter>;
-};
-
-/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomBinToManyStockMovementFilter = {
-  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockMovementFilter>;
-  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockMovementFilter>;
-  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockMovementFilter>;
-};
-
-/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomBinToManyStockReservationFilter = {
-  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockReservationFilter>;
-  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockReservationFilter>;
-  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockReservationFilter>;
-};
-
-/**
- * A condition to be used against `Storeroom` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type StoreroomCondition = {
-  /** Checks for equality with the object’s `code` field. */
-  code?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `responsibleUserId` field. */
-  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `Storeroom` values. */
-export type StoreroomConnection = {
-  __typename?: 'StoreroomConnection';
-  /** A list of edges which contains the `Storeroom` and cursor to aid in pagination. */
-  edges: Array<StoreroomEdge>;
-  /** A list of `Storeroom` objects. */
-  nodes: Array<Storeroom>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `Storeroom` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `Storeroom` edge in the connection. */
-export type StoreroomEdge = {
-  __typename?: 'StoreroomEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `Storeroom` at the end of the edge. */
-  node: Storeroom;
-};
-
-/** A filter to be used against `Storeroom` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<StoreroomFilter>>;
-  /** Filter by the object’s `code` field. */
-  code?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `equipmentSparePartsByStoreroomIdAndSiteId` relation. */
-  equipmentSparePartsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyEquipmentSparePartFilter>;
-  /** Some related `equipmentSparePartsByStoreroomIdAndSiteId` exist. */
-  equipmentSparePartsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<StoreroomFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<StoreroomFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partStoreroomSettingsByStoreroomIdAndSiteId` relation. */
-  partStoreroomSettingsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPartStoreroomSettingFilter>;
-  /** Some related `partStoreroomSettingsByStoreroomIdAndSiteId` exist. */
-  partStoreroomSettingsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseRequestsByStoreroomIdAndSiteId` relation. */
-  purchaseRequestsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyPurchaseRequestFilter>;
-  /** Some related `purchaseRequestsByStoreroomIdAndSiteId` exist. */
-  purchaseRequestsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `responsibleUser` relation. */
-  responsibleUser?: InputMaybe<UserFilter>;
-  /** A related `responsibleUser` exists. */
-  responsibleUserExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `responsibleUserId` field. */
-  responsibleUserId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `storeroomBinsByStoreroomIdAndSiteId` relation. */
-  storeroomBinsByStoreroomIdAndSiteId?: InputMaybe<StoreroomToManyStoreroomBinFilter>;
-  /** Some related `storeroomBinsByStoreroomIdAndSiteId` exist. */
-  storeroomBinsByStoreroomIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** An input for mutations affecting `Storeroom` */
-export type StoreroomInput = {
-  /**
-   * Code
-   * Unique in the tenant.
-   */
-  code: Scalars['String']['input'];
-  /** Active */
-  isActive?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Name */
-  name: Scalars['String']['input'];
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Responsible
-   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
-   */
-  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Site
-   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
-   */
-  siteId: Scalars['UUID']['input'];
-};
-
-/** Methods to use when ordering `Storeroom`. */
-export type StoreroomOrderBy =
-  | 'CODE_ASC'
-  | 'CODE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RESPONSIBLE_USER_ID_ASC'
-  | 'RESPONSIBLE_USER_ID_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** Represents an update to a `Storeroom`. Fields that are set will be updated. */
-export type StoreroomPatch = {
-  /**
-   * Code
-   * Unique in the tenant.
-   */
-  code?: InputMaybe<Scalars['String']['input']>;
-  /** Active */
-  isActive?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Name */
-  name?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Responsible
-   * The storekeeper told about low stock (with the holders of purchase_request.manage at the site).
-   */
-  responsibleUserId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Site
-   * The plant (sites.id) the storeroom belongs to; its permissions scope everything stocked there. Fixed.
-   */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A filter to be used against many `EquipmentSparePart` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomToManyEquipmentSparePartFilter = {
-  /** Every related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<EquipmentSparePartFilter>;
-  /** No related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<EquipmentSparePartFilter>;
-  /** Some related `EquipmentSparePart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<EquipmentSparePartFilter>;
-};
-
-/** A filter to be used against many `PartStoreroomSetting` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomToManyPartStoreroomSettingFilter = {
-  /** Every related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PartStoreroomSettingFilter>;
-  /** No related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PartStoreroomSettingFilter>;
-  /** Some related `PartStoreroomSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PartStoreroomSettingFilter>;
-};
-
-/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomToManyPurchaseRequestFilter = {
-  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseRequestFilter>;
-  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseRequestFilter>;
-  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseRequestFilter>;
-};
-
-/** A filter to be used against many `StoreroomBin` object types. All fields are combined with a logical ‘and.’ */
-export type StoreroomToManyStoreroomBinFilter = {
-  /** Every related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StoreroomBinFilter>;
-  /** No related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StoreroomBinFilter>;
-  /** Some related `StoreroomBin` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StoreroomBinFilter>;
 };
 
 /** A filter to be used against String fields. All fields are combined with a logical ‘and.’ */
@@ -77682,32 +76059,6 @@ export type TrainingRequirementPatch = {
   roleId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
-/** All input for the `transferStock` mutation. */
-export type TransferStockInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  fromBinId: Scalars['UUID']['input'];
-  partId: Scalars['UUID']['input'];
-  quantity: Scalars['BigFloat']['input'];
-  toBinId: Scalars['UUID']['input'];
-};
-
-/** The output of our `transferStock` mutation. */
-export type TransferStockPayload = {
-  __typename?: 'TransferStockPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Array<StockMovement>>;
-};
-
 /** All input for the `transition` mutation. */
 export type TransitionInput = {
   /**
@@ -78240,6 +76591,8 @@ export type Unit = Node & {
   localizedName?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
   lotsByUnit: LotConnection;
+  /** Reads and enables pagination through a set of `Meter`. */
+  metersByUnit: MeterConnection;
   /** Name people read (e.g. millimetre), in the default language. */
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `NcrDisposition`. */
@@ -78374,6 +76727,22 @@ export type UnitLotsByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitMetersByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterCondition>;
+  filter?: InputMaybe<MeterFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterOrderBy>>;
 };
 
 
@@ -78698,6 +77067,10 @@ export type UnitFilter = {
   lotsByUnit?: InputMaybe<UnitToManyLotFilter>;
   /** Some related `lotsByUnit` exist. */
   lotsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `metersByUnit` relation. */
+  metersByUnit?: InputMaybe<UnitToManyMeterFilter>;
+  /** Some related `metersByUnit` exist. */
+  metersByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositionsByUnit` relation. */
   ncrDispositionsByUnit?: InputMaybe<UnitToManyNcrDispositionFilter>;
   /** Some related `ncrDispositionsByUnit` exist. */
@@ -78870,6 +77243,16 @@ export type UnitToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Meter` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyMeterFilter = {
+  /** Every related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterFilter>;
+  /** No related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterFilter>;
+  /** Some related `Meter` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterFilter>;
 };
 
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
@@ -79362,6 +77745,62 @@ export type UpdateApproverBackupPayload = {
 /** The output of our update `ApproverBackup` mutation. */
 export type UpdateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
+};
+
+/** All input for the `updateAssetById` mutation. */
+export type UpdateAssetByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Asset` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Asset` being updated. */
+  patch: AssetPatch;
+};
+
+/** All input for the `updateAsset` mutation. */
+export type UpdateAssetInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `Asset` being updated. */
+  patch: AssetPatch;
+};
+
+/** The output of our update `Asset` mutation. */
+export type UpdateAssetPayload = {
+  __typename?: 'UpdateAssetPayload';
+  /** The `Asset` that was updated by this mutation. */
+  asset?: Maybe<Asset>;
+  /** An edge for our `Asset`. May be used by Relay 1. */
+  assetEdge?: Maybe<AssetEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Asset` mutation. */
+export type UpdateAssetPayloadAssetEdgeArgs = {
+  orderBy?: Array<AssetOrderBy>;
 };
 
 /** All input for the `updateAuditSettingById` mutation. */
@@ -80640,59 +79079,52 @@ export type UpdateEquipmentPayloadEquipmentEdgeArgs = {
   orderBy?: Array<EquipmentOrderBy>;
 };
 
-/** All input for the `updateEquipmentSparePartById` mutation. */
-export type UpdateEquipmentSparePartByIdInput = {
+/** All input for the `updateFailureCodeById` mutation. */
+export type UpdateFailureCodeByIdInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `EquipmentSparePart` to be updated. */
+  /** The globally unique `ID` which will identify a single `FailureCode` to be updated. */
   id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
-  patch: EquipmentSparePartPatch;
+  /** An object where the defined keys will be set on the `FailureCode` being updated. */
+  patch: FailureCodePatch;
 };
 
-/** All input for the `updateEquipmentSparePart` mutation. */
-export type UpdateEquipmentSparePartInput = {
+/** All input for the `updateFailureCode` mutation. */
+export type UpdateFailureCodeInput = {
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Asset
-   * equipment.id.
-   */
-  equipmentId: Scalars['UUID']['input'];
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `EquipmentSparePart` being updated. */
-  patch: EquipmentSparePartPatch;
+  /** An object where the defined keys will be set on the `FailureCode` being updated. */
+  patch: FailureCodePatch;
+  /** Failure code id */
+  rowId: Scalars['UUID']['input'];
 };
 
-/** The output of our update `EquipmentSparePart` mutation. */
-export type UpdateEquipmentSparePartPayload = {
-  __typename?: 'UpdateEquipmentSparePartPayload';
+/** The output of our update `FailureCode` mutation. */
+export type UpdateFailureCodePayload = {
+  __typename?: 'UpdateFailureCodePayload';
   /**
    * The exact same `clientMutationId` that was provided in the mutation input,
    * unchanged and unused. May be used by a client to track mutations.
    */
   clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `EquipmentSparePart` that was updated by this mutation. */
-  equipmentSparePart?: Maybe<EquipmentSparePart>;
-  /** An edge for our `EquipmentSparePart`. May be used by Relay 1. */
-  equipmentSparePartEdge?: Maybe<EquipmentSparePartEdge>;
+  /** The `FailureCode` that was updated by this mutation. */
+  failureCode?: Maybe<FailureCode>;
+  /** An edge for our `FailureCode`. May be used by Relay 1. */
+  failureCodeEdge?: Maybe<FailureCodeEdge>;
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
 };
 
 
-/** The output of our update `EquipmentSparePart` mutation. */
-export type UpdateEquipmentSparePartPayloadEquipmentSparePartEdgeArgs = {
-  orderBy?: Array<EquipmentSparePartOrderBy>;
+/** The output of our update `FailureCode` mutation. */
+export type UpdateFailureCodePayloadFailureCodeEdgeArgs = {
+  orderBy?: Array<FailureCodeOrderBy>;
 };
 
 /** All input for the `updateI18NStringById` mutation. */
@@ -81049,6 +79481,54 @@ export type UpdateMembershipPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `updateMeterById` mutation. */
+export type UpdateMeterByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Meter` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Meter` being updated. */
+  patch: MeterPatch;
+};
+
+/** All input for the `updateMeter` mutation. */
+export type UpdateMeterInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Meter` being updated. */
+  patch: MeterPatch;
+  /** Meter id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Meter` mutation. */
+export type UpdateMeterPayload = {
+  __typename?: 'UpdateMeterPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Meter` that was updated by this mutation. */
+  meter?: Maybe<Meter>;
+  /** An edge for our `Meter`. May be used by Relay 1. */
+  meterEdge?: Maybe<MeterEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Meter` mutation. */
+export type UpdateMeterPayloadMeterEdgeArgs = {
+  orderBy?: Array<MeterOrderBy>;
+};
+
 /** All input for the `updateNotificationById` mutation. */
 export type UpdateNotificationByIdInput = {
   /**
@@ -81302,58 +79782,6 @@ export type UpdatePartRevisionPayloadPartRevisionEdgeArgs = {
   orderBy?: Array<PartRevisionOrderBy>;
 };
 
-/** All input for the `updatePartStoreroomSettingById` mutation. */
-export type UpdatePartStoreroomSettingByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `PartStoreroomSetting` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
-  patch: PartStoreroomSettingPatch;
-};
-
-/** All input for the `updatePartStoreroomSetting` mutation. */
-export type UpdatePartStoreroomSettingInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `PartStoreroomSetting` being updated. */
-  patch: PartStoreroomSettingPatch;
-  /** Storeroom */
-  storeroomId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `PartStoreroomSetting` mutation. */
-export type UpdatePartStoreroomSettingPayload = {
-  __typename?: 'UpdatePartStoreroomSettingPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `PartStoreroomSetting` that was updated by this mutation. */
-  partStoreroomSetting?: Maybe<PartStoreroomSetting>;
-  /** An edge for our `PartStoreroomSetting`. May be used by Relay 1. */
-  partStoreroomSettingEdge?: Maybe<PartStoreroomSettingEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our update `PartStoreroomSetting` mutation. */
-export type UpdatePartStoreroomSettingPayloadPartStoreroomSettingEdgeArgs = {
-  orderBy?: Array<PartStoreroomSettingOrderBy>;
-};
-
 /** All input for the `updatePartnerById` mutation. */
 export type UpdatePartnerByIdInput = {
   /**
@@ -81400,61 +79828,6 @@ export type UpdatePartnerPayload = {
 /** The output of our update `Partner` mutation. */
 export type UpdatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
-};
-
-/** All input for the `updatePartnerRoleById` mutation. */
-export type UpdatePartnerRoleByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `PartnerRole` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
-  patch: PartnerRolePatch;
-};
-
-/** All input for the `updatePartnerRole` mutation. */
-export type UpdatePartnerRoleInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Partner */
-  partnerId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `PartnerRole` being updated. */
-  patch: PartnerRolePatch;
-  /**
-   * Role
-   * vendor or contractor.
-   */
-  role: PartnerRoleKind;
-};
-
-/** The output of our update `PartnerRole` mutation. */
-export type UpdatePartnerRolePayload = {
-  __typename?: 'UpdatePartnerRolePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** The `PartnerRole` that was updated by this mutation. */
-  partnerRole?: Maybe<PartnerRole>;
-  /** An edge for our `PartnerRole`. May be used by Relay 1. */
-  partnerRoleEdge?: Maybe<PartnerRoleEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-};
-
-
-/** The output of our update `PartnerRole` mutation. */
-export type UpdatePartnerRolePayloadPartnerRoleEdgeArgs = {
-  orderBy?: Array<PartnerRoleOrderBy>;
 };
 
 /** All input for the `updatePersonQualificationById` mutation. */
@@ -82789,102 +81162,6 @@ export type UpdateStorageLocationPayloadStorageLocationEdgeArgs = {
   orderBy?: Array<StorageLocationOrderBy>;
 };
 
-/** All input for the `updateStoreroomBinById` mutation. */
-export type UpdateStoreroomBinByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `StoreroomBin` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
-  patch: StoreroomBinPatch;
-};
-
-/** All input for the `updateStoreroomBin` mutation. */
-export type UpdateStoreroomBinInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `StoreroomBin` being updated. */
-  patch: StoreroomBinPatch;
-  /** Bin id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `StoreroomBin` mutation. */
-export type UpdateStoreroomBinPayload = {
-  __typename?: 'UpdateStoreroomBinPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `StoreroomBin` that was updated by this mutation. */
-  storeroomBin?: Maybe<StoreroomBin>;
-  /** An edge for our `StoreroomBin`. May be used by Relay 1. */
-  storeroomBinEdge?: Maybe<StoreroomBinEdge>;
-};
-
-
-/** The output of our update `StoreroomBin` mutation. */
-export type UpdateStoreroomBinPayloadStoreroomBinEdgeArgs = {
-  orderBy?: Array<StoreroomBinOrderBy>;
-};
-
-/** All input for the `updateStoreroomById` mutation. */
-export type UpdateStoreroomByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `Storeroom` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `Storeroom` being updated. */
-  patch: StoreroomPatch;
-};
-
-/** All input for the `updateStoreroom` mutation. */
-export type UpdateStoreroomInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `Storeroom` being updated. */
-  patch: StoreroomPatch;
-  /** Storeroom id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `Storeroom` mutation. */
-export type UpdateStoreroomPayload = {
-  __typename?: 'UpdateStoreroomPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `Storeroom` that was updated by this mutation. */
-  storeroom?: Maybe<Storeroom>;
-  /** An edge for our `Storeroom`. May be used by Relay 1. */
-  storeroomEdge?: Maybe<StoreroomEdge>;
-};
-
-
-/** The output of our update `Storeroom` mutation. */
-export type UpdateStoreroomPayloadStoreroomEdgeArgs = {
-  orderBy?: Array<StoreroomOrderBy>;
-};
-
 /** All input for the `updateTagById` mutation. */
 export type UpdateTagByIdInput = {
   /**
@@ -83403,61 +81680,6 @@ export type UpdateUserPayload = {
 /** The output of our update `User` mutation. */
 export type UpdateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
-};
-
-/** All input for the `updateVendorPartById` mutation. */
-export type UpdateVendorPartByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `VendorPart` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `VendorPart` being updated. */
-  patch: VendorPartPatch;
-};
-
-/** All input for the `updateVendorPart` mutation. */
-export type UpdateVendorPartInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['input'];
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Vendor
-   * A partner with the vendor role.
-   */
-  partnerId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `VendorPart` being updated. */
-  patch: VendorPartPatch;
-};
-
-/** The output of our update `VendorPart` mutation. */
-export type UpdateVendorPartPayload = {
-  __typename?: 'UpdateVendorPartPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `VendorPart` that was updated by this mutation. */
-  vendorPart?: Maybe<VendorPart>;
-  /** An edge for our `VendorPart`. May be used by Relay 1. */
-  vendorPartEdge?: Maybe<VendorPartEdge>;
-};
-
-
-/** The output of our update `VendorPart` mutation. */
-export type UpdateVendorPartPayloadVendorPartEdgeArgs = {
-  orderBy?: Array<VendorPartOrderBy>;
 };
 
 /** All input for the `updateWebhookEndpointById` mutation. */
@@ -84027,6 +82249,8 @@ export type User = Node & {
   measurementsByRecordedBy: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `MeterReading`. */
+  meterReadingsByRecordedBy: MeterReadingConnection;
   /** Reads and enables pagination through a set of `NcrDisposition`. */
   ncrDispositionsByApprovedBy: NcrDispositionConnection;
   /** Reads and enables pagination through a set of `Ncr`. */
@@ -84061,8 +82285,6 @@ export type User = Node & {
   projectMilestonesByCreatedBy: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByAssignedTo: ProjectConnection;
-  /** Reads and enables pagination through a set of `PurchaseRequest`. */
-  purchaseRequestsByClosedBy: PurchaseRequestConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
@@ -84151,12 +82373,6 @@ export type User = Node & {
   spcSignalsByClosedBy: SpcSignalConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
-  /** Reads and enables pagination through a set of `StockMovement`. */
-  stockMovementsByMovedBy: StockMovementConnection;
-  /** Reads and enables pagination through a set of `StockReservation`. */
-  stockReservationsByCreatedBy: StockReservationConnection;
-  /** Reads and enables pagination through a set of `Storeroom`. */
-  storeroomsByResponsibleUserId: StoreroomConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tagsByCreatedBy: TagConnection;
   /** Reads and enables pagination through a set of `TenantBranding`. */
@@ -84935,6 +83151,19 @@ export type UserMembershipsArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserMeterReadingsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeterReadingCondition>;
+  filter?: InputMaybe<MeterReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeterReadingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserNcrDispositionsByApprovedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -85141,19 +83370,6 @@ export type UserProjectsByAssignedToArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserPurchaseRequestsByClosedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<PurchaseRequestCondition>;
-  filter?: InputMaybe<PurchaseRequestFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<PurchaseRequestOrderBy>>;
 };
 
 
@@ -85706,45 +83922,6 @@ export type UserSpcSignalsByClosedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
-export type UserStockMovementsByMovedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockMovementCondition>;
-  filter?: InputMaybe<StockMovementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockMovementOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserStockReservationsByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StockReservationCondition>;
-  filter?: InputMaybe<StockReservationFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StockReservationOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserStoreroomsByResponsibleUserIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<StoreroomCondition>;
-  filter?: InputMaybe<StoreroomFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<StoreroomOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserTagsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -86136,6 +84313,10 @@ export type UserFilter = {
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `meterReadingsByRecordedBy` relation. */
+  meterReadingsByRecordedBy?: InputMaybe<UserToManyMeterReadingFilter>;
+  /** Some related `meterReadingsByRecordedBy` exist. */
+  meterReadingsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `ncrDispositionsByApprovedBy` relation. */
   ncrDispositionsByApprovedBy?: InputMaybe<UserToManyNcrDispositionFilter>;
   /** Some related `ncrDispositionsByApprovedBy` exist. */
@@ -86204,10 +84385,6 @@ export type UserFilter = {
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
   projectsByAssignedToExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `purchaseRequestsByClosedBy` relation. */
-  purchaseRequestsByClosedBy?: InputMaybe<UserToManyPurchaseRequestFilter>;
-  /** Some related `purchaseRequestsByClosedBy` exist. */
-  purchaseRequestsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentLotsByCreatedBy` relation. */
   reagentLotsByCreatedBy?: InputMaybe<UserToManyReagentLotFilter>;
   /** Some related `reagentLotsByCreatedBy` exist. */
@@ -86378,18 +84555,6 @@ export type UserFilter = {
   spcSignalsByClosedBy?: InputMaybe<UserToManySpcSignalFilter>;
   /** Some related `spcSignalsByClosedBy` exist. */
   spcSignalsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockMovementsByMovedBy` relation. */
-  stockMovementsByMovedBy?: InputMaybe<UserToManyStockMovementFilter>;
-  /** Some related `stockMovementsByMovedBy` exist. */
-  stockMovementsByMovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `stockReservationsByCreatedBy` relation. */
-  stockReservationsByCreatedBy?: InputMaybe<UserToManyStockReservationFilter>;
-  /** Some related `stockReservationsByCreatedBy` exist. */
-  stockReservationsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `storeroomsByResponsibleUserId` relation. */
-  storeroomsByResponsibleUserId?: InputMaybe<UserToManyStoreroomFilter>;
-  /** Some related `storeroomsByResponsibleUserId` exist. */
-  storeroomsByResponsibleUserIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tagsByCreatedBy` relation. */
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
@@ -86873,6 +85038,16 @@ export type UserToManyMembershipFilter = {
   some?: InputMaybe<MembershipFilter>;
 };
 
+/** A filter to be used against many `MeterReading` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyMeterReadingFilter = {
+  /** Every related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeterReadingFilter>;
+  /** No related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeterReadingFilter>;
+  /** Some related `MeterReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeterReadingFilter>;
+};
+
 /** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyNcrDispositionFilter = {
   /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -86981,16 +85156,6 @@ export type UserToManyProjectMilestoneFilter = {
   none?: InputMaybe<ProjectMilestoneFilter>;
   /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectMilestoneFilter>;
-};
-
-/** A filter to be used against many `PurchaseRequest` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyPurchaseRequestFilter = {
-  /** Every related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<PurchaseRequestFilter>;
-  /** No related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<PurchaseRequestFilter>;
-  /** Some related `PurchaseRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<PurchaseRequestFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -87293,36 +85458,6 @@ export type UserToManySpcSignalFilter = {
   some?: InputMaybe<SpcSignalFilter>;
 };
 
-/** A filter to be used against many `StockMovement` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyStockMovementFilter = {
-  /** Every related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockMovementFilter>;
-  /** No related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockMovementFilter>;
-  /** Some related `StockMovement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockMovementFilter>;
-};
-
-/** A filter to be used against many `StockReservation` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyStockReservationFilter = {
-  /** Every related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StockReservationFilter>;
-  /** No related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StockReservationFilter>;
-  /** Some related `StockReservation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StockReservationFilter>;
-};
-
-/** A filter to be used against many `Storeroom` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyStoreroomFilter = {
-  /** Every related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<StoreroomFilter>;
-  /** No related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<StoreroomFilter>;
-  /** Some related `Storeroom` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<StoreroomFilter>;
-};
-
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyTagFilter = {
   /** Every related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -87391,185 +85526,6 @@ export type UserToManyWebhookEndpointFilter = {
   none?: InputMaybe<WebhookEndpointFilter>;
   /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookEndpointFilter>;
-};
-
-/**
- * Vendor parts
- * The parts a vendor supplies: its part number, price, lead time; at most one preferred vendor per part. Purchase requests suggest the preferred vendor, else the quickest.
- */
-export type VendorPart = Node & {
-  __typename?: 'VendorPart';
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Currency
-   * ISO 4217.
-   */
-  currency?: Maybe<Scalars['String']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Preferred
-   * The vendor a purchase request suggests; one per part.
-   */
-  isPreferred: Scalars['Boolean']['output'];
-  /** Lead time (days) */
-  leadTimeDays: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `VendorPart`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `VendorPart`. */
-  part?: Maybe<Part>;
-  /** Part */
-  partId: Scalars['UUID']['output'];
-  /** Reads a single `Partner` that is related to this `VendorPart`. */
-  partner?: Maybe<Partner>;
-  /**
-   * Vendor
-   * A partner with the vendor role.
-   */
-  partnerId: Scalars['UUID']['output'];
-  /**
-   * Unit price
-   * Per unit of the part.
-   */
-  unitPrice?: Maybe<Scalars['BigFloat']['output']>;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Vendor part number */
-  vendorPartNumber?: Maybe<Scalars['String']['output']>;
-};
-
-/**
- * A condition to be used against `VendorPart` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type VendorPartCondition = {
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partnerId` field. */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `VendorPart` values. */
-export type VendorPartConnection = {
-  __typename?: 'VendorPartConnection';
-  /** A list of edges which contains the `VendorPart` and cursor to aid in pagination. */
-  edges: Array<VendorPartEdge>;
-  /** A list of `VendorPart` objects. */
-  nodes: Array<VendorPart>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `VendorPart` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `VendorPart` edge in the connection. */
-export type VendorPartEdge = {
-  __typename?: 'VendorPartEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `VendorPart` at the end of the edge. */
-  node: VendorPart;
-};
-
-/** A filter to be used against `VendorPart` object types. All fields are combined with a logical ‘and.’ */
-export type VendorPartFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<VendorPartFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<VendorPartFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<VendorPartFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partner` relation. */
-  partner?: InputMaybe<PartnerFilter>;
-  /** Filter by the object’s `partnerId` field. */
-  partnerId?: InputMaybe<UuidFilter>;
-};
-
-/** An input for mutations affecting `VendorPart` */
-export type VendorPartInput = {
-  /**
-   * Currency
-   * ISO 4217.
-   */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Preferred
-   * The vendor a purchase request suggests; one per part.
-   */
-  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Lead time (days) */
-  leadTimeDays: Scalars['Int']['input'];
-  /** Tenant */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Part */
-  partId: Scalars['UUID']['input'];
-  /**
-   * Vendor
-   * A partner with the vendor role.
-   */
-  partnerId: Scalars['UUID']['input'];
-  /**
-   * Unit price
-   * Per unit of the part.
-   */
-  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Vendor part number */
-  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** Methods to use when ordering `VendorPart`. */
-export type VendorPartOrderBy =
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PARTNER_ID_ASC'
-  | 'PARTNER_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC';
-
-/** Represents an update to a `VendorPart`. Fields that are set will be updated. */
-export type VendorPartPatch = {
-  /**
-   * Currency
-   * ISO 4217.
-   */
-  currency?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Preferred
-   * The vendor a purchase request suggests; one per part.
-   */
-  isPreferred?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Lead time (days) */
-  leadTimeDays?: InputMaybe<Scalars['Int']['input']>;
-  /** Part */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Vendor
-   * A partner with the vendor role.
-   */
-  partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Unit price
-   * Per unit of the part.
-   */
-  unitPrice?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Vendor part number */
-  vendorPartNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */
@@ -89969,4 +87925,61 @@ export type WorkflowSubStageToManyWorkflowDefinitionSubStageFilter = {
   none?: InputMaybe<WorkflowDefinitionSubStageFilter>;
   /** Some related `WorkflowDefinitionSubStage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WorkflowDefinitionSubStageFilter>;
+};
+
+/** A connection to a list of `WorstAssetsRecord` values. */
+export type WorstAssetsConnection = {
+  __typename?: 'WorstAssetsConnection';
+  /** A list of edges which contains the `WorstAssetsRecord` and cursor to aid in pagination. */
+  edges: Array<WorstAssetsEdge>;
+  /** A list of `WorstAssetsRecord` objects. */
+  nodes: Array<WorstAssetsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorstAssetsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorstAssetsRecord` edge in the connection. */
+export type WorstAssetsEdge = {
+  __typename?: 'WorstAssetsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorstAssetsRecord` at the end of the edge. */
+  node: WorstAssetsRecord;
+};
+
+export type WorstAssetsRecord = {
+  __typename?: 'WorstAssetsRecord';
+  breakdowns?: Maybe<Scalars['BigInt']['output']>;
+  cumulativePercent?: Maybe<Scalars['BigFloat']['output']>;
+  downtimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  equipmentId?: Maybe<Scalars['UUID']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  sharePercent?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/** A filter to be used against `WorstAssetsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type WorstAssetsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorstAssetsRecordFilter>>;
+  /** Filter by the object’s `breakdowns` field. */
+  breakdowns?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `cumulativePercent` field. */
+  cumulativePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `downtimeHours` field. */
+  downtimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorstAssetsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorstAssetsRecordFilter>>;
+  /** Filter by the object’s `sharePercent` field. */
+  sharePercent?: InputMaybe<BigFloatFilter>;
 };

@@ -1311,6 +1311,110 @@ export interface ApproverBackups {
 }
 
 /**
+ * Maintenance assets
+ * What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+ */
+export interface Assets {
+  /**
+   * Boundary
+   * The outline as geography (SRID 4326), from boundary_geojson; assets_in_area finds what lies inside.
+   * @format public.geography(Polygon,4326)
+   */
+  boundary?: string;
+  /**
+   * Boundary (GeoJSON)
+   * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+   * @format jsonb
+   */
+  boundary_geojson?: any;
+  /**
+   * Commissioned on
+   * @format date
+   */
+  commissioned_on?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Criticality
+   * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+   * @format text
+   * @default "B"
+   */
+  criticality: string;
+  /**
+   * Equipment
+   * The equipment this asset is (equipment.id); the key.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Latitude
+   * WGS 84 degrees, -90 to 90.
+   * @format double precision
+   */
+  latitude?: number;
+  /**
+   * Level
+   * site, area, line, machine or component; the parent equipment's level is above.
+   * @format app.asset_level
+   * @default "machine"
+   */
+  level: "site" | "area" | "line" | "machine" | "component";
+  /**
+   * Location
+   * The point (geography, SRID 4326) from longitude and latitude; read it as GeoJSON in geojson.
+   * @format public.geography(Point,4326)
+   */
+  location?: string;
+  /**
+   * Longitude
+   * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+   * @format double precision
+   */
+  longitude?: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Warranty ends on
+   * Last day covered (on or after the start).
+   * @format date
+   */
+  warranty_ends_on?: string;
+  /**
+   * Warranty provider
+   * The partner giving the warranty (partners.id).
+   * @format uuid
+   */
+  warranty_provider_id?: string;
+  /**
+   * Warranty starts on
+   * @format date
+   */
+  warranty_starts_on?: string;
+}
+
+/**
  * Attachment downloads
  * Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
  */
@@ -6123,6 +6227,150 @@ export interface ExitCriterionWaivers {
 }
 
 /**
+ * Allowed failure code combinations
+ * Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+ */
+export interface FailureCodeCombinations {
+  /**
+   * Cause
+   * A failure code of kind cause.
+   * @format uuid
+   */
+  cause_id: string;
+  /**
+   * Cause kind
+   * Always cause.
+   * @format app.failure_code_kind
+   * @default "cause"
+   */
+  cause_kind: "problem" | "cause" | "remedy";
+  /**
+   * Asset class
+   * The equipment class (equipment_classes.id).
+   * @format uuid
+   */
+  class_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Combination id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Problem
+   * A failure code of kind problem.
+   * @format uuid
+   */
+  problem_id: string;
+  /**
+   * Problem kind
+   * Always problem (keeps the key to a problem code).
+   * @format app.failure_code_kind
+   * @default "problem"
+   */
+  problem_kind: "problem" | "cause" | "remedy";
+  /**
+   * Remedy
+   * A failure code of kind remedy.
+   * @format uuid
+   */
+  remedy_id: string;
+  /**
+   * Remedy kind
+   * Always remedy.
+   * @format app.failure_code_kind
+   * @default "remedy"
+   */
+  remedy_kind: "problem" | "cause" | "remedy";
+}
+
+/**
+ * Failure codes
+ * The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+ */
+export interface FailureCodes {
+  /**
+   * Code
+   * Uppercase, unique per kind in the tenant (LEAK).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Failure code id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether new work may use the code.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Kind
+   * problem, cause or remedy.
+   * @format app.failure_code_kind
+   */
+  kind: "problem" | "cause" | "remedy";
+  /**
+   * Translations
+   * The name per locale ({"de": "Leckage"}).
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Feature flags
  * Every feature flag with the value in force in the tenant (its own, else the default). Set one with POST /tenant_feature_flags (organization.manage_features); delete it to go back to the default.
  */
@@ -8398,6 +8646,175 @@ export interface Messages {
    * @default ""
    */
   subject: string;
+}
+
+/**
+ * Meter readings
+ * Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+ */
+export interface MeterReadings {
+  /**
+   * Reading id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Reset
+   * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+   * @format boolean
+   * @default false
+   */
+  is_reset: boolean;
+  /**
+   * Meter
+   * The meter read (meters.id).
+   * @format uuid
+   */
+  meter_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Read at
+   * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  read_at: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Reset reason
+   * Why the meter was reset; required for a reset.
+   * @format text
+   */
+  reset_reason?: string;
+  /**
+   * Usage
+   * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+   * @format numeric
+   * @default 0
+   */
+  usage: number;
+  /**
+   * Usage total
+   * The meter's usage over all readings up to this one (server-managed).
+   * @format numeric
+   * @default 0
+   */
+  usage_total: number;
+  /**
+   * Value
+   * What the meter showed, in the meter's unit.
+   * @format numeric
+   */
+  value: number;
+}
+
+/**
+ * Meters
+ * Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+ */
+export interface Meters {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Equipment
+   * The asset measured (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Meter id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether readings may be recorded.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Last read at
+   * When the latest reading was taken (server-managed).
+   * @format timestamp with time zone
+   */
+  last_read_at?: string;
+  /**
+   * Current value
+   * The value of the latest reading (server-managed).
+   * @format numeric
+   */
+  last_value?: number;
+  /**
+   * Name
+   * Unique per asset (Operating hours, Spindle cycles).
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Unit
+   * A unit of the units register (units.code: h, km, ...).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Usage total
+   * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+   * @format numeric
+   * @default 0
+   */
+  usage_total: number;
 }
 
 /**
@@ -22466,6 +22883,364 @@ export namespace ApproverBackups {
       valid_until?: string;
     };
     export type RequestBody = ApproverBackups;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Assets {
+  /**
+   * @description What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+   * @tags assets
+   * @name AssetsCreate
+   * @summary Maintenance assets
+   * @request POST:/assets
+   */
+  export namespace AssetsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Assets;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+   * @tags assets
+   * @name AssetsDelete
+   * @summary Maintenance assets
+   * @request DELETE:/assets
+   */
+  export namespace AssetsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Boundary
+       * The outline as geography (SRID 4326), from boundary_geojson; assets_in_area finds what lies inside.
+       * @format public.geography(Polygon,4326)
+       */
+      boundary?: string;
+      /**
+       * Boundary (GeoJSON)
+       * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+       * @format jsonb
+       */
+      boundary_geojson?: string;
+      /**
+       * Commissioned on
+       * @format date
+       */
+      commissioned_on?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Criticality
+       * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+       * @format text
+       */
+      criticality?: string;
+      /**
+       * Equipment
+       * The equipment this asset is (equipment.id); the key.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Latitude
+       * WGS 84 degrees, -90 to 90.
+       * @format double precision
+       */
+      latitude?: string;
+      /**
+       * Level
+       * site, area, line, machine or component; the parent equipment's level is above.
+       * @format app.asset_level
+       */
+      level?: string;
+      /**
+       * Location
+       * The point (geography, SRID 4326) from longitude and latitude; read it as GeoJSON in geojson.
+       * @format public.geography(Point,4326)
+       */
+      location?: string;
+      /**
+       * Longitude
+       * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+       * @format double precision
+       */
+      longitude?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Warranty ends on
+       * Last day covered (on or after the start).
+       * @format date
+       */
+      warranty_ends_on?: string;
+      /**
+       * Warranty provider
+       * The partner giving the warranty (partners.id).
+       * @format uuid
+       */
+      warranty_provider_id?: string;
+      /**
+       * Warranty starts on
+       * @format date
+       */
+      warranty_starts_on?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+   * @tags assets
+   * @name AssetsList
+   * @summary Maintenance assets
+   * @request GET:/assets
+   */
+  export namespace AssetsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Boundary
+       * The outline as geography (SRID 4326), from boundary_geojson; assets_in_area finds what lies inside.
+       * @format public.geography(Polygon,4326)
+       */
+      boundary?: string;
+      /**
+       * Boundary (GeoJSON)
+       * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+       * @format jsonb
+       */
+      boundary_geojson?: string;
+      /**
+       * Commissioned on
+       * @format date
+       */
+      commissioned_on?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Criticality
+       * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+       * @format text
+       */
+      criticality?: string;
+      /**
+       * Equipment
+       * The equipment this asset is (equipment.id); the key.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Latitude
+       * WGS 84 degrees, -90 to 90.
+       * @format double precision
+       */
+      latitude?: string;
+      /**
+       * Level
+       * site, area, line, machine or component; the parent equipment's level is above.
+       * @format app.asset_level
+       */
+      level?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Location
+       * The point (geography, SRID 4326) from longitude and latitude; read it as GeoJSON in geojson.
+       * @format public.geography(Point,4326)
+       */
+      location?: string;
+      /**
+       * Longitude
+       * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+       * @format double precision
+       */
+      longitude?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Warranty ends on
+       * Last day covered (on or after the start).
+       * @format date
+       */
+      warranty_ends_on?: string;
+      /**
+       * Warranty provider
+       * The partner giving the warranty (partners.id).
+       * @format uuid
+       */
+      warranty_provider_id?: string;
+      /**
+       * Warranty starts on
+       * @format date
+       */
+      warranty_starts_on?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Assets[];
+  }
+
+  /**
+   * @description What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
+   * @tags assets
+   * @name AssetsPartialUpdate
+   * @summary Maintenance assets
+   * @request PATCH:/assets
+   */
+  export namespace AssetsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Boundary
+       * The outline as geography (SRID 4326), from boundary_geojson; assets_in_area finds what lies inside.
+       * @format public.geography(Polygon,4326)
+       */
+      boundary?: string;
+      /**
+       * Boundary (GeoJSON)
+       * The outline of a site or area as a GeoJSON Polygon in WGS 84 ({"type": "Polygon", "coordinates": [[[lon, lat], ...]]}).
+       * @format jsonb
+       */
+      boundary_geojson?: string;
+      /**
+       * Commissioned on
+       * @format date
+       */
+      commissioned_on?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Criticality
+       * A: a stop halts production or is a safety or environmental risk; B: a stop costs output but there is slack or redundancy; C: may run to failure.
+       * @format text
+       */
+      criticality?: string;
+      /**
+       * Equipment
+       * The equipment this asset is (equipment.id); the key.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Latitude
+       * WGS 84 degrees, -90 to 90.
+       * @format double precision
+       */
+      latitude?: string;
+      /**
+       * Level
+       * site, area, line, machine or component; the parent equipment's level is above.
+       * @format app.asset_level
+       */
+      level?: string;
+      /**
+       * Location
+       * The point (geography, SRID 4326) from longitude and latitude; read it as GeoJSON in geojson.
+       * @format public.geography(Point,4326)
+       */
+      location?: string;
+      /**
+       * Longitude
+       * WGS 84 degrees, -180 to 180; with latitude it gives the location.
+       * @format double precision
+       */
+      longitude?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Warranty ends on
+       * Last day covered (on or after the start).
+       * @format date
+       */
+      warranty_ends_on?: string;
+      /**
+       * Warranty provider
+       * The partner giving the warranty (partners.id).
+       * @format uuid
+       */
+      warranty_provider_id?: string;
+      /**
+       * Warranty starts on
+       * @format date
+       */
+      warranty_starts_on?: string;
+    };
+    export type RequestBody = Assets;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -38348,6 +39123,533 @@ export namespace ExitCriterionWaivers {
   }
 }
 
+export namespace FailureCodeCombinations {
+  /**
+   * @description Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+   * @tags failure_code_combinations
+   * @name FailureCodeCombinationsCreate
+   * @summary Allowed failure code combinations
+   * @request POST:/failure_code_combinations
+   */
+  export namespace FailureCodeCombinationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = FailureCodeCombinations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+   * @tags failure_code_combinations
+   * @name FailureCodeCombinationsDelete
+   * @summary Allowed failure code combinations
+   * @request DELETE:/failure_code_combinations
+   */
+  export namespace FailureCodeCombinationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cause
+       * A failure code of kind cause.
+       * @format uuid
+       */
+      cause_id?: string;
+      /**
+       * Cause kind
+       * Always cause.
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
+       * Asset class
+       * The equipment class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Combination id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem
+       * A failure code of kind problem.
+       * @format uuid
+       */
+      problem_id?: string;
+      /**
+       * Problem kind
+       * Always problem (keeps the key to a problem code).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * A failure code of kind remedy.
+       * @format uuid
+       */
+      remedy_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy.
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+   * @tags failure_code_combinations
+   * @name FailureCodeCombinationsList
+   * @summary Allowed failure code combinations
+   * @request GET:/failure_code_combinations
+   */
+  export namespace FailureCodeCombinationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cause
+       * A failure code of kind cause.
+       * @format uuid
+       */
+      cause_id?: string;
+      /**
+       * Cause kind
+       * Always cause.
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
+       * Asset class
+       * The equipment class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Combination id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem
+       * A failure code of kind problem.
+       * @format uuid
+       */
+      problem_id?: string;
+      /**
+       * Problem kind
+       * Always problem (keeps the key to a problem code).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * A failure code of kind remedy.
+       * @format uuid
+       */
+      remedy_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy.
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = FailureCodeCombinations[];
+  }
+
+  /**
+   * @description Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
+   * @tags failure_code_combinations
+   * @name FailureCodeCombinationsPartialUpdate
+   * @summary Allowed failure code combinations
+   * @request PATCH:/failure_code_combinations
+   */
+  export namespace FailureCodeCombinationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cause
+       * A failure code of kind cause.
+       * @format uuid
+       */
+      cause_id?: string;
+      /**
+       * Cause kind
+       * Always cause.
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
+       * Asset class
+       * The equipment class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Combination id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem
+       * A failure code of kind problem.
+       * @format uuid
+       */
+      problem_id?: string;
+      /**
+       * Problem kind
+       * Always problem (keeps the key to a problem code).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * A failure code of kind remedy.
+       * @format uuid
+       */
+      remedy_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy.
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
+    };
+    export type RequestBody = FailureCodeCombinations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace FailureCodes {
+  /**
+   * @description The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+   * @tags failure_codes
+   * @name FailureCodesCreate
+   * @summary Failure codes
+   * @request POST:/failure_codes
+   */
+  export namespace FailureCodesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = FailureCodes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+   * @tags failure_codes
+   * @name FailureCodesDelete
+   * @summary Failure codes
+   * @request DELETE:/failure_codes
+   */
+  export namespace FailureCodesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Uppercase, unique per kind in the tenant (LEAK).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Failure code id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new work may use the code.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * problem, cause or remedy.
+       * @format app.failure_code_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Leckage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+   * @tags failure_codes
+   * @name FailureCodesList
+   * @summary Failure codes
+   * @request GET:/failure_codes
+   */
+  export namespace FailureCodesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Uppercase, unique per kind in the tenant (LEAK).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Failure code id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new work may use the code.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * problem, cause or remedy.
+       * @format app.failure_code_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Leckage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = FailureCodes[];
+  }
+
+  /**
+   * @description The tenant's code lists of problems (LEAK), causes (SEAL-WORN) and remedies (REPLACE-SEAL); which combinations apply to which asset class is in failure_code_combinations.
+   * @tags failure_codes
+   * @name FailureCodesPartialUpdate
+   * @summary Failure codes
+   * @request PATCH:/failure_codes
+   */
+  export namespace FailureCodesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Uppercase, unique per kind in the tenant (LEAK).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Failure code id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new work may use the code.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * problem, cause or remedy.
+       * @format app.failure_code_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Leckage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = FailureCodes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace FeatureFlags {
   /**
    * @description Every feature flag with the value in force in the tenant (its own, else the default). Set one with POST /tenant_feature_flags (organization.manage_features); delete it to go back to the default.
@@ -44708,6 +46010,584 @@ export namespace Messages {
       subject?: string;
     };
     export type RequestBody = Messages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace MeterReadings {
+  /**
+   * @description Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+   * @tags meter_readings
+   * @name MeterReadingsCreate
+   * @summary Meter readings
+   * @request POST:/meter_readings
+   */
+  export namespace MeterReadingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = MeterReadings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+   * @tags meter_readings
+   * @name MeterReadingsDelete
+   * @summary Meter readings
+   * @request DELETE:/meter_readings
+   */
+  export namespace MeterReadingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Reset
+       * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+       * @format boolean
+       */
+      is_reset?: string;
+      /**
+       * Meter
+       * The meter read (meters.id).
+       * @format uuid
+       */
+      meter_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Read at
+       * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+       * @format timestamp with time zone
+       */
+      read_at?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Reset reason
+       * Why the meter was reset; required for a reset.
+       * @format text
+       */
+      reset_reason?: string;
+      /**
+       * Usage
+       * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+       * @format numeric
+       */
+      usage?: string;
+      /**
+       * Usage total
+       * The meter's usage over all readings up to this one (server-managed).
+       * @format numeric
+       */
+      usage_total?: string;
+      /**
+       * Value
+       * What the meter showed, in the meter's unit.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+   * @tags meter_readings
+   * @name MeterReadingsList
+   * @summary Meter readings
+   * @request GET:/meter_readings
+   */
+  export namespace MeterReadingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Reset
+       * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+       * @format boolean
+       */
+      is_reset?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meter
+       * The meter read (meters.id).
+       * @format uuid
+       */
+      meter_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Read at
+       * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+       * @format timestamp with time zone
+       */
+      read_at?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Reset reason
+       * Why the meter was reset; required for a reset.
+       * @format text
+       */
+      reset_reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Usage
+       * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+       * @format numeric
+       */
+      usage?: string;
+      /**
+       * Usage total
+       * The meter's usage over all readings up to this one (server-managed).
+       * @format numeric
+       */
+      usage_total?: string;
+      /**
+       * Value
+       * What the meter showed, in the meter's unit.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MeterReadings[];
+  }
+
+  /**
+   * @description Readings of a meter, append-only, in time order: a value never below the one before unless the reading is a reset (meter replaced or zeroed) with a reason.
+   * @tags meter_readings
+   * @name MeterReadingsPartialUpdate
+   * @summary Meter readings
+   * @request PATCH:/meter_readings
+   */
+  export namespace MeterReadingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Reset
+       * The meter was replaced or zeroed: the value may be below the one before and starts a new count.
+       * @format boolean
+       */
+      is_reset?: string;
+      /**
+       * Meter
+       * The meter read (meters.id).
+       * @format uuid
+       */
+      meter_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Read at
+       * When the meter showed the value; not before the meter's latest reading, not in the future; defaults to now.
+       * @format timestamp with time zone
+       */
+      read_at?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Reset reason
+       * Why the meter was reset; required for a reset.
+       * @format text
+       */
+      reset_reason?: string;
+      /**
+       * Usage
+       * The increase since the reading before (0 for the first reading and for a reset; server-managed).
+       * @format numeric
+       */
+      usage?: string;
+      /**
+       * Usage total
+       * The meter's usage over all readings up to this one (server-managed).
+       * @format numeric
+       */
+      usage_total?: string;
+      /**
+       * Value
+       * What the meter showed, in the meter's unit.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = MeterReadings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Meters {
+  /**
+   * @description Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+   * @tags meters
+   * @name MetersCreate
+   * @summary Meters
+   * @request POST:/meters
+   */
+  export namespace MetersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Meters;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+   * @tags meters
+   * @name MetersDelete
+   * @summary Meters
+   * @request DELETE:/meters
+   */
+  export namespace MetersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Equipment
+       * The asset measured (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Meter id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether readings may be recorded.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last read at
+       * When the latest reading was taken (server-managed).
+       * @format timestamp with time zone
+       */
+      last_read_at?: string;
+      /**
+       * Current value
+       * The value of the latest reading (server-managed).
+       * @format numeric
+       */
+      last_value?: string;
+      /**
+       * Name
+       * Unique per asset (Operating hours, Spindle cycles).
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Unit
+       * A unit of the units register (units.code: h, km, ...).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Usage total
+       * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+       * @format numeric
+       */
+      usage_total?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+   * @tags meters
+   * @name MetersList
+   * @summary Meters
+   * @request GET:/meters
+   */
+  export namespace MetersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Equipment
+       * The asset measured (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Meter id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether readings may be recorded.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last read at
+       * When the latest reading was taken (server-managed).
+       * @format timestamp with time zone
+       */
+      last_read_at?: string;
+      /**
+       * Current value
+       * The value of the latest reading (server-managed).
+       * @format numeric
+       */
+      last_value?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique per asset (Operating hours, Spindle cycles).
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * A unit of the units register (units.code: h, km, ...).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Usage total
+       * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+       * @format numeric
+       */
+      usage_total?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Meters[];
+  }
+
+  /**
+   * @description Counters on an asset (operating hours, cycles, distance, ...) in a unit of the units register; the latest reading and the usage counted over every reading are kept here by the readings.
+   * @tags meters
+   * @name MetersPartialUpdate
+   * @summary Meters
+   * @request PATCH:/meters
+   */
+  export namespace MetersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Equipment
+       * The asset measured (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Meter id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether readings may be recorded.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last read at
+       * When the latest reading was taken (server-managed).
+       * @format timestamp with time zone
+       */
+      last_read_at?: string;
+      /**
+       * Current value
+       * The value of the latest reading (server-managed).
+       * @format numeric
+       */
+      last_value?: string;
+      /**
+       * Name
+       * Unique per asset (Operating hours, Spindle cycles).
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Unit
+       * A unit of the units register (units.code: h, km, ...).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Usage total
+       * Usage over all readings, resets included (server-managed): what usage-based maintenance counts.
+       * @format numeric
+       */
+      usage_total?: string;
+    };
+    export type RequestBody = Meters;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -58021,6 +59901,131 @@ export namespace Rpc {
   }
 
   /**
+   * @description The asset's point as a GeoJSON Point ({"type": "Point", "coordinates": [lon, lat]}), empty without a location.
+   * @tags (rpc) assets_geojson
+   * @name AssetsGeojsonCreate
+   * @summary Location as GeoJSON
+   * @request POST:/rpc/assets_geojson
+   */
+  export namespace AssetsGeojsonCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.assets */
+      asset: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The asset's point as a GeoJSON Point ({"type": "Point", "coordinates": [lon, lat]}), empty without a location.
+   * @tags (rpc) assets_geojson
+   * @name AssetsGeojsonList
+   * @summary Location as GeoJSON
+   * @request GET:/rpc/assets_geojson
+   */
+  export namespace AssetsGeojsonList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.assets */
+      asset: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets the caller may see whose location lies inside the boundary of a site or area asset (area_id). PT404 asset.not_found; PT422 asset.no_boundary.
+   * @tags (rpc) assets_in_area
+   * @name AssetsInAreaCreate
+   * @summary Assets in an area
+   * @request POST:/rpc/assets_in_area
+   */
+  export namespace AssetsInAreaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      area_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets the caller may see whose location lies inside the boundary of a site or area asset (area_id). PT404 asset.not_found; PT422 asset.no_boundary.
+   * @tags (rpc) assets_in_area
+   * @name AssetsInAreaList
+   * @summary Assets in an area
+   * @request GET:/rpc/assets_in_area
+   */
+  export namespace AssetsInAreaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      area_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets the caller may see within radius_m metres (more than 0, at most 100 km) of the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres on the spheroid. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.radius_out_of_range.
+   * @tags (rpc) assets_within
+   * @name AssetsWithinCreate
+   * @summary Assets within a radius
+   * @request POST:/rpc/assets_within
+   */
+  export namespace AssetsWithinCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format double precision */
+      lat: number;
+      /** @format double precision */
+      lon: number;
+      /** @format double precision */
+      radius_m: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets the caller may see within radius_m metres (more than 0, at most 100 km) of the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres on the spheroid. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.radius_out_of_range.
+   * @tags (rpc) assets_within
+   * @name AssetsWithinList
+   * @summary Assets within a radius
+   * @request GET:/rpc/assets_within
+   */
+  export namespace AssetsWithinList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format double precision */
+      lat: number;
+      /** @format double precision */
+      lon: number;
+      /** @format double precision */
+      radius_m: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    * @tags (rpc) attachment_download_url
    * @name AttachmentDownloadUrlCreate
@@ -58554,6 +60559,57 @@ export namespace Rpc {
       item_id: string;
       /** @format text */
       note?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @tags (rpc) check_failure_codes
+   * @name CheckFailureCodesCreate
+   * @summary Check failure codes
+   * @request POST:/rpc/check_failure_codes
+   */
+  export namespace CheckFailureCodesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      cause_id: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      problem_id: string;
+      /** @format uuid */
+      remedy_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @tags (rpc) check_failure_codes
+   * @name CheckFailureCodesList
+   * @summary Check failure codes
+   * @request GET:/rpc/check_failure_codes
+   */
+  export namespace CheckFailureCodesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      cause_id: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      problem_id: string;
+      /** @format uuid */
+      remedy_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -60579,6 +62635,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @tags (rpc) equipment_ancestors
+   * @name EquipmentAncestorsCreate
+   * @summary Equipment ancestry
+   * @request POST:/rpc/equipment_ancestors
+   */
+  export namespace EquipmentAncestorsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @tags (rpc) equipment_ancestors
+   * @name EquipmentAncestorsList
+   * @summary Equipment ancestry
+   * @request GET:/rpc/equipment_ancestors
+   */
+  export namespace EquipmentAncestorsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
    * @tags (rpc) equipment_reliability
    * @name EquipmentReliabilityCreate
@@ -62148,6 +64243,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description How much the meter counted since the reading (resets in between included), in the meter's unit. PT404 meter_reading.not_found.
+   * @tags (rpc) meter_usage_since
+   * @name MeterUsageSinceCreate
+   * @summary Usage since a reading
+   * @request POST:/rpc/meter_usage_since
+   */
+  export namespace MeterUsageSinceCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      reading_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How much the meter counted since the reading (resets in between included), in the meter's unit. PT404 meter_reading.not_found.
+   * @tags (rpc) meter_usage_since
+   * @name MeterUsageSinceList
+   * @summary Usage since a reading
+   * @request GET:/rpc/meter_usage_since
+   */
+  export namespace MeterUsageSinceList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      reading_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT404 entity.not_found, PT409 state_machine.not_started, PT422 state_machine.reason_required, state_machine.migration_target.
    * @tags (rpc) migrate_entity_state
    * @name MigrateEntityStateCreate
@@ -62285,6 +64419,53 @@ export namespace Rpc {
   export namespace MyApprovalsList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
+   * @tags (rpc) nearest_assets
+   * @name NearestAssetsCreate
+   * @summary Nearest assets
+   * @request POST:/rpc/nearest_assets
+   */
+  export namespace NearestAssetsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format double precision */
+      lat: number;
+      /** @format double precision */
+      lon: number;
+      /** @format integer */
+      n?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
+   * @tags (rpc) nearest_assets
+   * @name NearestAssetsList
+   * @summary Nearest assets
+   * @request GET:/rpc/nearest_assets
+   */
+  export namespace NearestAssetsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format double precision */
+      lat: number;
+      /** @format double precision */
+      lon: number;
+      /** @format integer */
+      n?: number;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -66728,6 +68909,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format app.workflow_sub_stages */
       p_sub_stage: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.
+   * @tags (rpc) worst_assets
+   * @name WorstAssetsCreate
+   * @summary Worst assets (Pareto)
+   * @request POST:/rpc/worst_assets
+   */
+  export namespace WorstAssetsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format integer */
+      n?: number;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.
+   * @tags (rpc) worst_assets
+   * @name WorstAssetsList
+   * @summary Worst assets (Pareto)
+   * @request GET:/rpc/worst_assets
+   */
+  export namespace WorstAssetsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format integer */
+      n?: number;
+      /** @format timestamp with time zone */
+      to_at: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

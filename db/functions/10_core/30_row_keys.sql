@@ -286,6 +286,17 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.labour_entries
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contractor_charges
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+-- Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql); an asset is keyed by its equipment.
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.assets
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.meters
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.meter_readings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.failure_codes
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.failure_code_combinations
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
@@ -447,6 +458,13 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.trace_num
 -- An approved supplier list entry keeps its supplier and scope (another scope is another entry).
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approved_suppliers
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'supplier_id', 'part_id');
+-- Maintenance assets.
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.assets
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'equipment_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.meters
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.failure_codes
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'kind');
 -- The operations registers.
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');

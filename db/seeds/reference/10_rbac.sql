@@ -117,7 +117,11 @@ INSERT INTO app.permissions (code, description) VALUES
   ('stock.read', 'Read storerooms, bins, spare-parts stock, movements, reservations, reorder settings and purchase requests (tenant-wide, or at the sites of a site-scoped role)'),
   ('stock.manage', 'Keep storerooms, bins, reorder settings, asset spare-parts lists and vendor parts; receive, count and transfer stock (tenant-wide, or at the sites of a site-scoped role)'),
   ('stock.issue', 'Reserve spare parts for planned work, issue them against an asset or work order, return unused ones (tenant-wide, or at the sites of a site-scoped role)'),
-  ('purchase_request.manage', 'Be told about low stock and move purchase requests on: ordered, received, cancelled (tenant-wide, or at the sites of a site-scoped role)')
+  ('purchase_request.manage', 'Be told about low stock and move purchase requests on: ordered, received, cancelled (tenant-wide, or at the sites of a site-scoped role)'),
+  -- Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql).
+  ('asset.read', 'Read maintenance assets (hierarchy level, criticality, warranty, location), meters and readings, failure codes; spatial searches (tenant-wide, or at the sites of a site-scoped role)'),
+  ('asset.manage', 'Keep maintenance assets, their meters, failure codes and allowed combinations (tenant-wide, or at the sites of a site-scoped role)'),
+  ('meter.record', 'Record meter readings, resets with their reason included (tenant-wide, or at the sites of a site-scoped role)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -136,9 +140,9 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('lab_reviewer', 'Lab reviewer', 'Reviews and releases results others entered'),
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
-  ('maintenance_supervisor', 'Maintenance supervisor', 'Verifies maintenance work'),
   ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner'),
-  ('storekeeper', 'Storekeeper', 'Keeps the maintenance stores: receives, counts, issues spare parts, follows purchase requests')
+  ('storekeeper', 'Storekeeper', 'Keeps the maintenance stores: receives, counts, issues spare parts, follows purchase requests'),
+  ('maintenance_supervisor', 'Maintenance supervisor', 'Leads the maintenance crew: verifies work, keeps assets and failure codes')
 ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description;
 
 DELETE FROM app_private.system_role_permissions;
@@ -181,7 +185,15 @@ SELECT role_key, permission
     ('maintenance_planner', 'equipment.read'), ('maintenance_planner', 'equipment.manage'),
     ('maintenance_planner', 'calibration.record'), ('maintenance_planner', 'downtime.record'),
     ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record'),
-    -- Collaboration (tags, comments, attachments): every staff role but the auditor, who changes nothing.
+    -- Maintenance assets (90_maintenance): planners and supervisors keep assets, meters and failure codes;
+    -- technicians (usually scoped to their plant) read them and record readings; management and auditors read.
+    ('maintenance_planner', 'asset.read'), ('maintenance_planner', 'asset.manage'), ('maintenance_planner', 'meter.record'),
+    ('maintenance_supervisor', 'equipment.read'), ('maintenance_supervisor', 'equipment.manage'), ('maintenance_supervisor', 'downtime.record'),
+    ('maintenance_supervisor', 'asset.read'), ('maintenance_supervisor', 'asset.manage'), ('maintenance_supervisor', 'meter.record'),
+    ('maintenance_supervisor', 'comment.write'),
+    ('technician', 'asset.read'), ('technician', 'meter.record'),
+    ('management', 'asset.read'), ('auditor', 'asset.read'),
+      -- Collaboration (tags, comments, attachments): every staff role but the auditor, who changes nothing.
     ('management', 'tag.manage'), ('management', 'tag.apply'), ('management', 'comment.write'),
     ('management', 'comment.moderate'), ('management', 'attachment.upload'),
     ('engineering', 'tag.apply'), ('engineering', 'comment.write'), ('engineering', 'attachment.upload'),
@@ -295,7 +307,7 @@ SELECT role_key, permission
     ('maintenance_planner', 'work_order.manage'), ('technician', 'work_order.read'),
     ('technician', 'work_order.execute'), ('maintenance_supervisor', 'work_order.read'),
     ('maintenance_supervisor', 'work_order.verify'), ('maintenance_supervisor', 'work_order.execute'),
-    ('maintenance_supervisor', 'equipment.read'), ('management', 'work_order.read'),
+    ('management', 'work_order.read'),
     ('customer_portal', 'work_order.read'),
     -- SAP sync (97_integration): admins run it (every permission); procurement and auditors read the sync log.
     ('procurement', 'integration.read'), ('auditor', 'integration.read'),

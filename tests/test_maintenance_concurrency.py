@@ -1,0 +1,81 @@
+"""Maintenance rules that must hold when two writers arrive at the same moment: the asset hierarchy (a level change
+and a new part of the same asset) and the readings of one meter (serialized on the meter row)."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+
+from helpers import World
+
+
+def test_a_level_change_and_a_new_part_at_once_cannot_break_the_hierarchy(database_url: str) -> None:
+    world = World.on(database_url)
+    tenant = world.tenant()
+    planner = world.member(tenant, "maintenance_planner").id
+    cls = world.sql("select tests.create_equipment_class(%s, 'pump', false, null)", tenant)
+    line = world.sql("select tests.create_equipment(%s, %s, null, null, 'Line')", tenant, cls)
+    pump = world.sql("select tests.create_equipment(%s, %s, null, null, 'Pump')", tenant, cls)
+    world.sql("insert into app.assets (organization_id, equipment_id, level) values (%s, %s, 'line'), (%s, %s, 'machine')",
+              tenant, line, tenant, pump)
+    barrier = threading.Barrier(2)
+
+    def write(statement: str) -> str:
+        with psycopg.connect(database_url) as conn:
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [planner, tenant])
+            barrier.wait()
+            try:
+                conn.execute(statement, [line, pump])
+                conn.commit()
+                return "done"
+            except psycopg.Error as error:
+                return f"{error.diag.sqlstate} {error.diag.message_detail}"
+
+    # Each alone is fine: the line becomes a machine, or the pump becomes a part of the line; both would put a
+    # machine under a machine.
+    statements = ["update app.assets set level = 'machine' where equipment_id = %s and %s::uuid is not null",
+                  "update app.equipment set parent_id = %s where id = %s"]
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(write, statements))
+    assert outcomes == ["PT422 asset.level_order", "done"], outcomes
+
+
+def test_readings_of_one_meter_at_once_are_serialized(database_url: str) -> None:
+    world = World.on(database_url)
+    tenant = world.tenant()
+    technician = world.member(tenant, "technician").id
+    cls = world.sql("select tests.create_equipment_class(%s, 'press', false, null)", tenant)
+    press = world.sql("select tests.create_equipment(%s, %s, null, null, 'Press')", tenant, cls)
+    meter = world.sql("insert into app.meters (organization_id, equipment_id, name, unit) values (%s, %s, 'Strokes', '1') returning id",
+                      tenant, press)
+    world.sql("insert into app.meter_readings (organization_id, meter_id, value) values (%s, %s, 100)", tenant, meter)
+    writers = 6
+    barrier = threading.Barrier(writers)
+
+    def read(value: int) -> str:
+        with psycopg.connect(database_url) as conn:
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [technician, tenant])
+            barrier.wait()
+            try:
+                conn.execute("insert into app.meter_readings (meter_id, read_at, value) values (%s, clock_timestamp(), %s)",
+                             [meter, value])
+                conn.commit()
+                return "recorded"
+            except psycopg.Error as error:
+                return f"{error.diag.sqlstate} {error.diag.message_detail}"
+
+    with ThreadPoolExecutor(writers) as pool:
+        outcomes = list(pool.map(read, range(110, 110 + 10 * writers, 10)))
+    assert set(outcomes) <= {"recorded", "PT409 meter_reading.decreasing", "PT409 meter_reading.out_of_order"}, outcomes
+    # In the order they were serialized (the running total only grows), each counted from the one before.
+    readings = world.rows("select value, usage, usage_total from app.meter_readings where meter_id = %s order by usage_total, value",
+                          meter)
+    assert len(readings) == 1 + outcomes.count("recorded"), (readings, outcomes)
+    for before, after in itertools.pairwise(readings):
+        assert after[0] >= before[0] and after[1] == after[0] - before[0] and after[2] == before[2] + after[1], readings
+    values = [value for value, _, _ in readings]
+    last, total = world.rows("select last_value, usage_total from app.meters where id = %s", meter)[0]
+    assert (last, total) == (values[-1], values[-1] - 100), "every reading counted its usage from the one before it"
