@@ -1311,6 +1311,57 @@ export interface ApproverBackups {
 }
 
 /**
+ * Maintenance cost per asset
+ * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
+ */
+export interface AssetMaintenanceCosts {
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other cost
+   * @format numeric
+   */
+  other_cost?: number;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work orders
+   * With a cost.
+   * @format bigint
+   */
+  work_orders?: number;
+}
+
+/**
  * Maintenance assets
  * What maintenance keeps about a piece of equipment (one row per equipment, keyed by it): level in the plant hierarchy, criticality, warranty, commissioning, location on the map. Seen by who sees the equipment with asset.read (tenant-wide or at its site).
  */
@@ -3138,6 +3189,55 @@ export interface ComplaintNcrs {
 }
 
 /**
+ * Complaint shipments
+ * The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+ */
+export interface ComplaintShipments {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Link id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Shipment
+   * shipments.id, of the complaint's customer.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Shipment item
+   * shipment_items.id of that shipment, or empty for the whole shipment.
+   * @format uuid
+   */
+  shipment_item_id?: string;
+}
+
+/**
  * Concession scope
  * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
  */
@@ -3386,6 +3486,78 @@ export interface Contacts {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Contractor charges
+ * What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface ContractorCharges {
+  /**
+   * Amount
+   * @format numeric
+   */
+  amount: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * ISO 4217 code.
+   * @format text
+   */
+  currency: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Charge id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Contractor charging
+   * partners.id.
+   * @format uuid
+   */
+  partner_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
 }
 
 /**
@@ -4772,6 +4944,12 @@ export interface DowntimeEvents {
    * @default "now()"
    */
   updated_at: string;
+  /**
+   * Work order
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   * @format uuid
+   */
+  work_order_id?: string;
 }
 
 /**
@@ -4826,6 +5004,12 @@ export interface DowntimeReasons {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Loss category
+   * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+   * @format text
+   */
+  loss_category: string;
   /**
    * Name
    * Default name; translations in labels.
@@ -6021,6 +6205,20 @@ export interface EquipmentClasses {
    */
   requires_calibration: boolean;
   /**
+   * Requires lockout/tagout
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+   * @format boolean
+   * @default false
+   */
+  requires_lockout: boolean;
+  /**
+   * Requires a permit
+   * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+   * @format boolean
+   * @default false
+   */
+  requires_permit: boolean;
+  /**
    * Updated at
    * @format timestamp with time zone
    * @default "now()"
@@ -6743,6 +6941,72 @@ export interface I18NStrings {
   /**
    * Changed at
    * When the text was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Ideal cycle times
+ * The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+ */
+export interface IdealCycleTimes {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Ideal cycle time (s)
+   * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+   * @format numeric
+   */
+  cycle_seconds: number;
+  /**
+   * Machine
+   * The equipment (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Ideal cycle time id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -8237,6 +8501,164 @@ export interface Labels {
 }
 
 /**
+ * Labour entries
+ * Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface LabourEntries {
+  /**
+   * Cost
+   * hours x hourly rate, rounded to cents.
+   * @format numeric
+   */
+  cost?: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency: string;
+  /**
+   * Ended at
+   * Empty when only hours were given.
+   * @format timestamp with time zone
+   */
+  ended_at?: string;
+  /**
+   * Hourly rate
+   * From app.labour_rates when logged.
+   * @format numeric
+   */
+  hourly_rate: number;
+  /**
+   * Hours
+   * @format numeric
+   */
+  hours: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Labour rates
+ * Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+ */
+export interface LabourRates {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Currency
+   * ISO 4217 code.
+   * @format text
+   */
+  currency: string;
+  /**
+   * Hourly rate
+   * @format numeric
+   */
+  hourly_rate: number;
+  /**
+   * Rate id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Qualification
+   * The rate is for holders of this qualification (or empty).
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Person
+   * The rate is this person's (or empty).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
+}
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -8985,6 +9407,12 @@ export interface Ncrs {
    */
   capa_id?: string;
   /**
+   * Characteristic
+   * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+   * @format uuid
+   */
+  characteristic_id?: string;
+  /**
    * Closed at
    * @format timestamp with time zone
    */
@@ -9042,6 +9470,12 @@ export interface Ncrs {
    * @format uuid
    */
   id: string;
+  /**
+   * Inspection
+   * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+   * @format uuid
+   */
+  inspection_id?: string;
   /**
    * NCR number
    * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -10360,6 +10794,508 @@ export interface PersonalDataRequests {
 }
 
 /**
+ * NCR and 8D aging
+ * Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiAging {
+  /**
+   * 0-7 days
+   * @format integer
+   */
+  days_0_to_7?: number;
+  /**
+   * 31-90 days
+   * @format integer
+   */
+  days_31_to_90?: number;
+  /**
+   * 8-30 days
+   * @format integer
+   */
+  days_8_to_30?: number;
+  /**
+   * Over 90 days
+   * @format integer
+   */
+  over_90_days?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Kind
+   * ncr or capa.
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Oldest (days)
+   * @format numeric
+   */
+  oldest_days?: number;
+  /**
+   * Open
+   * @format integer
+   */
+  open_count?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Site
+   * Empty for CAPAs without one.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * First pass yield
+ * Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiFpy {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * FPY (%)
+   * @format numeric
+   */
+  fpy_percent?: number;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Inspections
+   * @format integer
+   */
+  inspections?: number;
+  /**
+   * Line
+   * The inspections line or cell (free text; empty when none).
+   * @format text
+   */
+  line?: string;
+  /**
+   * Month
+   * The first day of the month of completion (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Passed first time
+   * @format integer
+   */
+  passed_first_time?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * OEE
+ * Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiOee {
+  /**
+   * Performance over 100 %
+   * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
+   * @format boolean
+   */
+  performance_over_100?: boolean;
+  /**
+   * Availability (%)
+   * @format numeric
+   */
+  availability_percent?: number;
+  /**
+   * Breakdowns (h)
+   * @format numeric
+   */
+  breakdown_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Day
+   * The day of the runs' scheduled start (UTC).
+   * @format date
+   */
+  day?: string;
+  /**
+   * Machine
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Fully productive time (h)
+   * Ideal cycle time x good count.
+   * @format numeric
+   */
+  fully_productive_hours?: number;
+  /**
+   * Good count
+   * @format integer
+   */
+  good_count?: number;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Ideal cycle time missing
+   * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
+   * @format boolean
+   */
+  ideal_cycle_time_missing?: boolean;
+  /**
+   * Net run time (h)
+   * Ideal cycle time x total count.
+   * @format numeric
+   */
+  net_run_hours?: number;
+  /**
+   * OEE (%)
+   * @format numeric
+   */
+  oee_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other stops (h)
+   * Other unplanned stops inside the schedule.
+   * @format numeric
+   */
+  other_stop_hours?: number;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Performance (%)
+   * Not capped: over 100 means the ideal cycle time is too slow.
+   * @format numeric
+   */
+  performance_percent?: number;
+  /**
+   * Planned production time (h)
+   * Run windows less planned stops and stops outside the schedule.
+   * @format numeric
+   */
+  planned_production_hours?: number;
+  /**
+   * Production rejects (h)
+   * The other rejects x ideal cycle time.
+   * @format numeric
+   */
+  production_reject_hours?: number;
+  /**
+   * Quality (%)
+   * @format numeric
+   */
+  quality_percent?: number;
+  /**
+   * Reduced speed (h)
+   * Run time less net run time.
+   * @format numeric
+   */
+  reduced_speed_hours?: number;
+  /**
+   * Run time (h)
+   * Planned production time less unplanned stops, setups and small stops.
+   * @format numeric
+   */
+  run_hours?: number;
+  /**
+   * Runs
+   * @format integer
+   */
+  runs?: number;
+  /**
+   * Setup and adjustments (h)
+   * @format numeric
+   */
+  setup_hours?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Small stops (h)
+   * Unplanned stops shorter than oee_small_stop_minutes.
+   * @format numeric
+   */
+  small_stop_hours?: number;
+  /**
+   * Startup rejects (h)
+   * Startup rejects x ideal cycle time.
+   * @format numeric
+   */
+  startup_reject_hours?: number;
+  /**
+   * Total count
+   * @format integer
+   */
+  total_count?: number;
+}
+
+/**
+ * On-time delivery
+ * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiOtd {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Customer
+   * partners.id.
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Month
+   * The first day of the month shipped (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * On time
+   * Shipped on or before the promised date.
+   * @format integer
+   */
+  on_time?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * OTD (%)
+   * @format numeric
+   */
+  otd_percent?: number;
+  /**
+   * Shipments
+   * Shipped (or delivered) with a promised date, not cancelled.
+   * @format integer
+   */
+  shipments?: number;
+  /**
+   * Plant
+   * The ship-from plant.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Scrap rate
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiScrap {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Produced
+   * Total count of the production runs.
+   * @format numeric
+   */
+  produced?: number;
+  /**
+   * Scrap rate (%)
+   * @format numeric
+   */
+  scrap_percent?: number;
+  /**
+   * Scrapped
+   * Quantity of scrap dispositions.
+   * @format numeric
+   */
+  scrapped?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Production runs
+ * A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+ */
+export interface ProductionRuns {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Machine
+   * The equipment that ran (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Good count
+   * Pieces good the first time (at most the total).
+   * @format integer
+   * @default 0
+   */
+  good_count: number;
+  /**
+   * Run id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * A revision of the part, when known.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Scheduled end
+   * End of the planned production window (after the start).
+   * @format timestamp with time zone
+   */
+  scheduled_end: string;
+  /**
+   * Scheduled start
+   * Start of the planned production window.
+   * @format timestamp with time zone
+   */
+  scheduled_start: string;
+  /**
+   * Plant
+   * The machine's site, set from it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Startup rejects
+   * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+   * @format integer
+   * @default 0
+   */
+  startup_rejects: number;
+  /**
+   * Total count
+   * Pieces made, good or not.
+   * @format integer
+   * @default 0
+   */
+  total_count: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Project BOM lines
  * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
  */
@@ -11466,6 +12402,126 @@ export interface Projects {
 }
 
 /**
+ * Purchase order lines
+ * What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+ */
+export interface PurchaseOrderLines {
+  /**
+   * Delivery date
+   * @format date
+   */
+  delivery_date?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Line
+   * The SAP item number (10, 20, ...), unique per order.
+   * @format integer
+   */
+  line_number: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id of the material ordered.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Purchase order
+   * purchase_orders.id.
+   * @format uuid
+   */
+  purchase_order_id: string;
+  /**
+   * Quantity
+   * Ordered quantity (positive).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Unit
+   * units.code of the quantity.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * Purchase orders
+ * Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+ */
+export interface PurchaseOrders {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Purchase order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PO number
+   * The SAP purchase order number, unique in the tenant.
+   * @format text
+   */
+  po_number: string;
+  /**
+   * Source
+   * Where the order came from (sap).
+   * @format text
+   * @default "sap"
+   */
+  source: string;
+  /**
+   * Supplier
+   * The partner (partners.id) the order is placed with.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Updated at
+   * When SAP last changed it.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Purchase requests
  * Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
  */
@@ -12331,6 +13387,12 @@ export interface Receipts {
    * @format uuid
    */
   id: string;
+  /**
+   * Receiving inspection
+   * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+   * @format uuid
+   */
+  inspection_id?: string;
   /**
    * Lot
    * The lot (lots.id) the receipt created, quarantined until the decision.
@@ -14414,6 +15476,570 @@ export interface SamplesDueForDisposal {
 }
 
 /**
+ * SAP connection
+ * The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+ */
+export interface SapConnections {
+  /**
+   * Client
+   * The SAP client (three digits, 100), sent as the sap-client header.
+   * @format text
+   */
+  client: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Endpoint
+   * The URL outbound messages are POSTed to: https, or http to localhost only.
+   * @format text
+   */
+  endpoint_url: string;
+  /**
+   * Connection id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Enabled
+   * Whether changes are sent to SAP; while off, nothing is enqueued.
+   * @format boolean
+   * @default false
+   */
+  is_enabled: boolean;
+  /**
+   * Max attempts
+   * Attempts of a message (since its last replay) before it is dead (1 to 20).
+   * @format integer
+   * @default 5
+   */
+  max_attempts: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retry base
+   * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+   * @format interval
+   * @default "00:00:30"
+   */
+  retry_base: string;
+  /**
+   * System id
+   * The SAP system id (SID: a letter and two letters or digits, PRD).
+   * @format text
+   */
+  system_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Changed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * User
+   * The SAP user outbound messages authenticate as (HTTP basic authentication).
+   * @format text
+   */
+  username: string;
+}
+
+/**
+ * SAP mappings
+ * Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+ */
+export interface SapMappings {
+  /**
+   * Mapped at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Mapped by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entity
+   * The id of the part, partner or purchase order.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * part, partner or purchase_order.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Mapping id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * entity_id when the entity is a part (generated; the foreign key).
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Partner
+   * entity_id when the entity is a partner (generated; the foreign key).
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Purchase order
+   * entity_id when the entity is a purchase order (generated; the foreign key).
+   * @format uuid
+   */
+  purchase_order_id?: string;
+  /**
+   * SAP object number
+   * The material, vendor, customer or purchase order number in SAP.
+   * @format text
+   */
+  sap_object_number: string;
+  /**
+   * SAP object type
+   * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+   * @format text
+   */
+  sap_object_type: string;
+}
+
+/**
+ * SAP outbound messages
+ * Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+ */
+export interface SapOutboundMessages {
+  /**
+   * Attempts
+   * All attempts so far.
+   * @format integer
+   * @default 0
+   */
+  attempt_count: number;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Entity
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Entity version
+   * 1 for the entity's first message, then one more per message.
+   * @format integer
+   */
+  entity_version: number;
+  /**
+   * Message id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Idempotency key
+   * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+   * @format text
+   */
+  idempotency_key: string;
+  /**
+   * Last attempt at
+   * @format timestamp with time zone
+   */
+  last_attempt_at?: string;
+  /**
+   * Last error
+   * @format text
+   */
+  last_error?: string;
+  /**
+   * Last HTTP status
+   * @format integer
+   */
+  last_http_status?: number;
+  /**
+   * Message type
+   * What changed: part.changed, part_revision.released, lot.released.
+   * @format text
+   */
+  message_type: string;
+  /**
+   * Next attempt at
+   * @format timestamp with time zone
+   */
+  next_attempt_at?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Payload
+   * The JSON body sent (the entity as it was when the change committed).
+   * @format jsonb
+   */
+  payload: any;
+  /**
+   * Replays
+   * @format integer
+   * @default 0
+   */
+  replay_count: number;
+  /**
+   * Attempts since replay
+   * Attempts since the message was last replayed (max_attempts counts these).
+   * @format integer
+   * @default 0
+   */
+  round_attempts: number;
+  /**
+   * SAP object number
+   * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+   * @format text
+   */
+  sap_object_number?: string;
+  /**
+   * SAP object type
+   * MATERIAL (a part) or BATCH (a lot).
+   * @format text
+   */
+  sap_object_type: string;
+  /**
+   * Sent at
+   * When SAP accepted it (2xx).
+   * @format timestamp with time zone
+   */
+  sent_at?: string;
+  /**
+   * Status
+   * pending, sent or dead.
+   * @format text
+   * @default "pending"
+   */
+  status: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Staged SAP materials
+ * Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+ */
+export interface SapStagedMaterials {
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   * @format timestamp with time zone
+   */
+  applied_at?: string;
+  /**
+   * Base unit
+   * The base unit of measure; must be a unit of the units register.
+   * @format text
+   */
+  base_unit: string;
+  /**
+   * Description
+   * The material's short text: the part's name.
+   * @format text
+   */
+  description: string;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message}].
+   * @format jsonb
+   */
+  errors: any;
+  /**
+   * Staged row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Material number
+   * SAP's material number (MATNR).
+   * @format text
+   */
+  material_number: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The part the row became.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Revision level
+   * SAP's revision level: becomes a released part revision when new.
+   * @format text
+   */
+  revision_level?: string;
+  /**
+   * Staged at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  staged_at: string;
+  /**
+   * Staged by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  staged_by?: string;
+  /**
+   * Status
+   * staged, applied or error.
+   * @format text
+   * @default "staged"
+   */
+  status: string;
+}
+
+/**
+ * Staged SAP purchase orders
+ * Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+ */
+export interface SapStagedPurchaseOrders {
+  /**
+   * Applied at
+   * When the row was last validated (applied or refused).
+   * @format timestamp with time zone
+   */
+  applied_at?: string;
+  /**
+   * Errors
+   * Why the row was not applied: [{reason, message, line}].
+   * @format jsonb
+   */
+  errors: any;
+  /**
+   * Staged row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lines
+   * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+   * @format jsonb
+   */
+  lines: any;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PO number
+   * SAP's purchase order number (EBELN).
+   * @format text
+   */
+  po_number: string;
+  /**
+   * Purchase order
+   * The purchase order the row became.
+   * @format uuid
+   */
+  purchase_order_id?: string;
+  /**
+   * Staged at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  staged_at: string;
+  /**
+   * Staged by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  staged_by?: string;
+  /**
+   * Status
+   * staged, applied or error.
+   * @format text
+   * @default "staged"
+   */
+  status: string;
+  /**
+   * Vendor
+   * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+   * @format text
+   */
+  vendor_number: string;
+}
+
+/**
+ * SAP sync log
+ * Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+ */
+export interface SapSyncLog {
+  /**
+   * Attempt
+   * The message's attempt number (outbound).
+   * @format integer
+   */
+  attempt_number?: number;
+  /**
+   * At
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Direction
+   * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+   * @format text
+   */
+  direction: string;
+  /**
+   * Duration (ms)
+   * @format integer
+   */
+  duration_ms?: number;
+  /**
+   * Error
+   * Why the attempt failed or the staged row was refused.
+   * @format text
+   */
+  error?: string;
+  /**
+   * HTTP status
+   * SAP's answer to an outbound attempt; empty when there was none.
+   * @format integer
+   */
+  http_status?: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Message
+   * sap_outbound_messages.id of an outbound attempt.
+   * @format uuid
+   */
+  message_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Response excerpt
+   * The first 1000 characters of SAP's answer.
+   * @format text
+   */
+  response_excerpt?: string;
+  /**
+   * SAP object number
+   * @format text
+   */
+  sap_object_number?: string;
+  /**
+   * SAP object type
+   * @format text
+   */
+  sap_object_type: string;
+  /**
+   * Status
+   * sent or failed (outbound), applied or error (inbound).
+   * @format text
+   */
+  status: string;
+}
+
+/**
  * Scan events
  * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
  */
@@ -16029,6 +17655,12 @@ export interface SpcBaselines {
    * @format numeric
    */
   center: number;
+  /**
+   * Change order
+   * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+   * @format uuid
+   */
+  change_order_id?: string;
   /**
    * Process change
    * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -18422,6 +20054,570 @@ export interface WebhookEndpoints {
    * @format text
    */
   url: string;
+}
+
+/**
+ * Work order assets
+ * The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+ */
+export interface WorkOrderAssets {
+  /**
+   * Added at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Asset
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Primary
+   * The work order's primary asset (exactly one).
+   * @format boolean
+   * @default false
+   */
+  is_primary: boolean;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Work order cost lines
+ * Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+ */
+export interface WorkOrderCostLines {
+  /**
+   * Amount
+   * @format numeric
+   */
+  amount?: number;
+  /**
+   * Booked at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Kind
+   * labour or contractor (parts with the parts slice).
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Source
+   * The labour entry or contractor charge.
+   * @format uuid
+   */
+  source_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
+/**
+ * Work order costs
+ * Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
+ */
+export interface WorkOrderCosts {
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Primary asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Other cost
+   * Parts, once the parts slice adds its branch.
+   * @format numeric
+   */
+  other_cost?: number;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+}
+
+/**
+ * Work order templates
+ * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+ */
+export interface WorkOrderTemplates {
+  /**
+   * Checklist template
+   * Key of a checklist template (app.checklist_templates.key) started on the work order.
+   * @format text
+   */
+  checklist_template_key?: string;
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Template id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Required qualification
+   * Code of a qualification (app.qualifications.code) the assignee must hold.
+   * @format text
+   */
+  required_qualification?: string;
+  /**
+   * Task
+   * What to do, step by step.
+   * @format text
+   * @default ""
+   */
+  task_text: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Work type
+   * The type of work orders made from it.
+   * @format app.work_order_type
+   * @default "preventive"
+   */
+  work_type: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
+ * Work orders
+ * Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+ */
+export interface WorkOrders {
+  /**
+   * Assignee
+   * The person who does the work.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  assignee_id?: string;
+  /**
+   * Cancel reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Checklist template
+   * The checklist started on the work order.
+   * @format text
+   */
+  checklist_template_key?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Contractor
+   * The partner (partners.id) doing the work; its portal users read the work order.
+   * @format uuid
+   */
+  contractor_id?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * The task (copied from the template, if any).
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Due date
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * Primary asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Held from
+   * The state an on-hold work order returns to.
+   * @format text
+   */
+  held_from?: string;
+  /**
+   * Hold reason
+   * @format text
+   */
+  hold_reason?: string;
+  /**
+   * Work order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Breakdown
+   * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+   * @format boolean
+   * @default false
+   */
+  is_breakdown: boolean;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Priority
+   * 1 (highest) to 5.
+   * @format smallint
+   * @default 3
+   */
+  priority: number;
+  /**
+   * Required qualification
+   * A qualification code the assignee must hold at the scheduled time.
+   * @format text
+   */
+  required_qualification?: string;
+  /**
+   * Scheduled window
+   * When the work is planned to happen.
+   * @format tstzrange
+   */
+  scheduled?: string;
+  /**
+   * Search vector
+   * Number and title (A), description (B); comments are searched by the comments block.
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
+   * Plant
+   * The primary asset's site: who may see and act on it.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * When it first went in_progress.
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+   * @format text
+   * @default "planned"
+   */
+  status: string;
+  /**
+   * Template
+   * The template it was made from.
+   * @format uuid
+   */
+  template_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Verified at
+   * @format timestamp with time zone
+   */
+  verified_at?: string;
+  /**
+   * Verified by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  verified_by?: string;
+  /**
+   * Work order number
+   * WO-000123, unique in the tenant.
+   * @format text
+   */
+  work_order_number: string;
+  /**
+   * Work request
+   * The request it was converted from.
+   * @format uuid
+   */
+  work_request_id?: string;
+  /**
+   * Type
+   * corrective, preventive, inspection or emergency.
+   * @format app.work_order_type
+   */
+  work_type: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
+ * Work requests
+ * A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+ */
+export interface WorkRequests {
+  /**
+   * Contact
+   * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+   * @format text
+   */
+  contact?: string;
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision reason
+   * Required to reject.
+   * @format text
+   */
+  decision_reason?: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Request id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Request number
+   * WR-000123, unique in the tenant.
+   * @format text
+   */
+  request_number: string;
+  /**
+   * Requested by
+   * The member who asked; empty for an anonymous request.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Plant
+   * The asset's site when reported.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * new, approved, rejected or converted (into the work order whose work_request_id it is).
+   * @format text
+   * @default "new"
+   */
+  status: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Via QR
+   * Submitted with the asset's QR token.
+   * @format boolean
+   * @default false
+   */
+  via_qr: boolean;
 }
 
 /** GET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order. */
@@ -22888,6 +25084,83 @@ export namespace ApproverBackups {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace AssetMaintenanceCosts {
+  /**
+   * @description Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
+   * @tags asset_maintenance_costs
+   * @name AssetMaintenanceCostsList
+   * @summary Maintenance cost per asset
+   * @request GET:/asset_maintenance_costs
+   */
+  export namespace AssetMaintenanceCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other cost
+       * @format numeric
+       */
+      other_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work orders
+       * With a cost.
+       * @format bigint
+       */
+      work_orders?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = AssetMaintenanceCosts[];
   }
 }
 
@@ -29193,6 +31466,208 @@ export namespace ComplaintNcrs {
   }
 }
 
+export namespace ComplaintShipments {
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsCreate
+   * @summary Complaint shipments
+   * @request POST:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsDelete
+   * @summary Complaint shipments
+   * @request DELETE:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsList
+   * @summary Complaint shipments
+   * @request GET:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintShipments[];
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsPartialUpdate
+   * @summary Complaint shipments
+   * @request PATCH:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = ComplaintShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ConcessionScope {
   /**
    * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
@@ -30058,6 +32533,265 @@ export namespace Contacts {
       updated_at?: string;
     };
     export type RequestBody = Contacts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ContractorCharges {
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesCreate
+   * @summary Contractor charges
+   * @request POST:/contractor_charges
+   */
+  export namespace ContractorChargesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ContractorCharges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesDelete
+   * @summary Contractor charges
+   * @request DELETE:/contractor_charges
+   */
+  export namespace ContractorChargesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesList
+   * @summary Contractor charges
+   * @request GET:/contractor_charges
+   */
+  export namespace ContractorChargesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ContractorCharges[];
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order: amount and currency (app.add_contractor_charge). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags contractor_charges
+   * @name ContractorChargesPartialUpdate
+   * @summary Contractor charges
+   * @request PATCH:/contractor_charges
+   */
+  export namespace ContractorChargesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Charge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Contractor charging
+       * partners.id.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = ContractorCharges;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -33897,6 +36631,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -33996,6 +36736,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -34094,6 +36840,12 @@ export namespace DowntimeEvents {
        * @format timestamp with time zone
        */
       updated_at?: string;
+      /**
+       * Work order
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * @format uuid
+       */
+      work_order_id?: string;
     };
     export type RequestBody = DowntimeEvents;
     export type RequestHeaders = {
@@ -34182,6 +36934,12 @@ export namespace DowntimeReasons {
        */
       labels?: string;
       /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
+      /**
        * Name
        * Default name; translations in labels.
        * @format text
@@ -34260,6 +37018,12 @@ export namespace DowntimeReasons {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
       /**
        * Name
        * Default name; translations in labels.
@@ -34350,6 +37114,12 @@ export namespace DowntimeReasons {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Loss category
+       * Which of the six big losses a stop for this reason is in OEE: breakdown, setup (setup and adjustments: changeovers, even planned ones, stay in planned production time) or other (an unplanned stop; shorter than oee_small_stop_minutes a small stop). Defaults to breakdown for a breakdown reason, else other; a breakdown reason is always breakdown.
+       * @format text
+       */
+      loss_category?: string;
       /**
        * Name
        * Default name; translations in labels.
@@ -38192,6 +40962,18 @@ export namespace EquipmentClasses {
        */
       requires_calibration?: string;
       /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
+      /**
        * Updated at
        * @format timestamp with time zone
        */
@@ -38285,6 +41067,18 @@ export namespace EquipmentClasses {
        * @format boolean
        */
       requires_calibration?: string;
+      /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -38382,6 +41176,18 @@ export namespace EquipmentClasses {
        * @format boolean
        */
       requires_calibration?: string;
+      /**
+       * Requires lockout/tagout
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-lockout is complete.
+       * @format boolean
+       */
+      requires_lockout?: string;
+      /**
+       * Requires a permit
+       * Work on equipment of this class starts (in_progress) only once the work order's checklist of template maintenance-permit is complete.
+       * @format boolean
+       */
+      requires_permit?: string;
       /**
        * Updated at
        * @format timestamp with time zone
@@ -40809,6 +43615,253 @@ export namespace I18NStrings {
       updated_at?: string;
     };
     export type RequestBody = I18NStrings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace IdealCycleTimes {
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesCreate
+   * @summary Ideal cycle times
+   * @request POST:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = IdealCycleTimes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesDelete
+   * @summary Ideal cycle times
+   * @request DELETE:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesList
+   * @summary Ideal cycle times
+   * @request GET:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = IdealCycleTimes[];
+  }
+
+  /**
+   * @description The fastest possible time to make one piece of a part (or of one revision of it) on a machine (equipment): what OEE performance is measured against. Seen with equipment.read, written with equipment.manage, tenant-wide or at the machine's site.
+   * @tags ideal_cycle_times
+   * @name IdealCycleTimesPartialUpdate
+   * @summary Ideal cycle times
+   * @request PATCH:/ideal_cycle_times
+   */
+  export namespace IdealCycleTimesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ideal cycle time (s)
+       * Seconds per piece at the machine's ideal speed, more than 0 and at most a day.
+       * @format numeric
+       */
+      cycle_seconds?: string;
+      /**
+       * Machine
+       * The equipment (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Ideal cycle time id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part when it runs at its own speed; empty for every revision (a revision's own entry wins).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = IdealCycleTimes;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -44625,6 +47678,557 @@ export namespace Labels {
   }
 }
 
+export namespace LabourEntries {
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesCreate
+   * @summary Labour entries
+   * @request POST:/labour_entries
+   */
+  export namespace LabourEntriesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesDelete
+   * @summary Labour entries
+   * @request DELETE:/labour_entries
+   */
+  export namespace LabourEntriesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesList
+   * @summary Labour entries
+   * @request GET:/labour_entries
+   */
+  export namespace LabourEntriesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourEntries[];
+  }
+
+  /**
+   * @description Time a person spent on a work order (start and end, or hours), costed at the rate found when it was logged (app.log_labour). Append-only. Plant copied from the work order; read by whoever may read the work order.
+   * @tags labour_entries
+   * @name LabourEntriesPartialUpdate
+   * @summary Labour entries
+   * @request PATCH:/labour_entries
+   */
+  export namespace LabourEntriesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Ended at
+       * Empty when only hours were given.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Hourly rate
+       * From app.labour_rates when logged.
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabourRates {
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesCreate
+   * @summary Labour rates
+   * @request POST:/labour_rates
+   */
+  export namespace LabourRatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourRates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesDelete
+   * @summary Labour rates
+   * @request DELETE:/labour_rates
+   */
+  export namespace LabourRatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesList
+   * @summary Labour rates
+   * @request GET:/labour_rates
+   */
+  export namespace LabourRatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourRates[];
+  }
+
+  /**
+   * @description Hourly rate of a person, or of a qualification (competence register): a labour entry takes the person's rate, else the highest rate of a qualification they hold when the work starts. Written with maintenance.work_order.manage.
+   * @tags labour_rates
+   * @name LabourRatesPartialUpdate
+   * @summary Labour rates
+   * @request PATCH:/labour_rates
+   */
+  export namespace LabourRatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * ISO 4217 code.
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Rate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The rate is for holders of this qualification (or empty).
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Person
+       * The rate is this person's (or empty).
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = LabourRates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Locales {
   /**
    * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -47175,6 +50779,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -47218,6 +50828,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * NCR number
        * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -47346,6 +50962,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -47389,6 +51011,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -47532,6 +51160,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -47575,6 +51209,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * NCR number
        * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -51342,6 +54982,898 @@ export namespace PersonalDataRequests {
   }
 }
 
+export namespace ProductionKpiAging {
+  /**
+   * @description Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_aging
+   * @name ProductionKpiAgingList
+   * @summary NCR and 8D aging
+   * @request GET:/production_kpi_aging
+   */
+  export namespace ProductionKpiAgingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 0-7 days
+       * @format integer
+       */
+      days_0_to_7?: string;
+      /**
+       * 31-90 days
+       * @format integer
+       */
+      days_31_to_90?: string;
+      /**
+       * 8-30 days
+       * @format integer
+       */
+      days_8_to_30?: string;
+      /**
+       * Over 90 days
+       * @format integer
+       */
+      over_90_days?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * ncr or capa.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Oldest (days)
+       * @format numeric
+       */
+      oldest_days?: string;
+      /**
+       * Open
+       * @format integer
+       */
+      open_count?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * Empty for CAPAs without one.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiAging[];
+  }
+}
+
+export namespace ProductionKpiFpy {
+  /**
+   * @description Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_fpy
+   * @name ProductionKpiFpyList
+   * @summary First pass yield
+   * @request GET:/production_kpi_fpy
+   */
+  export namespace ProductionKpiFpyList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * FPY (%)
+       * @format numeric
+       */
+      fpy_percent?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspections
+       * @format integer
+       */
+      inspections?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * The inspections line or cell (free text; empty when none).
+       * @format text
+       */
+      line?: string;
+      /**
+       * Month
+       * The first day of the month of completion (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed first time
+       * @format integer
+       */
+      passed_first_time?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiFpy[];
+  }
+}
+
+export namespace ProductionKpiOee {
+  /**
+   * @description Per machine, part and day (of the runs' scheduled start, UTC): runs, pieces, planned production / run / net run / fully productive hours, availability, performance, quality and OEE in percent, and the six big losses in hours (breakdowns, setup, small stops, reduced speed, startup and production rejects) plus other stops. performance_over_100 flags an ideal cycle time that is too slow. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_oee
+   * @name ProductionKpiOeeList
+   * @summary OEE
+   * @request GET:/production_kpi_oee
+   */
+  export namespace ProductionKpiOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Performance over 100 %
+       * A run was faster than its ideal cycle time: the ideal cycle time is wrong.
+       * @format boolean
+       */
+      performance_over_100?: string;
+      /**
+       * Availability (%)
+       * @format numeric
+       */
+      availability_percent?: string;
+      /**
+       * Breakdowns (h)
+       * @format numeric
+       */
+      breakdown_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Day
+       * The day of the runs' scheduled start (UTC).
+       * @format date
+       */
+      day?: string;
+      /**
+       * Machine
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Fully productive time (h)
+       * Ideal cycle time x good count.
+       * @format numeric
+       */
+      fully_productive_hours?: string;
+      /**
+       * Good count
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Ideal cycle time missing
+       * A run has no ideal cycle time for its machine and part: the day's performance and OEE count the other runs only.
+       * @format boolean
+       */
+      ideal_cycle_time_missing?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Net run time (h)
+       * Ideal cycle time x total count.
+       * @format numeric
+       */
+      net_run_hours?: string;
+      /**
+       * OEE (%)
+       * @format numeric
+       */
+      oee_percent?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other stops (h)
+       * Other unplanned stops inside the schedule.
+       * @format numeric
+       */
+      other_stop_hours?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Performance (%)
+       * Not capped: over 100 means the ideal cycle time is too slow.
+       * @format numeric
+       */
+      performance_percent?: string;
+      /**
+       * Planned production time (h)
+       * Run windows less planned stops and stops outside the schedule.
+       * @format numeric
+       */
+      planned_production_hours?: string;
+      /**
+       * Production rejects (h)
+       * The other rejects x ideal cycle time.
+       * @format numeric
+       */
+      production_reject_hours?: string;
+      /**
+       * Quality (%)
+       * @format numeric
+       */
+      quality_percent?: string;
+      /**
+       * Reduced speed (h)
+       * Run time less net run time.
+       * @format numeric
+       */
+      reduced_speed_hours?: string;
+      /**
+       * Run time (h)
+       * Planned production time less unplanned stops, setups and small stops.
+       * @format numeric
+       */
+      run_hours?: string;
+      /**
+       * Runs
+       * @format integer
+       */
+      runs?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Setup and adjustments (h)
+       * @format numeric
+       */
+      setup_hours?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Small stops (h)
+       * Unplanned stops shorter than oee_small_stop_minutes.
+       * @format numeric
+       */
+      small_stop_hours?: string;
+      /**
+       * Startup rejects (h)
+       * Startup rejects x ideal cycle time.
+       * @format numeric
+       */
+      startup_reject_hours?: string;
+      /**
+       * Total count
+       * @format integer
+       */
+      total_count?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiOee[];
+  }
+}
+
+export namespace ProductionKpiOtd {
+  /**
+   * @description Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_otd
+   * @name ProductionKpiOtdList
+   * @summary On-time delivery
+   * @request GET:/production_kpi_otd
+   */
+  export namespace ProductionKpiOtdList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Customer
+       * partners.id.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month shipped (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On time
+       * Shipped on or before the promised date.
+       * @format integer
+       */
+      on_time?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * OTD (%)
+       * @format numeric
+       */
+      otd_percent?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipments
+       * Shipped (or delivered) with a promised date, not cancelled.
+       * @format integer
+       */
+      shipments?: string;
+      /**
+       * Plant
+       * The ship-from plant.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiOtd[];
+  }
+}
+
+export namespace ProductionKpiScrap {
+  /**
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_scrap
+   * @name ProductionKpiScrapList
+   * @summary Scrap rate
+   * @request GET:/production_kpi_scrap
+   */
+  export namespace ProductionKpiScrapList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced
+       * Total count of the production runs.
+       * @format numeric
+       */
+      produced?: string;
+      /**
+       * Scrap rate (%)
+       * @format numeric
+       */
+      scrap_percent?: string;
+      /**
+       * Scrapped
+       * Quantity of scrap dispositions.
+       * @format numeric
+       */
+      scrapped?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiScrap[];
+  }
+}
+
+export namespace ProductionRuns {
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsCreate
+   * @summary Production runs
+   * @request POST:/production_runs
+   */
+  export namespace ProductionRunsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProductionRuns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsDelete
+   * @summary Production runs
+   * @request DELETE:/production_runs
+   */
+  export namespace ProductionRunsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsList
+   * @summary Production runs
+   * @request GET:/production_runs
+   */
+  export namespace ProductionRunsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionRuns[];
+  }
+
+  /**
+   * @description A part made on a machine over a scheduled window: pieces made (total) and good, the rejects split into startup rejects and production rejects (the rest), read by OEE. Runs of one machine never overlap. Plant-scoped: seen with equipment.read, recorded with production.record, tenant-wide or at the machine's site.
+   * @tags production_runs
+   * @name ProductionRunsPartialUpdate
+   * @summary Production runs
+   * @request PATCH:/production_runs
+   */
+  export namespace ProductionRunsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Machine
+       * The equipment that ran (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Good count
+       * Pieces good the first time (at most the total).
+       * @format integer
+       */
+      good_count?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * A revision of the part, when known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Scheduled end
+       * End of the planned production window (after the start).
+       * @format timestamp with time zone
+       */
+      scheduled_end?: string;
+      /**
+       * Scheduled start
+       * Start of the planned production window.
+       * @format timestamp with time zone
+       */
+      scheduled_start?: string;
+      /**
+       * Plant
+       * The machine's site, set from it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Startup rejects
+       * Rejects made while the machine warmed up or after a changeover; the other rejects (total - good - startup) are production rejects.
+       * @format integer
+       */
+      startup_rejects?: string;
+      /**
+       * Total count
+       * Pieces made, good or not.
+       * @format integer
+       */
+      total_count?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProductionRuns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ProjectBomLines {
   /**
    * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
@@ -53790,6 +58322,464 @@ export namespace Projects {
   }
 }
 
+export namespace PurchaseOrderLines {
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesCreate
+   * @summary Purchase order lines
+   * @request POST:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PurchaseOrderLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesDelete
+   * @summary Purchase order lines
+   * @request DELETE:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesList
+   * @summary Purchase order lines
+   * @request GET:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PurchaseOrderLines[];
+  }
+
+  /**
+   * @description What a purchase order orders: part (the SAP material), quantity in a unit of the units register, delivery date. Read-only to users.
+   * @tags purchase_order_lines
+   * @name PurchaseOrderLinesPartialUpdate
+   * @summary Purchase order lines
+   * @request PATCH:/purchase_order_lines
+   */
+  export namespace PurchaseOrderLinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Delivery date
+       * @format date
+       */
+      delivery_date?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Line
+       * The SAP item number (10, 20, ...), unique per order.
+       * @format integer
+       */
+      line_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id of the material ordered.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * purchase_orders.id.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Quantity
+       * Ordered quantity (positive).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = PurchaseOrderLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PurchaseOrders {
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersCreate
+   * @summary Purchase orders
+   * @request POST:/purchase_orders
+   */
+  export namespace PurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersDelete
+   * @summary Purchase orders
+   * @request DELETE:/purchase_orders
+   */
+  export namespace PurchaseOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersList
+   * @summary Purchase orders
+   * @request GET:/purchase_orders
+   */
+  export namespace PurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PurchaseOrders[];
+  }
+
+  /**
+   * @description Purchase orders from SAP (applied from app.sap_staged_purchase_orders): number, supplier. Read-only to users; read with supplier.read or integration.manage.
+   * @tags purchase_orders
+   * @name PurchaseOrdersPartialUpdate
+   * @summary Purchase orders
+   * @request PATCH:/purchase_orders
+   */
+  export namespace PurchaseOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Purchase order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * The SAP purchase order number, unique in the tenant.
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Source
+       * Where the order came from (sap).
+       * @format text
+       */
+      source?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the order is placed with.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * When SAP last changed it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace PurchaseRequests {
   /**
    * @description Raised when a part's available stock in a storeroom drops below its reorder point or a critical spare's minimum: once while one is open or ordered (unique index purchase_requests_one_open), with the suggested vendor and lead time. Purchasing itself is the next issue.
@@ -55887,6 +60877,12 @@ export namespace Receipts {
        */
       id?: string;
       /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
        * Lot
        * The lot (lots.id) the receipt created, quarantined until the decision.
        * @format uuid
@@ -56048,6 +61044,12 @@ export namespace Receipts {
        * @format uuid
        */
       id?: string;
+      /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -56225,6 +61227,12 @@ export namespace Receipts {
        * @format uuid
        */
       id?: string;
+      /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * Lot
        * The lot (lots.id) the receipt created, quarantined until the decision.
@@ -59062,6 +64070,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @tags (rpc) add_contractor_charge
+   * @name AddContractorChargeCreate
+   * @summary Record a contractor charge
+   * @request POST:/rpc/add_contractor_charge
+   */
+  export namespace AddContractorChargeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      amount: number;
+      /** @format text */
+      currency: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      partner_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @tags (rpc) add_contractor_charge
+   * @name AddContractorChargeList
+   * @summary Record a contractor charge
+   * @request GET:/rpc/add_contractor_charge
+   */
+  export namespace AddContractorChargeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      amount: number;
+      /** @format text */
+      currency: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      partner_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) add_control_plan_step
    * @name AddControlPlanStepCreate
@@ -59435,6 +64498,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @tags (rpc) add_work_order_asset
+   * @name AddWorkOrderAssetCreate
+   * @summary Link another asset to a work order
+   * @request POST:/rpc/add_work_order_asset
+   */
+  export namespace AddWorkOrderAssetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @tags (rpc) add_work_order_asset
+   * @name AddWorkOrderAssetList
+   * @summary Link another asset to a work order
+   * @request GET:/rpc/add_work_order_asset
+   */
+  export namespace AddWorkOrderAssetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT404 bin.not_found, part.not_found, PT409 bin.inactive, stock.insufficient, PT422 stock.quantity_invalid, stock.reason_required.
    * @tags (rpc) adjust_stock
    * @name AdjustStockCreate
@@ -59629,6 +64735,39 @@ export namespace Rpc {
       /** @format jsonb */
       value: string;
     };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @tags (rpc) apply_sap_staging
+   * @name ApplySapStagingCreate
+   * @summary Apply staged SAP data
+   * @request POST:/rpc/apply_sap_staging
+   */
+  export namespace ApplySapStagingCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @tags (rpc) apply_sap_staging
+   * @name ApplySapStagingList
+   * @summary Apply staged SAP data
+   * @request GET:/rpc/apply_sap_staging
+   */
+  export namespace ApplySapStagingList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -59849,7 +64988,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -59878,7 +65017,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {
@@ -60019,6 +65158,49 @@ export namespace Rpc {
       lon: number;
       /** @format double precision */
       radius_m: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @tags (rpc) assign_work_order_contractor
+   * @name AssignWorkOrderContractorCreate
+   * @summary Give a work order to a contractor
+   * @request POST:/rpc/assign_work_order_contractor
+   */
+  export namespace AssignWorkOrderContractorCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      contractor_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @tags (rpc) assign_work_order_contractor
+   * @name AssignWorkOrderContractorList
+   * @summary Give a work order to a contractor
+   * @request GET:/rpc/assign_work_order_contractor
+   */
+  export namespace AssignWorkOrderContractorList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      contractor_id: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -61223,6 +66405,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other. Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
+   * @tags (rpc) convert_work_request
+   * @name ConvertWorkRequestCreate
+   * @summary Convert a work request into a work order
+   * @request POST:/rpc/convert_work_request
+   */
+  export namespace ConvertWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format uuid */
+      work_request_id: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planner (work_request.manage and work_order.manage at the asset's site) turns a new or approved request into a corrective (or inspection) work order on its asset, optionally from a template; the request and the work order name each other. Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_order.type_skips_request.
+   * @tags (rpc) convert_work_request
+   * @name ConvertWorkRequestList
+   * @summary Convert a work request into a work order
+   * @request GET:/rpc/convert_work_request
+   */
+  export namespace ConvertWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format uuid */
+      work_request_id: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) create_control_plan
    * @name CreateControlPlanCreate
@@ -61684,6 +66921,73 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
+   * @tags (rpc) create_work_order
+   * @name CreateWorkOrderCreate
+   * @summary Create a work order
+   * @request POST:/rpc/create_work_order
+   */
+  export namespace CreateWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format text */
+      title?: string;
+      /** @format app.work_order_type */
+      work_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned work order (WO-000123) on an asset: preventive and emergency work always start here (they skip the request step); corrective and inspection work here when a planner finds it without a request. From a template (template_id) it copies the task text, checklist, estimated hours and required qualification. Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found, PT422 work_order.type_missing / priority_invalid / title_invalid.
+   * @tags (rpc) create_work_order
+   * @name CreateWorkOrderList
+   * @summary Create a work order
+   * @request GET:/rpc/create_work_order
+   */
+  export namespace CreateWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format boolean */
+      is_breakdown?: boolean;
+      /** @format integer */
+      priority?: number;
+      /** @format uuid */
+      template_id?: string;
+      /** @format text */
+      title?: string;
+      /** @format app.work_order_type */
+      work_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) current_user_profile
    * @name CurrentUserProfileCreate
@@ -62075,7 +67379,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
    * @tags (rpc) decide_receipt
    * @name DecideReceiptCreate
    * @summary Receiving decision
@@ -62102,7 +67406,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
    * @tags (rpc) decide_receipt
    * @name DecideReceiptList
    * @summary Receiving decision
@@ -62119,6 +67423,53 @@ export namespace Rpc {
       rejected_quantity?: number;
       /** @format text */
       rejection_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner). Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
+   * @tags (rpc) decide_work_request
+   * @name DecideWorkRequestCreate
+   * @summary Approve or reject a work request
+   * @request POST:/rpc/decide_work_request
+   */
+  export namespace DecideWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      work_request_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planner (work_request.manage at the asset's site) approves a new request or rejects a new or approved one with a reason; a member who asked is notified of a rejection (an anonymous requester's contact stays on the request for the planner). Errors: PT404 work_request.not_found, PT403 permission.missing, PT409 work_request.decided, PT422 work_request.reason_required.
+   * @tags (rpc) decide_work_request
+   * @name DecideWorkRequestList
+   * @summary Approve or reject a work request
+   * @request GET:/rpc/decide_work_request
+   */
+  export namespace DecideWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      work_request_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -62233,6 +67584,73 @@ export namespace Rpc {
       states: string;
       /** @format jsonb */
       transitions: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
+   * @tags (rpc) define_work_order_template
+   * @name DefineWorkOrderTemplateCreate
+   * @summary Define a work order template
+   * @request POST:/rpc/define_work_order_template
+   */
+  export namespace DefineWorkOrderTemplateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      checklist_template_key?: string;
+      /** @format text */
+      code: string;
+      /** @format numeric */
+      estimated_hours?: number;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format text */
+      required_qualification?: string;
+      /** @format text */
+      task_text?: string;
+      /** @format app.work_order_type */
+      work_type?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or replaces (by code) a standard job: name, work type, task text, checklist template (for work orders), estimated hours, required qualification (code). Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 checklist_template.not_found / qualification.not_found, PT422 checklist_template.wrong_entity_type; constraint violations (23514) for a bad code or hours.
+   * @tags (rpc) define_work_order_template
+   * @name DefineWorkOrderTemplateList
+   * @summary Define a work order template
+   * @request GET:/rpc/define_work_order_template
+   */
+  export namespace DefineWorkOrderTemplateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      checklist_template_key?: string;
+      /** @format text */
+      code: string;
+      /** @format numeric */
+      estimated_hours?: number;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format text */
+      required_qualification?: string;
+      /** @format text */
+      task_text?: string;
+      /** @format app.work_order_type */
+      work_type?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -62667,6 +68085,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_oee
+   * @name EquipmentOeeCreate
+   * @summary OEE of a machine over a period
+   * @request POST:/rpc/equipment_oee
+   */
+  export namespace EquipmentOeeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_oee
+   * @name EquipmentOeeList
+   * @summary OEE of a machine over a period
+   * @request GET:/rpc/equipment_oee
+   */
+  export namespace EquipmentOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -63852,7 +69317,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateCreate
    * @summary Issue a certificate of conformance
@@ -63873,7 +69338,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateList
    * @summary Issue a certificate of conformance
@@ -63943,6 +69408,45 @@ export namespace Rpc {
       quantity: number;
       /** @format uuid */
       reservation_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) issue_work_request_token
+   * @name IssueWorkRequestTokenCreate
+   * @summary Issue a QR token for an asset
+   * @request POST:/rpc/issue_work_request_token
+   */
+  export namespace IssueWorkRequestTokenCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a new random token (256 bits, URL-safe) for the asset's QR code, shown once (only its SHA-256 is stored); the asset's previous token stops working. Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) issue_work_request_token
+   * @name IssueWorkRequestTokenList
+   * @summary Issue a QR token for an asset
+   * @request GET:/rpc/issue_work_request_token
+   */
+  export namespace IssueWorkRequestTokenList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -64044,6 +69548,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @tags (rpc) link_complaint_shipments
+   * @name LinkComplaintShipmentsCreate
+   * @summary Link a complaint to shipments
+   * @request POST:/rpc/link_complaint_shipments
+   */
+  export namespace LinkComplaintShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      shipment_ids?: string[];
+      /** @format uuid[] */
+      shipment_item_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @tags (rpc) link_complaint_shipments
+   * @name LinkComplaintShipmentsList
+   * @summary Link a complaint to shipments
+   * @request GET:/rpc/link_complaint_shipments
+   */
+  export namespace LinkComplaintShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      shipment_ids?: string;
+      /** @format uuid[] */
+      shipment_item_ids?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessCreate
@@ -64138,6 +69689,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @tags (rpc) log_labour
+   * @name LogLabourCreate
+   * @summary Log labour on a work order
+   * @request POST:/rpc/log_labour
+   */
+  export namespace LogLabourCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format numeric */
+      hours?: number;
+      /** @format text */
+      note?: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      user_id?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @tags (rpc) log_labour
+   * @name LogLabourList
+   * @summary Log labour on a work order
+   * @request GET:/rpc/log_labour
+   */
+  export namespace LogLabourList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format numeric */
+      hours?: number;
+      /** @format text */
+      note?: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      user_id?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) logout
    * @name LogoutCreate
@@ -64165,6 +69775,57 @@ export namespace Rpc {
   export namespace LogoutList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   * @tags (rpc) map_sap_object
+   * @name MapSapObjectCreate
+   * @summary Map an entity to an SAP object
+   * @request POST:/rpc/map_sap_object
+   */
+  export namespace MapSapObjectCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      sap_object_number: string;
+      /** @format text */
+      sap_object_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
+   * @tags (rpc) map_sap_object
+   * @name MapSapObjectList
+   * @summary Map an entity to an SAP object
+   * @request GET:/rpc/map_sap_object
+   */
+  export namespace MapSapObjectList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      sap_object_number: string;
+      /** @format text */
+      sap_object_type: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -64978,6 +70639,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
+   * @tags (rpc) production_run_oee
+   * @name ProductionRunOeeCreate
+   * @summary OEE of a production run
+   * @request POST:/rpc/production_run_oee
+   */
+  export namespace ProductionRunOeeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.
+   * @tags (rpc) production_run_oee
+   * @name ProductionRunOeeList
+   * @summary OEE of a production run
+   * @request GET:/rpc/production_run_oee
+   */
+  export namespace ProductionRunOeeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The tags on the project (entity_tags of entity type project), by name, as you may read them.
    * @tags (rpc) projects_tags
    * @name ProjectsTagsCreate
@@ -65131,6 +70831,61 @@ export namespace Rpc {
       ignore_retention?: boolean;
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description From an inspection completed as failed, or rejected by QA, in one call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
+   * @tags (rpc) raise_inspection_ncr
+   * @name RaiseInspectionNcrCreate
+   * @summary Raise an NCR from a failed inspection
+   * @request POST:/rpc/raise_inspection_ncr
+   */
+  export namespace RaiseInspectionNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id?: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description From an inspection completed as failed, or rejected by QA, in one call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
+   * @tags (rpc) raise_inspection_ncr
+   * @name RaiseInspectionNcrList
+   * @summary Raise an NCR from a failed inspection
+   * @request GET:/rpc/raise_inspection_ncr
+   */
+  export namespace RaiseInspectionNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id?: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format text */
+      title?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -65805,6 +71560,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
+   * @tags (rpc) record_work_order_stop
+   * @name RecordWorkOrderStopCreate
+   * @summary Record a stop from a work order
+   * @request POST:/rpc/record_work_order_stop
+   */
+  export namespace RecordWorkOrderStopCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason_code: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
+   * @tags (rpc) record_work_order_stop
+   * @name RecordWorkOrderStopList
+   * @summary Record a stop from a work order
+   * @request GET:/rpc/record_work_order_stop
+   */
+  export namespace RecordWorkOrderStopList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ended_at?: string;
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason_code: string;
+      /** @format timestamp with time zone */
+      started_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) refresh
    * @name RefreshCreate
@@ -66188,6 +71998,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @tags (rpc) replay_sap_message
+   * @name ReplaySapMessageCreate
+   * @summary Replay an SAP message
+   * @request POST:/rpc/replay_sap_message
+   */
+  export namespace ReplaySapMessageCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      message_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @tags (rpc) replay_sap_message
+   * @name ReplaySapMessageList
+   * @summary Replay an SAP message
+   * @request GET:/rpc/replay_sap_message
+   */
+  export namespace ReplaySapMessageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      message_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
    * @tags (rpc) replay_webhook_delivery
    * @name ReplayWebhookDeliveryCreate
@@ -66389,6 +72238,53 @@ export namespace Rpc {
       shipping_unit_id?: string;
       /** @format text */
       symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @tags (rpc) request_work
+   * @name RequestWorkCreate
+   * @summary Report a problem as a member
+   * @request POST:/rpc/request_work
+   */
+  export namespace RequestWorkCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @tags (rpc) request_work
+   * @name RequestWorkList
+   * @summary Report a problem as a member
+   * @request GET:/rpc/request_work
+   */
+  export namespace RequestWorkList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format text */
+      title: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67046,6 +72942,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) revoke_work_request_token
+   * @name RevokeWorkRequestTokenCreate
+   * @summary Revoke an asset's QR token
+   * @request POST:/rpc/revoke_work_request_token
+   */
+  export namespace RevokeWorkRequestTokenCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The asset's QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset's site. Errors: PT404 equipment.not_found, PT403 permission.missing.
+   * @tags (rpc) revoke_work_request_token
+   * @name RevokeWorkRequestTokenList
+   * @summary Revoke an asset's QR token
+   * @request GET:/rpc/revoke_work_request_token
+   */
+  export namespace RevokeWorkRequestTokenList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
    * @tags (rpc) rotate_webhook_secret
    * @name RotateWebhookSecretCreate
@@ -67179,6 +73114,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Whether the connection has a password (the password itself is never returned).
+   * @tags (rpc) sap_connections_password_set
+   * @name SapConnectionsPasswordSetCreate
+   * @summary Password set
+   * @request POST:/rpc/sap_connections_password_set
+   */
+  export namespace SapConnectionsPasswordSetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.sap_connections */
+      connection: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether the connection has a password (the password itself is never returned).
+   * @tags (rpc) sap_connections_password_set
+   * @name SapConnectionsPasswordSetList
+   * @summary Password set
+   * @request GET:/rpc/sap_connections_password_set
+   */
+  export namespace SapConnectionsPasswordSetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.sap_connections */
+      connection: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    * @tags (rpc) scan
    * @name ScanCreate
@@ -67219,6 +73193,61 @@ export namespace Rpc {
       device: string;
       /** @format text */
       location: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order
+   * @name ScheduleWorkOrderCreate
+   * @summary Schedule a work order
+   * @request POST:/rpc/schedule_work_order
+   */
+  export namespace ScheduleWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      assignee_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order
+   * @name ScheduleWorkOrderList
+   * @summary Schedule a work order
+   * @request GET:/rpc/schedule_work_order
+   */
+  export namespace ScheduleWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      assignee_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67273,6 +73302,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersCreate
+   * @summary Search work orders
+   * @request POST:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersList
+   * @summary Search work orders
+   * @request GET:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerCreate
@@ -67309,6 +73377,57 @@ export namespace Rpc {
       manager_id: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @tags (rpc) set_labour_rate
+   * @name SetLabourRateCreate
+   * @summary Set a labour rate
+   * @request POST:/rpc/set_labour_rate
+   */
+  export namespace SetLabourRateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      currency: string;
+      /** @format numeric */
+      hourly_rate: number;
+      /** @format text */
+      qualification_code?: string;
+      /** @format uuid */
+      user_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @tags (rpc) set_labour_rate
+   * @name SetLabourRateList
+   * @summary Set a labour rate
+   * @request GET:/rpc/set_labour_rate
+   */
+  export namespace SetLabourRateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      currency: string;
+      /** @format numeric */
+      hourly_rate: number;
+      /** @format text */
+      qualification_code?: string;
+      /** @format uuid */
+      user_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67446,6 +73565,73 @@ export namespace Rpc {
       permissions: string;
       /** @format text */
       role_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   * @tags (rpc) set_sap_connection
+   * @name SetSapConnectionCreate
+   * @summary Set the SAP connection
+   * @request POST:/rpc/set_sap_connection
+   */
+  export namespace SetSapConnectionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      client: string;
+      /** @format text */
+      endpoint_url: string;
+      /** @format boolean */
+      is_enabled?: boolean;
+      /** @format integer */
+      max_attempts?: number;
+      /** @format text */
+      password?: string;
+      /** @format numeric */
+      retry_base_seconds?: number;
+      /** @format text */
+      system_id: string;
+      /** @format text */
+      username: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or changes the tenant's SAP connection: endpoint (https; http to localhost only), system id, client, user, password (kept apart, never returned; leave it out to keep the one set), whether changes are sent, attempts per message and the first retry wait in seconds (later waits double). Needs integration.manage. Errors: PT403 permission.missing; PT422 sap_connection.url_invalid, system_invalid, password_missing, password_invalid, max_attempts_invalid, retry_base_invalid.
+   * @tags (rpc) set_sap_connection
+   * @name SetSapConnectionList
+   * @summary Set the SAP connection
+   * @request GET:/rpc/set_sap_connection
+   */
+  export namespace SetSapConnectionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      client: string;
+      /** @format text */
+      endpoint_url: string;
+      /** @format boolean */
+      is_enabled?: boolean;
+      /** @format integer */
+      max_attempts?: number;
+      /** @format text */
+      password?: string;
+      /** @format numeric */
+      retry_base_seconds?: number;
+      /** @format text */
+      system_id: string;
+      /** @format text */
+      username: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67817,6 +74003,84 @@ export namespace Rpc {
   }
 
   /**
+   * @description Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   * @tags (rpc) stage_sap_materials
+   * @name StageSapMaterialsCreate
+   * @summary Stage SAP material masters
+   * @request POST:/rpc/stage_sap_materials
+   */
+  export namespace StageSapMaterialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      materials: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{material_number, description, base_unit, revision_level}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.materials_invalid (not a list of 1 to 10000 such objects).
+   * @tags (rpc) stage_sap_materials
+   * @name StageSapMaterialsList
+   * @summary Stage SAP material masters
+   * @request GET:/rpc/stage_sap_materials
+   */
+  export namespace StageSapMaterialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      materials: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   * @tags (rpc) stage_sap_purchase_orders
+   * @name StageSapPurchaseOrdersCreate
+   * @summary Stage SAP purchase orders
+   * @request POST:/rpc/stage_sap_purchase_orders
+   */
+  export namespace StageSapPurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      purchase_orders: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stages [{po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}] for app.apply_sap_staging; returns how many were staged. Needs integration.manage. Errors: PT403 permission.missing, PT422 sap_staging.purchase_orders_invalid.
+   * @tags (rpc) stage_sap_purchase_orders
+   * @name StageSapPurchaseOrdersList
+   * @summary Stage SAP purchase orders
+   * @request GET:/rpc/stage_sap_purchase_orders
+   */
+  export namespace StageSapPurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      purchase_orders: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
    * @tags (rpc) start_checklist
    * @name StartChecklistCreate
@@ -68115,6 +74379,57 @@ export namespace Rpc {
       site_id?: string;
       /** @format text */
       title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @tags (rpc) submit_work_request
+   * @name SubmitWorkRequestCreate
+   * @summary Report a problem with a QR code
+   * @request POST:/rpc/submit_work_request
+   */
+  export namespace SubmitWorkRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      contact?: string;
+      /** @format text */
+      description?: string;
+      /** @format text */
+      title: string;
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @tags (rpc) submit_work_request
+   * @name SubmitWorkRequestList
+   * @summary Report a problem with a QR code
+   * @request GET:/rpc/submit_work_request
+   */
+  export namespace SubmitWorkRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      contact?: string;
+      /** @format text */
+      description?: string;
+      /** @format text */
+      title: string;
+      /** @format text */
+      token: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -68443,6 +74758,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @tags (rpc) transition_work_order
+   * @name TransitionWorkOrderCreate
+   * @summary Move a work order
+   * @request POST:/rpc/transition_work_order
+   */
+  export namespace TransitionWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason?: string;
+      /** @format text */
+      to_state: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @tags (rpc) transition_work_order
+   * @name TransitionWorkOrderList
+   * @summary Move a work order
+   * @request GET:/rpc/transition_work_order
+   */
+  export namespace TransitionWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason?: string;
+      /** @format text */
+      to_state: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description What is in the trash of the caller's tenant (trash.manage): type, id, human name, when, by whom, why, and when the purge-trash job will delete it for good. Errors: PT403 permission.missing.
    * @tags (rpc) trash
    * @name TrashCreate
@@ -68592,6 +74954,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format app.units */
       unit: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
+   * @tags (rpc) unmap_sap_object
+   * @name UnmapSapObjectCreate
+   * @summary Unmap an SAP object
+   * @request POST:/rpc/unmap_sap_object
+   */
+  export namespace UnmapSapObjectCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      mapping_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Deletes a mapping of the caller's tenant. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_mapping.not_found.
+   * @tags (rpc) unmap_sap_object
+   * @name UnmapSapObjectList
+   * @summary Unmap an SAP object
+   * @request GET:/rpc/unmap_sap_object
+   */
+  export namespace UnmapSapObjectList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      mapping_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -68909,6 +75310,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format app.workflow_sub_stages */
       p_sub_stage: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant). Errors: PT404 work_request.token_unknown.
+   * @tags (rpc) work_request_asset
+   * @name WorkRequestAssetCreate
+   * @summary Asset of a QR code
+   * @request POST:/rpc/work_request_asset
+   */
+  export namespace WorkRequestAssetCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The name of the asset whose QR token this is, for anyone (nothing else about the asset or tenant). Errors: PT404 work_request.token_unknown.
+   * @tags (rpc) work_request_asset
+   * @name WorkRequestAssetList
+   * @summary Asset of a QR code
+   * @request GET:/rpc/work_request_asset
+   */
+  export namespace WorkRequestAssetList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -72774,6 +79214,1962 @@ export namespace SamplesDueForDisposal {
       Range?: string;
     };
     export type ResponseBody = SamplesDueForDisposal[];
+  }
+}
+
+export namespace SapConnections {
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsCreate
+   * @summary SAP connection
+   * @request POST:/sap_connections
+   */
+  export namespace SapConnectionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapConnections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsDelete
+   * @summary SAP connection
+   * @request DELETE:/sap_connections
+   */
+  export namespace SapConnectionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsList
+   * @summary SAP connection
+   * @request GET:/sap_connections
+   */
+  export namespace SapConnectionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapConnections[];
+  }
+
+  /**
+   * @description The tenant's SAP system (one per tenant): endpoint, system id, client, user, whether outbound sync is on, and its retry policy. Written with app.set_sap_connection (integration.manage); the password is kept apart and never returned.
+   * @tags sap_connections
+   * @name SapConnectionsPartialUpdate
+   * @summary SAP connection
+   * @request PATCH:/sap_connections
+   */
+  export namespace SapConnectionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Client
+       * The SAP client (three digits, 100), sent as the sap-client header.
+       * @format text
+       */
+      client?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Endpoint
+       * The URL outbound messages are POSTed to: https, or http to localhost only.
+       * @format text
+       */
+      endpoint_url?: string;
+      /**
+       * Connection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Enabled
+       * Whether changes are sent to SAP; while off, nothing is enqueued.
+       * @format boolean
+       */
+      is_enabled?: string;
+      /**
+       * Max attempts
+       * Attempts of a message (since its last replay) before it is dead (1 to 20).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retry base
+       * The wait before the 2nd attempt; each later wait doubles (at most webhook_settings.retry_max).
+       * @format interval
+       */
+      retry_base?: string;
+      /**
+       * System id
+       * The SAP system id (SID: a letter and two letters or digits, PRD).
+       * @format text
+       */
+      system_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * User
+       * The SAP user outbound messages authenticate as (HTTP basic authentication).
+       * @format text
+       */
+      username?: string;
+    };
+    export type RequestBody = SapConnections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapMappings {
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsCreate
+   * @summary SAP mappings
+   * @request POST:/sap_mappings
+   */
+  export namespace SapMappingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapMappings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsDelete
+   * @summary SAP mappings
+   * @request DELETE:/sap_mappings
+   */
+  export namespace SapMappingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsList
+   * @summary SAP mappings
+   * @request GET:/sap_mappings
+   */
+  export namespace SapMappingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapMappings[];
+  }
+
+  /**
+   * @description Which SAP object a Pulse entity is: MATERIAL <-> part, VENDOR and CUSTOMER <-> partner, PURCHASE_ORDER <-> purchase order; unique both ways per tenant and object type. Written with app.map_sap_object / app.unmap_sap_object (integration.manage), read with integration.read or integration.manage.
+   * @tags sap_mappings
+   * @name SapMappingsPartialUpdate
+   * @summary SAP mappings
+   * @request PATCH:/sap_mappings
+   */
+  export namespace SapMappingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Mapped at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Mapped by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The id of the part, partner or purchase order.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * part, partner or purchase_order.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mapping id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * entity_id when the entity is a part (generated; the foreign key).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Partner
+       * entity_id when the entity is a partner (generated; the foreign key).
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Purchase order
+       * entity_id when the entity is a purchase order (generated; the foreign key).
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * SAP object number
+       * The material, vendor, customer or purchase order number in SAP.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL, VENDOR, CUSTOMER or PURCHASE_ORDER.
+       * @format text
+       */
+      sap_object_type?: string;
+    };
+    export type RequestBody = SapMappings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapOutboundMessages {
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesCreate
+   * @summary SAP outbound messages
+   * @request POST:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapOutboundMessages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesDelete
+   * @summary SAP outbound messages
+   * @request DELETE:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesList
+   * @summary SAP outbound messages
+   * @request GET:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapOutboundMessages[];
+  }
+
+  /**
+   * @description Changes sent to SAP, one per entity version, built in SQL when the change commits and POSTed by the worker (task sap_deliver): pending, sent, or dead after the connection's max_attempts; app.replay_sap_message sends a dead one again. Read with integration.read or integration.manage.
+   * @tags sap_outbound_messages
+   * @name SapOutboundMessagesPartialUpdate
+   * @summary SAP outbound messages
+   * @request PATCH:/sap_outbound_messages
+   */
+  export namespace SapOutboundMessagesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * All attempts so far.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entity version
+       * 1 for the entity's first message, then one more per message.
+       * @format integer
+       */
+      entity_version?: string;
+      /**
+       * Message id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Idempotency key
+       * <entity_type>:<entity_id>:<version>, sent as the Idempotency-Key header: SAP applies a message once however often it arrives.
+       * @format text
+       */
+      idempotency_key?: string;
+      /**
+       * Last attempt at
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last HTTP status
+       * @format integer
+       */
+      last_http_status?: string;
+      /**
+       * Message type
+       * What changed: part.changed, part_revision.released, lot.released.
+       * @format text
+       */
+      message_type?: string;
+      /**
+       * Next attempt at
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Payload
+       * The JSON body sent (the entity as it was when the change committed).
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Replays
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since replay
+       * Attempts since the message was last replayed (max_attempts counts these).
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * SAP object number
+       * The mapped SAP number when the entity was mapped; empty for an entity SAP does not know yet.
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * MATERIAL (a part) or BATCH (a lot).
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Sent at
+       * When SAP accepted it (2xx).
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * Status
+       * pending, sent or dead.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SapOutboundMessages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapStagedMaterials {
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsCreate
+   * @summary Staged SAP materials
+   * @request POST:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapStagedMaterials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsDelete
+   * @summary Staged SAP materials
+   * @request DELETE:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsList
+   * @summary Staged SAP materials
+   * @request GET:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapStagedMaterials[];
+  }
+
+  /**
+   * @description Material masters SAP sent (app.stage_sap_materials), waiting to be applied (app.apply_sap_staging): each becomes a part (mapped as MATERIAL) or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_materials
+   * @name SapStagedMaterialsPartialUpdate
+   * @summary Staged SAP materials
+   * @request PATCH:/sap_staged_materials
+   */
+  export namespace SapStagedMaterialsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Base unit
+       * The base unit of measure; must be a unit of the units register.
+       * @format text
+       */
+      base_unit?: string;
+      /**
+       * Description
+       * The material's short text: the part's name.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Material number
+       * SAP's material number (MATNR).
+       * @format text
+       */
+      material_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The part the row became.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Revision level
+       * SAP's revision level: becomes a released part revision when new.
+       * @format text
+       */
+      revision_level?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = SapStagedMaterials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapStagedPurchaseOrders {
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersCreate
+   * @summary Staged SAP purchase orders
+   * @request POST:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapStagedPurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersDelete
+   * @summary Staged SAP purchase orders
+   * @request DELETE:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersList
+   * @summary Staged SAP purchase orders
+   * @request GET:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapStagedPurchaseOrders[];
+  }
+
+  /**
+   * @description Purchase orders SAP sent (app.stage_sap_purchase_orders) with their lines, waiting to be applied (app.apply_sap_staging): each becomes a purchase order with all its lines, or stays with its errors. Read with integration.read or integration.manage.
+   * @tags sap_staged_purchase_orders
+   * @name SapStagedPurchaseOrdersPartialUpdate
+   * @summary Staged SAP purchase orders
+   * @request PATCH:/sap_staged_purchase_orders
+   */
+  export namespace SapStagedPurchaseOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Applied at
+       * When the row was last validated (applied or refused).
+       * @format timestamp with time zone
+       */
+      applied_at?: string;
+      /**
+       * Errors
+       * Why the row was not applied: [{reason, message, line}].
+       * @format jsonb
+       */
+      errors?: string;
+      /**
+       * Staged row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lines
+       * [{line, material, quantity, unit, delivery_date}] as SAP sent them.
+       * @format jsonb
+       */
+      lines?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PO number
+       * SAP's purchase order number (EBELN).
+       * @format text
+       */
+      po_number?: string;
+      /**
+       * Purchase order
+       * The purchase order the row became.
+       * @format uuid
+       */
+      purchase_order_id?: string;
+      /**
+       * Staged at
+       * @format timestamp with time zone
+       */
+      staged_at?: string;
+      /**
+       * Staged by
+       * @format uuid
+       */
+      staged_by?: string;
+      /**
+       * Status
+       * staged, applied or error.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Vendor
+       * SAP's vendor number: a VENDOR mapping, or a supplier's partner code.
+       * @format text
+       */
+      vendor_number?: string;
+    };
+    export type RequestBody = SapStagedPurchaseOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SapSyncLog {
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogCreate
+   * @summary SAP sync log
+   * @request POST:/sap_sync_log
+   */
+  export namespace SapSyncLogCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SapSyncLog;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogDelete
+   * @summary SAP sync log
+   * @request DELETE:/sap_sync_log
+   */
+  export namespace SapSyncLogDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogList
+   * @summary SAP sync log
+   * @request GET:/sap_sync_log
+   */
+  export namespace SapSyncLogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SapSyncLog[];
+  }
+
+  /**
+   * @description Every exchange with SAP: outbound attempts (sent or failed, HTTP status, response excerpt, attempt, duration) and inbound staged rows applied or refused. Read with integration.read or integration.manage.
+   * @tags sap_sync_log
+   * @name SapSyncLogPartialUpdate
+   * @summary SAP sync log
+   * @request PATCH:/sap_sync_log
+   */
+  export namespace SapSyncLogPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt
+       * The message's attempt number (outbound).
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * At
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Direction
+       * outbound (Pulse to SAP) or inbound (SAP to Pulse).
+       * @format text
+       */
+      direction?: string;
+      /**
+       * Duration (ms)
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed or the staged row was refused.
+       * @format text
+       */
+      error?: string;
+      /**
+       * HTTP status
+       * SAP's answer to an outbound attempt; empty when there was none.
+       * @format integer
+       */
+      http_status?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Message
+       * sap_outbound_messages.id of an outbound attempt.
+       * @format uuid
+       */
+      message_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Response excerpt
+       * The first 1000 characters of SAP's answer.
+       * @format text
+       */
+      response_excerpt?: string;
+      /**
+       * SAP object number
+       * @format text
+       */
+      sap_object_number?: string;
+      /**
+       * SAP object type
+       * @format text
+       */
+      sap_object_type?: string;
+      /**
+       * Status
+       * sent or failed (outbound), applied or error (inbound).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = SapSyncLog;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -77987,6 +86383,12 @@ export namespace SpcBaselines {
        */
       center?: string;
       /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
        * @format text
@@ -78111,6 +86513,12 @@ export namespace SpcBaselines {
        * @format numeric
        */
       center?: string;
+      /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
       /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -78251,6 +86659,12 @@ export namespace SpcBaselines {
        * @format numeric
        */
       center?: string;
+      /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
       /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -86172,6 +94586,1655 @@ export namespace WebhookEndpoints {
       url?: string;
     };
     export type RequestBody = WebhookEndpoints;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderAssets {
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsCreate
+   * @summary Work order assets
+   * @request POST:/work_order_assets
+   */
+  export namespace WorkOrderAssetsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderAssets;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsDelete
+   * @summary Work order assets
+   * @request DELETE:/work_order_assets
+   */
+  export namespace WorkOrderAssetsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsList
+   * @summary Work order assets
+   * @request GET:/work_order_assets
+   */
+  export namespace WorkOrderAssetsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderAssets[];
+  }
+
+  /**
+   * @description The assets a work order covers: the primary one (added by app.create_work_order) and more (app.add_work_order_asset). Plant copied from the work order; read by whoever may read the work order.
+   * @tags work_order_assets
+   * @name WorkOrderAssetsPartialUpdate
+   * @summary Work order assets
+   * @request PATCH:/work_order_assets
+   */
+  export namespace WorkOrderAssetsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Primary
+       * The work order's primary asset (exactly one).
+       * @format boolean
+       */
+      is_primary?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderAssets;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderCostLines {
+  /**
+   * @description Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+   * @tags work_order_cost_lines
+   * @name WorkOrderCostLinesList
+   * @summary Work order cost lines
+   * @request GET:/work_order_cost_lines
+   */
+  export namespace WorkOrderCostLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Amount
+       * @format numeric
+       */
+      amount?: string;
+      /**
+       * Booked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Kind
+       * labour or contractor (parts with the parts slice).
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Source
+       * The labour entry or contractor charge.
+       * @format uuid
+       */
+      source_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderCostLines[];
+  }
+}
+
+export namespace WorkOrderCosts {
+  /**
+   * @description Per work order and currency: labour, contractor and other (parts) cost and the total, from app.work_order_cost_lines, read as the caller.
+   * @tags work_order_costs
+   * @name WorkOrderCostsList
+   * @summary Work order costs
+   * @request GET:/work_order_costs
+   */
+  export namespace WorkOrderCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Other cost
+       * Parts, once the parts slice adds its branch.
+       * @format numeric
+       */
+      other_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderCosts[];
+  }
+}
+
+export namespace WorkOrderTemplates {
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesCreate
+   * @summary Work order templates
+   * @request POST:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesDelete
+   * @summary Work order templates
+   * @request DELETE:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesList
+   * @summary Work order templates
+   * @request GET:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderTemplates[];
+  }
+
+  /**
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @tags work_order_templates
+   * @name WorkOrderTemplatesPartialUpdate
+   * @summary Work order templates
+   * @request PATCH:/work_order_templates
+   */
+  export namespace WorkOrderTemplatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checklist template
+       * Key of a checklist template (app.checklist_templates.key) started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Template id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Required qualification
+       * Code of a qualification (app.qualifications.code) the assignee must hold.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Task
+       * What to do, step by step.
+       * @format text
+       */
+      task_text?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Work type
+       * The type of work orders made from it.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = WorkOrderTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrders {
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersCreate
+   * @summary Work orders
+   * @request POST:/work_orders
+   */
+  export namespace WorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersDelete
+   * @summary Work orders
+   * @request DELETE:/work_orders
+   */
+  export namespace WorkOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersList
+   * @summary Work orders
+   * @request GET:/work_orders
+   */
+  export namespace WorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrders[];
+  }
+
+  /**
+   * @description Maintenance work on one primary asset (and others in work_order_assets), WO-000123: type, priority, assignee (a person holding the required qualification at the scheduled time) or a contractor (a partner whose portal users read it), scheduled window, due date, and its state: planned -> scheduled -> in_progress -> completed -> verified -> closed, cancelled (reason), on_hold (reason) returning to the state it left. Plant from the primary asset. Written by the RPCs of 90_maintenance.
+   * @tags work_orders
+   * @name WorkOrdersPartialUpdate
+   * @summary Work orders
+   * @request PATCH:/work_orders
+   */
+  export namespace WorkOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * The person who does the work.
+       * @format uuid
+       */
+      assignee_id?: string;
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Checklist template
+       * The checklist started on the work order.
+       * @format text
+       */
+      checklist_template_key?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * The partner (partners.id) doing the work; its portal users read the work order.
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * The task (copied from the template, if any).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Held from
+       * The state an on-hold work order returns to.
+       * @format text
+       */
+      held_from?: string;
+      /**
+       * Hold reason
+       * @format text
+       */
+      hold_reason?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Breakdown
+       * The asset broke down: stops recorded from the work order are breakdowns in the downtime log.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Required qualification
+       * A qualification code the assignee must hold at the scheduled time.
+       * @format text
+       */
+      required_qualification?: string;
+      /**
+       * Scheduled window
+       * When the work is planned to happen.
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B); comments are searched by the comments block.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Plant
+       * The primary asset's site: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When it first went in_progress.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * planned, scheduled, in_progress, on_hold, completed, verified, closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Template
+       * The template it was made from.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+      /**
+       * Work order number
+       * WO-000123, unique in the tenant.
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Work request
+       * The request it was converted from.
+       * @format uuid
+       */
+      work_request_id?: string;
+      /**
+       * Type
+       * corrective, preventive, inspection or emergency.
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = WorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkRequests {
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsCreate
+   * @summary Work requests
+   * @request POST:/work_requests
+   */
+  export namespace WorkRequestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsDelete
+   * @summary Work requests
+   * @request DELETE:/work_requests
+   */
+  export namespace WorkRequestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into the work order whose work_request_id it is).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsList
+   * @summary Work requests
+   * @request GET:/work_requests
+   */
+  export namespace WorkRequestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into the work order whose work_request_id it is).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkRequests[];
+  }
+
+  /**
+   * @description A problem reported on an asset (WR-000123): by anyone through the asset's QR token (app.submit_work_request, anonymous) or by a member (app.request_work). A planner approves, rejects (reason; a member requester is notified) or converts it into a work order (linked both ways). Read by holders of maintenance.request.manage at the asset's site and by the member who asked.
+   * @tags work_requests
+   * @name WorkRequestsPartialUpdate
+   * @summary Work requests
+   * @request PATCH:/work_requests
+   */
+  export namespace WorkRequestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Contact
+       * How to reach an anonymous requester (kept, never sent anywhere by Pulse).
+       * @format text
+       */
+      contact?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision reason
+       * Required to reject.
+       * @format text
+       */
+      decision_reason?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Request number
+       * WR-000123, unique in the tenant.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * The member who asked; empty for an anonymous request.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Plant
+       * The asset's site when reported.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * new, approved, rejected or converted (into the work order whose work_request_id it is).
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Via QR
+       * Submitted with the asset's QR token.
+       * @format boolean
+       */
+      via_qr?: string;
+    };
+    export type RequestBody = WorkRequests;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
