@@ -6,7 +6,7 @@
 -- loss categories; OTD, scrap and NCR / CAPA aging buckets; the views show
 -- nothing to another plant, another tenant or a portal user.
 BEGIN;
-SELECT plan(27);
+SELECT plan(29);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -43,6 +43,17 @@ VALUES (tests.recall('a'), tests.recall('lathe'), tests.recall('part'), 60), (te
 SELECT is(tests.refusal($$INSERT INTO app.ideal_cycle_times (organization_id, equipment_id, part_id, cycle_seconds)
                           VALUES (tests.recall('a'), tests.recall('lathe'), tests.recall('part'), 0)$$), '23514',
   'an ideal cycle time is more than 0 seconds');
+SELECT tests.remember('other_part', tests.create_part(tests.recall('a')));
+SELECT is(tests.refusal(format($$INSERT INTO app.ideal_cycle_times (organization_id, equipment_id, part_id, part_revision_id, cycle_seconds)
+                                 VALUES (%L, %L, %L, (SELECT id FROM app.part_revisions WHERE part_id = %L), 50)$$,
+                               tests.recall('a'), tests.recall('lathe'), tests.recall('part'), tests.recall('other_part'))),
+  'PT422 part_revision.other_part', 'an ideal cycle time names a revision of its own part');
+SELECT tests.remember('planner_a', tests.create_member(tests.recall('a'), 'maintenance_planner', tests.recall('site_a')));
+SELECT tests.act_as(tests.recall('planner_a'), tests.recall('a'));
+SELECT is(tests.refusal($$INSERT INTO app.ideal_cycle_times (organization_id, equipment_id, part_id, cycle_seconds)
+                          VALUES (tests.recall('a'), tests.recall('press_b'), tests.recall('part'), 45)$$),
+  'PT404 equipment.not_found', 'a planner of one plant sets no cycle time on another plant''s machine');
+SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 
 -- A run of 8 h (08:00-16:00, two days ago), recorded by a production member of the plant:
 -- 300 made, 270 good, 10 startup rejects (20 production rejects).
