@@ -299,6 +299,7 @@ ROW_FUNCTIONS = {
     "log_labour": {"work_order_id": "{work_order}", "started_at": "2030-01-01T08:00:00Z", "hours": 1},
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
+    "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},

@@ -18462,7 +18462,7 @@ export interface StockMovements {
   transfer_id?: string;
   /**
    * Unit cost
-   * At receipt, per unit of the part.
+   * Per unit of the part: at receipt as received; on issues and returns frozen by the stock RPCs (app_private.stock_unit_cost).
    * @format numeric
    */
   unit_cost?: number;
@@ -20109,7 +20109,7 @@ export interface WorkOrderAssets {
 
 /**
  * Work order cost lines
- * Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+ * Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
  */
 export interface WorkOrderCostLines {
   /**
@@ -20129,7 +20129,7 @@ export interface WorkOrderCostLines {
   currency?: string;
   /**
    * Kind
-   * labour or contractor (parts with the parts slice).
+   * labour, contractor or parts.
    * @format text
    */
   kind?: string;
@@ -20145,7 +20145,7 @@ export interface WorkOrderCostLines {
   site_id?: string;
   /**
    * Source
-   * The labour entry or contractor charge.
+   * The labour entry, contractor charge or stock movement.
    * @format uuid
    */
   source_id?: string;
@@ -20192,7 +20192,7 @@ export interface WorkOrderCosts {
   organization_id?: string;
   /**
    * Other cost
-   * Parts, once the parts slice adds its branch.
+   * Parts issued less parts returned, at cost.
    * @format numeric
    */
   other_cost?: number;
@@ -20320,6 +20320,19 @@ export interface WorkOrders {
    */
   cancel_reason?: string;
   /**
+   * Cause
+   * The failure code (cause).
+   * @format uuid
+   */
+  cause_code_id?: string;
+  /**
+   * Cause kind
+   * Always cause (carried by the foreign key).
+   * @format app.failure_code_kind
+   * @default "cause"
+   */
+  cause_kind: "problem" | "cause" | "remedy";
+  /**
    * Checklist template
    * The checklist started on the work order.
    * @format text
@@ -20420,6 +20433,32 @@ export interface WorkOrders {
    * @default 3
    */
   priority: number;
+  /**
+   * Problem
+   * The failure code (problem) recorded by app.set_work_order_failure_codes.
+   * @format uuid
+   */
+  problem_code_id?: string;
+  /**
+   * Problem kind
+   * Always problem (carried by the foreign key).
+   * @format app.failure_code_kind
+   * @default "problem"
+   */
+  problem_kind: "problem" | "cause" | "remedy";
+  /**
+   * Remedy
+   * The failure code (remedy).
+   * @format uuid
+   */
+  remedy_code_id?: string;
+  /**
+   * Remedy kind
+   * Always remedy (carried by the foreign key).
+   * @format app.failure_code_kind
+   * @default "remedy"
+   */
+  remedy_kind: "problem" | "cause" | "remedy";
   /**
    * Required qualification
    * A qualification code the assignee must hold at the scheduled time.
@@ -69356,10 +69395,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, entity_type.unknown.
    * @tags (rpc) issue_stock
    * @name IssueStockCreate
-   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment, work orders): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
    * @request POST:/rpc/issue_stock
    */
   export namespace IssueStockCreate {
@@ -69387,10 +69426,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, entity_type.unknown.
    * @tags (rpc) issue_stock
    * @name IssueStockList
-   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
+   * @summary Issues a quantity of a part from a bin against an entity the caller may see (equipment, work orders): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin's site.
    * @request GET:/rpc/issue_stock
    */
   export namespace IssueStockList {
@@ -72292,10 +72331,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
    * @tags (rpc) reserve_stock
    * @name ReserveStockCreate
-   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment, work orders): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
    * @request POST:/rpc/reserve_stock
    */
   export namespace ReserveStockCreate {
@@ -72325,10 +72364,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.
    * @tags (rpc) reserve_stock
    * @name ReserveStockList
-   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
+   * @summary Holds a quantity of a part for a future use by an entity the caller may see (equipment, work orders): in the bin named, or in the storeroom's bin with the most available. Reserved stock is not available to others. stock.issue at the site.
    * @request GET:/rpc/reserve_stock
    */
   export namespace ReserveStockList {
@@ -72660,7 +72699,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid.
    * @tags (rpc) return_stock
    * @name ReturnStockCreate
    * @summary Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
@@ -72691,7 +72730,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid.
    * @tags (rpc) return_stock
    * @name ReturnStockList
    * @summary Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin's site.
@@ -73729,6 +73768,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The problem, cause and remedy (codes of GET /failure_codes) of a work order, replacing earlier ones: the triple must be allowed for the primary asset's class and every code active. Before the work is verified; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / failure_code.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.failure_codes_fixed, PT422 failure_code.combination_not_allowed / failure_code.inactive.
+   * @tags (rpc) set_work_order_failure_codes
+   * @name SetWorkOrderFailureCodesCreate
+   * @summary Record failure codes
+   * @request POST:/rpc/set_work_order_failure_codes
+   */
+  export namespace SetWorkOrderFailureCodesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      cause_code: string;
+      /** @format text */
+      problem_code: string;
+      /** @format text */
+      remedy_code: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The problem, cause and remedy (codes of GET /failure_codes) of a work order, replacing earlier ones: the triple must be allowed for the primary asset's class and every code active. Before the work is verified; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / failure_code.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.failure_codes_fixed, PT422 failure_code.combination_not_allowed / failure_code.inactive.
+   * @tags (rpc) set_work_order_failure_codes
+   * @name SetWorkOrderFailureCodesList
+   * @summary Record failure codes
+   * @request GET:/rpc/set_work_order_failure_codes
+   */
+  export namespace SetWorkOrderFailureCodesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      cause_code: string;
+      /** @format text */
+      problem_code: string;
+      /** @format text */
+      remedy_code: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
    * @tags (rpc) shipment_certificate_url
    * @name ShipmentCertificateUrlCreate
@@ -74758,7 +74848,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -74783,7 +74873,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -88979,7 +89069,7 @@ export namespace StockMovements {
       transfer_id?: string;
       /**
        * Unit cost
-       * At receipt, per unit of the part.
+       * Per unit of the part: at receipt as received; on issues and returns frozen by the stock RPCs (app_private.stock_unit_cost).
        * @format numeric
        */
       unit_cost?: string;
@@ -89098,7 +89188,7 @@ export namespace StockMovements {
       transfer_id?: string;
       /**
        * Unit cost
-       * At receipt, per unit of the part.
+       * Per unit of the part: at receipt as received; on issues and returns frozen by the stock RPCs (app_private.stock_unit_cost).
        * @format numeric
        */
       unit_cost?: string;
@@ -89216,7 +89306,7 @@ export namespace StockMovements {
       transfer_id?: string;
       /**
        * Unit cost
-       * At receipt, per unit of the part.
+       * Per unit of the part: at receipt as received; on issues and returns frozen by the stock RPCs (app_private.stock_unit_cost).
        * @format numeric
        */
       unit_cost?: string;
@@ -94792,7 +94882,7 @@ export namespace WorkOrderAssets {
 
 export namespace WorkOrderCostLines {
   /**
-   * @description Every cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).
+   * @description Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
    * @tags work_order_cost_lines
    * @name WorkOrderCostLinesList
    * @summary Work order cost lines
@@ -94818,7 +94908,7 @@ export namespace WorkOrderCostLines {
       currency?: string;
       /**
        * Kind
-       * labour or contractor (parts with the parts slice).
+       * labour, contractor or parts.
        * @format text
        */
       kind?: string;
@@ -94842,7 +94932,7 @@ export namespace WorkOrderCostLines {
       site_id?: string;
       /**
        * Source
-       * The labour entry or contractor charge.
+       * The labour entry, contractor charge or stock movement.
        * @format uuid
        */
       source_id?: string;
@@ -94912,7 +95002,7 @@ export namespace WorkOrderCosts {
       organization_id?: string;
       /**
        * Other cost
-       * Parts, once the parts slice adds its branch.
+       * Parts issued less parts returned, at cost.
        * @format numeric
        */
       other_cost?: string;
@@ -95294,6 +95384,18 @@ export namespace WorkOrders {
        */
       cancel_reason?: string;
       /**
+       * Cause
+       * The failure code (cause).
+       * @format uuid
+       */
+      cause_code_id?: string;
+      /**
+       * Cause kind
+       * Always cause (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
        * Checklist template
        * The checklist started on the work order.
        * @format text
@@ -95380,6 +95482,30 @@ export namespace WorkOrders {
        * @format smallint
        */
       priority?: string;
+      /**
+       * Problem
+       * The failure code (problem) recorded by app.set_work_order_failure_codes.
+       * @format uuid
+       */
+      problem_code_id?: string;
+      /**
+       * Problem kind
+       * Always problem (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * The failure code (remedy).
+       * @format uuid
+       */
+      remedy_code_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
       /**
        * Required qualification
        * A qualification code the assignee must hold at the scheduled time.
@@ -95491,6 +95617,18 @@ export namespace WorkOrders {
        */
       cancel_reason?: string;
       /**
+       * Cause
+       * The failure code (cause).
+       * @format uuid
+       */
+      cause_code_id?: string;
+      /**
+       * Cause kind
+       * Always cause (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
        * Checklist template
        * The checklist started on the work order.
        * @format text
@@ -95583,6 +95721,30 @@ export namespace WorkOrders {
        * @format smallint
        */
       priority?: string;
+      /**
+       * Problem
+       * The failure code (problem) recorded by app.set_work_order_failure_codes.
+       * @format uuid
+       */
+      problem_code_id?: string;
+      /**
+       * Problem kind
+       * Always problem (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * The failure code (remedy).
+       * @format uuid
+       */
+      remedy_code_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
       /**
        * Required qualification
        * A qualification code the assignee must hold at the scheduled time.
@@ -95703,6 +95865,18 @@ export namespace WorkOrders {
        */
       cancel_reason?: string;
       /**
+       * Cause
+       * The failure code (cause).
+       * @format uuid
+       */
+      cause_code_id?: string;
+      /**
+       * Cause kind
+       * Always cause (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      cause_kind?: string;
+      /**
        * Checklist template
        * The checklist started on the work order.
        * @format text
@@ -95789,6 +95963,30 @@ export namespace WorkOrders {
        * @format smallint
        */
       priority?: string;
+      /**
+       * Problem
+       * The failure code (problem) recorded by app.set_work_order_failure_codes.
+       * @format uuid
+       */
+      problem_code_id?: string;
+      /**
+       * Problem kind
+       * Always problem (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      problem_kind?: string;
+      /**
+       * Remedy
+       * The failure code (remedy).
+       * @format uuid
+       */
+      remedy_code_id?: string;
+      /**
+       * Remedy kind
+       * Always remedy (carried by the foreign key).
+       * @format app.failure_code_kind
+       */
+      remedy_kind?: string;
       /**
        * Required qualification
        * A qualification code the assignee must hold at the scheduled time.

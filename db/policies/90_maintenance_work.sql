@@ -92,5 +92,5 @@ GRANT EXECUTE ON FUNCTION
   app.define_work_order_template(text, text, app.work_order_type, text, text, numeric, text, boolean),
   app.set_labour_rate(numeric, text, uuid, text), app.log_labour(uuid, timestamptz, timestamptz, numeric, uuid, text),
   app.add_contractor_charge(uuid, uuid, numeric, text, text), app.record_work_order_stop(uuid, text, timestamptz, timestamptz, text),
-  app.search_work_orders(text)
+  app.search_work_orders(text), app.set_work_order_failure_codes(uuid, text, text, text)
   TO app_user;

@@ -5,7 +5,8 @@
 -- below 0 or reserved above on hand (PT409 stock.insufficient), and applies
 -- it; two issues racing for the last unit queue on that lock and the second
 -- is refused. Reservations and issues name any registered entity (entity
--- type + id): equipment today, work orders when they register their type.
+-- type + id): equipment and work orders (72_work_orders.sql registers work_order;
+-- a work order takes parts only while open, app_private.require_work_order_takes_parts).
 
 CREATE OR REPLACE FUNCTION app_private.tg_stock_movements__apply() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -187,6 +188,52 @@ COMMENT ON FUNCTION app.transfer_stock(uuid, uuid, uuid, numeric) IS
 
 -- Reservations and issues (stock.issue) ---------------------------
 
+-- What an issue or a return is costed at, frozen on the movement (later
+-- receipts do not rewrite what a work order cost, as labour keeps its rate):
+-- an issue at the unit cost of the latest receipt of the part into the same
+-- storeroom that had one; a return at the unit cost of the latest issue of
+-- the part to the same reference (credited at what was charged), else as an
+-- issue. NULL when no receipt had a cost (the cost line then has no amount).
+CREATE OR REPLACE FUNCTION app_private.stock_unit_cost(p_organization_id uuid, p_part_id uuid, p_storeroom_id uuid, p_kind app.stock_movement_kind,
+                                                       p_entity_type text, p_entity_id uuid) RETURNS numeric
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT coalesce(
+    (SELECT m.unit_cost FROM app.stock_movements AS m
+      WHERE p_kind = 'return' AND m.organization_id = p_organization_id AND m.entity_type = p_entity_type AND m.entity_id = p_entity_id
+        AND m.part_id = p_part_id AND m.kind = 'issue' AND m.unit_cost IS NOT NULL
+      ORDER BY m.moved_at DESC, m.id DESC LIMIT 1),
+    (SELECT m.unit_cost FROM app.stock_movements AS m
+      WHERE m.organization_id = p_organization_id AND m.part_id = p_part_id AND m.storeroom_id = p_storeroom_id AND m.kind = 'receipt'
+        AND m.unit_cost IS NOT NULL
+      ORDER BY m.moved_at DESC, m.id DESC LIMIT 1))
+$$;
+COMMENT ON FUNCTION app_private.stock_unit_cost(uuid, uuid, uuid, app.stock_movement_kind, text, uuid) IS
+  'The unit cost an issue or return is frozen at: an issue at the latest receipt cost of the part in the storeroom; a return at the latest issue cost of the part to the same reference, else as an issue; NULL when no receipt had a cost.';
+
+-- Parts for a work order: reserved while the work is ahead (planned,
+-- scheduled, in progress, on hold); issued and returned until it is closed
+-- or cancelled (completed and verified work may still book what it used).
+CREATE OR REPLACE FUNCTION app_private.require_work_order_takes_parts(p_organization_id uuid, p_work_order_id uuid, p_kind text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_status text;
+  v_number text;
+BEGIN
+  SELECT w.status, w.work_order_number INTO v_status, v_number FROM app.work_orders AS w
+   WHERE w.organization_id = p_organization_id AND w.id = p_work_order_id;
+  IF v_status IN ('closed', 'cancelled') OR (p_kind = 'reservation' AND v_status IN ('completed', 'verified')) THEN
+    RAISE EXCEPTION 'work order % is %: no % of parts', v_number, v_status, p_kind USING ERRCODE = 'PT409', DETAIL = 'work_order.parts_closed',
+      HINT = 'Reserve for work ahead (planned, scheduled, in progress, on hold); issue and return until the work order is closed.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_work_order_takes_parts(uuid, uuid, text) IS
+  'PT409 work_order.parts_closed: reservations only for work ahead (planned, scheduled, in progress, on hold), issues and returns not once closed or cancelled.';
+
 -- The bodies run as the owner after app.* checked, as the caller, that the
 -- referenced entity is visible (auth.check_entity).
 CREATE OR REPLACE FUNCTION auth.stock_reserve(p_part_id uuid, p_bin_id uuid, p_storeroom_id uuid, p_quantity numeric,
@@ -224,6 +271,9 @@ BEGIN
     END IF;
   END IF;
   v_bin := app_private.stock_bin(v_bin_id, 'stock.issue');
+  IF p_entity_type = 'work_order' THEN
+    PERFORM app_private.require_work_order_takes_parts(v_org, p_entity_id, 'reservation');
+  END IF;
   -- The stock row exists once anything was received; reserving where nothing ever was is short of stock.
   IF NOT EXISTS (SELECT FROM app.part_stock AS s WHERE s.organization_id = v_org AND s.part_id = p_part_id AND s.bin_id = v_bin.id) THEN
     RAISE EXCEPTION 'no stock of the part in the bin' USING ERRCODE = 'PT409', DETAIL = 'stock.insufficient',
@@ -253,7 +303,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.reserve_stock(uuid, numeric, text, uuid, uuid, uuid, date) IS
-  E'Holds a quantity of a part for a future use by an entity the caller may see (equipment; work orders later): in the bin named, or in the storeroom''s bin with the most available. Reserved stock is not available to others. stock.issue at the site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.';
+  E'Holds a quantity of a part for a future use by an entity the caller may see (equipment, work orders): in the bin named, or in the storeroom''s bin with the most available. Reserved stock is not available to others. stock.issue at the site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, storeroom.not_found, PT409 stock.insufficient, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, stock_reservation.place_required, entity_type.unknown.';
 
 CREATE OR REPLACE FUNCTION app.release_stock_reservation(reservation_id uuid, reason text)
 RETURNS app.stock_reservations
@@ -324,9 +374,15 @@ BEGIN
     END IF;
   END IF;
   v_bin := app_private.stock_bin(coalesce(p_bin_id, v_reservation.bin_id), 'stock.issue');
-  INSERT INTO app.stock_movements (organization_id, part_id, bin_id, kind, quantity, reserved_delta, reason, entity_type, entity_id, reservation_id)
+  IF p_entity_type = 'work_order' THEN
+    PERFORM app_private.require_work_order_takes_parts(v_org, p_entity_id, p_kind::text);
+  END IF;
+  INSERT INTO app.stock_movements (organization_id, part_id, bin_id, kind, quantity, reserved_delta, unit_cost, reason, entity_type, entity_id,
+                                   reservation_id)
   VALUES (v_org, p_part_id, v_bin.id, p_kind, CASE p_kind WHEN 'issue' THEN -p_quantity ELSE p_quantity END,
-          CASE WHEN v_reservation.id IS NOT NULL THEN -p_quantity ELSE 0 END, p_reason, p_entity_type, p_entity_id, v_reservation.id)
+          CASE WHEN v_reservation.id IS NOT NULL THEN -p_quantity ELSE 0 END,
+          app_private.stock_unit_cost(v_org, p_part_id, v_bin.storeroom_id, p_kind, p_entity_type, p_entity_id),
+          p_reason, p_entity_type, p_entity_id, v_reservation.id)
   RETURNING * INTO v_movement;
   IF v_reservation.id IS NOT NULL THEN
     UPDATE app.stock_reservations AS r
@@ -354,7 +410,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.issue_stock(uuid, numeric, text, uuid, uuid, uuid) IS
-  E'Issues a quantity of a part from a bin against an entity the caller may see (equipment; work orders later): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin''s site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, PT422 stock.quantity_invalid, entity_type.unknown.';
+  E'Issues a quantity of a part from a bin against an entity the caller may see (equipment, work orders): from available stock, or from a reservation of that part, bin and reference (then the bin may be left out). Atomic under concurrency: the stock row is locked, the second of two issues for the last unit is refused. stock.issue at the bin''s site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, stock_reservation.not_found, PT409 stock.insufficient, stock_reservation.closed, stock_reservation.exceeded, bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid, entity_type.unknown.';
 
 CREATE OR REPLACE FUNCTION app.return_stock(part_id uuid, bin_id uuid, quantity numeric, entity_type text, entity_id uuid, reason text DEFAULT NULL)
 RETURNS app.stock_movements
@@ -368,6 +424,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.return_stock(uuid, uuid, numeric, text, uuid, text) IS
-  E'Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin''s site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, PT422 stock.quantity_invalid.';
+  E'Returns unused parts issued for an entity the caller may see into a bin (a return movement). stock.issue at the bin''s site.\nErrors: PT403 permission.missing, PT404 entity.not_found, bin.not_found, part.not_found, PT409 bin.inactive, work_order.parts_closed, PT422 stock.quantity_invalid.';
 
 SELECT app_private.register_entity_type('stock_reservation', 'app.stock_reservations', 'entity_type', 'Stock reservation');

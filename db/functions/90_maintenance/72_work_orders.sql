@@ -265,6 +265,9 @@ BEGIN
   IF to_state = 'in_progress' THEN
     PERFORM app_private.require_work_permits(v_order);
   END IF;
+  IF to_state = 'completed' THEN
+    PERFORM app_private.require_work_order_failure_codes(v_order);
+  END IF;
   IF to_state = 'verified' AND v_order.assignee_id = auth.user_id() THEN
     RAISE EXCEPTION 'the assignee does not verify their own work' USING ERRCODE = 'PT409', DETAIL = 'work_order.self_verification',
       HINT = 'A supervisor other than the assignee verifies.';
@@ -289,4 +292,90 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.transition_work_order(uuid, text, text) IS
-  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.self_verification, PT422 work_order.reason_required.';
+  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
+
+-- Failure codes on a work order (migration maintenance/joins): a problem ->
+-- cause -> remedy triple allowed for the primary asset's class
+-- (app.check_failure_codes), recorded while the work is not yet verified.
+-- Completing corrective or emergency breakdown work needs them when the
+-- class has any combination; other work may record them or not.
+CREATE OR REPLACE FUNCTION app.set_work_order_failure_codes(work_order_id uuid, problem_code text, cause_code text, remedy_code text)
+RETURNS app.work_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders := app_private.lock_work_order(set_work_order_failure_codes.work_order_id, 'work_order.execute');
+  v_problem uuid;
+  v_cause uuid;
+  v_remedy uuid;
+BEGIN
+  IF v_order.status IN ('verified', 'closed', 'cancelled') THEN
+    RAISE EXCEPTION 'a % work order keeps its failure codes', v_order.status USING ERRCODE = 'PT409', DETAIL = 'work_order.failure_codes_fixed',
+      HINT = 'Failure codes are recorded before the work is verified.';
+  END IF;
+  SELECT f.id INTO v_problem FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'problem' AND f.code = problem_code;
+  SELECT f.id INTO v_cause FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'cause' AND f.code = cause_code;
+  SELECT f.id INTO v_remedy FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'remedy' AND f.code = remedy_code;
+  IF v_problem IS NULL OR v_cause IS NULL OR v_remedy IS NULL THEN
+    RAISE EXCEPTION 'failure code % not found', CASE WHEN v_problem IS NULL THEN coalesce(problem_code, 'null') WHEN v_cause IS NULL
+      THEN coalesce(cause_code, 'null') ELSE coalesce(remedy_code, 'null') END
+      USING ERRCODE = 'PT404', DETAIL = 'failure_code.not_found', HINT = 'GET /failure_codes lists the problems, causes and remedies by kind.';
+  END IF;
+  PERFORM app.check_failure_codes(v_order.equipment_id, v_problem, v_cause, v_remedy);
+  UPDATE app.work_orders AS w SET problem_code_id = v_problem, cause_code_id = v_cause, remedy_code_id = v_remedy
+   WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
+  RETURNING w.* INTO v_order;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.set_work_order_failure_codes(uuid, text, text, text) IS
+  E'Record failure codes\nThe problem, cause and remedy (codes of GET /failure_codes) of a work order, replacing earlier ones: the triple must be allowed for the primary asset''s class and every code active. Before the work is verified; needs work_order.execute at its plant.\nErrors: PT404 work_order.not_found / failure_code.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.failure_codes_fixed, PT422 failure_code.combination_not_allowed / failure_code.inactive.';
+
+CREATE OR REPLACE FUNCTION app_private.require_work_order_failure_codes(p_order app.work_orders) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_order.is_breakdown AND p_order.work_type IN ('corrective', 'emergency') AND p_order.problem_code_id IS NULL
+     AND EXISTS (SELECT FROM app.equipment AS e JOIN app.failure_code_combinations AS c ON c.organization_id = e.organization_id AND c.class_id = e.class_id
+                  WHERE e.organization_id = p_order.organization_id AND e.id = p_order.equipment_id) THEN
+    RAISE EXCEPTION 'breakdown work % needs its failure codes before completion', p_order.work_order_number
+      USING ERRCODE = 'PT409', DETAIL = 'work_order.failure_codes_required',
+            HINT = 'Record problem, cause and remedy (app.set_work_order_failure_codes) first.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_work_order_failure_codes(app.work_orders) IS
+  'PT409 work_order.failure_codes_required: a corrective or emergency breakdown on an asset whose class has failure code combinations completes only with its problem, cause and remedy recorded.';
+
+-- A cancelled or closed work order needs no parts any more: its open stock
+-- reservations are released (a reservation_release movement each, the reason
+-- naming the work order), in the same transaction as the move.
+CREATE OR REPLACE FUNCTION app_private.tg_work_orders__release_reservations() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_reservation app.stock_reservations;
+  v_reason text := format('work order %s %s', NEW.work_order_number, NEW.status);
+BEGIN
+  FOR v_reservation IN
+    SELECT * FROM app.stock_reservations AS r
+     WHERE r.organization_id = NEW.organization_id AND r.entity_type = 'work_order' AND r.entity_id = NEW.id AND r.status = 'open'
+     ORDER BY r.id FOR UPDATE
+  LOOP
+    INSERT INTO app.stock_movements (organization_id, part_id, bin_id, kind, reserved_delta, reason, entity_type, entity_id, reservation_id)
+    VALUES (v_reservation.organization_id, v_reservation.part_id, v_reservation.bin_id, 'reservation_release',
+            -(v_reservation.quantity - v_reservation.issued_quantity), v_reason, 'work_order', NEW.id, v_reservation.id);
+    UPDATE app.stock_reservations AS r SET status = 'released', release_reason = v_reason, closed_at = pg_catalog.now()
+     WHERE r.organization_id = v_reservation.organization_id AND r.id = v_reservation.id;
+  END LOOP;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_work_orders__release_reservations() IS
+  'AFTER UPDATE OF status on work_orders, to cancelled or closed: releases the work order''s open stock reservations (what is left of each), the reason naming the work order.';
+CREATE OR REPLACE TRIGGER _500_release_reservations AFTER UPDATE OF status ON app.work_orders
+  FOR EACH ROW WHEN (NEW.status IN ('cancelled', 'closed') AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION app_private.tg_work_orders__release_reservations();

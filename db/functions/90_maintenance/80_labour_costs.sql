@@ -3,8 +3,8 @@
 -- rate (app.labour_rates.user_id), else the highest rate of a qualification
 -- they hold when the work started; none is PT409 labour.rate_missing.
 -- app.work_order_cost_lines is the roll-up's one source: one branch per kind
--- of cost (labour, contractor; the parts slice adds its branch for parts
--- issued at cost), read as the caller; app.work_order_costs and
+-- of cost (labour, contractor, parts issued less returned at the cost frozen
+-- on the movement, migration maintenance/joins), read as the caller; app.work_order_costs and
 -- app.asset_maintenance_costs sum it per work order and per primary asset
 -- and currency.
 
@@ -177,13 +177,18 @@ CREATE OR REPLACE VIEW app.work_order_cost_lines WITH (security_invoker = true) 
     FROM app.labour_entries AS l
   UNION ALL
   SELECT c.organization_id, c.work_order_id, 'contractor'::text, c.id, c.amount, c.currency, c.site_id, c.created_at
-    FROM app.contractor_charges AS c;
+    FROM app.contractor_charges AS c
+  UNION ALL
+  SELECT m.organization_id, m.entity_id, 'parts'::text, m.id, round(-m.quantity * m.unit_cost, 2),
+         coalesce((SELECT o.settings ->> 'currency' FROM app.organizations AS o WHERE o.id = m.organization_id), 'EUR'), m.site_id, m.moved_at
+    FROM app.stock_movements AS m
+   WHERE m.entity_type = 'work_order' AND m.kind IN ('issue', 'return');
 COMMENT ON VIEW app.work_order_cost_lines IS
-  E'Work order cost lines\nEvery cost booked on a work order, one row each: labour (hours x rate) and contractor charges; the parts slice adds parts issued at cost as one more branch. Read as the caller (row-level security of each source).';
+  E'Work order cost lines\nEvery cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant''s currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).';
 COMMENT ON COLUMN app.work_order_cost_lines.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.work_order_cost_lines.work_order_id IS E'Work order';
-COMMENT ON COLUMN app.work_order_cost_lines.kind IS E'Kind\nlabour or contractor (parts with the parts slice).';
-COMMENT ON COLUMN app.work_order_cost_lines.source_id IS E'Source\nThe labour entry or contractor charge.';
+COMMENT ON COLUMN app.work_order_cost_lines.kind IS E'Kind\nlabour, contractor or parts.';
+COMMENT ON COLUMN app.work_order_cost_lines.source_id IS E'Source\nThe labour entry, contractor charge or stock movement.';
 COMMENT ON COLUMN app.work_order_cost_lines.amount IS E'Amount';
 COMMENT ON COLUMN app.work_order_cost_lines.currency IS E'Currency';
 COMMENT ON COLUMN app.work_order_cost_lines.site_id IS E'Plant';
@@ -207,7 +212,7 @@ COMMENT ON COLUMN app.work_order_costs.equipment_id IS E'Primary asset';
 COMMENT ON COLUMN app.work_order_costs.currency IS E'Currency';
 COMMENT ON COLUMN app.work_order_costs.labour_cost IS E'Labour cost';
 COMMENT ON COLUMN app.work_order_costs.contractor_cost IS E'Contractor cost';
-COMMENT ON COLUMN app.work_order_costs.other_cost IS E'Other cost\nParts, once the parts slice adds its branch.';
+COMMENT ON COLUMN app.work_order_costs.other_cost IS E'Other cost\nParts issued less parts returned, at cost.';
 COMMENT ON COLUMN app.work_order_costs.total_cost IS E'Total cost';
 
 CREATE OR REPLACE VIEW app.asset_maintenance_costs WITH (security_invoker = true) AS

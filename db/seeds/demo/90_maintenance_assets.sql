@@ -112,7 +112,8 @@ BEGIN
   SELECT v_acme, c.id, p.id, k.id, r.id
     FROM (VALUES ('press', 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL'), ('compressor', 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL'),
                  ('compressor', 'NOISE', 'BEARING-WORN', 'REPLACE-BEARING'), ('cnc-lathe', 'NOISE', 'BEARING-WORN', 'REPLACE-BEARING'),
-                 ('cnc-lathe', 'NO-START', 'SENSOR-FAULT', 'REPLACE-SENSOR'), ('conveyor', 'NO-START', 'SENSOR-FAULT', 'REPLACE-SENSOR')
+                 ('cnc-lathe', 'NO-START', 'SENSOR-FAULT', 'REPLACE-SENSOR'),
+                 ('cnc-lathe', 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL'), ('conveyor', 'NO-START', 'SENSOR-FAULT', 'REPLACE-SENSOR')
          ) AS x (class_code, problem, cause, remedy)
     JOIN app.equipment_classes AS c ON c.organization_id = v_acme AND c.code = x.class_code
     JOIN app.failure_codes AS p ON p.organization_id = v_acme AND p.kind = 'problem' AND p.code = x.problem

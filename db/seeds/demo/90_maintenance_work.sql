@@ -2,7 +2,8 @@
 -- API as its people would: the CNC lathe's QR code and an anonymous request
 -- from it (converted), a member's request (rejected), a lockout checklist
 -- template the lathe's class requires, a template, labour rates, and one
--- work order in every state with labour and a contractor charge (Initech).
+-- work order in every state with labour and a contractor charge (Initech);
+-- the converted breakdown with two bearings issued and its failure codes.
 -- Runs once per tenant (skipped when it has work orders, or no lathe from
 -- 30_registers.sql).
 
@@ -23,6 +24,10 @@ DECLARE
   v_orders uuid[] := '{}';
   v_state text;
   v_i integer := 0;
+  -- Read as the owner (the technician does not read the parts master): the bearing and the main store's bin holding it.
+  v_bearing uuid := (SELECT p.id FROM app.parts AS p WHERE p.organization_id = v_tenant AND p.part_number = 'MRO-BRG-6205');
+  v_bearing_bin uuid := (SELECT s.bin_id FROM app.part_stock AS s JOIN app.storeroom_bins AS b ON b.organization_id = s.organization_id AND b.id = s.bin_id
+                          WHERE s.organization_id = v_tenant AND s.part_id = v_bearing AND b.code = 'A-01' AND s.available >= 2);
 BEGIN
   IF v_tenant IS NULL OR v_planner IS NULL OR v_tech IS NULL OR v_supervisor IS NULL
      OR EXISTS (SELECT FROM app.work_orders WHERE organization_id = v_tenant) THEN
@@ -120,6 +125,17 @@ BEGIN
     PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
     PERFORM app.transition_work_order(v_order.id, 'closed');
   END LOOP;
+
+  -- The converted coolant leak (in progress): the technician takes two bearings for it from the main store
+  -- (costed at their receipt's 6.80, so they show in the work order's and the lathe's costs) and records
+  -- its failure codes, which the breakdown needs before it completes.
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_tech, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  IF v_bearing IS NOT NULL AND v_bearing_bin IS NOT NULL THEN
+    PERFORM app.issue_stock(v_bearing, 2, 'work_order', v_orders[1], v_bearing_bin);
+  END IF;
+  IF EXISTS (SELECT FROM app.failure_codes WHERE organization_id = v_tenant AND kind = 'problem' AND code = 'LEAK') THEN
+    PERFORM app.set_work_order_failure_codes(v_orders[1], 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL');
+  END IF;
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', '', true);
 END

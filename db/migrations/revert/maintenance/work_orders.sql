@@ -14,7 +14,6 @@ DROP TABLE app.contractor_charges CASCADE;
 DROP TABLE app.labour_entries CASCADE;
 DROP TABLE app.labour_rates CASCADE;
 DROP TABLE app.work_order_assets CASCADE;
-ALTER TABLE app.work_requests DROP CONSTRAINT work_requests_work_order_fkey;
 DROP TABLE app.work_orders CASCADE;
 DROP TABLE app.work_requests CASCADE;
 DROP TABLE app.work_order_templates CASCADE;
