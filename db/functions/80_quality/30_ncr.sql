@@ -17,6 +17,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.ncrs
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 SELECT app_private.register_entity_type('ncr', 'app.ncrs', 'title', 'NCR', 'ncr_number');
+SELECT app_private.register_search('ncr', 't.search_vector', 't.description');
 
 -- A human id with the year: <prefix>-2026-000001, a counter per tenant,
 -- prefix and year (the platform's human id counters).

@@ -12,6 +12,7 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.trace_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 
 SELECT app_private.register_entity_type('lot', 'app.lots', 'lot_number', 'Lot', 'lot_number');
+SELECT app_private.register_search('lot', 't.search_vector', $$concat_ws(' ', t.lot_number, t.supplier_lot)$$);
 SELECT app_private.register_entity_type('serial', 'app.serials', 'serial_number', 'Serial', 'serial_number');
 
 -- The part new material is made of: the caller's, active; and the revision
