@@ -18,6 +18,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.ncrs
 
 SELECT app_private.register_entity_type('ncr', 'app.ncrs', 'title', 'NCR', 'ncr_number');
 SELECT app_private.register_search('ncr', 't.search_vector', 't.description');
+SELECT app_private.enable_custom_fields('ncr', p_required_on_insert => false);
 
 -- A human id with the year: <prefix>-2026-000001, a counter per tenant,
 -- prefix and year (the platform's human id counters).
@@ -712,3 +713,25 @@ END
 $$;
 COMMENT ON FUNCTION app.open_ncr_capa(uuid, text, text, uuid, date) IS
   E'Open the CAPA/8D of an NCR\nRoot cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR''s site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR''s site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.';
+
+CREATE OR REPLACE FUNCTION app.set_ncr_custom_fields(ncr_id uuid, custom_fields jsonb) RETURNS app.ncrs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.ncrs := app_private.lock_ncr(set_ncr_custom_fields.ncr_id);
+  v_new app.ncrs;
+BEGIN
+  PERFORM auth.check_permission_at('ncr.manage', v_old.site_id);
+  IF pg_catalog.jsonb_typeof(set_ncr_custom_fields.custom_fields) IS DISTINCT FROM 'object' THEN
+    PERFORM app_private.raise_invalid('ncr.custom_fields_invalid', 'custom_fields must be a JSON object',
+      'Send custom_fields: {"<code>": <value>, ...} with the codes of the tenant''s custom fields for NCRs.');
+  END IF;
+  UPDATE app.ncrs AS n SET custom_fields = v_old.custom_fields || set_ncr_custom_fields.custom_fields
+   WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id
+  RETURNING n.* INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app.set_ncr_custom_fields(uuid, jsonb) IS
+  E'Set an NCR''s custom fields\nMerges the values sent into the NCR''s custom fields, checked against the tenant''s definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR''s plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.';

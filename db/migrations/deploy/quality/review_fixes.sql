@@ -4,6 +4,7 @@
 -- requires: quality/drawings
 -- requires: traceability/lots
 -- requires: platform/search
+-- requires: platform/custom_fields
 
 BEGIN;
 
@@ -44,5 +45,12 @@ COMMENT ON COLUMN app.parts.search_vector IS E'Search vector\nPart number and na
 COMMENT ON COLUMN app.customer_complaints.search_vector IS E'Search vector\nNumber and title (A), description and the customer''s reference (B).';
 COMMENT ON COLUMN app.lots.search_vector IS E'Search vector\nLot number (A), supplier lot (B).';
 COMMENT ON COLUMN app.drawings.search_vector IS E'Search vector\nDrawing number and title (A), description (B).';
+
+-- Custom fields on NCRs (the custom fields block, entity type ncr), set
+-- with app.set_ncr_custom_fields.
+ALTER TABLE app.ncrs ADD COLUMN custom_fields jsonb NOT NULL DEFAULT '{}'
+  CONSTRAINT ncrs_custom_fields_object CHECK (jsonb_typeof(custom_fields) = 'object');
+CREATE INDEX ncrs_custom_fields_idx ON app.ncrs USING gin (custom_fields);
+COMMENT ON COLUMN app.ncrs.custom_fields IS E'Custom fields\nValues of the tenant''s custom fields for NCRs (custom_field_definitions).';
 
 COMMIT;

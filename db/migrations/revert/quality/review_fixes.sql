@@ -4,6 +4,9 @@ BEGIN;
 
 DELETE FROM app_private.search_sources WHERE entity_type IN ('ncr', 'part', 'customer_complaint', 'lot', 'drawing');
 ALTER TABLE app.ncrs DROP COLUMN search_vector;
+DROP FUNCTION IF EXISTS app.set_ncr_custom_fields(uuid, jsonb);
+DROP TRIGGER IF EXISTS _300_custom_fields ON app.ncrs;
+ALTER TABLE app.ncrs DROP COLUMN custom_fields;
 ALTER TABLE app.parts DROP COLUMN search_vector;
 ALTER TABLE app.customer_complaints DROP COLUMN search_vector;
 ALTER TABLE app.lots DROP COLUMN search_vector;
