@@ -4154,6 +4154,12 @@ export interface CustomerComplaints {
    */
   response?: string;
   /**
+   * Search vector
+   * Number and title (A), description and the customer's reference (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Severity
    * minor, major or critical.
    * @format app.complaint_severity
@@ -5240,6 +5246,12 @@ export interface Drawings {
    * @format uuid
    */
   organization_id: string;
+  /**
+   * Search vector
+   * Drawing number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Title
    * @format text
@@ -8834,6 +8846,12 @@ export interface Lots {
    */
   remaining_quantity: number;
   /**
+   * Search vector
+   * Lot number (A), supplier lot (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Plant
    * The site (sites.id) where the lot is: who may see and act on it.
    * @format uuid
@@ -9438,6 +9456,12 @@ export interface Ncrs {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Customer
    * The partner (partners.id) affected: the part's customer unless another was named.
    * @format uuid
@@ -9516,6 +9540,12 @@ export interface Ncrs {
    * @format uuid
    */
   project_id?: string;
+  /**
+   * Search vector
+   * Number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Plant
    * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -10458,6 +10488,12 @@ export interface Parts {
    * @format text
    */
   part_number: string;
+  /**
+   * Search vector
+   * Part number and name (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Status
    * active or obsolete: lots and serials are made of active parts only.
@@ -34346,6 +34382,12 @@ export namespace CustomerComplaints {
        */
       response?: string;
       /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Severity
        * minor, major or critical.
        * @format app.complaint_severity
@@ -34483,6 +34525,12 @@ export namespace CustomerComplaints {
        * @format text
        */
       response?: string;
+      /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -34624,6 +34672,12 @@ export namespace CustomerComplaints {
        * @format text
        */
       response?: string;
+      /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Severity
        * minor, major or critical.
@@ -37751,6 +37805,12 @@ export namespace Drawings {
        */
       organization_id?: string;
       /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Title
        * @format text
        */
@@ -37817,6 +37877,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -37887,6 +37953,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Title
        * @format text
@@ -48573,6 +48645,12 @@ export namespace Lots {
        */
       remaining_quantity?: string;
       /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Plant
        * The site (sites.id) where the lot is: who may see and act on it.
        * @format uuid
@@ -48707,6 +48785,12 @@ export namespace Lots {
        * @format numeric
        */
       remaining_quantity?: string;
+      /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -48845,6 +48929,12 @@ export namespace Lots {
        * @format numeric
        */
       remaining_quantity?: string;
+      /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the lot is: who may see and act on it.
@@ -50806,6 +50896,12 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
@@ -50870,6 +50966,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -50989,6 +51091,12 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
@@ -51059,6 +51167,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -51187,6 +51301,12 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
@@ -51251,6 +51371,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -53856,6 +53982,12 @@ export namespace Parts {
        */
       part_number?: string;
       /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Status
        * active or obsolete: lots and serials are made of active parts only.
        * @format app.part_status
@@ -53958,6 +54090,12 @@ export namespace Parts {
        * @format text
        */
       part_number?: string;
+      /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -54064,6 +54202,12 @@ export namespace Parts {
        * @format text
        */
       part_number?: string;
+      /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Status
        * active or obsolete: lots and serials are made of active parts only.
@@ -64396,7 +64540,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.lot_not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
    * @tags (rpc) add_shipment_item
    * @name AddShipmentItemCreate
    * @summary Add a shipment item
@@ -64427,7 +64571,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.lot_not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
    * @tags (rpc) add_shipment_item
    * @name AddShipmentItemList
    * @summary Add a shipment item
@@ -71120,7 +71264,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released, serial.lot_not_released when the serials lot is held or quarantined; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    * @tags (rpc) record_consumption
    * @name RecordConsumptionCreate
    * @summary Record consumption
@@ -71145,7 +71289,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released, serial.lot_not_released when the serials lot is held or quarantined; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    * @tags (rpc) record_consumption
    * @name RecordConsumptionList
    * @summary Record consumption
@@ -73482,6 +73626,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Merges the values sent into the NCR's custom fields, checked against the tenant's definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.
+   * @tags (rpc) set_ncr_custom_fields
+   * @name SetNcrCustomFieldsCreate
+   * @summary Set an NCR's custom fields
+   * @request POST:/rpc/set_ncr_custom_fields
+   */
+  export namespace SetNcrCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the NCR's custom fields, checked against the tenant's definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.
+   * @tags (rpc) set_ncr_custom_fields
+   * @name SetNcrCustomFieldsList
+   * @summary Set an NCR's custom fields
+   * @request GET:/rpc/set_ncr_custom_fields
+   */
+  export namespace SetNcrCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
    * @tags (rpc) set_purchase_request_status
    * @name SetPurchaseRequestStatusCreate
@@ -73772,7 +73959,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.lot_not_released, serial.not_available.
    * @tags (rpc) ship_shipment
    * @name ShipShipmentCreate
    * @summary Ship a shipment
@@ -73793,7 +73980,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.lot_not_released, serial.not_available.
    * @tags (rpc) ship_shipment
    * @name ShipShipmentList
    * @summary Ship a shipment
