@@ -9468,6 +9468,12 @@ export interface Ncrs {
    */
   customer_id?: string;
   /**
+   * Defect category
+   * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+   * @format text
+   */
+  defect_category?: string;
+  /**
    * Description
    * What is nonconforming (requirement, found condition, how many).
    * @format text
@@ -50908,6 +50914,12 @@ export namespace Ncrs {
        */
       customer_id?: string;
       /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
+      /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
        * @format text
@@ -51102,6 +51114,12 @@ export namespace Ncrs {
        * @format uuid
        */
       customer_id?: string;
+      /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
       /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
@@ -51312,6 +51330,12 @@ export namespace Ncrs {
        * @format uuid
        */
       customer_id?: string;
+      /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
       /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
@@ -70230,6 +70254,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description The NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category's share and the cumulative share.
+   * @tags (rpc) ncr_defect_pareto
+   * @name NcrDefectParetoCreate
+   * @summary NCR defect Pareto
+   * @request POST:/rpc/ncr_defect_pareto
+   */
+  export namespace NcrDefectParetoCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      reported_from?: string;
+      /** @format timestamp with time zone */
+      reported_to?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category's share and the cumulative share.
+   * @tags (rpc) ncr_defect_pareto
+   * @name NcrDefectParetoList
+   * @summary NCR defect Pareto
+   * @request GET:/rpc/ncr_defect_pareto
+   */
+  export namespace NcrDefectParetoList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      reported_from?: string;
+      /** @format timestamp with time zone */
+      reported_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
    * @tags (rpc) nearest_assets
    * @name NearestAssetsCreate
@@ -73660,6 +73727,49 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format jsonb */
       custom_fields: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the NCR's defect category, an active value code of the tenant's type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.
+   * @tags (rpc) set_ncr_defect_category
+   * @name SetNcrDefectCategoryCreate
+   * @summary Classify an NCR
+   * @request POST:/rpc/set_ncr_defect_category
+   */
+  export namespace SetNcrDefectCategoryCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      defect_category: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the NCR's defect category, an active value code of the tenant's type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.
+   * @tags (rpc) set_ncr_defect_category
+   * @name SetNcrDefectCategoryList
+   * @summary Classify an NCR
+   * @request GET:/rpc/set_ncr_defect_category
+   */
+  export namespace SetNcrDefectCategoryList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      defect_category: string;
       /** @format uuid */
       ncr_id: string;
     };

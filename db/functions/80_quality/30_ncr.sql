@@ -735,3 +735,55 @@ END
 $$;
 COMMENT ON FUNCTION app.set_ncr_custom_fields(uuid, jsonb) IS
   E'Set an NCR''s custom fields\nMerges the values sent into the NCR''s custom fields, checked against the tenant''s definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR''s plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.';
+
+CREATE OR REPLACE FUNCTION app.set_ncr_defect_category(ncr_id uuid, defect_category text) RETURNS app.ncrs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.ncrs := app_private.lock_ncr(set_ncr_defect_category.ncr_id);
+  v_new app.ncrs;
+BEGIN
+  PERFORM auth.check_permission_at('ncr.manage', v_old.site_id);
+  IF NOT EXISTS (SELECT FROM app.type_lists AS l
+                   JOIN app.type_list_values AS v ON v.organization_id = l.organization_id AND v.type_list_id = l.id
+                  WHERE l.organization_id = v_old.organization_id AND l.code = 'ncr_defect_categories'
+                    AND v.code = set_ncr_defect_category.defect_category AND v.is_active) THEN
+    PERFORM app_private.raise_invalid('ncr.defect_category_unknown',
+      pg_catalog.format('%s is not an active defect category', coalesce(set_ncr_defect_category.defect_category, 'an empty category')),
+      'Send a value code of the type list ncr_defect_categories (GET /type_list_values?type_list_id=eq.<its id>&is_active=is.true).');
+  END IF;
+  UPDATE app.ncrs AS n SET defect_category = set_ncr_defect_category.defect_category
+   WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id
+  RETURNING n.* INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app.set_ncr_defect_category(uuid, text) IS
+  E'Classify an NCR\nSets the NCR''s defect category, an active value code of the tenant''s type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR''s plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.';
+
+CREATE OR REPLACE FUNCTION app.ncr_defect_pareto(reported_from timestamptz DEFAULT NULL, reported_to timestamptz DEFAULT NULL)
+RETURNS TABLE (defect_category text, label text, ncr_count bigint, share numeric, cumulative_share numeric)
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  WITH counted AS (
+    SELECT n.defect_category, count(*) AS ncr_count
+      FROM app.ncrs AS n
+     WHERE n.organization_id = auth.org_id() AND n.status <> 'cancelled'
+       AND (reported_from IS NULL OR n.created_at >= reported_from) AND (reported_to IS NULL OR n.created_at < reported_to)
+     GROUP BY n.defect_category)
+  SELECT c.defect_category,
+         coalesce((SELECT v.label FROM app.type_lists AS l
+                     JOIN app.type_list_values AS v ON v.organization_id = l.organization_id AND v.type_list_id = l.id
+                    WHERE l.organization_id = auth.org_id() AND l.code = 'ncr_defect_categories' AND v.code = c.defect_category),
+                  'Unclassified'),
+         c.ncr_count,
+         round(c.ncr_count::numeric / sum(c.ncr_count) OVER (), 4),
+         round(sum(c.ncr_count) OVER (ORDER BY c.ncr_count DESC, c.defect_category NULLS LAST ROWS UNBOUNDED PRECEDING)::numeric
+               / sum(c.ncr_count) OVER (), 4)
+    FROM counted AS c
+   ORDER BY c.ncr_count DESC, c.defect_category NULLS LAST
+$$;
+COMMENT ON FUNCTION app.ncr_defect_pareto(timestamptz, timestamptz) IS
+  E'NCR defect Pareto\nThe NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category''s share and the cumulative share.';

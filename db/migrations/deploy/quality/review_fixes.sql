@@ -53,4 +53,12 @@ ALTER TABLE app.ncrs ADD COLUMN custom_fields jsonb NOT NULL DEFAULT '{}'
 CREATE INDEX ncrs_custom_fields_idx ON app.ncrs USING gin (custom_fields);
 COMMENT ON COLUMN app.ncrs.custom_fields IS E'Custom fields\nValues of the tenant''s custom fields for NCRs (custom_field_definitions).';
 
+-- An NCR's defect category: a value code of the tenant's type list
+-- ncr_defect_categories (set with app.set_ncr_defect_category), for the
+-- defect Pareto (app.ncr_defect_pareto).
+ALTER TABLE app.ncrs ADD COLUMN defect_category text
+  CONSTRAINT ncrs_defect_category_length CHECK (length(defect_category) BETWEEN 1 AND 100);
+CREATE INDEX ncrs_defect_category_idx ON app.ncrs (organization_id, defect_category);
+COMMENT ON COLUMN app.ncrs.defect_category IS E'Defect category\nA value code of the tenant''s type list ncr_defect_categories; NULL until classified.';
+
 COMMIT;

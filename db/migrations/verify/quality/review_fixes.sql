@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT search_vector, custom_fields FROM app.ncrs WHERE false;
+SELECT search_vector, custom_fields, defect_category FROM app.ncrs WHERE false;
 SELECT search_vector FROM app.parts WHERE false;
 SELECT search_vector FROM app.customer_complaints WHERE false;
 SELECT search_vector FROM app.lots WHERE false;
