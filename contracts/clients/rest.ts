@@ -4154,6 +4154,12 @@ export interface CustomerComplaints {
    */
   response?: string;
   /**
+   * Search vector
+   * Number and title (A), description and the customer's reference (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Severity
    * minor, major or critical.
    * @format app.complaint_severity
@@ -5240,6 +5246,12 @@ export interface Drawings {
    * @format uuid
    */
   organization_id: string;
+  /**
+   * Search vector
+   * Drawing number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Title
    * @format text
@@ -8834,6 +8846,12 @@ export interface Lots {
    */
   remaining_quantity: number;
   /**
+   * Search vector
+   * Lot number (A), supplier lot (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Plant
    * The site (sites.id) where the lot is: who may see and act on it.
    * @format uuid
@@ -9438,11 +9456,23 @@ export interface Ncrs {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Customer
    * The partner (partners.id) affected: the part's customer unless another was named.
    * @format uuid
    */
   customer_id?: string;
+  /**
+   * Defect category
+   * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+   * @format text
+   */
+  defect_category?: string;
   /**
    * Description
    * What is nonconforming (requirement, found condition, how many).
@@ -9516,6 +9546,12 @@ export interface Ncrs {
    * @format uuid
    */
   project_id?: string;
+  /**
+   * Search vector
+   * Number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Plant
    * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -10458,6 +10494,12 @@ export interface Parts {
    * @format text
    */
   part_number: string;
+  /**
+   * Search vector
+   * Part number and name (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Status
    * active or obsolete: lots and serials are made of active parts only.
@@ -34385,6 +34427,12 @@ export namespace CustomerComplaints {
        */
       response?: string;
       /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Severity
        * minor, major or critical.
        * @format app.complaint_severity
@@ -34522,6 +34570,12 @@ export namespace CustomerComplaints {
        * @format text
        */
       response?: string;
+      /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -34663,6 +34717,12 @@ export namespace CustomerComplaints {
        * @format text
        */
       response?: string;
+      /**
+       * Search vector
+       * Number and title (A), description and the customer's reference (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Severity
        * minor, major or critical.
@@ -37790,6 +37850,12 @@ export namespace Drawings {
        */
       organization_id?: string;
       /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Title
        * @format text
        */
@@ -37856,6 +37922,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -37926,6 +37998,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Search vector
+       * Drawing number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Title
        * @format text
@@ -48612,6 +48690,12 @@ export namespace Lots {
        */
       remaining_quantity?: string;
       /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Plant
        * The site (sites.id) where the lot is: who may see and act on it.
        * @format uuid
@@ -48746,6 +48830,12 @@ export namespace Lots {
        * @format numeric
        */
       remaining_quantity?: string;
+      /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -48884,6 +48974,12 @@ export namespace Lots {
        * @format numeric
        */
       remaining_quantity?: string;
+      /**
+       * Search vector
+       * Lot number (A), supplier lot (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the lot is: who may see and act on it.
@@ -50845,11 +50941,23 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
        */
       customer_id?: string;
+      /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
       /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
@@ -50909,6 +51017,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -51028,11 +51142,23 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
        */
       customer_id?: string;
+      /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
       /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
@@ -51098,6 +51224,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -51226,11 +51358,23 @@ export namespace Ncrs {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for NCRs (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) affected: the part's customer unless another was named.
        * @format uuid
        */
       customer_id?: string;
+      /**
+       * Defect category
+       * A value code of the tenant's type list ncr_defect_categories; NULL until classified.
+       * @format text
+       */
+      defect_category?: string;
       /**
        * Description
        * What is nonconforming (requirement, found condition, how many).
@@ -51290,6 +51434,12 @@ export namespace Ncrs {
        * @format uuid
        */
       project_id?: string;
+      /**
+       * Search vector
+       * Number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The site (sites.id) where the material is: who may see and act on the NCR.
@@ -53895,6 +54045,12 @@ export namespace Parts {
        */
       part_number?: string;
       /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Status
        * active or obsolete: lots and serials are made of active parts only.
        * @format app.part_status
@@ -53997,6 +54153,12 @@ export namespace Parts {
        * @format text
        */
       part_number?: string;
+      /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -54103,6 +54265,12 @@ export namespace Parts {
        * @format text
        */
       part_number?: string;
+      /**
+       * Search vector
+       * Part number and name (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Status
        * active or obsolete: lots and serials are made of active parts only.
@@ -64435,7 +64603,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.lot_not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
    * @tags (rpc) add_shipment_item
    * @name AddShipmentItemCreate
    * @summary Add a shipment item
@@ -64466,7 +64634,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.lot_not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
    * @tags (rpc) add_shipment_item
    * @name AddShipmentItemList
    * @summary Add a shipment item
@@ -70125,6 +70293,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description The NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category's share and the cumulative share.
+   * @tags (rpc) ncr_defect_pareto
+   * @name NcrDefectParetoCreate
+   * @summary NCR defect Pareto
+   * @request POST:/rpc/ncr_defect_pareto
+   */
+  export namespace NcrDefectParetoCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      reported_from?: string;
+      /** @format timestamp with time zone */
+      reported_to?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category's share and the cumulative share.
+   * @tags (rpc) ncr_defect_pareto
+   * @name NcrDefectParetoList
+   * @summary NCR defect Pareto
+   * @request GET:/rpc/ncr_defect_pareto
+   */
+  export namespace NcrDefectParetoList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      reported_from?: string;
+      /** @format timestamp with time zone */
+      reported_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The n (1 to 1000) assets the caller may see nearest to the point (lon, lat: WGS 84 degrees), nearest first, with the distance in metres. PT422 geo.longitude_out_of_range, geo.latitude_out_of_range, geo.count_out_of_range.
    * @tags (rpc) nearest_assets
    * @name NearestAssetsCreate
@@ -71159,7 +71370,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released, serial.lot_not_released when the serials lot is held or quarantined; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    * @tags (rpc) record_consumption
    * @name RecordConsumptionCreate
    * @summary Record consumption
@@ -71184,7 +71395,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released, serial.lot_not_released when the serials lot is held or quarantined; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    * @tags (rpc) record_consumption
    * @name RecordConsumptionList
    * @summary Record consumption
@@ -73521,6 +73732,92 @@ export namespace Rpc {
   }
 
   /**
+   * @description Merges the values sent into the NCR's custom fields, checked against the tenant's definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.
+   * @tags (rpc) set_ncr_custom_fields
+   * @name SetNcrCustomFieldsCreate
+   * @summary Set an NCR's custom fields
+   * @request POST:/rpc/set_ncr_custom_fields
+   */
+  export namespace SetNcrCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the NCR's custom fields, checked against the tenant's definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.
+   * @tags (rpc) set_ncr_custom_fields
+   * @name SetNcrCustomFieldsList
+   * @summary Set an NCR's custom fields
+   * @request GET:/rpc/set_ncr_custom_fields
+   */
+  export namespace SetNcrCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the NCR's defect category, an active value code of the tenant's type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.
+   * @tags (rpc) set_ncr_defect_category
+   * @name SetNcrDefectCategoryCreate
+   * @summary Classify an NCR
+   * @request POST:/rpc/set_ncr_defect_category
+   */
+  export namespace SetNcrDefectCategoryCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      defect_category: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the NCR's defect category, an active value code of the tenant's type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR's plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.
+   * @tags (rpc) set_ncr_defect_category
+   * @name SetNcrDefectCategoryList
+   * @summary Classify an NCR
+   * @request GET:/rpc/set_ncr_defect_category
+   */
+  export namespace SetNcrDefectCategoryList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      defect_category: string;
+      /** @format uuid */
+      ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT404 purchase_request.not_found, PT409 purchase_request.transition_invalid, PT422 purchase_request.reason_required.
    * @tags (rpc) set_purchase_request_status
    * @name SetPurchaseRequestStatusCreate
@@ -73862,7 +74159,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.lot_not_released, serial.not_available.
    * @tags (rpc) ship_shipment
    * @name ShipShipmentCreate
    * @summary Ship a shipment
@@ -73883,7 +74180,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.lot_not_released, serial.not_available.
    * @tags (rpc) ship_shipment
    * @name ShipShipmentList
    * @summary Ship a shipment

@@ -162,6 +162,7 @@ GRANT EXECUTE ON FUNCTION
   app.raise_inspection_ncr(uuid, text, text, numeric, uuid),
   app.add_ncr_items(uuid, uuid[], uuid[]),
   app.advance_ncr(uuid, app.ncr_status, text),
+  app.set_ncr_custom_fields(uuid, jsonb), app.set_ncr_defect_category(uuid, text), app.ncr_defect_pareto(timestamptz, timestamptz),
   app.add_ncr_disposition(uuid, app.ncr_disposition_kind, numeric, uuid, uuid, uuid, text),
   app.withdraw_ncr_disposition(uuid),
   app.record_ncr_verification(uuid, text, text),

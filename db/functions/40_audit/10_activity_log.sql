@@ -287,7 +287,18 @@ AS $$
     ('type_list_values', NULL, 'readers', NULL),
     ('custom_field_definitions', NULL, 'readers', NULL),
     ('report_definitions', NULL, 'readers', 'report.use'),
-    ('dashboards', NULL, 'readers', 'report.use')
+    ('dashboards', NULL, 'readers', 'report.use'),
+    ('control_plan_steps', NULL, 'readers', NULL),
+    ('characteristics', NULL, 'readers', NULL),
+    ('ncr_items', NULL, 'readers', NULL),
+    ('concession_scope', NULL, 'readers', NULL),
+    ('complaint_items', NULL, 'readers', NULL),
+    ('complaint_ncrs', ARRAY['complaint_id', 'ncr_id'], 'readers', NULL),
+    ('complaint_shipments', NULL, 'readers', NULL),
+    ('ideal_cycle_times', NULL, 'readers', NULL),
+    ('production_runs', NULL, 'readers', NULL),
+    ('sap_connections', NULL, 'readers', NULL),
+    ('sap_mappings', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

@@ -25,6 +25,7 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.parts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_parts__prepare();
 
 SELECT app_private.register_entity_type('part', 'app.parts', 'name', 'Part', 'part_number');
+SELECT app_private.register_search('part', 't.search_vector', $$concat_ws(' ', t.name, t.description)$$);
 SELECT app_private.enable_custom_fields('part');
 
 -- A draft is what the API inserts; a released or obsolete revision is a record.

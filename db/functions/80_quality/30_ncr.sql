@@ -17,6 +17,8 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.ncrs
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 SELECT app_private.register_entity_type('ncr', 'app.ncrs', 'title', 'NCR', 'ncr_number');
+SELECT app_private.register_search('ncr', 't.search_vector', 't.description');
+SELECT app_private.enable_custom_fields('ncr', p_required_on_insert => false);
 
 -- A human id with the year: <prefix>-2026-000001, a counter per tenant,
 -- prefix and year (the platform's human id counters).
@@ -711,3 +713,77 @@ END
 $$;
 COMMENT ON FUNCTION app.open_ncr_capa(uuid, text, text, uuid, date) IS
   E'Open the CAPA/8D of an NCR\nRoot cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR''s site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR''s site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.';
+
+CREATE OR REPLACE FUNCTION app.set_ncr_custom_fields(ncr_id uuid, custom_fields jsonb) RETURNS app.ncrs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.ncrs := app_private.lock_ncr(set_ncr_custom_fields.ncr_id);
+  v_new app.ncrs;
+BEGIN
+  PERFORM auth.check_permission_at('ncr.manage', v_old.site_id);
+  IF pg_catalog.jsonb_typeof(set_ncr_custom_fields.custom_fields) IS DISTINCT FROM 'object' THEN
+    PERFORM app_private.raise_invalid('ncr.custom_fields_invalid', 'custom_fields must be a JSON object',
+      'Send custom_fields: {"<code>": <value>, ...} with the codes of the tenant''s custom fields for NCRs.');
+  END IF;
+  UPDATE app.ncrs AS n SET custom_fields = v_old.custom_fields || set_ncr_custom_fields.custom_fields
+   WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id
+  RETURNING n.* INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app.set_ncr_custom_fields(uuid, jsonb) IS
+  E'Set an NCR''s custom fields\nMerges the values sent into the NCR''s custom fields, checked against the tenant''s definitions for NCRs (the custom fields block). Needs ncr.manage tenant-wide or at the NCR''s plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.custom_fields_invalid, custom_field.*.';
+
+CREATE OR REPLACE FUNCTION app.set_ncr_defect_category(ncr_id uuid, defect_category text) RETURNS app.ncrs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.ncrs := app_private.lock_ncr(set_ncr_defect_category.ncr_id);
+  v_new app.ncrs;
+BEGIN
+  PERFORM auth.check_permission_at('ncr.manage', v_old.site_id);
+  IF NOT EXISTS (SELECT FROM app.type_lists AS l
+                   JOIN app.type_list_values AS v ON v.organization_id = l.organization_id AND v.type_list_id = l.id
+                  WHERE l.organization_id = v_old.organization_id AND l.code = 'ncr_defect_categories'
+                    AND v.code = set_ncr_defect_category.defect_category AND v.is_active) THEN
+    PERFORM app_private.raise_invalid('ncr.defect_category_unknown',
+      pg_catalog.format('%s is not an active defect category', coalesce(set_ncr_defect_category.defect_category, 'an empty category')),
+      'Send a value code of the type list ncr_defect_categories (GET /type_list_values?type_list_id=eq.<its id>&is_active=is.true).');
+  END IF;
+  UPDATE app.ncrs AS n SET defect_category = set_ncr_defect_category.defect_category
+   WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id
+  RETURNING n.* INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app.set_ncr_defect_category(uuid, text) IS
+  E'Classify an NCR\nSets the NCR''s defect category, an active value code of the tenant''s type list ncr_defect_categories (what the defect Pareto groups by). Needs ncr.manage tenant-wide or at the NCR''s plant. PT404 ncr.not_found; PT403 permission.missing; PT422 ncr.defect_category_unknown.';
+
+CREATE OR REPLACE FUNCTION app.ncr_defect_pareto(reported_from timestamptz DEFAULT NULL, reported_to timestamptz DEFAULT NULL)
+RETURNS TABLE (defect_category text, label text, ncr_count bigint, share numeric, cumulative_share numeric)
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  WITH counted AS (
+    SELECT n.defect_category, count(*) AS ncr_count
+      FROM app.ncrs AS n
+     WHERE n.organization_id = auth.org_id() AND n.status <> 'cancelled'
+       AND (reported_from IS NULL OR n.created_at >= reported_from) AND (reported_to IS NULL OR n.created_at < reported_to)
+     GROUP BY n.defect_category)
+  SELECT c.defect_category,
+         coalesce((SELECT v.label FROM app.type_lists AS l
+                     JOIN app.type_list_values AS v ON v.organization_id = l.organization_id AND v.type_list_id = l.id
+                    WHERE l.organization_id = auth.org_id() AND l.code = 'ncr_defect_categories' AND v.code = c.defect_category),
+                  'Unclassified'),
+         c.ncr_count,
+         round(c.ncr_count::numeric / sum(c.ncr_count) OVER (), 4),
+         round(sum(c.ncr_count) OVER (ORDER BY c.ncr_count DESC, c.defect_category NULLS LAST ROWS UNBOUNDED PRECEDING)::numeric
+               / sum(c.ncr_count) OVER (), 4)
+    FROM counted AS c
+   ORDER BY c.ncr_count DESC, c.defect_category NULLS LAST
+$$;
+COMMENT ON FUNCTION app.ncr_defect_pareto(timestamptz, timestamptz) IS
+  E'NCR defect Pareto\nThe NCRs the caller may read (not cancelled; reported in [reported_from, reported_to) when sent) counted by defect category (the type list ncr_defect_categories; unclassified ones as NULL), most first, with each category''s share and the cumulative share.';

@@ -11,6 +11,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.customer_co
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 SELECT app_private.register_entity_type('customer_complaint', 'app.customer_complaints', 'title', 'Customer complaint', 'complaint_number');
+SELECT app_private.register_search('customer_complaint', 't.search_vector', 't.description');
 
 -- The caller's complaint, locked: staff who may see it (complaint.read or
 -- complaint.manage tenant-wide, or at its plant), never a portal user here.

@@ -46,6 +46,7 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.drawings
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_drawings__prepare();
 
 SELECT app_private.register_entity_type('drawing', 'app.drawings', 'title', 'Drawing', 'drawing_number');
+SELECT app_private.register_search('drawing', 't.search_vector', $$concat_ws(' ', t.title, t.description)$$);
 
 CREATE OR REPLACE FUNCTION app_private.tg_drawing_parts__prepare() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

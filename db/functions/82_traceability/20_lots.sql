@@ -12,6 +12,7 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.trace_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 
 SELECT app_private.register_entity_type('lot', 'app.lots', 'lot_number', 'Lot', 'lot_number');
+SELECT app_private.register_search('lot', 't.search_vector', $$concat_ws(' ', t.lot_number, t.supplier_lot)$$);
 SELECT app_private.register_entity_type('serial', 'app.serials', 'serial_number', 'Serial', 'serial_number');
 
 -- The part new material is made of: the caller's, active; and the revision
@@ -283,3 +284,38 @@ END
 $$;
 COMMENT ON FUNCTION app.set_serial_quality_status(uuid, app.trace_quality_status, text) IS
   E'Hold, quarantine or release a serial\nSets the piece''s quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial''s site; PT404 serial.not_found, PT422 trace_status.reason_required.';
+
+-- Whether a lot or serial may move (ship, be consumed) as far as quality
+-- goes: the one rule every movement calls. A serial moves only when it is
+-- released AND so is the lot it belongs to (a hold or quarantine of the lot,
+-- an open NCR naming the lot included, holds its pieces too). The serial's
+-- lot is share-locked, so a hold committed meanwhile waits for this move.
+CREATE OR REPLACE FUNCTION app_private.require_released(p_lot app.lots, p_serial app.serials, p_move text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_lot app.lots;
+BEGIN
+  IF p_lot.id IS NOT NULL AND p_lot.quality_status <> 'released' THEN
+    RAISE EXCEPTION 'lot % is %', p_lot.lot_number, p_lot.quality_status USING ERRCODE = 'PT409', DETAIL = 'lot.not_released',
+      HINT = pg_catalog.format('Only released material %s: release the lot (POST /rpc/set_lot_quality_status) once its hold or quarantine is resolved.', p_move);
+  END IF;
+  IF p_serial.id IS NOT NULL THEN
+    IF p_serial.quality_status <> 'released' THEN
+      RAISE EXCEPTION 'serial % is %', p_serial.serial_number, p_serial.quality_status USING ERRCODE = 'PT409', DETAIL = 'serial.not_released',
+        HINT = pg_catalog.format('Only a released piece %s: release it (POST /rpc/set_serial_quality_status) once its hold or quarantine is resolved.', p_move);
+    END IF;
+    IF p_serial.lot_id IS NOT NULL THEN
+      SELECT l.* INTO v_lot FROM app.lots AS l WHERE l.organization_id = p_serial.organization_id AND l.id = p_serial.lot_id FOR SHARE;
+      IF v_lot.quality_status <> 'released' THEN
+        RAISE EXCEPTION 'serial % belongs to lot %, which is %', p_serial.serial_number, v_lot.lot_number, v_lot.quality_status
+          USING ERRCODE = 'PT409', DETAIL = 'serial.lot_not_released',
+                HINT = pg_catalog.format('A piece of a held or quarantined lot is held with it: only a piece of a released lot %s; release the lot once its hold, quarantine or NCR is resolved.', p_move);
+      END IF;
+    END IF;
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_released(app.lots, app.serials, text) IS
+  'The quality rule of every movement (shipping, consumption): PT409 lot.not_released unless the lot is released; for a serial PT409 serial.not_released unless the piece is released, serial.lot_not_released unless the lot it belongs to is released (share-locked: a hold or NCR on the lot holds its pieces). p_move words the hint (ships, is consumed).';

@@ -19,10 +19,7 @@ AS $$
 DECLARE
   v_taken numeric;
 BEGIN
-  IF p_lot.quality_status <> 'released' THEN
-    RAISE EXCEPTION 'lot % is %', p_lot.lot_number, p_lot.quality_status USING ERRCODE = 'PT409', DETAIL = 'lot.not_released',
-      HINT = 'Only released material is consumed: release the lot (POST /rpc/set_lot_quality_status) once its hold or quarantine is resolved.';
-  END IF;
+  PERFORM app_private.require_released(p_lot, NULL::app.serials, 'is consumed');
   IF p_lot.inventory_state NOT IN ('available', 'partly_consumed') THEN
     RAISE EXCEPTION 'lot % is %', p_lot.lot_number, p_lot.inventory_state USING ERRCODE = 'PT409', DETAIL = 'lot.not_available',
       HINT = 'A consumed, shipped or scrapped lot gives no material.';
@@ -47,7 +44,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.consume_from_lot(app.lots, numeric, text) IS
-  'Takes a quantity from a locked lot: PT409 lot.not_released unless it is released, lot.not_available when consumed, shipped or scrapped, lot.insufficient_quantity when less remains (a guarded UPDATE: never negative); PT422 genealogy.quantity_invalid. Moves the inventory state to partly_consumed or consumed. Returns the quantity in the lot''s unit.';
+  'Takes a quantity from a locked lot: PT409 lot.not_released unless it is released (app_private.require_released), lot.not_available when consumed, shipped or scrapped, lot.insufficient_quantity when less remains (a guarded UPDATE: never negative); PT422 genealogy.quantity_invalid. Moves the inventory state to partly_consumed or consumed. Returns the quantity in the lot''s unit.';
 
 CREATE OR REPLACE FUNCTION app.record_consumption(consumed jsonb, produced_lot_id uuid DEFAULT NULL, produced_serial_id uuid DEFAULT NULL)
 RETURNS SETOF app.genealogy_edges
@@ -96,10 +93,7 @@ BEGIN
       v_unit := v_lot.unit;
     ELSE
       v_serial := app_private.lock_serial((v_item ->> 'serial_id')::uuid);
-      IF v_serial.quality_status <> 'released' THEN
-        RAISE EXCEPTION 'serial % is %', v_serial.serial_number, v_serial.quality_status USING ERRCODE = 'PT409', DETAIL = 'serial.not_released',
-          HINT = 'Only a released piece is consumed: release it (POST /rpc/set_serial_quality_status) once its hold or quarantine is resolved.';
-      END IF;
+      PERFORM app_private.require_released(NULL::app.lots, v_serial, 'is consumed');
       IF v_serial.inventory_state <> 'available' THEN
         RAISE EXCEPTION 'serial % is %', v_serial.serial_number, v_serial.inventory_state USING ERRCODE = 'PT409', DETAIL = 'serial.not_available',
           HINT = 'A consumed, shipped or scrapped piece cannot be consumed again.';
@@ -130,4 +124,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.record_consumption(jsonb, uuid, uuid) IS
-  E'Record consumption\nRecords that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot''s quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item''s site and at each consumed item''s site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.';
+  E'Record consumption\nRecords that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot''s quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released, serial.lot_not_released when the serials lot is held or quarantined; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item''s site and at each consumed item''s site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.';

@@ -194,14 +194,11 @@ COMMENT ON FUNCTION app.add_shipping_unit(uuid, text) IS
 
 -- Whether a lot or serial may ship now (checked again, locked, at shipping).
 CREATE OR REPLACE FUNCTION app_private.require_shippable_lot(p_lot app.lots, p_quantity numeric) RETURNS void
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
-  IF p_lot.quality_status <> 'released' THEN
-    RAISE EXCEPTION 'lot % is %', p_lot.lot_number, p_lot.quality_status USING ERRCODE = 'PT409', DETAIL = 'lot.not_released',
-      HINT = 'Only released material ships: release the lot once its hold or quarantine is resolved.';
-  END IF;
+  PERFORM app_private.require_released(p_lot, NULL::app.serials, 'ships');
   IF p_lot.inventory_state NOT IN ('available', 'partly_consumed') THEN
     RAISE EXCEPTION 'lot % is %', p_lot.lot_number, p_lot.inventory_state USING ERRCODE = 'PT409', DETAIL = 'lot.not_available',
       HINT = 'A consumed, shipped or scrapped lot cannot ship.';
@@ -216,14 +213,11 @@ COMMENT ON FUNCTION app_private.require_shippable_lot(app.lots, numeric) IS
   'PT409 lot.not_released unless the lot is released, lot.not_available when consumed, shipped or scrapped, lot.insufficient_quantity when less than the quantity remains.';
 
 CREATE OR REPLACE FUNCTION app_private.require_shippable_serial(p_serial app.serials) RETURNS void
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
-  IF p_serial.quality_status <> 'released' THEN
-    RAISE EXCEPTION 'serial % is %', p_serial.serial_number, p_serial.quality_status USING ERRCODE = 'PT409', DETAIL = 'serial.not_released',
-      HINT = 'Only a released piece ships.';
-  END IF;
+  PERFORM app_private.require_released(NULL::app.lots, p_serial, 'ships');
   IF p_serial.inventory_state <> 'available' THEN
     RAISE EXCEPTION 'serial % is %', p_serial.serial_number, p_serial.inventory_state USING ERRCODE = 'PT409', DETAIL = 'serial.not_available',
       HINT = 'A consumed, shipped or scrapped piece cannot ship.';
@@ -231,7 +225,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.require_shippable_serial(app.serials) IS
-  'PT409 serial.not_released unless the piece is released, serial.not_available unless it is available.';
+  'PT409 serial.not_released unless the piece is released, serial.lot_not_released unless its lot is (app_private.require_released), serial.not_available unless it is available.';
 
 CREATE OR REPLACE FUNCTION app.add_shipment_item(shipment_id uuid, lot_id uuid DEFAULT NULL, serial_id uuid DEFAULT NULL,
                                                  quantity numeric DEFAULT NULL, unit text DEFAULT NULL, shipping_unit_id uuid DEFAULT NULL)
@@ -298,7 +292,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.add_shipment_item(uuid, uuid, uuid, numeric, text, uuid) IS
-  E'Add a shipment item\nPuts a quantity of a lot (sent in unit, kept in the part''s unit) or one serial of the shipment''s plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment''s site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.';
+  E'Add a shipment item\nPuts a quantity of a lot (sent in unit, kept in the part''s unit) or one serial of the shipment''s plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment''s site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.lot_not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.';
 
 CREATE OR REPLACE FUNCTION app.ship_shipment(shipment_id uuid) RETURNS app.shipments
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -352,4 +346,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.ship_shipment(uuid) IS
-  E'Ship a shipment\nTakes a packed shipment''s items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.';
+  E'Ship a shipment\nTakes a packed shipment''s items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.lot_not_released, serial.not_available.';
