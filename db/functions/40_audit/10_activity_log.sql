@@ -316,14 +316,14 @@ AS $$
     ('storerooms', NULL, 'readers', 'stock.read'),
     ('storeroom_bins', NULL, 'readers', 'stock.read'),
     ('part_storeroom_settings', ARRAY['part_id', 'storeroom_id'], 'readers', 'stock.read'),
-    ('equipment_spare_parts', ARRAY['equipment_id', 'part_id'], 'readers', 'stock.read'),
+    ('equipment_spare_parts', ARRAY['equipment_id', 'part_id'], 'readers', NULL),
     ('vendor_parts', ARRAY['partner_id', 'part_id'], 'readers', 'stock.read'),
     ('stock_reservations', NULL, 'readers', 'stock.read'),
     ('purchase_requests', NULL, 'readers', 'stock.read'),
     ('work_order_templates', NULL, 'readers', 'work_order.read'),
     ('work_requests', NULL, 'readers', 'work_request.manage'),
-    ('work_orders', NULL, 'readers', 'work_order.read'),
-    ('work_order_assets', ARRAY['work_order_id', 'equipment_id'], 'readers', 'work_order.read'),
+    ('work_orders', NULL, 'readers', NULL),
+    ('work_order_assets', ARRAY['work_order_id', 'equipment_id'], 'readers', NULL),
     ('labour_rates', NULL, 'readers', 'work_order.manage')
 $$;
 
