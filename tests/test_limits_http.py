@@ -124,9 +124,11 @@ def test_rest_responses_are_capped_by_db_max_rows(live, admin):
 def test_anonymous_callers_get_only_their_part_of_the_openapi_document(live, admin):
     anonymous = rest(live, "GET", "/", headers={"Accept": "application/openapi+json"}).json()
     # The supported locales are public: a sign-in page offers its languages before anyone signs in; so is
-    # a tenant's theme, which the sign-in page of its custom domain wears.
+    # a tenant's theme, which the sign-in page of its custom domain wears; so are the two calls behind an
+    # asset's QR code, by which anyone reports a maintenance problem.
     assert set(anonymous["paths"]) == {"/", "/rpc/health", "/rpc/login", "/rpc/refresh",
-                                         "/rpc/accept_invitation", "/locales", "/rpc/theme"}
+                                         "/rpc/accept_invitation", "/locales", "/rpc/theme",
+                                         "/rpc/work_request_asset", "/rpc/submit_work_request"}
     assert set(anonymous.get("definitions") or {}) <= {"locales"}
     signed_in = rest(live, "GET", "/", admin, headers={"Accept": "application/openapi+json"}).json()
     assert "/projects" in signed_in["paths"] and len(signed_in["paths"]) > 20

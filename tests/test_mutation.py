@@ -3,6 +3,7 @@ an uncovered policy survives, an effect trigger is no mutant, a file failing unm
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,7 +69,8 @@ def test_mutation_report_on_a_probe_table(databases, tmp_path):
     run = subprocess.run(
         [sys.executable, "tools/mutation.py", "--template", url.rsplit("/", 1)[1], "--tests", str(tmp_path),
          "--only", "mutation_probe"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        # Wide enough that the killing file's path (longer in a pytest-xdist worker's folder) stays on one line.
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "COLUMNS": "400"})
 
     assert run.returncode == 1, run.stdout + run.stderr
     rows = {line.split("│")[2].strip(): line for line in run.stdout.splitlines() if "mutation_probe" in line

@@ -122,7 +122,8 @@ def stocked(world) -> Shop:
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
     project with a message, an approver's backup, a feature flag and a string of its own, a row in each
     operations register, the parts master and traceability, suppliers, engineering (drawings, change
-    orders, project BOM, milestones), maintenance assets, meters and failure codes, a CAPA with an action, a custom field with a type
+    orders, project BOM, milestones), maintenance assets, meters and failure codes, maintenance stores
+    (storerooms, bins, stock, reorder settings, spare-parts lists, vendors and their parts), a CAPA with an action, a custom field with a type
     list, a rule, a webhook endpoint, a tag, a comment and an attachment, and a shared report definition and
     dashboard."""
     shop = Shop(world)
@@ -143,6 +144,7 @@ def stocked(world) -> Shop:
     world.sql("select tests.fill_engineering(%s)", shop.id)  # drawings, change orders and their items, project BOM, milestones
     world.sql("select tests.fill_reporting(%s)", shop.id)  # a shared report definition and dashboard, an execution
     world.sql("select tests.fill_maintenance_assets(%s)", shop.id)  # an asset, a meter and a reading, failure codes
+    world.sql("select tests.fill_maintenance_parts(%s)", shop.id)  # stores, stock, a critical spare, a vendor part
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
                 json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",
                       "source_entity_id": project})
