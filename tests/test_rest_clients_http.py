@@ -123,7 +123,8 @@ def stocked(world) -> Shop:
     project with a message, an approver's backup, a feature flag and a string of its own, a row in each
     operations register, the parts master and traceability, suppliers, engineering (drawings, change
     orders, project BOM, milestones), maintenance assets, meters and failure codes, maintenance stores
-    (storerooms, bins, stock, reorder settings, spare-parts lists, vendors and their parts), a CAPA with an action, a custom field with a type
+    (storerooms, bins, stock, reorder settings, spare-parts lists, vendors and their parts), an ideal cycle time
+    and a production run, a CAPA with an action, a custom field with a type
     list, a rule, a webhook endpoint, a tag, a comment and an attachment, and a shared report definition and
     dashboard."""
     shop = Shop(world)
@@ -145,6 +146,7 @@ def stocked(world) -> Shop:
     world.sql("select tests.fill_reporting(%s)", shop.id)  # a shared report definition and dashboard, an execution
     world.sql("select tests.fill_maintenance_assets(%s)", shop.id)  # an asset, a meter and a reading, failure codes
     world.sql("select tests.fill_maintenance_parts(%s)", shop.id)  # stores, stock, a critical spare, a vendor part
+    world.sql("select tests.fill_production(%s)", shop.id)  # an ideal cycle time and a production run
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
                 json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",
                       "source_entity_id": project})

@@ -38,6 +38,7 @@ pgTAP file passes unmutated.
 from __future__ import annotations
 
 import argparse
+import os
 import queue
 import re
 import sys
@@ -453,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # Names stay whole in a CI log (a terminal keeps its own width).
-    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    # Piped output (CI logs) is 200 columns wide unless COLUMNS says otherwise.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "200")))
     progress_console = Console(stderr=True, highlight=False)
     settings = Settings.load(ROOT)
     try:
