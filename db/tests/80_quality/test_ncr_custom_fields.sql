@@ -4,7 +4,7 @@
 -- are refused. The defect category comes from the tenant's type list
 -- ncr_defect_categories and feeds the defect Pareto.
 BEGIN;
-SELECT plan(10);
+SELECT plan(11);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.fill_ncr(tests.recall('t'));
@@ -45,6 +45,11 @@ SELECT is(tests.refusal(format($$SELECT app.set_ncr_defect_category(%L, 'dimensi
   'PT403 permission.missing', 'a reader without ncr.manage does not classify');
 SELECT is(tests.refusal(format($$SELECT app.set_ncr_custom_fields(%L, '{"shift": "day"}')$$, tests.recall('ncr'))),
   'PT403 permission.missing', 'a reader without ncr.manage does not set them');
+SELECT tests.act_as_owner();
+SELECT tests.remember('other', tests.create_tenant());
+SELECT tests.remember('other_qa', tests.create_member(tests.recall('other'), 'qa'));
+SELECT tests.act_as(tests.recall('other_qa'), tests.recall('other'));
+SELECT is_empty($$SELECT * FROM app.ncr_defect_pareto()$$, 'another tenant''s defect Pareto counts none of these NCRs');
 
 SELECT * FROM finish();
 ROLLBACK;
