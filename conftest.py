@@ -165,7 +165,7 @@ def start_stack(databases: Databases, prefix: str, *, demo: bool = False) -> dic
     url = databases.create(prefix)
     rest_port, graphql_port = free_port(), free_port()
     env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
-    up = pulse("up", "--detach", *(["--demo"] if demo else []), env=env, timeout=90)
+    up = pulse("up", "--detach", *(["--demo"] if demo else []), env=env, timeout=180)
     assert up.returncode == 0, up.stdout + up.stderr
     SQL_COVERAGE.restart(url, url.rsplit("/", 1)[1])  # what `pulse up` ran (migrate, the demo) is no test's call
     return {

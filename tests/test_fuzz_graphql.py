@@ -18,7 +18,9 @@ from hypothesis_graphql import nodes
 
 from helpers import ROOT, World
 
-pytestmark = [pytest.mark.stack, pytest.mark.serial]  # schemathesis items share one node id: pytest-xdist cannot spread them
+# Schemathesis names every operation's item alike, so pytest-xdist cannot spread them one by one; make test's
+# --dist=loadfile gives the whole file to one process, next to the other files.
+pytestmark = [pytest.mark.stack]
 
 # PostGraphile's JSON scalar takes any JSON literal: strings, numbers and
 # (empty) objects cover what the columns accept and what they refuse.

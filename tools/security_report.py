@@ -2,7 +2,8 @@
 
 Runs the cross-tenant matrices, the fuzzers (PULSE_FUZZ_EXAMPLES examples
 per operation, 10 unless set, reads included: `make test` fuzzes only the
-REST operations that write or call a function), the bad-input suite, the concurrency and
+REST operations that write or call a function, and only the positive cases of
+schemathesis's coverage phase), the bad-input suite, the concurrency and
 fault scenarios, then prints what they covered from the figures the tests
 record (conftest.py writes them to PULSE_SECURITY_REPORT).
 
@@ -56,7 +57,8 @@ def main() -> int:
     not_run = sorted(set(parser.parse_args().without))
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         env = {**os.environ, "PULSE_SECURITY_REPORT": report.name,
-               "PULSE_FUZZ_EXAMPLES": os.environ.get("PULSE_FUZZ_EXAMPLES", "10"), "PULSE_FUZZ_READS": "1"}
+               "PULSE_FUZZ_EXAMPLES": os.environ.get("PULSE_FUZZ_EXAMPLES", "10"), "PULSE_FUZZ_READS": "1",
+               "PULSE_FUZZ_COVERAGE": "all"}
         tests = [path for suite, files in SUITES.items() if suite not in not_run for path in files]
         run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT, env=env)
         figures = json.loads(Path(report.name).read_text() or "{}")
