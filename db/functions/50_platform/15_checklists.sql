@@ -227,8 +227,8 @@ BEGIN
   END IF;
   IF EXISTS (SELECT FROM app.checklist_items AS i
               WHERE i.organization_id = auth.org_id() AND i.id = check_checklist_item.item_id AND i.kind <> 'check') THEN
-    PERFORM app_private.raise_invalid('checklist_item.answer_invalid', 'this item is answered with a value, not checked',
-                                      'Use app.answer_checklist_item with the value of the item''s kind.');
+    RAISE EXCEPTION 'this item is answered with a value, not checked' USING ERRCODE = 'PT422', DETAIL = 'checklist_item.answer_invalid',
+      HINT = 'Use app.answer_checklist_item with the value of the item''s kind.';
   END IF;
   RETURN auth.checklist_check(check_checklist_item.item_id, coalesce(check_checklist_item.checked, true), check_checklist_item.note);
 END
@@ -289,8 +289,9 @@ BEGIN
     RAISE EXCEPTION 'checklist item % not found', answer_checklist_item.item_id USING ERRCODE = 'PT404',
       DETAIL = 'checklist_item.not_found', HINT = 'GET /checklist_items lists the items you may see.';
   END IF;
+  -- SECURITY INVOKER: refusals are raised here (API roles do not reach app_private).
   IF length(answer_checklist_item.note) > 2000 OR length(answer_checklist_item.text_value) > 2000 THEN
-    PERFORM app_private.raise_invalid('checklist_item.note_too_long', 'a note or a text answer has at most 2000 characters', NULL);
+    RAISE EXCEPTION 'a note or a text answer has at most 2000 characters' USING ERRCODE = 'PT422', DETAIL = 'checklist_item.note_too_long';
   END IF;
   -- Clearing (checked false) takes no value; an answer takes exactly the value of its kind.
   IF answer_checklist_item.checked IS DISTINCT FROM false AND NOT (CASE v_kind
@@ -303,11 +304,10 @@ BEGIN
        WHEN 'text' THEN nullif(pg_catalog.btrim(answer_checklist_item.text_value), '') IS NOT NULL
                         AND answer_checklist_item.measured_value IS NULL AND answer_checklist_item.passed IS NULL
      END) THEN
-    PERFORM app_private.raise_invalid('checklist_item.answer_invalid',
-                                      format('a %s item is answered with %s', v_kind, CASE v_kind WHEN 'check' THEN 'checked'
-                                             WHEN 'measurement' THEN 'measured_value (a number)' WHEN 'pass_fail' THEN 'passed (true or false)'
-                                             ELSE 'text_value (a text)' END),
-                                      'Send the value of the item''s kind only, or checked false to clear the answer.');
+    RAISE EXCEPTION 'a % item is answered with %', v_kind, CASE v_kind WHEN 'check' THEN 'checked' WHEN 'measurement' THEN 'measured_value (a number)'
+                                                                  WHEN 'pass_fail' THEN 'passed (true or false)' ELSE 'text_value (a text)' END
+      USING ERRCODE = 'PT422', DETAIL = 'checklist_item.answer_invalid',
+            HINT = 'Send the value of the item''s kind only, or checked false to clear the answer.';
   END IF;
   RETURN auth.checklist_answer(answer_checklist_item.item_id, answer_checklist_item.checked, answer_checklist_item.measured_value,
                                answer_checklist_item.passed, nullif(pg_catalog.btrim(answer_checklist_item.text_value), ''),

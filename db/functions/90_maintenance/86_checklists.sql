@@ -93,7 +93,8 @@ BEGIN
     FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
    WHERE i.organization_id = auth.org_id() AND i.id = raise_checklist_follow_up.item_id AND c.entity_type = 'work_order';
   SELECT i.* INTO v_item FROM app.checklist_items AS i WHERE i.organization_id = auth.org_id() AND i.id = raise_checklist_follow_up.item_id;
-  IF v_order_id IS NULL THEN
+  IF v_order_id IS NULL OR NOT EXISTS (SELECT FROM app.work_orders AS w WHERE w.organization_id = auth.org_id() AND w.id = v_order_id
+                                                                         AND auth.may_read_work_order(w.site_id, w.contractor_id)) THEN
     RAISE EXCEPTION 'checklist item % not found', raise_checklist_follow_up.item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
       HINT = 'GET /checklist_items lists the items of the work orders you may see.';
   END IF;
