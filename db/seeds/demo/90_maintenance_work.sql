@@ -122,7 +122,8 @@ BEGIN
       PERFORM app.start_checklist('maintenance-lockout', 'work_order', v_order.id);
       PERFORM app.check_checklist_item(i.id) FROM app.checklist_items AS i JOIN app.checklists AS c
           ON c.organization_id = i.organization_id AND c.id = i.checklist_id
-       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id;
+        JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id
+       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id AND t.key = 'maintenance-lockout';
     END IF;
     PERFORM app.transition_work_order(v_order.id, 'in_progress');
     PERFORM app.log_labour(v_order.id, now() - interval '3 hours' + make_interval(days => least(v_i - 5, 0)), hours => 1 + v_i * 0.25,
