@@ -75,8 +75,10 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     verified = rest(live, "POST", "/rpc/verify_work_order", supervisor,
                     json={"work_order_id": order["id"], "signature_password": TEST_PASSWORD, "reason": "Checked on site"})
     assert (verified.status_code, verified.json()["status"]) == (200, "verified"), verified.text
-    signatures = rest(live, "GET", f"/work_order_signatures?work_order_id=eq.{order['id']}&select=meaning,reason&order=to_status", supervisor)
-    assert signatures.json() == [{"meaning": "performed", "reason": "Bearing replaced"}, {"meaning": "verified", "reason": "Checked on site"}]
+    signatures = rest(live, "GET", f"/work_order_signatures?work_order_id=eq.{order['id']}&select=meaning,reason&order=to_status",
+                      supervisor)
+    assert signatures.json() == [{"meaning": "performed", "reason": "Bearing replaced"},
+                                 {"meaning": "verified", "reason": "Checked on site"}]
 
     # Costs over GraphQL; the contractor's portal user sees the work order and its charge, nothing else.
     costs = graphql(live, "{ workOrderCosts { nodes { workOrderNumber labourCost contractorCost totalCost currency } } }",
