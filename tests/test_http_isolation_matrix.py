@@ -303,6 +303,11 @@ ROW_FUNCTIONS = {
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
+    # Work order checklists and signatures (db/functions/90_maintenance/86_checklists.sql, 88_signatures.sql).
+    "answer_checklist_item": {"item_id": "{checklist_item}", "measured_value": 1},
+    "raise_checklist_follow_up": {"item_id": "{checklist_item}"},
+    "complete_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
+    "verify_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},

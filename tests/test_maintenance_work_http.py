@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from helpers import World, graphql, rest
+from helpers import TEST_PASSWORD, World, graphql, rest
 
 pytestmark = pytest.mark.stack
 
@@ -58,14 +58,27 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     assert charge.status_code == 200, charge.text
     early = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": "completed"})
     assert (early.status_code, early.json()["details"]) == (409, "work_order.transition_invalid")
-    for state in ("in_progress", "completed"):
-        moved = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": state})
-        assert moved.status_code == 200, moved.text
+    started = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": "in_progress"})
+    assert started.status_code == 200, started.text
+    # Completion is signed: the plain move is refused, a wrong password applies nothing (403), the right one completes.
+    unsigned = rest(live, "POST", "/rpc/transition_work_order", technician, json={"work_order_id": order["id"], "to_state": "completed"})
+    assert (unsigned.status_code, unsigned.json()["details"]) == (409, "work_order.signature_required"), unsigned.text
+    wrong = rest(live, "POST", "/rpc/complete_work_order", technician,
+                 json={"work_order_id": order["id"], "signature_password": "not my password", "reason": "done"})
+    assert (wrong.status_code, wrong.headers.get("Pulse-Refusal")) == (403, "signature.wrong_password"), wrong.text
+    completed = rest(live, "POST", "/rpc/complete_work_order", technician,
+                     json={"work_order_id": order["id"], "signature_password": TEST_PASSWORD, "reason": "Bearing replaced"})
+    assert (completed.status_code, completed.json()["status"]) == (200, "completed"), completed.text
     labour = rest(live, "POST", "/rpc/log_labour", technician,
                   json={"work_order_id": order["id"], "started_at": "2026-01-01T08:00:00Z", "ended_at": "2026-01-01T09:30:00Z"})
     assert (labour.status_code, labour.json()["cost"]) == (200, 105), labour.text
-    verified = rest(live, "POST", "/rpc/transition_work_order", supervisor, json={"work_order_id": order["id"], "to_state": "verified"})
+    verified = rest(live, "POST", "/rpc/verify_work_order", supervisor,
+                    json={"work_order_id": order["id"], "signature_password": TEST_PASSWORD, "reason": "Checked on site"})
     assert (verified.status_code, verified.json()["status"]) == (200, "verified"), verified.text
+    signatures = rest(live, "GET", f"/work_order_signatures?work_order_id=eq.{order['id']}&select=meaning,reason&order=to_status",
+                      supervisor)
+    assert signatures.json() == [{"meaning": "performed", "reason": "Bearing replaced"},
+                                 {"meaning": "verified", "reason": "Checked on site"}]
 
     # Costs over GraphQL; the contractor's portal user sees the work order and its charge, nothing else.
     costs = graphql(live, "{ workOrderCosts { nodes { workOrderNumber labourCost contractorCost totalCost currency } } }",

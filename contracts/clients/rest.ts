@@ -2812,6 +2812,13 @@ export interface ChecklistItems {
    */
   id: string;
   /**
+   * Kind
+   * Copied from the template: check, measurement, pass_fail or text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Copied from the template when the checklist started.
    * @format text
@@ -2823,6 +2830,18 @@ export interface ChecklistItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  lower_limit?: number;
+  /**
+   * Measured value
+   * The answer of a measurement.
+   * @format numeric
+   */
+  measured_value?: number;
   /**
    * Note
    * What the checker noted.
@@ -2838,6 +2857,18 @@ export interface ChecklistItems {
    */
   organization_id: string;
   /**
+   * Out of limits
+   * A measurement below its lower or above its upper limit (computed).
+   * @format boolean
+   */
+  out_of_limits?: boolean;
+  /**
+   * Passed
+   * The answer of a pass/fail item.
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
    * Position
    * 1 is the first item.
    * @format integer
@@ -2849,6 +2880,27 @@ export interface ChecklistItems {
    * @format boolean
    */
   required: boolean;
+  /**
+   * Text
+   * The answer of a text item.
+   * @format text
+   */
+  text_value?: string;
+  /**
+   * Unit
+   * Of a measurement, copied from the template.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -2865,6 +2917,13 @@ export interface ChecklistTemplateItems {
    */
   id: string;
   /**
+   * Kind
+   * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Default text; labels holds its translations.
    * @format text
@@ -2876,6 +2935,12 @@ export interface ChecklistTemplateItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  lower_limit?: number;
   /**
    * Tenant.
    *
@@ -2903,6 +2968,21 @@ export interface ChecklistTemplateItems {
    * @format uuid
    */
   template_id: string;
+  /**
+   * Unit
+   * Of a measurement: a code of GET /units.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -20259,6 +20339,91 @@ export interface WorkOrderCosts {
 }
 
 /**
+ * Work order signatures
+ * The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+ */
+export interface WorkOrderSignatures {
+  /**
+   * Payload hash
+   * sha256 of the payload text, hex.
+   * @format text
+   */
+  payload_sha256: string;
+  /**
+   * Signature id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Meaning
+   * performed (the technician) or verified (the supervisor).
+   * @format text
+   */
+  meaning: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Signed payload
+   * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+   * @format jsonb
+   */
+  payload: any;
+  /**
+   * Reason
+   * What the signer wrote.
+   * @format text
+   */
+  reason: string;
+  /**
+   * Signed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  signed_at: string;
+  /**
+   * Signed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  signed_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Transition
+   * The state the signed move went to: completed or verified.
+   * @format text
+   */
+  to_status: string;
+  /**
+   * Transaction
+   * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+   * @format bigint
+   */
+  transaction_id: number;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
  * Work order templates
  * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
  */
@@ -20433,6 +20598,12 @@ export interface WorkOrders {
    * @format numeric
    */
   estimated_hours?: number;
+  /**
+   * Follow-up of
+   * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+   * @format uuid
+   */
+  follow_up_of_item_id?: string;
   /**
    * Held from
    * The state an on-hold work order returns to.
@@ -30028,6 +30199,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30040,6 +30217,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -30050,6 +30239,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -30062,6 +30263,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30104,6 +30323,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30117,6 +30342,18 @@ export namespace ChecklistItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
       /**
        * Note
        * What the checker noted.
@@ -30133,6 +30370,18 @@ export namespace ChecklistItems {
        */
       organization_id?: string;
       /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
+      /**
        * Position
        * 1 is the first item.
        * @format integer
@@ -30146,6 +30395,24 @@ export namespace ChecklistItems {
       required?: string;
       /** Filtering Columns */
       select?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30195,6 +30462,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30207,6 +30480,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -30217,6 +30502,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -30229,6 +30526,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistItems;
     export type RequestHeaders = {
@@ -30282,6 +30597,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30293,6 +30614,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -30316,6 +30643,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30341,6 +30680,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30354,6 +30699,12 @@ export namespace ChecklistTemplateItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /** Limiting and Pagination */
       offset?: string;
       /** Ordering */
@@ -30383,6 +30734,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30415,6 +30778,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30426,6 +30795,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -30449,6 +30824,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistTemplateItems;
     export type RequestHeaders = {
@@ -64948,6 +65335,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemCreate
+   * @summary Answer a checklist item
+   * @request POST:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemList
+   * @summary Answer a checklist item
+   * @request GET:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
    * @tags (rpc) apply_sap_staging
    * @name ApplySapStagingCreate
@@ -65908,10 +66354,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemCreate
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request POST:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemCreate {
@@ -65933,10 +66379,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemList
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request GET:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemList {
@@ -66402,6 +66848,53 @@ export namespace Rpc {
       notes?: string;
       /** @format uuid */
       task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderCreate
+   * @summary Complete a work order, signed
+   * @request POST:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderList
+   * @summary Complete a work order, signed
+   * @request GET:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67684,10 +68177,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request POST:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateCreate {
@@ -67715,10 +68208,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateList
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request GET:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateList {
@@ -71081,6 +71574,61 @@ export namespace Rpc {
       ignore_retention?: boolean;
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpCreate
+   * @summary Raise a follow-up from a checklist item
+   * @request POST:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpList
+   * @summary Raise a follow-up from a checklist item
+   * @request GET:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -75145,7 +75693,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -75170,7 +75718,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -75494,6 +76042,53 @@ export namespace Rpc {
       quantity: number;
       /** @format text */
       unit: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderCreate
+   * @summary Verify a work order, signed
+   * @request POST:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderList
+   * @summary Verify a work order, signed
+   * @request GET:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -95337,6 +95932,307 @@ export namespace WorkOrderCosts {
   }
 }
 
+export namespace WorkOrderSignatures {
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesCreate
+   * @summary Work order signatures
+   * @request POST:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesDelete
+   * @summary Work order signatures
+   * @request DELETE:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesList
+   * @summary Work order signatures
+   * @request GET:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderSignatures[];
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesPartialUpdate
+   * @summary Work order signatures
+   * @request PATCH:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace WorkOrderTemplates {
   /**
    * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
@@ -95747,6 +96643,12 @@ export namespace WorkOrders {
        */
       estimated_hours?: string;
       /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
+      /**
        * Held from
        * The state an on-hold work order returns to.
        * @format text
@@ -95979,6 +96881,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
@@ -96227,6 +97135,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.

@@ -665,10 +665,10 @@ CREATE POLICY entity_state_history_select_operator ON app.entity_state_history F
   USING ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.define_checklist_template(text, text, text, jsonb, jsonb, boolean), app.start_checklist(text, text, uuid),
-  app.check_checklist_item(uuid, boolean, text), app.define_state_machine(text, text, jsonb, jsonb, jsonb),
+  app.check_checklist_item(uuid, boolean, text), app.answer_checklist_item(uuid, boolean, numeric, boolean, text, text), app.define_state_machine(text, text, jsonb, jsonb, jsonb),
   app.publish_state_machine(uuid), app.start_state_machine(text, uuid), app.transition(text, uuid, text, text, jsonb),
   app.available_transitions(text, uuid), app.migrate_entity_state(text, uuid, uuid, text, text) TO app_user;
-GRANT EXECUTE ON FUNCTION auth.checklist_start(text, text, uuid), auth.checklist_check(uuid, boolean, text),
+GRANT EXECUTE ON FUNCTION auth.checklist_start(text, text, uuid), auth.checklist_check(uuid, boolean, text), auth.checklist_answer(uuid, boolean, numeric, boolean, text, text),
   auth.state_machine_start(text, uuid), auth.state_machine_transition(text, uuid, text, text, jsonb),
   auth.state_machine_options(text, uuid) TO app_user;
 -- Tags (db/functions/50_platform/32_tags.sql). The vocabulary: the tenant's

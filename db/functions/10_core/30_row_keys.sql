@@ -286,6 +286,8 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.labour_entries
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contractor_charges
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.work_order_signatures
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Maintenance assets (90_maintenance/10_assets.sql .. 30_failure_codes.sql); an asset is keyed by its equipment.
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.assets
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');

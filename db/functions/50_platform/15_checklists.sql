@@ -47,11 +47,43 @@ BEGIN
                  WHERE jsonb_typeof(i) <> 'object' OR jsonb_typeof(i -> 'label') IS DISTINCT FROM 'string'
                     OR (i ? 'required' AND jsonb_typeof(i -> 'required') <> 'boolean')
                     OR (i ? 'labels' AND jsonb_typeof(i -> 'labels') <> 'object')
-                    OR EXISTS (SELECT FROM jsonb_object_keys(i) AS k WHERE k NOT IN ('label', 'labels', 'required'))) THEN
+                    OR (i ? 'kind' AND jsonb_typeof(i -> 'kind') <> 'string')
+                    OR (i ? 'lower_limit' AND jsonb_typeof(i -> 'lower_limit') NOT IN ('number', 'null'))
+                    OR (i ? 'upper_limit' AND jsonb_typeof(i -> 'upper_limit') NOT IN ('number', 'null'))
+                    OR (i ? 'unit' AND jsonb_typeof(i -> 'unit') NOT IN ('string', 'null'))
+                    OR EXISTS (SELECT FROM jsonb_object_keys(i) AS k
+                                WHERE k NOT IN ('label', 'labels', 'required', 'kind', 'lower_limit', 'upper_limit', 'unit'))) THEN
     PERFORM app_private.raise_invalid('checklist_template.items_invalid',
-                                      'items must be an array of 1 to 200 objects {"label": text, "required": boolean, "labels": {...}}',
-                                      'e.g. [{"label": "Drawing number checked", "required": true}]');
+                                      'items must be an array of 1 to 200 objects {"label": text, "required": boolean, "labels": {...}, "kind": text, "lower_limit": number, "upper_limit": number, "unit": text}',
+                                      'e.g. [{"label": "Drawing number checked", "required": true}, {"label": "Bearing temperature", "kind": "measurement", "lower_limit": 20, "upper_limit": 80, "unit": "degC"}]');
   END IF;
+  FOR v_item IN SELECT i FROM jsonb_array_elements(items) AS i LOOP
+    v_position := v_position + 1;
+    IF coalesce(v_item ->> 'kind', 'check') NOT IN ('check', 'measurement', 'pass_fail', 'text') THEN
+      PERFORM app_private.raise_invalid('checklist_template.kind_unknown',
+                                        format('item %s: kind %s is not check, measurement, pass_fail or text', v_position, v_item ->> 'kind'),
+                                        'Send kind check (the default), measurement, pass_fail or text.');
+    END IF;
+    IF coalesce(v_item ->> 'kind', 'check') <> 'measurement'
+       AND (v_item ->> 'lower_limit' IS NOT NULL OR v_item ->> 'upper_limit' IS NOT NULL OR v_item ->> 'unit' IS NOT NULL) THEN
+      PERFORM app_private.raise_invalid('checklist_template.limits_need_measurement',
+                                        format('item %s: only a measurement has limits and a unit', v_position),
+                                        'Send kind measurement, or leave out lower_limit, upper_limit and unit.');
+    END IF;
+    IF v_item ->> 'kind' = 'measurement' THEN
+      IF (v_item ->> 'lower_limit')::numeric > (v_item ->> 'upper_limit')::numeric THEN
+        PERFORM app_private.raise_invalid('checklist_template.limits_unordered',
+                                          format('item %s: lower limit %s is above upper limit %s', v_position, v_item ->> 'lower_limit', v_item ->> 'upper_limit'),
+                                          'Send lower_limit <= upper_limit.');
+      END IF;
+      IF v_item ->> 'unit' IS NULL OR NOT EXISTS (SELECT FROM app.units AS u WHERE u.code = v_item ->> 'unit') THEN
+        PERFORM app_private.raise_invalid('checklist_template.unit_unknown',
+                                          format('item %s: unit %s is not in the units register', v_position, coalesce(v_item ->> 'unit', 'null')),
+                                          'A measurement needs a unit code of GET /units (codes are case-sensitive).');
+      END IF;
+    END IF;
+  END LOOP;
+  v_position := 0;
   SELECT * INTO v_template FROM app.checklist_templates AS t WHERE t.organization_id = auth.org_id() AND t.key = define_checklist_template.key
      FOR UPDATE;
   IF FOUND AND v_template.entity_type <> define_checklist_template.entity_type THEN
@@ -69,15 +101,17 @@ BEGIN
   DELETE FROM app.checklist_template_items AS i WHERE i.organization_id = v_template.organization_id AND i.template_id = v_template.id;
   FOR v_item IN SELECT i FROM jsonb_array_elements(items) AS i LOOP
     v_position := v_position + 1;
-    INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, labels, required)
+    INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, labels, required, kind, lower_limit,
+                                              upper_limit, unit)
     VALUES (v_template.organization_id, v_template.id, v_position, v_item ->> 'label', coalesce(v_item -> 'labels', '{}'),
-            coalesce((v_item ->> 'required')::boolean, true));
+            coalesce((v_item ->> 'required')::boolean, true), coalesce(v_item ->> 'kind', 'check'), (v_item ->> 'lower_limit')::numeric,
+            (v_item ->> 'upper_limit')::numeric, v_item ->> 'unit');
   END LOOP;
   RETURN v_template;
 END
 $$;
 COMMENT ON FUNCTION app.define_checklist_template(text, text, text, jsonb, jsonb, boolean) IS
-  E'Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.\nErrors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.';
+  E'Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.\nErrors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.';
 
 CREATE OR REPLACE FUNCTION app_private.start_checklist(p_organization_id uuid, p_template app.checklist_templates, p_entity_id uuid)
 RETURNS app.checklists
@@ -100,8 +134,8 @@ BEGIN
   INSERT INTO app.checklists (organization_id, template_id, entity_type, entity_id, started_by)
   VALUES (p_organization_id, p_template.id, p_template.entity_type, p_entity_id, auth.user_id())
   RETURNING * INTO v_checklist;
-  INSERT INTO app.checklist_items (organization_id, checklist_id, position, label, labels, required)
-  SELECT v_checklist.organization_id, v_checklist.id, i.position, i.label, i.labels, i.required
+  INSERT INTO app.checklist_items (organization_id, checklist_id, position, label, labels, required, kind, lower_limit, upper_limit, unit)
+  SELECT v_checklist.organization_id, v_checklist.id, i.position, i.label, i.labels, i.required, i.kind, i.lower_limit, i.upper_limit, i.unit
     FROM app.checklist_template_items AS i
    WHERE i.organization_id = p_template.organization_id AND i.template_id = p_template.id;
   RETURN v_checklist;
@@ -191,11 +225,97 @@ BEGIN
   IF length(check_checklist_item.note) > 2000 THEN
     PERFORM app_private.raise_invalid('checklist_item.note_too_long', 'a note has at most 2000 characters', NULL);
   END IF;
+  IF EXISTS (SELECT FROM app.checklist_items AS i
+              WHERE i.organization_id = auth.org_id() AND i.id = check_checklist_item.item_id AND i.kind <> 'check') THEN
+    RAISE EXCEPTION 'this item is answered with a value, not checked' USING ERRCODE = 'PT422', DETAIL = 'checklist_item.answer_invalid',
+      HINT = 'Use app.answer_checklist_item with the value of the item''s kind.';
+  END IF;
   RETURN auth.checklist_check(check_checklist_item.item_id, coalesce(check_checklist_item.checked, true), check_checklist_item.note);
 END
 $$;
 COMMENT ON FUNCTION app.check_checklist_item(uuid, boolean, text) IS
-  E'Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.\nErrors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.';
+  E'Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.\nErrors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.';
+
+-- Typed answers (migration maintenance/checklists): a measurement takes a
+-- number, a pass/fail item a boolean, a text item a text, a check item
+-- checked true or false; answering stamps who and when like checking, so
+-- the checklist guard counts answered items as checked. out_of_limits is a
+-- generated column of the item.
+CREATE OR REPLACE FUNCTION auth.checklist_answer(p_item_id uuid, p_checked boolean, p_measured_value numeric, p_passed boolean,
+                                                 p_text_value text, p_note text) RETURNS app.checklist_items
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_item app.checklist_items;
+  v_answered boolean := coalesce(p_checked, true);
+BEGIN
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
+      HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  UPDATE app.checklist_items AS i
+     SET checked_at = CASE WHEN v_answered THEN pg_catalog.now() END,
+         checked_by = CASE WHEN v_answered THEN auth.user_id() END,
+         measured_value = CASE WHEN v_answered THEN p_measured_value END,
+         passed = CASE WHEN v_answered THEN p_passed END,
+         text_value = CASE WHEN v_answered THEN p_text_value END,
+         note = coalesce(p_note, i.note)
+   WHERE i.organization_id = auth.org_id() AND i.id = p_item_id
+  RETURNING * INTO v_item;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
+      HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  RETURN v_item;
+END
+$$;
+COMMENT ON FUNCTION auth.checklist_answer(uuid, boolean, numeric, boolean, text, text) IS
+  'The body of app.answer_checklist_item, run after the caller''s visibility check and the answer''s type check: records (stamping who and when) or clears (checked false) the answer of an item of the active tenant; staff only (PT404 checklist_item.not_found).';
+
+CREATE OR REPLACE FUNCTION app.answer_checklist_item(item_id uuid, checked boolean DEFAULT NULL, measured_value numeric DEFAULT NULL,
+                                                     passed boolean DEFAULT NULL, text_value text DEFAULT NULL, note text DEFAULT NULL)
+RETURNS app.checklist_items
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_kind text;
+BEGIN
+  -- As the caller: row-level security shows only items of entities they may read.
+  SELECT i.kind INTO v_kind FROM app.checklist_items AS i WHERE i.organization_id = auth.org_id() AND i.id = answer_checklist_item.item_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'checklist item % not found', answer_checklist_item.item_id USING ERRCODE = 'PT404',
+      DETAIL = 'checklist_item.not_found', HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  -- SECURITY INVOKER: refusals are raised here (API roles do not reach app_private).
+  IF length(answer_checklist_item.note) > 2000 OR length(answer_checklist_item.text_value) > 2000 THEN
+    RAISE EXCEPTION 'a note or a text answer has at most 2000 characters' USING ERRCODE = 'PT422', DETAIL = 'checklist_item.note_too_long';
+  END IF;
+  -- Clearing (checked false) takes no value; an answer takes exactly the value of its kind.
+  IF answer_checklist_item.checked IS DISTINCT FROM false AND NOT (CASE v_kind
+       WHEN 'check' THEN answer_checklist_item.checked IS NOT NULL AND answer_checklist_item.measured_value IS NULL
+                         AND answer_checklist_item.passed IS NULL AND answer_checklist_item.text_value IS NULL
+       WHEN 'measurement' THEN answer_checklist_item.measured_value IS NOT NULL AND answer_checklist_item.passed IS NULL
+                               AND answer_checklist_item.text_value IS NULL
+       WHEN 'pass_fail' THEN answer_checklist_item.passed IS NOT NULL AND answer_checklist_item.measured_value IS NULL
+                             AND answer_checklist_item.text_value IS NULL
+       WHEN 'text' THEN nullif(pg_catalog.btrim(answer_checklist_item.text_value), '') IS NOT NULL
+                        AND answer_checklist_item.measured_value IS NULL AND answer_checklist_item.passed IS NULL
+     END) THEN
+    RAISE EXCEPTION 'a % item is answered with %', v_kind, CASE v_kind WHEN 'check' THEN 'checked' WHEN 'measurement' THEN 'measured_value (a number)'
+                                                                  WHEN 'pass_fail' THEN 'passed (true or false)' ELSE 'text_value (a text)' END
+      USING ERRCODE = 'PT422', DETAIL = 'checklist_item.answer_invalid',
+            HINT = 'Send the value of the item''s kind only, or checked false to clear the answer.';
+  END IF;
+  RETURN auth.checklist_answer(answer_checklist_item.item_id, answer_checklist_item.checked, answer_checklist_item.measured_value,
+                               answer_checklist_item.passed, nullif(pg_catalog.btrim(answer_checklist_item.text_value), ''),
+                               answer_checklist_item.note);
+END
+$$;
+COMMENT ON FUNCTION app.answer_checklist_item(uuid, boolean, numeric, boolean, text, text) IS
+  E'Answer a checklist item\nBy its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item''s limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed).\nErrors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.';
 
 CREATE OR REPLACE FUNCTION app_private.checklist_state(p_organization_id uuid, p_template_key text, p_entity_type text, p_entity_id uuid)
 RETURNS TABLE (started boolean, required_open integer, required_total integer)

@@ -2,7 +2,9 @@
 -- API as its people would: the CNC lathe's QR code and an anonymous request
 -- from it (converted), a member's request (rejected), a lockout checklist
 -- template the lathe's class requires, a template, labour rates, and one
--- work order in every state with labour and a contractor charge (Initech);
+-- work order in every state with labour and a contractor charge (Initech),
+-- the completed and verified ones signed (performed, verified), the lathe
+-- service ones with their measurement checklist answered;
 -- the converted breakdown with two bearings issued and its failure codes.
 -- Runs once per tenant (skipped when it has work orders, or no lathe from
 -- 30_registers.sql).
@@ -48,13 +50,26 @@ BEGIN
     FROM app.checklist_templates AS t, (VALUES (1, 'Main switch off and locked'), (2, 'Stored energy released'), (3, 'Tag applied')) AS i (position, label)
    WHERE t.organization_id = v_tenant AND t.key = 'maintenance-lockout'
   ON CONFLICT DO NOTHING;
+  -- The lathe's monthly service checklist: a check, two measurements with limits and units, a pass/fail, a note.
+  INSERT INTO app.checklist_templates (organization_id, key, name, entity_type)
+  VALUES (v_tenant, 'lathe-service', 'Lathe monthly service', 'work_order') ON CONFLICT DO NOTHING;
+  INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, required, kind, lower_limit, upper_limit, unit)
+  SELECT v_tenant, t.id, i.position, i.label, i.required, i.kind, i.lower_limit, i.upper_limit, i.unit
+    FROM app.checklist_templates AS t,
+         (VALUES (1, 'Chip conveyor cleaned', true, 'check', NULL::numeric, NULL::numeric, NULL::text),
+                 (2, 'Chuck pressure', true, 'measurement', 18, 22, 'bar'),
+                 (3, 'Spindle bearing temperature after 10 min', true, 'measurement', 20, 45, 'degC'),
+                 (4, 'Way lube level in the sight glass', true, 'pass_fail', NULL, NULL, NULL),
+                 (5, 'Remarks', false, 'text', NULL, NULL, NULL)) AS i (position, label, required, kind, lower_limit, upper_limit, unit)
+   WHERE t.organization_id = v_tenant AND t.key = 'lathe-service'
+  ON CONFLICT DO NOTHING;
 
   -- The planner: a QR code on the lathe, a template, rates.
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM set_config('role', 'app_user', true);
   v_token := app.issue_work_request_token(v_lathe);
   PERFORM app.define_work_order_template('lathe-monthly', 'Lathe monthly service', 'preventive',
-    E'1. Lock out.\n2. Clean chip conveyor.\n3. Check way lube level.\n4. Check chuck pressure.', NULL, 2);
+    E'1. Lock out.\n2. Clean chip conveyor.\n3. Check way lube level.\n4. Check chuck pressure.', 'lathe-service', 2);
   PERFORM app.set_labour_rate(68, 'EUR', user_id => v_tech);
   PERFORM app.set_labour_rate(82, 'EUR', user_id => v_supervisor);
 
@@ -79,7 +94,7 @@ BEGIN
     v_order := app.create_work_order(CASE WHEN v_i % 2 = 0 THEN v_caliper ELSE v_lathe END,
                                      (ARRAY['preventive', 'inspection', 'corrective', 'emergency'])[1 + v_i % 4]::app.work_order_type,
                                      CASE WHEN v_i % 4 = 1 THEN NULL ELSE 'Demo work order ' || v_i || ' (' || v_state || ')' END,
-                                     '', 1 + v_i % 5, CASE WHEN v_i % 4 = 1 THEN (SELECT id FROM app.work_order_templates
+                                     '', 1 + v_i % 5, CASE WHEN v_i % 4 = 1 OR v_state = 'verified' THEN (SELECT id FROM app.work_order_templates
                                                                                WHERE organization_id = v_tenant AND code = 'lathe-monthly') END,
                                      current_date + v_i);
     v_orders := v_orders || v_order.id;
@@ -107,7 +122,8 @@ BEGIN
       PERFORM app.start_checklist('maintenance-lockout', 'work_order', v_order.id);
       PERFORM app.check_checklist_item(i.id) FROM app.checklist_items AS i JOIN app.checklists AS c
           ON c.organization_id = i.organization_id AND c.id = i.checklist_id
-       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id;
+        JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id
+       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id AND t.key = 'maintenance-lockout';
     END IF;
     PERFORM app.transition_work_order(v_order.id, 'in_progress');
     PERFORM app.log_labour(v_order.id, now() - interval '3 hours' + make_interval(days => least(v_i - 5, 0)), hours => 1 + v_i * 0.25,
@@ -117,10 +133,17 @@ BEGIN
       CONTINUE;
     END IF;
     CONTINUE WHEN v_state = 'in_progress';
-    PERFORM app.transition_work_order(v_order.id, 'completed');
+    -- The technician answers the service checklist (measurements within their limits), then signs the completion.
+    PERFORM app.answer_checklist_item(i.id, checked => CASE WHEN i.kind = 'check' THEN true END,
+                                      measured_value => CASE WHEN i.kind = 'measurement' THEN round((i.lower_limit + i.upper_limit) / 2 + 0.4, 1) END,
+                                      passed => CASE WHEN i.kind = 'pass_fail' THEN true END,
+                                      text_value => CASE WHEN i.kind = 'text' THEN 'Slight chatter at 2,000 rpm, within tolerance.' END)
+       FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
+      WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id AND i.checked_at IS NULL;
+    PERFORM app.complete_work_order(v_order.id, 'pulse-demo-password', 'Work done as planned.');
     CONTINUE WHEN v_state = 'completed';
     PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_supervisor, 'role', 'app_user', 'org_id', v_tenant)::text, true);
-    PERFORM app.transition_work_order(v_order.id, 'verified');
+    PERFORM app.verify_work_order(v_order.id, 'pulse-demo-password', 'Checked on site.');
     CONTINUE WHEN v_state = 'verified';
     PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);
     PERFORM app.transition_work_order(v_order.id, 'closed');

@@ -13,7 +13,7 @@ INSERT INTO trails VALUES
   ('app.entity_state_history'), ('app.gauge_study_readings'), ('app.genealogy_edges'), ('app.measurements'), ('app.project_stage_transitions'), ('app.reagent_uses'), ('app.sample_disposals'),
   ('app.sample_lineage_links'), ('app.sample_receipts'), ('app.sample_status_changes'), ('app.trace_status_changes'),
   ('app.training_records'), ('app.scan_events'), ('app.stock_movements'),
-  ('app.labour_entries'), ('app.contractor_charges'), ('app.meter_readings');
+  ('app.labour_entries'), ('app.contractor_charges'), ('app.meter_readings'), ('app.work_order_signatures');
 CREATE TEMP TABLE immutables (name regclass PRIMARY KEY, refusal text NOT NULL) ON COMMIT DROP;
 INSERT INTO immutables VALUES
   ('app.equipment_uses', 'PT409 row.append_only'), ('app.eln_signatures', 'PT409 eln_signature.immutable');

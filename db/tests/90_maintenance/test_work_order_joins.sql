@@ -95,9 +95,9 @@ SELECT is(tests.refusal(format($$SELECT app.set_work_order_failure_codes(%L, 'LE
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
 SELECT is((SELECT code FROM app.failure_codes WHERE id = (app.set_work_order_failure_codes(tests.recall('wo'), 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL')).remedy_code_id),
   'REPLACE-SEAL', 'the technician records an allowed triple');
-SELECT is((app.transition_work_order(tests.recall('wo'), 'completed')).status, 'completed', 'then the breakdown completes');
+SELECT is((app.complete_work_order(tests.recall('wo'), tests.password(), 'Seal replaced')).status, 'completed', 'then the breakdown completes');
 SELECT app.transition_work_order(tests.recall('wo_fan'), 'in_progress');
-SELECT is((app.transition_work_order(tests.recall('wo_fan'), 'completed')).status, 'completed', 'a class without failure codes completes without them');
+SELECT is((app.complete_work_order(tests.recall('wo_fan'), tests.password(), 'Fan cleaned')).status, 'completed', 'a class without failure codes completes without them');
 SELECT is(tests.refusal(format($$SELECT app.reserve_stock(%L, 1, 'work_order', %L, %L)$$, tests.recall('seal'), tests.recall('wo'), tests.recall('bin'))),
   'PT409 work_order.parts_closed', 'completed work takes no new reservations');
 SELECT is((app.issue_stock(tests.recall('seal'), 1, 'work_order', tests.recall('wo'), tests.recall('bin'))).quantity, -1::numeric,
@@ -114,7 +114,7 @@ SELECT is((SELECT (status, release_reason)::text FROM app.stock_reservations WHE
 SELECT is(tests.refusal(format($$SELECT app.issue_stock(%L, 1, 'work_order', %L, %L)$$, tests.recall('seal'), tests.recall('wo_pm'), tests.recall('bin'))),
   'PT409 work_order.parts_closed', 'a cancelled work order takes no parts');
 SELECT tests.act_as(tests.recall('supervisor'), tests.recall('t'));
-SELECT app.transition_work_order(tests.recall('wo'), 'verified');
+SELECT app.verify_work_order(tests.recall('wo'), tests.password(), 'Checked the seal');
 SELECT is(tests.refusal(format($$SELECT app.set_work_order_failure_codes(%L, 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL')$$, tests.recall('wo'))),
   'PT409 work_order.failure_codes_fixed', 'verified work keeps its failure codes');
 SELECT tests.act_as(tests.recall('planner'), tests.recall('t'));

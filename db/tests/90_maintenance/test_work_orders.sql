@@ -102,14 +102,14 @@ SELECT is(tests.refusal(format($$UPDATE app.labour_entries SET hours = 9 WHERE w
   'labour entries are not updated by API roles');
 
 -- Completion, verification by someone else, closing.
-SELECT is((app.transition_work_order(tests.recall('wo'), 'completed')).status, 'completed', 'the technician completes it');
+SELECT is((app.complete_work_order(tests.recall('wo'), tests.password(), 'Cabinet measured and closed')).status, 'completed', 'the technician completes it');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'verified')$$, tests.recall('wo'))), 'PT403 permission.missing',
   'the technician does not verify');
 SELECT pg_temp.as_('planner');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'closed')$$, tests.recall('wo'))), 'PT409 work_order.transition_invalid',
   'a completed work order is verified before it closes');
 SELECT pg_temp.as_('supervisor');
-SELECT is((app.transition_work_order(tests.recall('wo'), 'verified')).verified_by, tests.recall('supervisor'), 'the supervisor verifies it');
+SELECT is((app.verify_work_order(tests.recall('wo'), tests.password(), 'Readings checked')).verified_by, tests.recall('supervisor'), 'the supervisor verifies it');
 SELECT pg_temp.as_('planner');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'closed')).status, 'closed', 'the planner closes it');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled', 'late')$$, tests.recall('wo'))), 'PT409 work_order.transition_invalid',
@@ -181,8 +181,8 @@ SELECT tests.remember('own', (app.create_work_order(tests.recall('pump'), 'corre
 SELECT app.schedule_work_order(tests.recall('own'), tests.recall('supervisor'), now() - interval '1 hour', now());
 SELECT pg_temp.as_('supervisor');
 SELECT app.transition_work_order(tests.recall('own'), 'in_progress');
-SELECT app.transition_work_order(tests.recall('own'), 'completed');
-SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'verified')$$, tests.recall('own'))), 'PT409 work_order.self_verification',
+SELECT app.complete_work_order(tests.recall('own'), tests.password(), 'Belt tightened');
+SELECT is(tests.refusal(format($$SELECT app.verify_work_order(%L, tests.password(), 'fine')$$, tests.recall('own'))), 'PT409 work_order.self_verification',
   'the assignee does not verify their own work');
 
 -- Search over title, description and comments.
