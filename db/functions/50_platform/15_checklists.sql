@@ -223,7 +223,7 @@ BEGIN
       DETAIL = 'checklist_item.not_found', HINT = 'GET /checklist_items lists the items you may see.';
   END IF;
   IF length(check_checklist_item.note) > 2000 THEN
-    PERFORM app_private.raise_invalid('checklist_item.note_too_long', 'a note has at most 2000 characters', NULL);
+    RAISE EXCEPTION 'a note has at most 2000 characters' USING ERRCODE = 'PT422', DETAIL = 'checklist_item.note_too_long';
   END IF;
   IF EXISTS (SELECT FROM app.checklist_items AS i
               WHERE i.organization_id = auth.org_id() AND i.id = check_checklist_item.item_id AND i.kind <> 'check') THEN

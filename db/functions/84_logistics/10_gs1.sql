@@ -187,6 +187,8 @@ CREATE OR REPLACE FUNCTION app.gs1_element_string(
   quantity numeric DEFAULT NULL, OUT human_readable text, OUT raw text
 )
 LANGUAGE plpgsql IMMUTABLE
+-- Definer: its checks are private helpers no API role may execute; it reads no table.
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
@@ -227,6 +229,8 @@ COMMENT ON FUNCTION app.gs1_element_string(text, text, text, text, date, numeric
 -- (with or without a symbology identifier ]C1, ]d2, ]Q3, ]e0).
 CREATE OR REPLACE FUNCTION app.gs1_parse(code text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE
+-- Definer: its checks are private helpers no API role may execute; it reads no table.
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

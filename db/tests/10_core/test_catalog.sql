@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -114,6 +114,19 @@ SELECT is_empty($$
    WHERE n.nspname IN ('app_private', 'audit')
      AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('app_user', p.oid, 'EXECUTE'))
 $$, 'private helpers are executable by no API role');
+
+-- A SECURITY INVOKER function an API role may call runs its body as that
+-- role, which may execute no private helper: calling one fails with
+-- "permission denied" (a 403) where its own refusal was meant.
+SELECT is_empty($$
+  SELECT DISTINCT p.oid::regprocedure::text || ' calls ' || h.oid::regprocedure::text
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+         regexp_matches(regexp_replace(p.prosrc, '--[^\n]*', '', 'g'), '(app_private|audit)\.(\w+)\s*\(', 'g') AS m
+    JOIN pg_proc h ON h.pronamespace = m[1]::regnamespace AND h.proname = m[2]
+   WHERE n.nspname IN ('app', 'auth') AND NOT p.prosecdef
+     AND (has_function_privilege('app_user', p.oid, 'EXECUTE') OR has_function_privilege('anon', p.oid, 'EXECUTE'))
+     AND NOT has_function_privilege('app_user', h.oid, 'EXECUTE')
+$$, 'no function an API role calls as itself calls a private helper');
 
 -- docs/conventions.md: a trigger's name is _NNN_<what>, so PostgreSQL's
 -- name order is the firing order the prefix table there describes.

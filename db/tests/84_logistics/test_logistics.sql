@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(55);
+SELECT plan(57);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -63,6 +63,10 @@ INSERT INTO app.tenant_settings (organization_id, setting_key, value) VALUES (te
 
 -- Logistics at plant A.
 SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
+SELECT is(app.gs1_parse('(01)00614141123452(10)AB-12'), '{"01": "00614141123452", "10": "AB-12"}'::jsonb,
+  'a member parses a GS1 code (its checks are private helpers)');
+SELECT is(tests.refusal($$SELECT app.gs1_element_string(gtin => '00614141123451')$$), 'PT422 gs1.check_digit',
+  'a member gets the element string''s own refusal, not a permission error');
 SELECT tests.remember('shp', (app.create_shipment(tests.recall('customer'), tests.recall('plant_a'), 'DHL', '1Z999', current_date + 3)).id);
 SELECT is((SELECT status FROM app.shipments WHERE id = tests.recall('shp')::uuid), 'draft', 'a new shipment is draft on its state machine');
 SELECT tests.remember('unit', (app.add_shipping_unit(tests.recall('shp'), 'pallet')).id);

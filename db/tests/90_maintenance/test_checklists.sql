@@ -7,7 +7,7 @@
 -- a technician at the plant and one at another plant, a supervisor and
 -- another tenant.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -91,6 +91,8 @@ SELECT is(tests.refusal(format($$SELECT app.answer_checklist_item(%L, text_value
   'PT422 checklist_item.answer_invalid', 'a text item takes a text');
 SELECT is(tests.refusal(format($$SELECT app.check_checklist_item(%L)$$, tests.recall('item2'))),
   'PT422 checklist_item.answer_invalid', 'a measurement is not just checked');
+SELECT is(tests.refusal(format($$SELECT app.check_checklist_item(%L, true, repeat('x', 2001))$$, tests.recall('item1'))),
+  'PT422 checklist_item.note_too_long', 'a technician''s overlong note is refused as such, not as a permission error');
 SELECT is(tests.refusal(format($$SELECT app.complete_work_order(%L, tests.password(), 'done')$$, tests.recall('wo'))),
   'PT409 checklist.required_unanswered', 'no completion while a required item is unanswered');
 SELECT app.answer_checklist_item(tests.recall('item1'), checked => true);
