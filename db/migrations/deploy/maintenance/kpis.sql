@@ -114,11 +114,12 @@ CREATE INDEX maintenance_kpi_asset_month_tenant ON app_private.maintenance_kpi_a
 COMMENT ON MATERIALIZED VIEW app_private.maintenance_kpi_asset_month IS
   'Maintenance KPIs per tenant, asset and month (UTC): calendar, downtime, unplanned downtime and operating hours; breakdowns, MTBF and MTTR; PM work orders due and done on time (PM compliance); labour hours and the planned share. Definitions: docs/maintenance.md "Dashboards". Read through app.maintenance_kpi_asset_month and app.maintenance_kpi_plant_month.';
 
--- Maintenance cost per asset, month (of the cost line) and currency: the
--- cost lines of app.work_order_cost_lines, computed from the tables here.
+-- Maintenance cost per asset, month and currency: the cost lines of
+-- app.work_order_cost_lines, computed from the tables here; labour in the
+-- month the work started, a contractor charge when recorded, parts when moved.
 CREATE MATERIALIZED VIEW app_private.maintenance_kpi_asset_costs AS
 WITH lines AS (
-  SELECT l.organization_id, l.work_order_id, 'labour'::text AS kind, l.cost AS amount, l.currency, l.created_at AS booked_at
+  SELECT l.organization_id, l.work_order_id, 'labour'::text AS kind, l.cost AS amount, l.currency, l.started_at AS booked_at
     FROM app.labour_entries AS l
   UNION ALL
   SELECT c.organization_id, c.work_order_id, 'contractor', c.amount, c.currency, c.created_at
