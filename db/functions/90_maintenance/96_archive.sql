@@ -136,6 +136,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.work_order_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.work_order_id IS DISTINCT FROM OLD.work_order_id)
      AND NOT EXISTS (SELECT FROM app.work_orders AS w WHERE w.organization_id = NEW.organization_id AND w.id = NEW.work_order_id) THEN
     RAISE EXCEPTION 'work order % not found', NEW.work_order_id USING ERRCODE = 'PT404', DETAIL = 'work_order.not_found',
@@ -145,7 +146,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_downtime_events__check_work_order() IS
-  'BEFORE INSERT or UPDATE on app.downtime_events: a work order named is a live one of the tenant (PT404 work_order.not_found); it may be archived later and the stop keeps its id.';
+  'BEFORE INSERT or UPDATE on app.downtime_events: a work order named is a live one of the tenant that the caller sees (PT404 work_order.not_found); it may be archived later and the stop keeps its id.';
 CREATE OR REPLACE TRIGGER _300_check_work_order BEFORE INSERT OR UPDATE OF work_order_id ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_downtime_events__check_work_order();
 
