@@ -515,6 +515,8 @@ def build_tenant_a(world: World) -> str:
     # Maintenance stores: a storeroom, bins, stock, a reservation, a purchase request, a critical spare, a vendor
     # part (db/tests/fixtures/maintenance_parts.sql).
     world.sql("select tests.fill_maintenance_parts(%s)", a)
+    # Maintenance archive: a work order closed 9 years ago, archived with its labour (db/tests/fixtures/maintenance_kpis.sql).
+    world.sql("select tests.fill_maintenance_archive(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).

@@ -1311,6 +1311,144 @@ export interface ApproverBackups {
 }
 
 /**
+ * Archived work order rows
+ * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+ */
+export interface ArchivedWorkOrderRows {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The row as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Row key
+   * Its id, else its primary key columns joined by |.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  row_key?: string;
+  /**
+   * Source table
+   * schema.table the row came from, e.g. app.labour_entries.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  source_table?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
+/**
+ * Archived work orders
+ * Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+ */
+export interface ArchivedWorkOrders {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Contractor
+   * @format uuid
+   */
+  contractor_id?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Due date
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * Primary asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Work order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The work order as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * closed or cancelled.
+   * @format text
+   */
+  status?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+  /**
+   * Type
+   * @format app.work_order_type
+   */
+  work_type?: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
  * Maintenance cost per asset
  * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
  */
@@ -5032,7 +5170,7 @@ export interface DowntimeEvents {
   updated_at: string;
   /**
    * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
    * @format uuid
    */
   work_order_id?: string;
@@ -8964,6 +9102,406 @@ export interface Lots {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Maintenance cost per asset
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetCosts {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Month
+   * The first day of the month booked (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts cost
+   * @format numeric
+   */
+  parts_cost?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work orders
+   * With a cost booked in the month.
+   * @format integer
+   */
+  work_orders?: number;
+}
+
+/**
+ * Maintenance KPIs per asset and month
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetMonth {
+  /**
+   * Breakdowns
+   * Breakdown stops starting in the month.
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * Those that have ended.
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Calendar hours
+   * Hours of the month (to now in the current month).
+   * @format numeric
+   */
+  calendar_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Downtime hours
+   * Every stop starting in the month, planned or not (an open stop to now).
+   * @format numeric
+   */
+  downtime_hours?: number;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * Labour hours started in the month on the asset's work orders.
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * Operating hours / breakdowns; empty without a breakdown.
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * Repair hours / breakdowns repaired; empty without one.
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * Calendar hours less downtime hours.
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * Labour hours on work orders neither emergency nor breakdown.
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * Preventive work orders due in the month, not cancelled.
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * Those completed by the due date plus the grace days.
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * Length of the ended breakdown stops.
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * The asset's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * Stops not planned.
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Maintenance backlog
+ * Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiBacklog {
+  /**
+   * Backlog (crew-weeks)
+   * @format numeric
+   */
+  backlog_crew_weeks?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Open work orders
+   * @format integer
+   */
+  open_work_orders?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Overdue
+   * Past their due date.
+   * @format integer
+   */
+  overdue?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Weekly crew hours
+   * The tenant setting maintenance_weekly_crew_hours.
+   * @format numeric
+   */
+  weekly_crew_hours?: number;
+  /**
+   * Without estimate
+   * Open work orders with no estimated hours (counted as 0).
+   * @format integer
+   */
+  without_estimate?: number;
+}
+
+/**
+ * Maintenance KPIs per plant and month
+ * The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+ */
+export interface MaintenanceKpiPlantMonth {
+  /**
+   * Assets
+   * With a row in the month.
+   * @format integer
+   */
+  assets?: number;
+  /**
+   * Breakdowns
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Parts below reorder point
+ * Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiStock {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Critical spares below
+   * Of them, those holding a critical spare below its minimum.
+   * @format integer
+   */
+  critical_spares_below?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts below reorder point
+   * @format integer
+   */
+  parts_below_reorder_point?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
 }
 
 /**
@@ -25339,6 +25877,391 @@ export namespace ApproverBackups {
   }
 }
 
+export namespace ArchivedWorkOrderRows {
+  /**
+   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+   * @tags archived_work_order_rows
+   * @name ArchivedWorkOrderRowsList
+   * @summary Archived work order rows
+   * @request GET:/archived_work_order_rows
+   */
+  export namespace ArchivedWorkOrderRowsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The row as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Row key
+       * Its id, else its primary key columns joined by |.
+       * @format text
+       */
+      row_key?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source table
+       * schema.table the row came from, e.g. app.labour_entries.
+       * @format text
+       */
+      source_table?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrderRows[];
+  }
+}
+
+export namespace ArchivedWorkOrders {
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersCreate
+   * @summary Archived work orders
+   * @request POST:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersDelete
+   * @summary Archived work orders
+   * @request DELETE:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersList
+   * @summary Archived work orders
+   * @request GET:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrders[];
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersPartialUpdate
+   * @summary Archived work orders
+   * @request PATCH:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace AssetMaintenanceCosts {
   /**
    * @description Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
@@ -37119,7 +38042,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37224,7 +38147,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37328,7 +38251,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -49403,6 +50326,551 @@ export namespace Lots {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace MaintenanceKpiAssetCosts {
+  /**
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_costs
+   * @name MaintenanceKpiAssetCostsList
+   * @summary Maintenance cost per asset
+   * @request GET:/maintenance_kpi_asset_costs
+   */
+  export namespace MaintenanceKpiAssetCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month booked (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts cost
+       * @format numeric
+       */
+      parts_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work orders
+       * With a cost booked in the month.
+       * @format integer
+       */
+      work_orders?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetCosts[];
+  }
+}
+
+export namespace MaintenanceKpiAssetMonth {
+  /**
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_month
+   * @name MaintenanceKpiAssetMonthList
+   * @summary Maintenance KPIs per asset and month
+   * @request GET:/maintenance_kpi_asset_month
+   */
+  export namespace MaintenanceKpiAssetMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Breakdowns
+       * Breakdown stops starting in the month.
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * Those that have ended.
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Calendar hours
+       * Hours of the month (to now in the current month).
+       * @format numeric
+       */
+      calendar_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Downtime hours
+       * Every stop starting in the month, planned or not (an open stop to now).
+       * @format numeric
+       */
+      downtime_hours?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * Labour hours started in the month on the asset's work orders.
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * Operating hours / breakdowns; empty without a breakdown.
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * Repair hours / breakdowns repaired; empty without one.
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * Calendar hours less downtime hours.
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * Labour hours on work orders neither emergency nor breakdown.
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * Preventive work orders due in the month, not cancelled.
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * Those completed by the due date plus the grace days.
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * Length of the ended breakdown stops.
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * Stops not planned.
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetMonth[];
+  }
+}
+
+export namespace MaintenanceKpiBacklog {
+  /**
+   * @description Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_backlog
+   * @name MaintenanceKpiBacklogList
+   * @summary Maintenance backlog
+   * @request GET:/maintenance_kpi_backlog
+   */
+  export namespace MaintenanceKpiBacklogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Backlog (crew-weeks)
+       * @format numeric
+       */
+      backlog_crew_weeks?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open work orders
+       * @format integer
+       */
+      open_work_orders?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Overdue
+       * Past their due date.
+       * @format integer
+       */
+      overdue?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Weekly crew hours
+       * The tenant setting maintenance_weekly_crew_hours.
+       * @format numeric
+       */
+      weekly_crew_hours?: string;
+      /**
+       * Without estimate
+       * Open work orders with no estimated hours (counted as 0).
+       * @format integer
+       */
+      without_estimate?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiBacklog[];
+  }
+}
+
+export namespace MaintenanceKpiPlantMonth {
+  /**
+   * @description The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+   * @tags maintenance_kpi_plant_month
+   * @name MaintenanceKpiPlantMonthList
+   * @summary Maintenance KPIs per plant and month
+   * @request GET:/maintenance_kpi_plant_month
+   */
+  export namespace MaintenanceKpiPlantMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assets
+       * With a row in the month.
+       * @format integer
+       */
+      assets?: string;
+      /**
+       * Breakdowns
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiPlantMonth[];
+  }
+}
+
+export namespace MaintenanceKpiStock {
+  /**
+   * @description Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_stock
+   * @name MaintenanceKpiStockList
+   * @summary Parts below reorder point
+   * @request GET:/maintenance_kpi_stock
+   */
+  export namespace MaintenanceKpiStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Critical spares below
+       * Of them, those holding a critical spare below its minimum.
+       * @format integer
+       */
+      critical_spares_below?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts below reorder point
+       * @format integer
+       */
+      parts_below_reorder_point?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiStock[];
   }
 }
 

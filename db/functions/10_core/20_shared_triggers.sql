@@ -19,10 +19,17 @@ BEGIN
   IF TG_OP = 'DELETE' AND app_private.tenant_is_leaving((pg_catalog.to_jsonb(OLD) ->> 'organization_id')::uuid) THEN
     RETURN OLD;
   END IF;
+  -- A row archived with its work order (90_maintenance/96_archive.sql) leaves once its copy is in the archive.
+  IF TG_OP = 'DELETE' AND EXISTS (SELECT FROM app_private.archived_work_order_rows AS a
+                                   WHERE a.organization_id = (pg_catalog.to_jsonb(OLD) ->> 'organization_id')::uuid
+                                     AND a.source_table = TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME
+                                     AND a.row_key = pg_catalog.to_jsonb(OLD) ->> 'id') THEN
+    RETURN OLD;
+  END IF;
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT409',
     DETAIL = 'row.append_only', HINT = 'Rows leave only with their tenant, through app.purge_organization.';
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg__append_only() IS
-  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused (PT409, reason row.append_only), except the purge of a tenant.';
+  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused (PT409, reason row.append_only), except the purge of a tenant and the archival of a work order''s rows once copied to app_private.archived_work_order_rows.';

@@ -42,7 +42,9 @@ AS $$
     ('notify-expiring-supplier-approvals', '19 6 * * *', 'SELECT app_private.notify_expiring_supplier_approvals()',
      'Publishes approved_supplier.expiring 30 days before an approved or conditional supplier''s approval or certificate expires (80_quality/20_suppliers.sql).'),
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
-     'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.')
+     'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.'),
+    ('archive-work-orders', '31 2 * * *', 'SELECT app_private.archive_work_orders()',
+     'Moves closed and cancelled work orders older than their tenant''s maintenance_archive_after_years (7 by default), with their labour, charges and assets, to the archive tables, 500 at a time (90_maintenance/96_archive.sql).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
