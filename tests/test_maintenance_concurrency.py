@@ -82,6 +82,13 @@ def test_readings_of_one_meter_at_once_are_serialized(database_url: str) -> None
     assert (last, total) == (values[-1], values[-1] - 100), "every reading counted its usage from the one before it"
 
 
+def one(conn: psycopg.Connection, query: str, *params: object) -> object:
+    """The first column of the statement's one row."""
+    row = conn.execute(query, params).fetchone()
+    assert row is not None, query
+    return row[0]
+
+
 def test_two_completions_for_the_last_part_issue_it_once(database_url: str) -> None:
     world = World.on(database_url)
     tenant = world.tenant()
@@ -95,17 +102,17 @@ def test_two_completions_for_the_last_part_issue_it_once(database_url: str) -> N
     orders = []
     with psycopg.connect(database_url) as conn:
         conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [keeper, tenant])
-        room = conn.execute("insert into app.storerooms (site_id, code, name) values (%s, 'S1', 'Store') returning id", [site]).fetchone()
-        place = conn.execute("insert into app.storeroom_bins (storeroom_id, code) values (%s, 'A-01') returning id", [room[0]]).fetchone()
+        room = one(conn, "insert into app.storerooms (site_id, code, name) values (%s, 'S1', 'Store') returning id", site)
+        place = one(conn, "insert into app.storeroom_bins (storeroom_id, code) values (%s, 'A-01') returning id", room)
         # Two work orders planning one seal each, scheduled while none is in stock (nothing reserved), then one arrives.
         conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [planner, tenant])
         for _ in range(2):
-            order = conn.execute("select (app.create_work_order(%s, 'preventive', 'Seal')).id", [pump]).fetchone()[0]
+            order = one(conn, "select (app.create_work_order(%s, 'preventive', 'Seal')).id", pump)
             conn.execute("select app.set_work_order_part(%s, %s, 1)", [order, seal])
             conn.execute("select app.schedule_work_order(%s, %s, now(), now() + interval '1 hour')", [order, technician])
             orders.append(order)
         conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [keeper, tenant])
-        conn.execute("select app.receive_stock(%s, %s, 1)", [seal, place[0]])
+        conn.execute("select app.receive_stock(%s, %s, 1)", [seal, place])
         conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [technician, tenant])
         for order in orders:
             conn.execute("select app.transition_work_order(%s, 'in_progress')", [order])

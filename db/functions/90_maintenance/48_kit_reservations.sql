@@ -140,7 +140,11 @@ AS $$
 DECLARE
   v_order app.work_orders;
 BEGIN
-  SELECT * INTO v_order FROM app.work_orders AS w WHERE w.organization_id = auth.org_id() AND w.id = p_work_order_id;
+  IF auth.is_platform_operator() THEN
+    SELECT * INTO v_order FROM app.work_orders AS w WHERE w.id = p_work_order_id;
+  ELSE
+    SELECT * INTO v_order FROM app.work_orders AS w WHERE w.organization_id = auth.org_id() AND w.id = p_work_order_id;
+  END IF;
   IF NOT FOUND OR NOT (auth.is_platform_operator() OR auth.may_read_work_order(v_order.site_id, v_order.contractor_id)) THEN
     RETURN;
   END IF;
@@ -151,7 +155,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.work_order_part_supply(uuid, uuid) IS
-  'Reserved (open) and issued (net) quantities of a part for a work order the caller may read; nulls otherwise.';
+  'Reserved (open) and issued (net) quantities of a part for a work order the caller may read (platform operators: any); nulls otherwise.';
 
 CREATE OR REPLACE VIEW app.work_order_kit_shortages WITH (security_invoker = true) AS
 SELECT w.organization_id, w.id AS work_order_id, w.work_order_number, w.status, w.site_id, w.scheduled,
