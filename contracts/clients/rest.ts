@@ -20259,6 +20259,259 @@ export interface WorkOrderCosts {
 }
 
 /**
+ * Work orders with short kits
+ * Scheduled work (scheduled, in progress, or on hold from either) whose planned parts are not all reserved or issued: per part the planned, reserved, issued and short quantities. As the caller: the work orders they may read.
+ */
+export interface WorkOrderKitShortages {
+  /**
+   * Issued
+   * Net of returns.
+   * @format numeric
+   */
+  issued_quantity?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Part number
+   * @format text
+   */
+  part_number?: string;
+  /**
+   * Planned
+   * @format numeric
+   */
+  planned_quantity?: number;
+  /**
+   * Reserved
+   * Open reservations for the work order.
+   * @format numeric
+   */
+  reserved_quantity?: number;
+  /**
+   * Scheduled window
+   * @format tstzrange
+   */
+  scheduled?: string;
+  /**
+   * Short
+   * Planned less reserved and issued.
+   * @format numeric
+   */
+  short_quantity?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Storeroom
+   * The line's, if any.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+}
+
+/**
+ * Work order planned parts
+ * The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+ */
+export interface WorkOrderParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * One line per part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Planned quantity
+   * In the unit; what is reserved at scheduling.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Storeroom
+   * Where to take the parts from; none: the storerooms of the work order's plant.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Template kit line
+   * The kit line it was copied from.
+   * @format uuid
+   */
+  template_part_id?: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Used quantity
+   * What the technician recorded as used; completion issues it (else the planned quantity).
+   * @format numeric
+   */
+  used_quantity?: number;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Template parts kits
+ * The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+ */
+export interface WorkOrderTemplateParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Kit line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * An active part of the tenant; one line per part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * Per work order, in the unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Storeroom
+   * Where to take the parts from; none: the storerooms of the work order's plant.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Template
+   * @format uuid
+   */
+  template_id: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Work order templates
  * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
  */
@@ -71810,6 +72063,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sets what was used of a planned part (0 or more; completion issues it instead of the planned quantity), or adds an unplanned part with what was used (above 0). While the work order is scheduled, in progress or on hold from either. Needs work_order.execute at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found, PT409 work_order_part.usage_closed / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) record_work_order_part_usage
+   * @name RecordWorkOrderPartUsageCreate
+   * @summary Record the parts a work order used
+   * @request POST:/rpc/record_work_order_part_usage
+   */
+  export namespace RecordWorkOrderPartUsageCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      used_quantity: number;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets what was used of a planned part (0 or more; completion issues it instead of the planned quantity), or adds an unplanned part with what was used (above 0). While the work order is scheduled, in progress or on hold from either. Needs work_order.execute at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found, PT409 work_order_part.usage_closed / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) record_work_order_part_usage
+   * @name RecordWorkOrderPartUsageList
+   * @summary Record the parts a work order used
+   * @request GET:/rpc/record_work_order_part_usage
+   */
+  export namespace RecordWorkOrderPartUsageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      used_quantity: number;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
    * @tags (rpc) record_work_order_stop
    * @name RecordWorkOrderStopCreate
@@ -72241,6 +72545,92 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       reservation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before the work starts; its reservations are released. True when it was there. Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found, PT409 work_order_part.work_started.
+   * @tags (rpc) remove_work_order_part
+   * @name RemoveWorkOrderPartCreate
+   * @summary Take a part off a work order's planned parts
+   * @request POST:/rpc/remove_work_order_part
+   */
+  export namespace RemoveWorkOrderPartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before the work starts; its reservations are released. True when it was there. Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found, PT409 work_order_part.work_started.
+   * @tags (rpc) remove_work_order_part
+   * @name RemoveWorkOrderPartList
+   * @summary Take a part off a work order's planned parts
+   * @request GET:/rpc/remove_work_order_part
+   */
+  export namespace RemoveWorkOrderPartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description True when it was there. Work orders already made keep their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found.
+   * @tags (rpc) remove_work_order_template_part
+   * @name RemoveWorkOrderTemplatePartCreate
+   * @summary Take a part out of a template's kit
+   * @request POST:/rpc/remove_work_order_template_part
+   */
+  export namespace RemoveWorkOrderTemplatePartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      template_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description True when it was there. Work orders already made keep their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found.
+   * @tags (rpc) remove_work_order_template_part
+   * @name RemoveWorkOrderTemplatePartList
+   * @summary Take a part out of a template's kit
+   * @request GET:/rpc/remove_work_order_template_part
+   */
+  export namespace RemoveWorkOrderTemplatePartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      template_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -74109,6 +74499,116 @@ export namespace Rpc {
       remedy_code: string;
       /** @format uuid */
       work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the work order's planned parts or changes its line (one per part): quantity above 0 in the part's unit, optionally the storeroom. Before the work starts (planned, scheduled, or on hold from either); on a scheduled work order the part is re-reserved at once (a shortage is shown by app.work_order_kit_shortages, not refused). Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found / storeroom.not_found, PT409 work_order_part.work_started / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_part
+   * @name SetWorkOrderPartCreate
+   * @summary Plan a part for a work order
+   * @request POST:/rpc/set_work_order_part
+   */
+  export namespace SetWorkOrderPartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format text */
+      unit?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the work order's planned parts or changes its line (one per part): quantity above 0 in the part's unit, optionally the storeroom. Before the work starts (planned, scheduled, or on hold from either); on a scheduled work order the part is re-reserved at once (a shortage is shown by app.work_order_kit_shortages, not refused). Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found / storeroom.not_found, PT409 work_order_part.work_started / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_part
+   * @name SetWorkOrderPartList
+   * @summary Plan a part for a work order
+   * @request GET:/rpc/set_work_order_part
+   */
+  export namespace SetWorkOrderPartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format text */
+      unit?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the template's parts kit, or changes its line (one per part): quantity above 0 in the part's unit (unit may be left out), optionally the storeroom to take it from (else the storerooms of the work order's plant). Work orders made from the template afterwards get the kit as their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found / part.not_found / storeroom.not_found, PT409 part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_template_part
+   * @name SetWorkOrderTemplatePartCreate
+   * @summary Put a part in a template's kit
+   * @request POST:/rpc/set_work_order_template_part
+   */
+  export namespace SetWorkOrderTemplatePartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the template's parts kit, or changes its line (one per part): quantity above 0 in the part's unit (unit may be left out), optionally the storeroom to take it from (else the storerooms of the work order's plant). Work orders made from the template afterwards get the kit as their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found / part.not_found / storeroom.not_found, PT409 part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_template_part
+   * @name SetWorkOrderTemplatePartList
+   * @summary Put a part in a template's kit
+   * @request GET:/rpc/set_work_order_template_part
+   */
+  export namespace SetWorkOrderTemplatePartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -95334,6 +95834,679 @@ export namespace WorkOrderCosts {
       Range?: string;
     };
     export type ResponseBody = WorkOrderCosts[];
+  }
+}
+
+export namespace WorkOrderKitShortages {
+  /**
+   * @description Scheduled work (scheduled, in progress, or on hold from either) whose planned parts are not all reserved or issued: per part the planned, reserved, issued and short quantities. As the caller: the work orders they may read.
+   * @tags work_order_kit_shortages
+   * @name WorkOrderKitShortagesList
+   * @summary Work orders with short kits
+   * @request GET:/work_order_kit_shortages
+   */
+  export namespace WorkOrderKitShortagesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Issued
+       * Net of returns.
+       * @format numeric
+       */
+      issued_quantity?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part number
+       * @format text
+       */
+      part_number?: string;
+      /**
+       * Planned
+       * @format numeric
+       */
+      planned_quantity?: string;
+      /**
+       * Reserved
+       * Open reservations for the work order.
+       * @format numeric
+       */
+      reserved_quantity?: string;
+      /**
+       * Scheduled window
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Short
+       * Planned less reserved and issued.
+       * @format numeric
+       */
+      short_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Storeroom
+       * The line's, if any.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderKitShortages[];
+  }
+}
+
+export namespace WorkOrderParts {
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsCreate
+   * @summary Work order planned parts
+   * @request POST:/work_order_parts
+   */
+  export namespace WorkOrderPartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsDelete
+   * @summary Work order planned parts
+   * @request DELETE:/work_order_parts
+   */
+  export namespace WorkOrderPartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsList
+   * @summary Work order planned parts
+   * @request GET:/work_order_parts
+   */
+  export namespace WorkOrderPartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderParts[];
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsPartialUpdate
+   * @summary Work order planned parts
+   * @request PATCH:/work_order_parts
+   */
+  export namespace WorkOrderPartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderTemplateParts {
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsCreate
+   * @summary Template parts kits
+   * @request POST:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderTemplateParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsDelete
+   * @summary Template parts kits
+   * @request DELETE:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsList
+   * @summary Template parts kits
+   * @request GET:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderTemplateParts[];
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsPartialUpdate
+   * @summary Template parts kits
+   * @request PATCH:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = WorkOrderTemplateParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
