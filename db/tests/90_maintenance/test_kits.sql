@@ -9,7 +9,7 @@
 -- raises one purchase request with its notification. As a planner,
 -- technicians at the plant and at another, a storekeeper and another tenant.
 BEGIN;
-SELECT plan(38);
+SELECT plan(45);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -142,6 +142,31 @@ SELECT is((SELECT status::text FROM app.stock_reservations WHERE entity_id = tes
   'no reservation of the completed work order stays open');
 SELECT is((SELECT count(*) FROM app.purchase_requests WHERE part_id = tests.recall('seal')::uuid), 1::bigint,
   'still one purchase request for the seal (once per request)');
+SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.record_work_order_part_usage(%L, %L, 1)$$, tests.recall('wo'), tests.recall('seal'))),
+  'PT409 work_order_part.usage_closed', 'usage is not recorded on completed work (issues and returns are)');
+
+-- A work request converted with the template gets the kit too (the copy is on every insert path).
+SELECT tests.act_as(tests.recall('planner'), tests.recall('t'));
+SELECT tests.remember('wr', (app.request_work(tests.recall('pump'), 'Seal dripping')).id);
+SELECT tests.remember('wo3', (app.convert_work_request(tests.recall('wr'), 'corrective', 3, tests.recall('tpl'))).id);
+SELECT is((SELECT array_agg((quantity, template_part_id IS NOT NULL)::text) FROM app.work_order_parts WHERE work_order_id = tests.recall('wo3')::uuid),
+  ARRAY['(2,t)'], 'a converted work request''s work order gets the template''s kit (2 seals; the first work order''s change stayed its own)');
+-- Scheduled: the last seal reserved, 1 short; taking the line off releases it.
+SELECT app.schedule_work_order(tests.recall('wo3'), tests.recall('tech'), now(), now() + interval '2 hours');
+SELECT is((SELECT (reserved_quantity, short_quantity)::text FROM app.work_order_kit_shortages WHERE work_order_id = tests.recall('wo3')::uuid), '(1,1)',
+  'the one seal left is reserved, 1 short');
+SELECT ok(app.remove_work_order_part(tests.recall('wo3'), tests.recall('seal')), 'a planner takes the seals off the scheduled work order');
+SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
+SELECT is((SELECT (on_hand, reserved)::text FROM app.part_stock WHERE part_id = tests.recall('seal')::uuid), '(1,0)', 'and its reservation is released');
+-- An unplanned part used: a new line, issued at completion.
+SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
+SELECT app.transition_work_order(tests.recall('wo3'), 'in_progress');
+SELECT is((app.record_work_order_part_usage(tests.recall('wo3'), tests.recall('seal'), 1)).quantity, 1::numeric,
+  'a part used but not planned becomes a line of what was used');
+SELECT app.transition_work_order(tests.recall('wo3'), 'completed');
+SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
+SELECT is((SELECT on_hand FROM app.part_stock WHERE part_id = tests.recall('seal')::uuid), 0::numeric, 'and issued from available stock at completion');
 
 SELECT * FROM finish();
 ROLLBACK;
