@@ -106,13 +106,22 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
+  v_line record;
+  v_missing numeric;
   v_short text;
 BEGIN
-  SELECT pg_catalog.string_agg(pg_catalog.format('%s %s %s', p.part_number, s.short, l.unit), ', ' ORDER BY p.part_number) INTO v_short
-    FROM app.work_order_parts AS l
-    JOIN app.parts AS p ON p.organization_id = l.organization_id AND p.id = l.part_id
-   CROSS JOIN LATERAL (SELECT app_private.reserve_work_order_part(NEW, l.part_id) AS short) AS s
-   WHERE l.organization_id = NEW.organization_id AND l.work_order_id = NEW.id AND s.short > 0;
+  -- Part by part in part order (two schedulings sharing parts lock their stock rows in the same order).
+  FOR v_line IN
+    SELECT l.part_id, l.unit, p.part_number FROM app.work_order_parts AS l
+      JOIN app.parts AS p ON p.organization_id = l.organization_id AND p.id = l.part_id
+     WHERE l.organization_id = NEW.organization_id AND l.work_order_id = NEW.id
+     ORDER BY l.part_id
+  LOOP
+    v_missing := app_private.reserve_work_order_part(NEW, v_line.part_id);
+    IF v_missing > 0 THEN
+      v_short := pg_catalog.concat_ws(', ', v_short, pg_catalog.format('%s %s %s', v_line.part_number, v_missing, v_line.unit));
+    END IF;
+  END LOOP;
   IF v_short IS NOT NULL THEN
     INSERT INTO app.notifications (organization_id, user_id, type, title, message, priority, action_url, entity_type, entity_id)
     SELECT NEW.organization_id, u.id, 'system', pg_catalog.left(pg_catalog.format('%s: parts short', NEW.work_order_number), 200),
