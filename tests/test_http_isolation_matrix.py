@@ -326,6 +326,12 @@ ROW_FUNCTIONS = {
     "return_stock": {"part_id": "{stock_part}", "bin_id": "{stock_bin}", "quantity": 1, "entity_type": "equipment",
                      "entity_id": "{stock_asset}"},
     "set_purchase_request_status": {"purchase_request_id": "{purchase_request}", "status": "cancelled", "note": "x"},
+    # Parts kits (db/functions/90_maintenance/46_*..49_*).
+    "set_work_order_template_part": {"template_id": "{kit_template}", "part_id": "{kit_part}", "quantity": 1},
+    "remove_work_order_template_part": {"template_id": "{kit_template}", "part_id": "{kit_part}"},
+    "set_work_order_part": {"work_order_id": "{kit_work_order}", "part_id": "{kit_part}", "quantity": 1},
+    "remove_work_order_part": {"work_order_id": "{kit_work_order}", "part_id": "{kit_part}"},
+    "record_work_order_part_usage": {"work_order_id": "{kit_work_order}", "part_id": "{kit_part}", "used_quantity": 1},
     # Maintenance assets (db/functions/90_maintenance).
     "assets_in_area": {"area_id": "{asset}"},
     "meter_usage_since": {"reading_id": "{meter_reading}"},
@@ -412,7 +418,10 @@ A_ROWS = """
          (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
          (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text,
          (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
-         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text,
+         (select k.template_id from app.work_order_template_parts k where k.organization_id = o.id limit 1)::text,
+         (select l.work_order_id from app.work_order_parts l where l.organization_id = o.id limit 1)::text,
+         (select l.part_id from app.work_order_parts l where l.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -517,6 +526,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_maintenance_parts(%s)", a)
     # Maintenance archive: a work order closed 9 years ago, archived with its labour (db/tests/fixtures/maintenance_kpis.sql).
     world.sql("select tests.fill_maintenance_archive(%s)", a)
+    # Parts kits: a template's kit copied into a work order scheduled with its kit short (maintenance_kits.sql).
+    world.sql("select tests.fill_maintenance_kits(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
@@ -752,7 +763,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "sap_mapping", "sap_message",
              "production_run", "production_machine",
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
-             "asset", "meter_reading")
+             "asset", "meter_reading",
+             "kit_template", "kit_work_order", "kit_part")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

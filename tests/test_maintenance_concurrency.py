@@ -1,5 +1,6 @@
 """Maintenance rules that must hold when two writers arrive at the same moment: the asset hierarchy (a level change
-and a new part of the same asset) and the readings of one meter (serialized on the meter row)."""
+and a new part of the same asset), the readings of one meter (serialized on the meter row), and two work orders
+completed at once for the last spare part (the stock ledger's row lock)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,58 @@ def test_readings_of_one_meter_at_once_are_serialized(database_url: str) -> None
     values = [value for value, _, _ in readings]
     last, total = world.rows("select last_value, usage_total from app.meters where id = %s", meter)[0]
     assert (last, total) == (values[-1], values[-1] - 100), "every reading counted its usage from the one before it"
+
+
+def one(conn: psycopg.Connection, query: str, *params: object) -> object:
+    """The first column of the statement's one row."""
+    row = conn.execute(query, params).fetchone()
+    assert row is not None, query
+    return row[0]
+
+
+def test_two_completions_for_the_last_part_issue_it_once(database_url: str) -> None:
+    world = World.on(database_url)
+    tenant = world.tenant()
+    site = world.sql("select tests.create_site(%s)", tenant)
+    planner = world.member(tenant, "maintenance_planner").id
+    technician = world.member(tenant, "technician", site=str(site)).id
+    keeper = world.member(tenant, "storekeeper").id
+    cls = world.sql("select tests.create_equipment_class(%s, 'pump', false, null)", tenant)
+    pump = world.sql("select tests.create_equipment(%s, %s, %s, null, 'Pump')", tenant, cls, site)
+    seal = world.sql("select tests.create_part(%s)", tenant)
+    orders = []
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [keeper, tenant])
+        room = one(conn, "insert into app.storerooms (site_id, code, name) values (%s, 'S1', 'Store') returning id", site)
+        place = one(conn, "insert into app.storeroom_bins (storeroom_id, code) values (%s, 'A-01') returning id", room)
+        # Two work orders planning one seal each, scheduled while none is in stock (nothing reserved), then one arrives.
+        conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [planner, tenant])
+        for _ in range(2):
+            order = one(conn, "select (app.create_work_order(%s, 'preventive', 'Seal')).id", pump)
+            conn.execute("select app.set_work_order_part(%s, %s, 1)", [order, seal])
+            conn.execute("select app.schedule_work_order(%s, %s, now(), now() + interval '1 hour')", [order, technician])
+            orders.append(order)
+        conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [keeper, tenant])
+        conn.execute("select app.receive_stock(%s, %s, 1)", [seal, place])
+        conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [technician, tenant])
+        for order in orders:
+            conn.execute("select app.transition_work_order(%s, 'in_progress')", [order])
+        conn.commit()
+    barrier = threading.Barrier(2)
+
+    def complete(order: str) -> str:
+        with psycopg.connect(database_url) as conn:
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [technician, tenant])
+            barrier.wait()
+            try:
+                conn.execute("select app.transition_work_order(%s, 'completed')", [order])
+                conn.commit()
+                return "completed"
+            except psycopg.Error as error:
+                return f"{error.diag.sqlstate} {error.diag.message_detail}"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(complete, orders))
+    assert outcomes == ["PT409 work_order.parts_missing", "completed"], outcomes
+    assert world.rows("select on_hand, reserved from app.part_stock where part_id = %s", seal) == [(0, 0)]
+    assert world.sql("select count(*) from app.stock_movements where part_id = %s and kind = 'issue'", seal) == 1

@@ -324,7 +324,9 @@ AS $$
     ('work_requests', NULL, 'readers', 'work_request.manage'),
     ('work_orders', NULL, 'readers', NULL),
     ('work_order_assets', ARRAY['work_order_id', 'equipment_id'], 'readers', NULL),
-    ('labour_rates', NULL, 'readers', 'work_order.manage')
+    ('labour_rates', NULL, 'readers', 'work_order.manage'),
+    ('work_order_template_parts', NULL, 'readers', 'work_order.read'),
+    ('work_order_parts', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

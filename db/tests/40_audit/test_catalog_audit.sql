@@ -130,7 +130,8 @@ INSERT INTO audit_exempt VALUES
   ('trace_status_changes', 'append-only trail: each row is itself the who-and-when record'),
   ('units', 'platform reference data, changed by migrations or operators'),
   ('webhook_attempts', 'a queue or delivery state the system writes, not a user edit'),
-  ('webhook_deliveries', 'a queue or delivery state the system writes, not a user edit');
+  ('webhook_deliveries', 'a queue or delivery state the system writes, not a user edit'),
+  ('work_order_signatures', 'append-only trail: each row is itself the who-and-when record');
 
 SELECT is_empty($$
   SELECT c.relname::text FROM pg_class AS c
