@@ -95,6 +95,8 @@ def test_two_completions_for_the_last_part_issue_it_once(database_url: str) -> N
     site = world.sql("select tests.create_site(%s)", tenant)
     planner = world.member(tenant, "maintenance_planner").id
     technician = world.member(tenant, "technician", site=str(site)).id
+    # A second technician signs the other completion: one person's signatures queue on their sign-in lock.
+    colleague = world.member(tenant, "technician", site=str(site)).id
     keeper = world.member(tenant, "storekeeper").id
     cls = world.sql("select tests.create_equipment_class(%s, 'pump', false, null)", tenant)
     pump = world.sql("select tests.create_equipment(%s, %s, %s, null, 'Pump')", tenant, cls, site)
@@ -119,19 +121,19 @@ def test_two_completions_for_the_last_part_issue_it_once(database_url: str) -> N
         conn.commit()
     barrier = threading.Barrier(2)
 
-    def complete(order: str) -> str:
+    def complete(order: str, signer: str) -> str:
         with psycopg.connect(database_url) as conn:
-            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [technician, tenant])
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [signer, tenant])
             barrier.wait()
             try:
-                conn.execute("select app.transition_work_order(%s, 'completed')", [order])
+                conn.execute("select app.complete_work_order(%s, tests.password(), 'done')", [order])
                 conn.commit()
                 return "completed"
             except psycopg.Error as error:
                 return f"{error.diag.sqlstate} {error.diag.message_detail}"
 
     with ThreadPoolExecutor(2) as pool:
-        outcomes = sorted(pool.map(complete, orders))
+        outcomes = sorted(pool.map(complete, orders, [technician, colleague]))
     assert outcomes == ["PT409 work_order.parts_missing", "completed"], outcomes
     assert world.rows("select on_hand, reserved from app.part_stock where part_id = %s", seal) == [(0, 0)]
     assert world.sql("select count(*) from app.stock_movements where part_id = %s and kind = 'issue'", seal) == 1

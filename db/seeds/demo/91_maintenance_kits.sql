@@ -49,7 +49,7 @@ BEGIN
    WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order;
   PERFORM app.transition_work_order(v_order, 'in_progress');
   PERFORM app.record_work_order_part_usage(v_order, v_oil, 18);
-  PERFORM app.transition_work_order(v_order, 'completed');
+  PERFORM app.complete_work_order(v_order, 'pulse-demo-password', 'Hydraulic service done; 18 L of oil used.');
 
   -- Next week's: its kit reserved as far as the store has it.
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_planner, 'role', 'app_user', 'org_id', v_tenant)::text, true);

@@ -118,7 +118,7 @@ SELECT tests.act_as(tests.recall('planner'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.set_work_order_part(%L, %L, 1)$$, tests.recall('wo'), tests.recall('seal'))),
   'PT409 work_order_part.work_started', 'the planned parts are fixed once the work started');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
-SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'completed')$$, tests.recall('wo'))),
+SELECT is(tests.refusal(format($$SELECT app.complete_work_order(%L, tests.password(), 'done')$$, tests.recall('wo'))),
   'PT409 work_order.parts_missing', 'completion is refused while a planned filter is not there');
 SELECT is((SELECT status FROM app.work_orders WHERE id = tests.recall('wo')::uuid), 'in_progress', 'and the work order stays in progress');
 SELECT is((app.record_work_order_part_usage(tests.recall('wo'), tests.recall('seal'), 2)).used_quantity, 2::numeric,
@@ -130,7 +130,7 @@ SELECT tests.act_as(tests.recall('tech_b'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.record_work_order_part_usage(%L, %L, 1)$$, tests.recall('wo'), tests.recall('seal'))),
   'PT404 work_order.not_found', 'a technician at another plant records nothing on it');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
-SELECT is((app.transition_work_order(tests.recall('wo'), 'completed')).status, 'completed', 'then the work order completes');
+SELECT is((app.complete_work_order(tests.recall('wo'), tests.password(), 'done')).status, 'completed', 'then the work order completes');
 SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
 SELECT is((SELECT (on_hand, reserved)::text FROM app.part_stock WHERE part_id = tests.recall('seal')::uuid), '(1,0)',
   'the 2 used seals are issued from the reservation through the ledger, the third released');
@@ -164,7 +164,7 @@ SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
 SELECT app.transition_work_order(tests.recall('wo3'), 'in_progress');
 SELECT is((app.record_work_order_part_usage(tests.recall('wo3'), tests.recall('seal'), 1)).quantity, 1::numeric,
   'a part used but not planned becomes a line of what was used');
-SELECT app.transition_work_order(tests.recall('wo3'), 'completed');
+SELECT app.complete_work_order(tests.recall('wo3'), tests.password(), 'done');
 SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
 SELECT is((SELECT on_hand FROM app.part_stock WHERE part_id = tests.recall('seal')::uuid), 0::numeric, 'and issued from available stock at completion');
 
