@@ -13,9 +13,7 @@ GRANT SELECT ON app.maintenance_teams TO app_admin;
 CREATE POLICY maintenance_teams_select_staff ON app.maintenance_teams FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
          AND (auth.may_read_work_order(site_id, NULL) OR auth.has_permission('team.manage', site_id)
-              OR EXISTS (SELECT FROM app.maintenance_team_members AS m
-                          WHERE m.organization_id = maintenance_teams.organization_id AND m.team_id = maintenance_teams.id
-                            AND m.user_id = (SELECT auth.user_id()))));
+              OR auth.is_in_team(organization_id, id)));
 CREATE POLICY maintenance_teams_select_operator ON app.maintenance_teams FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
@@ -43,6 +41,7 @@ CREATE POLICY technician_availability_select_own_or_planner ON app.technician_av
 CREATE POLICY technician_availability_select_operator ON app.technician_availability FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+GRANT EXECUTE ON FUNCTION auth.is_in_team(uuid, uuid) TO app_user;
 GRANT USAGE ON DOMAIN app."text/calendar" TO anon, app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.calendar_feed(text) TO anon, app_user;
 

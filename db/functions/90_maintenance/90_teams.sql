@@ -279,3 +279,14 @@ END
 $$;
 COMMENT ON FUNCTION app.delete_availability(uuid) IS
   E'Delete availability\nRemoves a shift or absence: your own, or anyone''s with work_order.manage.\nErrors: PT404 availability.not_found.';
+
+-- For the teams policy: membership read past the members' own policy (which
+-- asks the teams', so the policies would recurse).
+CREATE OR REPLACE FUNCTION auth.is_in_team(p_organization_id uuid, p_team_id uuid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT EXISTS (SELECT FROM app.maintenance_team_members AS m
+                  WHERE m.organization_id = p_organization_id AND m.team_id = p_team_id AND m.user_id = auth.user_id())
+$$;
+COMMENT ON FUNCTION auth.is_in_team(uuid, uuid) IS 'Whether the caller is or was a member of the team (the teams policy).';
