@@ -42,8 +42,8 @@ CREATE POLICY technician_availability_select_operator ON app.technician_availabi
   USING ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION auth.is_in_team(uuid, uuid) TO app_user;
-GRANT USAGE ON DOMAIN app."text/calendar" TO anon, app_user, app_admin;
-GRANT EXECUTE ON FUNCTION app.calendar_feed(text) TO anon, app_user;
+GRANT USAGE ON DOMAIN app."text/calendar", app."*/*" TO anon, app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.calendar_feed(text), app.calendar_ics(text) TO anon, app_user;
 
 GRANT EXECUTE ON FUNCTION
   app.define_maintenance_team(text, uuid, boolean), app.add_team_member(uuid, uuid, timestamptz, timestamptz),

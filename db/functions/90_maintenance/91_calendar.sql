@@ -177,11 +177,11 @@ BEGIN
   INSERT INTO app_private.calendar_feeds (organization_id, id, user_id, scope, team_id, equipment_id, token_hash)
   VALUES (v_org, v_id, v_user, issue_calendar_feed.scope, issue_calendar_feed.team_id, issue_calendar_feed.equipment_id,
           app_private.calendar_feed_hash(v_token));
-  RETURN pg_catalog.jsonb_build_object('feed_id', v_id, 'token', v_token, 'path', '/rpc/calendar_feed?token=' || v_token);
+  RETURN pg_catalog.jsonb_build_object('feed_id', v_id, 'token', v_token, 'path', '/rpc/calendar_ics?token=' || v_token);
 END
 $$;
 COMMENT ON FUNCTION app.issue_calendar_feed(text, uuid, uuid) IS
-  E'Issue a calendar feed\nA new ICS feed URL of your own (scope user: your work orders, your teams'' and your availability), of a team (scope team, team_id: you are a member or may read its plant''s work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path}: the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed.\nErrors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.';
+  E'Issue a calendar feed\nA new ICS feed URL of your own (scope user: your work orders, your teams'' and your availability), of a team (scope team, team_id: you are a member or may read its plant''s work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path} (path: the URL to subscribe to, /rpc/calendar_ics?token=...): the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed.\nErrors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.';
 
 CREATE OR REPLACE FUNCTION app.revoke_calendar_feed(feed_id uuid) RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -266,3 +266,18 @@ END
 $$;
 COMMENT ON FUNCTION app.calendar_feed(text) IS
   E'Calendar feed (ICS)\nThe iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed''s owner may see them now. GET /rpc/calendar_feed?token=...\nErrors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).';
+
+CREATE OR REPLACE FUNCTION app.calendar_ics(token text) RETURNS app."*/*"
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_ics text := app.calendar_feed(calendar_ics.token);
+BEGIN
+  PERFORM pg_catalog.set_config('response.headers',
+    '[{"Content-Type": "text/calendar; charset=utf-8"}, {"Content-Disposition": "inline; filename=\"maintenance.ics\""}, {"Cache-Control": "private, max-age=300"}]', true);
+  RETURN pg_catalog.convert_to(v_ics, 'UTF8');
+END
+$$;
+COMMENT ON FUNCTION app.calendar_ics(text) IS
+  E'@behavior -queryField -mutationField\nCalendar feed for calendar apps (ICS)\nThe same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send */*): the URL to subscribe to, GET /rpc/calendar_ics?token=...\nErrors: PT404 calendar_feed.token_unknown.';

@@ -123,6 +123,11 @@ COMMENT ON COLUMN app_private.calendar_feeds.revoked_at IS E'Revoked at';
 
 -- The media type PostgREST serves the ICS feed as (Media Type Handlers).
 CREATE DOMAIN app."text/calendar" AS text;
-COMMENT ON DOMAIN app."text/calendar" IS E'iCalendar\nRFC 5545 text: PostgREST answers a function returning it with Content-Type text/calendar.';
+COMMENT ON DOMAIN app."text/calendar" IS E'@name iCalendarText\niCalendar\nRFC 5545 text: PostgREST answers a function returning it with Content-Type text/calendar when the client asks for text/calendar.';
+-- PostgREST 12 answers Accept: */* (what calendar apps send) with its JSON
+-- handler unless the function returns the "any" handler's domain, whose
+-- function sets Content-Type itself.
+CREATE DOMAIN app."*/*" AS bytea;
+COMMENT ON DOMAIN app."*/*" IS E'@name anyMediaType\nAny media type\nPostgREST''s "any" media type handler: a function returning it answers every Accept header and sets Content-Type in response.headers.';
 
 COMMIT;
