@@ -133,6 +133,13 @@ FUNCTION_CASES = {
     "define_work_order_template": "writes the caller's tenant only (test_work_orders.sql)",
     "search_work_orders": "reads as the caller: work orders and comments under row-level security (test_work_orders.sql)",
     "set_labour_rate": "writes the caller's tenant only: another tenant's user or qualification is PT404 (test_work_orders.sql)",
+    # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
+    "define_maintenance_team": "writes the caller's tenant only: another tenant's site is PT404 (test_calendar.sql)",
+    "my_work_orders": "reads as the caller: their own and their teams' work orders under row-level security (test_calendar.sql)",
+    "maintenance_calendar": "the caller's tenant only, each branch with the caller's visibility (test_calendar.sql, test_maintenance_calendar_http)",
+    "my_calendar_feeds": "own feeds in the active tenant only (test_calendar.sql)",
+    "calendar_feed": "anonymous on purpose: the ICS of one feed token, read as its owner; unknown or revoked is PT404 (test_calendar.sql)",
+    "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -303,6 +310,15 @@ ROW_FUNCTIONS = {
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
+    # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
+    "add_team_member": {"team_id": "{team}", "user_id": "{user}"},
+    "end_team_member": {"member_id": "{team_member}"},
+    "schedule_work_order_for_team": {"work_order_id": "{work_order}", "team_id": "{team}", "starts_at": "2030-01-01T08:00:00Z",
+                                     "ends_at": "2030-01-01T10:00:00Z"},
+    "set_availability": {"user_id": "{user}", "starts_at": "2030-01-01T08:00:00Z", "ends_at": "2030-01-01T10:00:00Z"},
+    "delete_availability": {"availability_id": "{availability}"},
+    "issue_calendar_feed": {"scope": "team", "team_id": "{team}"},
+    "revoke_calendar_feed": {"feed_id": "{calendar_feed}"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -407,7 +423,11 @@ A_ROWS = """
          (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
          (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text,
          (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
-         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text,
+         (select t.id from app.maintenance_teams t where t.organization_id = o.id limit 1)::text,
+         (select m.id from app.maintenance_team_members m where m.organization_id = o.id limit 1)::text,
+         (select a.id from app.technician_availability a where a.organization_id = o.id limit 1)::text,
+         (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -510,6 +530,8 @@ def build_tenant_a(world: World) -> str:
     # Maintenance stores: a storeroom, bins, stock, a reservation, a purchase request, a critical spare, a vendor
     # part (db/tests/fixtures/maintenance_parts.sql).
     world.sql("select tests.fill_maintenance_parts(%s)", a)
+    # Maintenance calendar: a team with a member, an absence, a calendar feed (db/tests/fixtures/maintenance_calendar.sql).
+    world.sql("select tests.fill_maintenance_calendar(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
@@ -745,7 +767,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "sap_mapping", "sap_message",
              "production_run", "production_machine",
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
-             "asset", "meter_reading")
+             "asset", "meter_reading",
+             "team", "team_member", "availability", "calendar_feed")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -12,8 +12,8 @@ GRANT SELECT ON app.maintenance_teams TO app_user;
 GRANT SELECT ON app.maintenance_teams TO app_admin;
 CREATE POLICY maintenance_teams_select_staff ON app.maintenance_teams FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (auth.may_read_work_order(site_id, NULL) OR auth.has_permission('team.manage', site_id)
-              OR auth.is_in_team(organization_id, id)));
+         AND ((SELECT auth.may_read_work_order(site_id, NULL)) OR (SELECT auth.has_permission('team.manage', site_id))
+              OR (SELECT auth.is_in_team(organization_id, id))));
 CREATE POLICY maintenance_teams_select_operator ON app.maintenance_teams FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
@@ -26,7 +26,7 @@ CREATE POLICY maintenance_team_members_select_staff ON app.maintenance_team_memb
          AND (user_id = (SELECT auth.user_id())
               OR EXISTS (SELECT FROM app.maintenance_teams AS t
                           WHERE t.organization_id = maintenance_team_members.organization_id AND t.id = maintenance_team_members.team_id
-                            AND (auth.may_read_work_order(t.site_id, NULL) OR auth.has_permission('team.manage', t.site_id)))));
+                            AND ((SELECT auth.may_read_work_order(t.site_id, NULL)) OR (SELECT auth.has_permission('team.manage', t.site_id))))));
 CREATE POLICY maintenance_team_members_select_operator ON app.maintenance_team_members FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

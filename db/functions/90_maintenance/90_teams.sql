@@ -283,10 +283,14 @@ COMMENT ON FUNCTION app.delete_availability(uuid) IS
 -- For the teams policy: membership read past the members' own policy (which
 -- asks the teams', so the policies would recurse).
 CREATE OR REPLACE FUNCTION auth.is_in_team(p_organization_id uuid, p_team_id uuid) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT EXISTS (SELECT FROM app.maintenance_team_members AS m
-                  WHERE m.organization_id = p_organization_id AND m.team_id = p_team_id AND m.user_id = auth.user_id())
+DECLARE
+  v_user_id uuid := auth.user_id();
+BEGIN
+  RETURN EXISTS (SELECT FROM app.maintenance_team_members AS m
+                  WHERE m.organization_id = p_organization_id AND m.team_id = p_team_id AND m.user_id = v_user_id);
+END
 $$;
 COMMENT ON FUNCTION auth.is_in_team(uuid, uuid) IS 'Whether the caller is or was a member of the team (the teams policy).';

@@ -280,4 +280,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.calendar_ics(text) IS
-  E'@behavior -queryField -mutationField\nCalendar feed for calendar apps (ICS)\nThe same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send */*): the URL to subscribe to, GET /rpc/calendar_ics?token=...\nErrors: PT404 calendar_feed.token_unknown.';
+  E'Calendar feed for calendar apps (ICS)\nThe same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send */*): the URL to subscribe to, GET /rpc/calendar_ics?token=...\nErrors: PT404 calendar_feed.token_unknown.';

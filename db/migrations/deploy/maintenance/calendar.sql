@@ -101,11 +101,11 @@ CREATE TABLE app_private.calendar_feeds (
   created_at timestamptz NOT NULL DEFAULT now(),
   revoked_at timestamptz,
   PRIMARY KEY (organization_id, id),
-  CONSTRAINT calendar_feeds_hash_unique UNIQUE (token_hash),
   CONSTRAINT calendar_feeds_scope_target CHECK ((scope = 'team') = (team_id IS NOT NULL) AND (scope = 'asset') = (equipment_id IS NOT NULL)),
   FOREIGN KEY (organization_id, team_id) REFERENCES app.maintenance_teams (organization_id, id) ON DELETE CASCADE,
   FOREIGN KEY (organization_id, equipment_id) REFERENCES app.equipment (organization_id, id) ON DELETE CASCADE
 );
+CREATE INDEX calendar_feeds_hash_idx ON app_private.calendar_feeds (token_hash);
 CREATE INDEX calendar_feeds_user_idx ON app_private.calendar_feeds (user_id, organization_id);
 CREATE INDEX calendar_feeds_team_idx ON app_private.calendar_feeds (organization_id, team_id);
 CREATE INDEX calendar_feeds_equipment_idx ON app_private.calendar_feeds (organization_id, equipment_id);
@@ -123,11 +123,11 @@ COMMENT ON COLUMN app_private.calendar_feeds.revoked_at IS E'Revoked at';
 
 -- The media type PostgREST serves the ICS feed as (Media Type Handlers).
 CREATE DOMAIN app."text/calendar" AS text;
-COMMENT ON DOMAIN app."text/calendar" IS E'@name iCalendarText\niCalendar\nRFC 5545 text: PostgREST answers a function returning it with Content-Type text/calendar when the client asks for text/calendar.';
+COMMENT ON DOMAIN app."text/calendar" IS E'iCalendar\nRFC 5545 text: PostgREST answers a function returning it with Content-Type text/calendar when the client asks for text/calendar.';
 -- PostgREST 12 answers Accept: */* (what calendar apps send) with its JSON
 -- handler unless the function returns the "any" handler's domain, whose
 -- function sets Content-Type itself.
 CREATE DOMAIN app."*/*" AS bytea;
-COMMENT ON DOMAIN app."*/*" IS E'@name anyMediaType\nAny media type\nPostgREST''s "any" media type handler: a function returning it answers every Accept header and sets Content-Type in response.headers.';
+COMMENT ON DOMAIN app."*/*" IS E'Any media type\nPostgREST''s "any" media type handler: a function returning it answers every Accept header and sets Content-Type in response.headers.';
 
 COMMIT;
