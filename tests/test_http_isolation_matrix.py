@@ -136,7 +136,7 @@ FUNCTION_CASES = {
     # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
     "define_maintenance_team": "writes the caller's tenant only: another tenant's site is PT404 (test_calendar.sql)",
     "my_work_orders": "reads as the caller: their own and their teams' work orders under row-level security (test_calendar.sql)",
-    "maintenance_calendar": "the caller's tenant only, each branch with the caller's visibility (test_calendar.sql, test_maintenance_calendar_http)",
+    "maintenance_calendar": "the caller's tenant only, each branch with the caller's visibility (test_calendar.sql)",
     "my_calendar_feeds": "own feeds in the active tenant only (test_calendar.sql)",
     "calendar_feed": "anonymous on purpose: the ICS of one feed token, read as its owner; unknown or revoked is PT404 (test_calendar.sql)",
     "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",

@@ -4,7 +4,7 @@ feed token) parses with a real iCalendar parser; a revoked or unknown token gets
 GraphQL."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import icalendar
@@ -33,12 +33,13 @@ def test_a_team_work_order_and_an_absence_reach_the_technicians_ics_feed(live: d
     title = ("Replace seal; check alignment, " + "long text " * 12).strip()
     order = rest(live, "POST", "/rpc/create_work_order", planner,
                  json={"equipment_id": pump, "work_type": "preventive", "title": title[:200]}).json()
-    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(microsecond=0)
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
     scheduled = rest(live, "POST", "/rpc/schedule_work_order_for_team", planner,
                      json={"work_order_id": order["id"], "team_id": team.json()["id"], "starts_at": start.isoformat(),
                            "ends_at": (start + timedelta(hours=3)).isoformat()})
     assert (scheduled.status_code, scheduled.json()["team_id"]) == (200, team.json()["id"]), scheduled.text
-    elsewhere = rest(live, "POST", "/rpc/create_work_order", planner, json={"equipment_id": mill, "work_type": "emergency", "title": "Mill"}).json()
+    elsewhere = rest(live, "POST", "/rpc/create_work_order", planner,
+                     json={"equipment_id": mill, "work_type": "emergency", "title": "Mill"}).json()
     assert elsewhere["status"] == "planned"
     absence = rest(live, "POST", "/rpc/set_availability", technician,
                    json={"user_id": person.id, "starts_at": (start + timedelta(days=3)).isoformat(),
@@ -86,7 +87,7 @@ def test_a_team_work_order_and_an_absence_reach_the_technicians_ics_feed(live: d
 
     # The calendar over GraphQL, as the planner.
     query = """query($from: Datetime!, $to: Datetime!) { maintenanceCalendar(fromAt: $from, toAt: $to) { nodes { kind uid } } }"""
-    seen = graphql(live, query, planner, {"from": datetime.now(timezone.utc).isoformat(),
+    seen = graphql(live, query, planner, {"from": datetime.now(UTC).isoformat(),
                                           "to": (start + timedelta(days=30)).isoformat()}).json()
     assert "errors" not in seen, seen
     assert [node["kind"] for node in seen["data"]["maintenanceCalendar"]["nodes"]] == ["work_order", "absent"]
