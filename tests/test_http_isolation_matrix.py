@@ -133,6 +133,13 @@ FUNCTION_CASES = {
     "define_work_order_template": "writes the caller's tenant only (test_work_orders.sql)",
     "search_work_orders": "reads as the caller: work orders and comments under row-level security (test_work_orders.sql)",
     "set_labour_rate": "writes the caller's tenant only: another tenant's user or qualification is PT404 (test_work_orders.sql)",
+    # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
+    "define_maintenance_team": "writes the caller's tenant only: another tenant's site is PT404 (test_calendar.sql)",
+    "my_work_orders": "reads as the caller: their own and their teams' work orders under row-level security (test_calendar.sql)",
+    "maintenance_calendar": "the caller's tenant only, each branch with the caller's visibility (test_calendar.sql)",
+    "my_calendar_feeds": "own feeds in the active tenant only (test_calendar.sql)",
+    "calendar_feed": "anonymous on purpose: the ICS of one feed token, read as its owner; unknown or revoked is PT404 (test_calendar.sql)",
+    "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -308,6 +315,15 @@ ROW_FUNCTIONS = {
     "raise_checklist_follow_up": {"item_id": "{checklist_item}"},
     "complete_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
     "verify_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
+    # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
+    "add_team_member": {"team_id": "{team}", "user_id": "{user}"},
+    "end_team_member": {"member_id": "{team_member}"},
+    "schedule_work_order_for_team": {"work_order_id": "{work_order}", "team_id": "{team}", "starts_at": "2030-01-01T08:00:00Z",
+                                     "ends_at": "2030-01-01T10:00:00Z"},
+    "set_availability": {"user_id": "{user}", "starts_at": "2030-01-01T08:00:00Z", "ends_at": "2030-01-01T10:00:00Z"},
+    "delete_availability": {"availability_id": "{availability}"},
+    "issue_calendar_feed": {"scope": "team", "team_id": "{team}"},
+    "revoke_calendar_feed": {"feed_id": "{calendar_feed}"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -421,7 +437,11 @@ A_ROWS = """
          (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text,
          (select k.template_id from app.work_order_template_parts k where k.organization_id = o.id limit 1)::text,
          (select l.work_order_id from app.work_order_parts l where l.organization_id = o.id limit 1)::text,
-         (select l.part_id from app.work_order_parts l where l.organization_id = o.id limit 1)::text
+         (select l.part_id from app.work_order_parts l where l.organization_id = o.id limit 1)::text,
+         (select t.id from app.maintenance_teams t where t.organization_id = o.id limit 1)::text,
+         (select m.id from app.maintenance_team_members m where m.organization_id = o.id limit 1)::text,
+         (select a.id from app.technician_availability a where a.organization_id = o.id limit 1)::text,
+         (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -528,6 +548,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_maintenance_archive(%s)", a)
     # Parts kits: a template's kit copied into a work order scheduled with its kit short (maintenance_kits.sql).
     world.sql("select tests.fill_maintenance_kits(%s)", a)
+    # Maintenance calendar: a team with a member, an absence, a calendar feed (db/tests/fixtures/maintenance_calendar.sql).
+    world.sql("select tests.fill_maintenance_calendar(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
@@ -764,7 +786,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "production_run", "production_machine",
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
              "asset", "meter_reading",
-             "kit_template", "kit_work_order", "kit_part")
+             "kit_template", "kit_work_order", "kit_part",
+             "team", "team_member", "availability", "calendar_feed")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

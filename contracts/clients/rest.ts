@@ -8887,6 +8887,118 @@ export interface Lots {
 }
 
 /**
+ * Team members
+ * Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+ */
+export interface MaintenanceTeamMembers {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Membership id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Member from
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  member_from: string;
+  /**
+   * Member until
+   * None while still a member.
+   * @format timestamp with time zone
+   */
+  member_to?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Team
+   * @format uuid
+   */
+  team_id: string;
+  /**
+   * Member
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
+ * Maintenance teams
+ * A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+ */
+export interface MaintenanceTeams {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Team id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Inactive teams are not assigned new work.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * Unique in the tenant.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Plant
+   * The plant the team works at; none for a tenant-wide team.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
  * Measurements
  * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
  */
@@ -18986,6 +19098,71 @@ export interface Tags {
 }
 
 /**
+ * Technician availability
+ * Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+ */
+export interface TechnicianAvailability {
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Availability id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * available (a shift) or absent.
+   * @format text
+   */
+  kind: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Period
+   * From (inclusive) to (exclusive).
+   * @format tstzrange
+   */
+  period: string;
+  /**
+   * Reason
+   * Why absent, or the shift's name.
+   * @format text
+   * @default ""
+   */
+  reason: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
  * Tenant branding
  * The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
  */
@@ -20602,7 +20779,7 @@ export interface WorkOrderTemplates {
 export interface WorkOrders {
   /**
    * Assignee
-   * The person who does the work.
+   * The person who does the work (or a team: team_id).
    *
    * Note:
    * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
@@ -20791,6 +20968,12 @@ export interface WorkOrders {
    * @default "planned"
    */
   status: string;
+  /**
+   * Team
+   * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+   * @format uuid
+   */
+  team_id?: string;
   /**
    * Template
    * The template it was made from.
@@ -49272,6 +49455,428 @@ export namespace Lots {
   }
 }
 
+export namespace MaintenanceTeamMembers {
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersCreate
+   * @summary Team members
+   * @request POST:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = MaintenanceTeamMembers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersDelete
+   * @summary Team members
+   * @request DELETE:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersList
+   * @summary Team members
+   * @request GET:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceTeamMembers[];
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersPartialUpdate
+   * @summary Team members
+   * @request PATCH:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = MaintenanceTeamMembers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace MaintenanceTeams {
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsCreate
+   * @summary Maintenance teams
+   * @request POST:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = MaintenanceTeams;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsDelete
+   * @summary Maintenance teams
+   * @request DELETE:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsList
+   * @summary Maintenance teams
+   * @request GET:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceTeams[];
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsPartialUpdate
+   * @summary Maintenance teams
+   * @request PATCH:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = MaintenanceTeams;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Measurements {
   /**
    * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
@@ -64958,6 +65563,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The person belongs to the team from member_from (now) until member_to (open). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team.not_found / user.not_member, PT409 team_member.overlap, PT422 team_member.period_invalid.
+   * @tags (rpc) add_team_member
+   * @name AddTeamMemberCreate
+   * @summary Add a team member
+   * @request POST:/rpc/add_team_member
+   */
+  export namespace AddTeamMemberCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      member_from?: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person belongs to the team from member_from (now) until member_to (open). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team.not_found / user.not_member, PT409 team_member.overlap, PT422 team_member.period_invalid.
+   * @tags (rpc) add_team_member
+   * @name AddTeamMemberList
+   * @summary Add a team member
+   * @request GET:/rpc/add_team_member
+   */
+  export namespace AddTeamMemberList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      member_from?: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
    * @tags (rpc) add_work_order_asset
    * @name AddWorkOrderAssetCreate
@@ -65853,6 +66509,84 @@ export namespace Rpc {
       purpose: string;
       /** @format timestamp with time zone */
       starts_at: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @tags (rpc) calendar_feed
+   * @name CalendarFeedCreate
+   * @summary Calendar feed (ICS)
+   * @request POST:/rpc/calendar_feed
+   */
+  export namespace CalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @tags (rpc) calendar_feed
+   * @name CalendarFeedList
+   * @summary Calendar feed (ICS)
+   * @request GET:/rpc/calendar_feed
+   */
+  export namespace CalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send *\/*): the URL to subscribe to, GET /rpc/calendar_ics?token=... Errors: PT404 calendar_feed.token_unknown.
+   * @tags (rpc) calendar_ics
+   * @name CalendarIcsCreate
+   * @summary Calendar feed for calendar apps (ICS)
+   * @request POST:/rpc/calendar_ics
+   */
+  export namespace CalendarIcsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send *\/*): the URL to subscribe to, GET /rpc/calendar_ics?token=... Errors: PT404 calendar_feed.token_unknown.
+   * @tags (rpc) calendar_ics
+   * @name CalendarIcsList
+   * @summary Calendar feed for calendar apps (ICS)
+   * @request GET:/rpc/calendar_ics
+   */
+  export namespace CalendarIcsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -67996,6 +68730,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description Creates the team (or changes the plant and active flag of the team of that name). Needs team.manage tenant-wide, or at the plant for a plant's team. Errors: PT403 permission.missing, PT404 site.not_found, PT422 team.name_invalid.
+   * @tags (rpc) define_maintenance_team
+   * @name DefineMaintenanceTeamCreate
+   * @summary Define a maintenance team
+   * @request POST:/rpc/define_maintenance_team
+   */
+  export namespace DefineMaintenanceTeamCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format uuid */
+      site_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates the team (or changes the plant and active flag of the team of that name). Needs team.manage tenant-wide, or at the plant for a plant's team. Errors: PT403 permission.missing, PT404 site.not_found, PT422 team.name_invalid.
+   * @tags (rpc) define_maintenance_team
+   * @name DefineMaintenanceTeamList
+   * @summary Define a maintenance team
+   * @request GET:/rpc/define_maintenance_team
+   */
+  export namespace DefineMaintenanceTeamList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format uuid */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
    * @tags (rpc) define_state_machine
    * @name DefineStateMachineCreate
@@ -68154,6 +68935,45 @@ export namespace Rpc {
       approval_id: string;
       /** @format text */
       comment?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Removes a shift or absence: your own, or anyone's with work_order.manage. Errors: PT404 availability.not_found.
+   * @tags (rpc) delete_availability
+   * @name DeleteAvailabilityCreate
+   * @summary Delete availability
+   * @request POST:/rpc/delete_availability
+   */
+  export namespace DeleteAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      availability_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Removes a shift or absence: your own, or anyone's with work_order.manage. Errors: PT404 availability.not_found.
+   * @tags (rpc) delete_availability
+   * @name DeleteAvailabilityList
+   * @summary Delete availability
+   * @request GET:/rpc/delete_availability
+   */
+  export namespace DeleteAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      availability_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -68463,6 +69283,49 @@ export namespace Rpc {
       from_version: number;
       /** @format integer */
       to_version: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person leaves the team at member_to (now). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team_member.not_found, PT422 team_member.period_invalid.
+   * @tags (rpc) end_team_member
+   * @name EndTeamMemberCreate
+   * @summary End a team membership
+   * @request POST:/rpc/end_team_member
+   */
+  export namespace EndTeamMemberCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      member_id: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person leaves the team at member_to (now). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team_member.not_found, PT422 team_member.period_invalid.
+   * @tags (rpc) end_team_member
+   * @name EndTeamMemberList
+   * @summary End a team membership
+   * @request GET:/rpc/end_team_member
+   */
+  export namespace EndTeamMemberList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      member_id: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -69663,6 +70526,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description A new ICS feed URL of your own (scope user: your work orders, your teams' and your availability), of a team (scope team, team_id: you are a member or may read its plant's work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path} (path: the URL to subscribe to, /rpc/calendar_ics?token=...): the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed. Errors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.
+   * @tags (rpc) issue_calendar_feed
+   * @name IssueCalendarFeedCreate
+   * @summary Issue a calendar feed
+   * @request POST:/rpc/issue_calendar_feed
+   */
+  export namespace IssueCalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format text */
+      scope?: string;
+      /** @format uuid */
+      team_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new ICS feed URL of your own (scope user: your work orders, your teams' and your availability), of a team (scope team, team_id: you are a member or may read its plant's work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path} (path: the URL to subscribe to, /rpc/calendar_ics?token=...): the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed. Errors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.
+   * @tags (rpc) issue_calendar_feed
+   * @name IssueCalendarFeedList
+   * @summary Issue a calendar feed
+   * @request GET:/rpc/issue_calendar_feed
+   */
+  export namespace IssueCalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format text */
+      scope?: string;
+      /** @format uuid */
+      team_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description For one released sample (sample_id) or every sample of a lot (lot_number): freezes their released results with the specification, limits and verdict of each in revision 1 of a new certificate (CoA-000123), signed by you (signature_password: your sign-in password; meaning "certified"), queues its PDF and notifies the customer's portal users (event coa.issued). certificate.issue tenant-wide or at every sample's site. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password) and issues nothing. Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    * @tags (rpc) issue_certificate
    * @name IssueCertificateCreate
@@ -70241,6 +71151,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @tags (rpc) maintenance_calendar
+   * @name MaintenanceCalendarCreate
+   * @summary Maintenance calendar
+   * @request POST:/rpc/maintenance_calendar
+   */
+  export namespace MaintenanceCalendarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      for_asset?: string;
+      /** @format uuid */
+      for_team?: string;
+      /** @format uuid */
+      for_user?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @tags (rpc) maintenance_calendar
+   * @name MaintenanceCalendarList
+   * @summary Maintenance calendar
+   * @request GET:/rpc/maintenance_calendar
+   */
+  export namespace MaintenanceCalendarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      for_asset?: string;
+      /** @format uuid */
+      for_team?: string;
+      /** @format uuid */
+      for_user?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
    * @tags (rpc) map_sap_object
    * @name MapSapObjectCreate
@@ -70538,6 +71503,72 @@ export namespace Rpc {
    * @request GET:/rpc/my_approvals
    */
   export namespace MyApprovalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Your feeds in the active organization (never their tokens), newest first, revoked ones with their time.
+   * @tags (rpc) my_calendar_feeds
+   * @name MyCalendarFeedsCreate
+   * @summary My calendar feeds
+   * @request POST:/rpc/my_calendar_feeds
+   */
+  export namespace MyCalendarFeedsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Your feeds in the active organization (never their tokens), newest first, revoked ones with their time.
+   * @tags (rpc) my_calendar_feeds
+   * @name MyCalendarFeedsList
+   * @summary My calendar feeds
+   * @request GET:/rpc/my_calendar_feeds
+   */
+  export namespace MyCalendarFeedsList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders assigned to the caller or to a team they belong to now, as the caller may read them (filter and order as a table: ?status=in.(scheduled,in_progress)&order=due_date).
+   * @tags (rpc) my_work_orders
+   * @name MyWorkOrdersCreate
+   * @summary My work orders
+   * @request POST:/rpc/my_work_orders
+   */
+  export namespace MyWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders assigned to the caller or to a team they belong to now, as the caller may read them (filter and order as a table: ?status=in.(scheduled,in_progress)&order=due_date).
+   * @tags (rpc) my_work_orders
+   * @name MyWorkOrdersList
+   * @summary My work orders
+   * @request GET:/rpc/my_work_orders
+   */
+  export namespace MyWorkOrdersList {
     export type RequestParams = {};
     export type RequestQuery = {};
     export type RequestBody = never;
@@ -73449,6 +74480,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description One of your feeds stops working at once. Errors: PT404 calendar_feed.not_found (not yours, unknown or already revoked).
+   * @tags (rpc) revoke_calendar_feed
+   * @name RevokeCalendarFeedCreate
+   * @summary Revoke a calendar feed
+   * @request POST:/rpc/revoke_calendar_feed
+   */
+  export namespace RevokeCalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      feed_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One of your feeds stops working at once. Errors: PT404 calendar_feed.not_found (not yours, unknown or already revoked).
+   * @tags (rpc) revoke_calendar_feed
+   * @name RevokeCalendarFeedList
+   * @summary Revoke a calendar feed
+   * @request GET:/rpc/revoke_calendar_feed
+   */
+  export namespace RevokeCalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      feed_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
    * @tags (rpc) revoke_concession
    * @name RevokeConcessionCreate
@@ -73840,7 +74910,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window's start and have no absence in the window (technician_availability). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.
    * @tags (rpc) schedule_work_order
    * @name ScheduleWorkOrderCreate
    * @summary Schedule a work order
@@ -73869,7 +74939,62 @@ export namespace Rpc {
   }
 
   /**
-   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @description Gives a planned (or scheduled) work order to a team for a window: at least one member at the window's start must hold the required qualification then and have no absence in the window. The work order becomes scheduled; its members see it as theirs. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / team.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.team_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order_for_team
+   * @name ScheduleWorkOrderForTeamCreate
+   * @summary Schedule a work order for a team
+   * @request POST:/rpc/schedule_work_order_for_team
+   */
+  export namespace ScheduleWorkOrderForTeamCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Gives a planned (or scheduled) work order to a team for a window: at least one member at the window's start must hold the required qualification then and have no absence in the window. The work order becomes scheduled; its members see it as theirs. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / team.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.team_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order_for_team
+   * @name ScheduleWorkOrderForTeamList
+   * @summary Schedule a work order for a team
+   * @request GET:/rpc/schedule_work_order_for_team
+   */
+  export namespace ScheduleWorkOrderForTeamList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window's start and have no absence in the window (technician_availability). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.
    * @tags (rpc) schedule_work_order
    * @name ScheduleWorkOrderList
    * @summary Schedule a work order
@@ -73974,6 +75099,61 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format text */
       query: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shift (kind available) or an absence (kind absent, with a reason) of a person; one person's periods never overlap. Your own, or anyone's with work_order.manage. An absence refuses work orders scheduled on the person in it. Errors: PT403 permission.missing, PT404 user.not_member, PT409 availability.overlap, PT422 availability.period_invalid / kind_invalid / reason_too_long.
+   * @tags (rpc) set_availability
+   * @name SetAvailabilityCreate
+   * @summary Record availability
+   * @request POST:/rpc/set_availability
+   */
+  export namespace SetAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format text */
+      kind?: string;
+      /** @format text */
+      reason?: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shift (kind available) or an absence (kind absent, with a reason) of a person; one person's periods never overlap. Your own, or anyone's with work_order.manage. An absence refuses work orders scheduled on the person in it. Errors: PT403 permission.missing, PT404 user.not_member, PT409 availability.overlap, PT422 availability.period_invalid / kind_invalid / reason_too_long.
+   * @tags (rpc) set_availability
+   * @name SetAvailabilityList
+   * @summary Record availability
+   * @request GET:/rpc/set_availability
+   */
+  export namespace SetAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format text */
+      kind?: string;
+      /** @format text */
+      reason?: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      user_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -91583,6 +92763,235 @@ export namespace Tags {
   }
 }
 
+export namespace TechnicianAvailability {
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityCreate
+   * @summary Technician availability
+   * @request POST:/technician_availability
+   */
+  export namespace TechnicianAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TechnicianAvailability;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityDelete
+   * @summary Technician availability
+   * @request DELETE:/technician_availability
+   */
+  export namespace TechnicianAvailabilityDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityList
+   * @summary Technician availability
+   * @request GET:/technician_availability
+   */
+  export namespace TechnicianAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TechnicianAvailability[];
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityPartialUpdate
+   * @summary Technician availability
+   * @request PATCH:/technician_availability
+   */
+  export namespace TechnicianAvailabilityPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = TechnicianAvailability;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace TenantBranding {
   /**
    * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
@@ -96844,7 +98253,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97013,6 +98422,12 @@ export namespace WorkOrders {
        */
       status?: string;
       /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
+      /**
        * Template
        * The template it was made from.
        * @format uuid
@@ -97077,7 +98492,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97254,6 +98669,12 @@ export namespace WorkOrders {
        */
       status?: string;
       /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
+      /**
        * Template
        * The template it was made from.
        * @format uuid
@@ -97325,7 +98746,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97493,6 +98914,12 @@ export namespace WorkOrders {
        * @format text
        */
       status?: string;
+      /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
       /**
        * Template
        * The template it was made from.

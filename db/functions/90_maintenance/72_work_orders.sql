@@ -185,8 +185,9 @@ BEGIN
     PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
   END IF;
   PERFORM app_private.require_assignee_qualified(v_order, schedule_work_order.assignee_id, starts_at);
+  PERFORM app_private.require_assignee_available(v_order, schedule_work_order.assignee_id, pg_catalog.tstzrange(starts_at, ends_at));
   UPDATE app.work_orders AS w
-     SET status = 'scheduled', assignee_id = schedule_work_order.assignee_id, scheduled = pg_catalog.tstzrange(starts_at, ends_at),
+     SET status = 'scheduled', assignee_id = schedule_work_order.assignee_id, team_id = NULL, scheduled = pg_catalog.tstzrange(starts_at, ends_at),
          due_date = coalesce(schedule_work_order.due_date, w.due_date)
    WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
   RETURNING w.* INTO v_order;
@@ -194,7 +195,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.schedule_work_order(uuid, uuid, timestamptz, timestamptz, date) IS
-  E'Schedule a work order\nAssigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window''s start. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.';
+  E'Schedule a work order\nAssigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window''s start and have no absence in the window (technician_availability). Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.';
 
 CREATE OR REPLACE FUNCTION app.assign_work_order_contractor(work_order_id uuid, contractor_id uuid) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -107,6 +107,7 @@ INSERT INTO app.permissions (code, description) VALUES
   ('work_order.manage', 'Create, schedule, assign, cancel and close work orders, define templates and labour rates, record contractor charges (tenant-wide, or at the sites of a site-scoped role)'),
   ('work_order.execute', 'Start, hold, resume and complete work orders, log labour and record stops (tenant-wide, or at the sites of a site-scoped role)'),
   ('work_order.verify', 'Verify completed work orders (tenant-wide, or at the sites of a site-scoped role)'),
+  ('team.manage', 'Define maintenance teams and their members (tenant-wide, or at the sites of a site-scoped role); see everyone''s shifts and absences in the maintenance calendar'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones'),
@@ -308,6 +309,7 @@ SELECT role_key, permission
     ('technician', 'work_order.execute'), ('maintenance_supervisor', 'work_order.read'),
     ('maintenance_supervisor', 'work_order.verify'), ('maintenance_supervisor', 'work_order.execute'),
     ('management', 'work_order.read'),
+    ('maintenance_planner', 'team.manage'), ('maintenance_supervisor', 'team.manage'),
     ('customer_portal', 'work_order.read'),
     -- SAP sync (97_integration): admins run it (every permission); procurement and auditors read the sync log.
     ('procurement', 'integration.read'), ('auditor', 'integration.read'),

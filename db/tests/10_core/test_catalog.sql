@@ -105,9 +105,10 @@ SELECT results_eq($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE n.nspname = 'app' AND has_function_privilege('anon', p.oid, 'EXECUTE')
    ORDER BY 1
-$$, ARRAY['app.accept_invitation(text,text,text)', 'app.health()', 'app.login(text,text,uuid)', 'app.refresh(text)',
+$$, ARRAY['app.accept_invitation(text,text,text)', 'app.calendar_feed(text)', 'app.calendar_ics(text)', 'app.health()',
+         'app.login(text,text,uuid)', 'app.refresh(text)',
          'app.submit_work_request(text,text,text,text)', 'app.theme(text,text)', 'app.work_request_asset(text)'],
-  'anonymous callers may execute exactly accept_invitation, health, login, refresh, submit_work_request, theme and work_request_asset');
+  'anonymous callers may execute exactly accept_invitation, calendar_feed, calendar_ics, health, login, refresh, submit_work_request, theme and work_request_asset');
 
 SELECT is_empty($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
