@@ -7,6 +7,55 @@
 -- bounded by depth, so a loop ends at the bound; each item is reported once,
 -- at its smallest depth.
 
+-- Completeness: a walk as the caller stops at plants they may not read. A
+-- trace or recall that is silently partial is worse than none, so a caller
+-- without traceability.read tenant-wide gets the full answer only when the
+-- whole walk lies where they may read it; otherwise PT403 trace.incomplete
+-- names how many items they cannot see (docs/manufacturing/traceability.md).
+CREATE OR REPLACE FUNCTION app_private.trace_reach_count(p_item_id uuid, p_forward boolean, p_max_depth integer) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  WITH RECURSIVE walk (node, depth) AS (
+    SELECT p_item_id, 0
+    UNION
+    SELECT CASE WHEN p_forward THEN e.to_id ELSE e.from_id END, w.depth + 1
+      FROM walk AS w JOIN app.genealogy_edges AS e
+        ON e.organization_id = auth.org_id() AND (CASE WHEN p_forward THEN e.from_id ELSE e.to_id END) = w.node
+     WHERE w.depth < p_max_depth
+  )
+  SELECT count(DISTINCT w.node)::integer FROM walk AS w WHERE w.node <> p_item_id
+$$;
+COMMENT ON FUNCTION app_private.trace_reach_count(uuid, boolean, integer) IS
+  'How many lots and serials a walk from the item (forward or backward, up to p_max_depth) reaches in the caller''s tenant, whatever plant they are at: the full count a plant-scoped caller''s walk is compared with. Definer: sees every plant of the active tenant only, returns a count only.';
+
+CREATE OR REPLACE FUNCTION app_private.require_complete_trace(p_full integer, p_seen integer, p_what text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_full > p_seen THEN
+    RAISE EXCEPTION '% is incomplete for you: % of % items are at plants you may not read', p_what, p_full - p_seen, p_full
+      USING ERRCODE = 'PT403', DETAIL = 'trace.incomplete',
+            HINT = 'A trace or recall is answered whole or not at all: ask someone with traceability.read (and shipment.read) for the whole organization, e.g. a quality manager, or for a role at every plant it reaches.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_complete_trace(integer, integer, text) IS
+  'PT403 trace.incomplete when the caller sees fewer of a walk''s items (or shipment lines) than there are, with both counts in the message: a trace or recall is never silently partial.';
+
+CREATE OR REPLACE FUNCTION app_private.recall_shipment_line_count(p_item_ids uuid[]) RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT count(*)::integer
+    FROM app.shipment_items AS i
+    JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
+   WHERE i.organization_id = auth.org_id() AND (i.lot_id = ANY (p_item_ids) OR i.serial_id = ANY (p_item_ids)) AND s.status <> 'cancelled'
+$$;
+COMMENT ON FUNCTION app_private.recall_shipment_line_count(uuid[]) IS
+  'How many shipment lines (of shipments not cancelled) carry any of the lots or serials, in the caller''s tenant at every plant: what a recall compares the lines its caller may read with. Definer: returns a count only.';
+
 CREATE OR REPLACE FUNCTION app.trace_forward(item_id uuid, max_depth integer DEFAULT 20)
 RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, site_id uuid, depth integer,
                quantity numeric, remaining_quantity numeric, unit text, quality_status app.trace_quality_status,
@@ -19,6 +68,7 @@ DECLARE
   -- The tenant as a value, not a sub-select: the planner then knows how many
   -- lots and serials the tenant has and probes them by key per item reached.
   v_org uuid := auth.org_id();
+  v_rows integer;
 BEGIN
   IF trace_forward.max_depth IS NULL OR trace_forward.max_depth NOT BETWEEN 1 AND 100 THEN
     RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_forward?item_id=<id>&max_depth=20';
@@ -55,10 +105,15 @@ BEGIN
     CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
     CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
    ORDER BY 7, 3;
+  -- Never silently partial: a caller not reading every plant sees the walk only when it reaches none they may not read.
+  IF NOT auth.has_permission('traceability.read') THEN
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    PERFORM app_private.require_complete_trace(app_private.trace_reach_count(trace_forward.item_id, true, trace_forward.max_depth), v_rows, 'the trace');
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION app.trace_forward(uuid, integer) IS
-  E'Trace forward\nEvery lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
+  E'Trace forward\nEvery lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial: a caller without traceability.read tenant-wide whose walk would reach plants they may not read gets PT403 trace.incomplete (with the count) instead. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
 
 CREATE OR REPLACE FUNCTION app.trace_backward(item_id uuid, max_depth integer DEFAULT 20)
 RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, site_id uuid, depth integer,
@@ -72,6 +127,7 @@ DECLARE
   -- The tenant as a value, not a sub-select: the planner then knows how many
   -- lots and serials the tenant has and probes them by key per item reached.
   v_org uuid := auth.org_id();
+  v_rows integer;
 BEGIN
   IF trace_backward.max_depth IS NULL OR trace_backward.max_depth NOT BETWEEN 1 AND 100 THEN
     RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_backward?item_id=<id>&max_depth=20';
@@ -103,10 +159,15 @@ BEGIN
     CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
     CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
    ORDER BY 7, 3;
+  -- Never silently partial: a caller not reading every plant sees the walk only when it reaches none they may not read.
+  IF NOT auth.has_permission('traceability.read') THEN
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    PERFORM app_private.require_complete_trace(app_private.trace_reach_count(trace_backward.item_id, false, trace_backward.max_depth), v_rows, 'the trace');
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION app.trace_backward(uuid, integer) IS
-  E'Trace backward\nEvery lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
+  E'Trace backward\nEvery lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial (PT403 trace.incomplete, as trace_forward). PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
 
 CREATE OR REPLACE FUNCTION app.recall_simulation(lot_id uuid, max_depth integer DEFAULT 20)
 RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, customer_id uuid, site_id uuid,
@@ -121,10 +182,21 @@ DECLARE
   -- lots and serials the tenant has and probes them by key per item reached.
   v_org uuid := auth.org_id();
   v_lot app.lots;
+  v_items uuid[];
+  v_seen integer;
 BEGIN
   SELECT * INTO v_lot FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = recall_simulation.lot_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'Send lot_id: a lot you may see (GET /lots).';
+  END IF;
+  -- Never silently partial: trace_forward refuses a walk into plants the caller may not read (trace.incomplete);
+  -- a caller not reading every plant's shipments must see every shipment line of the affected items.
+  IF NOT (auth.has_permission('shipment.read') OR auth.has_permission('shipment.manage')) THEN
+    v_items := ARRAY(SELECT f.id FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f) || v_lot.id;
+    SELECT count(*)::integer INTO v_seen
+      FROM app.shipment_items AS i JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
+     WHERE i.organization_id = v_org AND (i.lot_id = ANY (v_items) OR i.serial_id = ANY (v_items)) AND s.status <> 'cancelled';
+    PERFORM app_private.require_complete_trace(app_private.recall_shipment_line_count(v_items), v_seen, 'the recall''s shipments');
   END IF;
   -- The lot itself (depth 0: it may have shipped as it is), then everything made from it; each with the shipments
   -- (of those the caller may read) that carried it: number, customer, quantity, state, when shipped.
@@ -168,4 +240,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.recall_simulation(uuid, integer) IS
-  E'Recall simulation\nWhat a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.';
+  E'Recall simulation\nWhat a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller, and never partial: a caller who may not read every plant the walk reaches, or every shipment that carries an affected item, gets PT403 trace.incomplete with the count of what is hidden (an operations manager never gets a silently short recall list). PT404 lot.not_found, PT422 genealogy.depth_invalid.';

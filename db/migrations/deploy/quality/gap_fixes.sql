@@ -1,0 +1,36 @@
+-- Deploy pulse:quality/gap_fixes to pg
+-- requires: quality/inspections
+-- requires: quality/drawings
+-- requires: quality/review_fixes
+
+BEGIN;
+
+-- AS9102 form 1 (docs/manufacturing/inspection.md): the FAI report number
+-- (unique in the tenant), full or partial FAI (a partial one says why: the
+-- characteristics affected by a change), and the purchase order the first
+-- article was made for, where known. Set with app.set_fai_details.
+ALTER TABLE app.inspections
+  ADD COLUMN fai_report_number text CONSTRAINT inspections_fai_report_number_format CHECK (fai_report_number ~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$'),
+  ADD COLUMN fai_scope text CONSTRAINT inspections_fai_scope_valid CHECK (fai_scope IN ('full', 'partial')),
+  ADD COLUMN fai_partial_reason text NOT NULL DEFAULT '' CONSTRAINT inspections_fai_partial_reason_length CHECK (length(fai_partial_reason) <= 1000),
+  ADD COLUMN po_number text CONSTRAINT inspections_po_number_length CHECK (length(po_number) BETWEEN 1 AND 64),
+  ADD CONSTRAINT inspections_fai_fields_first_article CHECK (kind = 'first_article' OR (fai_report_number IS NULL AND fai_scope IS NULL AND po_number IS NULL)),
+  ADD CONSTRAINT inspections_fai_partial_has_reason CHECK (fai_scope IS DISTINCT FROM 'partial' OR length(btrim(fai_partial_reason)) > 0);
+CREATE UNIQUE INDEX inspections_fai_report_number_key ON app.inspections (organization_id, fai_report_number) WHERE fai_report_number IS NOT NULL;
+COMMENT ON COLUMN app.inspections.fai_report_number IS E'FAI report number\nAS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).';
+COMMENT ON COLUMN app.inspections.fai_scope IS E'Full or partial FAI\nAS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).';
+COMMENT ON COLUMN app.inspections.fai_partial_reason IS E'Partial FAI reason\nRequired for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.';
+COMMENT ON COLUMN app.inspections.po_number IS E'Purchase order\nAS9102 form 1 field 8: the customer''s purchase order the first article was made for, where known.';
+
+-- First article measurements stay out of the SPC stream: they carry no
+-- subgroup (NULL) and never open, fill or close one.
+ALTER TABLE app.measurements ALTER COLUMN subgroup DROP NOT NULL;
+COMMENT ON COLUMN app.measurements.subgroup IS E'Subgroup\nThe characteristic''s SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.';
+
+-- Drawings may belong to a project (the RDA of a customer project).
+ALTER TABLE app.drawings ADD COLUMN project_id uuid,
+  ADD CONSTRAINT drawings_project_fkey FOREIGN KEY (organization_id, project_id) REFERENCES app.projects (organization_id, id);
+CREATE INDEX drawings_project_idx ON app.drawings (organization_id, project_id) WHERE project_id IS NOT NULL;
+COMMENT ON COLUMN app.drawings.project_id IS E'Project\nThe project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).';
+
+COMMIT;
