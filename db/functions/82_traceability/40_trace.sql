@@ -12,7 +12,7 @@
 -- without traceability.read tenant-wide gets the full answer only when the
 -- whole walk lies where they may read it; otherwise PT403 trace.incomplete
 -- names how many items they cannot see (docs/manufacturing/traceability.md).
-CREATE OR REPLACE FUNCTION app_private.trace_reach_count(p_item_id uuid, p_forward boolean, p_max_depth integer) RETURNS integer
+CREATE OR REPLACE FUNCTION auth.trace_reach_count(p_item_id uuid, p_forward boolean, p_max_depth integer) RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -24,12 +24,12 @@ AS $$
         ON e.organization_id = auth.org_id() AND (CASE WHEN p_forward THEN e.from_id ELSE e.to_id END) = w.node
      WHERE w.depth < p_max_depth
   )
-  SELECT count(DISTINCT w.node)::integer FROM walk AS w WHERE w.node <> p_item_id
+  SELECT count(DISTINCT w.node)::integer FROM walk AS w WHERE w.node <> p_item_id AND auth.org_id() IS NOT NULL
 $$;
-COMMENT ON FUNCTION app_private.trace_reach_count(uuid, boolean, integer) IS
-  'How many lots and serials a walk from the item (forward or backward, up to p_max_depth) reaches in the caller''s tenant, whatever plant they are at: the full count a plant-scoped caller''s walk is compared with. Definer: sees every plant of the active tenant only, returns a count only.';
+COMMENT ON FUNCTION auth.trace_reach_count(uuid, boolean, integer) IS
+  'How many lots and serials a walk from the item (forward or backward, up to p_max_depth) reaches in the caller''s tenant, whatever plant they are at: the full count a plant-scoped caller''s walk is compared with. Definer: sees every plant of the active tenant only (none without one), returns a count only.';
 
-CREATE OR REPLACE FUNCTION app_private.require_complete_trace(p_full integer, p_seen integer, p_what text) RETURNS void
+CREATE OR REPLACE FUNCTION auth.require_complete_trace(p_full integer, p_seen integer, p_what text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
@@ -41,10 +41,10 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION app_private.require_complete_trace(integer, integer, text) IS
+COMMENT ON FUNCTION auth.require_complete_trace(integer, integer, text) IS
   'PT403 trace.incomplete when the caller sees fewer of a walk''s items (or shipment lines) than there are, with both counts in the message: a trace or recall is never silently partial.';
 
-CREATE OR REPLACE FUNCTION app_private.recall_shipment_line_count(p_item_ids uuid[]) RETURNS integer
+CREATE OR REPLACE FUNCTION auth.recall_shipment_line_count(p_item_ids uuid[]) RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -53,7 +53,7 @@ AS $$
     JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
    WHERE i.organization_id = auth.org_id() AND (i.lot_id = ANY (p_item_ids) OR i.serial_id = ANY (p_item_ids)) AND s.status <> 'cancelled'
 $$;
-COMMENT ON FUNCTION app_private.recall_shipment_line_count(uuid[]) IS
+COMMENT ON FUNCTION auth.recall_shipment_line_count(uuid[]) IS
   'How many shipment lines (of shipments not cancelled) carry any of the lots or serials, in the caller''s tenant at every plant: what a recall compares the lines its caller may read with. Definer: returns a count only.';
 
 CREATE OR REPLACE FUNCTION app.trace_forward(item_id uuid, max_depth integer DEFAULT 20)
@@ -92,23 +92,25 @@ BEGIN
   -- row-level security hides the tenant's row counts from the planner (its
   -- filters read sub-selects), which then takes the few items reached for
   -- the big side and scans every lot; LATERAL with OFFSET 0 (not flattened)
-  -- keeps the walk outside and one index probe per item inside.
-  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+  -- keeps the walk outside and one index probe per item inside. The part is
+  -- joined LEFT: a plant-scoped reader without part.read still gets every
+  -- item (part_id, no part number) rather than silently fewer.
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, l.part_id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
          p.unit, l.quality_status, l.inventory_state
     FROM reached AS r
     CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
-    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+    LEFT JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p ON true
   UNION ALL
-  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, s.part_id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
          p.unit, s.quality_status, s.inventory_state
     FROM reached AS r
     CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
-    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+    LEFT JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p ON true
    ORDER BY 7, 3;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
   -- Never silently partial: a caller not reading every plant sees the walk only when it reaches none they may not read.
   IF NOT auth.has_permission('traceability.read') THEN
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    PERFORM app_private.require_complete_trace(app_private.trace_reach_count(trace_forward.item_id, true, trace_forward.max_depth), v_rows, 'the trace');
+    PERFORM auth.require_complete_trace(auth.trace_reach_count(trace_forward.item_id, true, trace_forward.max_depth), v_rows, 'the trace');
   END IF;
 END
 $$;
@@ -147,22 +149,22 @@ BEGIN
   ), reached AS (
     SELECT w.node, min(w.depth) AS depth FROM walk AS w WHERE w.node <> trace_backward.item_id GROUP BY w.node
   )
-  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, l.part_id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
          p.unit, l.quality_status, l.inventory_state, l.supplier_id, l.supplier_lot
     FROM reached AS r
     CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
-    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+    LEFT JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p ON true
   UNION ALL
-  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, s.part_id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
          p.unit, s.quality_status, s.inventory_state, NULL::uuid, NULL::text
     FROM reached AS r
     CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
-    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+    LEFT JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p ON true
    ORDER BY 7, 3;
+  GET DIAGNOSTICS v_rows = ROW_COUNT;
   -- Never silently partial: a caller not reading every plant sees the walk only when it reaches none they may not read.
   IF NOT auth.has_permission('traceability.read') THEN
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
-    PERFORM app_private.require_complete_trace(app_private.trace_reach_count(trace_backward.item_id, false, trace_backward.max_depth), v_rows, 'the trace');
+    PERFORM auth.require_complete_trace(auth.trace_reach_count(trace_backward.item_id, false, trace_backward.max_depth), v_rows, 'the trace');
   END IF;
 END
 $$;
@@ -196,15 +198,15 @@ BEGIN
     SELECT count(*)::integer INTO v_seen
       FROM app.shipment_items AS i JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
      WHERE i.organization_id = v_org AND (i.lot_id = ANY (v_items) OR i.serial_id = ANY (v_items)) AND s.status <> 'cancelled';
-    PERFORM app_private.require_complete_trace(app_private.recall_shipment_line_count(v_items), v_seen, 'the recall''s shipments');
+    PERFORM auth.require_complete_trace(auth.recall_shipment_line_count(v_items), v_seen, 'the recall''s shipments');
   END IF;
   -- The lot itself (depth 0: it may have shipped as it is), then everything made from it; each with the shipments
   -- (of those the caller may read) that carried it: number, customer, quantity, state, when shipped.
   RETURN QUERY
   WITH affected AS (
-    SELECT 'lot'::app.trace_item_kind AS item_type, v_lot.id, v_lot.lot_number AS item_number, v_lot.part_id, p.part_number, v_lot.site_id,
+    SELECT 'lot'::app.trace_item_kind AS item_type, v_lot.id, v_lot.lot_number AS item_number, v_lot.part_id,
+           (SELECT p.part_number FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = v_lot.part_id), v_lot.site_id,
            0 AS depth, v_lot.quantity, v_lot.remaining_quantity, v_lot.unit, v_lot.quality_status, v_lot.inventory_state
-      FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = v_lot.part_id
     UNION ALL
     SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, f.site_id, f.depth, f.quantity, f.remaining_quantity, f.unit,
            f.quality_status, f.inventory_state
@@ -225,7 +227,7 @@ BEGIN
               FROM affected AS a JOIN app.shipment_items AS i ON i.organization_id = v_org AND i.serial_id = a.id
              WHERE a.item_type = 'serial') AS x
       JOIN app.shipments AS s ON s.organization_id = v_org AND s.id = x.shipment_id
-      JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id
+      LEFT JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id  -- the name only where partners are read
      WHERE s.status <> 'cancelled'
      GROUP BY x.item_id
   )
@@ -234,7 +236,7 @@ BEGIN
          NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = v_org AND e.from_id = a.id),
          coalesce(sh.shipped_quantity, 0), coalesce(sh.shipments, '[]')
     FROM affected AS a
-    JOIN app.parts AS p ON p.organization_id = v_org AND p.id = a.part_id
+    LEFT JOIN app.parts AS p ON p.organization_id = v_org AND p.id = a.part_id
     LEFT JOIN shipped AS sh ON sh.item_id = a.id
    ORDER BY a.depth, a.item_number;
 END

@@ -284,13 +284,13 @@ SELECT role_key, permission
     -- The inspector / quality engineer split (separation of duties, app.decide_inspection): the inspector records and
     -- completes, the quality engineer plans and approves; neither holds the other's permission.
     ('inspector', 'control_plan.read'), ('inspector', 'inspection.read'), ('inspector', 'inspection.record'),
-    ('inspector', 'equipment.read'), ('inspector', 'ncr.read'), ('inspector', 'ncr.manage'), ('inspector', 'traceability.read'),
+    ('inspector', 'part.read'), ('inspector', 'equipment.read'), ('inspector', 'ncr.read'), ('inspector', 'ncr.manage'), ('inspector', 'traceability.read'),
     ('quality_engineer', 'control_plan.read'), ('quality_engineer', 'control_plan.manage'), ('quality_engineer', 'inspection.read'),
     ('quality_engineer', 'inspection.approve'), ('quality_engineer', 'equipment.read'), ('quality_engineer', 'ncr.read'),
     ('quality_engineer', 'ncr.manage'), ('quality_engineer', 'ncr.disposition'), ('quality_engineer', 'capa.read'),
     ('quality_engineer', 'capa.manage'), ('quality_engineer', 'traceability.read'), ('quality_engineer', 'shipment.read'),
-    ('quality_engineer', 'concession.read'), ('quality_engineer', 'complaint.read'), ('quality_engineer', 'drawing.read'),
-    ('quality_engineer', 'change_order.read'), ('quality_engineer', 'supplier.read'), ('quality_engineer', 'report.use'),
+    ('quality_engineer', 'partner.read'), ('quality_engineer', 'concession.read'), ('quality_engineer', 'complaint.read'), ('quality_engineer', 'drawing.read'),
+    ('quality_engineer', 'part.read'), ('quality_engineer', 'change_order.read'), ('quality_engineer', 'supplier.read'), ('quality_engineer', 'report.use'),
     -- Suppliers: procurement keeps the approved supplier list; quality decides on receipts and issues SCARs;
     -- logistics records receipts at the dock. A supplier's portal users (customer_portal, bound to the supplier, partner.read)
     -- read and answer their own supplier's SCARs with no permission of their own (80_quality/24_scars.sql).
