@@ -271,6 +271,8 @@ ROW_FUNCTIONS = {
     "complete_inspection": {"inspection_id": "{inspection}"},
     "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
     "fai_report": {"inspection_id": "{inspection}"},
+    "set_fai_details": {"inspection_id": "{inspection}", "fai_report_number": "FAI-X"},
+    "dashboard_widget_data": {"dashboard_id": "{dashboard}", "widget_key": "w"},
     "raise_inspection_ncr": {"inspection_id": "{inspection}"},
     "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
                              "change_reference": "x"},
