@@ -272,7 +272,7 @@ ROW_FUNCTIONS = {
     "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
     "fai_report": {"inspection_id": "{inspection}"},
     "set_fai_details": {"inspection_id": "{inspection}", "fai_report_number": "FAI-X"},
-    "dashboard_widget_data": {"dashboard_id": "{dashboard}", "widget_key": "w"},
+    "dashboard_widget_data": {"dashboard_id": "{dashboard}", "widget_key": "portfolio"},
     "raise_inspection_ncr": {"inspection_id": "{inspection}"},
     "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
                              "change_reference": "x"},
@@ -409,7 +409,8 @@ A_ROWS = """
          (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
          (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text,
          (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
-         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text,
+         (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -747,7 +748,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "sap_mapping", "sap_message",
              "production_run", "production_machine",
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
-             "asset", "meter_reading")
+             "asset", "meter_reading", "dashboard")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
