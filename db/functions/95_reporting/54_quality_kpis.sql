@@ -7,19 +7,20 @@
 -- or at the row's plant.
 
 CREATE OR REPLACE VIEW app.production_kpi_otd WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.customer_id, k.site_id, k.month, k.shipments, k.on_time, k.otd_percent, k.computed_at
+SELECT k.id, k.organization_id, k.customer_id, k.site_id, k.month, k.shipments, k.on_time, k.otd_percent, k.computed_at, k.late_unshipped
   FROM app_private.production_kpi_otd AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
    AND ((SELECT auth.has_permission('shipment.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('shipment.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.production_kpi_otd IS
-  E'On-time delivery\nPer customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'On-time delivery\nPer customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month''s unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.production_kpi_otd.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.production_kpi_otd.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.production_kpi_otd.customer_id IS E'Customer\npartners.id.';
 COMMENT ON COLUMN app.production_kpi_otd.site_id IS E'Plant\nThe ship-from plant.';
-COMMENT ON COLUMN app.production_kpi_otd.month IS E'Month\nThe first day of the month shipped (UTC).';
-COMMENT ON COLUMN app.production_kpi_otd.shipments IS E'Shipments\nShipped (or delivered) with a promised date, not cancelled.';
+COMMENT ON COLUMN app.production_kpi_otd.month IS E'Month\nThe first day of the month promised (UTC).';
+COMMENT ON COLUMN app.production_kpi_otd.late_unshipped IS E'Late, not shipped\nPromised before the refresh day and not shipped: counted late.';
+COMMENT ON COLUMN app.production_kpi_otd.shipments IS E'Shipments\nDue: with a promised date, not cancelled, shipped or past the promised date.';
 COMMENT ON COLUMN app.production_kpi_otd.on_time IS E'On time\nShipped on or before the promised date.';
 COMMENT ON COLUMN app.production_kpi_otd.otd_percent IS E'OTD (%)';
 COMMENT ON COLUMN app.production_kpi_otd.computed_at IS E'Computed at';

@@ -2,6 +2,7 @@
 -- requires: quality/inspections
 -- requires: quality/drawings
 -- requires: quality/review_fixes
+-- requires: reporting/production_kpis
 
 BEGIN;
 
@@ -32,5 +33,34 @@ ALTER TABLE app.drawings ADD COLUMN project_id uuid,
   ADD CONSTRAINT drawings_project_fkey FOREIGN KEY (organization_id, project_id) REFERENCES app.projects (organization_id, id);
 CREATE INDEX drawings_project_idx ON app.drawings (organization_id, project_id) WHERE project_id IS NOT NULL;
 COMMENT ON COLUMN app.drawings.project_id IS E'Project\nThe project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).';
+
+-- On-time delivery counts what is overdue and not shipped as late: each
+-- shipment with a promised date once, in the month it was promised (UTC),
+-- on time when shipped on or before that date, late when shipped after it or
+-- not shipped while the date has passed (as of the refresh: a past month's
+-- unshipped ones are late as of its end). The app view (repeatable
+-- 95_reporting/54_quality_kpis.sql) is made again over it.
+DROP VIEW IF EXISTS app.production_kpi_otd;
+DROP MATERIALIZED VIEW app_private.production_kpi_otd;
+CREATE MATERIALIZED VIEW app_private.production_kpi_otd AS
+WITH due AS (
+  SELECT s.organization_id, s.customer_id, s.site_id, (date_trunc('month', s.promised_date))::date AS month,
+         s.shipped_at IS NOT NULL AS shipped, coalesce((s.shipped_at AT TIME ZONE 'UTC')::date <= s.promised_date, false) AS on_time
+    FROM app.shipments AS s
+   WHERE s.promised_date IS NOT NULL AND s.status <> 'cancelled'
+     AND (s.shipped_at IS NOT NULL OR s.promised_date < (now() AT TIME ZONE 'UTC')::date)
+)
+SELECT md5(concat_ws('|', d.organization_id, d.customer_id, d.site_id, d.month))::uuid AS id,
+       d.organization_id, d.customer_id, d.site_id, d.month,
+       count(*)::integer AS shipments,
+       (count(*) FILTER (WHERE d.on_time))::integer AS on_time,
+       round(100.0 * count(*) FILTER (WHERE d.on_time) / count(*), 2) AS otd_percent,
+       now() AS computed_at,
+       (count(*) FILTER (WHERE NOT d.shipped))::integer AS late_unshipped
+  FROM due AS d
+ GROUP BY d.organization_id, d.customer_id, d.site_id, d.month;
+CREATE UNIQUE INDEX production_kpi_otd_id ON app_private.production_kpi_otd (id);
+COMMENT ON MATERIALIZED VIEW app_private.production_kpi_otd IS
+  'On-time delivery per tenant, customer, plant and month promised (UTC): shipments due (shipped, or not shipped past the promised date; not cancelled), those shipped on or before the promised date, those overdue and not shipped; read through app.production_kpi_otd.';
 
 COMMIT;

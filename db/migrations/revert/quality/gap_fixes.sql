@@ -12,4 +12,20 @@ ALTER TABLE app.measurements ALTER COLUMN subgroup SET NOT NULL;
 ALTER TABLE app.inspections DROP CONSTRAINT inspections_fai_fields_first_article, DROP CONSTRAINT inspections_fai_partial_has_reason,
   DROP COLUMN fai_report_number, DROP COLUMN fai_scope, DROP COLUMN fai_partial_reason, DROP COLUMN po_number;
 
+DROP VIEW IF EXISTS app.production_kpi_otd;
+DROP MATERIALIZED VIEW app_private.production_kpi_otd;
+CREATE MATERIALIZED VIEW app_private.production_kpi_otd AS
+SELECT md5(concat_ws('|', s.organization_id, s.customer_id, s.site_id, date_trunc('month', s.shipped_at AT TIME ZONE 'UTC')))::uuid AS id,
+       s.organization_id, s.customer_id, s.site_id, (date_trunc('month', s.shipped_at AT TIME ZONE 'UTC'))::date AS month,
+       count(*)::integer AS shipments,
+       (count(*) FILTER (WHERE (s.shipped_at AT TIME ZONE 'UTC')::date <= s.promised_date))::integer AS on_time,
+       round(100.0 * count(*) FILTER (WHERE (s.shipped_at AT TIME ZONE 'UTC')::date <= s.promised_date) / count(*), 2) AS otd_percent,
+       now() AS computed_at
+  FROM app.shipments AS s
+ WHERE s.shipped_at IS NOT NULL AND s.promised_date IS NOT NULL AND s.status <> 'cancelled'
+ GROUP BY s.organization_id, s.customer_id, s.site_id, date_trunc('month', s.shipped_at AT TIME ZONE 'UTC');
+CREATE UNIQUE INDEX production_kpi_otd_id ON app_private.production_kpi_otd (id);
+COMMENT ON MATERIALIZED VIEW app_private.production_kpi_otd IS
+  'On-time delivery per tenant, customer, plant and month shipped (UTC): shipments with a promised date shipped, and those shipped on or before it; read through app.production_kpi_otd.';
+
 COMMIT;
