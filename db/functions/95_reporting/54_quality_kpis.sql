@@ -26,21 +26,22 @@ COMMENT ON COLUMN app.production_kpi_otd.otd_percent IS E'OTD (%)';
 COMMENT ON COLUMN app.production_kpi_otd.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.production_kpi_scrap WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at
+SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at, k.run_rejects
   FROM app_private.production_kpi_scrap AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
    AND ((SELECT auth.has_permission('ncr.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.production_kpi_scrap IS
-  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs'' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.production_kpi_scrap.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.production_kpi_scrap.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.production_kpi_scrap.part_id IS E'Part';
 COMMENT ON COLUMN app.production_kpi_scrap.site_id IS E'Plant';
 COMMENT ON COLUMN app.production_kpi_scrap.month IS E'Month\nThe first day of the month (UTC).';
 COMMENT ON COLUMN app.production_kpi_scrap.produced IS E'Produced\nTotal count of the production runs.';
-COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'Scrapped\nQuantity of scrap dispositions.';
-COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)';
+COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'MRB scrap\nQuantity of scrap dispositions of NCRs.';
+COMMENT ON COLUMN app.production_kpi_scrap.run_rejects IS E'Run rejects\nPieces of the production runs not good (total - good: startup and production rejects).';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)\n(MRB scrap + run rejects) / produced.';
 COMMENT ON COLUMN app.production_kpi_scrap.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.production_kpi_fpy WITH (security_barrier) AS

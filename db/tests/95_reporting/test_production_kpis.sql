@@ -162,8 +162,8 @@ SELECT is((SELECT (quality_percent, performance_percent, oee_percent, ideal_cycl
 SELECT is((SELECT (sum(shipments), sum(on_time), sum(late_unshipped), round(100.0 * sum(on_time) / sum(shipments), 2))::text
              FROM app.production_kpi_otd WHERE customer_id = tests.recall('customer')), '(3,1,1,33.33)',
   'OTD: shipped on or before the promised date over shipments due, an overdue one not shipped counted late');
-SELECT is((SELECT (produced, scrapped, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,4.88)',
-  'scrap rate: scrapped by MRB dispositions over pieces made');
+SELECT is((SELECT (produced, scrapped, run_rejects, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,30,12.20)',
+  'scrap rate: MRB scrap (20) and the runs'' rejects (300 - 270) over pieces made (410)');
 SELECT is((SELECT array_agg((kind, open_count, days_0_to_7, days_8_to_30, days_31_to_90, over_90_days)::text ORDER BY kind)
              FROM app.production_kpi_aging WHERE site_id = tests.recall('site_a')), ARRAY['(capa,1,0,0,0,1)', '(ncr,2,1,0,1,0)'],
   'NCR and 8D aging in buckets of days open');
