@@ -3,6 +3,10 @@
 BEGIN;
 
 DROP FUNCTION IF EXISTS app.set_fai_details(uuid, text, text, text, text);
+-- What the repeatables built on the new columns (they apply it again after a deploy).
+DROP POLICY IF EXISTS drawings_insert_manager ON app.drawings;
+DROP POLICY IF EXISTS drawings_update_manager ON app.drawings;
+DROP VIEW IF EXISTS app.report_inspections, app.report_ncrs, app.report_lots, app.report_shipments, app.report_spc_signals;
 ALTER TABLE app.drawings DROP COLUMN project_id;
 -- First article measurements have no subgroup: the append-only guard is set aside for this revert only.
 SET LOCAL session_replication_role = replica;
