@@ -11149,7 +11149,7 @@ export interface ProductionKpiOee {
 
 /**
  * On-time delivery
- * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiOtd {
   /**
@@ -11170,8 +11170,14 @@ export interface ProductionKpiOtd {
    */
   id?: string;
   /**
+   * Late, not shipped
+   * Promised before the refresh day and not shipped: counted late.
+   * @format integer
+   */
+  late_unshipped?: number;
+  /**
    * Month
-   * The first day of the month shipped (UTC).
+   * The first day of the month promised (UTC).
    * @format date
    */
   month?: string;
@@ -11193,7 +11199,7 @@ export interface ProductionKpiOtd {
   otd_percent?: number;
   /**
    * Shipments
-   * Shipped (or delivered) with a promised date, not cancelled.
+   * Due: with a promised date, not cancelled, shipped or past the promised date.
    * @format integer
    */
   shipments?: number;
@@ -11207,7 +11213,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -11244,13 +11250,20 @@ export interface ProductionKpiScrap {
    */
   produced?: number;
   /**
+   * Run rejects
+   * Pieces of the production runs not good (total - good: startup and production rejects).
+   * @format numeric
+   */
+  run_rejects?: number;
+  /**
    * Scrap rate (%)
+   * (MRB scrap + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
-   * Scrapped
-   * Quantity of scrap dispositions.
+   * MRB scrap
+   * Quantity of scrap dispositions of NCRs.
    * @format numeric
    */
   scrapped?: number;
@@ -56018,7 +56031,7 @@ export namespace ProductionKpiOee {
 
 export namespace ProductionKpiOtd {
   /**
-   * @description Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_otd
    * @name ProductionKpiOtdList
    * @summary On-time delivery
@@ -56044,11 +56057,17 @@ export namespace ProductionKpiOtd {
        * @format uuid
        */
       id?: string;
+      /**
+       * Late, not shipped
+       * Promised before the refresh day and not shipped: counted late.
+       * @format integer
+       */
+      late_unshipped?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
        * Month
-       * The first day of the month shipped (UTC).
+       * The first day of the month promised (UTC).
        * @format date
        */
       month?: string;
@@ -56076,7 +56095,7 @@ export namespace ProductionKpiOtd {
       select?: string;
       /**
        * Shipments
-       * Shipped (or delivered) with a promised date, not cancelled.
+       * Due: with a promised date, not cancelled, shipped or past the promised date.
        * @format integer
        */
       shipments?: string;
@@ -56105,7 +56124,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -56154,13 +56173,20 @@ export namespace ProductionKpiScrap {
        */
       produced?: string;
       /**
+       * Run rejects
+       * Pieces of the production runs not good (total - good: startup and production rejects).
+       * @format numeric
+       */
+      run_rejects?: string;
+      /**
        * Scrap rate (%)
+       * (MRB scrap + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
-       * Scrapped
-       * Quantity of scrap dispositions.
+       * MRB scrap
+       * Quantity of scrap dispositions of NCRs.
        * @format numeric
        */
       scrapped?: string;
@@ -66881,7 +66907,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -66910,7 +66936,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {
