@@ -278,6 +278,8 @@ ROW_FUNCTIONS = {
     "complete_inspection": {"inspection_id": "{inspection}"},
     "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
     "fai_report": {"inspection_id": "{inspection}"},
+    "set_fai_details": {"inspection_id": "{inspection}", "fai_report_number": "FAI-X"},
+    "dashboard_widget_data": {"dashboard_id": "{dashboard}", "widget_key": "portfolio"},
     "raise_inspection_ncr": {"inspection_id": "{inspection}"},
     "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
                              "change_reference": "x"},
@@ -441,7 +443,8 @@ A_ROWS = """
          (select t.id from app.maintenance_teams t where t.organization_id = o.id limit 1)::text,
          (select m.id from app.maintenance_team_members m where m.organization_id = o.id limit 1)::text,
          (select a.id from app.technician_availability a where a.organization_id = o.id limit 1)::text,
-         (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text
+         (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text,
+         (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -787,7 +790,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
              "asset", "meter_reading",
              "kit_template", "kit_work_order", "kit_part",
-             "team", "team_member", "availability", "calendar_feed")
+             "team", "team_member", "availability", "calendar_feed",
+             "dashboard")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -33,7 +33,7 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
     elsewhere = world.sign_in(world.member(tenant, "technician", site=plant_b))
 
     opened = rest(live, "POST", "/rpc/open_inspection", technician,
-                  json={"control_plan_id": plan, "kind": "first_article", "line": "Cell 4", "fai_reason": "New part"})
+                  json={"control_plan_id": plan, "kind": "in_process", "line": "Cell 4"})
     assert opened.status_code == 200, opened.text
     inspection = opened.json()["id"]
     values = [10.0, 10.01, 9.99, 10.02, 9.98, 10.01, 10.0, 9.99, 10.0, 10.01]
@@ -68,9 +68,23 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
 
     completed = rest(live, "POST", "/rpc/complete_inspection", technician, json={"inspection_id": inspection})
     assert completed.status_code == 200 and completed.json()["passed"] is True, completed.text
-    report = rest(live, "POST", "/rpc/fai_report", quality, json={"inspection_id": inspection})
+    # A first article is kept out of SPC: its measurement opens no subgroup; its AS9102 report carries form 1's fields.
+    fai = rest(live, "POST", "/rpc/open_inspection", technician,
+               json={"control_plan_id": plan, "kind": "first_article", "line": "Cell 4", "fai_reason": "New part"}).json()["id"]
+    detailed = rest(live, "POST", "/rpc/set_fai_details", technician,
+                    json={"inspection_id": fai, "fai_report_number": "FAI-7", "fai_scope": "partial", "fai_partial_reason": ""})
+    assert (detailed.status_code, detailed.json()["details"]) == (422, "fai.partial_reason_required"), detailed.text
+    detailed = rest(live, "POST", "/rpc/set_fai_details", technician,
+                    json={"inspection_id": fai, "fai_report_number": "FAI-7", "po_number": "PO-1"})
+    assert detailed.status_code == 200 and detailed.json()["fai_scope"] == "full", detailed.text
+    measured = rest(live, "POST", "/rpc/record_measurement", technician,
+                    json={"inspection_id": fai, "characteristic_id": characteristic, "value": 10.0})
+    assert measured.status_code == 200 and measured.json()["subgroup"] is None, measured.text
+    assert rest(live, "POST", "/rpc/complete_inspection", technician, json={"inspection_id": fai}).status_code == 200
+    report = rest(live, "POST", "/rpc/fai_report", quality, json={"inspection_id": fai})
     assert report.status_code == 200, report.text
     assert [row["balloon"] for row in report.json()["form3"]] == [1] and report.json()["form1"]["fai_reason"] == "New part"
+    assert (report.json()["form1"]["fai_report_number"], report.json()["form1"]["po_number"]) == ("FAI-7", "PO-1")
 
     assert rest(live, "GET", "/inspections?select=id", elsewhere).json() == []
     assert rest(live, "GET", "/measurements?select=id", elsewhere).json() == []

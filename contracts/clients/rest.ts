@@ -5247,6 +5247,12 @@ export interface Drawings {
    */
   organization_id: string;
   /**
+   * Project
+   * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+   * @format uuid
+   */
+  project_id?: string;
+  /**
    * Search vector
    * Drawing number and title (A), description (B).
    * @format tsvector
@@ -7217,12 +7223,31 @@ export interface Inspections {
    */
   decision_note: string;
   /**
+   * Partial FAI reason
+   * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+   * @format text
+   * @default ""
+   */
+  fai_partial_reason: string;
+  /**
    * FAI reason
    * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
    * @format text
    * @default ""
    */
   fai_reason: string;
+  /**
+   * FAI report number
+   * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+   * @format text
+   */
+  fai_report_number?: string;
+  /**
+   * Full or partial FAI
+   * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+   * @format text
+   */
+  fai_scope?: string;
   /**
    * Inspection id
    *
@@ -7283,6 +7308,12 @@ export interface Inspections {
    * @format boolean
    */
   passed_first_time?: boolean;
+  /**
+   * Purchase order
+   * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+   * @format text
+   */
+  po_number?: string;
   /**
    * Serial
    * The piece inspected (serials.id), if any.
@@ -9078,10 +9109,10 @@ export interface Measurements {
   site_id: string;
   /**
    * Subgroup
-   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+   * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
    * @format integer
    */
-  subgroup: number;
+  subgroup?: number;
   /**
    * Value
    * The measured value of a variable characteristic.
@@ -11230,7 +11261,7 @@ export interface ProductionKpiOee {
 
 /**
  * On-time delivery
- * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiOtd {
   /**
@@ -11251,8 +11282,14 @@ export interface ProductionKpiOtd {
    */
   id?: string;
   /**
+   * Late, not shipped
+   * Promised before the refresh day and not shipped: counted late.
+   * @format integer
+   */
+  late_unshipped?: number;
+  /**
    * Month
-   * The first day of the month shipped (UTC).
+   * The first day of the month promised (UTC).
    * @format date
    */
   month?: string;
@@ -11274,7 +11311,7 @@ export interface ProductionKpiOtd {
   otd_percent?: number;
   /**
    * Shipments
-   * Shipped (or delivered) with a promised date, not cancelled.
+   * Due: with a promised date, not cancelled, shipped or past the promised date.
    * @format integer
    */
   shipments?: number;
@@ -11288,7 +11325,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -11325,13 +11362,20 @@ export interface ProductionKpiScrap {
    */
   produced?: number;
   /**
+   * Run rejects
+   * Pieces of the production runs not good (total - good: startup and production rejects).
+   * @format numeric
+   */
+  run_rejects?: number;
+  /**
    * Scrap rate (%)
+   * (MRB scrap + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
-   * Scrapped
-   * Quantity of scrap dispositions.
+   * MRB scrap
+   * Quantity of scrap dispositions of NCRs.
    * @format numeric
    */
   scrapped?: number;
@@ -13996,6 +14040,287 @@ export interface ReportExecutions {
 }
 
 /**
+ * Inspections for reports
+ * Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+ */
+export interface ReportInspections {
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * FAI report number
+   * @format text
+   */
+  fai_report_number?: string;
+  /**
+   * Inspection
+   * @format uuid
+   */
+  inspection_id?: string;
+  /**
+   * Kind
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Line
+   * @format text
+   */
+  line?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Passed
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
+   * Passed first time
+   * @format boolean
+   */
+  passed_first_time?: boolean;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+}
+
+/**
+ * Lots for reports
+ * Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+ */
+export interface ReportLots {
+  /**
+   * Expires at
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
+   * Inventory state
+   * @format text
+   */
+  inventory_state?: string;
+  /**
+   * Lot
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Lot number
+   * @format text
+   */
+  lot_number?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Produced at
+   * @format timestamp with time zone
+   */
+  produced_at?: string;
+  /**
+   * Quality status
+   * @format text
+   */
+  quality_status?: string;
+  /**
+   * Quantity made
+   * @format numeric
+   */
+  quantity?: number;
+  /**
+   * Remaining
+   * @format numeric
+   */
+  remaining_quantity?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Supplier
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Supplier lot
+   * @format text
+   */
+  supplier_lot?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * NCRs for reports
+ * Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+ */
+export interface ReportNcrs {
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Reported at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Days open
+   * To closure, or to now while open.
+   * @format numeric
+   */
+  days_open?: number;
+  /**
+   * Defect category
+   * @format text
+   */
+  defect_category?: string;
+  /**
+   * Detected at
+   * @format text
+   */
+  detection?: string;
+  /**
+   * NCR
+   * @format uuid
+   */
+  ncr_id?: string;
+  /**
+   * NCR number
+   * @format text
+   */
+  ncr_number?: string;
+  /**
+   * Nonconforming quantity
+   * @format numeric
+   */
+  nonconforming_quantity?: number;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Supplier
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * Shipments for reports
+ * Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+ */
+export interface ReportShipments {
+  /**
+   * Carrier
+   * @format text
+   */
+  carrier?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Delivered at
+   * @format timestamp with time zone
+   */
+  delivered_at?: string;
+  /**
+   * Overdue
+   * Promised before today, not shipped, not cancelled.
+   * @format boolean
+   */
+  overdue?: boolean;
+  /**
+   * Promised date
+   * @format date
+   */
+  promised_date?: string;
+  /**
+   * Shipment
+   * @format uuid
+   */
+  shipment_id?: string;
+  /**
+   * Shipment number
+   * @format text
+   */
+  shipment_number?: string;
+  /**
+   * Shipped at
+   * @format timestamp with time zone
+   */
+  shipped_at?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+}
+
+/**
  * Report sources
  * The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
  */
@@ -14066,6 +14391,63 @@ export interface ReportSources {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * SPC signals for reports
+ * Every out-of-control signal the reader may see (inspection.read at its plant) with its characteristic, subgroup, value, rules broken and status.
+ */
+export interface ReportSpcSignals {
+  /**
+   * Characteristic name
+   * @format text
+   */
+  characteristic?: string;
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Raised at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Rules broken
+   * @format text
+   */
+  rules?: string;
+  /**
+   * Signal
+   * @format uuid
+   */
+  signal_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Subgroup
+   * @format integer
+   */
+  subgroup?: number;
+  /**
+   * Plotted value
+   * @format numeric
+   */
+  value?: number;
 }
 
 /**
@@ -38286,6 +38668,12 @@ export namespace Drawings {
        */
       organization_id?: string;
       /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
+      /**
        * Search vector
        * Drawing number and title (A), description (B).
        * @format tsvector
@@ -38358,6 +38746,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
       /**
        * Search vector
        * Drawing number and title (A), description (B).
@@ -38434,6 +38828,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
       /**
        * Search vector
        * Drawing number and title (A), description (B).
@@ -44854,11 +45254,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -44911,6 +45329,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /**
        * Serial
        * The piece inspected (serials.id), if any.
@@ -44996,11 +45420,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -45059,6 +45501,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -45153,11 +45601,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -45210,6 +45676,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /**
        * Serial
        * The piece inspected (serials.id), if any.
@@ -49975,7 +50447,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -50073,7 +50545,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -50170,7 +50642,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -56417,7 +56889,7 @@ export namespace ProductionKpiOee {
 
 export namespace ProductionKpiOtd {
   /**
-   * @description Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_otd
    * @name ProductionKpiOtdList
    * @summary On-time delivery
@@ -56443,11 +56915,17 @@ export namespace ProductionKpiOtd {
        * @format uuid
        */
       id?: string;
+      /**
+       * Late, not shipped
+       * Promised before the refresh day and not shipped: counted late.
+       * @format integer
+       */
+      late_unshipped?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
        * Month
-       * The first day of the month shipped (UTC).
+       * The first day of the month promised (UTC).
        * @format date
        */
       month?: string;
@@ -56475,7 +56953,7 @@ export namespace ProductionKpiOtd {
       select?: string;
       /**
        * Shipments
-       * Shipped (or delivered) with a promised date, not cancelled.
+       * Due: with a promised date, not cancelled, shipped or past the promised date.
        * @format integer
        */
       shipments?: string;
@@ -56504,7 +56982,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -56553,13 +57031,20 @@ export namespace ProductionKpiScrap {
        */
       produced?: string;
       /**
+       * Run rejects
+       * Pieces of the production runs not good (total - good: startup and production rejects).
+       * @format numeric
+       */
+      run_rejects?: string;
+      /**
        * Scrap rate (%)
+       * (MRB scrap + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
-       * Scrapped
-       * Quantity of scrap dispositions.
+       * MRB scrap
+       * Quantity of scrap dispositions of NCRs.
        * @format numeric
        */
       scrapped?: string;
@@ -63314,6 +63799,1147 @@ export namespace ReportExecutions {
   }
 }
 
+export namespace ReportInspections {
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsCreate
+   * @summary Inspections for reports
+   * @request POST:/report_inspections
+   */
+  export namespace ReportInspectionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportInspections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsDelete
+   * @summary Inspections for reports
+   * @request DELETE:/report_inspections
+   */
+  export namespace ReportInspectionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsList
+   * @summary Inspections for reports
+   * @request GET:/report_inspections
+   */
+  export namespace ReportInspectionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportInspections[];
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsPartialUpdate
+   * @summary Inspections for reports
+   * @request PATCH:/report_inspections
+   */
+  export namespace ReportInspectionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = ReportInspections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportLots {
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsCreate
+   * @summary Lots for reports
+   * @request POST:/report_lots
+   */
+  export namespace ReportLotsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsDelete
+   * @summary Lots for reports
+   * @request DELETE:/report_lots
+   */
+  export namespace ReportLotsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsList
+   * @summary Lots for reports
+   * @request GET:/report_lots
+   */
+  export namespace ReportLotsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportLots[];
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsPartialUpdate
+   * @summary Lots for reports
+   * @request PATCH:/report_lots
+   */
+  export namespace ReportLotsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ReportLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportNcrs {
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsCreate
+   * @summary NCRs for reports
+   * @request POST:/report_ncrs
+   */
+  export namespace ReportNcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsDelete
+   * @summary NCRs for reports
+   * @request DELETE:/report_ncrs
+   */
+  export namespace ReportNcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsList
+   * @summary NCRs for reports
+   * @request GET:/report_ncrs
+   */
+  export namespace ReportNcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportNcrs[];
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsPartialUpdate
+   * @summary NCRs for reports
+   * @request PATCH:/report_ncrs
+   */
+  export namespace ReportNcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ReportNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportShipments {
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsCreate
+   * @summary Shipments for reports
+   * @request POST:/report_shipments
+   */
+  export namespace ReportShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsDelete
+   * @summary Shipments for reports
+   * @request DELETE:/report_shipments
+   */
+  export namespace ReportShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsList
+   * @summary Shipments for reports
+   * @request GET:/report_shipments
+   */
+  export namespace ReportShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportShipments[];
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsPartialUpdate
+   * @summary Shipments for reports
+   * @request PATCH:/report_shipments
+   */
+  export namespace ReportShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = ReportShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ReportSources {
   /**
    * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
@@ -63582,6 +65208,92 @@ export namespace ReportSources {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace ReportSpcSignals {
+  /**
+   * @description Every out-of-control signal the reader may see (inspection.read at its plant) with its characteristic, subgroup, value, rules broken and status.
+   * @tags report_spc_signals
+   * @name ReportSpcSignalsList
+   * @summary SPC signals for reports
+   * @request GET:/report_spc_signals
+   */
+  export namespace ReportSpcSignalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic name
+       * @format text
+       */
+      characteristic?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Raised at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Rules broken
+       * @format text
+       */
+      rules?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signal
+       * @format uuid
+       */
+      signal_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Subgroup
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Plotted value
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportSpcSignals[];
   }
 }
 
@@ -66104,7 +67816,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -66133,7 +67845,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {
@@ -68293,6 +70005,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description The rows of one widget of a dashboard you may read, now: its report definition (with its parameters: the widget's options.parameters, then those sent) or its source's chosen columns, run as you (row-level security: only rows you may read), at most 1000 rows (or the report's row limit). Returns {widget_key, title, chart, columns, parameters, rows: [{column: value}], row_count, row_cap, truncated}. Needs report.use and the source's permission. Errors: PT401 session.required, PT403 permission.missing, PT404 dashboard.not_found, dashboard.widget_not_found, report.not_found, PT422 report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) dashboard_widget_data
+   * @name DashboardWidgetDataCreate
+   * @summary Widget data
+   * @request POST:/rpc/dashboard_widget_data
+   */
+  export namespace DashboardWidgetDataCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      dashboard_id: string;
+      /** @format jsonb */
+      parameters?: any;
+      /** @format text */
+      widget_key: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The rows of one widget of a dashboard you may read, now: its report definition (with its parameters: the widget's options.parameters, then those sent) or its source's chosen columns, run as you (row-level security: only rows you may read), at most 1000 rows (or the report's row limit). Returns {widget_key, title, chart, columns, parameters, rows: [{column: value}], row_count, row_cap, truncated}. Needs report.use and the source's permission. Errors: PT401 session.required, PT403 permission.missing, PT404 dashboard.not_found, dashboard.widget_not_found, report.not_found, PT422 report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) dashboard_widget_data
+   * @name DashboardWidgetDataList
+   * @summary Widget data
+   * @request GET:/rpc/dashboard_widget_data
+   */
+  export namespace DashboardWidgetDataList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      dashboard_id: string;
+      /** @format jsonb */
+      parameters?: string;
+      /** @format text */
+      widget_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) database_lock_waits
    * @name DatabaseLockWaitsCreate
@@ -68478,7 +70237,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionCreate
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
    * @request POST:/rpc/decide_inspection
    */
   export namespace DecideInspectionCreate {
@@ -68503,7 +70262,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionList
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
    * @request GET:/rpc/decide_inspection
    */
   export namespace DecideInspectionList {
@@ -69799,7 +71558,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportCreate
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request POST:/rpc/fai_report
    */
   export namespace FaiReportCreate {
@@ -69820,7 +71579,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportList
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request GET:/rpc/fai_report
    */
   export namespace FaiReportList {
@@ -72513,7 +74272,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller, and never partial: a caller who may not read every plant the walk reaches, or every shipment that carries an affected item, gets PT403 trace.incomplete with the count of what is hidden (an operations manager never gets a silently short recall list). PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationCreate
    * @summary Recall simulation
@@ -72536,7 +74295,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller, and never partial: a caller who may not read every plant the walk reaches, or every shipment that carries an affected item, gets PT403 trace.incomplete with the count of what is hidden (an operations manager never gets a silently short recall list). PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationList
    * @summary Recall simulation
@@ -72755,7 +74514,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementCreate
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request POST:/rpc/record_measurement
    */
   export namespace RecordMeasurementCreate {
@@ -72786,7 +74545,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementList
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request GET:/rpc/record_measurement
    */
   export namespace RecordMeasurementList {
@@ -75204,6 +76963,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description AS9102 form 1 fields of a first article inspection not yet decided (inspection.record at its plant): the FAI report number (unique in the tenant), full or partial FAI (a partial one needs fai_partial_reason) and the purchase order where known. PT409 inspection.not_first_article, inspection.decided, fai.report_number_taken; PT422 fai.scope_invalid, fai.partial_reason_required, fai.report_number_invalid, fai.invalid.
+   * @tags (rpc) set_fai_details
+   * @name SetFaiDetailsCreate
+   * @summary Set the FAI report fields
+   * @request POST:/rpc/set_fai_details
+   */
+  export namespace SetFaiDetailsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      fai_partial_reason?: string;
+      /** @format text */
+      fai_report_number?: string;
+      /** @format text */
+      fai_scope?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      po_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description AS9102 form 1 fields of a first article inspection not yet decided (inspection.record at its plant): the FAI report number (unique in the tenant), full or partial FAI (a partial one needs fai_partial_reason) and the purchase order where known. PT409 inspection.not_first_article, inspection.decided, fai.report_number_taken; PT422 fai.scope_invalid, fai.partial_reason_required, fai.report_number_invalid, fai.invalid.
+   * @tags (rpc) set_fai_details
+   * @name SetFaiDetailsList
+   * @summary Set the FAI report fields
+   * @request GET:/rpc/set_fai_details
+   */
+  export namespace SetFaiDetailsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      fai_partial_reason?: string;
+      /** @format text */
+      fai_report_number?: string;
+      /** @format text */
+      fai_scope?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      po_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
    * @tags (rpc) set_labour_rate
    * @name SetLabourRateCreate
@@ -76633,7 +78447,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial (PT403 trace.incomplete, as trace_forward). PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_backward
    * @name TraceBackwardCreate
    * @summary Trace backward
@@ -76656,7 +78470,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial (PT403 trace.incomplete, as trace_forward). PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_backward
    * @name TraceBackwardList
    * @summary Trace backward
@@ -76676,7 +78490,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial: a caller without traceability.read tenant-wide whose walk would reach plants they may not read gets PT403 trace.incomplete (with the count) instead. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_forward
    * @name TraceForwardCreate
    * @summary Trace forward
@@ -76699,7 +78513,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial: a caller without traceability.read tenant-wide whose walk would reach plants they may not read gets PT403 trace.incomplete (with the count) instead. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_forward
    * @name TraceForwardList
    * @summary Trace forward

@@ -191,16 +191,18 @@ GRANT EXECUTE ON FUNCTION app.concessions_current_status(app.concessions), app.c
 ALTER TABLE app.drawings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.drawings FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.drawings TO app_user;
-GRANT INSERT (organization_id, id, drawing_number, title, description), UPDATE (organization_id, id, drawing_number, title, description),
-      DELETE ON app.drawings TO app_user;
+GRANT INSERT (organization_id, id, drawing_number, title, description, project_id),
+      UPDATE (organization_id, id, drawing_number, title, description, project_id), DELETE ON app.drawings TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.drawings TO app_admin;
 CREATE POLICY drawings_select_reader ON app.drawings FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('drawing.read')) OR (SELECT auth.has_permission('drawing.manage'))));
+-- A drawing's project (optional) is one the caller may read (PT404 entity.not_found).
 CREATE POLICY drawings_insert_manager ON app.drawings FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('drawing.manage')));
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('drawing.manage'))
+              AND (project_id IS NULL OR (SELECT auth.check_entity('project', project_id))));
 CREATE POLICY drawings_update_manager ON app.drawings FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage')))
-  WITH CHECK (organization_id = (SELECT auth.org_id()));
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (project_id IS NULL OR (SELECT auth.check_entity('project', project_id))));
 -- A drawing is deleted only while no revision of it left draft (foreign keys refuse one an ECO names).
 CREATE POLICY drawings_delete_manager ON app.drawings FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage'))

@@ -152,7 +152,7 @@ GRANT EXECUTE ON FUNCTION
   app.record_measurement(uuid, uuid, numeric, boolean, uuid, timestamptz),
   app.record_measurements(uuid, uuid, numeric[], uuid),
   app.complete_inspection(uuid), app.decide_inspection(uuid, boolean, text),
-  app.fai_report(uuid),
+  app.fai_report(uuid), app.set_fai_details(uuid, text, text, text, text),
   app.approve_spc_baseline(uuid, integer, integer, text, text),
   app.spc_chart(uuid, integer),
   app.close_spc_signal(uuid, text, text)

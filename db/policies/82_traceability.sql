@@ -76,3 +76,6 @@ GRANT EXECUTE ON FUNCTION
   app.set_serial_quality_status(uuid, app.trace_quality_status, text),
   app.trace_forward(uuid, integer), app.trace_backward(uuid, integer), app.recall_simulation(uuid, integer)
   TO app_user;
+-- The completeness checks the walks make as their caller (40_trace.sql): counts only.
+GRANT EXECUTE ON FUNCTION auth.trace_reach_count(uuid, boolean, integer), auth.recall_shipment_line_count(uuid[]),
+  auth.require_complete_trace(integer, integer, text) TO app_user, app_admin;

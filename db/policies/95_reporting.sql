@@ -137,3 +137,8 @@ CREATE POLICY production_runs_all_operator ON app.production_runs FOR ALL TO app
 GRANT SELECT ON app.production_kpi_oee, app.production_kpi_otd, app.production_kpi_scrap, app.production_kpi_fpy,
                 app.production_kpi_aging TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.production_run_oee(uuid), app.equipment_oee(uuid, timestamptz, timestamptz) TO app_user, app_admin;
+
+-- The quality and logistics report sources (42_dashboard_data.sql): views as their reader, read through the
+-- tables' policies; widget data runs as the caller (auth.dashboard_widget_query builds and checks the query).
+GRANT SELECT ON app.report_ncrs, app.report_lots, app.report_shipments, app.report_inspections, app.report_spc_signals TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.dashboard_widget_query(uuid, text, jsonb), app.dashboard_widget_data(uuid, text, jsonb) TO app_user;

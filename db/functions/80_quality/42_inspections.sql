@@ -151,8 +151,11 @@ BEGIN
   v_in_spec := CASE WHEN v_characteristic.kind = 'attribute' THEN NOT record_measurement.defective
                     ELSE record_measurement.value >= coalesce(v_characteristic.lsl, record_measurement.value)
                          AND record_measurement.value <= coalesce(v_characteristic.usl, record_measurement.value) END;
-  v_subgroup := v_characteristic.open_subgroup;
-  v_count := v_characteristic.open_count + 1;
+  -- A first article inspection stays out of the SPC stream: no subgroup, the characteristic's counters untouched.
+  IF v_inspection.kind <> 'first_article' THEN
+    v_subgroup := v_characteristic.open_subgroup;
+    v_count := v_characteristic.open_count + 1;
+  END IF;
   INSERT INTO app.measurements (organization_id, id, measured_at, inspection_id, characteristic_id, site_id, subgroup, value, defective,
                                 in_spec, gauge_id, recorded_by)
   VALUES (v_inspection.organization_id, public.uuid_generate_v7(), v_at, v_inspection.id, v_characteristic.id, v_characteristic.site_id,
@@ -162,7 +165,9 @@ BEGIN
      SET measured_count = ic.measured_count + 1, out_of_spec_count = ic.out_of_spec_count + (NOT v_in_spec)::integer,
          last_value = coalesce(record_measurement.value, record_measurement.defective::integer), last_in_spec = v_in_spec
    WHERE ic.organization_id = v_inspection.organization_id AND ic.inspection_id = v_inspection.id AND ic.characteristic_id = v_characteristic.id;
-  IF v_count >= v_characteristic.sample_size THEN
+  IF v_subgroup IS NULL THEN
+    NULL;
+  ELSIF v_count >= v_characteristic.sample_size THEN
     UPDATE app.characteristics AS c SET open_subgroup = v_subgroup + 1, open_count = 0
      WHERE c.organization_id = v_characteristic.organization_id AND c.id = v_characteristic.id;
     PERFORM app_private.spc_close_subgroup(v_characteristic, v_subgroup);
@@ -174,7 +179,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.record_measurement(uuid, uuid, numeric, boolean, uuid, timestamptz) IS
-  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s, which must be usable then; numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.';
+  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3''s "as used"); numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection''s measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.';
 
 CREATE OR REPLACE FUNCTION app.record_measurements(inspection_id uuid, characteristic_id uuid, "values" numeric[], gauge_id uuid DEFAULT NULL)
 RETURNS integer
@@ -235,6 +240,13 @@ BEGIN
     RAISE EXCEPTION 'inspection is %', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_completed',
       HINT = 'Complete the inspection first (app.complete_inspection); a decision is final.';
   END IF;
+  -- Separation of duties: who completed the inspection or recorded any of its measurements does not decide it.
+  IF auth.user_id() = v_inspection.completed_by
+     OR EXISTS (SELECT FROM app.measurements AS m WHERE m.organization_id = v_inspection.organization_id
+                  AND m.inspection_id = v_inspection.id AND m.recorded_by = auth.user_id()) THEN
+    RAISE EXCEPTION 'you inspected this: someone else decides it' USING ERRCODE = 'PT403', DETAIL = 'inspection.own_inspection',
+      HINT = 'An inspection is approved or rejected by a person with inspection.approve who neither recorded its measurements nor completed it.';
+  END IF;
   IF decide_inspection.approve AND NOT v_inspection.passed THEN
     RAISE EXCEPTION 'the inspection did not pass' USING ERRCODE = 'PT409', DETAIL = 'inspection.failed',
       HINT = 'Reject it and raise a nonconformance report for the nonconforming characteristics.';
@@ -248,7 +260,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.decide_inspection(uuid, boolean, text) IS
-  'Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.';
+  'Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.';
 
 -- AS9102 --------------------------------------------------------------------
 
@@ -269,6 +281,16 @@ BEGIN
         'part_number', p.part_number, 'part_name', p.name, 'part_revision', r.revision,
         'serial_number', (SELECT s.serial_number FROM app.serials AS s WHERE s.organization_id = i.organization_id AND s.id = i.serial_id),
         'lot_number', (SELECT l.lot_number FROM app.lots AS l WHERE l.organization_id = i.organization_id AND l.id = i.lot_id),
+        'fai_report_number', i.fai_report_number, 'fai_scope', coalesce(i.fai_scope, 'full'), 'fai_partial_reason', i.fai_partial_reason,
+        'po_number', i.po_number,
+        -- The released revision of each drawing that defines the part (app.drawing_parts): drawing number and revision.
+        'drawings', coalesce((
+          SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('drawing_number', d.drawing_number, 'drawing_revision', dr.revision)
+                                      ORDER BY d.drawing_number)
+            FROM app.drawing_parts AS dp
+            JOIN app.drawings AS d ON d.organization_id = dp.organization_id AND d.id = dp.drawing_id
+            JOIN app.drawing_revisions AS dr ON dr.organization_id = d.organization_id AND dr.drawing_id = d.id AND dr.status = 'released'
+           WHERE dp.organization_id = i.organization_id AND dp.part_id = i.part_id), '[]'::jsonb),
         'fai_reason', i.fai_reason, 'organization', o.name, 'plant', st.name, 'control_plan', cp.title,
         'status', i.status, 'passed', i.passed, 'completed_at', i.completed_at, 'decided_at', i.decided_at,
         'decided_by', (SELECT u.email FROM app.users AS u WHERE u.id = i.decided_by)),
@@ -289,7 +311,13 @@ BEGIN
                  'result', CASE WHEN c.kind = 'attribute' THEN CASE WHEN ic.last_value = 1 THEN 'defective' WHEN ic.last_value = 0 THEN 'pass' END
                                 ELSE ic.last_value::text END,
                  'measured', ic.measured_count, 'conforming', ic.last_in_spec,
-                 'gauge', (SELECT e.equipment_number FROM app.equipment AS e WHERE e.organization_id = c.organization_id AND e.id = c.gauge_id))
+                 'gauge_planned', (SELECT e.equipment_number FROM app.equipment AS e WHERE e.organization_id = c.organization_id AND e.id = c.gauge_id),
+                 -- "As used": the gauges recorded on this inspection's measurements of the characteristic.
+                 'gauge', (SELECT pg_catalog.string_agg(DISTINCT e.equipment_number, ', ')
+                             FROM app.measurements AS m
+                             JOIN app.equipment AS e ON e.organization_id = m.organization_id AND e.id = m.gauge_id
+                            WHERE m.organization_id = ic.organization_id AND m.inspection_id = ic.inspection_id
+                              AND m.characteristic_id = ic.characteristic_id))
                ORDER BY ic.balloon)
           FROM app.inspection_characteristics AS ic
           JOIN app.characteristics AS c ON c.organization_id = ic.organization_id AND c.id = ic.characteristic_id
@@ -304,7 +332,56 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.fai_report(uuid) IS
-  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.';
+  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.';
+
+CREATE OR REPLACE FUNCTION app.set_fai_details(inspection_id uuid, fai_report_number text DEFAULT NULL, fai_scope text DEFAULT 'full',
+                                               fai_partial_reason text DEFAULT '', po_number text DEFAULT NULL) RETURNS app.inspections
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(set_fai_details.inspection_id, true);
+BEGIN
+  PERFORM auth.check_permission_at('inspection.record', v_inspection.site_id);
+  IF v_inspection.kind <> 'first_article' THEN
+    RAISE EXCEPTION 'not a first article inspection' USING ERRCODE = 'PT409', DETAIL = 'inspection.not_first_article',
+      HINT = 'The AS9102 form 1 fields belong to first_article inspections.';
+  END IF;
+  IF v_inspection.status IN ('approved', 'rejected') THEN
+    RAISE EXCEPTION 'inspection is %', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.decided',
+      HINT = 'A decided FAI report is final; open a new first article inspection.';
+  END IF;
+  IF set_fai_details.fai_scope IS NULL OR set_fai_details.fai_scope NOT IN ('full', 'partial') THEN
+    PERFORM app_private.raise_invalid('fai.scope_invalid', 'fai_scope is full or partial', 'Send fai_scope: full or partial.');
+  END IF;
+  IF set_fai_details.fai_scope = 'partial' AND length(btrim(coalesce(set_fai_details.fai_partial_reason, ''))) = 0 THEN
+    PERFORM app_private.raise_invalid('fai.partial_reason_required', 'a partial FAI says why',
+      'Send fai_partial_reason: the change and the characteristics it affects.');
+  END IF;
+  IF set_fai_details.fai_report_number IS NOT NULL AND set_fai_details.fai_report_number !~ '^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$' THEN
+    PERFORM app_private.raise_invalid('fai.report_number_invalid', 'the FAI report number is 1 to 64 letters, digits and . _ / -',
+      'e.g. FAI-2026-0042');
+  END IF;
+  IF length(set_fai_details.po_number) NOT BETWEEN 1 AND 64 OR length(set_fai_details.fai_partial_reason) > 1000 THEN
+    PERFORM app_private.raise_invalid('fai.invalid', 'po_number is 1 to 64 characters, fai_partial_reason at most 1000',
+      'Leave po_number out when it is not known.');
+  END IF;
+  IF EXISTS (SELECT FROM app.inspections AS i WHERE i.organization_id = v_inspection.organization_id
+               AND i.fai_report_number = set_fai_details.fai_report_number AND i.id <> v_inspection.id) THEN
+    RAISE EXCEPTION 'FAI report number % is taken', set_fai_details.fai_report_number USING ERRCODE = 'PT409',
+      DETAIL = 'fai.report_number_taken', HINT = 'FAI report numbers are unique in the organization.';
+  END IF;
+  UPDATE app.inspections AS i
+     SET fai_report_number = set_fai_details.fai_report_number, fai_scope = set_fai_details.fai_scope,
+         fai_partial_reason = CASE WHEN set_fai_details.fai_scope = 'partial' THEN btrim(set_fai_details.fai_partial_reason) ELSE '' END,
+         po_number = set_fai_details.po_number
+   WHERE i.organization_id = v_inspection.organization_id AND i.id = v_inspection.id
+  RETURNING * INTO v_inspection;
+  RETURN v_inspection;
+END
+$$;
+COMMENT ON FUNCTION app.set_fai_details(uuid, text, text, text, text) IS
+  E'Set the FAI report fields\nAS9102 form 1 fields of a first article inspection not yet decided (inspection.record at its plant): the FAI report number (unique in the tenant), full or partial FAI (a partial one needs fai_partial_reason) and the purchase order where known. PT409 inspection.not_first_article, inspection.decided, fai.report_number_taken; PT422 fai.scope_invalid, fai.partial_reason_required, fai.report_number_invalid, fai.invalid.';
 
 -- First pass yield ------------------------------------------------------------
 

@@ -190,6 +190,12 @@ BEGIN
       'The limits are frozen: they are recalculated only for an approved process change.',
       'Send change_reference: the approved change (ECO or change request number) the process went through.');
   END IF;
+  -- Not free text: a recalculation names the change order the process change went through (implemented, below).
+  IF v_current.id IS NOT NULL AND pg_catalog.btrim(approve_spc_baseline.change_reference) !~ '^ECO-[0-9]{6,12}$' THEN
+    PERFORM app_private.raise_invalid('spc_baseline.change_not_approved',
+      'Frozen limits are recalculated only against an approved, implemented change order.',
+      'Send change_reference: the ECO number of the implemented change order of the process change (GET /change_orders?status=eq.implemented).');
+  END IF;
   -- A reference that is an ECO number is a real link: the tenant's change order, implemented.
   IF pg_catalog.btrim(approve_spc_baseline.change_reference) ~ '^ECO-[0-9]{6,12}$' THEN
     SELECT * INTO v_change FROM app.change_orders AS o
@@ -262,7 +268,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.approve_spc_baseline(uuid, integer, integer, text, text) IS
-  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library''s spc.* reasons; PT404 characteristic.not_found.';
+  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library''s spc.* reasons; PT404 characteristic.not_found.';
 
 CREATE OR REPLACE FUNCTION app.spc_chart(characteristic_id uuid, subgroups integer DEFAULT 100) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER

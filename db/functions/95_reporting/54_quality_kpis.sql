@@ -7,39 +7,41 @@
 -- or at the row's plant.
 
 CREATE OR REPLACE VIEW app.production_kpi_otd WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.customer_id, k.site_id, k.month, k.shipments, k.on_time, k.otd_percent, k.computed_at
+SELECT k.id, k.organization_id, k.customer_id, k.site_id, k.month, k.shipments, k.on_time, k.otd_percent, k.computed_at, k.late_unshipped
   FROM app_private.production_kpi_otd AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
    AND ((SELECT auth.has_permission('shipment.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('shipment.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.production_kpi_otd IS
-  E'On-time delivery\nPer customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'On-time delivery\nPer customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month''s unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.production_kpi_otd.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.production_kpi_otd.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.production_kpi_otd.customer_id IS E'Customer\npartners.id.';
 COMMENT ON COLUMN app.production_kpi_otd.site_id IS E'Plant\nThe ship-from plant.';
-COMMENT ON COLUMN app.production_kpi_otd.month IS E'Month\nThe first day of the month shipped (UTC).';
-COMMENT ON COLUMN app.production_kpi_otd.shipments IS E'Shipments\nShipped (or delivered) with a promised date, not cancelled.';
+COMMENT ON COLUMN app.production_kpi_otd.month IS E'Month\nThe first day of the month promised (UTC).';
+COMMENT ON COLUMN app.production_kpi_otd.late_unshipped IS E'Late, not shipped\nPromised before the refresh day and not shipped: counted late.';
+COMMENT ON COLUMN app.production_kpi_otd.shipments IS E'Shipments\nDue: with a promised date, not cancelled, shipped or past the promised date.';
 COMMENT ON COLUMN app.production_kpi_otd.on_time IS E'On time\nShipped on or before the promised date.';
 COMMENT ON COLUMN app.production_kpi_otd.otd_percent IS E'OTD (%)';
 COMMENT ON COLUMN app.production_kpi_otd.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.production_kpi_scrap WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at
+SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at, k.run_rejects
   FROM app_private.production_kpi_scrap AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
    AND ((SELECT auth.has_permission('ncr.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.production_kpi_scrap IS
-  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs'' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.production_kpi_scrap.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.production_kpi_scrap.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.production_kpi_scrap.part_id IS E'Part';
 COMMENT ON COLUMN app.production_kpi_scrap.site_id IS E'Plant';
 COMMENT ON COLUMN app.production_kpi_scrap.month IS E'Month\nThe first day of the month (UTC).';
 COMMENT ON COLUMN app.production_kpi_scrap.produced IS E'Produced\nTotal count of the production runs.';
-COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'Scrapped\nQuantity of scrap dispositions.';
-COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)';
+COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'MRB scrap\nQuantity of scrap dispositions of NCRs.';
+COMMENT ON COLUMN app.production_kpi_scrap.run_rejects IS E'Run rejects\nPieces of the production runs not good (total - good: startup and production rejects).';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)\n(MRB scrap + run rejects) / produced.';
 COMMENT ON COLUMN app.production_kpi_scrap.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.production_kpi_fpy WITH (security_barrier) AS

@@ -4,9 +4,10 @@
 -- (hole distance on an X̄-R chart measured with the Mitutoyo caliper, a CC
 -- characteristic; burr-free edges as an attribute), a Gauge R&R study of the
 -- caliper (3 operators × 10 parts × 2 trials, average and range), a first
--- article inspection completed and approved (AS9102 forms from
+-- article inspection (partial, FAI-2026-0012) measured by production and
+-- approved by QA (AS9102 forms from
 -- app.fai_report), and an in-process SPC run: 25 subgroups in control frozen
--- as the baseline, then the process drifts and subgroups 28 and 29 break
+-- as the baseline, then the process drifts and subgroups 27 and 28 break
 -- rule 1 (beyond the UCL, still in spec): two open signals to QA with the
 -- reaction plan.
 -- Runs once per tenant (skipped when the tenant already has a control plan).
@@ -15,6 +16,7 @@ DO $$
 DECLARE
   v_tenant uuid := (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing');
   v_qa uuid := (SELECT id FROM app.users WHERE email = 'qa@acme.test');
+  v_production uuid := (SELECT id FROM app.users WHERE email = 'production@acme.test');
   v_plant_1 uuid;
   v_caliper uuid;
   v_revision uuid;
@@ -27,7 +29,7 @@ DECLARE
   v_run uuid;
   k integer;
 BEGIN
-  IF v_tenant IS NULL OR v_qa IS NULL OR EXISTS (SELECT FROM app.control_plans WHERE organization_id = v_tenant) THEN
+  IF v_tenant IS NULL OR v_qa IS NULL OR v_production IS NULL OR EXISTS (SELECT FROM app.control_plans WHERE organization_id = v_tenant) THEN
     RETURN;
   END IF;
   SELECT id INTO v_plant_1 FROM app.sites WHERE organization_id = v_tenant AND code = 'PLANT-1';
@@ -57,21 +59,26 @@ BEGIN
                       ORDER BY o, p, t)
        FROM unnest(ARRAY['Anna', 'Ben', 'Chen']) WITH ORDINALITY AS ops (o, o_k), generate_series(1, 10) AS p, generate_series(1, 2) AS t));
 
-  -- First article: every characteristic in spec first time, approved.
+  -- First article (a partial FAI for revision B), measured by production, approved by QA (separation of duties):
+  -- every characteristic in spec first time.
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_production, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   SELECT id INTO v_fai FROM app.open_inspection(v_plan, 'first_article', line => 'Cell 4', fai_reason => 'Design change: revision B (ECO-0012)');
+  PERFORM app.set_fai_details(v_fai, 'FAI-2026-0012', 'partial', 'Revision B (ECO-0012) changes the hole pattern: hole distance and edges only',
+                              'PO-45001234');
   PERFORM app.record_measurements(v_fai, v_hole, ARRAY[25.01, 24.99, 25.00, 25.02, 24.98]);
   PERFORM app.record_measurement(v_fai, v_burr, defective => false);
   PERFORM app.complete_inspection(v_fai);
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM app.decide_inspection(v_fai, true, 'FAI accepted; AS9102 forms 1-3 filed.');
 
-  -- In-process SPC run: 25 subgroups in control (after the FAI's one), frozen as the baseline.
+  -- In-process SPC run: 25 subgroups in control (the FAI's measurements are not in SPC), frozen as the baseline.
   SELECT id INTO v_run FROM app.open_inspection(v_plan, 'in_process', line => 'Cell 4');
   FOR k IN 2 .. 26 LOOP
     PERFORM app.record_measurements(v_run, v_hole,
       ARRAY(SELECT round(25.0 + ((k * 13 + j * 7) % 9 - 4) * 0.004, 3) FROM generate_series(1, 5) AS j));
   END LOOP;
-  PERFORM app.approve_spc_baseline(v_hole, 2, 26, 'Initial capability study after the FAI, 25 subgroups of 5');
-  -- The nozzle wears: the process drifts up; subgroups 28 and 29 are beyond the UCL (still in spec).
+  PERFORM app.approve_spc_baseline(v_hole, 1, 25, 'Initial capability study after the FAI, 25 subgroups of 5');
+  -- The nozzle wears: the process drifts up; subgroups 27 and 28 are beyond the UCL (still in spec).
   PERFORM app.record_measurements(v_run, v_hole, ARRAY[25.01, 25.02, 25.00, 25.01, 25.02]);
   PERFORM app.record_measurements(v_run, v_hole, ARRAY[25.02, 25.01, 25.03, 25.02, 25.01]);
   PERFORM app.record_measurements(v_run, v_hole, ARRAY[25.04, 25.05, 25.04, 25.06, 25.05]);

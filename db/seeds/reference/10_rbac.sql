@@ -130,6 +130,8 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('management', 'Management', 'Oversees projects and approvals; overrides stages'),
   ('engineering', 'Engineering', 'Designs, drawings, change orders'),
   ('qa', 'Quality assurance', 'Inspections, NCRs, CAPA, quality gates'),
+  ('inspector', 'Inspector', 'Measures and completes inspections at their plant; never approves them'),
+  ('quality_engineer', 'Quality engineer', 'Control plans, inspection and SPC baseline approval, NCRs and the MRB, recalls; does not record inspections'),
   ('procurement', 'Procurement', 'Suppliers and purchasing'),
   ('production', 'Production', 'Manufacturing and work orders on the floor'),
   ('sales', 'Sales', 'Customers, inquiries and quotes'),
@@ -280,6 +282,16 @@ SELECT role_key, permission
     ('technician', 'control_plan.read'), ('technician', 'inspection.read'), ('technician', 'inspection.record'),
     ('management', 'control_plan.read'), ('management', 'inspection.read'),
     ('auditor', 'control_plan.read'), ('auditor', 'inspection.read'),
+    -- The inspector / quality engineer split (separation of duties, app.decide_inspection): the inspector records and
+    -- completes, the quality engineer plans and approves; neither holds the other's permission.
+    ('inspector', 'control_plan.read'), ('inspector', 'inspection.read'), ('inspector', 'inspection.record'),
+    ('inspector', 'part.read'), ('inspector', 'equipment.read'), ('inspector', 'ncr.read'), ('inspector', 'ncr.manage'), ('inspector', 'traceability.read'),
+    ('quality_engineer', 'control_plan.read'), ('quality_engineer', 'control_plan.manage'), ('quality_engineer', 'inspection.read'),
+    ('quality_engineer', 'inspection.approve'), ('quality_engineer', 'equipment.read'), ('quality_engineer', 'ncr.read'),
+    ('quality_engineer', 'ncr.manage'), ('quality_engineer', 'ncr.disposition'), ('quality_engineer', 'capa.read'),
+    ('quality_engineer', 'capa.manage'), ('quality_engineer', 'traceability.read'), ('quality_engineer', 'shipment.read'),
+    ('quality_engineer', 'partner.read'), ('quality_engineer', 'concession.read'), ('quality_engineer', 'complaint.read'), ('quality_engineer', 'drawing.read'),
+    ('quality_engineer', 'part.read'), ('quality_engineer', 'change_order.read'), ('quality_engineer', 'supplier.read'), ('quality_engineer', 'report.use'),
     -- Suppliers: procurement keeps the approved supplier list; quality decides on receipts and issues SCARs;
     -- logistics records receipts at the dock. A supplier's portal users (customer_portal, bound to the supplier, partner.read)
     -- read and answer their own supplier's SCARs with no permission of their own (80_quality/24_scars.sql).

@@ -3,7 +3,7 @@
 -- limits frozen from an approved baseline (recalculated only with a process
 -- change), an out-of-control subgroup raises a signal that notifies the
 -- owner and closes only with an assignable cause, inspection judgement and
--- FPY, the AS9102 form 3 rows, and a gauge R&R study stored with the
+-- FPY, and a gauge R&R study stored with the
 -- library's result.
 BEGIN;
 SELECT plan(34);
@@ -46,7 +46,7 @@ SELECT is(tests.refusal(format($$SELECT app.add_characteristic(%L, 'Width', 'var
 
 -- The technician inspects.
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
-SELECT tests.remember('i', (app.open_inspection(tests.recall('plan'), 'first_article', line => 'Cell 4', fai_reason => 'New part')).id);
+SELECT tests.remember('i', (app.open_inspection(tests.recall('plan'), 'in_process', line => 'Cell 4')).id);
 SELECT is((SELECT count(*)::int FROM app.inspection_characteristics WHERE inspection_id = tests.recall('i')), 2, 'the inspection lists the plan''s characteristics');
 SELECT is(tests.refusal(format($$SELECT app.record_measurement(%L, %L, 10.0, gauge_id => %L)$$, tests.recall('i'), tests.recall('c'), tests.recall('old_gauge'))),
   'PT409 gauge.out_of_calibration', 'a gauge out of calibration cannot record');
@@ -117,8 +117,8 @@ SELECT app.record_measurement(tests.recall('i'), tests.recall('c2'), 49);
 SELECT results_eq(format($$SELECT passed, passed_first_time FROM app.complete_inspection(%L)$$, tests.recall('i')), $$VALUES (true, false)$$,
   'passed (latest values in spec) but not first time (a value was out of spec)');
 SELECT results_eq($$SELECT line, inspections, passed, passed_first_time FROM app.inspection_fpy$$, $$VALUES ('Cell 4', 1, 1, 0)$$, 'FPY counts it');
-SELECT results_eq(format($$SELECT jsonb_path_query_array(app.fai_report(%L), '$.form3[*].balloon') #>> '{}'$$, tests.recall('i')), $$VALUES ('[1, 2]')$$,
-  'AS9102 form 3 lists the characteristics by balloon');
+SELECT is(tests.refusal(format($$SELECT app.fai_report(%L)$$, tests.recall('i'))), 'PT409 inspection.not_first_article',
+  'AS9102 forms are made of first article inspections only (db/tests/80_quality/test_fai_and_duties.sql)');
 
 -- Gauge R&R, stored with the library's result.
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));

@@ -216,8 +216,8 @@ SELECT app.implement_change_order(tests.recall('eco'));
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT is((app.approve_spc_baseline(tests.recall('c'), 1, 5, 'New tool', (SELECT eco_number FROM app.change_orders WHERE id = tests.recall('eco')::uuid))).change_order_id, tests.recall('eco')::uuid,
   'the new baseline links the implemented change order');
-SELECT is((app.approve_spc_baseline(tests.recall('c'), 1, 5, 'Gauge swap', 'CR-17')).change_order_id, NULL,
-  'a change reference that is no ECO number stays free text');
+SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 5, 'Gauge swap', 'CR-17')$$, tests.recall('c'))),
+  'PT422 spc_baseline.change_not_approved', 'a recalculation names an implemented change order, not free text');
 SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 5, 'Again')$$, tests.recall('c'))),
   'PT422 spc_baseline.change_required', 'a recalculation still needs its process change');
 

@@ -131,7 +131,11 @@ SELECT is((SELECT (runs, total_count, good_count, planned_production_hours, oee_
 SELECT tests.act_as_owner();
 INSERT INTO app.shipments (organization_id, id, shipment_number, customer_id, site_id, status, promised_date, shipped_at)
 VALUES (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-1', tests.recall('customer'), tests.recall('site_a'), 'shipped', (now() - interval '2 days')::date, now() - interval '2 days'),
-       (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-2', tests.recall('customer'), tests.recall('site_a'), 'shipped', (now() - interval '3 days')::date, now() - interval '2 days');
+       (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-2', tests.recall('customer'), tests.recall('site_a'), 'shipped', (now() - interval '3 days')::date, now() - interval '2 days'),
+       -- Overdue and not shipped: late. Promised tomorrow and not shipped: not yet due. Cancelled: left out.
+       (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-3', tests.recall('customer'), tests.recall('site_a'), 'packed', (now() - interval '2 days')::date, NULL),
+       (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-4', tests.recall('customer'), tests.recall('site_a'), 'draft', (now() + interval '1 day')::date, NULL),
+       (tests.recall('a'), public.uuid_generate_v7(), 'SHP-T-5', tests.recall('customer'), tests.recall('site_a'), 'cancelled', (now() - interval '5 days')::date, NULL);
 INSERT INTO app.ncrs (organization_id, id, ncr_number, title, description, site_id, part_id, nonconforming_quantity, unit, status, created_at)
 VALUES (tests.recall('a'), public.uuid_generate_v7(), 'NCR-2026-900001', 'Chatter', 'Chatter marks', tests.recall('site_a'), tests.recall('part'), 20, 'pcs', 'disposition', now()),
        (tests.recall('a'), public.uuid_generate_v7(), 'NCR-2026-900002', 'Burr', 'Burr on edge', tests.recall('site_a'), tests.recall('part'), 5, 'pcs', 'open', now() - interval '40 days');
@@ -155,10 +159,11 @@ SELECT is((SELECT performance_over_100 FROM app.production_kpi_oee WHERE equipme
 SELECT is((SELECT (quality_percent, performance_percent, oee_percent, ideal_cycle_time_missing)::text FROM app.production_kpi_oee
             WHERE equipment_id NOT IN (tests.recall('lathe'), tests.recall('mill'))), '(100.00,,,t)',
   'without an ideal cycle time there is no performance or OEE, and the view says why');
-SELECT is((SELECT (shipments, on_time, otd_percent)::text FROM app.production_kpi_otd WHERE customer_id = tests.recall('customer')), '(2,1,50.00)',
-  'OTD: shipped on or before the promised date over shipped');
-SELECT is((SELECT (produced, scrapped, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,4.88)',
-  'scrap rate: scrapped by MRB dispositions over pieces made');
+SELECT is((SELECT (sum(shipments), sum(on_time), sum(late_unshipped), round(100.0 * sum(on_time) / sum(shipments), 2))::text
+             FROM app.production_kpi_otd WHERE customer_id = tests.recall('customer')), '(3,1,1,33.33)',
+  'OTD: shipped on or before the promised date over shipments due, an overdue one not shipped counted late');
+SELECT is((SELECT (produced, scrapped, run_rejects, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,30,12.20)',
+  'scrap rate: MRB scrap (20) and the runs'' rejects (300 - 270) over pieces made (410)');
 SELECT is((SELECT array_agg((kind, open_count, days_0_to_7, days_8_to_30, days_31_to_90, over_90_days)::text ORDER BY kind)
              FROM app.production_kpi_aging WHERE site_id = tests.recall('site_a')), ARRAY['(capa,1,0,0,0,1)', '(ncr,2,1,0,1,0)'],
   'NCR and 8D aging in buckets of days open');
