@@ -13,6 +13,8 @@ COMMENT ON FUNCTION app_private.tg__touch_updated_at() IS 'BEFORE UPDATE: stamps
 
 CREATE OR REPLACE FUNCTION app_private.tg__append_only() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
+-- Definer: it asks private helpers and the archive, which the API role that fires it may not read.
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN

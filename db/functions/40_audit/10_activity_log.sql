@@ -326,7 +326,10 @@ AS $$
     ('work_order_assets', ARRAY['work_order_id', 'equipment_id'], 'readers', NULL),
     ('labour_rates', NULL, 'readers', 'work_order.manage'),
     ('work_order_template_parts', NULL, 'readers', 'work_order.read'),
-    ('work_order_parts', NULL, 'readers', NULL)
+    ('work_order_parts', NULL, 'readers', NULL),
+    ('maintenance_teams', NULL, 'readers', NULL),
+    ('maintenance_team_members', NULL, 'readers', NULL),
+    ('technician_availability', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

@@ -20,6 +20,8 @@ COMMENT ON FUNCTION app_private.document_retention_ends(app.documents) IS
 
 CREATE OR REPLACE FUNCTION app_private.tg_documents__keep_in_retention() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
+-- Definer: it asks private helpers, which the API role that fires it may not execute.
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

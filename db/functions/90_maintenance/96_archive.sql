@@ -133,6 +133,8 @@ COMMENT ON FUNCTION app_private.archive_work_orders(integer, integer) IS
 -- key it had would keep a work order from ever being archived).
 CREATE OR REPLACE FUNCTION app_private.tg_downtime_events__check_work_order() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
+-- Definer, as the foreign key it stands in for: the work order exists in the tenant, whoever can read it.
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
@@ -146,7 +148,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_downtime_events__check_work_order() IS
-  'BEFORE INSERT or UPDATE on app.downtime_events: a work order named is a live one of the tenant that the caller sees (PT404 work_order.not_found); it may be archived later and the stop keeps its id.';
+  'BEFORE INSERT or UPDATE on app.downtime_events: a work order named is a live one of the tenant, as the foreign key it replaces checked (PT404 work_order.not_found); it may be archived later and the stop keeps its id.';
 CREATE OR REPLACE TRIGGER _300_check_work_order BEFORE INSERT OR UPDATE OF work_order_id ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_downtime_events__check_work_order();
 

@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -128,6 +128,20 @@ SELECT is_empty($$
      AND (has_function_privilege('app_user', p.oid, 'EXECUTE') OR has_function_privilege('anon', p.oid, 'EXECUTE'))
      AND NOT has_function_privilege('app_user', h.oid, 'EXECUTE')
 $$, 'no function an API role calls as itself calls a private helper');
+
+-- The same for triggers: a trigger function runs as the role whose write fired it.
+SELECT is_empty($$
+  SELECT DISTINCT p.oid::regprocedure::text || ' calls ' || h.oid::regprocedure::text
+    FROM pg_proc p,
+         regexp_matches(regexp_replace(p.prosrc, '--[^\n]*', '', 'g'), '(app_private|audit)\.(\w+)\s*\(', 'g') AS m
+    JOIN pg_proc h ON h.pronamespace = m[1]::regnamespace AND h.proname = m[2]
+   WHERE p.prorettype = 'trigger'::regtype AND NOT p.prosecdef
+     AND NOT has_function_privilege('app_user', h.oid, 'EXECUTE')
+     AND EXISTS (SELECT FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                  WHERE t.tgfoid = p.oid AND c.relnamespace = 'app'::regnamespace
+                    AND (has_any_column_privilege('app_user', c.oid, 'INSERT') OR has_any_column_privilege('app_user', c.oid, 'UPDATE')
+                         OR has_table_privilege('app_user', c.oid, 'DELETE')))
+$$, 'no trigger on a table an API role writes calls a private helper as that role');
 
 -- docs/conventions.md: a trigger's name is _NNN_<what>, so PostgreSQL's
 -- name order is the firing order the prefix table there describes.
