@@ -1311,6 +1311,144 @@ export interface ApproverBackups {
 }
 
 /**
+ * Archived work order rows
+ * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+ */
+export interface ArchivedWorkOrderRows {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The row as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Row key
+   * Its id, else its primary key columns joined by |.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  row_key?: string;
+  /**
+   * Source table
+   * schema.table the row came from, e.g. app.labour_entries.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  source_table?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
+/**
+ * Archived work orders
+ * Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+ */
+export interface ArchivedWorkOrders {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Contractor
+   * @format uuid
+   */
+  contractor_id?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Due date
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * Primary asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Work order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The work order as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * closed or cancelled.
+   * @format text
+   */
+  status?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+  /**
+   * Type
+   * @format app.work_order_type
+   */
+  work_type?: "corrective" | "preventive" | "inspection" | "emergency";
+}
+
+/**
  * Maintenance cost per asset
  * Per primary asset and currency: the costs of its work orders (app.work_order_costs), read as the caller.
  */
@@ -2812,6 +2950,13 @@ export interface ChecklistItems {
    */
   id: string;
   /**
+   * Kind
+   * Copied from the template: check, measurement, pass_fail or text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Copied from the template when the checklist started.
    * @format text
@@ -2823,6 +2968,18 @@ export interface ChecklistItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  lower_limit?: number;
+  /**
+   * Measured value
+   * The answer of a measurement.
+   * @format numeric
+   */
+  measured_value?: number;
   /**
    * Note
    * What the checker noted.
@@ -2838,6 +2995,18 @@ export interface ChecklistItems {
    */
   organization_id: string;
   /**
+   * Out of limits
+   * A measurement below its lower or above its upper limit (computed).
+   * @format boolean
+   */
+  out_of_limits?: boolean;
+  /**
+   * Passed
+   * The answer of a pass/fail item.
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
    * Position
    * 1 is the first item.
    * @format integer
@@ -2849,6 +3018,27 @@ export interface ChecklistItems {
    * @format boolean
    */
   required: boolean;
+  /**
+   * Text
+   * The answer of a text item.
+   * @format text
+   */
+  text_value?: string;
+  /**
+   * Unit
+   * Of a measurement, copied from the template.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -2865,6 +3055,13 @@ export interface ChecklistTemplateItems {
    */
   id: string;
   /**
+   * Kind
+   * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Default text; labels holds its translations.
    * @format text
@@ -2876,6 +3073,12 @@ export interface ChecklistTemplateItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  lower_limit?: number;
   /**
    * Tenant.
    *
@@ -2903,6 +3106,21 @@ export interface ChecklistTemplateItems {
    * @format uuid
    */
   template_id: string;
+  /**
+   * Unit
+   * Of a measurement: a code of GET /units.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -4952,7 +5170,7 @@ export interface DowntimeEvents {
   updated_at: string;
   /**
    * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
    * @format uuid
    */
   work_order_id?: string;
@@ -8915,6 +9133,406 @@ export interface Lots {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Maintenance cost per asset
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetCosts {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Month
+   * The first day of the month booked (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts cost
+   * @format numeric
+   */
+  parts_cost?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work orders
+   * With a cost booked in the month.
+   * @format integer
+   */
+  work_orders?: number;
+}
+
+/**
+ * Maintenance KPIs per asset and month
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetMonth {
+  /**
+   * Breakdowns
+   * Breakdown stops starting in the month.
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * Those that have ended.
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Calendar hours
+   * Hours of the month (to now in the current month).
+   * @format numeric
+   */
+  calendar_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Downtime hours
+   * Every stop starting in the month, planned or not (an open stop to now).
+   * @format numeric
+   */
+  downtime_hours?: number;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * Labour hours started in the month on the asset's work orders.
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * Operating hours / breakdowns; empty without a breakdown.
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * Repair hours / breakdowns repaired; empty without one.
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * Calendar hours less downtime hours.
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * Labour hours on work orders neither emergency nor breakdown.
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * Preventive work orders due in the month, not cancelled.
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * Those completed by the due date plus the grace days.
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * Length of the ended breakdown stops.
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * The asset's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * Stops not planned.
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Maintenance backlog
+ * Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiBacklog {
+  /**
+   * Backlog (crew-weeks)
+   * @format numeric
+   */
+  backlog_crew_weeks?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Open work orders
+   * @format integer
+   */
+  open_work_orders?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Overdue
+   * Past their due date.
+   * @format integer
+   */
+  overdue?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Weekly crew hours
+   * The tenant setting maintenance_weekly_crew_hours.
+   * @format numeric
+   */
+  weekly_crew_hours?: number;
+  /**
+   * Without estimate
+   * Open work orders with no estimated hours (counted as 0).
+   * @format integer
+   */
+  without_estimate?: number;
+}
+
+/**
+ * Maintenance KPIs per plant and month
+ * The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+ */
+export interface MaintenanceKpiPlantMonth {
+  /**
+   * Assets
+   * With a row in the month.
+   * @format integer
+   */
+  assets?: number;
+  /**
+   * Breakdowns
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Parts below reorder point
+ * Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiStock {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Critical spares below
+   * Of them, those holding a critical spare below its minimum.
+   * @format integer
+   */
+  critical_spares_below?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts below reorder point
+   * @format integer
+   */
+  parts_below_reorder_point?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
 }
 
 /**
@@ -21003,6 +21621,91 @@ export interface WorkOrderParts {
 }
 
 /**
+ * Work order signatures
+ * The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+ */
+export interface WorkOrderSignatures {
+  /**
+   * Payload hash
+   * sha256 of the payload text, hex.
+   * @format text
+   */
+  payload_sha256: string;
+  /**
+   * Signature id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Meaning
+   * performed (the technician) or verified (the supervisor).
+   * @format text
+   */
+  meaning: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Signed payload
+   * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+   * @format jsonb
+   */
+  payload: any;
+  /**
+   * Reason
+   * What the signer wrote.
+   * @format text
+   */
+  reason: string;
+  /**
+   * Signed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  signed_at: string;
+  /**
+   * Signed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  signed_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Transition
+   * The state the signed move went to: completed or verified.
+   * @format text
+   */
+  to_status: string;
+  /**
+   * Transaction
+   * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+   * @format bigint
+   */
+  transaction_id: number;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
  * Template parts kits
  * The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
  */
@@ -21245,6 +21948,12 @@ export interface WorkOrders {
    * @format numeric
    */
   estimated_hours?: number;
+  /**
+   * Follow-up of
+   * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+   * @format uuid
+   */
+  follow_up_of_item_id?: string;
   /**
    * Held from
    * The state an on-hold work order returns to.
@@ -25978,6 +26687,391 @@ export namespace ApproverBackups {
       valid_until?: string;
     };
     export type RequestBody = ApproverBackups;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ArchivedWorkOrderRows {
+  /**
+   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+   * @tags archived_work_order_rows
+   * @name ArchivedWorkOrderRowsList
+   * @summary Archived work order rows
+   * @request GET:/archived_work_order_rows
+   */
+  export namespace ArchivedWorkOrderRowsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The row as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Row key
+       * Its id, else its primary key columns joined by |.
+       * @format text
+       */
+      row_key?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source table
+       * schema.table the row came from, e.g. app.labour_entries.
+       * @format text
+       */
+      source_table?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrderRows[];
+  }
+}
+
+export namespace ArchivedWorkOrders {
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersCreate
+   * @summary Archived work orders
+   * @request POST:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersDelete
+   * @summary Archived work orders
+   * @request DELETE:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersList
+   * @summary Archived work orders
+   * @request GET:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrders[];
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersPartialUpdate
+   * @summary Archived work orders
+   * @request PATCH:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -30846,6 +31940,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30858,6 +31958,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -30868,6 +31980,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -30880,6 +32004,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30922,6 +32064,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30935,6 +32083,18 @@ export namespace ChecklistItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
       /**
        * Note
        * What the checker noted.
@@ -30951,6 +32111,18 @@ export namespace ChecklistItems {
        */
       organization_id?: string;
       /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
+      /**
        * Position
        * 1 is the first item.
        * @format integer
@@ -30964,6 +32136,24 @@ export namespace ChecklistItems {
       required?: string;
       /** Filtering Columns */
       select?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -31013,6 +32203,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -31025,6 +32221,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -31035,6 +32243,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -31047,6 +32267,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistItems;
     export type RequestHeaders = {
@@ -31100,6 +32338,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -31111,6 +32355,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -31134,6 +32384,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -31159,6 +32421,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -31172,6 +32440,12 @@ export namespace ChecklistTemplateItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /** Limiting and Pagination */
       offset?: string;
       /** Ordering */
@@ -31201,6 +32475,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -31233,6 +32519,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -31244,6 +32536,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -31267,6 +32565,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistTemplateItems;
     export type RequestHeaders = {
@@ -37550,7 +38860,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37655,7 +38965,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37759,7 +39069,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -49924,6 +51234,551 @@ export namespace Lots {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace MaintenanceKpiAssetCosts {
+  /**
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_costs
+   * @name MaintenanceKpiAssetCostsList
+   * @summary Maintenance cost per asset
+   * @request GET:/maintenance_kpi_asset_costs
+   */
+  export namespace MaintenanceKpiAssetCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month booked (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts cost
+       * @format numeric
+       */
+      parts_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work orders
+       * With a cost booked in the month.
+       * @format integer
+       */
+      work_orders?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetCosts[];
+  }
+}
+
+export namespace MaintenanceKpiAssetMonth {
+  /**
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_month
+   * @name MaintenanceKpiAssetMonthList
+   * @summary Maintenance KPIs per asset and month
+   * @request GET:/maintenance_kpi_asset_month
+   */
+  export namespace MaintenanceKpiAssetMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Breakdowns
+       * Breakdown stops starting in the month.
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * Those that have ended.
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Calendar hours
+       * Hours of the month (to now in the current month).
+       * @format numeric
+       */
+      calendar_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Downtime hours
+       * Every stop starting in the month, planned or not (an open stop to now).
+       * @format numeric
+       */
+      downtime_hours?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * Labour hours started in the month on the asset's work orders.
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * Operating hours / breakdowns; empty without a breakdown.
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * Repair hours / breakdowns repaired; empty without one.
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * Calendar hours less downtime hours.
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * Labour hours on work orders neither emergency nor breakdown.
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * Preventive work orders due in the month, not cancelled.
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * Those completed by the due date plus the grace days.
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * Length of the ended breakdown stops.
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * Stops not planned.
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetMonth[];
+  }
+}
+
+export namespace MaintenanceKpiBacklog {
+  /**
+   * @description Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_backlog
+   * @name MaintenanceKpiBacklogList
+   * @summary Maintenance backlog
+   * @request GET:/maintenance_kpi_backlog
+   */
+  export namespace MaintenanceKpiBacklogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Backlog (crew-weeks)
+       * @format numeric
+       */
+      backlog_crew_weeks?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open work orders
+       * @format integer
+       */
+      open_work_orders?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Overdue
+       * Past their due date.
+       * @format integer
+       */
+      overdue?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Weekly crew hours
+       * The tenant setting maintenance_weekly_crew_hours.
+       * @format numeric
+       */
+      weekly_crew_hours?: string;
+      /**
+       * Without estimate
+       * Open work orders with no estimated hours (counted as 0).
+       * @format integer
+       */
+      without_estimate?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiBacklog[];
+  }
+}
+
+export namespace MaintenanceKpiPlantMonth {
+  /**
+   * @description The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+   * @tags maintenance_kpi_plant_month
+   * @name MaintenanceKpiPlantMonthList
+   * @summary Maintenance KPIs per plant and month
+   * @request GET:/maintenance_kpi_plant_month
+   */
+  export namespace MaintenanceKpiPlantMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assets
+       * With a row in the month.
+       * @format integer
+       */
+      assets?: string;
+      /**
+       * Breakdowns
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiPlantMonth[];
+  }
+}
+
+export namespace MaintenanceKpiStock {
+  /**
+   * @description Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_stock
+   * @name MaintenanceKpiStockList
+   * @summary Parts below reorder point
+   * @request GET:/maintenance_kpi_stock
+   */
+  export namespace MaintenanceKpiStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Critical spares below
+       * Of them, those holding a critical spare below its minimum.
+       * @format integer
+       */
+      critical_spares_below?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts below reorder point
+       * @format integer
+       */
+      parts_below_reorder_point?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiStock[];
   }
 }
 
@@ -67569,6 +69424,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemCreate
+   * @summary Answer a checklist item
+   * @request POST:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemList
+   * @summary Answer a checklist item
+   * @request GET:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
    * @tags (rpc) apply_sap_staging
    * @name ApplySapStagingCreate
@@ -68607,10 +70521,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemCreate
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request POST:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemCreate {
@@ -68632,10 +70546,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemList
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request GET:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemList {
@@ -69101,6 +71015,53 @@ export namespace Rpc {
       notes?: string;
       /** @format uuid */
       task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderCreate
+   * @summary Complete a work order, signed
+   * @request POST:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderList
+   * @summary Complete a work order, signed
+   * @request GET:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -70430,10 +72391,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request POST:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateCreate {
@@ -70461,10 +72422,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateList
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request GET:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateList {
@@ -74124,6 +76085,61 @@ export namespace Rpc {
       ignore_retention?: boolean;
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpCreate
+   * @summary Raise a follow-up from a checklist item
+   * @request POST:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpList
+   * @summary Raise a follow-up from a checklist item
+   * @request GET:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -78639,7 +80655,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -78664,7 +80680,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -78988,6 +81004,53 @@ export namespace Rpc {
       quantity: number;
       /** @format text */
       unit: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderCreate
+   * @summary Verify a work order, signed
+   * @request POST:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderList
+   * @summary Verify a work order, signed
+   * @request GET:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -99486,6 +101549,307 @@ export namespace WorkOrderParts {
   }
 }
 
+export namespace WorkOrderSignatures {
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesCreate
+   * @summary Work order signatures
+   * @request POST:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesDelete
+   * @summary Work order signatures
+   * @request DELETE:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesList
+   * @summary Work order signatures
+   * @request GET:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderSignatures[];
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesPartialUpdate
+   * @summary Work order signatures
+   * @request PATCH:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace WorkOrderTemplateParts {
   /**
    * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
@@ -100143,6 +102507,12 @@ export namespace WorkOrders {
        */
       estimated_hours?: string;
       /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
+      /**
        * Held from
        * The state an on-hold work order returns to.
        * @format text
@@ -100381,6 +102751,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
@@ -100635,6 +103011,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
