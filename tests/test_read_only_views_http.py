@@ -18,15 +18,20 @@ def test_writes_to_views_are_refused_with_a_json_error_never_500(live) -> None:
     tenant = world.workflow_tenant()
     admin = world.sign_in(world.person(tenant, "admin"))
     world.project(tenant)
-    # Each view is written with a column it has (organization_id where it has one: the tenant's rows).
-    views = dict(world.rows("""
-        select c.relname, coalesce(max(a.attname) filter (where a.attname = 'organization_id'), min(a.attname))
+    # Each view is written with a column it has and a value of that column's type (organization_id where it has
+    # one: the tenant's rows), so the refusal is about writing to a view, not about a value PostgreSQL cannot read.
+    columns = {view: (column, kind) for view, column, kind in world.rows("""
+        select distinct on (c.relname) c.relname, a.attname, t.typcategory
           from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-         where c.relnamespace = 'app'::regnamespace and c.relkind = 'v' group by c.relname order by 1"""))
+          join pg_type t on t.oid = a.atttypid
+         where c.relnamespace = 'app'::regnamespace and c.relkind = 'v'
+         order by c.relname, a.attname <> 'organization_id', a.attname""")}
+    views = {view: column for view, (column, _) in columns.items()}
     assert "activity_log" in views and "project_overview" in views and views["entity_types"] == "entity_type"
+    samples = {"D": "2026-01-01T00:00:00Z", "N": 1, "B": True, "U": tenant, "A": [], "S": "x"}
     answers = {}
-    for view, column in views.items():
-        value = tenant if column == "organization_id" else "x"
+    for view, (column, kind) in columns.items():
+        value = tenant if column == "organization_id" else samples.get(kind, "x")
         for method, body in (("POST", {column: value}), ("PATCH", {column: value}), ("DELETE", None)):
             query = "" if method == "POST" else f"?{column}=eq.{value}"
             response = rest(live, method, f"/{view}{query}", admin, json=body)
