@@ -5,7 +5,8 @@
 -- (app_private.provision_quality_workflows) and may replace with its own
 -- version (app.define_state_machine: another step such as an MRB review, or
 -- another guard). The entity's status column is a mirror of its machine
--- state (triggers _500_*_status on app.entity_states), written nowhere
+-- state (triggers _500_*_status on app.entity_states, for NCRs on
+-- app.entity_state_history, which carries the reason), written nowhere
 -- else (triggers _150_status_by_machine refuse any other status change).
 -- The existing RPCs (app.advance_ncr, submit/approve/reject_drawing_revision,
 -- submit/approve/reject/cancel/implement_change_order) are wrappers that take
@@ -403,7 +404,7 @@ CREATE OR REPLACE TRIGGER _600_start_machine AFTER INSERT ON app.change_orders
 CREATE OR REPLACE TRIGGER _600_start_machine AFTER INSERT ON app.drawing_revisions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_quality__start_machine('drawing_revision');
 
--- The status column changes only to the machine state (the mirror below).
+-- The status column changes only to the machine state (the mirrors below).
 CREATE OR REPLACE FUNCTION app_private.tg_quality__status_by_machine() RETURNS trigger
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
@@ -432,62 +433,53 @@ CREATE OR REPLACE TRIGGER _150_status_by_machine BEFORE UPDATE OF status ON app.
 -- NCR: the state is its status where the status type has it (a state a
 -- tenant adds, e.g. mrb_review, keeps the status of the step before);
 -- closing scraps and releases, cancelling releases.
-CREATE OR REPLACE FUNCTION app_private.tg_entity_states__ncr_status() RETURNS trigger
+CREATE OR REPLACE FUNCTION app_private.tg_entity_state_history__ncr_status() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
   v_old app.ncrs;
   v_new app.ncrs;
-  v_reason text;
 BEGIN
-  IF NOT NEW.state = ANY (pg_catalog.enum_range(NULL::app.ncr_status)::text[]) THEN
+  IF NOT NEW.to_state = ANY (pg_catalog.enum_range(NULL::app.ncr_status)::text[]) THEN
     RETURN NULL;
   END IF;
   SELECT * INTO v_old FROM app.ncrs AS n WHERE n.organization_id = NEW.organization_id AND n.id = NEW.entity_id;
-  IF v_old.status::text = NEW.state THEN
+  IF v_old.status::text = NEW.to_state THEN
     RETURN NULL;
   END IF;
-  IF NEW.state = 'cancelled' THEN
-    -- The reason of the transition (app.advance_ncr's note) is the cancel reason.
-    v_reason := (SELECT h.reason FROM app.entity_state_history AS h
-                  WHERE h.organization_id = NEW.organization_id AND h.entity_type = 'ncr' AND h.entity_id = NEW.entity_id
-                  ORDER BY h.id DESC LIMIT 1);
-    IF coalesce(pg_catalog.btrim(v_reason), '') = '' THEN
-      PERFORM app_private.raise_invalid('ncr.cancel_reason_required', 'cancelling an NCR needs a reason', 'Send note (or reason): why it is cancelled.');
-    END IF;
+  -- The reason of the transition (app.advance_ncr's note) is the cancel reason.
+  IF NEW.to_state = 'cancelled' AND coalesce(pg_catalog.btrim(NEW.reason), '') = '' THEN
+    PERFORM app_private.raise_invalid('ncr.cancel_reason_required', 'cancelling an NCR needs a reason', 'Send note (or reason): why it is cancelled.');
   END IF;
   UPDATE app.ncrs AS n
-     SET status = NEW.state::app.ncr_status, status_changed_at = pg_catalog.now(),
-         closed_at = CASE WHEN NEW.state = 'closed' THEN pg_catalog.now() END,
-         cancel_reason = CASE WHEN NEW.state = 'cancelled' THEN v_reason ELSE n.cancel_reason END,
-         verification_result = CASE WHEN NEW.state = 'verification' THEN NULL ELSE n.verification_result END,
-         verification_note = CASE WHEN NEW.state = 'verification' THEN NULL ELSE n.verification_note END,
-         verified_by = CASE WHEN NEW.state = 'verification' THEN NULL ELSE n.verified_by END,
-         verified_at = CASE WHEN NEW.state = 'verification' THEN NULL ELSE n.verified_at END
+     SET status = NEW.to_state::app.ncr_status, status_changed_at = pg_catalog.now(),
+         closed_at = CASE WHEN NEW.to_state = 'closed' THEN pg_catalog.now() END,
+         cancel_reason = CASE WHEN NEW.to_state = 'cancelled' THEN NEW.reason ELSE n.cancel_reason END,
+         verification_result = CASE WHEN NEW.to_state = 'verification' THEN NULL ELSE n.verification_result END,
+         verification_note = CASE WHEN NEW.to_state = 'verification' THEN NULL ELSE n.verification_note END,
+         verified_by = CASE WHEN NEW.to_state = 'verification' THEN NULL ELSE n.verified_by END,
+         verified_at = CASE WHEN NEW.to_state = 'verification' THEN NULL ELSE n.verified_at END
    WHERE n.organization_id = NEW.organization_id AND n.id = NEW.entity_id
   RETURNING n.* INTO v_new;
-  IF NEW.state = 'closed' THEN
+  IF NEW.to_state = 'closed' THEN
     PERFORM app_private.apply_ncr_scrap(v_new);
   END IF;
-  IF NEW.state IN ('closed', 'cancelled') THEN
+  IF NEW.to_state IN ('closed', 'cancelled') THEN
     PERFORM app_private.release_ncr_items(v_new);
   END IF;
   PERFORM app_private.publish_event(v_new.organization_id, 'ncr.status_changed',
-    pg_catalog.jsonb_build_object('ncr_id', v_new.id, 'ncr_number', v_new.ncr_number,
-                                  'note', (SELECT h.reason FROM app.entity_state_history AS h
-                                            WHERE h.organization_id = NEW.organization_id AND h.entity_type = 'ncr' AND h.entity_id = NEW.entity_id
-                                            ORDER BY h.id DESC LIMIT 1),
+    pg_catalog.jsonb_build_object('ncr_id', v_new.id, 'ncr_number', v_new.ncr_number, 'note', NEW.reason,
                                   'old', pg_catalog.jsonb_build_object('status', v_old.status),
                                   'new', pg_catalog.jsonb_build_object('status', v_new.status)),
     'ncr', v_new.id);
   RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION app_private.tg_entity_states__ncr_status() IS
-  'AFTER UPDATE OF state on app.entity_states of an NCR: copies a state the ncr_status type has to ncrs.status (stamps status_changed_at, closed_at; cancelled needs the transition''s reason, kept as cancel_reason (PT422 ncr.cancel_reason_required); entering verification clears the verification), scraps the scrap dispositions on closed, releases the held material on closed or cancelled, publishes ncr.status_changed.';
-CREATE OR REPLACE TRIGGER _500_ncr_status AFTER UPDATE OF state ON app.entity_states
-  FOR EACH ROW WHEN (NEW.entity_type = 'ncr') EXECUTE FUNCTION app_private.tg_entity_states__ncr_status();
+COMMENT ON FUNCTION app_private.tg_entity_state_history__ncr_status() IS
+  'AFTER INSERT on app.entity_state_history of an NCR (every transition records one, with its reason): copies a state the ncr_status type has to ncrs.status (stamps status_changed_at, closed_at; cancelled needs the transition''s reason, kept as cancel_reason (PT422 ncr.cancel_reason_required); entering verification clears the verification), scraps the scrap dispositions on closed, releases the held material on closed or cancelled, publishes ncr.status_changed.';
+CREATE OR REPLACE TRIGGER _500_ncr_status AFTER INSERT ON app.entity_state_history
+  FOR EACH ROW WHEN (NEW.entity_type = 'ncr' AND NEW.from_state IS NOT NULL) EXECUTE FUNCTION app_private.tg_entity_state_history__ncr_status();
 
 CREATE OR REPLACE FUNCTION app_private.tg_entity_states__change_order_status() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

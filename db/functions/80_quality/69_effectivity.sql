@@ -64,15 +64,18 @@ AS $$
      -- "at", or replaced by a lot or serial effectivity that may exclude this number.
      AND (r.status = 'released' OR r.obsoleted_at > effective_part_revision.at
           OR EXISTS (SELECT FROM app.part_revisions AS n
-                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.released_at > r.released_at
+                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.id <> r.id AND n.released_at >= r.released_at
                         AND (n.effective_from_lot_number IS NOT NULL OR n.effective_from_serial_number IS NOT NULL)))
      AND (r.effective_from_lot_number IS NULL OR effective_part_revision.lot_number IS NULL
-          OR app_private.number_at_or_after(effective_part_revision.lot_number, r.effective_from_lot_number))
+          OR (length(effective_part_revision.lot_number), effective_part_revision.lot_number COLLATE "C")
+             >= (length(r.effective_from_lot_number), r.effective_from_lot_number COLLATE "C"))
      AND (r.effective_from_serial_number IS NULL OR effective_part_revision.serial_number IS NULL
-          OR app_private.number_at_or_after(effective_part_revision.serial_number, r.effective_from_serial_number))
+          OR (length(effective_part_revision.serial_number), effective_part_revision.serial_number COLLATE "C")
+             >= (length(r.effective_from_serial_number), r.effective_from_serial_number COLLATE "C"))
    ORDER BY r.released_at DESC, r.id DESC
    LIMIT 1
 $$;
+-- (The number order is app_private.number_at_or_after, inlined: the caller reads as themselves.)
 COMMENT ON FUNCTION app.effective_part_revision(uuid, timestamptz, text, text) IS
   E'The part revision in effect\nThe revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order''s effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).';
 
@@ -101,7 +104,7 @@ BEGIN
      AND r.status IN ('released', 'obsolete')
      AND (r.status = 'released' OR r.obsoleted_at > coalesce(NEW.produced_at, pg_catalog.now())
           OR EXISTS (SELECT FROM app.part_revisions AS n
-                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.released_at > r.released_at
+                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.id <> r.id AND n.released_at >= r.released_at
                         AND (n.effective_from_lot_number IS NOT NULL OR n.effective_from_serial_number IS NOT NULL)))
      AND (r.effective_from_lot_number IS NULL OR v_lot_number IS NULL OR app_private.number_at_or_after(v_lot_number, r.effective_from_lot_number))
      AND (r.effective_from_serial_number IS NULL OR TG_TABLE_NAME = 'lots'
