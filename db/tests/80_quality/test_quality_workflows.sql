@@ -8,7 +8,7 @@
 -- from lot) and the revision new lots are made to. Another plant's user and
 -- another tenant see nothing.
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -160,6 +160,8 @@ SELECT app.implement_change_order(tests.recall('eco_l'));
 SELECT results_eq(format($$SELECT (app.effective_part_revision(%1$L, now(), 'L-000099')).revision, (app.effective_part_revision(%1$L, now(), 'L-000100')).revision,
                                   (app.effective_part_revision(%1$L)).revision$$, tests.recall('part2')),
   $$VALUES ('A', 'B', 'B')$$, 'lots before L-000100 keep A; from it on, and new production, B');
+SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
+SELECT is((app.effective_part_revision(tests.recall('part2'))).id, NULL, 'another tenant learns nothing of the part''s revisions');
 SELECT tests.act_as_owner();
 INSERT INTO app.lots (organization_id, lot_number, part_id, site_id, quantity, remaining_quantity, unit, quality_status)
 SELECT tests.recall('t'), n, tests.recall('part2'), tests.recall('plant_a'), 1, 1, 'pcs', 'released' FROM unnest(ARRAY['L-000050', 'L-000120']) AS n;
