@@ -406,10 +406,11 @@ CREATE OR REPLACE TRIGGER _600_start_machine AFTER INSERT ON app.drawing_revisio
 
 -- The status column changes only to the machine state (the mirrors below).
 CREATE OR REPLACE FUNCTION app_private.tg_quality__status_by_machine() RETURNS trigger
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NOT EXISTS (SELECT FROM app.entity_states AS s
                   WHERE s.organization_id = NEW.organization_id AND s.entity_type = TG_ARGV[0] AND s.entity_id = NEW.id
                     AND s.state = NEW.status::text) THEN
@@ -421,7 +422,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_quality__status_by_machine() IS
-  'BEFORE UPDATE OF status on ncrs, change_orders and drawing_revisions: the new status must be the entity''s machine state (PT409 state_machine.status_by_transition): the status mirrors the machine and moves only with it.';
+  'BEFORE UPDATE OF status on ncrs, change_orders and drawing_revisions: refuses another tenant''s row (tenant.foreign_row); the new status must be the entity''s machine state (PT409 state_machine.status_by_transition): the status mirrors the machine and moves only with it.';
 
 CREATE OR REPLACE TRIGGER _150_status_by_machine BEFORE UPDATE OF status ON app.ncrs
   FOR EACH ROW WHEN (NEW.status IS DISTINCT FROM OLD.status) EXECUTE FUNCTION app_private.tg_quality__status_by_machine('ncr');

@@ -88,6 +88,7 @@ DECLARE
   v_lot_number text;
   v_effective uuid;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   -- Only parts a change order's effectivity governs; the rest keep the released revision as before.
   IF NOT EXISTS (SELECT FROM app.part_revisions AS r WHERE r.organization_id = NEW.organization_id AND r.part_id = NEW.part_id
                                                       AND r.change_order_id IS NOT NULL) THEN
@@ -96,7 +97,8 @@ BEGIN
   IF TG_TABLE_NAME = 'lots' THEN
     v_lot_number := NEW.lot_number;
   ELSE
-    v_lot_number := (SELECT l.lot_number FROM app.lots AS l WHERE l.organization_id = NEW.organization_id AND l.id = NEW.lot_id);
+    v_lot_number := (SELECT l.lot_number FROM app.lots AS l
+                      WHERE l.organization_id = NEW.organization_id AND l.id = (pg_catalog.to_jsonb(NEW) ->> 'lot_id')::uuid);
   END IF;
   SELECT r.id INTO v_effective FROM app.part_revisions AS r
    WHERE r.organization_id = NEW.organization_id AND r.part_id = NEW.part_id
@@ -116,7 +118,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_trace_items__effective_revision() IS
-  'BEFORE INSERT on lots and serials of a part a change order''s effectivity governs: sets part_revision_id to the revision in effect when it is produced for its number (the serial''s own number and its lot''s number), as app.effective_part_revision answers.';
+  'BEFORE INSERT on lots and serials: refuses another tenant''s row (tenant.foreign_row); for a part a change order''s effectivity governs, sets part_revision_id to the revision in effect when it is produced for its number (the serial''s own number and its lot''s number), as app.effective_part_revision answers.';
 
 CREATE OR REPLACE TRIGGER _150_effective_revision BEFORE INSERT ON app.lots
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_trace_items__effective_revision();
