@@ -348,13 +348,14 @@ BEGIN
       pg_catalog.jsonb_build_object('from', 'released', 'to', 'superseded', 'label', 'Supersede',
                                     'guards', '[{"kind": "drawing_rule", "rule": "superseded"}]'::jsonb)));
   -- Approval routing (app.approval_chains, changed by the tenant's admins):
-  -- an ECO is approved by quality, then engineering, then production; a
-  -- drawing release by engineering (design), then quality.
+  -- the platform's default chains of the types change_order (qa ->
+  -- engineering -> production) and drawing_release (engineering -> qa),
+  -- copied for a tenant provisioned before they existed.
   INSERT INTO app.approval_chains (organization_id, chain_name, approval_type, rank, conditions, steps)
-  SELECT p_organization_id, c.name, c.type::app.approval_type, 100, '{}', c.steps::jsonb
-    FROM (VALUES ('Change order', 'change_order', '[{"role": "qa"}, {"role": "engineering"}, {"role": "production"}]'),
-                 ('Drawing release (RDA)', 'drawing_release', '[{"role": "engineering"}, {"role": "qa"}]')) AS c (name, type, steps)
-   WHERE NOT EXISTS (SELECT FROM app.approval_chains AS x WHERE x.organization_id = p_organization_id AND x.approval_type::text = c.type)
+  SELECT p_organization_id, d.chain_name, d.approval_type, d.rank, d.conditions, d.steps
+    FROM app_private.default_approval_chains AS d
+   WHERE d.approval_type::text IN ('change_order', 'drawing_release')
+     AND NOT EXISTS (SELECT FROM app.approval_chains AS x WHERE x.organization_id = p_organization_id AND x.approval_type = d.approval_type)
   ON CONFLICT DO NOTHING;
   PERFORM app_private.start_quality_entities(p_organization_id, 'ncr');
   PERFORM app_private.start_quality_entities(p_organization_id, 'change_order');
