@@ -615,13 +615,15 @@ BEGIN
     PERFORM app_private.raise_invalid('ncr.verification_invalid', 'a verification is accepted or rejected, with the evidence',
       'Send result (accepted or rejected) and note: how the disposition was checked (up to 5000 characters).');
   END IF;
-  -- A rejected verification sends the NCR back to disposition.
   UPDATE app.ncrs AS n
-     SET verification_result = result, verification_note = pg_catalog.btrim(note), verified_by = auth.user_id(), verified_at = pg_catalog.now(),
-         status = CASE WHEN result = 'rejected' THEN 'disposition' ELSE n.status END,
-         status_changed_at = CASE WHEN result = 'rejected' THEN pg_catalog.now() ELSE n.status_changed_at END
+     SET verification_result = result, verification_note = pg_catalog.btrim(note), verified_by = auth.user_id(), verified_at = pg_catalog.now()
    WHERE n.organization_id = v_ncr.organization_id AND n.id = v_ncr.id
   RETURNING n.* INTO v_ncr;
+  -- A rejected verification sends the NCR back to disposition (a transition of its machine).
+  IF result = 'rejected' THEN
+    PERFORM auth.state_machine_transition('ncr', v_ncr.id, 'disposition', 'verification rejected: ' || pg_catalog.left(pg_catalog.btrim(note), 1900), NULL);
+    SELECT * INTO v_ncr FROM app.ncrs AS n WHERE n.organization_id = v_ncr.organization_id AND n.id = v_ncr.id;
+  END IF;
   RETURN v_ncr;
 END
 $$;

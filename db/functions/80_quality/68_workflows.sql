@@ -55,6 +55,11 @@ BEGIN
         RETURN pg_catalog.jsonb_build_object('reason', 'ncr.disposition_incomplete', 'sqlstate', 'PT409',
           'message', pg_catalog.format('dispositions cover %s of %s %s', v_disposed, v_ncr.nonconforming_quantity, v_ncr.unit));
       END IF;
+    WHEN 'verification_rejected' THEN
+      IF v_ncr.verification_result IS DISTINCT FROM 'rejected' THEN
+        RETURN pg_catalog.jsonb_build_object('reason', 'ncr.verification_not_rejected', 'sqlstate', 'PT409',
+          'message', 'an NCR goes back to disposition when its verification is rejected (app.record_ncr_verification)');
+      END IF;
     WHEN 'verification_accepted' THEN
       IF v_ncr.verification_result IS DISTINCT FROM 'accepted' THEN
         RETURN pg_catalog.jsonb_build_object('reason', 'ncr.not_verified', 'sqlstate', 'PT409',
@@ -65,7 +70,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_ncr_rule(uuid, text, uuid, jsonb) IS
-  'Guard {"kind": "ncr_rule", "rule": "containment_recorded" | "dispositions_complete" | "verification_accepted"}: the NCR''s containment summary is recorded (PT422 ncr.containment_required); its MRB dispositions cover the nonconforming quantity exactly (PT409 ncr.disposition_incomplete); an accepted verification is recorded (PT409 ncr.not_verified).';
+  'Guard {"kind": "ncr_rule", "rule": "containment_recorded" | "dispositions_complete" | "verification_accepted" | "verification_rejected"}: the NCR''s containment summary is recorded (PT422 ncr.containment_required); its MRB dispositions cover the nonconforming quantity exactly (PT409 ncr.disposition_incomplete); an accepted verification is recorded (PT409 ncr.not_verified); a rejected verification is recorded (the way back to disposition; PT409 ncr.verification_not_rejected).';
 
 CREATE OR REPLACE FUNCTION app_private.transition_guard_ncr_rule_check(p_organization_id uuid, p_entity_type text, p_guard jsonb)
 RETURNS text
@@ -73,8 +78,8 @@ LANGUAGE sql IMMUTABLE
 SET search_path = ''
 AS $$
   SELECT CASE WHEN p_entity_type <> 'ncr' THEN 'guard ncr_rule is for NCRs'
-              WHEN NOT coalesce(p_guard ->> 'rule' IN ('containment_recorded', 'dispositions_complete', 'verification_accepted'), false)
-              THEN 'guard ncr_rule needs "rule": containment_recorded, dispositions_complete or verification_accepted' END
+              WHEN NOT coalesce(p_guard ->> 'rule' IN ('containment_recorded', 'dispositions_complete', 'verification_accepted', 'verification_rejected'), false)
+              THEN 'guard ncr_rule needs "rule": containment_recorded, dispositions_complete, verification_accepted or verification_rejected' END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_ncr_rule_check(uuid, text, jsonb) IS 'An ncr_rule guard is on the NCR machine and names a known rule.';
 
@@ -311,6 +316,8 @@ BEGIN
                                     'guards', v_ncr || '[{"kind": "ncr_rule", "rule": "dispositions_complete"}]'),
       pg_catalog.jsonb_build_object('from', 'verification', 'to', 'closed', 'label', 'Close',
                                     'guards', v_ncr || '[{"kind": "ncr_rule", "rule": "verification_accepted"}]'),
+      pg_catalog.jsonb_build_object('from', 'verification', 'to', 'disposition', 'label', 'Back to disposition',
+                                    'guards', v_ncr || '[{"kind": "ncr_rule", "rule": "verification_rejected"}]'),
       pg_catalog.jsonb_build_object('from', 'open', 'to', 'cancelled', 'label', 'Cancel', 'guards', v_ncr),
       pg_catalog.jsonb_build_object('from', 'containment', 'to', 'cancelled', 'label', 'Cancel', 'guards', v_ncr),
       pg_catalog.jsonb_build_object('from', 'disposition', 'to', 'cancelled', 'label', 'Cancel', 'guards', v_ncr),

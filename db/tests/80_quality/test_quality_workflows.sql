@@ -8,7 +8,7 @@
 -- from lot) and the revision new lots are made to. Another plant's user and
 -- another tenant see nothing.
 BEGIN;
-SELECT plan(42);
+SELECT plan(45);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -43,6 +43,13 @@ SELECT is(tests.refusal(format($$SELECT app.transition('ncr', %L, 'cancelled')$$
   'cancelling on the machine needs a reason');
 SELECT is((SELECT count(*)::int FROM app.entity_state_history WHERE entity_type = 'ncr' AND entity_id = tests.recall('ncr')), 3,
   'the history records the start and each step');
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+SELECT app.add_ncr_disposition(tests.recall('ncr'), 'scrap', 10);
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.advance_ncr(tests.recall('ncr'), 'verification');
+SELECT is((app.record_ncr_verification(tests.recall('ncr'), 'rejected', 'Scrap tags missing')).status::text, 'disposition',
+  'a rejected verification takes the machine''s way back to disposition');
+SELECT is((SELECT state FROM app.entity_states WHERE entity_id = tests.recall('ncr')), 'disposition', 'and the state follows');
 SELECT tests.act_as(tests.recall('tech_b'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.transition('ncr', %L, 'cancelled', 'not ours')$$, tests.recall('ncr'))), 'PT404 entity.not_found',
   'a technician of another plant cannot move the NCR');
@@ -130,6 +137,17 @@ SELECT is((app.reject_change_order(tests.recall('eco_r'), 'Fatigue not proven'))
 SELECT tests.act_as(tests.recall('eng2'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.approve_change_order(%L)$$, tests.recall('eco_r'))), 'PT409 change_order.not_submitted',
   'nobody approves after the rejection');
+
+-- Cancelling a submitted ECO withdraws its approval.
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+INSERT INTO app.change_orders (title, reason, effectivity, effective_date) VALUES ('Withdrawn', 'other', 'date', current_date);
+SELECT tests.remember('eco_c', (SELECT id FROM app.change_orders WHERE title = 'Withdrawn'));
+INSERT INTO app.change_order_items (change_order_id, kind, part_id) VALUES (tests.recall('eco_c'), 'part', tests.recall('part'));
+SELECT app.submit_change_order(tests.recall('eco_c'));
+SELECT app.cancel_change_order(tests.recall('eco_c'), 'Superseded by ECO for rev C');
+SELECT results_eq(format($$SELECT o.status::text, a.status::text FROM app.change_orders AS o JOIN app.approvals AS a ON a.entity_id = o.id
+                            WHERE o.id = %L$$, tests.recall('eco_c')),
+  $$VALUES ('cancelled', 'cancelled')$$, 'cancelling a submitted ECO cancels its open approval');
 
 -- Effectivity: a future date ----------------------------------------------
 SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
