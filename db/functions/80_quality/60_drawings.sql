@@ -275,8 +275,12 @@ CREATE OR REPLACE FUNCTION app.released_drawing(drawing_id uuid) RETURNS app.dra
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
+  -- In effect now, as app.released_drawings: a change order's future effective date keeps the revision before.
   SELECT r.* FROM app.drawing_revisions AS r
-   WHERE r.organization_id = auth.org_id() AND r.drawing_id = released_drawing.drawing_id AND r.status = 'released';
+   WHERE r.organization_id = auth.org_id() AND r.drawing_id = released_drawing.drawing_id AND r.status IN ('released', 'superseded')
+     AND r.released_at <= pg_catalog.now() AND (r.superseded_at IS NULL OR r.superseded_at > pg_catalog.now())
+   ORDER BY r.released_at DESC
+   LIMIT 1;
 $$;
 COMMENT ON FUNCTION app.released_drawing(uuid) IS
-  E'Released revision of a drawing\nThe revision production uses (NULL when none is released or the caller may not read drawings).';
+  E'Released revision of a drawing\nThe revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).';

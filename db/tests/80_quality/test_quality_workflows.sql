@@ -8,7 +8,7 @@
 -- from lot) and the revision new lots are made to. Another plant's user and
 -- another tenant see nothing.
 BEGIN;
-SELECT plan(45);
+SELECT plan(46);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -214,6 +214,28 @@ SELECT app.decide_approval((SELECT id FROM app.approvals WHERE entity_id = tests
 SELECT results_eq(format($$SELECT r.status::text, a.decision_signature IS NOT NULL FROM app.drawing_revisions AS r
                             JOIN app.approvals AS a ON a.entity_id = r.id WHERE r.id = %L$$, tests.recall('rev')),
   $$VALUES ('released', true)$$, 'the signed quality step releases the revision');
+
+-- An ECO releasing drawing revision B from a future date: A stays the one production uses.
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+INSERT INTO app.drawing_revisions (drawing_id, revision, document_version_id)
+SELECT id, 'B', tests.recall('doc') FROM app.drawings WHERE drawing_number = 'DWG-900';
+INSERT INTO app.change_orders (title, reason, effectivity, effective_date) VALUES ('Flange B', 'design_improvement', 'date', current_date + 10);
+SELECT tests.remember('eco_d', (SELECT id FROM app.change_orders WHERE title = 'Flange B'));
+INSERT INTO app.change_order_items (change_order_id, kind, drawing_revision_id)
+SELECT tests.recall('eco_d'), 'drawing_revision', r.id FROM app.drawing_revisions AS r JOIN app.drawings AS d ON d.id = r.drawing_id
+ WHERE d.drawing_number = 'DWG-900' AND r.revision = 'B';
+SELECT app.submit_change_order(tests.recall('eco_d'));
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_d'));
+SELECT tests.act_as(tests.recall('eng2'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_d'));
+SELECT tests.act_as(tests.recall('prod_a'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_d'));
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+SELECT app.implement_change_order(tests.recall('eco_d'));
+SELECT results_eq($$SELECT (app.released_drawing(d.id)).revision, (SELECT v.revision FROM app.released_drawings AS v WHERE v.drawing_id = d.id)
+                      FROM app.drawings AS d WHERE d.drawing_number = 'DWG-900'$$,
+  $$VALUES ('A', 'A')$$, 'until the ECO''s effective date the released drawing is still A (function and view)');
 
 SELECT * FROM finish();
 ROLLBACK;
