@@ -72231,7 +72231,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingCreate
    * @summary Released revision of a drawing
@@ -72252,7 +72252,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingList
    * @summary Released revision of a drawing
