@@ -1,9 +1,9 @@
 """Engineering over HTTP (issue #16): an engineer writes a drawing and a revision linked to a stored document version over
-REST and submits it; QA releases it (the engineer may not) and production reads the released revision; an ECO with two
-effectivities is refused; an ECO goes submitted -> approved over GraphQL -> implemented over REST, releasing the part
-revision it names; the project BOM explodes over GraphQL with extended quantities and a cycle is refused with its
-reason; milestone slippage is read over REST; another tenant's admin finds nothing. Two connections closing a BOM cycle
-at once: the second waits for the first's lock and is refused."""
+REST and submits it; a second engineer and QA release it (the routed RDA; the submitter may not) and production reads the
+released revision; an ECO with two effectivities is refused; an ECO goes submitted -> approved over GraphQL (quality,
+engineering, production) -> implemented over REST, releasing the part revision it names; the project BOM explodes over
+GraphQL with extended quantities and a cycle is refused with its reason; milestone slippage is read over REST; another
+tenant's admin finds nothing. Two connections closing a BOM cycle at once: the second waits for the first's lock and is refused."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def test_drawings_change_orders_bom_and_milestones_over_rest_and_graphql(live: d
         assert stored is not None
         version = str(stored[0])
     engineer = world.sign_in(engineer_person)
+    designer = world.sign_in(world.member(tenant, "engineering"))
     quality = world.sign_in(world.member(tenant, "qa"))
     production = world.sign_in(world.member(tenant, "production"))
     boss = world.sign_in(manager)
@@ -47,7 +48,10 @@ def test_drawings_change_orders_bom_and_milestones_over_rest_and_graphql(live: d
     revision_id = revision.json()[0]["id"]
     assert rest(live, "POST", "/rpc/submit_drawing_revision", engineer, json={"revision_id": revision_id}).json()["status"] == "in_review"
     own = rest(live, "POST", "/rpc/approve_drawing_revision", engineer, json={"revision_id": revision_id})
-    assert (own.status_code, own.json()["details"]) == (403, "permission.missing"), own.text
+    assert (own.status_code, own.json()["details"]) == (403, "drawing_revision.own_submission"), own.text
+    # The RDA routing: design (another engineer), then quality.
+    design = rest(live, "POST", "/rpc/approve_drawing_revision", designer, json={"revision_id": revision_id, "comment": "Design OK"})
+    assert design.status_code == 200 and design.json()["status"] == "in_review", design.text
     released = rest(live, "POST", "/rpc/approve_drawing_revision", quality, json={"revision_id": revision_id, "comment": "OK"})
     assert released.status_code == 200 and released.json()["status"] == "released", released.text
     used = rest(live, "GET", "/released_drawings?select=drawing_number,revision,file_path", production).json()
@@ -69,8 +73,9 @@ def test_drawings_change_orders_bom_and_milestones_over_rest_and_graphql(live: d
     early = rest(live, "POST", "/rpc/implement_change_order", engineer, json={"change_order_id": eco_id})
     assert (early.status_code, early.json()["details"]) == (409, "change_order.not_approved"), early.text
     assert rest(live, "POST", "/rpc/submit_change_order", engineer, json={"change_order_id": eco_id}).status_code == 200
-    approved = graphql(live, APPROVE, quality, {"id": eco_id}).json()
-    assert approved["data"]["approveChangeOrder"]["result"]["status"] == "approved", approved
+    # The ECO routing: quality, engineering, production, each over GraphQL.
+    steps = [graphql(live, APPROVE, who, {"id": eco_id}).json() for who in (quality, designer, production)]
+    assert [step["data"]["approveChangeOrder"]["result"]["status"] for step in steps] == ["submitted", "submitted", "approved"], steps
     done = rest(live, "POST", "/rpc/implement_change_order", engineer, json={"change_order_id": eco_id})
     assert done.status_code == 200 and done.json()["status"] == "implemented", done.text
     status = rest(live, "GET", f"/part_revisions?id=eq.{draft['id']}&select=status", engineer).json()

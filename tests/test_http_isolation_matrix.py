@@ -114,6 +114,7 @@ FUNCTION_CASES = {
     "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
+    "effective_part_revision": "caller's tenant only: NULL for another tenant's part (test_quality_workflows.sql)",
     "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
     "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
     "approved_suppliers_effective_status": "computed column: the list entry the caller already reads (test_suppliers.sql)",

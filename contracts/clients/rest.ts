@@ -317,7 +317,9 @@ export interface ApprovalChains {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Name, unique in the tenant.
    * @format text
@@ -394,7 +396,9 @@ export interface ApprovalCycleTimes {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Of those, approved.
    * @format integer
@@ -666,7 +670,9 @@ export interface ApprovalPolicies {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * The tenant.
    *
@@ -729,7 +735,9 @@ export interface ApprovalRecords {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Hours from request to close.
    * @format numeric
@@ -903,7 +911,9 @@ export interface ApprovalSlaBreaches {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Who should decide.
    *
@@ -981,7 +991,9 @@ export interface Approvals {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * When it was requested.
    * @format timestamp with time zone
@@ -10857,6 +10869,12 @@ export interface OverdueSubStages {
  */
 export interface PartRevisions {
   /**
+   * Change order
+   * The change order whose implementation released this revision (its effectivity).
+   * @format uuid
+   */
+  change_order_id?: string;
+  /**
    * Created at
    * @format timestamp with time zone
    * @default "now()"
@@ -10877,6 +10895,18 @@ export interface PartRevisions {
    * @default ""
    */
   description: string;
+  /**
+   * Effective from lot
+   * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+   * @format text
+   */
+  effective_from_lot_number?: string;
+  /**
+   * Effective from serial
+   * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+   * @format text
+   */
+  effective_from_serial_number?: string;
   /**
    * Revision id
    *
@@ -12215,7 +12245,9 @@ export interface ProjectExitCriteria {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * The criterion (workflow_exit_criteria.id); waive it with app.waive_exit_criterion.
    * @format uuid
@@ -12764,7 +12796,9 @@ export interface ProjectSubStageProgress {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Who works on it; the first person to act when empty.
    *
@@ -14331,7 +14365,7 @@ export interface Receipts {
 
 /**
  * Released drawings
- * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ * Each drawing's revision in effect now, the one production uses (released, and not superseded yet: a change order with a future effective date releases at that day), with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
  */
 export interface ReleasedDrawings {
   /**
@@ -22399,7 +22433,9 @@ export interface WorkflowDefinitionSubStageSettings {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Whether it starts by itself after its predecessor.
    * @format boolean
@@ -22502,7 +22538,9 @@ export interface WorkflowDefinitionSubStages {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Whether it starts by itself after its predecessor, in this version.
    * @format boolean
@@ -22685,7 +22723,9 @@ export interface WorkflowExitCriteria {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * When the criterion was created.
    * @format timestamp with time zone
@@ -22929,7 +22969,9 @@ export interface WorkflowSubStages {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Starts by itself (in_progress) when the sub-stage before it is completed or skipped.
    * @format boolean
@@ -55979,6 +56021,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -55994,6 +56042,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -56063,6 +56123,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -56078,6 +56144,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -56162,6 +56240,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -56177,6 +56261,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -64755,7 +64851,7 @@ export namespace Receipts {
 
 export namespace ReleasedDrawings {
   /**
-   * @description Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+   * @description Each drawing's revision in effect now, the one production uses (released, and not superseded yet: a change order with a future effective date releases at that day), with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
    * @tags released_drawings
    * @name ReleasedDrawingsList
    * @summary Released drawings
@@ -69322,7 +69418,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @description Takes the transition of the tenant's NCR state machine (app.transition with the note as reason; the default machine: open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. The guards of the transition are the rules (guard kind ncr_rule). Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
    * @tags (rpc) advance_ncr
    * @name AdvanceNcrCreate
    * @summary Move an NCR one MRB step
@@ -69347,7 +69443,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @description Takes the transition of the tenant's NCR state machine (app.transition with the note as reason; the default machine: open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. The guards of the transition are the rules (guard kind ncr_rule). Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
    * @tags (rpc) advance_ncr
    * @name AdvanceNcrList
    * @summary Move an NCR one MRB step
@@ -69563,7 +69659,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderCreate
    * @summary Approve a change order
@@ -69586,7 +69682,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderList
    * @summary Approve a change order
@@ -69645,7 +69741,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @description Decides the current step of the revision's RDA approval (platform approval of type drawing_release, routed by the tenant's chain: by default engineering, then qa; any holder of the step's role may decide it, nobody two steps); the last step releases the revision and supersedes the one released before. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    * @tags (rpc) approve_drawing_revision
    * @name ApproveDrawingRevisionCreate
    * @summary Approve and release a drawing revision
@@ -69668,7 +69764,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @description Decides the current step of the revision's RDA approval (platform approval of type drawing_release, routed by the tenant's chain: by default engineering, then qa; any holder of the step's role may decide it, nobody two steps); the last step releases the revision and supersedes the one released before. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    * @tags (rpc) approve_drawing_revision
    * @name ApproveDrawingRevisionList
    * @summary Approve and release a drawing revision
@@ -72963,6 +73059,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @tags (rpc) effective_part_revision
+   * @name EffectivePartRevisionCreate
+   * @summary The part revision in effect
+   * @request POST:/rpc/effective_part_revision
+   */
+  export namespace EffectivePartRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      serial_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @tags (rpc) effective_part_revision
+   * @name EffectivePartRevisionList
+   * @summary The part revision in effect
+   * @request GET:/rpc/effective_part_revision
+   */
+  export namespace EffectivePartRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      serial_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT404 eln_version.not_found.
    * @tags (rpc) eln_entry_diff
    * @name ElnEntryDiffCreate
@@ -74027,7 +74174,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderCreate
    * @summary Implement a change order
@@ -74048,7 +74195,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderList
    * @summary Implement a change order
@@ -77061,7 +77208,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderCreate
    * @summary Reject a change order
@@ -77084,7 +77231,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderList
    * @summary Reject a change order
@@ -77104,7 +77251,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @description Rejects the current step of its RDA approval: the routing stops and the revision returns to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
    * @tags (rpc) reject_drawing_revision
    * @name RejectDrawingRevisionCreate
    * @summary Send a drawing revision back
@@ -77127,7 +77274,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @description Rejects the current step of its RDA approval: the routing stops and the revision returns to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
    * @tags (rpc) reject_drawing_revision
    * @name RejectDrawingRevisionList
    * @summary Send a drawing revision back
@@ -77194,7 +77341,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingCreate
    * @summary Released revision of a drawing
@@ -77215,7 +77362,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingList
    * @summary Released revision of a drawing

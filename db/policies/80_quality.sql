@@ -45,6 +45,7 @@ CREATE POLICY part_revisions_all_operator ON app.part_revisions FOR ALL TO app_a
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.release_part_revision(uuid), app.obsolete_part_revision(uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION app.effective_part_revision(uuid, timestamptz, text, text) TO app_user, app_admin;
 
 -- NCRs (30_ncr.sql): plant-scoped like lots: ncr.read (or ncr.manage /
 -- ncr.disposition) tenant-wide, or at the NCR's site through a site-scoped

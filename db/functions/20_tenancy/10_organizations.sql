@@ -71,7 +71,10 @@ COMMENT ON FUNCTION app_private.tg_organizations__validate() IS
 --   5. traceability: the lot and serial number patterns
 --      (app_private.provision_traceability, 82_traceability);
 --   6. logistics: the shipment state machine (app_private.provision_logistics,
---      84_logistics/20_shipments.sql).
+--      84_logistics/20_shipments.sql);
+--   7. quality workflows: the NCR, change order and drawing revision state
+--      machines and the ECO / RDA approval chains
+--      (app_private.provision_quality_workflows, 80_quality/68_workflows.sql).
 -- A new domain adds its step here.
 CREATE OR REPLACE FUNCTION app_private.provision_organization(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -85,11 +88,12 @@ BEGIN
   PERFORM app_private.provision_branding(p_organization_id);
   PERFORM app_private.provision_traceability(p_organization_id);
   PERFORM app_private.provision_logistics(p_organization_id);
+  PERFORM app_private.provision_quality_workflows(p_organization_id);
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
-  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding), then the lot and serial number patterns (app_private.provision_traceability), then the shipment state machine (app_private.provision_logistics). Idempotent.';
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding), then the lot and serial number patterns (app_private.provision_traceability), then the shipment state machine (app_private.provision_logistics), then the NCR, change order and drawing revision state machines and approval chains (app_private.provision_quality_workflows). Idempotent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

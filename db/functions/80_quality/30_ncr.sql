@@ -414,70 +414,43 @@ DECLARE
   v_old app.ncrs := app_private.lock_ncr(advance_ncr.ncr_id);
   v_new app.ncrs;
   v_note text := nullif(pg_catalog.btrim(advance_ncr.note), '');
-  v_disposed numeric;
 BEGIN
   PERFORM auth.check_permission_at('ncr.manage', v_old.site_id);
   IF v_old.status IN ('closed', 'cancelled') THEN
     RAISE EXCEPTION '% is %', v_old.ncr_number, v_old.status USING ERRCODE = 'PT409', DETAIL = 'ncr.closed',
       HINT = 'A closed or cancelled NCR does not move; report a new one.';
   END IF;
-  IF to_status IS NULL OR NOT (
-       (v_old.status, to_status) IN (('open', 'containment'), ('containment', 'disposition'), ('disposition', 'verification'),
-                                     ('verification', 'closed'))
-       OR to_status = 'cancelled') THEN
+  -- The step must be a transition of the NCR's machine from its state (a
+  -- tenant's own version may add steps; app.transition takes those).
+  IF to_status IS NULL OR NOT EXISTS (
+       SELECT FROM app.entity_states AS e
+         JOIN app.state_machine_transitions AS t
+           ON t.organization_id = e.organization_id AND t.state_machine_id = e.state_machine_id AND t.from_state = e.state
+        WHERE e.organization_id = v_old.organization_id AND e.entity_type = 'ncr' AND e.entity_id = v_old.id
+          AND t.to_state = to_status::text) THEN
     RAISE EXCEPTION 'no step from % to %', v_old.status, coalesce(to_status::text, 'nothing') USING ERRCODE = 'PT409',
       DETAIL = 'ncr.transition_invalid',
-      HINT = 'open -> containment -> disposition -> verification -> closed, or cancelled from any open step.';
+      HINT = 'open -> containment -> disposition -> verification -> closed, or cancelled from any open step (app.available_transitions lists the ways).';
   END IF;
   IF pg_catalog.length(v_note) > 2000 AND to_status <> 'disposition' THEN
     PERFORM app_private.raise_invalid('ncr.note_too_long', 'a note has at most 2000 characters', NULL);
   END IF;
-  IF to_status = 'disposition' AND coalesce(v_note, v_old.containment_summary) IS NULL THEN
-    PERFORM app_private.raise_invalid('ncr.containment_required', 'leaving containment needs what was done',
-      'Send note: the containment (where suspect material was looked for, what was segregated).');
-  END IF;
-  IF to_status = 'verification' THEN
-    v_disposed := coalesce((SELECT sum(d.quantity) FROM app.ncr_dispositions AS d
-                             WHERE d.organization_id = v_old.organization_id AND d.ncr_id = v_old.id), 0);
-    IF v_disposed <> v_old.nonconforming_quantity THEN
-      RAISE EXCEPTION 'dispositions cover % of % %', v_disposed, v_old.nonconforming_quantity, v_old.unit USING ERRCODE = 'PT409',
-        DETAIL = 'ncr.disposition_incomplete', HINT = 'The MRB dispositions the whole nonconforming quantity first (app.add_ncr_disposition).';
-    END IF;
-  END IF;
-  IF to_status = 'closed' AND v_old.verification_result IS DISTINCT FROM 'accepted' THEN
-    RAISE EXCEPTION '% has no accepted verification', v_old.ncr_number USING ERRCODE = 'PT409', DETAIL = 'ncr.not_verified',
-      HINT = 'Record the verification of the dispositions (app.record_ncr_verification) first.';
+  -- What the note records, written before the guards read it (a refusal rolls it back).
+  IF to_status = 'disposition' AND v_note IS NOT NULL THEN
+    UPDATE app.ncrs AS n SET containment_summary = v_note WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id;
   END IF;
   IF to_status = 'cancelled' AND v_note IS NULL THEN
     PERFORM app_private.raise_invalid('ncr.cancel_reason_required', 'cancelling an NCR needs a reason', 'Send note: why it is cancelled.');
   END IF;
-  UPDATE app.ncrs AS n
-     SET status = to_status, status_changed_at = pg_catalog.now(),
-         closed_at = CASE WHEN to_status = 'closed' THEN pg_catalog.now() END,
-         cancel_reason = CASE WHEN to_status = 'cancelled' THEN v_note END,
-         containment_summary = CASE WHEN to_status = 'disposition' THEN coalesce(v_note, n.containment_summary) ELSE n.containment_summary END,
-         verification_result = CASE WHEN to_status = 'verification' THEN NULL ELSE n.verification_result END,
-         verification_note = CASE WHEN to_status = 'verification' THEN NULL ELSE n.verification_note END,
-         verified_by = CASE WHEN to_status = 'verification' THEN NULL ELSE n.verified_by END,
-         verified_at = CASE WHEN to_status = 'verification' THEN NULL ELSE n.verified_at END
-   WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id
-  RETURNING n.* INTO v_new;
-  IF to_status = 'closed' THEN
-    PERFORM app_private.apply_ncr_scrap(v_new);
-  END IF;
-  IF to_status IN ('closed', 'cancelled') THEN
-    PERFORM app_private.release_ncr_items(v_new);
-  END IF;
-  PERFORM app_private.publish_event(v_new.organization_id, 'ncr.status_changed',
-    pg_catalog.jsonb_build_object('ncr_id', v_new.id, 'ncr_number', v_new.ncr_number, 'note', v_note,
-                                  'old', pg_catalog.jsonb_build_object('status', v_old.status),
-                                  'new', pg_catalog.jsonb_build_object('status', v_new.status)),
-    'ncr', v_new.id);
+  -- The platform transition: guards (ncr.manage at the site, the MRB rules),
+  -- history; the mirror trigger sets the status, scraps and releases.
+  PERFORM auth.state_machine_transition('ncr', v_old.id, to_status::text, pg_catalog.left(v_note, 2000), NULL);
+  SELECT * INTO v_new FROM app.ncrs AS n WHERE n.organization_id = v_old.organization_id AND n.id = v_old.id;
   RETURN v_new;
 END
 $$;
 COMMENT ON FUNCTION app.advance_ncr(uuid, app.ncr_status, text) IS
-  E'Move an NCR one MRB step\nopen -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR''s site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.';
+  E'Move an NCR one MRB step\nTakes the transition of the tenant''s NCR state machine (app.transition with the note as reason; the default machine: open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. The guards of the transition are the rules (guard kind ncr_rule). Needs ncr.manage at the NCR''s site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.';
 
 -- A concession the disposition may be made under: the NCR's customer's and
 -- part's, granted, in force, covering the NCR's material, with the quantity
@@ -642,13 +615,15 @@ BEGIN
     PERFORM app_private.raise_invalid('ncr.verification_invalid', 'a verification is accepted or rejected, with the evidence',
       'Send result (accepted or rejected) and note: how the disposition was checked (up to 5000 characters).');
   END IF;
-  -- A rejected verification sends the NCR back to disposition.
   UPDATE app.ncrs AS n
-     SET verification_result = result, verification_note = pg_catalog.btrim(note), verified_by = auth.user_id(), verified_at = pg_catalog.now(),
-         status = CASE WHEN result = 'rejected' THEN 'disposition' ELSE n.status END,
-         status_changed_at = CASE WHEN result = 'rejected' THEN pg_catalog.now() ELSE n.status_changed_at END
+     SET verification_result = result, verification_note = pg_catalog.btrim(note), verified_by = auth.user_id(), verified_at = pg_catalog.now()
    WHERE n.organization_id = v_ncr.organization_id AND n.id = v_ncr.id
   RETURNING n.* INTO v_ncr;
+  -- A rejected verification sends the NCR back to disposition (a transition of its machine).
+  IF result = 'rejected' THEN
+    PERFORM auth.state_machine_transition('ncr', v_ncr.id, 'disposition', 'verification rejected: ' || pg_catalog.left(pg_catalog.btrim(note), 1900), NULL);
+    SELECT * INTO v_ncr FROM app.ncrs AS n WHERE n.organization_id = v_ncr.organization_id AND n.id = v_ncr.id;
+  END IF;
   RETURN v_ncr;
 END
 $$;

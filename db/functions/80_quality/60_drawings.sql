@@ -122,7 +122,8 @@ COMMENT ON FUNCTION app_private.lock_drawing_revision(uuid) IS
 -- Release: the revision in review becomes the released one, the one
 -- released before is superseded. Shared by the RDA approval and by the
 -- implementation of a change order (whose approver is then the approver).
-CREATE OR REPLACE FUNCTION app_private.release_drawing_revision(p_revision app.drawing_revisions, p_approved_by uuid, p_comment text)
+CREATE OR REPLACE FUNCTION app_private.release_drawing_revision(p_revision app.drawing_revisions, p_approved_by uuid, p_comment text,
+                                                               p_effective_at timestamptz DEFAULT NULL)
 RETURNS app.drawing_revisions
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
@@ -132,15 +133,22 @@ DECLARE
   v_previous app.drawing_revisions;
   v_drawing app.drawings;
 BEGIN
-  IF v_revision.status <> 'in_review' THEN
+  IF v_revision.status NOT IN ('in_review', 'draft') THEN
     RAISE EXCEPTION 'drawing revision % is %', v_revision.revision, v_revision.status USING ERRCODE = 'PT409',
       DETAIL = 'drawing_revision.not_in_review', HINT = 'Only a revision in review is released; submit the draft first (POST /rpc/submit_drawing_revision).';
   END IF;
-  UPDATE app.drawing_revisions AS r SET status = 'superseded', superseded_at = pg_catalog.now()
-   WHERE r.organization_id = v_revision.organization_id AND r.drawing_id = v_revision.drawing_id AND r.status = 'released'
-  RETURNING * INTO v_previous;
+  -- Both moves are transitions of the drawing revision machine (guards:
+  -- the release is approved; the previous one is superseded by it).
+  SELECT * INTO v_previous FROM app.drawing_revisions AS r
+   WHERE r.organization_id = v_revision.organization_id AND r.drawing_id = v_revision.drawing_id AND r.status = 'released';
+  IF v_previous.id IS NOT NULL THEN
+    PERFORM auth.state_machine_transition('drawing_revision', v_previous.id, 'superseded', 'superseded by revision ' || v_revision.revision, NULL);
+    UPDATE app.drawing_revisions AS r SET superseded_at = coalesce(p_effective_at, pg_catalog.now())
+     WHERE r.organization_id = v_previous.organization_id AND r.id = v_previous.id;
+  END IF;
+  PERFORM auth.state_machine_transition('drawing_revision', v_revision.id, 'released', p_comment, NULL);
   UPDATE app.drawing_revisions AS r
-     SET status = 'released', released_at = pg_catalog.now(), approved_by = p_approved_by, review_comment = p_comment
+     SET released_at = coalesce(p_effective_at, pg_catalog.now()), approved_by = p_approved_by, review_comment = p_comment
    WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id
   RETURNING * INTO v_revision;
   SELECT * INTO STRICT v_drawing FROM app.drawings AS d WHERE d.organization_id = v_revision.organization_id AND d.id = v_revision.drawing_id;
@@ -152,8 +160,8 @@ BEGIN
   RETURN v_revision;
 END
 $$;
-COMMENT ON FUNCTION app_private.release_drawing_revision(app.drawing_revisions, uuid, text) IS
-  'Releases a locked drawing revision in review and supersedes the one released before (PT409 drawing_revision.not_in_review otherwise); publishes drawing.revision_released. Called by app.approve_drawing_revision and app.implement_change_order, which check who may.';
+COMMENT ON FUNCTION app_private.release_drawing_revision(app.drawing_revisions, uuid, text, timestamptz) IS
+  'Releases a locked drawing revision (in review, or a draft an approved change order names) and supersedes the one released before, both as transitions of the drawing revision machine (guard drawing_rule: the release is approved); p_effective_at (a change order''s future effective date) dates released_at and the previous one''s superseded_at, so app.released_drawings keeps the previous revision current until then. PT409 drawing_revision.not_in_review otherwise; publishes drawing.revision_released. Called when the RDA approval is approved (trigger on app.approvals) and by app.implement_change_order.';
 
 CREATE OR REPLACE FUNCTION app.submit_drawing_revision(revision_id uuid) RETURNS app.drawing_revisions
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -173,9 +181,9 @@ BEGIN
       DETAIL = 'drawing_revision.document_missing',
       HINT = 'Link the document version holding the drawing file (PATCH /drawing_revisions, document_version_id) before submitting.';
   END IF;
-  UPDATE app.drawing_revisions AS r SET status = 'in_review', submitted_by = auth.user_id(), submitted_at = pg_catalog.now(), review_comment = NULL
-   WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id
-  RETURNING * INTO v_revision;
+  -- The transition opens the RDA approval (effect open_approval, routed by the drawing_release chain).
+  PERFORM auth.state_machine_transition('drawing_revision', v_revision.id, 'in_review', NULL, NULL);
+  SELECT * INTO v_revision FROM app.drawing_revisions AS r WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id;
   RETURN v_revision;
 END
 $$;
@@ -195,11 +203,18 @@ BEGIN
     RAISE EXCEPTION 'you submitted drawing revision %: someone else approves it', v_revision.revision USING ERRCODE = 'PT403',
       DETAIL = 'drawing_revision.own_submission', HINT = 'Another holder of drawing.approve approves the release (two-person rule).';
   END IF;
-  RETURN app_private.release_drawing_revision(v_revision, auth.user_id(), approve_drawing_revision.comment);
+  IF v_revision.status <> 'in_review' THEN
+    RAISE EXCEPTION 'drawing revision % is %', v_revision.revision, v_revision.status USING ERRCODE = 'PT409',
+      DETAIL = 'drawing_revision.not_in_review', HINT = 'Only a revision in review is approved.';
+  END IF;
+  -- The caller decides the current step of the routed RDA approval; the last step releases it.
+  PERFORM app_private.decide_routed_approval('drawing_revision', v_revision.id, 'drawing_release', 'approve', approve_drawing_revision.comment);
+  SELECT * INTO v_revision FROM app.drawing_revisions AS r WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id;
+  RETURN v_revision;
 END
 $$;
 COMMENT ON FUNCTION app.approve_drawing_revision(uuid, text) IS
-  E'Approve and release a drawing revision\nReleases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.';
+  E'Approve and release a drawing revision\nDecides the current step of the revision''s RDA approval (platform approval of type drawing_release, routed by the tenant''s chain: by default engineering, then qa; any holder of the step''s role may decide it, nobody two steps); the last step releases the revision and supersedes the one released before. Where the tenant''s approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.';
 
 CREATE OR REPLACE FUNCTION app.reject_drawing_revision(revision_id uuid, reason text) RETURNS app.drawing_revisions
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -218,24 +233,31 @@ BEGIN
     RAISE EXCEPTION 'drawing revision % is %', v_revision.revision, v_revision.status USING ERRCODE = 'PT409',
       DETAIL = 'drawing_revision.not_in_review', HINT = 'Only a revision in review is sent back.';
   END IF;
-  UPDATE app.drawing_revisions AS r SET status = 'draft', review_comment = reject_drawing_revision.reason
-   WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id
-  RETURNING * INTO v_revision;
+  IF v_revision.submitted_by = auth.user_id() THEN
+    RAISE EXCEPTION 'you submitted drawing revision %: someone else decides it', v_revision.revision USING ERRCODE = 'PT403',
+      DETAIL = 'drawing_revision.own_submission', HINT = 'Another approver of the RDA routing decides.';
+  END IF;
+  -- A rejection at any step stops the routing and sends the revision back to draft.
+  PERFORM app_private.decide_routed_approval('drawing_revision', v_revision.id, 'drawing_release', 'reject', reject_drawing_revision.reason);
+  SELECT * INTO v_revision FROM app.drawing_revisions AS r WHERE r.organization_id = v_revision.organization_id AND r.id = v_revision.id;
   RETURN v_revision;
 END
 $$;
 COMMENT ON FUNCTION app.reject_drawing_revision(uuid, text) IS
-  E'Send a drawing revision back\nReturns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.';
+  E'Send a drawing revision back\nRejects the current step of its RDA approval: the routing stops and the revision returns to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.';
 
 -- The revision production uses, as the caller sees it.
 CREATE OR REPLACE VIEW app.released_drawings WITH (security_invoker = true) AS
 SELECT d.organization_id, d.id AS drawing_id, d.drawing_number, d.title, r.id AS revision_id, r.revision, r.released_at, r.approved_by,
        r.document_version_id, v.file_name, v.file_path, v.checksum
   FROM app.drawings AS d
-  JOIN app.drawing_revisions AS r ON r.organization_id = d.organization_id AND r.drawing_id = d.id AND r.status = 'released'
+  -- In effect now: released by now and not yet superseded (a change order's
+  -- future effective date dates both), so the revision before stays current until then.
+  JOIN app.drawing_revisions AS r ON r.organization_id = d.organization_id AND r.drawing_id = d.id AND r.status IN ('released', 'superseded')
+   AND r.released_at <= pg_catalog.now() AND (r.superseded_at IS NULL OR r.superseded_at > pg_catalog.now())
   LEFT JOIN app.document_versions AS v ON v.organization_id = r.organization_id AND v.id = r.document_version_id;
 COMMENT ON VIEW app.released_drawings IS
-  E'Released drawings\nEach drawing''s released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.';
+  E'Released drawings\nEach drawing''s revision in effect now, the one production uses (released, and not superseded yet: a change order with a future effective date releases at that day), with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.';
 COMMENT ON COLUMN app.released_drawings.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.released_drawings.drawing_id IS E'Drawing';
 COMMENT ON COLUMN app.released_drawings.drawing_number IS E'Drawing number';
@@ -253,8 +275,12 @@ CREATE OR REPLACE FUNCTION app.released_drawing(drawing_id uuid) RETURNS app.dra
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
+  -- In effect now, as app.released_drawings: a change order's future effective date keeps the revision before.
   SELECT r.* FROM app.drawing_revisions AS r
-   WHERE r.organization_id = auth.org_id() AND r.drawing_id = released_drawing.drawing_id AND r.status = 'released';
+   WHERE r.organization_id = auth.org_id() AND r.drawing_id = released_drawing.drawing_id AND r.status IN ('released', 'superseded')
+     AND r.released_at <= pg_catalog.now() AND (r.superseded_at IS NULL OR r.superseded_at > pg_catalog.now())
+   ORDER BY r.released_at DESC
+   LIMIT 1;
 $$;
 COMMENT ON FUNCTION app.released_drawing(uuid) IS
-  E'Released revision of a drawing\nThe revision production uses (NULL when none is released or the caller may not read drawings).';
+  E'Released revision of a drawing\nThe revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).';

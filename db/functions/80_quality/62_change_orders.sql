@@ -114,8 +114,9 @@ BEGIN
     RAISE EXCEPTION 'change order % affects nothing', v_order.eco_number USING ERRCODE = 'PT422', DETAIL = 'change_order.no_items',
       HINT = 'Add the affected parts, revisions, drawings or BOM lines (POST /change_order_items) first.';
   END IF;
-  UPDATE app.change_orders AS o SET status = 'submitted', submitted_by = auth.user_id(), submitted_at = pg_catalog.now()
-   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  -- The transition opens the routed approval (effect open_approval, type change_order).
+  PERFORM auth.state_machine_transition('change_order', v_order.id, 'submitted', NULL, NULL);
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id;
   PERFORM app_private.publish_event(v_order.organization_id, 'change_order.submitted',
     pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title), 'change_order', v_order.id);
   RETURN v_order;
@@ -143,17 +144,20 @@ BEGIN
     RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'PT422', DETAIL = 'change_order.reason_missing',
       HINT = 'Say why the change order is rejected.';
   END IF;
-  UPDATE app.change_orders AS o
-     SET status = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END::app.change_order_status,
-         decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_comment = p_comment
-   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
-  PERFORM app_private.publish_event(v_order.organization_id, 'change_order.' || v_order.status::text,
-    pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title), 'change_order', v_order.id);
+  -- The caller decides the current step of the routed approval; the last
+  -- approval (or any rejection) moves the change order (trigger on app.approvals).
+  PERFORM app_private.decide_routed_approval('change_order', v_order.id, 'change_order',
+                                             CASE WHEN p_approve THEN 'approve' ELSE 'reject' END::app.approval_decision, p_comment);
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id;
+  IF v_order.status IN ('approved', 'rejected') THEN
+    PERFORM app_private.publish_event(v_order.organization_id, 'change_order.' || v_order.status::text,
+      pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title), 'change_order', v_order.id);
+  END IF;
   RETURN v_order;
 END
 $$;
 COMMENT ON FUNCTION app_private.decide_change_order(uuid, boolean, text) IS
-  'Approves or rejects a submitted change order: change_order.approve, not the submitter (PT403 change_order.own_submission), a reason to reject (PT422 change_order.reason_missing); PT409 change_order.not_submitted. Publishes change_order.approved / change_order.rejected.';
+  'Decides the current step of a submitted change order''s routed approval (app_private.decide_routed_approval; the last approval moves it to approved, a rejection at any step to rejected): change_order.approve, not the submitter (PT403 change_order.own_submission), a reason to reject (PT422 change_order.reason_missing); PT409 change_order.not_submitted. Publishes change_order.approved / change_order.rejected.';
 
 CREATE OR REPLACE FUNCTION app.approve_change_order(change_order_id uuid, comment text DEFAULT NULL) RETURNS app.change_orders
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -162,7 +166,7 @@ AS $$
   SELECT app_private.decide_change_order(approve_change_order.change_order_id, true, approve_change_order.comment);
 $$;
 COMMENT ON FUNCTION app.approve_change_order(uuid, text) IS
-  E'Approve a change order\nNeeds change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+  E'Approve a change order\nDecides the current step of the change order''s routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step''s role may decide it); the last step approves the change order. Where the tenant''s approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.';
 
 CREATE OR REPLACE FUNCTION app.reject_change_order(change_order_id uuid, reason text) RETURNS app.change_orders
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -171,7 +175,7 @@ AS $$
   SELECT app_private.decide_change_order(reject_change_order.change_order_id, false, reject_change_order.reason);
 $$;
 COMMENT ON FUNCTION app.reject_change_order(uuid, text) IS
-  E'Reject a change order\nNeeds change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+  E'Reject a change order\nRejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.';
 
 CREATE OR REPLACE FUNCTION app.cancel_change_order(change_order_id uuid, reason text DEFAULT NULL) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -184,7 +188,12 @@ BEGIN
     RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.closed',
       HINT = 'Implemented, rejected and cancelled change orders are records.';
   END IF;
-  UPDATE app.change_orders AS o SET status = 'cancelled', decision_comment = coalesce(cancel_change_order.reason, o.decision_comment)
+  PERFORM auth.state_machine_transition('change_order', v_order.id, 'cancelled', cancel_change_order.reason, NULL);
+  -- Its open approval is withdrawn with it.
+  UPDATE app.approvals AS a SET status = 'cancelled', decided_at = pg_catalog.now(), decision_comment = coalesce(cancel_change_order.reason, 'change order cancelled')
+   WHERE a.organization_id = v_order.organization_id AND a.entity_type = 'change_order' AND a.entity_id = v_order.id
+     AND a.status IN ('pending', 'in_review');
+  UPDATE app.change_orders AS o SET decision_comment = coalesce(cancel_change_order.reason, o.decision_comment)
    WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
   RETURN v_order;
 END
@@ -201,6 +210,9 @@ DECLARE
   v_item app.change_order_items;
   v_drawing_revision app.drawing_revisions;
   v_released jsonb := '[]';
+  -- Date effectivity in the future: the releases take effect at the start of that day.
+  v_effective_at timestamptz := CASE WHEN v_order.effectivity = 'date' AND v_order.effective_date > CURRENT_DATE
+                                     THEN v_order.effective_date::timestamptz END;
 BEGIN
   IF v_order.status <> 'approved' THEN
     RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_approved',
@@ -215,25 +227,24 @@ BEGIN
     IF v_item.kind = 'part_revision' THEN
       -- The existing release: part.manage, a draft of an active part; the previous revision is obsoleted.
       PERFORM app.release_part_revision(v_item.part_revision_id);
+      -- Effectivity: a future date dates the release (and the previous
+      -- revision's end); lot or serial effectivity is kept on the revision.
+      PERFORM app_private.apply_change_order_effectivity(v_order, v_item.part_revision_id, v_effective_at);
       v_released := v_released || pg_catalog.jsonb_build_object('part_revision_id', v_item.part_revision_id);
     ELSE
       v_drawing_revision := app_private.lock_drawing_revision(v_item.drawing_revision_id);
-      IF v_drawing_revision.status = 'draft' THEN
-        -- The ECO's submission and approval stand for the RDA review.
-        UPDATE app.drawing_revisions AS r SET status = 'in_review', submitted_by = v_order.submitted_by, submitted_at = pg_catalog.now()
-         WHERE r.organization_id = v_drawing_revision.organization_id AND r.id = v_drawing_revision.id
-        RETURNING * INTO v_drawing_revision;
-      END IF;
-      PERFORM app_private.release_drawing_revision(v_drawing_revision, v_order.decided_by, 'Released by ' || v_order.eco_number);
+      -- The ECO's routed approval stands for the RDA review (a draft is released directly).
+      PERFORM app_private.release_drawing_revision(v_drawing_revision, v_order.decided_by, 'Released by ' || v_order.eco_number, v_effective_at);
       v_released := v_released || pg_catalog.jsonb_build_object('drawing_revision_id', v_item.drawing_revision_id);
     END IF;
   END LOOP;
-  UPDATE app.change_orders AS o SET status = 'implemented', implemented_by = auth.user_id(), implemented_at = pg_catalog.now()
-   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  -- The transition's guard checks that everything it names is released; the mirror stamps implemented_by/at.
+  PERFORM auth.state_machine_transition('change_order', v_order.id, 'implemented', NULL, NULL);
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id;
   PERFORM app_private.publish_event(v_order.organization_id, 'change_order.implemented',
     pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'released', v_released), 'change_order', v_order.id);
   RETURN v_order;
 END
 $$;
 COMMENT ON FUNCTION app.implement_change_order(uuid) IS
-  E'Implement a change order\nReleases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO''s approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.';
+  E'Implement a change order\nApplies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO''s approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.';

@@ -1,9 +1,10 @@
 -- Engineering on Acme (80_quality: drawings, change orders, project BOM,
 -- milestones), made through the API as the people would: engineering draws
 -- the mounting bracket BRK-1100 (drawing DWG-1100; revision A released by
--- QA, revision B released through ECO change order), raises an ECO for the
--- bend radius (approved by QA, implemented: drawing revision B released, A
--- superseded), keeps the three-level project BOM of the pump housing
+-- the routed RDA: design, then QA; revision B released through an ECO),
+-- raises an ECO for the bend radius (routed: QA, engineering, production;
+-- implemented: drawing revision B released, A superseded) and one for the
+-- housing's revision B with a future effective date, keeps the three-level project BOM of the pump housing
 -- PH-2200 on Acme's first project (housing -> 2 brackets -> 1.2 kg of
 -- stainless sheet each; 8 screws) and the project's milestones (one done
 -- late, one open and overdue, one ahead). The drawing files are document
@@ -17,6 +18,8 @@ DECLARE
   v_engineering uuid := (SELECT id FROM app.users WHERE email = 'engineering@acme.test');
   v_qa uuid := (SELECT id FROM app.users WHERE email = 'qa@acme.test');
   v_management uuid := (SELECT id FROM app.users WHERE email = 'management@acme.test');
+  v_production uuid := (SELECT id FROM app.users WHERE email = 'production@acme.test');
+  v_eco_future uuid;
   v_project uuid;
   v_sheet uuid;
   v_bracket uuid;
@@ -66,7 +69,10 @@ BEGIN
   INSERT INTO app.drawing_revisions (drawing_id, revision, description, document_version_id)
   VALUES (v_drawing, 'B', 'Bend radius 3 mm (cracks at 2 mm)', v_version_b.id) RETURNING id INTO v_rev_b;
 
-  -- QA releases A (RDA).
+  -- The RDA routing releases A: the design step (no second engineer at
+  -- Acme: management stands in as the fallback role), then QA.
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_drawing_revision(v_rev_a, 'Design reviewed');
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM app.approve_drawing_revision(v_rev_a, 'Checked against the customer drawing');
 
@@ -80,10 +86,35 @@ BEGIN
   INSERT INTO app.change_order_items (change_order_id, kind, drawing_revision_id, note) VALUES (v_eco, 'drawing_revision', v_rev_b, 'Released by the ECO');
   INSERT INTO app.change_order_items (change_order_id, kind, part_id, note) VALUES (v_eco, 'part', v_bracket, 'Made to B from LOT-BRK-0100');
   PERFORM app.submit_change_order(v_eco);
+  -- The ECO routing: quality, engineering (management stands in), production.
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM app.approve_change_order(v_eco, 'Approved by the MRB');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco, 'Design change reviewed');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_production, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco, 'Press brake tooling ready');
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_engineering, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM app.implement_change_order(v_eco);
+
+  -- A second ECO with a future effective date: housing revision B is
+  -- released now but in effect only from the first of next month
+  -- (app.effective_part_revision answers A until then).
+  INSERT INTO app.part_revisions (part_id, revision, description) VALUES (v_housing, 'B', 'Leak test at 6 bar');
+  INSERT INTO app.change_orders (title, reason, description, project_id, effectivity, effective_date)
+  VALUES ('Housing leak test 6 bar', 'customer_request', 'The customer raises the leak test pressure from 4 to 6 bar from next month.',
+          v_project, 'date', (date_trunc('month', CURRENT_DATE) + interval '1 month')::date)
+  RETURNING id INTO v_eco_future;
+  INSERT INTO app.change_order_items (change_order_id, kind, part_revision_id, note)
+  SELECT v_eco_future, 'part_revision', r.id, 'Revision B' FROM app.part_revisions AS r WHERE r.part_id = v_housing AND r.revision = 'B';
+  PERFORM app.submit_change_order(v_eco_future);
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_future, 'Test spec updated');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_future, 'No design impact');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_production, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_future, 'Test rig can do 6 bar');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_engineering, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.implement_change_order(v_eco_future);
 
   -- The project BOM: three levels (housing -> bracket -> sheet) and screws.
   INSERT INTO app.parts (part_number, name, unit) VALUES ('SCR-M6x12', 'Screw M6 x 12, A2', 'pcs') RETURNING id INTO v_screw;

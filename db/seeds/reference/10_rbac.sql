@@ -267,6 +267,9 @@ SELECT role_key, permission
     -- management approve them (never their own submission); production, technicians and auditors read drawings.
     ('engineering', 'drawing.read'), ('engineering', 'drawing.manage'), ('engineering', 'change_order.read'),
     ('engineering', 'change_order.manage'),
+    -- The approval routing (80_quality/68_workflows: chains change_order qa -> engineering -> production, drawing_release
+    -- engineering -> qa) decides which step a holder of the approve permission may decide.
+    ('engineering', 'drawing.approve'), ('engineering', 'change_order.approve'), ('production', 'change_order.approve'),
     ('qa', 'drawing.read'), ('qa', 'drawing.approve'), ('qa', 'change_order.read'), ('qa', 'change_order.approve'),
     ('management', 'drawing.read'), ('management', 'drawing.approve'), ('management', 'change_order.read'),
     ('management', 'change_order.approve'),

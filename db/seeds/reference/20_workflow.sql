@@ -150,7 +150,12 @@ VALUES
    '{"risk_flags": {"any": ["expedited", "export_controlled"]}}', '[{"role": "logistics"}, {"role": "management"}]'),
   ('Final sign-off', 'final_signoff', 100, '{}', '[{"role": "management"}]'),
   ('Final sign-off, promise slipped', 'final_signoff', 10,
-   '{"slippage_days": {"gt": 5}}', '[{"role": "management"}, {"role": "admin"}]')
+   '{"slippage_days": {"gt": 5}}', '[{"role": "management"}, {"role": "admin"}]'),
+  -- Quality workflows (80_quality/68_workflows.sql): an ECO is approved by
+  -- quality, then engineering, then production; a drawing release (RDA) by
+  -- design (engineering), then quality.
+  ('Change order', 'change_order', 100, '{}', '[{"role": "qa"}, {"role": "engineering"}, {"role": "production"}]'),
+  ('Drawing release (RDA)', 'drawing_release', 100, '{}', '[{"role": "engineering"}, {"role": "qa"}]')
 ON CONFLICT (chain_name) DO UPDATE SET
   approval_type = excluded.approval_type, rank = excluded.rank, conditions = excluded.conditions, steps = excluded.steps;
 

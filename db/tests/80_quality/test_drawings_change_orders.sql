@@ -7,7 +7,7 @@
 -- implemented, and implementing releases its part and drawing revisions in
 -- one transaction, only when approved. Another tenant sees nothing.
 BEGIN;
-SELECT plan(44);
+SELECT plan(47);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -54,13 +54,16 @@ SELECT is(tests.refusal(format($$SELECT app.submit_drawing_revision(%L)$$, tests
 SELECT is((app.submit_drawing_revision(tests.recall('rev_a'))).status::text, 'in_review', 'a draft with its file goes into review');
 SELECT is(tests.refusal(format($$UPDATE app.drawing_revisions SET description = 'edited' WHERE id = %L$$, tests.recall('rev_a'))),
   'PT409 drawing_revision.not_draft', 'a revision in review is no longer edited');
-SELECT is(tests.refusal(format($$SELECT app.approve_drawing_revision(%L)$$, tests.recall('rev_a'))), 'PT403 permission.missing',
+SELECT is(tests.refusal(format($$SELECT app.approve_drawing_revision(%L)$$, tests.recall('rev_a'))), 'PT403 drawing_revision.own_submission',
   'engineering does not approve its own drawings');
 
-SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+-- The RDA routing (chain drawing_release): design (engineering), then quality.
+SELECT tests.act_as(tests.recall('engineer2'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.reject_drawing_revision(%L, '  ')$$, tests.recall('rev_a'))), 'PT422 drawing_revision.reason_missing',
   'sending a revision back needs a reason');
-SELECT is((app.approve_drawing_revision(tests.recall('rev_a'), 'OK')).status::text, 'released', 'QA approves: the revision is released');
+SELECT is((app.approve_drawing_revision(tests.recall('rev_a'), 'Design OK')).status::text, 'in_review', 'design approves step 1: still in review');
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT is((app.approve_drawing_revision(tests.recall('rev_a'), 'OK')).status::text, 'released', 'QA approves step 2: the revision is released');
 SELECT is((app.released_drawing(tests.recall('drawing'))).revision, 'A', 'released_drawing gives the released revision');
 
 -- B: the file, review, sent back, then released; A is superseded.
@@ -69,7 +72,7 @@ SELECT is(tests.refusal(format($$UPDATE app.drawing_revisions SET document_versi
   'PT422 drawing_revision.document_not_stored', 'the file must be a stored document version of the tenant');
 UPDATE app.drawing_revisions SET document_version_id = tests.recall('v2') WHERE id = tests.recall('rev_b');
 SELECT app.submit_drawing_revision(tests.recall('rev_b'));
-SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT tests.act_as(tests.recall('engineer2'), tests.recall('t'));
 SELECT is((app.reject_drawing_revision(tests.recall('rev_b'), 'Tolerance on hole missing')).status::text, 'draft', 'a revision is sent back to draft');
 SELECT tests.act_as(tests.recall('manager'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.approve_drawing_revision(%L)$$, tests.recall('rev_b'))), 'PT409 drawing_revision.not_in_review',
@@ -78,13 +81,19 @@ SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
 SELECT app.submit_drawing_revision(tests.recall('rev_b'));
 SELECT tests.act_as(tests.recall('manager'), tests.recall('t'));
 SELECT app.approve_drawing_revision(tests.recall('rev_b'));
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.approve_drawing_revision(tests.recall('rev_b'));
 SELECT results_eq(format($$SELECT revision, status::text FROM app.drawing_revisions WHERE drawing_id = %L ORDER BY revision$$, tests.recall('drawing')),
   $$VALUES ('A', 'superseded'), ('B', 'released')$$, 'releasing B supersedes A in the same call');
 SELECT results_eq($$SELECT drawing_number, revision, file_path IS NOT NULL FROM app.released_drawings$$,
   $$VALUES ('DWG-200', 'B', true)$$, 'the released_drawings view shows the revision production uses, with its file');
 SELECT tests.act_as_owner();
+SELECT is(tests.refusal(format($$UPDATE app.drawing_revisions SET status = 'released' WHERE id = %L$$, tests.recall('rev_a'))),
+  'PT409 state_machine.status_by_transition', 'the status mirrors the state machine: not written directly, even by the owner');
+ALTER TABLE app.drawing_revisions DISABLE TRIGGER _150_status_by_machine;
 SELECT is(left(tests.refusal(format($$UPDATE app.drawing_revisions SET status = 'released' WHERE id = %L$$, tests.recall('rev_a'))), 5),
   '23505', 'the unique index refuses two released revisions of one drawing, even for the owner');
+ALTER TABLE app.drawing_revisions ENABLE TRIGGER _150_status_by_machine;
 
 -- A drawing approver who submitted it does not approve it.
 INSERT INTO app.role_assignments (organization_id, membership_id, role_id)
@@ -123,18 +132,23 @@ SELECT is(tests.refusal(format($$INSERT INTO app.change_order_items (change_orde
   tests.recall('eco'), tests.recall('part'))), 'PT409 change_order.not_draft', 'a submitted ECO''s items are fixed');
 SELECT is(tests.refusal(format($$SELECT app.implement_change_order(%L)$$, tests.recall('eco'))), 'PT409 change_order.not_approved',
   'only an approved ECO is implemented');
-SELECT is(tests.refusal(format($$SELECT app.approve_change_order(%L)$$, tests.recall('eco'))), 'PT403 permission.missing',
-  'engineering does not approve change orders');
+SELECT is(tests.refusal(format($$SELECT app.approve_change_order(%L)$$, tests.recall('eco'))), 'PT403 change_order.own_submission',
+  'the engineer who submitted the change order does not approve it');
+-- The ECO routing (chain change_order): quality, engineering, production.
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
-SELECT is((app.approve_change_order(tests.recall('eco'), 'Go')).status::text, 'approved', 'QA approves the ECO');
+SELECT is((app.approve_change_order(tests.recall('eco'), 'Go')).status::text, 'submitted', 'QA approves step 1: still submitted');
+SELECT tests.act_as(tests.recall('engineer2'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco'), 'Design OK');
+SELECT tests.act_as(tests.recall('operator'), tests.recall('t'));
+SELECT is((app.approve_change_order(tests.recall('eco'), 'Line ready')).status::text, 'approved', 'production approves the last step: approved');
 
 SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
 SELECT is((app.implement_change_order(tests.recall('eco'))).status::text, 'implemented', 'an approved ECO is implemented');
 SELECT results_eq(format($$SELECT revision, status::text FROM app.part_revisions WHERE part_id = %L ORDER BY revision$$, tests.recall('part')),
   $$VALUES ('A', 'obsolete'), ('B', 'released')$$, 'implementing released the ECO''s part revision (the previous one obsoleted)');
 SELECT is((app.released_drawing(tests.recall('drawing'))).revision, 'D', 'and its drawing revision, in the same transaction');
-SELECT is((SELECT approved_by FROM app.drawing_revisions WHERE id = tests.recall('rev_d')), tests.recall('qa'),
-  'the ECO''s approver stands as the drawing''s approver');
+SELECT is((SELECT approved_by FROM app.drawing_revisions WHERE id = tests.recall('rev_d')), tests.recall('operator'),
+  'the ECO''s final approver stands as the drawing''s approver');
 SELECT is(tests.refusal(format($$UPDATE app.change_orders SET title = 'Changed' WHERE id = %L$$, tests.recall('eco'))),
   'PT409 change_order.not_draft', 'an implemented ECO is a record');
 
@@ -153,6 +167,10 @@ SELECT is((SELECT count(*)::int FROM app.change_order_items WHERE change_order_i
   'an ECO names drawing revisions, part revisions and project BOM lines');
 SELECT app.submit_change_order(tests.recall('eco2'));
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco2'));
+SELECT tests.act_as(tests.recall('engineer2'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco2'));
+SELECT tests.act_as(tests.recall('operator'), tests.recall('t'));
 SELECT app.approve_change_order(tests.recall('eco2'));
 SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.implement_change_order(%L)$$, tests.recall('eco2'))), 'PT409 part_revision.not_draft',

@@ -25,6 +25,9 @@ SELECT tests.remember('tech_b', tests.create_member(tests.recall('t'), 'technici
 SELECT tests.remember('log', tests.create_member(tests.recall('t'), 'logistics', tests.recall('plant')));
 SELECT tests.remember('buyer', tests.create_member(tests.recall('t'), 'procurement'));
 SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'qa'));
+-- The ECO routing's engineering and production steps (qa -> engineering -> production).
+SELECT tests.remember('eng2', tests.create_member(tests.recall('t'), 'engineering'));
+SELECT tests.remember('prod', tests.create_member(tests.recall('t'), 'production'));
 SELECT tests.remember('part', tests.create_part(tests.recall('t'), 'pcs', tests.recall('customer')));
 SELECT tests.remember('bought', tests.create_part(tests.recall('t')));
 SELECT tests.remember('lot', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('plant'), 10));
@@ -210,6 +213,10 @@ SELECT app.submit_change_order(tests.recall('eco'));
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 5, 'New tool', %L)$$, tests.recall('c'), (SELECT eco_number FROM app.change_orders WHERE id = tests.recall('eco')::uuid))),
   'PT409 spc_baseline.change_not_implemented', 'limits are recalculated only after the ECO is implemented');
+SELECT app.approve_change_order(tests.recall('eco'));
+SELECT tests.act_as(tests.recall('eng2'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco'));
+SELECT tests.act_as(tests.recall('prod'), tests.recall('t'));
 SELECT app.approve_change_order(tests.recall('eco'));
 SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
 SELECT app.implement_change_order(tests.recall('eco'));

@@ -1,0 +1,126 @@
+-- ECO effectivity applied (migration quality/workflows). The rule is read,
+-- not scheduled: app.implement_change_order releases the revisions a change
+-- order names at once, but dates them by its effectivity:
+--   date  -- in the future: released_at is the start of that day and the
+--            revision before is obsoleted at that moment, so until then
+--            app.effective_part_revision (and app.released_drawings) still
+--            answer the revision before; no job has to flip anything.
+--   lot / serial -- the released part revision keeps the first lot / serial
+--            number it applies to; lots and serials numbered before it keep
+--            the revision before.
+-- Lots and serials carry the revision they are made to: a new one gets the
+-- revision effective for its number when it is produced (trigger
+-- _150_effective_revision), whatever the caller named.
+
+-- Whether a lot or serial number comes at or after another in the tenant's
+-- numbering: the shorter number first, then by text (pattern counters are
+-- zero-padded, so this is the order they were taken in).
+CREATE OR REPLACE FUNCTION app_private.number_at_or_after(p_number text, p_from text) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+SET search_path = ''
+AS $$
+  SELECT (pg_catalog.length(p_number), p_number COLLATE "C") >= (pg_catalog.length(p_from), p_from COLLATE "C")
+$$;
+COMMENT ON FUNCTION app_private.number_at_or_after(text, text) IS
+  'Whether a lot or serial number is at or after another: by length, then bytewise (zero-padded pattern counters sort in the order taken).';
+
+CREATE OR REPLACE FUNCTION app_private.apply_change_order_effectivity(p_order app.change_orders, p_revision_id uuid, p_effective_at timestamptz)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_revision app.part_revisions;
+BEGIN
+  UPDATE app.part_revisions AS r
+     SET change_order_id = p_order.id,
+         effective_from_lot_number = CASE WHEN p_order.effectivity = 'lot' THEN p_order.effective_lot_number END,
+         effective_from_serial_number = CASE WHEN p_order.effectivity = 'serial' THEN p_order.effective_serial_number END,
+         released_at = coalesce(p_effective_at, r.released_at)
+   WHERE r.organization_id = p_order.organization_id AND r.id = p_revision_id
+  RETURNING * INTO v_revision;
+  IF p_effective_at IS NOT NULL THEN
+    -- The revision the release obsoleted (in this transaction) stays current until the effective date.
+    UPDATE app.part_revisions AS r SET obsoleted_at = p_effective_at
+     WHERE r.organization_id = v_revision.organization_id AND r.part_id = v_revision.part_id AND r.id <> v_revision.id
+       AND r.status = 'obsolete' AND r.obsoleted_at = pg_catalog.now();
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.apply_change_order_effectivity(app.change_orders, uuid, timestamptz) IS
+  'After app.implement_change_order released a part revision: records the change order and its lot or serial effectivity on the revision; a future effective date (p_effective_at) becomes its released_at and the obsoleted_at of the revision it replaced.';
+
+CREATE OR REPLACE FUNCTION app.effective_part_revision(part_id uuid, at timestamptz DEFAULT now(), lot_number text DEFAULT NULL,
+                                                       serial_number text DEFAULT NULL)
+RETURNS app.part_revisions
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT r.* FROM app.part_revisions AS r
+   WHERE r.organization_id = auth.org_id() AND r.part_id = effective_part_revision.part_id
+     AND r.released_at IS NOT NULL AND r.released_at <= effective_part_revision.at
+     AND r.status IN ('released', 'obsolete')
+     -- An obsolete revision still counts where it was replaced later than
+     -- "at", or replaced by a lot or serial effectivity that may exclude this number.
+     AND (r.status = 'released' OR r.obsoleted_at > effective_part_revision.at
+          OR EXISTS (SELECT FROM app.part_revisions AS n
+                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.id <> r.id AND n.released_at >= r.released_at
+                        AND (n.effective_from_lot_number IS NOT NULL OR n.effective_from_serial_number IS NOT NULL)))
+     AND (r.effective_from_lot_number IS NULL OR effective_part_revision.lot_number IS NULL
+          OR (length(effective_part_revision.lot_number), effective_part_revision.lot_number COLLATE "C")
+             >= (length(r.effective_from_lot_number), r.effective_from_lot_number COLLATE "C"))
+     AND (r.effective_from_serial_number IS NULL OR effective_part_revision.serial_number IS NULL
+          OR (length(effective_part_revision.serial_number), effective_part_revision.serial_number COLLATE "C")
+             >= (length(r.effective_from_serial_number), r.effective_from_serial_number COLLATE "C"))
+   ORDER BY r.released_at DESC, r.id DESC
+   LIMIT 1
+$$;
+-- (The number order is app_private.number_at_or_after, inlined: the caller reads as themselves.)
+COMMENT ON FUNCTION app.effective_part_revision(uuid, timestamptz, text, text) IS
+  E'The part revision in effect\nThe revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order''s effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).';
+
+-- New lots and serials are made to the revision in effect for their number.
+CREATE OR REPLACE FUNCTION app_private.tg_trace_items__effective_revision() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_lot_number text;
+  v_effective uuid;
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  -- Only parts a change order's effectivity governs; the rest keep the released revision as before.
+  IF NOT EXISTS (SELECT FROM app.part_revisions AS r WHERE r.organization_id = NEW.organization_id AND r.part_id = NEW.part_id
+                                                      AND r.change_order_id IS NOT NULL) THEN
+    RETURN NEW;
+  END IF;
+  IF TG_TABLE_NAME = 'lots' THEN
+    v_lot_number := NEW.lot_number;
+  ELSE
+    v_lot_number := (SELECT l.lot_number FROM app.lots AS l
+                      WHERE l.organization_id = NEW.organization_id AND l.id = (pg_catalog.to_jsonb(NEW) ->> 'lot_id')::uuid);
+  END IF;
+  SELECT r.id INTO v_effective FROM app.part_revisions AS r
+   WHERE r.organization_id = NEW.organization_id AND r.part_id = NEW.part_id
+     AND r.released_at IS NOT NULL AND r.released_at <= coalesce(NEW.produced_at, pg_catalog.now())
+     AND r.status IN ('released', 'obsolete')
+     AND (r.status = 'released' OR r.obsoleted_at > coalesce(NEW.produced_at, pg_catalog.now())
+          OR EXISTS (SELECT FROM app.part_revisions AS n
+                      WHERE n.organization_id = r.organization_id AND n.part_id = r.part_id AND n.id <> r.id AND n.released_at >= r.released_at
+                        AND (n.effective_from_lot_number IS NOT NULL OR n.effective_from_serial_number IS NOT NULL)))
+     AND (r.effective_from_lot_number IS NULL OR v_lot_number IS NULL OR app_private.number_at_or_after(v_lot_number, r.effective_from_lot_number))
+     AND (r.effective_from_serial_number IS NULL OR TG_TABLE_NAME = 'lots'
+          OR app_private.number_at_or_after((pg_catalog.to_jsonb(NEW) ->> 'serial_number'), r.effective_from_serial_number))
+   ORDER BY r.released_at DESC, r.id DESC
+   LIMIT 1;
+  NEW.part_revision_id := coalesce(v_effective, NEW.part_revision_id);
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_trace_items__effective_revision() IS
+  'BEFORE INSERT on lots and serials: refuses another tenant''s row (tenant.foreign_row); for a part a change order''s effectivity governs, sets part_revision_id to the revision in effect when it is produced for its number (the serial''s own number and its lot''s number), as app.effective_part_revision answers.';
+
+CREATE OR REPLACE TRIGGER _150_effective_revision BEFORE INSERT ON app.lots
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_trace_items__effective_revision();
+CREATE OR REPLACE TRIGGER _150_effective_revision BEFORE INSERT ON app.serials
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_trace_items__effective_revision();
