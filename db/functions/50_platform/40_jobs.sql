@@ -42,7 +42,9 @@ AS $$
     ('notify-expiring-supplier-approvals', '19 6 * * *', 'SELECT app_private.notify_expiring_supplier_approvals()',
      'Publishes approved_supplier.expiring 30 days before an approved or conditional supplier''s approval or certificate expires (80_quality/20_suppliers.sql).'),
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
-     'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.')
+     'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.'),
+    ('generate-pm-work-orders', '*/10 * * * *', 'SELECT app_private.generate_pm_work_orders()',
+     'Generates the preventive work orders due (calendar within lead days, meter within lead units) for every tenant, idempotently, never a second while one of a schedule is open (90_maintenance/84_pm_generation.sql).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
