@@ -106,53 +106,89 @@ COMMENT ON FUNCTION app_private.parse_pm_rrule(text) IS
 CREATE OR REPLACE FUNCTION app_private.pm_occurrences(p_freq text, p_interval integer, p_byday text[], p_bymonthday integer[],
                                                       p_count integer, p_until date, p_dtstart date, p_from date, p_to date)
 RETURNS SETOF date
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
-  WITH bounds AS (
-    SELECT CASE WHEN p_count IS NOT NULL THEN 0
-                ELSE greatest(0, (p_from - p_dtstart) / (CASE p_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 31 ELSE 366 END * p_interval) - 1) END AS k_lo,
-           greatest(0, (least(p_to, coalesce(p_until, p_to)) - p_dtstart) / (CASE p_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 28 ELSE 365 END * p_interval) + 1) AS k_hi
-  ), periods AS (
-    SELECT CASE p_freq
-             WHEN 'DAILY' THEN p_dtstart + k * p_interval
-             WHEN 'WEEKLY' THEN p_dtstart - (extract(isodow FROM p_dtstart)::integer - 1) + k * p_interval * 7
-             WHEN 'MONTHLY' THEN (pg_catalog.date_trunc('month', p_dtstart) + pg_catalog.make_interval(months => k * p_interval))::date
-             ELSE (pg_catalog.date_trunc('month', p_dtstart) + pg_catalog.make_interval(years => k * p_interval))::date END AS ps
-      FROM bounds, pg_catalog.generate_series(bounds.k_lo, bounds.k_hi) AS k
-  ), months AS (
-    SELECT ps, (ps + interval '1 month' - interval '1 day')::date AS pe FROM periods WHERE p_freq IN ('MONTHLY', 'YEARLY')
-  ), days AS (
-    SELECT ps AS d FROM periods
-     WHERE p_freq = 'DAILY'
-       AND (p_byday IS NULL OR ('{MO,TU,WE,TH,FR,SA,SU}'::text[])[extract(isodow FROM ps)::integer] = ANY (p_byday))
-    UNION ALL
-    SELECT p.ps + (w - 1) FROM periods AS p,
-           pg_catalog.unnest(coalesce((SELECT pg_catalog.array_agg(pg_catalog.array_position('{MO,TU,WE,TH,FR,SA,SU}'::text[], b)) FROM pg_catalog.unnest(p_byday) AS b),
-                                      ARRAY[extract(isodow FROM p_dtstart)::integer])) AS w
-     WHERE p_freq = 'WEEKLY'
-    UNION ALL
-    SELECT CASE WHEN md > 0 THEN m.ps + (md - 1) ELSE m.pe + (md + 1) END
-      FROM months AS m, pg_catalog.unnest(coalesce(p_bymonthday, CASE WHEN p_byday IS NULL THEN ARRAY[extract(day FROM p_dtstart)::integer] END)) AS md
-     WHERE abs(md) <= extract(day FROM m.pe)
-    UNION ALL
-    SELECT x.d FROM (
-      SELECT g.d::date AS d, b.ord, b.wd,
-             pg_catalog.row_number() OVER (PARTITION BY m.ps, b.code ORDER BY g.d) AS n_from_start,
-             pg_catalog.row_number() OVER (PARTITION BY m.ps, b.code ORDER BY g.d DESC) AS n_from_end
-        FROM months AS m
-        CROSS JOIN LATERAL (SELECT c AS code, nullif(substring(c FROM '^([+-]?[0-9])'), '')::integer AS ord,
-                                   pg_catalog.array_position('{MO,TU,WE,TH,FR,SA,SU}'::text[], pg_catalog.right(c, 2)) AS wd
-                              FROM pg_catalog.unnest(p_byday) AS c) AS b
-        CROSS JOIN LATERAL pg_catalog.generate_series(m.ps, m.pe, interval '1 day') AS g (d)
-       WHERE p_freq = 'MONTHLY' AND extract(isodow FROM g.d)::integer = b.wd) AS x
-     WHERE x.ord IS NULL OR (x.ord > 0 AND x.n_from_start = x.ord) OR (x.ord < 0 AND x.n_from_end = -x.ord)
-  ), numbered AS (
-    SELECT DISTINCT d FROM days WHERE d >= p_dtstart AND (p_until IS NULL OR d <= p_until)
-  ), counted AS (
-    SELECT d, pg_catalog.row_number() OVER (ORDER BY d) AS n FROM numbered
-  )
-  SELECT d FROM counted WHERE (p_count IS NULL OR n <= p_count) AND d BETWEEN p_from AND p_to ORDER BY d
+DECLARE
+  v_names constant text[] := '{MO,TU,WE,TH,FR,SA,SU}';
+  v_k integer;
+  v_k_hi integer;
+  v_ps date;
+  v_pe date;
+  v_dim integer;
+  v_first date;
+  v_last date;
+  v_d date;
+  v_w integer;
+  v_i integer;
+  v_code text;
+  v_weekdays integer[] := '{}';
+  v_ordinals integer[] := '{}';
+  v_days date[] := '{}';
+BEGIN
+  -- Period by period (a few per call): the days each gives, then sorted,
+  -- the anchor, UNTIL and COUNT applied.
+  v_k := CASE WHEN p_count IS NOT NULL THEN 0
+              ELSE greatest(0, (p_from - p_dtstart) / (CASE p_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 31 ELSE 366 END * p_interval) - 1) END;
+  v_k_hi := greatest(0, (least(p_to, coalesce(p_until, p_to)) - p_dtstart) / (CASE p_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 28 ELSE 365 END * p_interval) + 1);
+  IF p_byday IS NOT NULL THEN
+    FOREACH v_code IN ARRAY p_byday LOOP
+      v_weekdays := v_weekdays || pg_catalog.array_position(v_names, pg_catalog.right(v_code, 2));
+      v_ordinals := v_ordinals || coalesce(nullif(pg_catalog.left(v_code, pg_catalog.length(v_code) - 2), '')::integer, 0);
+    END LOOP;
+  ELSIF p_freq = 'WEEKLY' THEN
+    v_weekdays := ARRAY[extract(isodow FROM p_dtstart)::integer];
+    v_ordinals := ARRAY[0];
+  END IF;
+  WHILE v_k <= v_k_hi LOOP
+    IF p_freq = 'DAILY' THEN
+      v_ps := p_dtstart + v_k * p_interval;
+      IF extract(isodow FROM v_ps)::integer = ANY (v_weekdays) THEN
+        v_days := v_days || v_ps;
+      END IF;
+    ELSIF p_freq = 'WEEKLY' THEN
+      v_ps := p_dtstart - (extract(isodow FROM p_dtstart)::integer - 1) + v_k * p_interval * 7;
+      FOREACH v_w IN ARRAY v_weekdays LOOP
+        v_days := v_days || (v_ps + (v_w - 1));
+      END LOOP;
+    ELSE
+      v_ps := (pg_catalog.date_trunc('month', p_dtstart)
+               + pg_catalog.make_interval(months => v_k * p_interval * CASE p_freq WHEN 'MONTHLY' THEN 1 ELSE 12 END))::date;
+      v_pe := (v_ps + interval '1 month' - interval '1 day')::date;
+      v_dim := extract(day FROM v_pe)::integer;
+      IF p_bymonthday IS NOT NULL OR p_byday IS NULL THEN
+        FOREACH v_w IN ARRAY coalesce(p_bymonthday, ARRAY[extract(day FROM p_dtstart)::integer]) LOOP
+          IF abs(v_w) <= v_dim THEN
+            v_days := v_days || CASE WHEN v_w > 0 THEN v_ps + (v_w - 1) ELSE v_pe + (v_w + 1) END;
+          END IF;
+        END LOOP;
+      ELSE
+        FOR v_i IN 1 .. pg_catalog.cardinality(v_weekdays) LOOP
+          v_first := v_ps + (v_weekdays[v_i] - extract(isodow FROM v_ps)::integer + 7) % 7;
+          v_last := v_pe - (extract(isodow FROM v_pe)::integer - v_weekdays[v_i] + 7) % 7;
+          IF v_ordinals[v_i] = 0 THEN
+            v_d := v_first;
+            WHILE v_d <= v_pe LOOP
+              v_days := v_days || v_d;
+              v_d := v_d + 7;
+            END LOOP;
+          ELSIF v_ordinals[v_i] > 0 AND v_first + 7 * (v_ordinals[v_i] - 1) <= v_pe THEN
+            v_days := v_days || (v_first + 7 * (v_ordinals[v_i] - 1));
+          ELSIF v_ordinals[v_i] < 0 AND v_last + 7 * (v_ordinals[v_i] + 1) >= v_ps THEN
+            v_days := v_days || (v_last + 7 * (v_ordinals[v_i] + 1));
+          END IF;
+        END LOOP;
+      END IF;
+    END IF;
+    v_k := v_k + 1;
+  END LOOP;
+  RETURN QUERY
+  SELECT c.d FROM (SELECT u.d, pg_catalog.row_number() OVER (ORDER BY u.d) AS n
+                     FROM (SELECT DISTINCT x AS d FROM pg_catalog.unnest(v_days) AS x
+                            WHERE x >= p_dtstart AND (p_until IS NULL OR x <= p_until)) AS u) AS c
+   WHERE (p_count IS NULL OR c.n <= p_count) AND c.d BETWEEN p_from AND p_to
+   ORDER BY c.d;
+END
 $$;
 COMMENT ON FUNCTION app_private.pm_occurrences(text, integer, text[], integer[], integer, date, date, date, date) IS
   'The days in [p_from, p_to] on which a PM rule (parsed, app_private.parse_pm_rrule) anchored at p_dtstart falls: periods every INTERVAL from the anchor''s (weeks from Monday), the BYDAY/BYMONTHDAY days of each (else the anchor''s weekday, day of month, or day and month), none before the anchor, UNTIL and COUNT (from the anchor) applied.';

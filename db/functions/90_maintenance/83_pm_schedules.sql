@@ -87,7 +87,9 @@ END
 $$;
 COMMENT ON FUNCTION app_private.tg_pm_schedules__prepare() IS
   'BEFORE INSERT OR UPDATE on pm_schedules: plant from the asset; an active preventive template (PT404 work_order_template.not_found); a calendar rule or a meter of the asset (PT422 pm_schedule.trigger_missing, PT404 meter.not_found, PT422 pm_schedule.meter_interval_invalid); the rule parsed (PT422 pm_schedule.rrule_*, pm_schedule.count_floating) and the next due date from the anchor; the next meter point from the current usage.';
-CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.pm_schedules
+-- Not on the generator's moves (next due date and usage, last generated).
+CREATE OR REPLACE TRIGGER _200_prepare
+  BEFORE INSERT OR UPDATE OF equipment_id, template_id, mode, rrule, anchor_date, meter_id, meter_interval, meter_lead ON app.pm_schedules
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
 
 CREATE OR REPLACE FUNCTION app.define_pm_schedule(equipment_id uuid, template_id uuid, name text, rrule text DEFAULT NULL,

@@ -51,19 +51,29 @@ BEGIN
             OR (m.is_active AND m.usage_total >= s.next_due_usage - s.meter_lead))
        AND NOT EXISTS (SELECT FROM app.work_orders AS w
                         WHERE w.organization_id = s.organization_id AND w.pm_schedule_id = s.id AND w.status NOT IN ('closed', 'cancelled'))
+  ), numbers AS (
+    -- One counter move per tenant for all its work orders (app_private.take_human_id's counter).
+    INSERT INTO app_private.human_id_counters AS c (organization_id, prefix, last_number)
+    SELECT d.organization_id, 'WO', pg_catalog.count(*) FROM due AS d GROUP BY d.organization_id
+    ON CONFLICT (organization_id, prefix) DO UPDATE SET last_number = c.last_number + excluded.last_number
+    RETURNING c.organization_id, c.last_number
   ), made AS (
     INSERT INTO app.work_orders AS w (organization_id, id, work_order_number, work_type, priority, title, description, equipment_id, site_id,
                                       template_id, required_qualification, checklist_template_key, estimated_hours, due_date,
                                       scheduled, pm_schedule_id, pm_due_date, created_by)
-    SELECT d.organization_id, public.uuid_generate_v7(), app_private.take_human_id(d.organization_id, 'WO', NULL), 'preventive', d.priority,
+    SELECT d.organization_id, public.uuid_generate_v7(),
+           'WO-' || pg_catalog.lpad((n.last_number - d.tenant_due + d.tenant_row)::text, 6, '0'), 'preventive', d.priority,
            d.name, coalesce(d.task_text, ''), d.equipment_id, d.site_id, d.template_id, d.required_qualification, d.checklist_template_key,
            d.estimated_hours, d.pm_due_date,
            -- The suggested window: 08:00 on the due day at the plant, as long as the estimate (at least an hour).
            pg_catalog.tstzrange((d.pm_due_date + time '08:00') AT TIME ZONE d.tz, (d.pm_due_date + time '08:00') AT TIME ZONE d.tz
                                 + pg_catalog.make_interval(mins => greatest(60, ceil(coalesce(d.estimated_hours, 1) * 60))::integer)),
            d.pm_schedule_id, d.pm_due_date, CASE WHEN p_as_caller THEN auth.user_id() END
-      FROM due AS d
-     ORDER BY d.organization_id, d.pm_due_date, d.pm_schedule_id
+      FROM (SELECT due.*, pg_catalog.count(*) OVER (PARTITION BY due.organization_id) AS tenant_due,
+                   pg_catalog.row_number() OVER (PARTITION BY due.organization_id ORDER BY due.pm_due_date, due.pm_schedule_id) AS tenant_row
+              FROM due) AS d
+      JOIN numbers AS n ON n.organization_id = d.organization_id
+     ORDER BY d.organization_id, d.tenant_row
     ON CONFLICT DO NOTHING
     RETURNING w.organization_id, w.id, w.pm_schedule_id, w.pm_due_date, w.checklist_template_key
   )
@@ -71,6 +81,7 @@ BEGIN
   SELECT m.organization_id, m.id, m.pm_schedule_id, m.pm_due_date, d.today, m.checklist_template_key
     FROM made AS m JOIN due AS d ON d.organization_id = m.organization_id AND d.pm_schedule_id = m.pm_schedule_id;
   GET DIAGNOSTICS v_count = ROW_COUNT;
+  ANALYZE pg_temp.pm_generated;
 
   INSERT INTO app.work_order_assets (organization_id, work_order_id, equipment_id, is_primary, site_id)
   SELECT w.organization_id, w.id, w.equipment_id, true, w.site_id
