@@ -303,6 +303,9 @@ ROW_FUNCTIONS = {
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
+    # Preventive schedules (db/functions/90_maintenance/82_* .. 84_*).
+    "define_pm_schedule": {"equipment_id": "{work_order_asset}", "template_id": "{pm_template}", "name": "x", "rrule": "FREQ=DAILY"},
+    "set_pm_schedule_active": {"pm_schedule_id": "{pm_schedule}", "active": False},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -407,7 +410,9 @@ A_ROWS = """
          (select r.entity_id from app.stock_reservations r where r.organization_id = o.id and r.status = 'open' limit 1)::text,
          (select p.id from app.purchase_requests p where p.organization_id = o.id and p.status = 'open' limit 1)::text,
          (select a.equipment_id from app.assets a where a.organization_id = o.id limit 1)::text,
-         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text
+         (select r.id from app.meter_readings r where r.organization_id = o.id limit 1)::text,
+         (select s.id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
+         (select s.template_id from app.pm_schedules s where s.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -501,6 +506,8 @@ def build_tenant_a(world: World) -> str:
     # Maintenance work: a QR token, a template, a converted request, a work order with its asset, labour and a contractor
     # charge (db/tests/fixtures/maintenance_work.sql).
     world.sql("select tests.fill_maintenance_work(%s)", a)
+    # Preventive schedules: a monthly schedule on that work order's asset (db/tests/fixtures/maintenance_pm.sql).
+    world.sql("select tests.fill_maintenance_pm(%s)", a)
     # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
     world.sql("select tests.fill_production(%s)", a)
     # Maintenance: an asset on the map, a meter with a reading, failure codes (db/tests/fixtures/maintenance_assets.sql).
@@ -745,7 +752,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "sap_mapping", "sap_message",
              "production_run", "production_machine",
              "stock_part", "stock_bin", "stock_bin_2", "stock_reservation", "stock_asset", "purchase_request",
-             "asset", "meter_reading")
+             "asset", "meter_reading", "pm_schedule", "pm_template")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
