@@ -10836,6 +10836,289 @@ export interface PersonalDataRequests {
 }
 
 /**
+ * PM compliance per plant and month
+ * Due PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.
+ */
+export interface PmPlantCompliance {
+  /**
+   * Completed on time
+   * @format integer
+   */
+  completed_on_time?: number;
+  /**
+   * Compliance %
+   * 100 x completed on time / due.
+   * @format numeric
+   */
+  compliance_percent?: number;
+  /**
+   * Due
+   * @format integer
+   */
+  due?: number;
+  /**
+   * Month
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * PM compliance per schedule and month
+ * The generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule's compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.
+ */
+export interface PmScheduleCompliance {
+  /**
+   * Completed
+   * Completed at all (late included).
+   * @format integer
+   */
+  completed?: number;
+  /**
+   * Completed on time
+   * Completed within the window after the due date.
+   * @format integer
+   */
+  completed_on_time?: number;
+  /**
+   * Due
+   * Generated occurrences due in the month.
+   * @format integer
+   */
+  due?: number;
+  /**
+   * Month
+   * First day of the month of the due dates.
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * PM schedule
+   * @format uuid
+   */
+  pm_schedule_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Preventive maintenance schedules
+ * Per asset and work order template: by calendar (an RRULE subset from anchor_date: FREQ=DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, BYDAY, BYMONTHDAY, COUNT/UNTIL), by meter (every meter_interval units), or whichever comes first; fixed (next due from the plan) or floating (next due from the last completion); work orders generated lead_days (lead units for meters) ahead by the job generate-pm-work-orders, never a second while one is open. Plant from the asset. Written by app.define_pm_schedule and app.set_pm_schedule_active.
+ */
+export interface PmSchedules {
+  /**
+   * Anchor
+   * The rule's first day (DTSTART), in the plant's time zone; for a floating schedule, moved to each completion.
+   * @format date
+   */
+  anchor_date: string;
+  /**
+   * Compliance window
+   * Days after the due date a completion still counts as on time; empty: 10 % of the interval (SMRP), at least 1 day; 7 days for meter-only schedules.
+   * @format integer
+   */
+  compliance_window_days?: number;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Schedule id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * A paused schedule generates nothing.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Last completed at
+   * When a generated work order was last completed (server-managed).
+   * @format timestamp with time zone
+   */
+  last_completed_at?: string;
+  /**
+   * Last generated at
+   * When a work order was last generated (server-managed).
+   * @format timestamp with time zone
+   */
+  last_generated_at?: string;
+  /**
+   * Lead days
+   * How many days before a calendar due date the work order is generated.
+   * @format integer
+   * @default 0
+   */
+  lead_days: number;
+  /**
+   * Meter
+   * A meter of the asset counting the usage (empty for a calendar-only schedule).
+   * @format uuid
+   */
+  meter_id?: string;
+  /**
+   * Meter interval
+   * Every how many units of the meter the work is due.
+   * @format numeric
+   */
+  meter_interval?: number;
+  /**
+   * Meter lead
+   * How many units before the meter due point the work order is generated (below the interval).
+   * @format numeric
+   * @default 0
+   */
+  meter_lead: number;
+  /**
+   * Mode
+   * fixed: next due from the plan whenever the work was done; floating: next due from the last completion.
+   * @format text
+   * @default "fixed"
+   */
+  mode: string;
+  /**
+   * Name
+   * Unique per asset; the title of the work orders generated.
+   * @format text
+   */
+  name: string;
+  /**
+   * Next due date
+   * The next calendar occurrence not yet generated; empty once the rule ended or for meter-only (server-managed).
+   * @format date
+   */
+  next_due_date?: string;
+  /**
+   * Next due usage
+   * The meter's usage total (meters.usage_total) at which the work is next due (server-managed).
+   * @format numeric
+   */
+  next_due_usage?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Priority
+   * Of the generated work orders, 1 (highest) to 5.
+   * @format smallint
+   * @default 3
+   */
+  priority: number;
+  /**
+   * Recurrence
+   * The calendar trigger as written (RRULE subset); empty for a meter-only schedule.
+   * @format text
+   */
+  rrule?: string;
+  /**
+   * By day
+   * BYDAY of the rule: MO..SU, in MONTHLY rules with an ordinal (1MO, -1FR) (server-managed).
+   * @format text[]
+   */
+  rule_byday?: string[];
+  /**
+   * By month day
+   * BYMONTHDAY of the rule, 1..31 or -31..-1 from the month's end (server-managed).
+   * @format integer[]
+   */
+  rule_bymonthday?: number[];
+  /**
+   * Count
+   * COUNT of the rule: occurrences from the anchor (server-managed).
+   * @format integer
+   */
+  rule_count?: number;
+  /**
+   * Frequency
+   * FREQ of the rule (server-managed).
+   * @format text
+   */
+  rule_freq?: string;
+  /**
+   * Interval
+   * INTERVAL of the rule, 1 by default (server-managed).
+   * @format integer
+   */
+  rule_interval?: number;
+  /**
+   * Until
+   * UNTIL of the rule, the last day (server-managed).
+   * @format date
+   */
+  rule_until?: string;
+  /**
+   * Plant
+   * The asset's site: who may see and keep the schedule; its time zone dates the calendar.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Template
+   * The work order template the generated work orders copy (task, checklist, hours, qualification).
+   * @format uuid
+   */
+  template_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * NCR and 8D aging
  * Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
  */
@@ -20468,6 +20751,18 @@ export interface WorkOrders {
    * @format uuid
    */
   organization_id: string;
+  /**
+   * PM occurrence
+   * The schedule's occurrence (due date) it was generated for: one work order per schedule and occurrence.
+   * @format date
+   */
+  pm_due_date?: string;
+  /**
+   * PM schedule
+   * The preventive schedule that generated it (pm_schedules.id).
+   * @format uuid
+   */
+  pm_schedule_id?: string;
   /**
    * Priority
    * 1 (highest) to 5.
@@ -55189,6 +55484,755 @@ export namespace PersonalDataRequests {
   }
 }
 
+export namespace PmPlantCompliance {
+  /**
+   * @description Due PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.
+   * @tags pm_plant_compliance
+   * @name PmPlantComplianceList
+   * @summary PM compliance per plant and month
+   * @request GET:/pm_plant_compliance
+   */
+  export namespace PmPlantComplianceList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed on time
+       * @format integer
+       */
+      completed_on_time?: string;
+      /**
+       * Compliance %
+       * 100 x completed on time / due.
+       * @format numeric
+       */
+      compliance_percent?: string;
+      /**
+       * Due
+       * @format integer
+       */
+      due?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PmPlantCompliance[];
+  }
+}
+
+export namespace PmScheduleCompliance {
+  /**
+   * @description The generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule's compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.
+   * @tags pm_schedule_compliance
+   * @name PmScheduleComplianceList
+   * @summary PM compliance per schedule and month
+   * @request GET:/pm_schedule_compliance
+   */
+  export namespace PmScheduleComplianceList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed
+       * Completed at all (late included).
+       * @format integer
+       */
+      completed?: string;
+      /**
+       * Completed on time
+       * Completed within the window after the due date.
+       * @format integer
+       */
+      completed_on_time?: string;
+      /**
+       * Due
+       * Generated occurrences due in the month.
+       * @format integer
+       */
+      due?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * First day of the month of the due dates.
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PM schedule
+       * @format uuid
+       */
+      pm_schedule_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PmScheduleCompliance[];
+  }
+}
+
+export namespace PmSchedules {
+  /**
+   * @description Per asset and work order template: by calendar (an RRULE subset from anchor_date: FREQ=DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, BYDAY, BYMONTHDAY, COUNT/UNTIL), by meter (every meter_interval units), or whichever comes first; fixed (next due from the plan) or floating (next due from the last completion); work orders generated lead_days (lead units for meters) ahead by the job generate-pm-work-orders, never a second while one is open. Plant from the asset. Written by app.define_pm_schedule and app.set_pm_schedule_active.
+   * @tags pm_schedules
+   * @name PmSchedulesCreate
+   * @summary Preventive maintenance schedules
+   * @request POST:/pm_schedules
+   */
+  export namespace PmSchedulesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PmSchedules;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset and work order template: by calendar (an RRULE subset from anchor_date: FREQ=DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, BYDAY, BYMONTHDAY, COUNT/UNTIL), by meter (every meter_interval units), or whichever comes first; fixed (next due from the plan) or floating (next due from the last completion); work orders generated lead_days (lead units for meters) ahead by the job generate-pm-work-orders, never a second while one is open. Plant from the asset. Written by app.define_pm_schedule and app.set_pm_schedule_active.
+   * @tags pm_schedules
+   * @name PmSchedulesDelete
+   * @summary Preventive maintenance schedules
+   * @request DELETE:/pm_schedules
+   */
+  export namespace PmSchedulesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Anchor
+       * The rule's first day (DTSTART), in the plant's time zone; for a floating schedule, moved to each completion.
+       * @format date
+       */
+      anchor_date?: string;
+      /**
+       * Compliance window
+       * Days after the due date a completion still counts as on time; empty: 10 % of the interval (SMRP), at least 1 day; 7 days for meter-only schedules.
+       * @format integer
+       */
+      compliance_window_days?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Schedule id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * A paused schedule generates nothing.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last completed at
+       * When a generated work order was last completed (server-managed).
+       * @format timestamp with time zone
+       */
+      last_completed_at?: string;
+      /**
+       * Last generated at
+       * When a work order was last generated (server-managed).
+       * @format timestamp with time zone
+       */
+      last_generated_at?: string;
+      /**
+       * Lead days
+       * How many days before a calendar due date the work order is generated.
+       * @format integer
+       */
+      lead_days?: string;
+      /**
+       * Meter
+       * A meter of the asset counting the usage (empty for a calendar-only schedule).
+       * @format uuid
+       */
+      meter_id?: string;
+      /**
+       * Meter interval
+       * Every how many units of the meter the work is due.
+       * @format numeric
+       */
+      meter_interval?: string;
+      /**
+       * Meter lead
+       * How many units before the meter due point the work order is generated (below the interval).
+       * @format numeric
+       */
+      meter_lead?: string;
+      /**
+       * Mode
+       * fixed: next due from the plan whenever the work was done; floating: next due from the last completion.
+       * @format text
+       */
+      mode?: string;
+      /**
+       * Name
+       * Unique per asset; the title of the work orders generated.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Next due date
+       * The next calendar occurrence not yet generated; empty once the rule ended or for meter-only (server-managed).
+       * @format date
+       */
+      next_due_date?: string;
+      /**
+       * Next due usage
+       * The meter's usage total (meters.usage_total) at which the work is next due (server-managed).
+       * @format numeric
+       */
+      next_due_usage?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * Of the generated work orders, 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Recurrence
+       * The calendar trigger as written (RRULE subset); empty for a meter-only schedule.
+       * @format text
+       */
+      rrule?: string;
+      /**
+       * By day
+       * BYDAY of the rule: MO..SU, in MONTHLY rules with an ordinal (1MO, -1FR) (server-managed).
+       * @format text[]
+       */
+      rule_byday?: string;
+      /**
+       * By month day
+       * BYMONTHDAY of the rule, 1..31 or -31..-1 from the month's end (server-managed).
+       * @format integer[]
+       */
+      rule_bymonthday?: string;
+      /**
+       * Count
+       * COUNT of the rule: occurrences from the anchor (server-managed).
+       * @format integer
+       */
+      rule_count?: string;
+      /**
+       * Frequency
+       * FREQ of the rule (server-managed).
+       * @format text
+       */
+      rule_freq?: string;
+      /**
+       * Interval
+       * INTERVAL of the rule, 1 by default (server-managed).
+       * @format integer
+       */
+      rule_interval?: string;
+      /**
+       * Until
+       * UNTIL of the rule, the last day (server-managed).
+       * @format date
+       */
+      rule_until?: string;
+      /**
+       * Plant
+       * The asset's site: who may see and keep the schedule; its time zone dates the calendar.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Template
+       * The work order template the generated work orders copy (task, checklist, hours, qualification).
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset and work order template: by calendar (an RRULE subset from anchor_date: FREQ=DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, BYDAY, BYMONTHDAY, COUNT/UNTIL), by meter (every meter_interval units), or whichever comes first; fixed (next due from the plan) or floating (next due from the last completion); work orders generated lead_days (lead units for meters) ahead by the job generate-pm-work-orders, never a second while one is open. Plant from the asset. Written by app.define_pm_schedule and app.set_pm_schedule_active.
+   * @tags pm_schedules
+   * @name PmSchedulesList
+   * @summary Preventive maintenance schedules
+   * @request GET:/pm_schedules
+   */
+  export namespace PmSchedulesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Anchor
+       * The rule's first day (DTSTART), in the plant's time zone; for a floating schedule, moved to each completion.
+       * @format date
+       */
+      anchor_date?: string;
+      /**
+       * Compliance window
+       * Days after the due date a completion still counts as on time; empty: 10 % of the interval (SMRP), at least 1 day; 7 days for meter-only schedules.
+       * @format integer
+       */
+      compliance_window_days?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Schedule id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * A paused schedule generates nothing.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last completed at
+       * When a generated work order was last completed (server-managed).
+       * @format timestamp with time zone
+       */
+      last_completed_at?: string;
+      /**
+       * Last generated at
+       * When a work order was last generated (server-managed).
+       * @format timestamp with time zone
+       */
+      last_generated_at?: string;
+      /**
+       * Lead days
+       * How many days before a calendar due date the work order is generated.
+       * @format integer
+       */
+      lead_days?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meter
+       * A meter of the asset counting the usage (empty for a calendar-only schedule).
+       * @format uuid
+       */
+      meter_id?: string;
+      /**
+       * Meter interval
+       * Every how many units of the meter the work is due.
+       * @format numeric
+       */
+      meter_interval?: string;
+      /**
+       * Meter lead
+       * How many units before the meter due point the work order is generated (below the interval).
+       * @format numeric
+       */
+      meter_lead?: string;
+      /**
+       * Mode
+       * fixed: next due from the plan whenever the work was done; floating: next due from the last completion.
+       * @format text
+       */
+      mode?: string;
+      /**
+       * Name
+       * Unique per asset; the title of the work orders generated.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Next due date
+       * The next calendar occurrence not yet generated; empty once the rule ended or for meter-only (server-managed).
+       * @format date
+       */
+      next_due_date?: string;
+      /**
+       * Next due usage
+       * The meter's usage total (meters.usage_total) at which the work is next due (server-managed).
+       * @format numeric
+       */
+      next_due_usage?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * Of the generated work orders, 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Recurrence
+       * The calendar trigger as written (RRULE subset); empty for a meter-only schedule.
+       * @format text
+       */
+      rrule?: string;
+      /**
+       * By day
+       * BYDAY of the rule: MO..SU, in MONTHLY rules with an ordinal (1MO, -1FR) (server-managed).
+       * @format text[]
+       */
+      rule_byday?: string;
+      /**
+       * By month day
+       * BYMONTHDAY of the rule, 1..31 or -31..-1 from the month's end (server-managed).
+       * @format integer[]
+       */
+      rule_bymonthday?: string;
+      /**
+       * Count
+       * COUNT of the rule: occurrences from the anchor (server-managed).
+       * @format integer
+       */
+      rule_count?: string;
+      /**
+       * Frequency
+       * FREQ of the rule (server-managed).
+       * @format text
+       */
+      rule_freq?: string;
+      /**
+       * Interval
+       * INTERVAL of the rule, 1 by default (server-managed).
+       * @format integer
+       */
+      rule_interval?: string;
+      /**
+       * Until
+       * UNTIL of the rule, the last day (server-managed).
+       * @format date
+       */
+      rule_until?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site: who may see and keep the schedule; its time zone dates the calendar.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Template
+       * The work order template the generated work orders copy (task, checklist, hours, qualification).
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PmSchedules[];
+  }
+
+  /**
+   * @description Per asset and work order template: by calendar (an RRULE subset from anchor_date: FREQ=DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL, BYDAY, BYMONTHDAY, COUNT/UNTIL), by meter (every meter_interval units), or whichever comes first; fixed (next due from the plan) or floating (next due from the last completion); work orders generated lead_days (lead units for meters) ahead by the job generate-pm-work-orders, never a second while one is open. Plant from the asset. Written by app.define_pm_schedule and app.set_pm_schedule_active.
+   * @tags pm_schedules
+   * @name PmSchedulesPartialUpdate
+   * @summary Preventive maintenance schedules
+   * @request PATCH:/pm_schedules
+   */
+  export namespace PmSchedulesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Anchor
+       * The rule's first day (DTSTART), in the plant's time zone; for a floating schedule, moved to each completion.
+       * @format date
+       */
+      anchor_date?: string;
+      /**
+       * Compliance window
+       * Days after the due date a completion still counts as on time; empty: 10 % of the interval (SMRP), at least 1 day; 7 days for meter-only schedules.
+       * @format integer
+       */
+      compliance_window_days?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Schedule id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * A paused schedule generates nothing.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Last completed at
+       * When a generated work order was last completed (server-managed).
+       * @format timestamp with time zone
+       */
+      last_completed_at?: string;
+      /**
+       * Last generated at
+       * When a work order was last generated (server-managed).
+       * @format timestamp with time zone
+       */
+      last_generated_at?: string;
+      /**
+       * Lead days
+       * How many days before a calendar due date the work order is generated.
+       * @format integer
+       */
+      lead_days?: string;
+      /**
+       * Meter
+       * A meter of the asset counting the usage (empty for a calendar-only schedule).
+       * @format uuid
+       */
+      meter_id?: string;
+      /**
+       * Meter interval
+       * Every how many units of the meter the work is due.
+       * @format numeric
+       */
+      meter_interval?: string;
+      /**
+       * Meter lead
+       * How many units before the meter due point the work order is generated (below the interval).
+       * @format numeric
+       */
+      meter_lead?: string;
+      /**
+       * Mode
+       * fixed: next due from the plan whenever the work was done; floating: next due from the last completion.
+       * @format text
+       */
+      mode?: string;
+      /**
+       * Name
+       * Unique per asset; the title of the work orders generated.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Next due date
+       * The next calendar occurrence not yet generated; empty once the rule ended or for meter-only (server-managed).
+       * @format date
+       */
+      next_due_date?: string;
+      /**
+       * Next due usage
+       * The meter's usage total (meters.usage_total) at which the work is next due (server-managed).
+       * @format numeric
+       */
+      next_due_usage?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Priority
+       * Of the generated work orders, 1 (highest) to 5.
+       * @format smallint
+       */
+      priority?: string;
+      /**
+       * Recurrence
+       * The calendar trigger as written (RRULE subset); empty for a meter-only schedule.
+       * @format text
+       */
+      rrule?: string;
+      /**
+       * By day
+       * BYDAY of the rule: MO..SU, in MONTHLY rules with an ordinal (1MO, -1FR) (server-managed).
+       * @format text[]
+       */
+      rule_byday?: string;
+      /**
+       * By month day
+       * BYMONTHDAY of the rule, 1..31 or -31..-1 from the month's end (server-managed).
+       * @format integer[]
+       */
+      rule_bymonthday?: string;
+      /**
+       * Count
+       * COUNT of the rule: occurrences from the anchor (server-managed).
+       * @format integer
+       */
+      rule_count?: string;
+      /**
+       * Frequency
+       * FREQ of the rule (server-managed).
+       * @format text
+       */
+      rule_freq?: string;
+      /**
+       * Interval
+       * INTERVAL of the rule, 1 by default (server-managed).
+       * @format integer
+       */
+      rule_interval?: string;
+      /**
+       * Until
+       * UNTIL of the rule, the last day (server-managed).
+       * @format date
+       */
+      rule_until?: string;
+      /**
+       * Plant
+       * The asset's site: who may see and keep the schedule; its time zone dates the calendar.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Template
+       * The work order template the generated work orders copy (task, checklist, hours, qualification).
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PmSchedules;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ProductionKpiAging {
   /**
    * @description Open NCRs (kind ncr) and open CAPAs / 8D reports (kind capa) per site by whole days open since they were raised: 0-7, 8-30, 31-90, over 90, and the oldest. Staff with ncr.read (NCRs) or capa.read (CAPAs) tenant-wide or at the site. Refreshed every 15 minutes (computed_at).
@@ -67743,6 +68787,97 @@ export namespace Rpc {
   }
 
   /**
+   * @description Creates or replaces (by asset and name) a preventive schedule: a preventive work order template; a calendar trigger (rrule, an RRULE subset: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, BYDAY (1MO, -1FR in MONTHLY), BYMONTHDAY, COUNT or UNTIL; or every + unit: day, week, month, year) from anchor_date (today at the plant by default), and/or a meter of the asset every meter_interval units (generated meter_lead units early); whichever comes first when both; mode fixed (from the plan) or floating (from the last completion); lead_days; priority of the work orders; compliance_window_days (empty: 10 % of the interval). Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found / meter.not_found, PT422 pm_schedule.rrule_invalid / rrule_freq_unsupported / rrule_part_unsupported / rrule_empty / count_floating / calendar_ambiguous / every_invalid / trigger_missing / meter_interval_invalid / mode_invalid / lead_days_invalid / name_invalid, work_order.priority_invalid.
+   * @tags (rpc) define_pm_schedule
+   * @name DefinePmScheduleCreate
+   * @summary Define a PM schedule
+   * @request POST:/rpc/define_pm_schedule
+   */
+  export namespace DefinePmScheduleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      anchor_date?: string;
+      /** @format integer */
+      compliance_window_days?: number;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format integer */
+      every?: number;
+      /** @format integer */
+      lead_days?: number;
+      /** @format uuid */
+      meter_id?: string;
+      /** @format numeric */
+      meter_interval?: number;
+      /** @format numeric */
+      meter_lead?: number;
+      /** @format text */
+      mode?: string;
+      /** @format text */
+      name: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      rrule?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates or replaces (by asset and name) a preventive schedule: a preventive work order template; a calendar trigger (rrule, an RRULE subset: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, BYDAY (1MO, -1FR in MONTHLY), BYMONTHDAY, COUNT or UNTIL; or every + unit: day, week, month, year) from anchor_date (today at the plant by default), and/or a meter of the asset every meter_interval units (generated meter_lead units early); whichever comes first when both; mode fixed (from the plan) or floating (from the last completion); lead_days; priority of the work orders; compliance_window_days (empty: 10 % of the interval). Needs work_order.manage tenant-wide or at the asset's site. Errors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found / meter.not_found, PT422 pm_schedule.rrule_invalid / rrule_freq_unsupported / rrule_part_unsupported / rrule_empty / count_floating / calendar_ambiguous / every_invalid / trigger_missing / meter_interval_invalid / mode_invalid / lead_days_invalid / name_invalid, work_order.priority_invalid.
+   * @tags (rpc) define_pm_schedule
+   * @name DefinePmScheduleList
+   * @summary Define a PM schedule
+   * @request GET:/rpc/define_pm_schedule
+   */
+  export namespace DefinePmScheduleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      anchor_date?: string;
+      /** @format integer */
+      compliance_window_days?: number;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format integer */
+      every?: number;
+      /** @format integer */
+      lead_days?: number;
+      /** @format uuid */
+      meter_id?: string;
+      /** @format numeric */
+      meter_interval?: number;
+      /** @format numeric */
+      meter_lead?: number;
+      /** @format text */
+      mode?: string;
+      /** @format text */
+      name: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      rrule?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
    * @tags (rpc) define_state_machine
    * @name DefineStateMachineCreate
@@ -68784,6 +69919,39 @@ export namespace Rpc {
       /** @format text */
       title: string;
     };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What the job generate-pm-work-orders does, for your tenant and the plants where you hold work_order.manage: a preventive work order for every active schedule due (calendar within its lead days, meter within its lead units), none while one of the schedule is open, one per schedule and due date (a second call creates nothing). Returns how many were made. Errors: PT403 permission.missing.
+   * @tags (rpc) generate_pm_work_orders
+   * @name GeneratePmWorkOrdersCreate
+   * @summary Generate PM work orders now
+   * @request POST:/rpc/generate_pm_work_orders
+   */
+  export namespace GeneratePmWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What the job generate-pm-work-orders does, for your tenant and the plants where you hold work_order.manage: a preventive work order for every active schedule due (calendar within its lead days, meter within its lead units), none while one of the schedule is open, one per schedule and due date (a second call creates nothing). Returns how many were made. Errors: PT403 permission.missing.
+   * @tags (rpc) generate_pm_work_orders
+   * @name GeneratePmWorkOrdersList
+   * @summary Generate PM work orders now
+   * @request GET:/rpc/generate_pm_work_orders
+   */
+  export namespace GeneratePmWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -70831,6 +71999,49 @@ export namespace Rpc {
       in_project_id?: string;
       /** @format uuid */
       part_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates. Errors: PT422 pm_forecast.range_invalid.
+   * @tags (rpc) pm_forecast
+   * @name PmForecastCreate
+   * @summary PM forecast
+   * @request POST:/rpc/pm_forecast
+   */
+  export namespace PmForecastCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      p_from: string;
+      /** @format date */
+      p_to: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates. Errors: PT422 pm_forecast.range_invalid.
+   * @tags (rpc) pm_forecast
+   * @name PmForecastList
+   * @summary PM forecast
+   * @request GET:/rpc/pm_forecast
+   */
+  export namespace PmForecastList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      p_from: string;
+      /** @format date */
+      p_to: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -73811,6 +75022,49 @@ export namespace Rpc {
       defect_category: string;
       /** @format uuid */
       ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A paused schedule generates no work orders; resumed, it generates what is due then (missed occurrences are not made up). Needs work_order.manage at its plant. Errors: PT404 pm_schedule.not_found, PT403 permission.missing.
+   * @tags (rpc) set_pm_schedule_active
+   * @name SetPmScheduleActiveCreate
+   * @summary Pause or resume a PM schedule
+   * @request POST:/rpc/set_pm_schedule_active
+   */
+  export namespace SetPmScheduleActiveCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      active: boolean;
+      /** @format uuid */
+      pm_schedule_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A paused schedule generates no work orders; resumed, it generates what is due then (missed occurrences are not made up). Needs work_order.manage at its plant. Errors: PT404 pm_schedule.not_found, PT403 permission.missing.
+   * @tags (rpc) set_pm_schedule_active
+   * @name SetPmScheduleActiveList
+   * @summary Pause or resume a PM schedule
+   * @request GET:/rpc/set_pm_schedule_active
+   */
+  export namespace SetPmScheduleActiveList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      active: boolean;
+      /** @format uuid */
+      pm_schedule_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -95774,6 +97028,18 @@ export namespace WorkOrders {
        */
       organization_id?: string;
       /**
+       * PM occurrence
+       * The schedule's occurrence (due date) it was generated for: one work order per schedule and occurrence.
+       * @format date
+       */
+      pm_due_date?: string;
+      /**
+       * PM schedule
+       * The preventive schedule that generated it (pm_schedules.id).
+       * @format uuid
+       */
+      pm_schedule_id?: string;
+      /**
        * Priority
        * 1 (highest) to 5.
        * @format smallint
@@ -96012,6 +97278,18 @@ export namespace WorkOrders {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * PM occurrence
+       * The schedule's occurrence (due date) it was generated for: one work order per schedule and occurrence.
+       * @format date
+       */
+      pm_due_date?: string;
+      /**
+       * PM schedule
+       * The preventive schedule that generated it (pm_schedules.id).
+       * @format uuid
+       */
+      pm_schedule_id?: string;
       /**
        * Priority
        * 1 (highest) to 5.
@@ -96254,6 +97532,18 @@ export namespace WorkOrders {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * PM occurrence
+       * The schedule's occurrence (due date) it was generated for: one work order per schedule and occurrence.
+       * @format date
+       */
+      pm_due_date?: string;
+      /**
+       * PM schedule
+       * The preventive schedule that generated it (pm_schedules.id).
+       * @format uuid
+       */
+      pm_schedule_id?: string;
       /**
        * Priority
        * 1 (highest) to 5.
