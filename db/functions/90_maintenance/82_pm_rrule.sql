@@ -143,7 +143,7 @@ BEGIN
   WHILE v_k <= v_k_hi LOOP
     IF p_freq = 'DAILY' THEN
       v_ps := p_dtstart + v_k * p_interval;
-      IF extract(isodow FROM v_ps)::integer = ANY (v_weekdays) THEN
+      IF p_byday IS NULL OR extract(isodow FROM v_ps)::integer = ANY (v_weekdays) THEN
         v_days := v_days || v_ps;
       END IF;
     ELSIF p_freq = 'WEEKLY' THEN
