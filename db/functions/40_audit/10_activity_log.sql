@@ -324,7 +324,8 @@ AS $$
     ('work_requests', NULL, 'readers', 'work_request.manage'),
     ('work_orders', NULL, 'readers', NULL),
     ('work_order_assets', ARRAY['work_order_id', 'equipment_id'], 'readers', NULL),
-    ('labour_rates', NULL, 'readers', 'work_order.manage')
+    ('labour_rates', NULL, 'readers', 'work_order.manage'),
+    ('pm_schedules', NULL, 'readers', 'work_order.read')
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS
