@@ -35,6 +35,7 @@ DECLARE
   v_rule record;
   v_meter app.meters;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT e.site_id INTO NEW.site_id FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';

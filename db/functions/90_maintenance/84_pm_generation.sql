@@ -27,11 +27,15 @@ SET search_path = ''
 AS $$
 DECLARE
   v_count integer;
+  -- What was generated, column by column (unnested together below).
+  v_orgs uuid[];
+  v_orders uuid[];
+  v_schedules uuid[];
+  v_due_dates date[];
+  v_todays date[];
+  v_checklists text[];
 BEGIN
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('pulse.generate_pm_work_orders'));
-  CREATE TEMPORARY TABLE IF NOT EXISTS pm_generated (organization_id uuid, work_order_id uuid, pm_schedule_id uuid, pm_due_date date,
-                                                     today date, checklist_template_key text) ON COMMIT DROP;
-  TRUNCATE pg_temp.pm_generated;
   WITH due AS (
     SELECT s.organization_id, s.id AS pm_schedule_id, s.name, s.priority, s.equipment_id, s.site_id, s.template_id,
            t.task_text, t.required_qualification, t.checklist_template_key, t.estimated_hours, l.today, z.tz,
@@ -77,18 +81,20 @@ BEGIN
     ON CONFLICT DO NOTHING
     RETURNING w.organization_id, w.id, w.pm_schedule_id, w.pm_due_date, w.checklist_template_key
   )
-  INSERT INTO pg_temp.pm_generated (organization_id, work_order_id, pm_schedule_id, pm_due_date, today, checklist_template_key)
-  SELECT m.organization_id, m.id, m.pm_schedule_id, m.pm_due_date, d.today, m.checklist_template_key
+  SELECT pg_catalog.count(*), coalesce(pg_catalog.array_agg(m.organization_id), '{}'), coalesce(pg_catalog.array_agg(m.id), '{}'),
+         coalesce(pg_catalog.array_agg(m.pm_schedule_id), '{}'), coalesce(pg_catalog.array_agg(m.pm_due_date), '{}'),
+         coalesce(pg_catalog.array_agg(d.today), '{}'), coalesce(pg_catalog.array_agg(m.checklist_template_key), '{}')
+    INTO v_count, v_orgs, v_orders, v_schedules, v_due_dates, v_todays, v_checklists
     FROM made AS m JOIN due AS d ON d.organization_id = m.organization_id AND d.pm_schedule_id = m.pm_schedule_id;
-  GET DIAGNOSTICS v_count = ROW_COUNT;
-  ANALYZE pg_temp.pm_generated;
 
   INSERT INTO app.work_order_assets (organization_id, work_order_id, equipment_id, is_primary, site_id)
   SELECT w.organization_id, w.id, w.equipment_id, true, w.site_id
-    FROM pg_temp.pm_generated AS g JOIN app.work_orders AS w ON w.organization_id = g.organization_id AND w.id = g.work_order_id;
+    FROM unnest(v_orgs, v_orders, v_schedules, v_due_dates, v_todays, v_checklists) AS g (organization_id, work_order_id, pm_schedule_id, pm_due_date, today, checklist_template_key)
+    JOIN app.work_orders AS w ON w.organization_id = g.organization_id AND w.id = g.work_order_id;
 
   PERFORM app_private.start_checklist(g.organization_id, app_private.checklist_template_of(g.organization_id, g.checklist_template_key), g.work_order_id)
-     FROM pg_temp.pm_generated AS g WHERE g.checklist_template_key IS NOT NULL;
+     FROM unnest(v_orgs, v_orders, v_schedules, v_due_dates, v_todays, v_checklists) AS g (organization_id, work_order_id, pm_schedule_id, pm_due_date, today, checklist_template_key)
+    WHERE g.checklist_template_key IS NOT NULL;
 
   UPDATE app.pm_schedules AS s
      SET next_due_date = CASE WHEN s.next_due_date IS NOT NULL
@@ -98,7 +104,7 @@ BEGIN
                                       (SELECT m.usage_total FROM app.meters AS m WHERE m.organization_id = s.organization_id AND m.id = s.meter_id)
                                       - s.next_due_usage, 0) / s.meter_interval) + 1) END,
          last_generated_at = p_now
-    FROM pg_temp.pm_generated AS g
+    FROM unnest(v_orgs, v_orders, v_schedules, v_due_dates, v_todays, v_checklists) AS g (organization_id, work_order_id, pm_schedule_id, pm_due_date, today, checklist_template_key)
    WHERE s.organization_id = g.organization_id AND s.id = g.pm_schedule_id;
   RETURN v_count;
 END
