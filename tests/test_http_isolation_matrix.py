@@ -327,6 +327,9 @@ ROW_FUNCTIONS = {
     "delete_availability": {"availability_id": "{availability}"},
     "issue_calendar_feed": {"scope": "team", "team_id": "{team}"},
     "revoke_calendar_feed": {"feed_id": "{calendar_feed}"},
+    # Preventive schedules (db/functions/90_maintenance/82_* .. 84_*).
+    "define_pm_schedule": {"equipment_id": "{work_order_asset}", "template_id": "{pm_template}", "name": "x", "rrule": "FREQ=DAILY"},
+    "set_pm_schedule_active": {"pm_schedule_id": "{pm_schedule}", "active": False},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -445,7 +448,9 @@ A_ROWS = """
          (select m.id from app.maintenance_team_members m where m.organization_id = o.id limit 1)::text,
          (select a.id from app.technician_availability a where a.organization_id = o.id limit 1)::text,
          (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text,
-         (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text
+         (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text,
+         (select s.id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
+         (select s.template_id from app.pm_schedules s where s.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -539,6 +544,8 @@ def build_tenant_a(world: World) -> str:
     # Maintenance work: a QR token, a template, a converted request, a work order with its asset, labour and a contractor
     # charge (db/tests/fixtures/maintenance_work.sql).
     world.sql("select tests.fill_maintenance_work(%s)", a)
+    # Preventive schedules: a monthly schedule on that work order's asset (db/tests/fixtures/maintenance_pm.sql).
+    world.sql("select tests.fill_maintenance_pm(%s)", a)
     # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
     world.sql("select tests.fill_production(%s)", a)
     # Maintenance: an asset on the map, a meter with a reading, failure codes (db/tests/fixtures/maintenance_assets.sql).
@@ -792,7 +799,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "asset", "meter_reading",
              "kit_template", "kit_work_order", "kit_part",
              "team", "team_member", "availability", "calendar_feed",
-             "dashboard")
+             "dashboard", "pm_schedule", "pm_template")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -329,7 +329,8 @@ AS $$
     ('work_order_parts', NULL, 'readers', NULL),
     ('maintenance_teams', NULL, 'readers', NULL),
     ('maintenance_team_members', NULL, 'readers', NULL),
-    ('technician_availability', NULL, 'readers', NULL)
+    ('technician_availability', NULL, 'readers', NULL),
+    ('pm_schedules', NULL, 'readers', 'work_order.read')
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

@@ -44,7 +44,9 @@ AS $$
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
      'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.'),
     ('archive-work-orders', '31 2 * * *', 'SELECT app_private.archive_work_orders()',
-     'Moves closed and cancelled work orders older than their tenant''s maintenance_archive_after_years (7 by default), with their labour, charges and assets, to the archive tables, 500 at a time (90_maintenance/96_archive.sql).')
+     'Moves closed and cancelled work orders older than their tenant''s maintenance_archive_after_years (7 by default), with their labour, charges and assets, to the archive tables, 500 at a time (90_maintenance/96_archive.sql).'),
+    ('generate-pm-work-orders', '*/10 * * * *', 'SELECT app_private.generate_pm_work_orders()',
+     'Generates the preventive work orders due (calendar within lead days, meter within lead units) for every tenant, idempotently, never a second while one of a schedule is open (90_maintenance/84_pm_generation.sql).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

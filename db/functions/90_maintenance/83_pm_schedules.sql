@@ -1,0 +1,287 @@
+-- Preventive schedules (migration maintenance/pm_schedules): written by a
+-- planner (work_order.manage tenant-wide or at the asset's plant) through
+-- app.define_pm_schedule and app.set_pm_schedule_active; read by whoever
+-- reads work orders at the plant. The rule is parsed and the next due date
+-- and meter point computed here, on write; the generator
+-- (84_pm_generation.sql) moves them on; a completed (or cancelled) work
+-- order of a floating schedule restarts it from that day and usage.
+--
+-- Fixed: calendar occurrences from the anchor, meter points every interval
+-- from the first one, whenever the work is done. Floating: the anchor moves
+-- to the completion day and the meter point to the usage at completion
+-- plus the interval. Whichever comes first (both set): either trigger
+-- generates the work order, which consumes the pending point of both.
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.pm_schedules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+-- The plant's day: the site's time zone, else the tenant's, else UTC.
+CREATE OR REPLACE FUNCTION app_private.pm_local_date(p_organization_id uuid, p_site_id uuid, p_at timestamptz) RETURNS date
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT (p_at AT TIME ZONE coalesce(
+            (SELECT s.timezone FROM app.sites AS s WHERE s.organization_id = p_organization_id AND s.id = p_site_id),
+            (SELECT o.settings ->> 'timezone' FROM app.organizations AS o WHERE o.id = p_organization_id), 'UTC'))::date
+$$;
+COMMENT ON FUNCTION app_private.pm_local_date(uuid, uuid, timestamptz) IS
+  'The day a moment falls on at a plant: in the site''s time zone, else the tenant''s (settings.timezone), else UTC.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_pm_schedules__prepare() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_rule record;
+  v_meter app.meters;
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  SELECT e.site_id INTO NEW.site_id FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.work_order_templates AS t WHERE t.organization_id = NEW.organization_id AND t.id = NEW.template_id
+                                                             AND t.is_active AND t.work_type = 'preventive') THEN
+    RAISE EXCEPTION 'preventive work order template not found' USING ERRCODE = 'PT404', DETAIL = 'work_order_template.not_found',
+      HINT = 'Name an active template of work type preventive (GET /work_order_templates).';
+  END IF;
+  IF NEW.rrule IS NULL AND NEW.meter_id IS NULL THEN
+    PERFORM app_private.raise_invalid('pm_schedule.trigger_missing', 'a schedule needs a calendar rule, a meter, or both',
+      'Send rrule (or every and unit) and/or meter_id with meter_interval.');
+  END IF;
+  IF TG_OP = 'INSERT' OR NEW.rrule IS DISTINCT FROM OLD.rrule OR NEW.anchor_date IS DISTINCT FROM OLD.anchor_date THEN
+    IF NEW.rrule IS NULL THEN
+      NEW.rule_freq := NULL; NEW.rule_interval := NULL; NEW.rule_byday := NULL; NEW.rule_bymonthday := NULL;
+      NEW.rule_count := NULL; NEW.rule_until := NULL; NEW.next_due_date := NULL;
+    ELSE
+      v_rule := app_private.parse_pm_rrule(NEW.rrule);
+      IF v_rule.rule_count IS NOT NULL AND NEW.mode = 'floating' THEN
+        PERFORM app_private.raise_invalid('pm_schedule.count_floating', 'COUNT counts occurrences from a fixed anchor; a floating schedule moves it',
+          'Use UNTIL, or a fixed schedule.');
+      END IF;
+      NEW.rule_freq := v_rule.freq; NEW.rule_interval := v_rule.rule_interval; NEW.rule_byday := v_rule.byday;
+      NEW.rule_bymonthday := v_rule.bymonthday; NEW.rule_count := v_rule.rule_count; NEW.rule_until := v_rule.until;
+      NEW.next_due_date := app_private.pm_next_occurrence(NEW, NEW.anchor_date - 1);
+      IF NEW.next_due_date IS NULL THEN
+        PERFORM app_private.raise_invalid('pm_schedule.rrule_empty', 'the rule has no occurrence from the anchor on', 'Check UNTIL, BYMONTHDAY and the anchor date.');
+      END IF;
+    END IF;
+  END IF;
+  IF NEW.meter_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.meter_id IS DISTINCT FROM OLD.meter_id OR NEW.meter_interval IS DISTINCT FROM OLD.meter_interval) THEN
+    SELECT m.* INTO v_meter FROM app.meters AS m WHERE m.organization_id = NEW.organization_id AND m.id = NEW.meter_id;
+    IF NOT FOUND OR v_meter.equipment_id <> NEW.equipment_id THEN
+      RAISE EXCEPTION 'meter not found on the asset' USING ERRCODE = 'PT404', DETAIL = 'meter.not_found', HINT = 'Name a meter of the schedule''s asset (GET /meters).';
+    END IF;
+    IF NEW.meter_interval IS NULL OR NEW.meter_interval <= 0 OR NEW.meter_lead < 0 OR NEW.meter_lead >= NEW.meter_interval THEN
+      PERFORM app_private.raise_invalid('pm_schedule.meter_interval_invalid', 'a meter schedule needs an interval above 0 and a lead from 0 to below the interval',
+        'Send meter_interval > 0 and 0 <= meter_lead < meter_interval.');
+    END IF;
+    NEW.next_due_usage := v_meter.usage_total + NEW.meter_interval;
+  ELSIF NEW.meter_id IS NULL THEN
+    IF NEW.meter_interval IS NOT NULL THEN
+      PERFORM app_private.raise_invalid('pm_schedule.meter_interval_invalid', 'a meter interval needs a meter', 'Send meter_id too.');
+    END IF;
+    NEW.next_due_usage := NULL;
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_pm_schedules__prepare() IS
+  'BEFORE INSERT OR UPDATE on pm_schedules: plant from the asset; an active preventive template (PT404 work_order_template.not_found); a calendar rule or a meter of the asset (PT422 pm_schedule.trigger_missing, PT404 meter.not_found, PT422 pm_schedule.meter_interval_invalid); the rule parsed (PT422 pm_schedule.rrule_*, pm_schedule.count_floating) and the next due date from the anchor; the next meter point from the current usage.';
+-- Not on the generator's moves (next due date and usage, last generated).
+CREATE OR REPLACE TRIGGER _200_prepare
+  BEFORE INSERT OR UPDATE OF equipment_id, template_id, mode, rrule, anchor_date, meter_id, meter_interval, meter_lead ON app.pm_schedules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
+
+CREATE OR REPLACE FUNCTION app.define_pm_schedule(equipment_id uuid, template_id uuid, name text, rrule text DEFAULT NULL,
+                                                  every integer DEFAULT NULL, unit text DEFAULT NULL, meter_id uuid DEFAULT NULL,
+                                                  meter_interval numeric DEFAULT NULL, meter_lead numeric DEFAULT 0, mode text DEFAULT 'fixed',
+                                                  anchor_date date DEFAULT NULL, lead_days integer DEFAULT 0, priority integer DEFAULT 3,
+                                                  compliance_window_days integer DEFAULT NULL)
+RETURNS app.pm_schedules
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_org uuid := auth.org_id();
+  v_site uuid;
+  v_rule text := nullif(pg_catalog.btrim(define_pm_schedule.rrule), '');
+  v_row app.pm_schedules;
+BEGIN
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'a contractor''s portal user does not plan maintenance' USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
+      HINT = 'Maintenance planners keep PM schedules.';
+  END IF;
+  SELECT e.site_id INTO v_site FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = define_pm_schedule.equipment_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
+  END IF;
+  PERFORM auth.check_permission_at('work_order.manage', v_site);
+  IF every IS NOT NULL OR unit IS NOT NULL THEN
+    IF v_rule IS NOT NULL THEN
+      PERFORM app_private.raise_invalid('pm_schedule.calendar_ambiguous', 'send rrule or every with unit, not both', 'every => 3, unit => ''month'' is FREQ=MONTHLY;INTERVAL=3.');
+    END IF;
+    IF every IS NULL OR every NOT BETWEEN 1 AND 1000 OR unit IS NULL OR unit NOT IN ('day', 'week', 'month', 'year') THEN
+      PERFORM app_private.raise_invalid('pm_schedule.every_invalid', 'every is 1 to 1000 days, weeks, months or years', 'Send every => 1..1000 and unit => day, week, month or year.');
+    END IF;
+    v_rule := pg_catalog.format('FREQ=%s;INTERVAL=%s', CASE unit WHEN 'day' THEN 'DAILY' WHEN 'week' THEN 'WEEKLY' WHEN 'month' THEN 'MONTHLY' ELSE 'YEARLY' END, every);
+  END IF;
+  IF mode IS NULL OR mode NOT IN ('fixed', 'floating') THEN
+    PERFORM app_private.raise_invalid('pm_schedule.mode_invalid', 'mode is fixed or floating', 'fixed: due from the plan; floating: due from the last completion.');
+  END IF;
+  IF lead_days IS NULL OR lead_days NOT BETWEEN 0 AND 366 THEN
+    PERFORM app_private.raise_invalid('pm_schedule.lead_days_invalid', 'lead_days is 0 to 366', 'Send lead_days => 0..366.');
+  END IF;
+  IF priority IS NULL OR priority NOT BETWEEN 1 AND 5 THEN
+    PERFORM app_private.raise_invalid('work_order.priority_invalid', 'priority is 1 (highest) to 5', 'Send priority 1 to 5.');
+  END IF;
+  IF nullif(pg_catalog.btrim(name), '') IS NULL OR pg_catalog.length(name) > 200 THEN
+    PERFORM app_private.raise_invalid('pm_schedule.name_invalid', 'a name of 1 to 200 characters is required', 'Send name.');
+  END IF;
+  INSERT INTO app.pm_schedules AS s (organization_id, id, name, equipment_id, template_id, mode, rrule, anchor_date, lead_days, meter_id,
+                                     meter_interval, meter_lead, compliance_window_days, priority, created_by)
+  VALUES (v_org, public.uuid_generate_v7(), pg_catalog.btrim(define_pm_schedule.name), define_pm_schedule.equipment_id, define_pm_schedule.template_id,
+          define_pm_schedule.mode, v_rule, coalesce(define_pm_schedule.anchor_date, app_private.pm_local_date(v_org, v_site, pg_catalog.now())),
+          define_pm_schedule.lead_days, define_pm_schedule.meter_id, define_pm_schedule.meter_interval, coalesce(define_pm_schedule.meter_lead, 0),
+          define_pm_schedule.compliance_window_days, define_pm_schedule.priority, auth.user_id())
+  ON CONFLICT ON CONSTRAINT pm_schedules_name_unique DO UPDATE
+    SET template_id = EXCLUDED.template_id, mode = EXCLUDED.mode, rrule = EXCLUDED.rrule, anchor_date = EXCLUDED.anchor_date,
+        lead_days = EXCLUDED.lead_days, meter_id = EXCLUDED.meter_id, meter_interval = EXCLUDED.meter_interval, meter_lead = EXCLUDED.meter_lead,
+        compliance_window_days = EXCLUDED.compliance_window_days, priority = EXCLUDED.priority
+  RETURNING s.* INTO v_row;
+  RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION app.define_pm_schedule(uuid, uuid, text, text, integer, text, uuid, numeric, numeric, text, date, integer, integer, integer) IS
+  E'Define a PM schedule\nCreates or replaces (by asset and name) a preventive schedule: a preventive work order template; a calendar trigger (rrule, an RRULE subset: FREQ=DAILY|WEEKLY|MONTHLY|YEARLY, INTERVAL, BYDAY (1MO, -1FR in MONTHLY), BYMONTHDAY, COUNT or UNTIL; or every + unit: day, week, month, year) from anchor_date (today at the plant by default), and/or a meter of the asset every meter_interval units (generated meter_lead units early); whichever comes first when both; mode fixed (from the plan) or floating (from the last completion); lead_days; priority of the work orders; compliance_window_days (empty: 10 % of the interval). Needs work_order.manage tenant-wide or at the asset''s site.\nErrors: PT403 permission.missing, PT404 equipment.not_found / work_order_template.not_found / meter.not_found, PT422 pm_schedule.rrule_invalid / rrule_freq_unsupported / rrule_part_unsupported / rrule_empty / count_floating / calendar_ambiguous / every_invalid / trigger_missing / meter_interval_invalid / mode_invalid / lead_days_invalid / name_invalid, work_order.priority_invalid.';
+
+CREATE OR REPLACE FUNCTION app.set_pm_schedule_active(pm_schedule_id uuid, active boolean) RETURNS app.pm_schedules
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_row app.pm_schedules;
+BEGIN
+  SELECT s.* INTO v_row FROM app.pm_schedules AS s WHERE s.organization_id = auth.org_id() AND s.id = set_pm_schedule_active.pm_schedule_id FOR UPDATE;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.may_read_work_order(v_row.site_id, NULL) THEN
+    RAISE EXCEPTION 'PM schedule not found' USING ERRCODE = 'PT404', DETAIL = 'pm_schedule.not_found', HINT = 'GET /pm_schedules lists the schedules you may see.';
+  END IF;
+  PERFORM auth.check_permission_at('work_order.manage', v_row.site_id);
+  UPDATE app.pm_schedules AS s SET is_active = coalesce(active, false)
+   WHERE s.organization_id = v_row.organization_id AND s.id = v_row.id RETURNING s.* INTO v_row;
+  RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION app.set_pm_schedule_active(uuid, boolean) IS
+  E'Pause or resume a PM schedule\nA paused schedule generates no work orders; resumed, it generates what is due then (missed occurrences are not made up). Needs work_order.manage at its plant.\nErrors: PT404 pm_schedule.not_found, PT403 permission.missing.';
+
+-- A generated work order completed (or cancelled): the schedule records the
+-- completion; a floating one restarts from that day and usage.
+CREATE OR REPLACE FUNCTION app_private.tg_work_orders__advance_pm_schedule() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_schedule app.pm_schedules;
+  v_day date;
+BEGIN
+  SELECT s.* INTO v_schedule FROM app.pm_schedules AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.pm_schedule_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  IF NEW.status = 'completed' THEN
+    v_schedule.last_completed_at := NEW.completed_at;
+  END IF;
+  IF v_schedule.mode = 'floating' THEN
+    v_day := app_private.pm_local_date(NEW.organization_id, v_schedule.site_id, coalesce(NEW.completed_at, pg_catalog.now()));
+    IF v_schedule.rrule IS NOT NULL THEN
+      v_schedule.anchor_date := v_day;
+      v_schedule.next_due_date := app_private.pm_next_occurrence(v_schedule, v_day);
+    END IF;
+    IF v_schedule.meter_id IS NOT NULL THEN
+      v_schedule.next_due_usage := (SELECT m.usage_total FROM app.meters AS m WHERE m.organization_id = v_schedule.organization_id AND m.id = v_schedule.meter_id)
+                                   + v_schedule.meter_interval;
+    END IF;
+  END IF;
+  -- The prepare trigger recomputes the next due date when the anchor
+  -- moves: set the columns it computes from, then the result again.
+  UPDATE app.pm_schedules AS s
+     SET last_completed_at = v_schedule.last_completed_at, anchor_date = v_schedule.anchor_date
+   WHERE s.organization_id = v_schedule.organization_id AND s.id = v_schedule.id;
+  UPDATE app.pm_schedules AS s
+     SET next_due_date = v_schedule.next_due_date, next_due_usage = v_schedule.next_due_usage
+   WHERE s.organization_id = v_schedule.organization_id AND s.id = v_schedule.id;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_work_orders__advance_pm_schedule() IS
+  'AFTER UPDATE OF status on work_orders of a PM schedule, to completed or cancelled: records the completion; a floating schedule restarts from that day (anchor, next calendar occurrence after it) and from the meter''s usage then plus the interval.';
+CREATE OR REPLACE TRIGGER _510_advance_pm_schedule AFTER UPDATE OF status ON app.work_orders
+  FOR EACH ROW WHEN (NEW.pm_schedule_id IS NOT NULL AND NEW.status IN ('completed', 'cancelled') AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION app_private.tg_work_orders__advance_pm_schedule();
+
+-- Upcoming calendar occurrences, for the calendar: the schedules the caller may read.
+CREATE OR REPLACE FUNCTION app.pm_forecast(p_from date, p_to date)
+RETURNS TABLE (pm_schedule_id uuid, equipment_id uuid, site_id uuid, template_id uuid, name text, due_date date, generate_on date)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_from IS NULL OR p_to IS NULL OR p_to < p_from OR p_to - p_from > 731 THEN
+    PERFORM app_private.raise_invalid('pm_forecast.range_invalid', 'the forecast covers p_from to p_to, at most two years', 'Send p_from <= p_to, at most 731 days apart.');
+  END IF;
+  RETURN QUERY
+  SELECT s.id, s.equipment_id, s.site_id, s.template_id, s.name, o.d, o.d - s.lead_days
+    FROM app.pm_schedules AS s
+   CROSS JOIN LATERAL app_private.pm_occurrences(s.rule_freq, s.rule_interval, s.rule_byday, s.rule_bymonthday, s.rule_count, s.rule_until,
+                                                 s.anchor_date, greatest(p_from, s.next_due_date), p_to) AS o (d)
+   WHERE s.organization_id = auth.org_id() AND s.is_active AND s.next_due_date IS NOT NULL
+     AND auth.partner_id() IS NULL AND auth.may_read_work_order(s.site_id, NULL)
+   ORDER BY o.d, s.name;
+END
+$$;
+COMMENT ON FUNCTION app.pm_forecast(date, date) IS
+  E'PM forecast\nThe calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates.\nErrors: PT422 pm_forecast.range_invalid.';
+
+-- Compliance (SMRP 5.4.1 style): a generated occurrence is on time when
+-- completed by its due date plus the window: the schedule's
+-- compliance_window_days, else 10 % of the calendar interval (DAILY 1,
+-- WEEKLY 7, MONTHLY 30, YEARLY 365 days x INTERVAL), at least a day; 7 days
+-- for meter-only schedules. Occurrences count once due (due date today or
+-- earlier at the plant, in UTC here); cancelled ones count as missed.
+CREATE OR REPLACE VIEW app.pm_schedule_compliance WITH (security_invoker = true) AS
+SELECT w.organization_id, w.pm_schedule_id, s.site_id, pg_catalog.date_trunc('month', w.pm_due_date)::date AS month,
+       pg_catalog.count(*)::integer AS due,
+       pg_catalog.count(*) FILTER (WHERE w.completed_at IS NOT NULL AND w.status <> 'cancelled'
+         AND (w.completed_at AT TIME ZONE 'UTC')::date <= w.pm_due_date + coalesce(s.compliance_window_days,
+               CASE WHEN s.rule_freq IS NULL THEN 7
+                    ELSE greatest(1, ceil(0.1 * s.rule_interval * CASE s.rule_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 30 ELSE 365 END)::integer) END))::integer
+         AS completed_on_time,
+       pg_catalog.count(*) FILTER (WHERE w.completed_at IS NOT NULL AND w.status <> 'cancelled')::integer AS completed
+  FROM app.work_orders AS w
+  JOIN app.pm_schedules AS s ON s.organization_id = w.organization_id AND s.id = w.pm_schedule_id
+ WHERE w.pm_due_date <= CURRENT_DATE
+ GROUP BY w.organization_id, w.pm_schedule_id, s.site_id, pg_catalog.date_trunc('month', w.pm_due_date);
+COMMENT ON VIEW app.pm_schedule_compliance IS
+  E'PM compliance per schedule and month\nThe generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule''s compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.';
+COMMENT ON COLUMN app.pm_schedule_compliance.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.pm_schedule_compliance.pm_schedule_id IS E'PM schedule';
+COMMENT ON COLUMN app.pm_schedule_compliance.site_id IS E'Plant';
+COMMENT ON COLUMN app.pm_schedule_compliance.month IS E'Month\nFirst day of the month of the due dates.';
+COMMENT ON COLUMN app.pm_schedule_compliance.due IS E'Due\nGenerated occurrences due in the month.';
+COMMENT ON COLUMN app.pm_schedule_compliance.completed_on_time IS E'Completed on time\nCompleted within the window after the due date.';
+COMMENT ON COLUMN app.pm_schedule_compliance.completed IS E'Completed\nCompleted at all (late included).';
+
+CREATE OR REPLACE VIEW app.pm_plant_compliance WITH (security_invoker = true) AS
+SELECT c.organization_id, c.site_id, c.month, sum(c.due)::integer AS due, sum(c.completed_on_time)::integer AS completed_on_time,
+       round(100.0 * sum(c.completed_on_time) / nullif(sum(c.due), 0), 1) AS compliance_percent
+  FROM app.pm_schedule_compliance AS c
+ GROUP BY c.organization_id, c.site_id, c.month;
+COMMENT ON VIEW app.pm_plant_compliance IS
+  E'PM compliance per plant and month\nDue PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.';
+COMMENT ON COLUMN app.pm_plant_compliance.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.pm_plant_compliance.site_id IS E'Plant';
+COMMENT ON COLUMN app.pm_plant_compliance.month IS E'Month';
+COMMENT ON COLUMN app.pm_plant_compliance.due IS E'Due';
+COMMENT ON COLUMN app.pm_plant_compliance.completed_on_time IS E'Completed on time';
+COMMENT ON COLUMN app.pm_plant_compliance.compliance_percent IS E'Compliance %\n100 x completed on time / due.';
