@@ -330,7 +330,7 @@ AS $$
     ('maintenance_teams', NULL, 'readers', NULL),
     ('maintenance_team_members', NULL, 'readers', NULL),
     ('technician_availability', NULL, 'readers', NULL),
-    ('pm_schedules', NULL, 'readers', 'work_order.read')
+    ('pm_schedules', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

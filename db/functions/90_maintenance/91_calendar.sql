@@ -2,8 +2,7 @@
 -- app.maintenance_calendar(from, to, ...) is one union of event sources, each
 -- with the same columns: scheduled work orders (their window), technician
 -- availability (shifts and absences) and preventive-maintenance occurrences
--- (app_private.maintenance_calendar_pm, empty until the preventive schedules
--- slice joins app.pm_forecast into it). It runs as its owner with the
+-- (app_private.maintenance_calendar_pm: the days app.pm_forecast says are due). It runs as its owner with the
 -- caller's visibility written into each branch (the work order policy's
 -- auth.may_read_work_order, the availability policy's own-or-planner rule),
 -- so that a feed, which runs as its owner through a token with no JWT,
@@ -24,13 +23,26 @@ RETURNS TABLE (uid text, kind text, starts_at timestamptz, ends_at timestamptz, 
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-  -- The preventive schedules slice returns its forecast occurrences here.
-  SELECT NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text, NULL::text,
-         NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid, NULL::uuid
-   WHERE false
+  -- Occurrences not generated yet (app.pm_forecast, with the caller's visibility): a whole day at the plant, in the
+  -- plant's time zone as the generator reads it. They belong to no one yet, so a person's or a team's calendar
+  -- leaves them out; an asset's shows its own.
+  SELECT 'pm-' || f.pm_schedule_id::text || '-' || f.due_date::text, 'pm'::text,
+         (f.due_date::timestamp) AT TIME ZONE z.tz, ((f.due_date + 1)::timestamp) AT TIME ZONE z.tz,
+         'PM due: ' || f.name || coalesce(' (' || e.name || ')', ''),
+         'Preventive maintenance due ' || f.due_date::text || '; its work order is generated on ' || f.generate_on::text || '.',
+         'forecast'::text, NULL::uuid, NULL::uuid, NULL::uuid, f.equipment_id, f.site_id
+    FROM app.pm_forecast((p_from AT TIME ZONE 'UTC')::date - 1, (p_to AT TIME ZONE 'UTC')::date + 1) AS f
+    LEFT JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = f.equipment_id
+    LEFT JOIN app.sites AS si ON si.organization_id = auth.org_id() AND si.id = f.site_id
+    LEFT JOIN app.organizations AS o ON o.id = auth.org_id()
+   CROSS JOIN LATERAL (SELECT coalesce(si.timezone, o.settings ->> 'timezone', 'UTC') AS tz) AS z
+   WHERE p_team_id IS NULL AND p_user_id IS NULL
+     AND (p_equipment_id IS NULL OR f.equipment_id = p_equipment_id)
+     AND pg_catalog.tstzrange((f.due_date::timestamp) AT TIME ZONE z.tz, ((f.due_date + 1)::timestamp) AT TIME ZONE z.tz)
+         OPERATOR(pg_catalog.&&) pg_catalog.tstzrange(p_from, p_to)
 $$;
 COMMENT ON FUNCTION app_private.maintenance_calendar_pm(timestamptz, timestamptz, uuid, uuid, uuid) IS
-  'The preventive-maintenance occurrences of the calendar (kind pm): none until the preventive schedules slice joins app.pm_forecast here, with the caller''s visibility.';
+  'The preventive-maintenance occurrences of the calendar (kind pm, status forecast): each due day of an active schedule not generated yet (app.pm_forecast, the caller''s visibility), a whole day in the plant''s time zone; in the tenant''s and an asset''s calendar, not in a person''s or a team''s.';
 
 CREATE OR REPLACE FUNCTION app.maintenance_calendar(from_at timestamptz, to_at timestamptz, for_team uuid DEFAULT NULL,
                                                     for_asset uuid DEFAULT NULL, for_user uuid DEFAULT NULL)

@@ -66,7 +66,7 @@ INSERT INTO other_domains VALUES
   ('stock_movements', 'maintenance'), ('stock_reservations', 'maintenance'), ('storeroom_bins', 'maintenance'),
   ('storerooms', 'maintenance'), ('work_order_assets', 'maintenance'), ('work_orders', 'maintenance'),
   ('work_requests', 'maintenance'), ('maintenance_teams', 'maintenance'), ('work_order_parts', 'maintenance'),
-  ('work_order_signatures', 'maintenance');
+  ('work_order_signatures', 'maintenance'), ('pm_schedules', 'maintenance');
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class AS c JOIN pg_namespace AS ns ON ns.oid = c.relnamespace
                  WHERE ns.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition

@@ -6,7 +6,7 @@
 -- schedule restarting at completion, the forecast and the compliance views;
 -- as a planner, plant-scoped technicians and another tenant.
 BEGIN;
-SELECT plan(50);
+SELECT plan(54);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -121,6 +121,18 @@ INSERT INTO app.meter_readings (meter_id, read_at, value) VALUES (tests.recall('
 SELECT is((SELECT count(*)::integer FROM app.pm_forecast(pg_temp.today(), pg_temp.today() + 30) WHERE pm_schedule_id = tests.recall('fixed')::uuid),
   1, 'the forecast lists the fixed schedule''s coming occurrence');
 SELECT is(tests.refusal('SELECT app.pm_forecast(current_date, current_date - 1)'), 'PT422 pm_forecast.range_invalid', 'a forecast range runs forward');
+-- The maintenance calendar shows the forecast days: the tenant's and an asset's calendar, not a person's.
+SELECT is((SELECT count(*)::integer FROM app.maintenance_calendar(now(), now() + interval '30 days')
+            WHERE kind = 'pm' AND uid LIKE 'pm-' || tests.recall('fixed') || '-%' AND status = 'forecast' AND ends_at - starts_at = interval '1 day'),
+  1, 'the calendar shows the fixed schedule''s coming day');
+SELECT is((SELECT count(*)::integer FROM app.maintenance_calendar(now(), now() + interval '30 days', for_user => tests.recall('planner')::uuid)
+            WHERE kind = 'pm'), 0, 'a person''s calendar leaves unassigned PM days out');
+SELECT is((SELECT array_agg(DISTINCT equipment_id::text) FROM app.maintenance_calendar(now(), now() + interval '30 days', for_asset => tests.recall('mill')::uuid)
+            WHERE kind = 'pm'), ARRAY[tests.recall('mill')::text], 'an asset''s calendar shows its own PM days');
+SELECT pg_temp.as_('tech_b');
+SELECT is((SELECT array_agg(DISTINCT equipment_id::text) FROM app.maintenance_calendar(now(), now() + interval '30 days') WHERE kind = 'pm'),
+  ARRAY[tests.recall('mill')::text], 'a plant-B technician''s calendar shows plant B''s PM days only');
+SELECT pg_temp.as_('planner');
 
 -- The job's pass: the calendar within its lead, the overdue floating one, the meters within their lead; not the mill (due in 2 days, no lead).
 SELECT tests.act_as_owner();
@@ -154,7 +166,7 @@ SELECT app.schedule_work_order(id, tests.recall('tech'), now() - interval '2 hou
   FROM app.work_orders WHERE pm_schedule_id IN (tests.recall('floating')::uuid, tests.recall('meter')::uuid);
 SELECT pg_temp.as_('tech');
 SELECT app.transition_work_order(id, 'in_progress') FROM app.work_orders WHERE pm_schedule_id IN (tests.recall('floating')::uuid, tests.recall('meter')::uuid);
-SELECT app.transition_work_order(id, 'completed') FROM app.work_orders WHERE pm_schedule_id IN (tests.recall('floating')::uuid, tests.recall('meter')::uuid);
+SELECT app.complete_work_order(id, tests.password(), 'done') FROM app.work_orders WHERE pm_schedule_id IN (tests.recall('floating')::uuid, tests.recall('meter')::uuid);
 SELECT pg_temp.as_('planner');
 SELECT is((SELECT (anchor_date - pg_temp.today(), next_due_date - pg_temp.today(), last_completed_at IS NOT NULL)
              FROM app.pm_schedules WHERE id = tests.recall('floating')::uuid),
