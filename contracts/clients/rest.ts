@@ -317,7 +317,9 @@ export interface ApprovalChains {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Name, unique in the tenant.
    * @format text
@@ -394,7 +396,9 @@ export interface ApprovalCycleTimes {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Of those, approved.
    * @format integer
@@ -666,7 +670,9 @@ export interface ApprovalPolicies {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * The tenant.
    *
@@ -729,7 +735,9 @@ export interface ApprovalRecords {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Hours from request to close.
    * @format numeric
@@ -903,7 +911,9 @@ export interface ApprovalSlaBreaches {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Who should decide.
    *
@@ -981,7 +991,9 @@ export interface Approvals {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * When it was requested.
    * @format timestamp with time zone
@@ -1308,6 +1320,144 @@ export interface ApproverBackups {
    * @format timestamp with time zone
    */
   valid_until?: string;
+}
+
+/**
+ * Archived work order rows
+ * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+ */
+export interface ArchivedWorkOrderRows {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The row as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Row key
+   * Its id, else its primary key columns joined by |.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  row_key?: string;
+  /**
+   * Source table
+   * schema.table the row came from, e.g. app.labour_entries.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  source_table?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+}
+
+/**
+ * Archived work orders
+ * Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+ */
+export interface ArchivedWorkOrders {
+  /**
+   * Archived at
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Contractor
+   * @format uuid
+   */
+  contractor_id?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Due date
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * Primary asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Work order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Record
+   * The work order as it was (JSON).
+   * @format jsonb
+   */
+  record?: any;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * closed or cancelled.
+   * @format text
+   */
+  status?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+  /**
+   * Type
+   * @format app.work_order_type
+   */
+  work_type?: "corrective" | "preventive" | "inspection" | "emergency";
 }
 
 /**
@@ -2812,6 +2962,13 @@ export interface ChecklistItems {
    */
   id: string;
   /**
+   * Kind
+   * Copied from the template: check, measurement, pass_fail or text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Copied from the template when the checklist started.
    * @format text
@@ -2823,6 +2980,18 @@ export interface ChecklistItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  lower_limit?: number;
+  /**
+   * Measured value
+   * The answer of a measurement.
+   * @format numeric
+   */
+  measured_value?: number;
   /**
    * Note
    * What the checker noted.
@@ -2838,6 +3007,18 @@ export interface ChecklistItems {
    */
   organization_id: string;
   /**
+   * Out of limits
+   * A measurement below its lower or above its upper limit (computed).
+   * @format boolean
+   */
+  out_of_limits?: boolean;
+  /**
+   * Passed
+   * The answer of a pass/fail item.
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
    * Position
    * 1 is the first item.
    * @format integer
@@ -2849,6 +3030,27 @@ export interface ChecklistItems {
    * @format boolean
    */
   required: boolean;
+  /**
+   * Text
+   * The answer of a text item.
+   * @format text
+   */
+  text_value?: string;
+  /**
+   * Unit
+   * Of a measurement, copied from the template.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement, copied from the template.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -2865,6 +3067,13 @@ export interface ChecklistTemplateItems {
    */
   id: string;
   /**
+   * Kind
+   * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+   * @format text
+   * @default "check"
+   */
+  kind: string;
+  /**
    * Label
    * Default text; labels holds its translations.
    * @format text
@@ -2876,6 +3085,12 @@ export interface ChecklistTemplateItems {
    * @format jsonb
    */
   labels: any;
+  /**
+   * Lower limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  lower_limit?: number;
   /**
    * Tenant.
    *
@@ -2903,6 +3118,21 @@ export interface ChecklistTemplateItems {
    * @format uuid
    */
   template_id: string;
+  /**
+   * Unit
+   * Of a measurement: a code of GET /units.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Upper limit
+   * Of a measurement; empty: none.
+   * @format numeric
+   */
+  upper_limit?: number;
 }
 
 /**
@@ -4952,7 +5182,7 @@ export interface DowntimeEvents {
   updated_at: string;
   /**
    * Work order
-   * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+   * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
    * @format uuid
    */
   work_order_id?: string;
@@ -5246,6 +5476,12 @@ export interface Drawings {
    * @format uuid
    */
   organization_id: string;
+  /**
+   * Project
+   * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+   * @format uuid
+   */
+  project_id?: string;
   /**
    * Search vector
    * Drawing number and title (A), description (B).
@@ -7217,12 +7453,31 @@ export interface Inspections {
    */
   decision_note: string;
   /**
+   * Partial FAI reason
+   * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+   * @format text
+   * @default ""
+   */
+  fai_partial_reason: string;
+  /**
    * FAI reason
    * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
    * @format text
    * @default ""
    */
   fai_reason: string;
+  /**
+   * FAI report number
+   * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+   * @format text
+   */
+  fai_report_number?: string;
+  /**
+   * Full or partial FAI
+   * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+   * @format text
+   */
+  fai_scope?: string;
   /**
    * Inspection id
    *
@@ -7283,6 +7538,12 @@ export interface Inspections {
    * @format boolean
    */
   passed_first_time?: boolean;
+  /**
+   * Purchase order
+   * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+   * @format text
+   */
+  po_number?: string;
   /**
    * Serial
    * The piece inspected (serials.id), if any.
@@ -8887,6 +9148,518 @@ export interface Lots {
 }
 
 /**
+ * Maintenance cost per asset
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetCosts {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Contractor cost
+   * @format numeric
+   */
+  contractor_cost?: number;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Asset
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Labour cost
+   * @format numeric
+   */
+  labour_cost?: number;
+  /**
+   * Month
+   * The first day of the month booked (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts cost
+   * @format numeric
+   */
+  parts_cost?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Total cost
+   * @format numeric
+   */
+  total_cost?: number;
+  /**
+   * Work orders
+   * With a cost booked in the month.
+   * @format integer
+   */
+  work_orders?: number;
+}
+
+/**
+ * Maintenance KPIs per asset and month
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiAssetMonth {
+  /**
+   * Breakdowns
+   * Breakdown stops starting in the month.
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * Those that have ended.
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Calendar hours
+   * Hours of the month (to now in the current month).
+   * @format numeric
+   */
+  calendar_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Downtime hours
+   * Every stop starting in the month, planned or not (an open stop to now).
+   * @format numeric
+   */
+  downtime_hours?: number;
+  /**
+   * Asset
+   * equipment.id.
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * Labour hours started in the month on the asset's work orders.
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * Operating hours / breakdowns; empty without a breakdown.
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * Repair hours / breakdowns repaired; empty without one.
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * Calendar hours less downtime hours.
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * Labour hours on work orders neither emergency nor breakdown.
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * Preventive work orders due in the month, not cancelled.
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * Those completed by the due date plus the grace days.
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * Length of the ended breakdown stops.
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * The asset's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * Stops not planned.
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Maintenance backlog
+ * Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiBacklog {
+  /**
+   * Backlog (crew-weeks)
+   * @format numeric
+   */
+  backlog_crew_weeks?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Estimated hours
+   * @format numeric
+   */
+  estimated_hours?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Open work orders
+   * @format integer
+   */
+  open_work_orders?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Overdue
+   * Past their due date.
+   * @format integer
+   */
+  overdue?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Weekly crew hours
+   * The tenant setting maintenance_weekly_crew_hours.
+   * @format numeric
+   */
+  weekly_crew_hours?: number;
+  /**
+   * Without estimate
+   * Open work orders with no estimated hours (counted as 0).
+   * @format integer
+   */
+  without_estimate?: number;
+}
+
+/**
+ * Maintenance KPIs per plant and month
+ * The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+ */
+export interface MaintenanceKpiPlantMonth {
+  /**
+   * Assets
+   * With a row in the month.
+   * @format integer
+   */
+  assets?: number;
+  /**
+   * Breakdowns
+   * @format integer
+   */
+  breakdowns?: number;
+  /**
+   * Breakdowns repaired
+   * @format integer
+   */
+  breakdowns_repaired?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Maintenance hours
+   * @format numeric
+   */
+  maintenance_hours?: number;
+  /**
+   * Month
+   * The first day of the month (UTC).
+   * @format date
+   */
+  month?: string;
+  /**
+   * MTBF (h)
+   * @format numeric
+   */
+  mtbf_hours?: number;
+  /**
+   * MTTR (h)
+   * @format numeric
+   */
+  mttr_hours?: number;
+  /**
+   * Operating hours
+   * @format numeric
+   */
+  operating_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned hours
+   * @format numeric
+   */
+  planned_hours?: number;
+  /**
+   * Planned work (%)
+   * @format numeric
+   */
+  planned_work_percent?: number;
+  /**
+   * PM compliance (%)
+   * @format numeric
+   */
+  pm_compliance_percent?: number;
+  /**
+   * PM due
+   * @format integer
+   */
+  pm_due?: number;
+  /**
+   * PM on time
+   * @format integer
+   */
+  pm_on_time?: number;
+  /**
+   * Repair hours
+   * @format numeric
+   */
+  repair_hours?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unplanned downtime hours
+   * @format numeric
+   */
+  unplanned_downtime_hours?: number;
+}
+
+/**
+ * Parts below reorder point
+ * Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface MaintenanceKpiStock {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Critical spares below
+   * Of them, those holding a critical spare below its minimum.
+   * @format integer
+   */
+  critical_spares_below?: number;
+  /**
+   * Row id
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Parts below reorder point
+   * @format integer
+   */
+  parts_below_reorder_point?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Team members
+ * Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+ */
+export interface MaintenanceTeamMembers {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Membership id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Member from
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  member_from: string;
+  /**
+   * Member until
+   * None while still a member.
+   * @format timestamp with time zone
+   */
+  member_to?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Team
+   * @format uuid
+   */
+  team_id: string;
+  /**
+   * Member
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
+ * Maintenance teams
+ * A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+ */
+export interface MaintenanceTeams {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Team id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Inactive teams are not assigned new work.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * Unique in the tenant.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Plant
+   * The plant the team works at; none for a tenant-wide team.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
  * Measurements
  * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
  */
@@ -8966,10 +9739,10 @@ export interface Measurements {
   site_id: string;
   /**
    * Subgroup
-   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+   * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
    * @format integer
    */
-  subgroup: number;
+  subgroup?: number;
   /**
    * Value
    * The measured value of a variable characteristic.
@@ -10096,6 +10869,12 @@ export interface OverdueSubStages {
  */
 export interface PartRevisions {
   /**
+   * Change order
+   * The change order whose implementation released this revision (its effectivity).
+   * @format uuid
+   */
+  change_order_id?: string;
+  /**
    * Created at
    * @format timestamp with time zone
    * @default "now()"
@@ -10116,6 +10895,18 @@ export interface PartRevisions {
    * @default ""
    */
   description: string;
+  /**
+   * Effective from lot
+   * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+   * @format text
+   */
+  effective_from_lot_number?: string;
+  /**
+   * Effective from serial
+   * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+   * @format text
+   */
+  effective_from_serial_number?: string;
   /**
    * Revision id
    *
@@ -11401,7 +12192,7 @@ export interface ProductionKpiOee {
 
 /**
  * On-time delivery
- * Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiOtd {
   /**
@@ -11422,8 +12213,14 @@ export interface ProductionKpiOtd {
    */
   id?: string;
   /**
+   * Late, not shipped
+   * Promised before the refresh day and not shipped: counted late.
+   * @format integer
+   */
+  late_unshipped?: number;
+  /**
    * Month
-   * The first day of the month shipped (UTC).
+   * The first day of the month promised (UTC).
    * @format date
    */
   month?: string;
@@ -11445,7 +12242,7 @@ export interface ProductionKpiOtd {
   otd_percent?: number;
   /**
    * Shipments
-   * Shipped (or delivered) with a promised date, not cancelled.
+   * Due: with a promised date, not cancelled, shipped or past the promised date.
    * @format integer
    */
   shipments?: number;
@@ -11459,7 +12256,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -11496,13 +12293,20 @@ export interface ProductionKpiScrap {
    */
   produced?: number;
   /**
+   * Run rejects
+   * Pieces of the production runs not good (total - good: startup and production rejects).
+   * @format numeric
+   */
+  run_rejects?: number;
+  /**
    * Scrap rate (%)
+   * (MRB scrap + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
-   * Scrapped
-   * Quantity of scrap dispositions.
+   * MRB scrap
+   * Quantity of scrap dispositions of NCRs.
    * @format numeric
    */
   scrapped?: number;
@@ -11724,7 +12528,9 @@ export interface ProjectExitCriteria {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * The criterion (workflow_exit_criteria.id); waive it with app.waive_exit_criterion.
    * @format uuid
@@ -12273,7 +13079,9 @@ export interface ProjectSubStageProgress {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Who works on it; the first person to act when empty.
    *
@@ -13840,7 +14648,7 @@ export interface Receipts {
 
 /**
  * Released drawings
- * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ * Each drawing's revision in effect now, the one production uses (released, and not superseded yet: a change order with a future effective date releases at that day), with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
  */
 export interface ReleasedDrawings {
   /**
@@ -14167,6 +14975,287 @@ export interface ReportExecutions {
 }
 
 /**
+ * Inspections for reports
+ * Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+ */
+export interface ReportInspections {
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * FAI report number
+   * @format text
+   */
+  fai_report_number?: string;
+  /**
+   * Inspection
+   * @format uuid
+   */
+  inspection_id?: string;
+  /**
+   * Kind
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Line
+   * @format text
+   */
+  line?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Passed
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
+   * Passed first time
+   * @format boolean
+   */
+  passed_first_time?: boolean;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+}
+
+/**
+ * Lots for reports
+ * Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+ */
+export interface ReportLots {
+  /**
+   * Expires at
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
+   * Inventory state
+   * @format text
+   */
+  inventory_state?: string;
+  /**
+   * Lot
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Lot number
+   * @format text
+   */
+  lot_number?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Produced at
+   * @format timestamp with time zone
+   */
+  produced_at?: string;
+  /**
+   * Quality status
+   * @format text
+   */
+  quality_status?: string;
+  /**
+   * Quantity made
+   * @format numeric
+   */
+  quantity?: number;
+  /**
+   * Remaining
+   * @format numeric
+   */
+  remaining_quantity?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Supplier
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Supplier lot
+   * @format text
+   */
+  supplier_lot?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * NCRs for reports
+ * Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+ */
+export interface ReportNcrs {
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Reported at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Days open
+   * To closure, or to now while open.
+   * @format numeric
+   */
+  days_open?: number;
+  /**
+   * Defect category
+   * @format text
+   */
+  defect_category?: string;
+  /**
+   * Detected at
+   * @format text
+   */
+  detection?: string;
+  /**
+   * NCR
+   * @format uuid
+   */
+  ncr_id?: string;
+  /**
+   * NCR number
+   * @format text
+   */
+  ncr_number?: string;
+  /**
+   * Nonconforming quantity
+   * @format numeric
+   */
+  nonconforming_quantity?: number;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Supplier
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * Shipments for reports
+ * Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+ */
+export interface ReportShipments {
+  /**
+   * Carrier
+   * @format text
+   */
+  carrier?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Delivered at
+   * @format timestamp with time zone
+   */
+  delivered_at?: string;
+  /**
+   * Overdue
+   * Promised before today, not shipped, not cancelled.
+   * @format boolean
+   */
+  overdue?: boolean;
+  /**
+   * Promised date
+   * @format date
+   */
+  promised_date?: string;
+  /**
+   * Shipment
+   * @format uuid
+   */
+  shipment_id?: string;
+  /**
+   * Shipment number
+   * @format text
+   */
+  shipment_number?: string;
+  /**
+   * Shipped at
+   * @format timestamp with time zone
+   */
+  shipped_at?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+}
+
+/**
  * Report sources
  * The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
  */
@@ -14237,6 +15326,63 @@ export interface ReportSources {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * SPC signals for reports
+ * Every out-of-control signal the reader may see (inspection.read at its plant) with its characteristic, subgroup, value, rules broken and status.
+ */
+export interface ReportSpcSignals {
+  /**
+   * Characteristic name
+   * @format text
+   */
+  characteristic?: string;
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Raised at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Rules broken
+   * @format text
+   */
+  rules?: string;
+  /**
+   * Signal
+   * @format uuid
+   */
+  signal_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Subgroup
+   * @format integer
+   */
+  subgroup?: number;
+  /**
+   * Plotted value
+   * @format numeric
+   */
+  value?: number;
 }
 
 /**
@@ -19269,6 +20415,71 @@ export interface Tags {
 }
 
 /**
+ * Technician availability
+ * Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+ */
+export interface TechnicianAvailability {
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Availability id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * available (a shift) or absent.
+   * @format text
+   */
+  kind: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Period
+   * From (inclusive) to (exclusive).
+   * @format tstzrange
+   */
+  period: string;
+  /**
+   * Reason
+   * Why absent, or the shift's name.
+   * @format text
+   * @default ""
+   */
+  reason: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
  * Tenant branding
  * The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
  */
@@ -20542,6 +21753,344 @@ export interface WorkOrderCosts {
 }
 
 /**
+ * Work orders with short kits
+ * Scheduled work (scheduled, in progress, or on hold from either) whose planned parts are not all reserved or issued: per part the planned, reserved, issued and short quantities. As the caller: the work orders they may read.
+ */
+export interface WorkOrderKitShortages {
+  /**
+   * Issued
+   * Net of returns.
+   * @format numeric
+   */
+  issued_quantity?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Part number
+   * @format text
+   */
+  part_number?: string;
+  /**
+   * Planned
+   * @format numeric
+   */
+  planned_quantity?: number;
+  /**
+   * Reserved
+   * Open reservations for the work order.
+   * @format numeric
+   */
+  reserved_quantity?: number;
+  /**
+   * Scheduled window
+   * @format tstzrange
+   */
+  scheduled?: string;
+  /**
+   * Short
+   * Planned less reserved and issued.
+   * @format numeric
+   */
+  short_quantity?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Storeroom
+   * The line's, if any.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Work order
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  work_order_id?: string;
+  /**
+   * Work order number
+   * @format text
+   */
+  work_order_number?: string;
+}
+
+/**
+ * Work order planned parts
+ * The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+ */
+export interface WorkOrderParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * One line per part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Planned quantity
+   * In the unit; what is reserved at scheduling.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Storeroom
+   * Where to take the parts from; none: the storerooms of the work order's plant.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Template kit line
+   * The kit line it was copied from.
+   * @format uuid
+   */
+  template_part_id?: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Used quantity
+   * What the technician recorded as used; completion issues it (else the planned quantity).
+   * @format numeric
+   */
+  used_quantity?: number;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Work order signatures
+ * The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+ */
+export interface WorkOrderSignatures {
+  /**
+   * Payload hash
+   * sha256 of the payload text, hex.
+   * @format text
+   */
+  payload_sha256: string;
+  /**
+   * Signature id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Meaning
+   * performed (the technician) or verified (the supervisor).
+   * @format text
+   */
+  meaning: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Signed payload
+   * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+   * @format jsonb
+   */
+  payload: any;
+  /**
+   * Reason
+   * What the signer wrote.
+   * @format text
+   */
+  reason: string;
+  /**
+   * Signed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  signed_at: string;
+  /**
+   * Signed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  signed_by?: string;
+  /**
+   * Plant
+   * The work order's site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Transition
+   * The state the signed move went to: completed or verified.
+   * @format text
+   */
+  to_status: string;
+  /**
+   * Transaction
+   * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+   * @format bigint
+   */
+  transaction_id: number;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id: string;
+}
+
+/**
+ * Template parts kits
+ * The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+ */
+export interface WorkOrderTemplateParts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Kit line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * An active part of the tenant; one line per part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * Per work order, in the unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Storeroom
+   * Where to take the parts from; none: the storerooms of the work order's plant.
+   * @format uuid
+   */
+  storeroom_id?: string;
+  /**
+   * Template
+   * @format uuid
+   */
+  template_id: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Work order templates
  * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
  */
@@ -20632,7 +22181,7 @@ export interface WorkOrderTemplates {
 export interface WorkOrders {
   /**
    * Assignee
-   * The person who does the work.
+   * The person who does the work (or a team: team_id).
    *
    * Note:
    * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
@@ -20716,6 +22265,12 @@ export interface WorkOrders {
    * @format numeric
    */
   estimated_hours?: number;
+  /**
+   * Follow-up of
+   * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+   * @format uuid
+   */
+  follow_up_of_item_id?: string;
   /**
    * Held from
    * The state an on-hold work order returns to.
@@ -20833,6 +22388,12 @@ export interface WorkOrders {
    * @default "planned"
    */
   status: string;
+  /**
+   * Team
+   * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+   * @format uuid
+   */
+  team_id?: string;
   /**
    * Template
    * The template it was made from.
@@ -21167,7 +22728,9 @@ export interface WorkflowDefinitionSubStageSettings {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Whether it starts by itself after its predecessor.
    * @format boolean
@@ -21270,7 +22833,9 @@ export interface WorkflowDefinitionSubStages {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Whether it starts by itself after its predecessor, in this version.
    * @format boolean
@@ -21453,7 +23018,9 @@ export interface WorkflowExitCriteria {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * When the criterion was created.
    * @format timestamp with time zone
@@ -21697,7 +23264,9 @@ export interface WorkflowSubStages {
     | "supplier_selection"
     | "quality_review"
     | "shipment_release"
-    | "final_signoff";
+    | "final_signoff"
+    | "change_order"
+    | "drawing_release";
   /**
    * Starts by itself (in_progress) when the sub-stage before it is completed or skipped.
    * @format boolean
@@ -25455,6 +27024,391 @@ export namespace ApproverBackups {
       valid_until?: string;
     };
     export type RequestBody = ApproverBackups;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ArchivedWorkOrderRows {
+  /**
+   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+   * @tags archived_work_order_rows
+   * @name ArchivedWorkOrderRowsList
+   * @summary Archived work order rows
+   * @request GET:/archived_work_order_rows
+   */
+  export namespace ArchivedWorkOrderRowsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The row as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Row key
+       * Its id, else its primary key columns joined by |.
+       * @format text
+       */
+      row_key?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source table
+       * schema.table the row came from, e.g. app.labour_entries.
+       * @format text
+       */
+      source_table?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrderRows[];
+  }
+}
+
+export namespace ArchivedWorkOrders {
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersCreate
+   * @summary Archived work orders
+   * @request POST:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersDelete
+   * @summary Archived work orders
+   * @request DELETE:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersList
+   * @summary Archived work orders
+   * @request GET:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ArchivedWorkOrders[];
+  }
+
+  /**
+   * @description Closed and cancelled work orders moved to the archive by the job archive-work-orders (older than the tenant's maintenance_archive_after_years), read by whoever could read them live: staff with a work_order permission tenant-wide or at the plant, a contractor's portal user those given to their company. record holds the whole row as it was.
+   * @tags archived_work_orders
+   * @name ArchivedWorkOrdersPartialUpdate
+   * @summary Archived work orders
+   * @request PATCH:/archived_work_orders
+   */
+  export namespace ArchivedWorkOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Archived at
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Contractor
+       * @format uuid
+       */
+      contractor_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due date
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Primary asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Work order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Record
+       * The work order as it was (JSON).
+       * @format jsonb
+       */
+      record?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * closed or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+      /**
+       * Type
+       * @format app.work_order_type
+       */
+      work_type?: string;
+    };
+    export type RequestBody = ArchivedWorkOrders;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -30323,6 +32277,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30335,6 +32295,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -30345,6 +32317,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -30357,6 +32341,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30399,6 +32401,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30412,6 +32420,18 @@ export namespace ChecklistItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
       /**
        * Note
        * What the checker noted.
@@ -30428,6 +32448,18 @@ export namespace ChecklistItems {
        */
       organization_id?: string;
       /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
+      /**
        * Position
        * 1 is the first item.
        * @format integer
@@ -30441,6 +32473,24 @@ export namespace ChecklistItems {
       required?: string;
       /** Filtering Columns */
       select?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30490,6 +32540,12 @@ export namespace ChecklistItems {
        */
       id?: string;
       /**
+       * Kind
+       * Copied from the template: check, measurement, pass_fail or text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Copied from the template when the checklist started.
        * @format text
@@ -30502,6 +32558,18 @@ export namespace ChecklistItems {
        */
       labels?: string;
       /**
+       * Lower limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      lower_limit?: string;
+      /**
+       * Measured value
+       * The answer of a measurement.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
        * Note
        * What the checker noted.
        * @format text
@@ -30512,6 +32580,18 @@ export namespace ChecklistItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Out of limits
+       * A measurement below its lower or above its upper limit (computed).
+       * @format boolean
+       */
+      out_of_limits?: string;
+      /**
+       * Passed
+       * The answer of a pass/fail item.
+       * @format boolean
+       */
+      passed?: string;
       /**
        * Position
        * 1 is the first item.
@@ -30524,6 +32604,24 @@ export namespace ChecklistItems {
        * @format boolean
        */
       required?: string;
+      /**
+       * Text
+       * The answer of a text item.
+       * @format text
+       */
+      text_value?: string;
+      /**
+       * Unit
+       * Of a measurement, copied from the template.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement, copied from the template.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistItems;
     export type RequestHeaders = {
@@ -30577,6 +32675,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30588,6 +32692,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -30611,6 +32721,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30636,6 +32758,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30649,6 +32777,12 @@ export namespace ChecklistTemplateItems {
       labels?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /** Limiting and Pagination */
       offset?: string;
       /** Ordering */
@@ -30678,6 +32812,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -30710,6 +32856,12 @@ export namespace ChecklistTemplateItems {
        */
       id?: string;
       /**
+       * Kind
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * @format text
+       */
+      kind?: string;
+      /**
        * Label
        * Default text; labels holds its translations.
        * @format text
@@ -30721,6 +32873,12 @@ export namespace ChecklistTemplateItems {
        * @format jsonb
        */
       labels?: string;
+      /**
+       * Lower limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      lower_limit?: string;
       /**
        * Tenant.
        * @format uuid
@@ -30744,6 +32902,18 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       template_id?: string;
+      /**
+       * Unit
+       * Of a measurement: a code of GET /units.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Upper limit
+       * Of a measurement; empty: none.
+       * @format numeric
+       */
+      upper_limit?: string;
     };
     export type RequestBody = ChecklistTemplateItems;
     export type RequestHeaders = {
@@ -37027,7 +39197,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37132,7 +39302,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -37236,7 +39406,7 @@ export namespace DowntimeEvents {
       updated_at?: string;
       /**
        * Work order
-       * The maintenance work order the stop was recorded from (app.record_work_order_stop).
+       * The maintenance work order the stop was recorded from (app.record_work_order_stop): a live work order when recorded; it may since have been archived (app.archived_work_orders).
        * @format uuid
        */
       work_order_id?: string;
@@ -38145,6 +40315,12 @@ export namespace Drawings {
        */
       organization_id?: string;
       /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
+      /**
        * Search vector
        * Drawing number and title (A), description (B).
        * @format tsvector
@@ -38217,6 +40393,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
       /**
        * Search vector
        * Drawing number and title (A), description (B).
@@ -38293,6 +40475,12 @@ export namespace Drawings {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Project
+       * The project the drawing belongs to (optional; projects.id); a project the writer may read (policies drawings_insert_manager / _update_manager).
+       * @format uuid
+       */
+      project_id?: string;
       /**
        * Search vector
        * Drawing number and title (A), description (B).
@@ -44713,11 +46901,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -44770,6 +46976,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /**
        * Serial
        * The piece inspected (serials.id), if any.
@@ -44855,11 +47067,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -44918,6 +47148,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -45012,11 +47248,29 @@ export namespace Inspections {
        */
       decision_note?: string;
       /**
+       * Partial FAI reason
+       * Required for a partial FAI: the change (ECO, drawing revision, process) and the characteristics it affects.
+       * @format text
+       */
+      fai_partial_reason?: string;
+      /**
        * FAI reason
        * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
        * @format text
        */
       fai_reason?: string;
+      /**
+       * FAI report number
+       * AS9102 form 1 field 4: the number of the first article inspection report, unique in the tenant (first_article only).
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Full or partial FAI
+       * AS9102 form 1 field 14: full (every characteristic) or partial (only those a change affects; fai_partial_reason says which and why).
+       * @format text
+       */
+      fai_scope?: string;
       /**
        * Inspection id
        * @format uuid
@@ -45069,6 +47323,12 @@ export namespace Inspections {
        * @format boolean
        */
       passed_first_time?: string;
+      /**
+       * Purchase order
+       * AS9102 form 1 field 8: the customer's purchase order the first article was made for, where known.
+       * @format text
+       */
+      po_number?: string;
       /**
        * Serial
        * The piece inspected (serials.id), if any.
@@ -49314,6 +51574,973 @@ export namespace Lots {
   }
 }
 
+export namespace MaintenanceKpiAssetCosts {
+  /**
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_costs
+   * @name MaintenanceKpiAssetCostsList
+   * @summary Maintenance cost per asset
+   * @request GET:/maintenance_kpi_asset_costs
+   */
+  export namespace MaintenanceKpiAssetCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Contractor cost
+       * @format numeric
+       */
+      contractor_cost?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Asset
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Labour cost
+       * @format numeric
+       */
+      labour_cost?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The first day of the month booked (UTC).
+       * @format date
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts cost
+       * @format numeric
+       */
+      parts_cost?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Total cost
+       * @format numeric
+       */
+      total_cost?: string;
+      /**
+       * Work orders
+       * With a cost booked in the month.
+       * @format integer
+       */
+      work_orders?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetCosts[];
+  }
+}
+
+export namespace MaintenanceKpiAssetMonth {
+  /**
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_asset_month
+   * @name MaintenanceKpiAssetMonthList
+   * @summary Maintenance KPIs per asset and month
+   * @request GET:/maintenance_kpi_asset_month
+   */
+  export namespace MaintenanceKpiAssetMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Breakdowns
+       * Breakdown stops starting in the month.
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * Those that have ended.
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Calendar hours
+       * Hours of the month (to now in the current month).
+       * @format numeric
+       */
+      calendar_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Downtime hours
+       * Every stop starting in the month, planned or not (an open stop to now).
+       * @format numeric
+       */
+      downtime_hours?: string;
+      /**
+       * Asset
+       * equipment.id.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * Labour hours started in the month on the asset's work orders.
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * Operating hours / breakdowns; empty without a breakdown.
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * Repair hours / breakdowns repaired; empty without one.
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * Calendar hours less downtime hours.
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * Labour hours on work orders neither emergency nor breakdown.
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * Preventive work orders due in the month, not cancelled.
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * Those completed by the due date plus the grace days.
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * Length of the ended breakdown stops.
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The asset's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * Stops not planned.
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiAssetMonth[];
+  }
+}
+
+export namespace MaintenanceKpiBacklog {
+  /**
+   * @description Per plant when computed: open work orders (planned, scheduled, in progress, on hold: approved work), how many have no estimate or are overdue, their estimated hours, and backlog in crew-weeks = estimated hours / the tenant's maintenance_weekly_crew_hours (one maintenance crew per tenant). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_backlog
+   * @name MaintenanceKpiBacklogList
+   * @summary Maintenance backlog
+   * @request GET:/maintenance_kpi_backlog
+   */
+  export namespace MaintenanceKpiBacklogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Backlog (crew-weeks)
+       * @format numeric
+       */
+      backlog_crew_weeks?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Estimated hours
+       * @format numeric
+       */
+      estimated_hours?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open work orders
+       * @format integer
+       */
+      open_work_orders?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Overdue
+       * Past their due date.
+       * @format integer
+       */
+      overdue?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Weekly crew hours
+       * The tenant setting maintenance_weekly_crew_hours.
+       * @format numeric
+       */
+      weekly_crew_hours?: string;
+      /**
+       * Without estimate
+       * Open work orders with no estimated hours (counted as 0).
+       * @format integer
+       */
+      without_estimate?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiBacklog[];
+  }
+}
+
+export namespace MaintenanceKpiPlantMonth {
+  /**
+   * @description The rows of app.maintenance_kpi_asset_month of a plant summed and the ratios recomputed from the sums: MTBF = operating hours of the assets with a row / breakdowns, MTTR, PM compliance, planned work, unplanned downtime. Staff with work_order.read tenant-wide or at the plant.
+   * @tags maintenance_kpi_plant_month
+   * @name MaintenanceKpiPlantMonthList
+   * @summary Maintenance KPIs per plant and month
+   * @request GET:/maintenance_kpi_plant_month
+   */
+  export namespace MaintenanceKpiPlantMonthList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assets
+       * With a row in the month.
+       * @format integer
+       */
+      assets?: string;
+      /**
+       * Breakdowns
+       * @format integer
+       */
+      breakdowns?: string;
+      /**
+       * Breakdowns repaired
+       * @format integer
+       */
+      breakdowns_repaired?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maintenance hours
+       * @format numeric
+       */
+      maintenance_hours?: string;
+      /**
+       * Month
+       * The first day of the month (UTC).
+       * @format date
+       */
+      month?: string;
+      /**
+       * MTBF (h)
+       * @format numeric
+       */
+      mtbf_hours?: string;
+      /**
+       * MTTR (h)
+       * @format numeric
+       */
+      mttr_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operating hours
+       * @format numeric
+       */
+      operating_hours?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned hours
+       * @format numeric
+       */
+      planned_hours?: string;
+      /**
+       * Planned work (%)
+       * @format numeric
+       */
+      planned_work_percent?: string;
+      /**
+       * PM compliance (%)
+       * @format numeric
+       */
+      pm_compliance_percent?: string;
+      /**
+       * PM due
+       * @format integer
+       */
+      pm_due?: string;
+      /**
+       * PM on time
+       * @format integer
+       */
+      pm_on_time?: string;
+      /**
+       * Repair hours
+       * @format numeric
+       */
+      repair_hours?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unplanned downtime hours
+       * @format numeric
+       */
+      unplanned_downtime_hours?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiPlantMonth[];
+  }
+}
+
+export namespace MaintenanceKpiStock {
+  /**
+   * @description Per plant when computed: the (part, storeroom) pairs whose available stock is below the reorder point or a critical spare's minimum (app.parts_below_reorder_point lists them), and how many hold a critical spare. Staff with stock.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags maintenance_kpi_stock
+   * @name MaintenanceKpiStockList
+   * @summary Parts below reorder point
+   * @request GET:/maintenance_kpi_stock
+   */
+  export namespace MaintenanceKpiStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Critical spares below
+       * Of them, those holding a critical spare below its minimum.
+       * @format integer
+       */
+      critical_spares_below?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parts below reorder point
+       * @format integer
+       */
+      parts_below_reorder_point?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceKpiStock[];
+  }
+}
+
+export namespace MaintenanceTeamMembers {
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersCreate
+   * @summary Team members
+   * @request POST:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = MaintenanceTeamMembers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersDelete
+   * @summary Team members
+   * @request DELETE:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersList
+   * @summary Team members
+   * @request GET:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceTeamMembers[];
+  }
+
+  /**
+   * @description Who belongs to a team from when to when (no overlapping periods of one person in one team). Written with team.manage (app.add_team_member, app.end_team_member).
+   * @tags maintenance_team_members
+   * @name MaintenanceTeamMembersPartialUpdate
+   * @summary Team members
+   * @request PATCH:/maintenance_team_members
+   */
+  export namespace MaintenanceTeamMembersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Membership id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Member from
+       * @format timestamp with time zone
+       */
+      member_from?: string;
+      /**
+       * Member until
+       * None while still a member.
+       * @format timestamp with time zone
+       */
+      member_to?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Team
+       * @format uuid
+       */
+      team_id?: string;
+      /**
+       * Member
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = MaintenanceTeamMembers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace MaintenanceTeams {
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsCreate
+   * @summary Maintenance teams
+   * @request POST:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = MaintenanceTeams;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsDelete
+   * @summary Maintenance teams
+   * @request DELETE:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsList
+   * @summary Maintenance teams
+   * @request GET:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = MaintenanceTeams[];
+  }
+
+  /**
+   * @description A crew (mechanical, electrical, a shift) that work orders can be assigned to instead of a person; optionally of one plant. Written with team.manage (app.define_maintenance_team).
+   * @tags maintenance_teams
+   * @name MaintenanceTeamsPartialUpdate
+   * @summary Maintenance teams
+   * @request PATCH:/maintenance_teams
+   */
+  export namespace MaintenanceTeamsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Team id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive teams are not assigned new work.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * Unique in the tenant.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plant the team works at; none for a tenant-wide team.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = MaintenanceTeams;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Measurements {
   /**
    * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
@@ -49412,7 +52639,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -49510,7 +52737,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -49607,7 +52834,7 @@ export namespace Measurements {
       site_id?: string;
       /**
        * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * The characteristic's SPC subgroup this measurement belongs to; none (NULL) for a first article inspection, which is kept out of SPC.
        * @format integer
        */
       subgroup?: string;
@@ -53089,6 +56316,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -53104,6 +56337,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -53173,6 +56418,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -53188,6 +56439,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -53272,6 +56535,12 @@ export namespace PartRevisions {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Change order
+       * The change order whose implementation released this revision (its effectivity).
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -53287,6 +56556,18 @@ export namespace PartRevisions {
        * @format text
        */
       description?: string;
+      /**
+       * Effective from lot
+       * Lot effectivity of the releasing change order: lots numbered from this one on are made to this revision; earlier lots keep the revision before (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * Effective from serial
+       * Serial effectivity of the releasing change order: serials numbered from this one on are made to this revision (app.effective_part_revision).
+       * @format text
+       */
+      effective_from_serial_number?: string;
       /**
        * Revision id
        * @format uuid
@@ -56603,7 +59884,7 @@ export namespace ProductionKpiOee {
 
 export namespace ProductionKpiOtd {
   /**
-   * @description Per customer, plant and month shipped (UTC): shipments with a promised date that were shipped, those shipped on or before the promised date, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per customer, plant and month promised (UTC): shipments due (shipped, or overdue and not shipped: late as of the refresh, so a past month's unshipped ones are late as of its end; cancelled ones left out), those shipped on or before the promised date, those overdue and not shipped, and OTD in percent. Staff with shipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_otd
    * @name ProductionKpiOtdList
    * @summary On-time delivery
@@ -56629,11 +59910,17 @@ export namespace ProductionKpiOtd {
        * @format uuid
        */
       id?: string;
+      /**
+       * Late, not shipped
+       * Promised before the refresh day and not shipped: counted late.
+       * @format integer
+       */
+      late_unshipped?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
        * Month
-       * The first day of the month shipped (UTC).
+       * The first day of the month promised (UTC).
        * @format date
        */
       month?: string;
@@ -56661,7 +59948,7 @@ export namespace ProductionKpiOtd {
       select?: string;
       /**
        * Shipments
-       * Shipped (or delivered) with a promised date, not cancelled.
+       * Due: with a promised date, not cancelled, shipped or past the promised date.
        * @format integer
        */
       shipments?: string;
@@ -56690,7 +59977,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), and scrapped / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -56739,13 +60026,20 @@ export namespace ProductionKpiScrap {
        */
       produced?: string;
       /**
+       * Run rejects
+       * Pieces of the production runs not good (total - good: startup and production rejects).
+       * @format numeric
+       */
+      run_rejects?: string;
+      /**
        * Scrap rate (%)
+       * (MRB scrap + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
-       * Scrapped
-       * Quantity of scrap dispositions.
+       * MRB scrap
+       * Quantity of scrap dispositions of NCRs.
        * @format numeric
        */
       scrapped?: string;
@@ -62601,7 +65895,7 @@ export namespace Receipts {
 
 export namespace ReleasedDrawings {
   /**
-   * @description Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+   * @description Each drawing's revision in effect now, the one production uses (released, and not superseded yet: a change order with a future effective date releases at that day), with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
    * @tags released_drawings
    * @name ReleasedDrawingsList
    * @summary Released drawings
@@ -63500,6 +66794,1147 @@ export namespace ReportExecutions {
   }
 }
 
+export namespace ReportInspections {
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsCreate
+   * @summary Inspections for reports
+   * @request POST:/report_inspections
+   */
+  export namespace ReportInspectionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportInspections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsDelete
+   * @summary Inspections for reports
+   * @request DELETE:/report_inspections
+   */
+  export namespace ReportInspectionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsList
+   * @summary Inspections for reports
+   * @request GET:/report_inspections
+   */
+  export namespace ReportInspectionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportInspections[];
+  }
+
+  /**
+   * @description Every inspection the reader may see (inspection.read at its plant) with kind, status and result.
+   * @tags report_inspections
+   * @name ReportInspectionsPartialUpdate
+   * @summary Inspections for reports
+   * @request PATCH:/report_inspections
+   */
+  export namespace ReportInspectionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * FAI report number
+       * @format text
+       */
+      fai_report_number?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = ReportInspections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportLots {
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsCreate
+   * @summary Lots for reports
+   * @request POST:/report_lots
+   */
+  export namespace ReportLotsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsDelete
+   * @summary Lots for reports
+   * @request DELETE:/report_lots
+   */
+  export namespace ReportLotsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsList
+   * @summary Lots for reports
+   * @request GET:/report_lots
+   */
+  export namespace ReportLotsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportLots[];
+  }
+
+  /**
+   * @description Every lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.
+   * @tags report_lots
+   * @name ReportLotsPartialUpdate
+   * @summary Lots for reports
+   * @request PATCH:/report_lots
+   */
+  export namespace ReportLotsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Inventory state
+       * @format text
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Lot number
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * @format text
+       */
+      quality_status?: string;
+      /**
+       * Quantity made
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ReportLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportNcrs {
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsCreate
+   * @summary NCRs for reports
+   * @request POST:/report_ncrs
+   */
+  export namespace ReportNcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsDelete
+   * @summary NCRs for reports
+   * @request DELETE:/report_ncrs
+   */
+  export namespace ReportNcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsList
+   * @summary NCRs for reports
+   * @request GET:/report_ncrs
+   */
+  export namespace ReportNcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportNcrs[];
+  }
+
+  /**
+   * @description Every nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.
+   * @tags report_ncrs
+   * @name ReportNcrsPartialUpdate
+   * @summary NCRs for reports
+   * @request PATCH:/report_ncrs
+   */
+  export namespace ReportNcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Reported at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Days open
+       * To closure, or to now while open.
+       * @format numeric
+       */
+      days_open?: string;
+      /**
+       * Defect category
+       * @format text
+       */
+      defect_category?: string;
+      /**
+       * Detected at
+       * @format text
+       */
+      detection?: string;
+      /**
+       * NCR
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * NCR number
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Supplier
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ReportNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportShipments {
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsCreate
+   * @summary Shipments for reports
+   * @request POST:/report_shipments
+   */
+  export namespace ReportShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsDelete
+   * @summary Shipments for reports
+   * @request DELETE:/report_shipments
+   */
+  export namespace ReportShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsList
+   * @summary Shipments for reports
+   * @request GET:/report_shipments
+   */
+  export namespace ReportShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportShipments[];
+  }
+
+  /**
+   * @description Every shipment the reader may see (shipment.read at its plant, a portal user their own company's) with dates and whether it is overdue (promised before today, not shipped, not cancelled).
+   * @tags report_shipments
+   * @name ReportShipmentsPartialUpdate
+   * @summary Shipments for reports
+   * @request PATCH:/report_shipments
+   */
+  export namespace ReportShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Overdue
+       * Promised before today, not shipped, not cancelled.
+       * @format boolean
+       */
+      overdue?: string;
+      /**
+       * Promised date
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment number
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = ReportShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ReportSources {
   /**
    * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
@@ -63768,6 +68203,92 @@ export namespace ReportSources {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace ReportSpcSignals {
+  /**
+   * @description Every out-of-control signal the reader may see (inspection.read at its plant) with its characteristic, subgroup, value, rules broken and status.
+   * @tags report_spc_signals
+   * @name ReportSpcSignalsList
+   * @summary SPC signals for reports
+   * @request GET:/report_spc_signals
+   */
+  export namespace ReportSpcSignalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic name
+       * @format text
+       */
+      characteristic?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Raised at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Rules broken
+       * @format text
+       */
+      rules?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signal
+       * @format uuid
+       */
+      signal_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Subgroup
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Plotted value
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportSpcSignals[];
   }
 }
 
@@ -65749,6 +70270,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The person belongs to the team from member_from (now) until member_to (open). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team.not_found / user.not_member, PT409 team_member.overlap, PT422 team_member.period_invalid.
+   * @tags (rpc) add_team_member
+   * @name AddTeamMemberCreate
+   * @summary Add a team member
+   * @request POST:/rpc/add_team_member
+   */
+  export namespace AddTeamMemberCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      member_from?: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person belongs to the team from member_from (now) until member_to (open). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team.not_found / user.not_member, PT409 team_member.overlap, PT422 team_member.period_invalid.
+   * @tags (rpc) add_team_member
+   * @name AddTeamMemberList
+   * @summary Add a team member
+   * @request GET:/rpc/add_team_member
+   */
+  export namespace AddTeamMemberList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      member_from?: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
    * @tags (rpc) add_work_order_asset
    * @name AddWorkOrderAssetCreate
@@ -65890,7 +70462,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @description Takes the transition of the tenant's NCR state machine (app.transition with the note as reason; the default machine: open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. The guards of the transition are the rules (guard kind ncr_rule). Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
    * @tags (rpc) advance_ncr
    * @name AdvanceNcrCreate
    * @summary Move an NCR one MRB step
@@ -65915,7 +70487,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @description Takes the transition of the tenant's NCR state machine (app.transition with the note as reason; the default machine: open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. The guards of the transition are the rules (guard kind ncr_rule). Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
    * @tags (rpc) advance_ncr
    * @name AdvanceNcrList
    * @summary Move an NCR one MRB step
@@ -65985,6 +70557,65 @@ export namespace Rpc {
       unit?: string;
       /** @format jsonb */
       value: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemCreate
+   * @summary Answer a checklist item
+   * @request POST:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @tags (rpc) answer_checklist_item
+   * @name AnswerChecklistItemList
+   * @summary Answer a checklist item
+   * @request GET:/rpc/answer_checklist_item
+   */
+  export namespace AnswerChecklistItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format numeric */
+      measured_value?: number;
+      /** @format text */
+      note?: string;
+      /** @format boolean */
+      passed?: boolean;
+      /** @format text */
+      text_value?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -66072,7 +70703,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderCreate
    * @summary Approve a change order
@@ -66095,7 +70726,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderList
    * @summary Approve a change order
@@ -66154,7 +70785,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @description Decides the current step of the revision's RDA approval (platform approval of type drawing_release, routed by the tenant's chain: by default engineering, then qa; any holder of the step's role may decide it, nobody two steps); the last step releases the revision and supersedes the one released before. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    * @tags (rpc) approve_drawing_revision
    * @name ApproveDrawingRevisionCreate
    * @summary Approve and release a drawing revision
@@ -66177,7 +70808,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @description Decides the current step of the revision's RDA approval (platform approval of type drawing_release, routed by the tenant's chain: by default engineering, then qa; any holder of the step's role may decide it, nobody two steps); the last step releases the revision and supersedes the one released before. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    * @tags (rpc) approve_drawing_revision
    * @name ApproveDrawingRevisionList
    * @summary Approve and release a drawing revision
@@ -66239,7 +70870,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -66268,7 +70899,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows: change_reference, the ECO number of an implemented change order of the tenant (free text is refused: spc_baseline.change_not_approved), linked as change_order_id. PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.change_not_approved, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {
@@ -66651,6 +71282,84 @@ export namespace Rpc {
   }
 
   /**
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @tags (rpc) calendar_feed
+   * @name CalendarFeedCreate
+   * @summary Calendar feed (ICS)
+   * @request POST:/rpc/calendar_feed
+   */
+  export namespace CalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @tags (rpc) calendar_feed
+   * @name CalendarFeedList
+   * @summary Calendar feed (ICS)
+   * @request GET:/rpc/calendar_feed
+   */
+  export namespace CalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send *\/*): the URL to subscribe to, GET /rpc/calendar_ics?token=... Errors: PT404 calendar_feed.token_unknown.
+   * @tags (rpc) calendar_ics
+   * @name CalendarIcsCreate
+   * @summary Calendar feed for calendar apps (ICS)
+   * @request POST:/rpc/calendar_ics
+   */
+  export namespace CalendarIcsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The same iCalendar as calendar_feed, answered as text/calendar whatever the Accept header (calendar apps send *\/*): the URL to subscribe to, GET /rpc/calendar_ics?token=... Errors: PT404 calendar_feed.token_unknown.
+   * @tags (rpc) calendar_ics
+   * @name CalendarIcsList
+   * @summary Calendar feed for calendar apps (ICS)
+   * @request GET:/rpc/calendar_ics
+   */
+  export namespace CalendarIcsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) cancel_approval
    * @name CancelApprovalCreate
@@ -66952,10 +71661,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemCreate
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request POST:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemCreate {
@@ -66977,10 +71686,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long, checklist_item.answer_invalid.
    * @tags (rpc) check_checklist_item
    * @name CheckChecklistItemList
-   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @summary Checks an item of kind check of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note; items of other kinds are answered with app.answer_checklist_item. Staff who may read the entity.
    * @request GET:/rpc/check_checklist_item
    */
   export namespace CheckChecklistItemList {
@@ -67446,6 +72155,53 @@ export namespace Rpc {
       notes?: string;
       /** @format uuid */
       task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderCreate
+   * @summary Complete a work order, signed
+   * @request POST:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) complete_work_order
+   * @name CompleteWorkOrderList
+   * @summary Complete a work order, signed
+   * @request GET:/rpc/complete_work_order
+   */
+  export namespace CompleteWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -68350,6 +73106,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description The rows of one widget of a dashboard you may read, now: its report definition (with its parameters: the widget's options.parameters, then those sent) or its source's chosen columns, run as you (row-level security: only rows you may read), at most 1000 rows (or the report's row limit). Returns {widget_key, title, chart, columns, parameters, rows: [{column: value}], row_count, row_cap, truncated}. Needs report.use and the source's permission. Errors: PT401 session.required, PT403 permission.missing, PT404 dashboard.not_found, dashboard.widget_not_found, report.not_found, PT422 report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) dashboard_widget_data
+   * @name DashboardWidgetDataCreate
+   * @summary Widget data
+   * @request POST:/rpc/dashboard_widget_data
+   */
+  export namespace DashboardWidgetDataCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      dashboard_id: string;
+      /** @format jsonb */
+      parameters?: any;
+      /** @format text */
+      widget_key: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The rows of one widget of a dashboard you may read, now: its report definition (with its parameters: the widget's options.parameters, then those sent) or its source's chosen columns, run as you (row-level security: only rows you may read), at most 1000 rows (or the report's row limit). Returns {widget_key, title, chart, columns, parameters, rows: [{column: value}], row_count, row_cap, truncated}. Needs report.use and the source's permission. Errors: PT401 session.required, PT403 permission.missing, PT404 dashboard.not_found, dashboard.widget_not_found, report.not_found, PT422 report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) dashboard_widget_data
+   * @name DashboardWidgetDataList
+   * @summary Widget data
+   * @request GET:/rpc/dashboard_widget_data
+   */
+  export namespace DashboardWidgetDataList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      dashboard_id: string;
+      /** @format jsonb */
+      parameters?: string;
+      /** @format text */
+      widget_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) database_lock_waits
    * @name DatabaseLockWaitsCreate
@@ -68535,7 +73338,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionCreate
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
    * @request POST:/rpc/decide_inspection
    */
   export namespace DecideInspectionCreate {
@@ -68560,7 +73363,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionList
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
    * @request GET:/rpc/decide_inspection
    */
   export namespace DecideInspectionList {
@@ -68728,10 +73531,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request POST:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateCreate {
@@ -68759,10 +73562,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateList
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
    * @request GET:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateList {
@@ -68780,6 +73583,53 @@ export namespace Rpc {
       labels?: string;
       /** @format text */
       name: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates the team (or changes the plant and active flag of the team of that name). Needs team.manage tenant-wide, or at the plant for a plant's team. Errors: PT403 permission.missing, PT404 site.not_found, PT422 team.name_invalid.
+   * @tags (rpc) define_maintenance_team
+   * @name DefineMaintenanceTeamCreate
+   * @summary Define a maintenance team
+   * @request POST:/rpc/define_maintenance_team
+   */
+  export namespace DefineMaintenanceTeamCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format uuid */
+      site_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates the team (or changes the plant and active flag of the team of that name). Needs team.manage tenant-wide, or at the plant for a plant's team. Errors: PT403 permission.missing, PT404 site.not_found, PT422 team.name_invalid.
+   * @tags (rpc) define_maintenance_team
+   * @name DefineMaintenanceTeamList
+   * @summary Define a maintenance team
+   * @request GET:/rpc/define_maintenance_team
+   */
+  export namespace DefineMaintenanceTeamList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format text */
+      name: string;
+      /** @format uuid */
+      site_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -69036,6 +73886,45 @@ export namespace Rpc {
       approval_id: string;
       /** @format text */
       comment?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Removes a shift or absence: your own, or anyone's with work_order.manage. Errors: PT404 availability.not_found.
+   * @tags (rpc) delete_availability
+   * @name DeleteAvailabilityCreate
+   * @summary Delete availability
+   * @request POST:/rpc/delete_availability
+   */
+  export namespace DeleteAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      availability_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Removes a shift or absence: your own, or anyone's with work_order.manage. Errors: PT404 availability.not_found.
+   * @tags (rpc) delete_availability
+   * @name DeleteAvailabilityList
+   * @summary Delete availability
+   * @request GET:/rpc/delete_availability
+   */
+  export namespace DeleteAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      availability_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -69305,6 +74194,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @tags (rpc) effective_part_revision
+   * @name EffectivePartRevisionCreate
+   * @summary The part revision in effect
+   * @request POST:/rpc/effective_part_revision
+   */
+  export namespace EffectivePartRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      serial_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @tags (rpc) effective_part_revision
+   * @name EffectivePartRevisionList
+   * @summary The part revision in effect
+   * @request GET:/rpc/effective_part_revision
+   */
+  export namespace EffectivePartRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      serial_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT404 eln_version.not_found.
    * @tags (rpc) eln_entry_diff
    * @name ElnEntryDiffCreate
@@ -69345,6 +74285,49 @@ export namespace Rpc {
       from_version: number;
       /** @format integer */
       to_version: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person leaves the team at member_to (now). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team_member.not_found, PT422 team_member.period_invalid.
+   * @tags (rpc) end_team_member
+   * @name EndTeamMemberCreate
+   * @summary End a team membership
+   * @request POST:/rpc/end_team_member
+   */
+  export namespace EndTeamMemberCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      member_id: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The person leaves the team at member_to (now). Needs team.manage at the team's plant. Errors: PT403 permission.missing, PT404 team_member.not_found, PT422 team_member.period_invalid.
+   * @tags (rpc) end_team_member
+   * @name EndTeamMemberList
+   * @summary End a team membership
+   * @request GET:/rpc/end_team_member
+   */
+  export namespace EndTeamMemberList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      member_id: string;
+      /** @format timestamp with time zone */
+      member_to?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -69818,7 +74801,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportCreate
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request POST:/rpc/fai_report
    */
   export namespace FaiReportCreate {
@@ -69839,7 +74822,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportList
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request GET:/rpc/fai_report
    */
   export namespace FaiReportList {
@@ -70359,7 +75342,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderCreate
    * @summary Implement a change order
@@ -70380,7 +75363,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderList
    * @summary Implement a change order
@@ -70571,6 +75554,53 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new ICS feed URL of your own (scope user: your work orders, your teams' and your availability), of a team (scope team, team_id: you are a member or may read its plant's work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path} (path: the URL to subscribe to, /rpc/calendar_ics?token=...): the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed. Errors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.
+   * @tags (rpc) issue_calendar_feed
+   * @name IssueCalendarFeedCreate
+   * @summary Issue a calendar feed
+   * @request POST:/rpc/issue_calendar_feed
+   */
+  export namespace IssueCalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format text */
+      scope?: string;
+      /** @format uuid */
+      team_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new ICS feed URL of your own (scope user: your work orders, your teams' and your availability), of a team (scope team, team_id: you are a member or may read its plant's work orders) or of an asset (scope asset, equipment_id). Returns {feed_id, token, path} (path: the URL to subscribe to, /rpc/calendar_ics?token=...): the token (256 random bits) is shown once, only its SHA-256 is kept. The feed shows what you may see when it is read. Revoke with app.revoke_calendar_feed. Errors: PT403 permission.missing, PT404 team.not_found / equipment.not_found, PT422 calendar_feed.scope_invalid.
+   * @tags (rpc) issue_calendar_feed
+   * @name IssueCalendarFeedList
+   * @summary Issue a calendar feed
+   * @request GET:/rpc/issue_calendar_feed
+   */
+  export namespace IssueCalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format text */
+      scope?: string;
+      /** @format uuid */
+      team_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -71156,6 +76186,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @tags (rpc) maintenance_calendar
+   * @name MaintenanceCalendarCreate
+   * @summary Maintenance calendar
+   * @request POST:/rpc/maintenance_calendar
+   */
+  export namespace MaintenanceCalendarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      for_asset?: string;
+      /** @format uuid */
+      for_team?: string;
+      /** @format uuid */
+      for_user?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @tags (rpc) maintenance_calendar
+   * @name MaintenanceCalendarList
+   * @summary Maintenance calendar
+   * @request GET:/rpc/maintenance_calendar
+   */
+  export namespace MaintenanceCalendarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      for_asset?: string;
+      /** @format uuid */
+      for_team?: string;
+      /** @format uuid */
+      for_user?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records that a part is SAP MATERIAL n, a partner VENDOR or CUSTOMER n, a purchase order PURCHASE_ORDER n; the same call again changes nothing. Needs integration.manage. Errors: PT403 permission.missing; PT404 sap_mapping.entity_not_found; PT409 sap_mapping.entity_mapped (the entity has another number), sap_mapping.object_mapped (the number is another entity's); PT422 sap_mapping.type_mismatch, sap_mapping.number_invalid.
    * @tags (rpc) map_sap_object
    * @name MapSapObjectCreate
@@ -71453,6 +76538,72 @@ export namespace Rpc {
    * @request GET:/rpc/my_approvals
    */
   export namespace MyApprovalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Your feeds in the active organization (never their tokens), newest first, revoked ones with their time.
+   * @tags (rpc) my_calendar_feeds
+   * @name MyCalendarFeedsCreate
+   * @summary My calendar feeds
+   * @request POST:/rpc/my_calendar_feeds
+   */
+  export namespace MyCalendarFeedsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Your feeds in the active organization (never their tokens), newest first, revoked ones with their time.
+   * @tags (rpc) my_calendar_feeds
+   * @name MyCalendarFeedsList
+   * @summary My calendar feeds
+   * @request GET:/rpc/my_calendar_feeds
+   */
+  export namespace MyCalendarFeedsList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders assigned to the caller or to a team they belong to now, as the caller may read them (filter and order as a table: ?status=in.(scheduled,in_progress)&order=due_date).
+   * @tags (rpc) my_work_orders
+   * @name MyWorkOrdersCreate
+   * @summary My work orders
+   * @request POST:/rpc/my_work_orders
+   */
+  export namespace MyWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders assigned to the caller or to a team they belong to now, as the caller may read them (filter and order as a table: ?status=in.(scheduled,in_progress)&order=due_date).
+   * @tags (rpc) my_work_orders
+   * @name MyWorkOrdersList
+   * @summary My work orders
+   * @request GET:/rpc/my_work_orders
+   */
+  export namespace MyWorkOrdersList {
     export type RequestParams = {};
     export type RequestQuery = {};
     export type RequestBody = never;
@@ -72299,6 +77450,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpCreate
+   * @summary Raise a follow-up from a checklist item
+   * @request POST:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A planned corrective work order on the same asset, linked to the item (follow_up_of_item_id); an out-of-limit measurement with a follow-up no longer blocks the work order's completion. Title and description default to the item and its measurement. Needs work_order.execute at the work order's plant, before it completes; publishes work_order.follow_up_raised. Errors: PT404 checklist_item.not_found / work_order.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 work_order.priority_invalid / work_order.title_invalid.
+   * @tags (rpc) raise_checklist_follow_up
+   * @name RaiseChecklistFollowUpList
+   * @summary Raise a follow-up from a checklist item
+   * @request GET:/rpc/raise_checklist_follow_up
+   */
+  export namespace RaiseChecklistFollowUpList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      description?: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      priority?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description From an inspection completed as failed, or rejected by QA, in one call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
    * @tags (rpc) raise_inspection_ncr
    * @name RaiseInspectionNcrCreate
@@ -72440,7 +77646,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller, and never partial: a caller who may not read every plant the walk reaches, or every shipment that carries an affected item, gets PT403 trace.incomplete with the count of what is hidden (an operations manager never gets a silently short recall list). PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationCreate
    * @summary Recall simulation
@@ -72463,7 +77669,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller, and never partial: a caller who may not read every plant the walk reaches, or every shipment that carries an affected item, gets PT403 trace.incomplete with the count of what is hidden (an operations manager never gets a silently short recall list). PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationList
    * @summary Recall simulation
@@ -72682,7 +77888,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementCreate
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request POST:/rpc/record_measurement
    */
   export namespace RecordMeasurementCreate {
@@ -72713,7 +77919,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementList
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request GET:/rpc/record_measurement
    */
   export namespace RecordMeasurementList {
@@ -73021,6 +78227,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sets what was used of a planned part (0 or more; completion issues it instead of the planned quantity), or adds an unplanned part with what was used (above 0). While the work order is scheduled, in progress or on hold from either. Needs work_order.execute at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found, PT409 work_order_part.usage_closed / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) record_work_order_part_usage
+   * @name RecordWorkOrderPartUsageCreate
+   * @summary Record the parts a work order used
+   * @request POST:/rpc/record_work_order_part_usage
+   */
+  export namespace RecordWorkOrderPartUsageCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      used_quantity: number;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets what was used of a planned part (0 or more; completion issues it instead of the planned quantity), or adds an unplanned part with what was used (above 0). While the work order is scheduled, in progress or on hold from either. Needs work_order.execute at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found, PT409 work_order_part.usage_closed / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) record_work_order_part_usage
+   * @name RecordWorkOrderPartUsageList
+   * @summary Record the parts a work order used
+   * @request GET:/rpc/record_work_order_part_usage
+   */
+  export namespace RecordWorkOrderPartUsageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      used_quantity: number;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A stop of the work order's primary asset in the platform downtime log (which OEE reads), linked to the work order; a breakdown (is_breakdown) when the work order is a corrective or emergency breakdown, else the reason's defaults. Needs work_order.execute at its plant and downtime.record there. Errors: PT404 work_order.not_found / downtime_reason.not_found, PT403 permission.missing, and the downtime log's own (downtime.overlap, downtime.in_future, downtime.period_invalid).
    * @tags (rpc) record_work_order_stop
    * @name RecordWorkOrderStopCreate
@@ -73162,7 +78419,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderCreate
    * @summary Reject a change order
@@ -73185,7 +78442,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderList
    * @summary Reject a change order
@@ -73205,7 +78462,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @description Rejects the current step of its RDA approval: the routing stops and the revision returns to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
    * @tags (rpc) reject_drawing_revision
    * @name RejectDrawingRevisionCreate
    * @summary Send a drawing revision back
@@ -73228,7 +78485,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @description Rejects the current step of its RDA approval: the routing stops and the revision returns to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
    * @tags (rpc) reject_drawing_revision
    * @name RejectDrawingRevisionList
    * @summary Send a drawing revision back
@@ -73295,7 +78552,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingCreate
    * @summary Released revision of a drawing
@@ -73316,7 +78573,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingList
    * @summary Released revision of a drawing
@@ -73452,6 +78709,92 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       reservation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before the work starts; its reservations are released. True when it was there. Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found, PT409 work_order_part.work_started.
+   * @tags (rpc) remove_work_order_part
+   * @name RemoveWorkOrderPartCreate
+   * @summary Take a part off a work order's planned parts
+   * @request POST:/rpc/remove_work_order_part
+   */
+  export namespace RemoveWorkOrderPartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Before the work starts; its reservations are released. True when it was there. Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found, PT409 work_order_part.work_started.
+   * @tags (rpc) remove_work_order_part
+   * @name RemoveWorkOrderPartList
+   * @summary Take a part off a work order's planned parts
+   * @request GET:/rpc/remove_work_order_part
+   */
+  export namespace RemoveWorkOrderPartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description True when it was there. Work orders already made keep their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found.
+   * @tags (rpc) remove_work_order_template_part
+   * @name RemoveWorkOrderTemplatePartCreate
+   * @summary Take a part out of a template's kit
+   * @request POST:/rpc/remove_work_order_template_part
+   */
+  export namespace RemoveWorkOrderTemplatePartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      template_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description True when it was there. Work orders already made keep their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found.
+   * @tags (rpc) remove_work_order_template_part
+   * @name RemoveWorkOrderTemplatePartList
+   * @summary Take a part out of a template's kit
+   * @request GET:/rpc/remove_work_order_template_part
+   */
+  export namespace RemoveWorkOrderTemplatePartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      template_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -74270,6 +79613,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description One of your feeds stops working at once. Errors: PT404 calendar_feed.not_found (not yours, unknown or already revoked).
+   * @tags (rpc) revoke_calendar_feed
+   * @name RevokeCalendarFeedCreate
+   * @summary Revoke a calendar feed
+   * @request POST:/rpc/revoke_calendar_feed
+   */
+  export namespace RevokeCalendarFeedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      feed_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One of your feeds stops working at once. Errors: PT404 calendar_feed.not_found (not yours, unknown or already revoked).
+   * @tags (rpc) revoke_calendar_feed
+   * @name RevokeCalendarFeedList
+   * @summary Revoke a calendar feed
+   * @request GET:/rpc/revoke_calendar_feed
+   */
+  export namespace RevokeCalendarFeedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      feed_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
    * @tags (rpc) revoke_concession
    * @name RevokeConcessionCreate
@@ -74661,7 +80043,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window's start and have no absence in the window (technician_availability). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.
    * @tags (rpc) schedule_work_order
    * @name ScheduleWorkOrderCreate
    * @summary Schedule a work order
@@ -74690,7 +80072,62 @@ export namespace Rpc {
   }
 
   /**
-   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled. The assignee must hold the required qualification at the window's start. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified, PT422 work_order.window_invalid.
+   * @description Gives a planned (or scheduled) work order to a team for a window: at least one member at the window's start must hold the required qualification then and have no absence in the window. The work order becomes scheduled; its members see it as theirs. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / team.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.team_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order_for_team
+   * @name ScheduleWorkOrderForTeamCreate
+   * @summary Schedule a work order for a team
+   * @request POST:/rpc/schedule_work_order_for_team
+   */
+  export namespace ScheduleWorkOrderForTeamCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Gives a planned (or scheduled) work order to a team for a window: at least one member at the window's start must hold the required qualification then and have no absence in the window. The work order becomes scheduled; its members see it as theirs. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / team.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.team_unqualified, PT422 work_order.window_invalid.
+   * @tags (rpc) schedule_work_order_for_team
+   * @name ScheduleWorkOrderForTeamList
+   * @summary Schedule a work order for a team
+   * @request GET:/rpc/schedule_work_order_for_team
+   */
+  export namespace ScheduleWorkOrderForTeamList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      team_id: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Assigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window's start and have no absence in the window (technician_availability). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.
    * @tags (rpc) schedule_work_order
    * @name ScheduleWorkOrderList
    * @summary Schedule a work order
@@ -74802,6 +80239,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A shift (kind available) or an absence (kind absent, with a reason) of a person; one person's periods never overlap. Your own, or anyone's with work_order.manage. An absence refuses work orders scheduled on the person in it. Errors: PT403 permission.missing, PT404 user.not_member, PT409 availability.overlap, PT422 availability.period_invalid / kind_invalid / reason_too_long.
+   * @tags (rpc) set_availability
+   * @name SetAvailabilityCreate
+   * @summary Record availability
+   * @request POST:/rpc/set_availability
+   */
+  export namespace SetAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format text */
+      kind?: string;
+      /** @format text */
+      reason?: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shift (kind available) or an absence (kind absent, with a reason) of a person; one person's periods never overlap. Your own, or anyone's with work_order.manage. An absence refuses work orders scheduled on the person in it. Errors: PT403 permission.missing, PT404 user.not_member, PT409 availability.overlap, PT422 availability.period_invalid / kind_invalid / reason_too_long.
+   * @tags (rpc) set_availability
+   * @name SetAvailabilityList
+   * @summary Record availability
+   * @request GET:/rpc/set_availability
+   */
+  export namespace SetAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format text */
+      kind?: string;
+      /** @format text */
+      reason?: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerCreate
@@ -74838,6 +80330,61 @@ export namespace Rpc {
       manager_id: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description AS9102 form 1 fields of a first article inspection not yet decided (inspection.record at its plant): the FAI report number (unique in the tenant), full or partial FAI (a partial one needs fai_partial_reason) and the purchase order where known. PT409 inspection.not_first_article, inspection.decided, fai.report_number_taken; PT422 fai.scope_invalid, fai.partial_reason_required, fai.report_number_invalid, fai.invalid.
+   * @tags (rpc) set_fai_details
+   * @name SetFaiDetailsCreate
+   * @summary Set the FAI report fields
+   * @request POST:/rpc/set_fai_details
+   */
+  export namespace SetFaiDetailsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      fai_partial_reason?: string;
+      /** @format text */
+      fai_report_number?: string;
+      /** @format text */
+      fai_scope?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      po_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description AS9102 form 1 fields of a first article inspection not yet decided (inspection.record at its plant): the FAI report number (unique in the tenant), full or partial FAI (a partial one needs fai_partial_reason) and the purchase order where known. PT409 inspection.not_first_article, inspection.decided, fai.report_number_taken; PT422 fai.scope_invalid, fai.partial_reason_required, fai.report_number_invalid, fai.invalid.
+   * @tags (rpc) set_fai_details
+   * @name SetFaiDetailsList
+   * @summary Set the FAI report fields
+   * @request GET:/rpc/set_fai_details
+   */
+  export namespace SetFaiDetailsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      fai_partial_reason?: string;
+      /** @format text */
+      fai_report_number?: string;
+      /** @format text */
+      fai_scope?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      po_number?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -75363,6 +80910,116 @@ export namespace Rpc {
       remedy_code: string;
       /** @format uuid */
       work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the work order's planned parts or changes its line (one per part): quantity above 0 in the part's unit, optionally the storeroom. Before the work starts (planned, scheduled, or on hold from either); on a scheduled work order the part is re-reserved at once (a shortage is shown by app.work_order_kit_shortages, not refused). Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found / storeroom.not_found, PT409 work_order_part.work_started / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_part
+   * @name SetWorkOrderPartCreate
+   * @summary Plan a part for a work order
+   * @request POST:/rpc/set_work_order_part
+   */
+  export namespace SetWorkOrderPartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format text */
+      unit?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the work order's planned parts or changes its line (one per part): quantity above 0 in the part's unit, optionally the storeroom. Before the work starts (planned, scheduled, or on hold from either); on a scheduled work order the part is re-reserved at once (a shortage is shown by app.work_order_kit_shortages, not refused). Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found / part.not_found / storeroom.not_found, PT409 work_order_part.work_started / part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_part
+   * @name SetWorkOrderPartList
+   * @summary Plan a part for a work order
+   * @request GET:/rpc/set_work_order_part
+   */
+  export namespace SetWorkOrderPartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format text */
+      unit?: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the template's parts kit, or changes its line (one per part): quantity above 0 in the part's unit (unit may be left out), optionally the storeroom to take it from (else the storerooms of the work order's plant). Work orders made from the template afterwards get the kit as their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found / part.not_found / storeroom.not_found, PT409 part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_template_part
+   * @name SetWorkOrderTemplatePartCreate
+   * @summary Put a part in a template's kit
+   * @request POST:/rpc/set_work_order_template_part
+   */
+  export namespace SetWorkOrderTemplatePartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Adds the part to the template's parts kit, or changes its line (one per part): quantity above 0 in the part's unit (unit may be left out), optionally the storeroom to take it from (else the storerooms of the work order's plant). Work orders made from the template afterwards get the kit as their planned parts. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 work_order_template.not_found / part.not_found / storeroom.not_found, PT409 part.inactive, PT422 work_order_part.quantity_invalid / work_order_part.unit_mismatch.
+   * @tags (rpc) set_work_order_template_part
+   * @name SetWorkOrderTemplatePartList
+   * @summary Put a part in a template's kit
+   * @request GET:/rpc/set_work_order_template_part
+   */
+  export namespace SetWorkOrderTemplatePartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      storeroom_id?: string;
+      /** @format uuid */
+      template_id: string;
+      /** @format text */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -76207,7 +81864,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial (PT403 trace.incomplete, as trace_forward). PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_backward
    * @name TraceBackwardCreate
    * @summary Trace backward
@@ -76230,7 +81887,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial (PT403 trace.incomplete, as trace_forward). PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_backward
    * @name TraceBackwardList
    * @summary Trace backward
@@ -76250,7 +81907,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial: a caller without traceability.read tenant-wide whose walk would reach plants they may not read gets PT403 trace.incomplete (with the count) instead. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_forward
    * @name TraceForwardCreate
    * @summary Trace forward
@@ -76273,7 +81930,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller; never partial: a caller without traceability.read tenant-wide whose walk would reach plants they may not read gets PT403 trace.incomplete (with the count) instead. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) trace_forward
    * @name TraceForwardList
    * @summary Trace forward
@@ -76399,7 +82056,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -76424,7 +82081,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress) with work_order.execute; verified (from completed, not by the assignee) with .verify; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -76748,6 +82405,53 @@ export namespace Rpc {
       quantity: number;
       /** @format text */
       unit: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderCreate
+   * @summary Verify a work order, signed
+   * @request POST:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) verify_work_order
+   * @name VerifyWorkOrderList
+   * @summary Verify a work order, signed
+   * @request GET:/rpc/verify_work_order
+   */
+  export namespace VerifyWorkOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -92337,6 +98041,235 @@ export namespace Tags {
   }
 }
 
+export namespace TechnicianAvailability {
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityCreate
+   * @summary Technician availability
+   * @request POST:/technician_availability
+   */
+  export namespace TechnicianAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TechnicianAvailability;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityDelete
+   * @summary Technician availability
+   * @request DELETE:/technician_availability
+   */
+  export namespace TechnicianAvailabilityDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityList
+   * @summary Technician availability
+   * @request GET:/technician_availability
+   */
+  export namespace TechnicianAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TechnicianAvailability[];
+  }
+
+  /**
+   * @description Shifts (available) and absences (absent: leave, training, sickness) of a person; one person's periods never overlap. A work order is not scheduled on a person during an absence. Written by the person or with work_order.manage (app.set_availability).
+   * @tags technician_availability
+   * @name TechnicianAvailabilityPartialUpdate
+   * @summary Technician availability
+   * @request PATCH:/technician_availability
+   */
+  export namespace TechnicianAvailabilityPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Availability id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * available (a shift) or absent.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * From (inclusive) to (exclusive).
+       * @format tstzrange
+       */
+      period?: string;
+      /**
+       * Reason
+       * Why absent, or the shift's name.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = TechnicianAvailability;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace TenantBranding {
   /**
    * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
@@ -96591,6 +102524,980 @@ export namespace WorkOrderCosts {
   }
 }
 
+export namespace WorkOrderKitShortages {
+  /**
+   * @description Scheduled work (scheduled, in progress, or on hold from either) whose planned parts are not all reserved or issued: per part the planned, reserved, issued and short quantities. As the caller: the work orders they may read.
+   * @tags work_order_kit_shortages
+   * @name WorkOrderKitShortagesList
+   * @summary Work orders with short kits
+   * @request GET:/work_order_kit_shortages
+   */
+  export namespace WorkOrderKitShortagesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Issued
+       * Net of returns.
+       * @format numeric
+       */
+      issued_quantity?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part number
+       * @format text
+       */
+      part_number?: string;
+      /**
+       * Planned
+       * @format numeric
+       */
+      planned_quantity?: string;
+      /**
+       * Reserved
+       * Open reservations for the work order.
+       * @format numeric
+       */
+      reserved_quantity?: string;
+      /**
+       * Scheduled window
+       * @format tstzrange
+       */
+      scheduled?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Short
+       * Planned less reserved and issued.
+       * @format numeric
+       */
+      short_quantity?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Storeroom
+       * The line's, if any.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+      /**
+       * Work order number
+       * @format text
+       */
+      work_order_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderKitShortages[];
+  }
+}
+
+export namespace WorkOrderParts {
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsCreate
+   * @summary Work order planned parts
+   * @request POST:/work_order_parts
+   */
+  export namespace WorkOrderPartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsDelete
+   * @summary Work order planned parts
+   * @request DELETE:/work_order_parts
+   */
+  export namespace WorkOrderPartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsList
+   * @summary Work order planned parts
+   * @request GET:/work_order_parts
+   */
+  export namespace WorkOrderPartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderParts[];
+  }
+
+  /**
+   * @description The work order's own parts list: copied from its template's kit, edited by a planner before the work starts (app.set_work_order_part), actual usage recorded by the technician (app.record_work_order_part_usage). Reserved when the work order is scheduled, issued when it is completed. Read by whoever may read the work order.
+   * @tags work_order_parts
+   * @name WorkOrderPartsPartialUpdate
+   * @summary Work order planned parts
+   * @request PATCH:/work_order_parts
+   */
+  export namespace WorkOrderPartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * One line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Planned quantity
+       * In the unit; what is reserved at scheduling.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template kit line
+       * The kit line it was copied from.
+       * @format uuid
+       */
+      template_part_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Used quantity
+       * What the technician recorded as used; completion issues it (else the planned quantity).
+       * @format numeric
+       */
+      used_quantity?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderSignatures {
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesCreate
+   * @summary Work order signatures
+   * @request POST:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesDelete
+   * @summary Work order signatures
+   * @request DELETE:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesList
+   * @summary Work order signatures
+   * @request GET:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderSignatures[];
+  }
+
+  /**
+   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @tags work_order_signatures
+   * @name WorkOrderSignaturesPartialUpdate
+   * @summary Work order signatures
+   * @request PATCH:/work_order_signatures
+   */
+  export namespace WorkOrderSignaturesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Payload hash
+       * sha256 of the payload text, hex.
+       * @format text
+       */
+      payload_sha256?: string;
+      /**
+       * Signature id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * performed (the technician) or verified (the supervisor).
+       * @format text
+       */
+      meaning?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Signed payload
+       * The work order (id, number, from and to state, checklist answers) plus signer, time, meaning and reason.
+       * @format jsonb
+       */
+      payload?: string;
+      /**
+       * Reason
+       * What the signer wrote.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * @format uuid
+       */
+      signed_by?: string;
+      /**
+       * Plant
+       * The work order's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Transition
+       * The state the signed move went to: completed or verified.
+       * @format text
+       */
+      to_status?: string;
+      /**
+       * Transaction
+       * The transaction that signed; the work order's move to completed or verified needs a signature of its own transaction.
+       * @format bigint
+       */
+      transaction_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = WorkOrderSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkOrderTemplateParts {
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsCreate
+   * @summary Template parts kits
+   * @request POST:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkOrderTemplateParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsDelete
+   * @summary Template parts kits
+   * @request DELETE:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsList
+   * @summary Template parts kits
+   * @request GET:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkOrderTemplateParts[];
+  }
+
+  /**
+   * @description The parts a standard job needs: part, quantity in the part's unit, optionally the storeroom to take them from. Written by app.set_work_order_template_part (work_order.manage); copied into a work order's planned parts when it is made from the template.
+   * @tags work_order_template_parts
+   * @name WorkOrderTemplatePartsPartialUpdate
+   * @summary Template parts kits
+   * @request PATCH:/work_order_template_parts
+   */
+  export namespace WorkOrderTemplatePartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Kit line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * An active part of the tenant; one line per part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * Per work order, in the unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Storeroom
+       * Where to take the parts from; none: the storerooms of the work order's plant.
+       * @format uuid
+       */
+      storeroom_id?: string;
+      /**
+       * Template
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = WorkOrderTemplateParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace WorkOrderTemplates {
   /**
    * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
@@ -96925,7 +103832,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97000,6 +103907,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
@@ -97106,6 +104019,12 @@ export namespace WorkOrders {
        */
       status?: string;
       /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
+      /**
        * Template
        * The template it was made from.
        * @format uuid
@@ -97170,7 +104089,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97245,6 +104164,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
@@ -97359,6 +104284,12 @@ export namespace WorkOrders {
        */
       status?: string;
       /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
+      /**
        * Template
        * The template it was made from.
        * @format uuid
@@ -97430,7 +104361,7 @@ export namespace WorkOrders {
     export type RequestQuery = {
       /**
        * Assignee
-       * The person who does the work.
+       * The person who does the work (or a team: team_id).
        * @format uuid
        */
       assignee_id?: string;
@@ -97505,6 +104436,12 @@ export namespace WorkOrders {
        * @format numeric
        */
       estimated_hours?: string;
+      /**
+       * Follow-up of
+       * The checklist item (an out-of-limit measurement of another work order) this corrective work order follows up.
+       * @format uuid
+       */
+      follow_up_of_item_id?: string;
       /**
        * Held from
        * The state an on-hold work order returns to.
@@ -97610,6 +104547,12 @@ export namespace WorkOrders {
        * @format text
        */
       status?: string;
+      /**
+       * Team
+       * The team that does the work, instead of (or besides) a person; one member must hold the required qualification.
+       * @format uuid
+       */
+      team_id?: string;
       /**
        * Template
        * The template it was made from.
