@@ -169,30 +169,48 @@ $$;
 COMMENT ON FUNCTION app_private.require_assignee_qualified(app.work_orders, uuid, timestamptz) IS
   'PT404 user.not_member unless the assignee is active staff of the tenant; PT409 work_order.assignee_unqualified unless they hold the work order''s required qualification at the time (competence register).';
 
-CREATE OR REPLACE FUNCTION app.schedule_work_order(work_order_id uuid, assignee_id uuid, starts_at timestamptz, ends_at timestamptz,
-                                                   due_date date DEFAULT NULL)
+-- One path for scheduling: a person (app.schedule_work_order) or a team
+-- (app.schedule_work_order_for_team, 90_teams.sql), never both.
+CREATE OR REPLACE FUNCTION app_private.schedule_work_order(p_work_order_id uuid, p_to_team boolean, p_assignee_id uuid, p_team_id uuid,
+                                                           p_starts_at timestamptz, p_ends_at timestamptz, p_due_date date)
 RETURNS app.work_orders
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
-  v_order app.work_orders := app_private.lock_work_order(schedule_work_order.work_order_id, 'work_order.manage');
+  v_order app.work_orders := app_private.lock_work_order(p_work_order_id, 'work_order.manage');
 BEGIN
   IF v_order.status NOT IN ('planned', 'scheduled') THEN
     PERFORM app_private.refuse_work_order_move(v_order, 'scheduled');
   END IF;
-  IF starts_at IS NULL OR ends_at IS NULL OR ends_at <= starts_at THEN
+  IF p_starts_at IS NULL OR p_ends_at IS NULL OR p_ends_at <= p_starts_at THEN
     PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
   END IF;
-  PERFORM app_private.require_assignee_qualified(v_order, schedule_work_order.assignee_id, starts_at);
-  PERFORM app_private.require_assignee_available(v_order, schedule_work_order.assignee_id, pg_catalog.tstzrange(starts_at, ends_at));
+  IF NOT p_to_team THEN
+    PERFORM app_private.require_assignee_qualified(v_order, p_assignee_id, p_starts_at);
+    PERFORM app_private.require_assignee_available(v_order, p_assignee_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
+  ELSE
+    PERFORM app_private.require_team_qualified(v_order, p_team_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
+  END IF;
   UPDATE app.work_orders AS w
-     SET status = 'scheduled', assignee_id = schedule_work_order.assignee_id, team_id = NULL, scheduled = pg_catalog.tstzrange(starts_at, ends_at),
-         due_date = coalesce(schedule_work_order.due_date, w.due_date)
+     SET status = 'scheduled', assignee_id = p_assignee_id, team_id = p_team_id, scheduled = pg_catalog.tstzrange(p_starts_at, p_ends_at),
+         due_date = coalesce(p_due_date, w.due_date)
    WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
   RETURNING w.* INTO v_order;
   RETURN v_order;
 END
+$$;
+COMMENT ON FUNCTION app_private.schedule_work_order(uuid, boolean, uuid, uuid, timestamptz, timestamptz, date) IS
+  'Schedules a planned (or reschedules a scheduled) work order for a person or (p_to_team) a team: work_order.manage at its plant, a window with a start before its end, the person qualified and present or a qualified member of the team present; the other assignee is cleared.';
+
+CREATE OR REPLACE FUNCTION app.schedule_work_order(work_order_id uuid, assignee_id uuid, starts_at timestamptz, ends_at timestamptz,
+                                                   due_date date DEFAULT NULL)
+RETURNS app.work_orders
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT app_private.schedule_work_order(schedule_work_order.work_order_id, false, schedule_work_order.assignee_id, NULL,
+                                         schedule_work_order.starts_at, schedule_work_order.ends_at, schedule_work_order.due_date)
 $$;
 COMMENT ON FUNCTION app.schedule_work_order(uuid, uuid, timestamptz, timestamptz, date) IS
   E'Schedule a work order\nAssigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window''s start and have no absence in the window (technician_availability). Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.';

@@ -182,26 +182,12 @@ COMMENT ON FUNCTION app_private.require_team_qualified(app.work_orders, uuid, ts
 CREATE OR REPLACE FUNCTION app.schedule_work_order_for_team(work_order_id uuid, team_id uuid, starts_at timestamptz, ends_at timestamptz,
                                                             due_date date DEFAULT NULL)
 RETURNS app.work_orders
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
-DECLARE
-  v_order app.work_orders := app_private.lock_work_order(schedule_work_order_for_team.work_order_id, 'work_order.manage');
-BEGIN
-  IF v_order.status NOT IN ('planned', 'scheduled') THEN
-    PERFORM app_private.refuse_work_order_move(v_order, 'scheduled');
-  END IF;
-  IF starts_at IS NULL OR ends_at IS NULL OR ends_at <= starts_at THEN
-    PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
-  END IF;
-  PERFORM app_private.require_team_qualified(v_order, schedule_work_order_for_team.team_id, pg_catalog.tstzrange(starts_at, ends_at));
-  UPDATE app.work_orders AS w
-     SET status = 'scheduled', team_id = schedule_work_order_for_team.team_id, assignee_id = NULL,
-         scheduled = pg_catalog.tstzrange(starts_at, ends_at), due_date = coalesce(schedule_work_order_for_team.due_date, w.due_date)
-   WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id
-  RETURNING w.* INTO v_order;
-  RETURN v_order;
-END
+  SELECT app_private.schedule_work_order(schedule_work_order_for_team.work_order_id, true, NULL, schedule_work_order_for_team.team_id,
+                                         schedule_work_order_for_team.starts_at, schedule_work_order_for_team.ends_at,
+                                         schedule_work_order_for_team.due_date)
 $$;
 COMMENT ON FUNCTION app.schedule_work_order_for_team(uuid, uuid, timestamptz, timestamptz, date) IS
   E'Schedule a work order for a team\nGives a planned (or scheduled) work order to a team for a window: at least one member at the window''s start must hold the required qualification then and have no absence in the window. The work order becomes scheduled; its members see it as theirs. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / team.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.team_unqualified, PT422 work_order.window_invalid.';
