@@ -112,13 +112,13 @@ BEGIN
   IF v_approval.status::text = coalesce(p_guard ->> 'status', 'rejected') THEN
     RETURN NULL;
   END IF;
-  RETURN pg_catalog.jsonb_build_object('reason', 'approval.not_' || coalesce(p_guard ->> 'status', 'rejected'), 'sqlstate', 'PT409',
+  RETURN pg_catalog.jsonb_build_object('reason', 'approval.status_mismatch', 'sqlstate', 'PT409',
     'message', pg_catalog.format('the %s approval is %s, not %s', p_guard ->> 'approval_type', coalesce(v_approval.status::text, 'not requested'),
                                  coalesce(p_guard ->> 'status', 'rejected')));
 END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_approval_decided(uuid, text, uuid, jsonb) IS
-  'Guard {"kind": "approval_decided", "approval_type": "<type>", "status": "rejected"}: the latest approval of that type on the entity, requested in its current state, has that status (the way back after a rejection is taken by the decision itself). Fails with approval.not_<status> (PT409).';
+  'Guard {"kind": "approval_decided", "approval_type": "<type>", "status": "rejected"}: the latest approval of that type on the entity, requested in its current state, has that status (the way back after a rejection is taken by the decision itself). Fails with approval.status_mismatch (PT409), the message naming both statuses.';
 
 CREATE OR REPLACE FUNCTION app_private.transition_guard_approval_decided_check(p_organization_id uuid, p_entity_type text, p_guard jsonb)
 RETURNS text

@@ -8,9 +8,10 @@
 CREATE OR REPLACE VIEW app.report_ncrs WITH (security_invoker = true) AS
 SELECT n.id AS ncr_id, n.ncr_number, n.title, n.site_id, n.part_id, n.supplier_id, n.customer_id, n.status::text AS status,
        n.detection::text AS detection, n.defect_category, n.nonconforming_quantity, n.unit, n.created_at, n.closed_at,
-       (extract(epoch FROM coalesce(n.closed_at, pg_catalog.now()) - n.created_at) / 86400)::numeric(10, 1) AS days_open
+       (extract(epoch FROM coalesce(n.closed_at, pg_catalog.now()) - n.created_at) / 86400)::numeric(10, 1) AS days_open, n.organization_id
   FROM app.ncrs AS n;
 COMMENT ON VIEW app.report_ncrs IS E'NCRs for reports\nEvery nonconformance report the reader may see (ncr.read at its plant) with status, detection, defect category, quantity and days open.';
+COMMENT ON COLUMN app.report_ncrs.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.report_ncrs.ncr_id IS E'NCR';
 COMMENT ON COLUMN app.report_ncrs.ncr_number IS E'NCR number';
 COMMENT ON COLUMN app.report_ncrs.title IS E'Title';
@@ -29,9 +30,10 @@ COMMENT ON COLUMN app.report_ncrs.days_open IS E'Days open\nTo closure, or to no
 
 CREATE OR REPLACE VIEW app.report_lots WITH (security_invoker = true) AS
 SELECT l.id AS lot_id, l.lot_number, l.part_id, l.site_id, l.quantity, l.remaining_quantity, l.unit, l.quality_status::text AS quality_status,
-       l.inventory_state::text AS inventory_state, l.supplier_id, l.supplier_lot, l.produced_at, l.expires_at
+       l.inventory_state::text AS inventory_state, l.supplier_id, l.supplier_lot, l.produced_at, l.expires_at, l.organization_id
   FROM app.lots AS l;
 COMMENT ON VIEW app.report_lots IS E'Lots for reports\nEvery lot the reader may see (traceability.read at its plant) with quantities, quality status and inventory state.';
+COMMENT ON COLUMN app.report_lots.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.report_lots.lot_id IS E'Lot';
 COMMENT ON COLUMN app.report_lots.lot_number IS E'Lot number';
 COMMENT ON COLUMN app.report_lots.part_id IS E'Part';
@@ -48,9 +50,10 @@ COMMENT ON COLUMN app.report_lots.expires_at IS E'Expires at';
 
 CREATE OR REPLACE VIEW app.report_shipments WITH (security_invoker = true) AS
 SELECT s.id AS shipment_id, s.shipment_number, s.customer_id, s.site_id, s.status, s.carrier, s.promised_date, s.shipped_at, s.delivered_at,
-       (s.shipped_at IS NULL AND s.status <> 'cancelled' AND s.promised_date < current_date) AS overdue
+       (s.shipped_at IS NULL AND s.status <> 'cancelled' AND s.promised_date < current_date) AS overdue, s.organization_id
   FROM app.shipments AS s;
 COMMENT ON VIEW app.report_shipments IS E'Shipments for reports\nEvery shipment the reader may see (shipment.read at its plant, a portal user their own company''s) with dates and whether it is overdue (promised before today, not shipped, not cancelled).';
+COMMENT ON COLUMN app.report_shipments.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.report_shipments.shipment_id IS E'Shipment';
 COMMENT ON COLUMN app.report_shipments.shipment_number IS E'Shipment number';
 COMMENT ON COLUMN app.report_shipments.customer_id IS E'Customer';
@@ -64,9 +67,10 @@ COMMENT ON COLUMN app.report_shipments.overdue IS E'Overdue\nPromised before tod
 
 CREATE OR REPLACE VIEW app.report_inspections WITH (security_invoker = true) AS
 SELECT i.id AS inspection_id, i.kind::text AS kind, i.part_id, i.site_id, i.line, i.status::text AS status, i.passed, i.passed_first_time,
-       i.fai_report_number, i.completed_at, i.decided_at
+       i.fai_report_number, i.completed_at, i.decided_at, i.organization_id
   FROM app.inspections AS i;
 COMMENT ON VIEW app.report_inspections IS E'Inspections for reports\nEvery inspection the reader may see (inspection.read at its plant) with kind, status and result.';
+COMMENT ON COLUMN app.report_inspections.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.report_inspections.inspection_id IS E'Inspection';
 COMMENT ON COLUMN app.report_inspections.kind IS E'Kind';
 COMMENT ON COLUMN app.report_inspections.part_id IS E'Part';
@@ -81,10 +85,11 @@ COMMENT ON COLUMN app.report_inspections.decided_at IS E'Decided at';
 
 CREATE OR REPLACE VIEW app.report_spc_signals WITH (security_invoker = true) AS
 SELECT g.id AS signal_id, g.characteristic_id, c.name AS characteristic, g.site_id, g.subgroup, g.value, g.status,
-       pg_catalog.array_to_string(g.rule_names, ', ') AS rules, g.created_at, g.closed_at
+       pg_catalog.array_to_string(g.rule_names, ', ') AS rules, g.created_at, g.closed_at, g.organization_id
   FROM app.spc_signals AS g
   JOIN app.characteristics AS c ON c.organization_id = g.organization_id AND c.id = g.characteristic_id;
 COMMENT ON VIEW app.report_spc_signals IS E'SPC signals for reports\nEvery out-of-control signal the reader may see (inspection.read at its plant) with its characteristic, subgroup, value, rules broken and status.';
+COMMENT ON COLUMN app.report_spc_signals.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.report_spc_signals.signal_id IS E'Signal';
 COMMENT ON COLUMN app.report_spc_signals.characteristic_id IS E'Characteristic';
 COMMENT ON COLUMN app.report_spc_signals.characteristic IS E'Characteristic name';
