@@ -14996,6 +14996,9 @@ export interface ReportInspections {
   fai_report_number?: string;
   /**
    * Inspection
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   inspection_id?: string;
@@ -15009,6 +15012,15 @@ export interface ReportInspections {
    * @format text
    */
   line?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
   /**
    * Part
    * @format uuid
@@ -15053,6 +15065,9 @@ export interface ReportLots {
   inventory_state?: string;
   /**
    * Lot
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   lot_id?: string;
@@ -15061,6 +15076,15 @@ export interface ReportLots {
    * @format text
    */
   lot_number?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
   /**
    * Part
    * @format uuid
@@ -15149,6 +15173,9 @@ export interface ReportNcrs {
   detection?: string;
   /**
    * NCR
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   ncr_id?: string;
@@ -15162,6 +15189,15 @@ export interface ReportNcrs {
    * @format numeric
    */
   nonconforming_quantity?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
   /**
    * Part
    * @format uuid
@@ -15218,6 +15254,15 @@ export interface ReportShipments {
    */
   delivered_at?: string;
   /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
    * Overdue
    * Promised before today, not shipped, not cancelled.
    * @format boolean
@@ -15230,6 +15275,9 @@ export interface ReportShipments {
   promised_date?: string;
   /**
    * Shipment
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   shipment_id?: string;
@@ -15354,12 +15402,24 @@ export interface ReportSpcSignals {
    */
   created_at?: string;
   /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
    * Rules broken
    * @format text
    */
   rules?: string;
   /**
    * Signal
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   signal_id?: string;
@@ -66862,6 +66922,11 @@ export namespace ReportInspections {
        */
       line?: string;
       /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
        * Part
        * @format uuid
        */
@@ -66941,6 +67006,11 @@ export namespace ReportInspections {
       offset?: string;
       /** Ordering */
       order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Part
        * @format uuid
@@ -67024,6 +67094,11 @@ export namespace ReportInspections {
        * @format text
        */
       line?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Part
        * @format uuid
@@ -67117,6 +67192,11 @@ export namespace ReportLots {
        */
       lot_number?: string;
       /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
        * Part
        * @format uuid
        */
@@ -67206,6 +67286,11 @@ export namespace ReportLots {
       offset?: string;
       /** Ordering */
       order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Part
        * @format uuid
@@ -67299,6 +67384,11 @@ export namespace ReportLots {
        * @format text
        */
       lot_number?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Part
        * @format uuid
@@ -67438,6 +67528,11 @@ export namespace ReportNcrs {
        */
       nonconforming_quantity?: string;
       /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
        * Part
        * @format uuid
        */
@@ -67538,6 +67633,11 @@ export namespace ReportNcrs {
       offset?: string;
       /** Ordering */
       order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Part
        * @format uuid
@@ -67643,6 +67743,11 @@ export namespace ReportNcrs {
        */
       nonconforming_quantity?: string;
       /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
        * Part
        * @format uuid
        */
@@ -67735,6 +67840,11 @@ export namespace ReportShipments {
        */
       delivered_at?: string;
       /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
        * Overdue
        * Promised before today, not shipped, not cancelled.
        * @format boolean
@@ -67810,6 +67920,11 @@ export namespace ReportShipments {
       offset?: string;
       /** Ordering */
       order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Overdue
        * Promised before today, not shipped, not cancelled.
@@ -67889,6 +68004,11 @@ export namespace ReportShipments {
        * @format timestamp with time zone
        */
       delivered_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Overdue
        * Promised before today, not shipped, not cancelled.
@@ -68243,6 +68363,11 @@ export namespace ReportSpcSignals {
       offset?: string;
       /** Ordering */
       order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
       /**
        * Rules broken
        * @format text
