@@ -8,7 +8,7 @@
 -- from lot) and the revision new lots are made to. Another plant's user and
 -- another tenant see nothing.
 BEGIN;
-SELECT plan(46);
+SELECT plan(49);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -186,6 +186,35 @@ SELECT tests.recall('t'), n, tests.recall('part2'), tests.recall('plant_a'), 1, 
 SELECT results_eq(format($$SELECT l.lot_number, r.revision FROM app.lots AS l JOIN app.part_revisions AS r ON r.id = l.part_revision_id
                             WHERE l.part_id = %L ORDER BY l.lot_number$$, tests.recall('part2')),
   $$VALUES ('L-000050', 'A'), ('L-000120', 'B')$$, 'each new lot is made to the revision in effect for its number');
+
+-- Effectivity: from a serial number.
+SELECT tests.remember('part3', tests.create_part(tests.recall('t')));
+INSERT INTO app.part_revisions (organization_id, part_id, revision) VALUES (tests.recall('t')::uuid, tests.recall('part3')::uuid, 'B');
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+INSERT INTO app.change_orders (title, reason, effectivity, effective_serial_number) VALUES ('New seal', 'design_improvement', 'serial', 'S-000100');
+SELECT tests.remember('eco_s', (SELECT id FROM app.change_orders WHERE title = 'New seal'));
+INSERT INTO app.change_order_items (change_order_id, kind, part_revision_id)
+SELECT tests.recall('eco_s'), 'part_revision', id FROM app.part_revisions WHERE part_id = tests.recall('part3') AND revision = 'B';
+SELECT app.submit_change_order(tests.recall('eco_s'));
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_s'));
+SELECT tests.act_as(tests.recall('eng2'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_s'));
+SELECT tests.act_as(tests.recall('prod_a'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco_s'));
+SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
+SELECT app.implement_change_order(tests.recall('eco_s'));
+SELECT results_eq(format($$SELECT (app.effective_part_revision(%1$L, now(), NULL, 'S-000099')).revision,
+                                  (app.effective_part_revision(%1$L, now(), NULL, 'S-000100')).revision$$, tests.recall('part3')),
+  $$VALUES ('A', 'B')$$, 'serials before S-000100 keep A; from it on, B');
+SELECT tests.act_as_owner();
+INSERT INTO app.serials (organization_id, serial_number, part_id, site_id)
+SELECT tests.recall('t'), n, tests.recall('part3'), tests.recall('plant_a') FROM unnest(ARRAY['S-000050', 'S-000120']) AS n;
+SELECT results_eq(format($$SELECT s.serial_number, r.revision FROM app.serials AS s JOIN app.part_revisions AS r ON r.id = s.part_revision_id
+                            WHERE s.part_id = %L ORDER BY s.serial_number$$, tests.recall('part3')),
+  $$VALUES ('S-000050', 'A'), ('S-000120', 'B')$$, 'each new serial is made to the revision in effect for its number');
+SELECT is(tests.refusal(format($$UPDATE app.change_orders SET status = 'draft' WHERE id = %L$$, tests.recall('eco_s'))),
+  'PT409 state_machine.status_by_transition', 'a change order''s status is never written past its machine, even by the owner');
 
 -- RDA routing with signed decisions -----------------------------------------
 SELECT tests.remember('project', tests.create_project(tests.recall('t'), tests.recall('admin')));

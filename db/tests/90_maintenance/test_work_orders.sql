@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(50);
+SELECT plan(51);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -135,6 +135,9 @@ SELECT is((app.record_work_order_stop(tests.recall('loto'), 'repair', now() - in
   'a stop of an emergency breakdown is a breakdown in the downtime log');
 SELECT is((SELECT work_order_id FROM app.downtime_events WHERE equipment_id = tests.recall('press')::uuid), tests.recall('loto'),
   'linked to the work order');
+SELECT tests.act_as_owner();
+SELECT is(tests.refusal(format($$UPDATE app.downtime_events SET work_order_id = %L WHERE equipment_id = %L$$, gen_random_uuid(), tests.recall('press'))),
+  'PT404 work_order.not_found', 'a stop names only a live work order of its tenant (the check stands in for a foreign key)');
 
 -- Contractor, charges and costs.
 SELECT pg_temp.as_('planner');
