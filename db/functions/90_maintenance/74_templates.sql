@@ -1,8 +1,8 @@
 -- Work order templates (migration maintenance/work_orders): standard jobs a
 -- planner defines once; app.create_work_order and app.convert_work_request
 -- copy the task text, checklist template (started on the work order),
--- estimated hours and required qualification. The parts kit joins with the
--- parts slice (a kit table keyed by template and part).
+-- estimated hours and required qualification; the parts kit
+-- (app.work_order_template_parts) is copied by a trigger (46_kits.sql).
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.work_order_templates
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
