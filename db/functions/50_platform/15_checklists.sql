@@ -188,24 +188,9 @@ LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
-DECLARE
-  v_item app.checklist_items;
 BEGIN
-  IF auth.partner_id() IS NOT NULL THEN
-    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
-      HINT = 'GET /checklist_items lists the items you may see.';
-  END IF;
-  UPDATE app.checklist_items AS i
-     SET checked_at = CASE WHEN p_checked THEN pg_catalog.now() END,
-         checked_by = CASE WHEN p_checked THEN auth.user_id() END,
-         note = coalesce(p_note, i.note)
-   WHERE i.organization_id = auth.org_id() AND i.id = p_item_id
-  RETURNING * INTO v_item;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
-      HINT = 'GET /checklist_items lists the items you may see.';
-  END IF;
-  RETURN v_item;
+  -- A check is an answer without a value (auth.checklist_answer, below).
+  RETURN auth.checklist_answer(p_item_id, p_checked, NULL, NULL, NULL, p_note);
 END
 $$;
 COMMENT ON FUNCTION auth.checklist_check(uuid, boolean, text) IS
