@@ -140,7 +140,7 @@ FUNCTION_CASES = {
     "maintenance_calendar": "the caller's tenant only, each branch with the caller's visibility (test_calendar.sql)",
     # Preventive schedules (db/functions/90_maintenance/82_*..84_*).
     "generate_pm_work_orders": "the caller's tenant only, at the plants where they hold work_order.manage (test_pm_schedules.sql)",
-    "pm_forecast": "reads as the caller: the tenant's schedules at plants they may read; another tenant forecasts none (test_pm_schedules.sql)",
+    "pm_forecast": "reads as the caller: schedules at plants they may read; another tenant forecasts none (test_pm_schedules.sql)",
     "my_calendar_feeds": "own feeds in the active tenant only (test_calendar.sql)",
     "calendar_feed": "anonymous on purpose: the ICS of one feed token, read as its owner; unknown or revoked is PT404 (test_calendar.sql)",
     "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",
