@@ -8,7 +8,7 @@
 -- received lines refused, the line's date is the due date; SAP may not
 -- shrink a line below what was received.
 BEGIN;
-SELECT plan(53);
+SELECT plan(58);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -149,11 +149,11 @@ SELECT is(tests.refusal(format($$SELECT app.replay_sap_message(%L)$$, tests.reca
 
 -- Purchase order lines from SAP.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
-SELECT app.stage_sap_purchase_orders(jsonb_build_array(jsonb_build_object('po_number', '4500000001', 'vendor', 'V-200', 'lines', jsonb_build_array(
+SELECT is(app.stage_sap_purchase_orders(jsonb_build_array(jsonb_build_object('po_number', '4500000001', 'vendor', 'V-200', 'lines', jsonb_build_array(
   jsonb_build_object('line', 10, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 50000, 'unit', 'g',
                      'delivery_date', to_char(current_date + 5, 'YYYY-MM-DD')),
   jsonb_build_object('line', 20, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 10, 'unit', 'kg',
-                     'delivery_completed', true)))));
+                     'delivery_completed', true))))), 1, 'one purchase order is staged');
 SELECT is((app.apply_sap_staging()) ->> 'purchase_orders_applied', '1', 'the purchase order is applied');
 SELECT tests.remember('line10', (SELECT id FROM app.purchase_order_lines WHERE organization_id = tests.recall('t') AND line_number = 10));
 SELECT tests.remember('line20', (SELECT id FROM app.purchase_order_lines WHERE organization_id = tests.recall('t') AND line_number = 20));
@@ -206,25 +206,25 @@ SELECT is(tests.refusal(format($$SELECT app_private.check_receipt_against_line(%
 
 -- SAP may not shrink a line below what was received, nor drop it.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
-SELECT app.stage_sap_purchase_orders(jsonb_build_array(
+SELECT is(app.stage_sap_purchase_orders(jsonb_build_array(
   jsonb_build_object('po_number', '4500000001', 'vendor', 'V-200', 'lines', jsonb_build_array(
     jsonb_build_object('line', 10, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 54, 'unit', 'kg'),
-    jsonb_build_object('line', 20, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 10, 'unit', 'kg')))));
+    jsonb_build_object('line', 20, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 10, 'unit', 'kg'))))), 1, 'one purchase order is staged');
 SELECT is((app.apply_sap_staging()) ->> 'purchase_orders_failed', '1', 'a line shrunk below the received 55 kg is refused');
 SELECT is((SELECT errors -> 0 ->> 'reason' FROM app.sap_staged_purchase_orders WHERE status = 'error' ORDER BY staged_at DESC LIMIT 1),
   'purchase_order_line.below_received', 'with its reason');
-SELECT app.stage_sap_purchase_orders(jsonb_build_array(
+SELECT is(app.stage_sap_purchase_orders(jsonb_build_array(
   jsonb_build_object('po_number', '4500000001', 'vendor', 'V-200', 'lines', jsonb_build_array(
-    jsonb_build_object('line', 20, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 10, 'unit', 'kg')))));
-SELECT app.apply_sap_staging();
+    jsonb_build_object('line', 20, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 10, 'unit', 'kg'))))), 1, 'one purchase order is staged');
+SELECT is((app.apply_sap_staging()) ->> 'purchase_orders_failed', '1', 'the purchase order without its received line fails');
 SELECT is((SELECT errors FROM app.sap_staged_purchase_orders WHERE status = 'error' ORDER BY staged_at DESC, id DESC LIMIT 1),
   jsonb_build_array(jsonb_build_object('reason', 'purchase_order_line.below_received', 'line', '10',
                                        'message', 'line 10 is left out, but 55000 g were already received against it')),
   'a received line left out is refused too');
-SELECT app.stage_sap_purchase_orders(jsonb_build_array(
+SELECT is(app.stage_sap_purchase_orders(jsonb_build_array(
   jsonb_build_object('po_number', '4500000001', 'vendor', 'V-200', 'lines', jsonb_build_array(
     jsonb_build_object('line', 10, 'material', (SELECT part_number FROM app.parts WHERE id = tests.recall('steel')), 'quantity', 55, 'unit', 'kg',
-                       'delivery_completed', true)))));
+                       'delivery_completed', true))))), 1, 'one purchase order is staged');
 SELECT is((app.apply_sap_staging()) ->> 'purchase_orders_applied', '1', 'a line kept at what was received is applied (the unreceived line goes)');
 SELECT is((SELECT (quantity, unit, delivery_completed)::text FROM app.purchase_order_lines WHERE id = tests.recall('line10')), '(55,kg,t)',
   'the line takes SAP''s quantity, unit and closure');
