@@ -8,7 +8,7 @@
 -- received lines refused, the line's date is the due date; SAP may not
 -- shrink a line below what was received.
 BEGIN;
-SELECT plan(58);
+SELECT plan(59);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -191,7 +191,13 @@ SELECT is((SELECT app.purchase_order_lines_open_quantity(l) FROM app.purchase_or
 SELECT is(tests.refusal(format($$SELECT app.record_receipt(%L, %L, %L, 0.001, 'S-3', purchase_order_line_id => %L)$$,
                                tests.recall('supplier'), tests.recall('steel'), tests.recall('site'), tests.recall('line10'))),
   'PT409 purchase_order_line.fully_received', 'nothing more is received against a fully received line');
+SELECT tests.act_as_owner();
+CREATE TEMP TABLE line_copy AS SELECT * FROM app.purchase_order_lines WHERE id = tests.recall('line10');
+GRANT SELECT ON line_copy TO PUBLIC;
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
+SELECT is((SELECT (app.purchase_order_lines_received_quantity(ROW(l.*)::app.purchase_order_lines),
+                   app.purchase_order_lines_open_quantity(ROW(l.*)::app.purchase_order_lines))::text FROM line_copy AS l), '(,)',
+  'another tenant''s line, even fabricated, gives no received or open quantity');
 SELECT is(tests.refusal(format($$SELECT app.record_receipt(%L, %L, %L, 1, 'S-1', purchase_order_line_id => %L)$$,
                                tests.recall('supplier'), tests.recall('steel'), tests.recall('site'), tests.recall('line10'))),
   'PT404 site.not_found', 'another tenant cannot receive against the line');
