@@ -13540,6 +13540,13 @@ export interface Projects {
  */
 export interface PurchaseOrderLines {
   /**
+   * Delivery completed
+   * SAP closed the line (delivery completed indicator): no further receipt against it.
+   * @format boolean
+   * @default false
+   */
+  delivery_completed: boolean;
+  /**
    * Delivery date
    * @format date
    */
@@ -14560,6 +14567,12 @@ export interface Receipts {
    * @format text
    */
   purchase_order?: string;
+  /**
+   * Purchase order line
+   * purchase_order_lines.id this receipt delivers, when received against an SAP purchase order: its delivery date is the due date, the received quantity counts against the line's open quantity.
+   * @format uuid
+   */
+  purchase_order_line_id?: string;
   /**
    * Quantity
    * How much came, in unit (the part's).
@@ -17189,6 +17202,12 @@ export interface SapOutboundMessages {
    */
   attempt_count: number;
   /**
+   * Blocked reason
+   * Why a blocked message is not sent (sap_mapping.missing); last_error names what is missing. Replaying it after mapping rebuilds it.
+   * @format text
+   */
+  blocked_reason?: string;
+  /**
    * Created at
    * @format timestamp with time zone
    * @default "now()"
@@ -17299,7 +17318,7 @@ export interface SapOutboundMessages {
   sent_at?: string;
   /**
    * Status
-   * pending, sent or dead.
+   * pending, sent, dead (every attempt failed) or blocked (not sendable: a mapping is missing, see blocked_reason and last_error).
    * @format text
    * @default "pending"
    */
@@ -62965,6 +62984,12 @@ export namespace PurchaseOrderLines {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Delivery completed
+       * SAP closed the line (delivery completed indicator): no further receipt against it.
+       * @format boolean
+       */
+      delivery_completed?: string;
+      /**
        * Delivery date
        * @format date
        */
@@ -63029,6 +63054,12 @@ export namespace PurchaseOrderLines {
   export namespace PurchaseOrderLinesList {
     export type RequestParams = {};
     export type RequestQuery = {
+      /**
+       * Delivery completed
+       * SAP closed the line (delivery completed indicator): no further receipt against it.
+       * @format boolean
+       */
+      delivery_completed?: string;
       /**
        * Delivery date
        * @format date
@@ -63109,6 +63140,12 @@ export namespace PurchaseOrderLines {
   export namespace PurchaseOrderLinesPartialUpdate {
     export type RequestParams = {};
     export type RequestQuery = {
+      /**
+       * Delivery completed
+       * SAP closed the line (delivery completed indicator): no further receipt against it.
+       * @format boolean
+       */
+      delivery_completed?: string;
       /**
        * Delivery date
        * @format date
@@ -65518,6 +65555,12 @@ export namespace Receipts {
        */
       purchase_order?: string;
       /**
+       * Purchase order line
+       * purchase_order_lines.id this receipt delivers, when received against an SAP purchase order: its delivery date is the due date, the received quantity counts against the line's open quantity.
+       * @format uuid
+       */
+      purchase_order_line_id?: string;
+      /**
        * Quantity
        * How much came, in unit (the part's).
        * @format numeric
@@ -65691,6 +65734,12 @@ export namespace Receipts {
        * @format text
        */
       purchase_order?: string;
+      /**
+       * Purchase order line
+       * purchase_order_lines.id this receipt delivers, when received against an SAP purchase order: its delivery date is the due date, the received quantity counts against the line's open quantity.
+       * @format uuid
+       */
+      purchase_order_line_id?: string;
       /**
        * Quantity
        * How much came, in unit (the part's).
@@ -65868,6 +65917,12 @@ export namespace Receipts {
        * @format text
        */
       purchase_order?: string;
+      /**
+       * Purchase order line
+       * purchase_order_lines.id this receipt delivers, when received against an SAP purchase order: its delivery date is the due date, the received quantity counts against the line's open quantity.
+       * @format uuid
+       */
+      purchase_order_line_id?: string;
       /**
        * Quantity
        * How much came, in unit (the part's).
@@ -70748,7 +70803,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid, below_received). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
    * @tags (rpc) apply_sap_staging
    * @name ApplySapStagingCreate
    * @summary Apply staged SAP data
@@ -70766,7 +70821,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
+   * @description Validates every staged material and purchase order of the caller's tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid, below_received). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.
    * @tags (rpc) apply_sap_staging
    * @name ApplySapStagingList
    * @summary Apply staged SAP data
@@ -77532,6 +77587,84 @@ export namespace Rpc {
   }
 
   /**
+   * @description What is still to be received on the line, in its unit: ordered minus received (never below 0); 0 once SAP closed the line (delivery completed).
+   * @tags (rpc) purchase_order_lines_open_quantity
+   * @name PurchaseOrderLinesOpenQuantityCreate
+   * @summary Open quantity
+   * @request POST:/rpc/purchase_order_lines_open_quantity
+   */
+  export namespace PurchaseOrderLinesOpenQuantityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.purchase_order_lines */
+      line: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is still to be received on the line, in its unit: ordered minus received (never below 0); 0 once SAP closed the line (delivery completed).
+   * @tags (rpc) purchase_order_lines_open_quantity
+   * @name PurchaseOrderLinesOpenQuantityList
+   * @summary Open quantity
+   * @request GET:/rpc/purchase_order_lines_open_quantity
+   */
+  export namespace PurchaseOrderLinesOpenQuantityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.purchase_order_lines */
+      line: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What the receipts against the line add up to, in the line's unit (every plant's receipts; converted through the units register).
+   * @tags (rpc) purchase_order_lines_received_quantity
+   * @name PurchaseOrderLinesReceivedQuantityCreate
+   * @summary Received quantity
+   * @request POST:/rpc/purchase_order_lines_received_quantity
+   */
+  export namespace PurchaseOrderLinesReceivedQuantityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.purchase_order_lines */
+      line: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What the receipts against the line add up to, in the line's unit (every plant's receipts; converted through the units register).
+   * @tags (rpc) purchase_order_lines_received_quantity
+   * @name PurchaseOrderLinesReceivedQuantityList
+   * @summary Received quantity
+   * @request GET:/rpc/purchase_order_lines_received_quantity
+   */
+  export namespace PurchaseOrderLinesReceivedQuantityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.purchase_order_lines */
+      line: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) purge_organization
    * @name PurgeOrganizationCreate
@@ -78210,7 +78343,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date (or against an SAP purchase order line, purchase_order_line_id: its delivery date is the due date and its PO number the purchase order; refused when the line is of another part or supplier, closed, fully received, or would be exceeded beyond over_receipt_tolerance_percent, units converted): refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*; with a purchase order line PT404 purchase_order_line.not_found, PT422 receipt.purchase_order_mismatch, PT409 purchase_order_line.closed, purchase_order_line.fully_received, receipt.over_receipt.
    * @tags (rpc) record_receipt
    * @name RecordReceiptCreate
    * @summary Record a receipt
@@ -78221,13 +78354,15 @@ export namespace Rpc {
     export type RequestQuery = {};
     export type RequestBody = {
       /** @format date */
-      due_on: string;
+      due_on?: string;
       /** @format timestamp with time zone */
       expires_at?: string;
       /** @format uuid */
       part_id: string;
       /** @format text */
       purchase_order?: string;
+      /** @format uuid */
+      purchase_order_line_id?: string;
       /** @format numeric */
       quantity: number;
       /** @format timestamp with time zone */
@@ -78249,7 +78384,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date (or against an SAP purchase order line, purchase_order_line_id: its delivery date is the due date and its PO number the purchase order; refused when the line is of another part or supplier, closed, fully received, or would be exceeded beyond over_receipt_tolerance_percent, units converted): refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*; with a purchase order line PT404 purchase_order_line.not_found, PT422 receipt.purchase_order_mismatch, PT409 purchase_order_line.closed, purchase_order_line.fully_received, receipt.over_receipt.
    * @tags (rpc) record_receipt
    * @name RecordReceiptList
    * @summary Record a receipt
@@ -78259,13 +78394,15 @@ export namespace Rpc {
     export type RequestParams = {};
     export type RequestQuery = {
       /** @format date */
-      due_on: string;
+      due_on?: string;
       /** @format timestamp with time zone */
       expires_at?: string;
       /** @format uuid */
       part_id: string;
       /** @format text */
       purchase_order?: string;
+      /** @format uuid */
+      purchase_order_line_id?: string;
       /** @format numeric */
       quantity: number;
       /** @format timestamp with time zone */
@@ -78927,7 +79064,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. A blocked message (a mapping was missing) is rebuilt from its shipment or NCR as it is now, once the mappings exist, and sent with its idempotency key. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead, sap_connection.disabled or sap_mapping.missing.
    * @tags (rpc) replay_sap_message
    * @name ReplaySapMessageCreate
    * @summary Replay an SAP message
@@ -78948,7 +79085,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.
+   * @description Sends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. A blocked message (a mapping was missing) is rebuilt from its shipment or NCR as it is now, once the mappings exist, and sent with its idempotency key. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead, sap_connection.disabled or sap_mapping.missing.
    * @tags (rpc) replay_sap_message
    * @name ReplaySapMessageList
    * @summary Replay an SAP message
@@ -87324,6 +87461,12 @@ export namespace SapOutboundMessages {
        */
       attempt_count?: string;
       /**
+       * Blocked reason
+       * Why a blocked message is not sent (sap_mapping.missing); last_error names what is missing. Replaying it after mapping rebuilds it.
+       * @format text
+       */
+      blocked_reason?: string;
+      /**
        * Created at
        * @format timestamp with time zone
        */
@@ -87424,7 +87567,7 @@ export namespace SapOutboundMessages {
       sent_at?: string;
       /**
        * Status
-       * pending, sent or dead.
+       * pending, sent, dead (every attempt failed) or blocked (not sendable: a mapping is missing, see blocked_reason and last_error).
        * @format text
        */
       status?: string;
@@ -87458,6 +87601,12 @@ export namespace SapOutboundMessages {
        * @format integer
        */
       attempt_count?: string;
+      /**
+       * Blocked reason
+       * Why a blocked message is not sent (sap_mapping.missing); last_error names what is missing. Replaying it after mapping rebuilds it.
+       * @format text
+       */
+      blocked_reason?: string;
       /**
        * Created at
        * @format timestamp with time zone
@@ -87567,7 +87716,7 @@ export namespace SapOutboundMessages {
       sent_at?: string;
       /**
        * Status
-       * pending, sent or dead.
+       * pending, sent, dead (every attempt failed) or blocked (not sendable: a mapping is missing, see blocked_reason and last_error).
        * @format text
        */
       status?: string;
@@ -87608,6 +87757,12 @@ export namespace SapOutboundMessages {
        * @format integer
        */
       attempt_count?: string;
+      /**
+       * Blocked reason
+       * Why a blocked message is not sent (sap_mapping.missing); last_error names what is missing. Replaying it after mapping rebuilds it.
+       * @format text
+       */
+      blocked_reason?: string;
       /**
        * Created at
        * @format timestamp with time zone
@@ -87709,7 +87864,7 @@ export namespace SapOutboundMessages {
       sent_at?: string;
       /**
        * Status
-       * pending, sent or dead.
+       * pending, sent, dead (every attempt failed) or blocked (not sendable: a mapping is missing, see blocked_reason and last_error).
        * @format text
        */
       status?: string;

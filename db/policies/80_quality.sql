@@ -389,7 +389,7 @@ CREATE POLICY scars_select_operator ON app.scars FOR SELECT TO app_admin
 GRANT SELECT ON app.quality_kpi_supplier_scorecard TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION
   app.approved_suppliers_effective_status(app.approved_suppliers),
-  app.record_receipt(uuid, uuid, uuid, numeric, text, date, text, timestamptz, text, timestamptz),
+  app.record_receipt(uuid, uuid, uuid, numeric, text, date, text, timestamptz, text, timestamptz, uuid),
   app.decide_receipt(uuid, numeric, numeric, text),
   app.issue_scar(uuid, text, text, date, uuid, uuid, uuid),
   app.respond_to_scar(uuid, text, text, text),

@@ -83,6 +83,9 @@ GRANT EXECUTE ON FUNCTION
   app.sap_connections_password_set(app.sap_connections),
   app.map_sap_object(text, text, text, uuid), app.unmap_sap_object(uuid),
   app.replay_sap_message(uuid),
-  app.stage_sap_materials(jsonb), app.stage_sap_purchase_orders(jsonb), app.apply_sap_staging()
+  app.stage_sap_materials(jsonb), app.stage_sap_purchase_orders(jsonb), app.apply_sap_staging(),
+  app.purchase_order_lines_received_quantity(app.purchase_order_lines), app.purchase_order_lines_open_quantity(app.purchase_order_lines)
   TO app_user;
-GRANT EXECUTE ON FUNCTION app.sap_connections_password_set(app.sap_connections) TO app_admin;
+GRANT EXECUTE ON FUNCTION app.sap_connections_password_set(app.sap_connections),
+  app.purchase_order_lines_received_quantity(app.purchase_order_lines), app.purchase_order_lines_open_quantity(app.purchase_order_lines)
+  TO app_admin;

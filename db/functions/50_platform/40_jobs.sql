@@ -31,6 +31,8 @@ AS $$
      'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.'),
     ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
      'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.'),
+    ('purge-sap-messages', '3 4 * * *', 'SELECT app_private.purge_sap_messages()',
+     'Deletes sent SAP messages (with their attempts) after webhook_settings.retention, dead and blocked ones after dead_retention, inbound log rows and settled staging rows after retention (97_integration/60_sap_retention.sql).'),
     ('refresh-kpis', '*/15 * * * *', 'SELECT app_private.refresh_kpis()',
      'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.'),
     ('notify-retention-due', '13 6 * * *', 'SELECT app_private.notify_retention_due()',

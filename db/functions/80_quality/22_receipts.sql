@@ -32,9 +32,70 @@ $$;
 COMMENT ON FUNCTION app_private.require_approved_supplier(uuid, uuid, app.parts, date) IS
   'PT409 supplier.not_approved unless the supplier''s entry for the part (else its supplier-wide entry) is approved or conditional and not expired on the day; returns true when only conditional.';
 
+-- Receipts against an SAP purchase order line (integration/sap_receipts): the
+-- line is of the caller's tenant, orders this part from this supplier, is not
+-- closed (delivery completed) nor fully received, and the receipt (converted
+-- to the line's unit through the units register) keeps the line's receipts
+-- within its quantity plus over_receipt_tolerance_percent. The line is locked
+-- so two receipts against it are counted one after the other. Returns the
+-- line's delivery date (the receipt's due date) and its PO number.
+CREATE OR REPLACE FUNCTION app_private.check_receipt_against_line(p_organization_id uuid, p_line_id uuid, p_supplier_id uuid,
+                                                                 p_part_id uuid, p_quantity numeric, p_unit text,
+                                                                 OUT delivery_date date, OUT po_number text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_line app.purchase_order_lines;
+  v_po app.purchase_orders;
+  v_received numeric;
+  v_quantity numeric;
+  v_tolerance numeric := app_private.setting(p_organization_id, 'over_receipt_tolerance_percent', NULL::numeric);
+BEGIN
+  SELECT * INTO v_line FROM app.purchase_order_lines AS l
+   WHERE l.organization_id = p_organization_id AND l.id = p_line_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'purchase order line not found' USING ERRCODE = 'PT404', DETAIL = 'purchase_order_line.not_found',
+      HINT = 'Send purchase_order_line_id: one of GET /purchase_order_lines.';
+  END IF;
+  SELECT * INTO v_po FROM app.purchase_orders AS o WHERE o.organization_id = p_organization_id AND o.id = v_line.purchase_order_id;
+  IF v_po.supplier_id <> p_supplier_id OR v_line.part_id <> p_part_id THEN
+    PERFORM app_private.raise_invalid('receipt.purchase_order_mismatch',
+      pg_catalog.format('line %s of purchase order %s orders another part or from another supplier', v_line.line_number, v_po.po_number),
+      'Receive the part and supplier the purchase order line names.');
+  END IF;
+  IF v_line.delivery_completed THEN
+    RAISE EXCEPTION 'line % of purchase order % is closed', v_line.line_number, v_po.po_number
+      USING ERRCODE = 'PT409', DETAIL = 'purchase_order_line.closed',
+            HINT = 'SAP marked the line delivery completed: receive against another line, or have purchasing reopen it in SAP.';
+  END IF;
+  SELECT coalesce(sum(app.convert_unit(r.quantity, r.unit, v_line.unit)), 0) INTO v_received FROM app.receipts AS r
+   WHERE r.organization_id = p_organization_id AND r.purchase_order_line_id = v_line.id;
+  IF v_received >= v_line.quantity THEN
+    RAISE EXCEPTION 'line % of purchase order % is fully received', v_line.line_number, v_po.po_number
+      USING ERRCODE = 'PT409', DETAIL = 'purchase_order_line.fully_received',
+            HINT = pg_catalog.format('%s %s ordered, %s received.', v_line.quantity, v_line.unit, v_received);
+  END IF;
+  v_quantity := app.convert_unit(p_quantity, p_unit, v_line.unit);
+  IF v_received + v_quantity > v_line.quantity * (1 + coalesce(v_tolerance, 0) / 100) THEN
+    RAISE EXCEPTION 'receiving % % exceeds line % of purchase order %', v_quantity, v_line.unit, v_line.line_number, v_po.po_number
+      USING ERRCODE = 'PT409', DETAIL = 'receipt.over_receipt',
+            HINT = pg_catalog.format('%s %s ordered, %s received, %s%% over-receipt tolerated (setting over_receipt_tolerance_percent).',
+                                     v_line.quantity, v_line.unit, v_received, coalesce(v_tolerance, 0));
+  END IF;
+  delivery_date := v_line.delivery_date;
+  po_number := v_po.po_number;
+END
+$$;
+COMMENT ON FUNCTION app_private.check_receipt_against_line(uuid, uuid, uuid, uuid, numeric, text) IS
+  'Refuses a receipt against a purchase order line of another tenant (PT404 purchase_order_line.not_found), of another part or supplier (PT422 receipt.purchase_order_mismatch), closed (PT409 purchase_order_line.closed), fully received (PT409 purchase_order_line.fully_received) or that would exceed the ordered quantity plus over_receipt_tolerance_percent, units converted (PT409 receipt.over_receipt); locks the line; returns its delivery date and PO number.';
+
+DROP FUNCTION IF EXISTS app.record_receipt(uuid, uuid, uuid, numeric, text, date, text, timestamptz, text, timestamptz);
+
 CREATE OR REPLACE FUNCTION app.record_receipt(supplier_id uuid, part_id uuid, site_id uuid, quantity numeric, supplier_lot text,
-                                              due_on date, unit text DEFAULT NULL, received_at timestamptz DEFAULT NULL,
-                                              purchase_order text DEFAULT NULL, expires_at timestamptz DEFAULT NULL)
+                                              due_on date DEFAULT NULL, unit text DEFAULT NULL, received_at timestamptz DEFAULT NULL,
+                                              purchase_order text DEFAULT NULL, expires_at timestamptz DEFAULT NULL,
+                                              purchase_order_line_id uuid DEFAULT NULL)
 RETURNS app.receipts
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -49,6 +110,9 @@ DECLARE
   v_quantity numeric;
   v_lot app.lots;
   v_receipt app.receipts;
+  v_line record;
+  v_due date := record_receipt.due_on;
+  v_po_number text := nullif(pg_catalog.btrim(record_receipt.purchase_order), '');
 BEGIN
   IF record_receipt.site_id IS NULL
      OR NOT EXISTS (SELECT FROM app.sites AS s WHERE s.organization_id = auth.org_id() AND s.id = record_receipt.site_id) THEN
@@ -64,9 +128,16 @@ BEGIN
     PERFORM app_private.raise_invalid('receipt.quantity_invalid', 'the quantity received must be positive',
                                       'Send quantity above 0 (in unit, the part''s unless sent).');
   END IF;
-  IF coalesce(pg_catalog.btrim(record_receipt.supplier_lot), '') = '' OR record_receipt.due_on IS NULL THEN
+  IF record_receipt.purchase_order_line_id IS NOT NULL THEN
+    v_line := app_private.check_receipt_against_line(v_part.organization_id, record_receipt.purchase_order_line_id,
+                                                     record_receipt.supplier_id, v_part.id, record_receipt.quantity,
+                                                     coalesce(record_receipt.unit, v_part.unit));
+    v_due := coalesce(v_line.delivery_date, v_due);
+    v_po_number := v_line.po_number;
+  END IF;
+  IF coalesce(pg_catalog.btrim(record_receipt.supplier_lot), '') = '' OR v_due IS NULL THEN
     PERFORM app_private.raise_invalid('receipt.invalid', 'a receipt needs the supplier''s lot and the ordered due date',
-                                      'Send supplier_lot (as on the supplier''s label) and due_on (the delivery date ordered).');
+                                      'Send supplier_lot (as on the supplier''s label) and due_on (the delivery date ordered), or a purchase_order_line_id with a delivery date.');
   END IF;
   v_zone := coalesce((SELECT s.timezone FROM app.sites AS s WHERE s.organization_id = v_part.organization_id AND s.id = record_receipt.site_id),
                      (SELECT o.settings ->> 'timezone' FROM app.organizations AS o WHERE o.id = v_part.organization_id), 'UTC');
@@ -78,12 +149,13 @@ BEGIN
                                                    record_receipt.supplier_id, record_receipt.supplier_lot, 'quarantined', v_at,
                                                    record_receipt.expires_at);
   INSERT INTO app.receipts AS r (organization_id, id, receipt_number, supplier_id, part_id, site_id, lot_id, purchase_order, supplier_lot,
-                                 quantity, unit, due_on, received_at, received_on, on_time, conditional_approval, received_by)
+                                 quantity, unit, due_on, received_at, received_on, on_time, conditional_approval, received_by,
+                                 purchase_order_line_id)
   VALUES (v_part.organization_id, public.uuid_generate_v7(), app_private.take_human_id(v_part.organization_id, 'RCV', NULL),
-          record_receipt.supplier_id, v_part.id, record_receipt.site_id, v_lot.id, nullif(pg_catalog.btrim(record_receipt.purchase_order), ''),
-          pg_catalog.btrim(record_receipt.supplier_lot), v_quantity, v_part.unit, record_receipt.due_on, v_at, v_on,
-          v_on <= record_receipt.due_on + app_private.setting(v_part.organization_id, 'supplier_on_time_tolerance_days', 0),
-          v_conditional, auth.user_id())
+          record_receipt.supplier_id, v_part.id, record_receipt.site_id, v_lot.id, v_po_number,
+          pg_catalog.btrim(record_receipt.supplier_lot), v_quantity, v_part.unit, v_due, v_at, v_on,
+          v_on <= v_due + app_private.setting(v_part.organization_id, 'supplier_on_time_tolerance_days', 0),
+          v_conditional, auth.user_id(), record_receipt.purchase_order_line_id)
   RETURNING r.* INTO v_receipt;
   PERFORM app_private.publish_event(v_part.organization_id, 'receipt.recorded',
     pg_catalog.jsonb_build_object('receipt_id', v_receipt.id, 'receipt_number', v_receipt.receipt_number, 'lot_id', v_lot.id,
@@ -93,8 +165,8 @@ BEGIN
   RETURN v_receipt;
 END
 $$;
-COMMENT ON FUNCTION app.record_receipt(uuid, uuid, uuid, numeric, text, date, text, timestamptz, text, timestamptz) IS
-  E'Record a receipt\nReceives quantity (in unit, kept in the part''s unit) of an active part from a supplier at a plant, with the supplier''s lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant''s lot pattern in quarantine with the supplier''s lot; on_time when received (in the plant''s time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.';
+COMMENT ON FUNCTION app.record_receipt(uuid, uuid, uuid, numeric, text, date, text, timestamptz, text, timestamptz, uuid) IS
+  E'Record a receipt\nReceives quantity (in unit, kept in the part''s unit) of an active part from a supplier at a plant, with the supplier''s lot and the ordered due date (or against an SAP purchase order line, purchase_order_line_id: its delivery date is the due date and its PO number the purchase order; refused when the line is of another part or supplier, closed, fully received, or would be exceeded beyond over_receipt_tolerance_percent, units converted): refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant''s lot pattern in quarantine with the supplier''s lot; on_time when received (in the plant''s time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*; with a purchase order line PT404 purchase_order_line.not_found, PT422 receipt.purchase_order_mismatch, PT409 purchase_order_line.closed, purchase_order_line.fully_received, receipt.over_receipt.';
 
 CREATE OR REPLACE FUNCTION app.decide_receipt(receipt_id uuid, accepted_quantity numeric, rejected_quantity numeric DEFAULT 0,
                                               rejection_reason text DEFAULT NULL)

@@ -14,8 +14,9 @@
 -- name, unit, status) and its released revision (part_revision.released: the
 -- revision level SAP keeps on the material) are sent; and a lot released from
 -- quarantine or hold (lot.released, SAP object BATCH), which is SAP QM's
--- usage decision that frees the batch's stock. Shipments and NCRs are not
--- sent yet (SAP's deliveries and quality notifications: the next triggers). Messages are only
+-- usage decision that frees the batch's stock. Shipments (SAP outbound
+-- deliveries) and NCRs (quality notifications) are in
+-- 32_sap_outbound_deliveries.sql. Messages are only
 -- made while the tenant's connection is enabled, and changes that came FROM
 -- SAP (app.apply_sap_staging) are not echoed back (40_sap_inbound.sql).
 
@@ -34,8 +35,11 @@ $$;
 COMMENT ON FUNCTION app_private.sap_material_data(uuid, uuid) IS
   'The material master data of one part of one tenant, as SAP gets it: material_number, description (name), long_text, base_unit, status, revision_level (the released revision).';
 
+DROP FUNCTION IF EXISTS app_private.enqueue_sap_message(uuid, text, text, text, uuid, jsonb);
+
 CREATE OR REPLACE FUNCTION app_private.enqueue_sap_message(
-  p_organization_id uuid, p_message_type text, p_sap_object_type text, p_entity_type text, p_entity_id uuid, p_data jsonb
+  p_organization_id uuid, p_message_type text, p_sap_object_type text, p_entity_type text, p_entity_id uuid, p_data jsonb,
+  p_missing text DEFAULT NULL
 ) RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -61,7 +65,7 @@ BEGIN
   v_key := p_entity_type || ':' || p_entity_id::text || ':' || v_version::text;
   INSERT INTO app.sap_outbound_messages
     (organization_id, id, idempotency_key, message_type, sap_object_type, sap_object_number, entity_type, entity_id,
-     entity_version, payload, next_attempt_at)
+     entity_version, payload, next_attempt_at, status, blocked_reason, last_error)
   VALUES (p_organization_id, v_id, v_key, p_message_type, p_sap_object_type, v_number, p_entity_type, p_entity_id, v_version,
           pg_catalog.jsonb_build_object(
             'idempotency_key', v_key, 'message_type', p_message_type,
@@ -70,14 +74,19 @@ BEGIN
             'entity', pg_catalog.jsonb_build_object('type', p_entity_type, 'id', p_entity_id, 'version', v_version),
             'data', p_data,
             'occurred_at', pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
-          pg_catalog.now());
+          CASE WHEN p_missing IS NULL THEN pg_catalog.now() END,
+          CASE WHEN p_missing IS NULL THEN 'pending' ELSE 'blocked' END,
+          CASE WHEN p_missing IS NOT NULL THEN 'sap_mapping.missing' END, left(p_missing, 2000));
+  IF p_missing IS NOT NULL THEN
+    RETURN v_id;  -- blocked: kept with its reason, sent once mapped and replayed
+  END IF;
   PERFORM app_private.enqueue_job('sap_deliver', pg_catalog.jsonb_build_object('organization_id', p_organization_id, 'message_id', v_id),
     NULL, 'sap_message:' || v_id::text);
   RETURN v_id;
 END
 $$;
-COMMENT ON FUNCTION app_private.enqueue_sap_message(uuid, text, text, text, uuid, jsonb) IS
-  'Makes the next outbound message of an entity (version = its last + 1, idempotency key <entity_type>:<id>:<version>, the mapped SAP number, the payload {idempotency_key, message_type, sap, object, entity, data, occurred_at}) and queues task sap_deliver; nothing while the tenant has no enabled SAP connection. Returns the message id or NULL.';
+COMMENT ON FUNCTION app_private.enqueue_sap_message(uuid, text, text, text, uuid, jsonb, text) IS
+  'Makes the next outbound message of an entity (version = its last + 1, idempotency key <entity_type>:<id>:<version>, the mapped SAP number, the payload {idempotency_key, message_type, sap, object, entity, data, occurred_at}) and queues task sap_deliver; with p_missing (what mapping SAP would need and does not have) the message is blocked instead (blocked_reason sap_mapping.missing, last_error p_missing) and no job is queued; nothing while the tenant has no enabled SAP connection. Returns the message id or NULL.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_parts__sap_outbound() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -259,6 +268,7 @@ SET search_path = ''
 AS $$
 DECLARE
   v_message app.sap_outbound_messages;
+  v_content record;
 BEGIN
   PERFORM app_private.require_permission('integration.manage');
   SELECT * INTO v_message FROM app.sap_outbound_messages AS m
@@ -266,16 +276,26 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no SAP message %', replay_sap_message.message_id USING ERRCODE = 'PT404',
       DETAIL = 'sap_message.not_found', HINT = 'GET /sap_outbound_messages lists the messages of your organization.';
-  ELSIF v_message.status <> 'dead' THEN
+  ELSIF v_message.status NOT IN ('dead', 'blocked') THEN
     RAISE EXCEPTION 'SAP message % is %', v_message.id, v_message.status USING ERRCODE = 'PT409',
-      DETAIL = 'sap_message.not_dead', HINT = 'Only a dead message (it failed every attempt) is replayed.';
+      DETAIL = 'sap_message.not_dead', HINT = 'Only a dead message (it failed every attempt) or a blocked one is replayed.';
   END IF;
   IF NOT EXISTS (SELECT FROM app.sap_connections AS c WHERE c.organization_id = v_message.organization_id AND c.is_enabled) THEN
     RAISE EXCEPTION 'SAP sync is turned off' USING ERRCODE = 'PT409', DETAIL = 'sap_connection.disabled',
       HINT = 'Turn the SAP connection on (POST /rpc/set_sap_connection) before replaying messages.';
   END IF;
+  IF v_message.status = 'blocked' THEN
+    -- Rebuilt from the entity as it is now, with the mappings made since.
+    SELECT * INTO v_content FROM app_private.sap_message_content(v_message.organization_id, v_message.entity_type, v_message.entity_id);
+    IF v_content.data IS NULL OR v_content.missing IS NOT NULL THEN
+      RAISE EXCEPTION 'SAP message % still misses a mapping', v_message.id USING ERRCODE = 'PT409', DETAIL = 'sap_mapping.missing',
+        HINT = coalesce(v_content.missing || ': map it (POST /rpc/map_sap_object), then replay.', 'The entity is gone.');
+    END IF;
+    v_message.payload := pg_catalog.jsonb_set(v_message.payload, '{data}', v_content.data);
+  END IF;
   UPDATE app.sap_outbound_messages AS m
-     SET status = 'pending', round_attempts = 0, replay_count = m.replay_count + 1, next_attempt_at = pg_catalog.now()
+     SET status = 'pending', round_attempts = 0, replay_count = m.replay_count + 1, next_attempt_at = pg_catalog.now(),
+         blocked_reason = NULL, payload = v_message.payload
    WHERE m.organization_id = v_message.organization_id AND m.id = v_message.id
   RETURNING * INTO v_message;
   PERFORM app_private.enqueue_job('sap_deliver',
@@ -285,4 +305,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.replay_sap_message(uuid) IS
-  E'Replay an SAP message\nSends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead or sap_connection.disabled.';
+  E'Replay an SAP message\nSends a dead message again, with a fresh set of attempts and the same payload and idempotency key; its earlier attempts stay in the sync log. A blocked message (a mapping was missing) is rebuilt from its shipment or NCR as it is now, once the mappings exist, and sent with its idempotency key. Needs integration.manage. Errors: PT403 permission.missing, PT404 sap_message.not_found, PT409 sap_message.not_dead, sap_connection.disabled or sap_mapping.missing.';

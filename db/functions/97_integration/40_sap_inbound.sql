@@ -56,7 +56,7 @@ BEGIN
                     OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(e -> 'lines') AS l WHERE pg_catalog.jsonb_typeof(l) <> 'object'))
   THEN
     PERFORM app_private.raise_invalid('sap_staging.purchase_orders_invalid', 'the staged purchase orders are not a list of purchase orders',
-      'Send 1 to 10000 objects {po_number, vendor, lines: [{line, material, quantity, unit, delivery_date}]}.');
+      'Send 1 to 10000 objects {po_number, vendor, lines: [{line, material, quantity, unit, delivery_date, delivery_completed}]}.');
   END IF;
   INSERT INTO app.sap_staged_purchase_orders (organization_id, id, po_number, vendor_number, lines, staged_by)
   SELECT auth.org_id(), public.uuid_generate_v7(), btrim(e ->> 'po_number'), btrim(e ->> 'vendor'), e -> 'lines', auth.user_id()
@@ -147,6 +147,11 @@ AS $$
     SELECT l.ordinality AS n, l.value AS line, l.value ->> 'line' AS line_text, l.value ->> 'material' AS material,
            l.value ->> 'unit' AS unit, l.value ->> 'quantity' AS quantity, l.value ->> 'delivery_date' AS delivery_date
       FROM pg_catalog.jsonb_array_elements(p_row.lines) WITH ORDINALITY AS l
+  ), received AS (
+    SELECT pl.line_number, pl.unit AS line_unit, app_private.purchase_order_line_received(pl.organization_id, pl.id, pl.unit) AS received
+      FROM app.purchase_orders AS o
+      JOIN app.purchase_order_lines AS pl ON pl.organization_id = o.organization_id AND pl.purchase_order_id = o.id
+     WHERE o.organization_id = p_row.organization_id AND o.po_number = p_row.po_number
   ), errors AS (
     SELECT 0 AS n, 'purchase_order.vendor_unknown' AS reason,
            pg_catalog.format('vendor %s is neither mapped (VENDOR) nor the code of a supplier', p_row.vendor_number) AS message,
@@ -172,13 +177,30 @@ AS $$
     UNION ALL
     SELECT n, 'purchase_order_line.delivery_date_invalid', pg_catalog.format('delivery date %s is not a date (YYYY-MM-DD)', delivery_date), line_text
       FROM lines WHERE delivery_date IS NOT NULL AND delivery_date !~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+    UNION ALL
+    -- SAP may not shrink a line below what Pulse already received against it, nor drop such a line.
+    SELECT n, 'purchase_order_line.below_received',
+           pg_catalog.format('line %s: %s %s ordered, but %s %s already received', line_text, quantity, unit, r.received, r.line_unit), line_text
+      FROM lines
+      JOIN received AS r ON r.line_number::text = lines.line_text
+     WHERE r.received > 0 AND quantity ~ '^[0-9]{1,12}(\.[0-9]{1,6})?$'
+       AND CASE WHEN EXISTS (SELECT FROM app.units AS a, app.units AS b
+                              WHERE a.code = lines.unit AND b.code = r.line_unit AND a.dimension = b.dimension)
+                THEN app.convert_unit(quantity::numeric, lines.unit, r.line_unit) < r.received
+                ELSE true END
+    UNION ALL
+    SELECT 999999 + r.line_number, 'purchase_order_line.below_received',
+           pg_catalog.format('line %s is left out, but %s %s were already received against it', r.line_number, r.received, r.line_unit),
+           r.line_number::text
+      FROM received AS r
+     WHERE r.received > 0 AND NOT EXISTS (SELECT FROM lines WHERE lines.line_text = r.line_number::text)
   )
   SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('reason', e.reason, 'message', e.message, 'line', e.line)
                                        ORDER BY e.n, e.reason), '[]')
     FROM errors AS e;
 $$;
 COMMENT ON FUNCTION app_private.sap_purchase_order_errors(app.sap_staged_purchase_orders) IS
-  'What is wrong with a staged purchase order, as [{reason, message, line}]: purchase_order.vendor_unknown, no_lines; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid. Empty when it can be applied.';
+  'What is wrong with a staged purchase order, as [{reason, message, line}]: purchase_order.vendor_unknown, no_lines; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid, below_received (an existing line shrunk below, or left out after, what was received against it). Empty when it can be applied.';
 
 CREATE OR REPLACE FUNCTION app_private.sap_apply_purchase_order(p_row app.sap_staged_purchase_orders) RETURNS uuid
 LANGUAGE plpgsql VOLATILE
@@ -195,13 +217,15 @@ BEGIN
   DELETE FROM app.purchase_order_lines AS l
    WHERE l.organization_id = v_po.organization_id AND l.purchase_order_id = v_po.id
      AND l.line_number NOT IN (SELECT (e ->> 'line')::integer FROM pg_catalog.jsonb_array_elements(p_row.lines) AS e);
-  INSERT INTO app.purchase_order_lines AS pl (organization_id, id, purchase_order_id, line_number, part_id, quantity, unit, delivery_date)
+  INSERT INTO app.purchase_order_lines AS pl (organization_id, id, purchase_order_id, line_number, part_id, quantity, unit, delivery_date,
+                                               delivery_completed)
   SELECT v_po.organization_id, public.uuid_generate_v7(), v_po.id, (e ->> 'line')::integer,
          app_private.sap_material_part(v_po.organization_id, e ->> 'material'), (e ->> 'quantity')::numeric, e ->> 'unit',
-         (e ->> 'delivery_date')::date
+         (e ->> 'delivery_date')::date, coalesce(e ->> 'delivery_completed' = 'true', false)
     FROM pg_catalog.jsonb_array_elements(p_row.lines) AS e
   ON CONFLICT (organization_id, purchase_order_id, line_number) DO UPDATE
-    SET part_id = excluded.part_id, quantity = excluded.quantity, unit = excluded.unit, delivery_date = excluded.delivery_date;
+    SET part_id = excluded.part_id, quantity = excluded.quantity, unit = excluded.unit, delivery_date = excluded.delivery_date,
+        delivery_completed = excluded.delivery_completed;
   IF NOT EXISTS (SELECT FROM app.sap_mappings AS m WHERE m.organization_id = v_po.organization_id
                     AND m.sap_object_type = 'PURCHASE_ORDER' AND m.entity_type = 'purchase_order' AND m.entity_id = v_po.id) THEN
     INSERT INTO app.sap_mappings (organization_id, id, sap_object_type, sap_object_number, entity_type, entity_id)
@@ -211,7 +235,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.sap_apply_purchase_order(app.sap_staged_purchase_orders) IS
-  'Applies one valid staged purchase order: creates or updates the order (by PO number) with its supplier, replaces its lines with the staged ones (by line number), maps it as PURCHASE_ORDER. Returns the purchase order id.';
+  'Applies one valid staged purchase order: creates or updates the order (by PO number) with its supplier, replaces its lines with the staged ones (by line number; delivery_completed true closes a line), maps it as PURCHASE_ORDER. Returns the purchase order id.';
 
 CREATE OR REPLACE FUNCTION app.apply_sap_staging() RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -298,7 +322,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.apply_sap_staging() IS
-  E'Apply staged SAP data\nValidates every staged material and purchase order of the caller''s tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.';
+  E'Apply staged SAP data\nValidates every staged material and purchase order of the caller''s tenant and applies the good ones, each whole or not at all: materials become parts (mapped as MATERIAL, a new revision level released), purchase orders become purchase_orders with their lines (mapped as PURCHASE_ORDER). Refused rows keep their errors (material.unit_unknown, number_invalid, revision_invalid; purchase_order.vendor_unknown, no_lines, number_invalid; purchase_order_line.line_invalid, duplicate, material_unknown, unit_unknown, quantity_invalid, delivery_date_invalid, below_received). Logs each row in sap_sync_log; returns the counts {materials_applied, materials_failed, purchase_orders_applied, purchase_orders_failed}. Needs integration.manage. Errors: PT403 permission.missing.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.purchase_orders
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -114,6 +114,8 @@ INSERT INTO app_private.setting_definitions (key, value_schema, default_value, d
   ('lot_number_date_format', '{"type": "string", "enum": ["YYMMDD", "YYYYMMDD", "YYWW", "YYDDD"]}', '"YYMMDD"',
    'The date part of lot numbers the tenant''s patterns take it from.', 'settings.manage'),
   ('supplier_on_time_tolerance_days', '{"type": "integer", "minimum": 0, "maximum": 30}', '0',
-   'Days a receipt may come after its ordered due date and still count as on time in the supplier scorecard.', 'settings.manage')
+   'Days a receipt may come after its ordered due date and still count as on time in the supplier scorecard.', 'settings.manage'),
+  ('over_receipt_tolerance_percent', '{"type": "number", "minimum": 0, "maximum": 100}', '0',
+   'How far (percent of the ordered quantity) receipts against a purchase order line may exceed it; more is refused (receipt.over_receipt).', 'settings.manage')
 ON CONFLICT (key) DO UPDATE SET value_schema = excluded.value_schema, default_value = excluded.default_value,
   description = excluded.description, permission = excluded.permission;
