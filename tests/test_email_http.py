@@ -53,13 +53,13 @@ class Handler:
     def __init__(self, inbox: Inbox):
         self.inbox = inbox
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refuse-"):
             return "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.inbox.lock:
             self.inbox.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
@@ -168,8 +168,9 @@ def test_a_refused_recipient_is_logged_with_the_servers_answer(live: dict[str, A
     world.sql("select app_private.notify(%s, array[%s]::uuid[], 'system', 'Bounce me', '')", tenant, person.id)
     deadline = time.monotonic() + 30
     while True:
-        row = world.rows("select status::text, error_code, server_response, attempts from app.email_deliveries where user_id = %s", person.id)
-        if row and row[0][0] not in ("queued", "sending") or time.monotonic() > deadline:
+        row = world.rows("select status::text, error_code, server_response, attempts from app.email_deliveries where user_id = %s",
+                         person.id)
+        if (row and row[0][0] not in ("queued", "sending")) or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     status, error_code, response, attempts = row[0]
