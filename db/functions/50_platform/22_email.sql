@@ -35,9 +35,11 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_channel app.notification_channel := app_private.notification_channel(NEW.organization_id, NEW.user_id, NEW.type);
+  v_channel app.notification_channel;
   v_delivery_id uuid;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_channel := app_private.notification_channel(NEW.organization_id, NEW.user_id, NEW.type);
   IF v_channel IN ('email', 'both') AND app_private.is_active_member(NEW.organization_id, NEW.user_id) THEN
     v_delivery_id := public.uuid_generate_v7();
     INSERT INTO app.email_deliveries (organization_id, id, user_id, notification_id, kind, recipient, subject, body, action_url)
