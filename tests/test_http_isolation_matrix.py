@@ -146,6 +146,10 @@ FUNCTION_CASES = {
     "my_calendar_feeds": "own feeds in the active tenant only (test_calendar.sql)",
     "calendar_feed": "anonymous on purpose: the ICS of one feed token, read as its owner; unknown or revoked is PT404 (test_calendar.sql)",
     "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",
+    # E-mail notifications (db/functions/50_platform/22_email.sql).
+    "set_notification_preference": "writes the caller's own preference in the caller's tenant only (test_email_notifications.sql)",
+    "unsubscribe_email": "anonymous on purpose: only the holder of a token signed for one person, tenant and kind; "
+                         "forged or altered is PT404 (test_email_notifications.sql, test_email_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over

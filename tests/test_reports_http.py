@@ -96,3 +96,54 @@ def test_a_report_is_defined_run_by_the_worker_as_its_requester_and_downloaded(l
                                              "x": 0, "y": 0, "w": 12, "h": 6}]}}).json()
     assert "errors" not in saved, saved
     assert saved["data"]["createDashboard"]["dashboard"] == {"name": "Gauges", "visibility": "private"}
+
+
+def test_a_report_is_exported_as_a_pdf_with_a_paged_table(live: dict[str, Any], world: World, object_store: ObjectStore) -> None:
+    """format pdf: the worker draws the report's name, parameters and run time, a table paged with the header repeated
+    and the row count (pdfkit); it is stored as an object pointer like CSV and downloaded by signed URL."""
+    from pypdf import PdfReader
+
+    object_store.configure(live["url"])
+    tenant = world.tenant()
+    gauge = world.sql("select tests.create_equipment_class(%s, 'gauge', false, null)", tenant)
+    for number in range(70):
+        world.sql("select tests.create_equipment(%s, %s, null, null, %s)", tenant, gauge, f"Gauge {number:02d}")
+    manager = world.sign_in(world.member(tenant, "management"))
+    defined = rest(live, "POST", "/report_definitions", manager, headers={"Prefer": "return=representation"},
+                   json={"name": "Gauge register", "source_key": "equipment_calibration_status", "columns": ["equipment_number", "name"],
+                         "sort": [{"column": "equipment_number"}], "filters": [{"column": "name", "op": "like", "param": "name_like"}],
+                         "parameters": [{"name": "name_like", "type": "text", "default": "Gauge%"}]})
+    assert defined.status_code == 201, defined.text
+
+    refused = rest(live, "POST", "/rpc/run_report", manager, json={"definition_id": defined.json()[0]["id"], "format": "docx"})
+    assert (refused.status_code, refused.json()["details"]) == (422, "report.format_invalid"), refused.text
+
+    queued = rest(live, "POST", "/rpc/run_report", manager,
+                  json={"definition_id": defined.json()[0]["id"], "format": "pdf", "parameters": {"name_like": "Gauge%"}})
+    assert queued.status_code == 200, queued.text
+    execution = finished(live, manager, queued.json()["id"], seconds=30)
+    assert (execution["status"], execution["row_count"], execution["mime_type"]) == ("succeeded", 70, "application/pdf"), execution
+    assert execution["object_key"] == f"reports/{execution['id']}.pdf"
+    url = rest(live, "POST", "/rpc/report_execution_url", manager, json={"execution_id": execution["id"]})
+    assert url.status_code == 200, url.text
+    body = httpx.get(url.json()["url"]).content
+    assert body.startswith(b"%PDF-")
+    assert (hashlib.sha256(body).hexdigest(), len(body)) == (execution["sha256"], execution["size_bytes"])
+
+    import io
+
+    pdf = PdfReader(io.BytesIO(body))
+    assert pdf.metadata is not None and pdf.metadata.title == "Gauge register"
+    pages = [page.extract_text() for page in pdf.pages]
+    assert len(pages) == 3, "70 rows at about 30 a page"
+    first = pages[0].splitlines()
+    assert first[0] == "Gauge register"
+    assert "Parameters: name_like = Gauge%" in first
+    assert any(line.startswith("Requested ") and ", run " in line for line in first)
+    for number, text in enumerate(pages, start=1):
+        lines = text.splitlines()
+        assert "equipment_number name" in lines, f"page {number} repeats the header"
+        assert lines[-1] == f"Page {number} of 3"
+    everything = "\n".join(pages)
+    assert all(f"EQ-{n:06d} Gauge {n - 1:02d}" in everything for n in range(1, 71))
+    assert "70 rows" in pages[-1].splitlines()

@@ -122,6 +122,20 @@ class ObjectStorage:
 
 
 @dataclass(frozen=True)
+class Mail:
+    """The SMTP server notification e-mail goes out through (app_private.email_settings)."""
+
+    host: str
+    port: int
+    security: str
+    username: str | None
+    password: str | None
+    from_address: str
+    unsubscribe_url: str
+    app_url: str | None
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     values: dict[str, str]
@@ -188,6 +202,28 @@ class Settings:
             endpoint=endpoint, public_endpoint=self.values.get("PULSE_S3_PUBLIC_ENDPOINT", "").rstrip("/") or None,
             region=self.get("PULSE_S3_REGION"), bucket=self.get("PULSE_S3_BUCKET"),
             access_key_id=self.get("PULSE_S3_ACCESS_KEY_ID"), secret_access_key=self.get("PULSE_S3_SECRET_ACCESS_KEY"))
+
+    @property
+    def mail(self) -> Mail | None:
+        """PULSE_SMTP_HOST, PULSE_SMTP_PORT (587), PULSE_SMTP_SECURITY (starttls, tls or none), PULSE_SMTP_USERNAME,
+        PULSE_SMTP_PASSWORD, PULSE_SMTP_FROM, PULSE_SMTP_UNSUBSCRIBE_URL (with {token}; by default the REST API's
+        unsubscribe_email call) and PULSE_APP_URL (where notification links point); None when no host is configured."""
+        host = self.values.get("PULSE_SMTP_HOST", "").strip()
+        if not host:
+            return None
+        raw_port = self.values.get("PULSE_SMTP_PORT", "587")
+        if not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+            raise PulseError(f"PULSE_SMTP_PORT must be a TCP port number, got {raw_port!r}")
+        security = self.values.get("PULSE_SMTP_SECURITY", "starttls").strip().lower()
+        if security not in ("starttls", "tls", "none"):
+            raise PulseError(f"PULSE_SMTP_SECURITY must be starttls, tls or none, got {security!r}")
+        unsubscribe = self.values.get("PULSE_SMTP_UNSUBSCRIBE_URL") or f"{self.rest_url}/rpc/unsubscribe_email?token={{token}}"
+        if "{token}" not in unsubscribe:
+            raise PulseError("PULSE_SMTP_UNSUBSCRIBE_URL must hold {token}")
+        return Mail(host=host, port=int(raw_port), security=security, username=self.values.get("PULSE_SMTP_USERNAME") or None,
+                    password=self.values.get("PULSE_SMTP_PASSWORD") or None,
+                    from_address=self.values.get("PULSE_SMTP_FROM") or "Pulse <notifications@pulse.local>",
+                    unsubscribe_url=unsubscribe, app_url=self.values.get("PULSE_APP_URL") or None)
 
     @property
     def db_port(self) -> int:

@@ -7,7 +7,7 @@ from psycopg import sql
 
 from pulse import console
 from pulse.cluster import Cluster
-from pulse.config import ObjectStorage, Settings
+from pulse.config import Mail, ObjectStorage, Settings
 from pulse.database import TEST_EXTENSIONS, connection, create_database, database_exists, drop_database, require_extensions, scalar
 from pulse.errors import PulseError
 from pulse.migrate import Migrator
@@ -38,6 +38,9 @@ def configure_database(config: Settings, url: str | None = None) -> None:
         migrated = conn.execute("select to_regclass('app_private.object_storage') is not null").fetchone()
         if storage and migrated and migrated[0]:
             configure_object_storage(conn, storage)
+        mail = config.mail
+        if mail and scalar(conn, "select to_regclass('app_private.email_settings') is not null"):
+            configure_mail(conn, mail)
         if config.values.get("PULSE_AUTHENTICATOR_URL"):
             return
         if authenticator_logs_in(config):
@@ -72,6 +75,21 @@ def configure_object_storage(conn: psycopg.Connection, storage: ObjectStorage) -
              storage.secret_access_key])
     except psycopg.errors.CheckViolation as error:
         raise PulseError(f"object storage settings refused ({error.diag.constraint_name}): check PULSE_S3_*") from None
+
+
+def configure_mail(conn: psycopg.Connection, mail: Mail) -> None:
+    """Write the SMTP server and sender into app_private.email_settings (the unsubscribe key stays; a refused value is one line)."""
+    try:
+        conn.execute(
+            "insert into app_private.email_settings (smtp_host, smtp_port, smtp_security, smtp_username, smtp_password, from_address,"
+            " unsubscribe_url, app_url) values (%s, %s, %s, %s, %s, %s, %s, %s)"
+            " on conflict (singleton) do update set smtp_host = excluded.smtp_host, smtp_port = excluded.smtp_port,"
+            " smtp_security = excluded.smtp_security, smtp_username = excluded.smtp_username, smtp_password = excluded.smtp_password,"
+            " from_address = excluded.from_address, unsubscribe_url = excluded.unsubscribe_url, app_url = excluded.app_url,"
+            " updated_at = now()",
+            [mail.host, mail.port, mail.security, mail.username, mail.password, mail.from_address, mail.unsubscribe_url, mail.app_url])
+    except psycopg.errors.CheckViolation as error:
+        raise PulseError(f"e-mail settings refused ({error.diag.constraint_name}): check PULSE_SMTP_* and PULSE_APP_URL") from None
 
 
 def migrate_database(config: Settings, to: str | None = None) -> list[str]:

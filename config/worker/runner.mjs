@@ -15,6 +15,7 @@ import { run, runMigrations } from "graphile-worker";
 
 import { coa_render } from "./tasks/coa_render.mjs";
 import { coc_render } from "./tasks/coc_render.mjs";
+import { email_send } from "./tasks/email_send.mjs";
 import { label_render } from "./tasks/label_render.mjs";
 import { report_export } from "./tasks/report_export.mjs";
 import { sap_deliver } from "./tasks/sap_deliver.mjs";
@@ -31,7 +32,7 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
-const taskList = { coa_render, coc_render, label_render, report_export, sap_deliver, webhook_deliver };
+const taskList = { coa_render, coc_render, email_send, label_render, report_export, sap_deliver, webhook_deliver };
 
 const runner = await run({
   connectionString,

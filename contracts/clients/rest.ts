@@ -5909,6 +5909,119 @@ export interface ElnTemplates {
 }
 
 /**
+ * E-mail deliveries
+ * The delivery log of your notifications sent by e-mail: to which address, subject and text, status (queued, sending, sent, failed, cancelled), attempts, the SMTP server's answer to the last one and the message id. Written by the system only; kept 90 days.
+ */
+export interface EmailDeliveries {
+  /**
+   * The notification's path in the app; the mail links to it behind the deployment's app address (PULSE_APP_URL).
+   * @format text
+   */
+  action_url?: string;
+  /**
+   * How many times the worker tried to send it.
+   * @format integer
+   * @default 0
+   */
+  attempts: number;
+  /**
+   * The notification's title and message (the mail adds its link and the unsubscribe link when sent).
+   * @format text
+   */
+  body: string;
+  /**
+   * When it was queued (with its notification).
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
+   * @format text
+   */
+  error_code?: string;
+  /**
+   * The delivery.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * The kind of notification.
+   * @format app.notification_type
+   */
+  kind:
+    | "workflow"
+    | "approval"
+    | "document"
+    | "message"
+    | "system"
+    | "quality"
+    | "comment"
+    | "attachment";
+  /**
+   * When it last tried.
+   * @format timestamp with time zone
+   */
+  last_attempt_at?: string;
+  /**
+   * The Message-ID header of the sent message.
+   * @format text
+   */
+  message_id?: string;
+  /**
+   * The in-app notification it copies, when one was kept (channel both); null for e-mail only.
+   * @format uuid
+   */
+  notification_id?: string;
+  /**
+   * The tenant the notification is from.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * The address it goes to: the recipient's sign-in address when it was queued.
+   * @format public.citext
+   */
+  recipient: string;
+  /**
+   * When the SMTP server accepted it.
+   * @format timestamp with time zone
+   */
+  sent_at?: string;
+  /**
+   * The SMTP server's answer to the last attempt (250 ... when accepted, the refusal otherwise), or the connection error.
+   * @format text
+   */
+  server_response?: string;
+  /**
+   * queued, sending, sent, failed or cancelled.
+   * @format app.email_delivery_status
+   * @default "queued"
+   */
+  status: "queued" | "sending" | "sent" | "failed" | "cancelled";
+  /**
+   * The subject line: [tenant] title.
+   * @format text
+   */
+  subject: string;
+  /**
+   * The recipient.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
  * Entity state history
  * Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
  */
@@ -10401,6 +10514,56 @@ export interface Ncrs {
    * @format uuid
    */
   verified_by?: string;
+}
+
+/**
+ * Notification preferences
+ * Where each kind of notification reaches you in this tenant: in the app, by e-mail, both or not at all. A kind without a row reaches you in the app only. Set with POST /rpc/set_notification_preference; the e-mail goes to the address you sign in with.
+ */
+export interface NotificationPreferences {
+  /**
+   * in_app, email, both or none.
+   * @format app.notification_channel
+   */
+  channel: "in_app" | "email" | "both" | "none";
+  /**
+   * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format app.notification_type
+   */
+  kind:
+    | "workflow"
+    | "approval"
+    | "document"
+    | "message"
+    | "system"
+    | "quality"
+    | "comment"
+    | "attachment";
+  /**
+   * The tenant the preference holds in.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When it was last set.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Whose preference it is.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  user_id: string;
 }
 
 /** A person's notifications: stage changes, approvals waiting or escalated, documents, messages. Each person reads and marks only their own (PATCH read_at, app.mark_notification_read, app.mark_all_notifications_read). */
@@ -14906,7 +15069,7 @@ export interface ReportExecutions {
    * @format app.report_format
    * @default "csv"
    */
-  format: "csv" | "jsonl";
+  format: "csv" | "jsonl" | "pdf";
   /**
    * Execution id
    *
@@ -42022,6 +42185,361 @@ export namespace ElnTemplates {
   }
 }
 
+export namespace EmailDeliveries {
+  /**
+   * @description The delivery log of your notifications sent by e-mail: to which address, subject and text, status (queued, sending, sent, failed, cancelled), attempts, the SMTP server's answer to the last one and the message id. Written by the system only; kept 90 days.
+   * @tags email_deliveries
+   * @name EmailDeliveriesCreate
+   * @summary E-mail deliveries
+   * @request POST:/email_deliveries
+   */
+  export namespace EmailDeliveriesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EmailDeliveries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The delivery log of your notifications sent by e-mail: to which address, subject and text, status (queued, sending, sent, failed, cancelled), attempts, the SMTP server's answer to the last one and the message id. Written by the system only; kept 90 days.
+   * @tags email_deliveries
+   * @name EmailDeliveriesDelete
+   * @summary E-mail deliveries
+   * @request DELETE:/email_deliveries
+   */
+  export namespace EmailDeliveriesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The notification's path in the app; the mail links to it behind the deployment's app address (PULSE_APP_URL).
+       * @format text
+       */
+      action_url?: string;
+      /**
+       * How many times the worker tried to send it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * The notification's title and message (the mail adds its link and the unsubscribe link when sent).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was queued (with its notification).
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * The delivery.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The kind of notification.
+       * @format app.notification_type
+       */
+      kind?: string;
+      /**
+       * When it last tried.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * The Message-ID header of the sent message.
+       * @format text
+       */
+      message_id?: string;
+      /**
+       * The in-app notification it copies, when one was kept (channel both); null for e-mail only.
+       * @format uuid
+       */
+      notification_id?: string;
+      /**
+       * The tenant the notification is from.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The address it goes to: the recipient's sign-in address when it was queued.
+       * @format public.citext
+       */
+      recipient?: string;
+      /**
+       * When the SMTP server accepted it.
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * The SMTP server's answer to the last attempt (250 ... when accepted, the refusal otherwise), or the connection error.
+       * @format text
+       */
+      server_response?: string;
+      /**
+       * queued, sending, sent, failed or cancelled.
+       * @format app.email_delivery_status
+       */
+      status?: string;
+      /**
+       * The subject line: [tenant] title.
+       * @format text
+       */
+      subject?: string;
+      /**
+       * The recipient.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The delivery log of your notifications sent by e-mail: to which address, subject and text, status (queued, sending, sent, failed, cancelled), attempts, the SMTP server's answer to the last one and the message id. Written by the system only; kept 90 days.
+   * @tags email_deliveries
+   * @name EmailDeliveriesList
+   * @summary E-mail deliveries
+   * @request GET:/email_deliveries
+   */
+  export namespace EmailDeliveriesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The notification's path in the app; the mail links to it behind the deployment's app address (PULSE_APP_URL).
+       * @format text
+       */
+      action_url?: string;
+      /**
+       * How many times the worker tried to send it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * The notification's title and message (the mail adds its link and the unsubscribe link when sent).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was queued (with its notification).
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * The delivery.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The kind of notification.
+       * @format app.notification_type
+       */
+      kind?: string;
+      /**
+       * When it last tried.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * The Message-ID header of the sent message.
+       * @format text
+       */
+      message_id?: string;
+      /**
+       * The in-app notification it copies, when one was kept (channel both); null for e-mail only.
+       * @format uuid
+       */
+      notification_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant the notification is from.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The address it goes to: the recipient's sign-in address when it was queued.
+       * @format public.citext
+       */
+      recipient?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When the SMTP server accepted it.
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * The SMTP server's answer to the last attempt (250 ... when accepted, the refusal otherwise), or the connection error.
+       * @format text
+       */
+      server_response?: string;
+      /**
+       * queued, sending, sent, failed or cancelled.
+       * @format app.email_delivery_status
+       */
+      status?: string;
+      /**
+       * The subject line: [tenant] title.
+       * @format text
+       */
+      subject?: string;
+      /**
+       * The recipient.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EmailDeliveries[];
+  }
+
+  /**
+   * @description The delivery log of your notifications sent by e-mail: to which address, subject and text, status (queued, sending, sent, failed, cancelled), attempts, the SMTP server's answer to the last one and the message id. Written by the system only; kept 90 days.
+   * @tags email_deliveries
+   * @name EmailDeliveriesPartialUpdate
+   * @summary E-mail deliveries
+   * @request PATCH:/email_deliveries
+   */
+  export namespace EmailDeliveriesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The notification's path in the app; the mail links to it behind the deployment's app address (PULSE_APP_URL).
+       * @format text
+       */
+      action_url?: string;
+      /**
+       * How many times the worker tried to send it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * The notification's title and message (the mail adds its link and the unsubscribe link when sent).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was queued (with its notification).
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * The delivery.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The kind of notification.
+       * @format app.notification_type
+       */
+      kind?: string;
+      /**
+       * When it last tried.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * The Message-ID header of the sent message.
+       * @format text
+       */
+      message_id?: string;
+      /**
+       * The in-app notification it copies, when one was kept (channel both); null for e-mail only.
+       * @format uuid
+       */
+      notification_id?: string;
+      /**
+       * The tenant the notification is from.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The address it goes to: the recipient's sign-in address when it was queued.
+       * @format public.citext
+       */
+      recipient?: string;
+      /**
+       * When the SMTP server accepted it.
+       * @format timestamp with time zone
+       */
+      sent_at?: string;
+      /**
+       * The SMTP server's answer to the last attempt (250 ... when accepted, the refusal otherwise), or the connection error.
+       * @format text
+       */
+      server_response?: string;
+      /**
+       * queued, sending, sent, failed or cancelled.
+       * @format app.email_delivery_status
+       */
+      status?: string;
+      /**
+       * The subject line: [tenant] title.
+       * @format text
+       */
+      subject?: string;
+      /**
+       * The recipient.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = EmailDeliveries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace EntityStateHistory {
   /**
    * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
@@ -55104,6 +55622,181 @@ export namespace Ncrs {
       verified_by?: string;
     };
     export type RequestBody = Ncrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace NotificationPreferences {
+  /**
+   * @description Where each kind of notification reaches you in this tenant: in the app, by e-mail, both or not at all. A kind without a row reaches you in the app only. Set with POST /rpc/set_notification_preference; the e-mail goes to the address you sign in with.
+   * @tags notification_preferences
+   * @name NotificationPreferencesCreate
+   * @summary Notification preferences
+   * @request POST:/notification_preferences
+   */
+  export namespace NotificationPreferencesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = NotificationPreferences;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where each kind of notification reaches you in this tenant: in the app, by e-mail, both or not at all. A kind without a row reaches you in the app only. Set with POST /rpc/set_notification_preference; the e-mail goes to the address you sign in with.
+   * @tags notification_preferences
+   * @name NotificationPreferencesDelete
+   * @summary Notification preferences
+   * @request DELETE:/notification_preferences
+   */
+  export namespace NotificationPreferencesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * in_app, email, both or none.
+       * @format app.notification_channel
+       */
+      channel?: string;
+      /**
+       * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
+       * @format app.notification_type
+       */
+      kind?: string;
+      /**
+       * The tenant the preference holds in.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whose preference it is.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where each kind of notification reaches you in this tenant: in the app, by e-mail, both or not at all. A kind without a row reaches you in the app only. Set with POST /rpc/set_notification_preference; the e-mail goes to the address you sign in with.
+   * @tags notification_preferences
+   * @name NotificationPreferencesList
+   * @summary Notification preferences
+   * @request GET:/notification_preferences
+   */
+  export namespace NotificationPreferencesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * in_app, email, both or none.
+       * @format app.notification_channel
+       */
+      channel?: string;
+      /**
+       * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
+       * @format app.notification_type
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant the preference holds in.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When it was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whose preference it is.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = NotificationPreferences[];
+  }
+
+  /**
+   * @description Where each kind of notification reaches you in this tenant: in the app, by e-mail, both or not at all. A kind without a row reaches you in the app only. Set with POST /rpc/set_notification_preference; the e-mail goes to the address you sign in with.
+   * @tags notification_preferences
+   * @name NotificationPreferencesPartialUpdate
+   * @summary Notification preferences
+   * @request PATCH:/notification_preferences
+   */
+  export namespace NotificationPreferencesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * in_app, email, both or none.
+       * @format app.notification_channel
+       */
+      channel?: string;
+      /**
+       * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
+       * @format app.notification_type
+       */
+      kind?: string;
+      /**
+       * The tenant the preference holds in.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whose preference it is.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = NotificationPreferences;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -80125,7 +80818,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv, jsonl or pdf file (the PDF: the report's name, parameters and run time, then its rows as a table paged with the header repeated, and the row count): the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
    * @tags (rpc) run_report
    * @name RunReportCreate
    * @summary Run a report
@@ -80150,7 +80843,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv, jsonl or pdf file (the PDF: the report's name, parameters and run time, then its rows as a table paged with the header repeated, and the row count): the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
    * @tags (rpc) run_report
    * @name RunReportList
    * @summary Run a report
@@ -80831,6 +81524,49 @@ export namespace Rpc {
       defect_category: string;
       /** @format uuid */
       ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Chooses where one kind of notification reaches you in the active tenant: in_app (the default), email (to the address you sign in with; no in-app copy), both, or none. Returns the preference. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_preference
+   * @name SetNotificationPreferenceCreate
+   * @summary Set a notification preference
+   * @request POST:/rpc/set_notification_preference
+   */
+  export namespace SetNotificationPreferenceCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.notification_channel */
+      channel: string;
+      /** @format app.notification_type */
+      kind: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Chooses where one kind of notification reaches you in the active tenant: in_app (the default), email (to the address you sign in with; no in-app copy), both, or none. Returns the preference. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_preference
+   * @name SetNotificationPreferenceList
+   * @summary Set a notification preference
+   * @request GET:/rpc/set_notification_preference
+   */
+  export namespace SetNotificationPreferenceList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.notification_channel */
+      channel: string;
+      /** @format app.notification_type */
+      kind: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -82553,6 +83289,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       mapping_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @tags (rpc) unsubscribe_email
+   * @name UnsubscribeEmailCreate
+   * @summary Unsubscribe from e-mail (one click)
+   * @request POST:/rpc/unsubscribe_email
+   */
+  export namespace UnsubscribeEmailCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      token: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @tags (rpc) unsubscribe_email
+   * @name UnsubscribeEmailList
+   * @summary Unsubscribe from e-mail (one click)
+   * @request GET:/rpc/unsubscribe_email
+   */
+  export namespace UnsubscribeEmailList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      token: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

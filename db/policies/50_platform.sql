@@ -13,6 +13,27 @@ CREATE POLICY notifications_select_operator ON app.notifications FOR SELECT TO a
 
 GRANT EXECUTE ON FUNCTION app.mark_notification_read(uuid), app.mark_all_notifications_read() TO app_user;
 
+-- E-mail notifications (22_email.sql): each person reads their own
+-- preferences and delivery log in the active tenant and sets preferences by
+-- RPC; the system writes deliveries. Anyone holding an unsubscribe link uses
+-- it. Platform operators read every tenant's.
+ALTER TABLE app.notification_preferences ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.notification_preferences FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.notification_preferences TO app_user, app_admin;
+CREATE POLICY notification_preferences_select_own ON app.notification_preferences FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
+CREATE POLICY notification_preferences_select_operator ON app.notification_preferences FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+ALTER TABLE app.email_deliveries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.email_deliveries FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.email_deliveries TO app_user, app_admin;
+CREATE POLICY email_deliveries_select_own ON app.email_deliveries FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
+CREATE POLICY email_deliveries_select_operator ON app.email_deliveries FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.set_notification_preference(app.notification_type, app.notification_channel) TO app_user;
+GRANT EXECUTE ON FUNCTION app.unsubscribe_email(text) TO anon, app_user, app_admin;
+
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;

@@ -39,6 +39,8 @@ AS $$
      'Tells the sample handlers (sample.manage) once when a retained sample portion''s retention has ended and it is due for disposal.'),
     ('check-reagent-stock', '13 5 * * *', 'SELECT app_private.check_all_reagent_stock()',
      'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).'),
+    ('purge-email-deliveries', '37 4 * * *', 'SELECT app_private.purge_email_deliveries()',
+     'Deletes settled e-mail deliveries (sent, failed, cancelled) older than 90 days.'),
     ('purge-report-executions', '29 4 * * *', 'SELECT app_private.purge_report_executions()',
      'Deletes finished report executions older than 30 days and lists their files for the object-store purge (app_private.object_purges).'),
     ('notify-expiring-supplier-approvals', '19 6 * * *', 'SELECT app_private.notify_expiring_supplier_approvals()',

@@ -26,10 +26,19 @@ CREATE OR REPLACE FUNCTION app_private.report_object_path(p_execution app.report
 LANGUAGE sql IMMUTABLE
 SET search_path = ''
 AS $$
-  SELECT 'reports/' || p_execution.id || CASE p_execution.format WHEN 'jsonl' THEN '.jsonl' ELSE '.csv' END
+  SELECT 'reports/' || p_execution.id || '.' || p_execution.format::text
 $$;
 COMMENT ON FUNCTION app_private.report_object_path(app.report_executions) IS
-  'Where an execution''s file is stored inside its tenant''s storage: reports/<execution id>.csv or .jsonl.';
+  'Where an execution''s file is stored inside its tenant''s storage: reports/<execution id>.csv, .jsonl or .pdf.';
+
+CREATE OR REPLACE FUNCTION app_private.report_mime_type(p_format app.report_format) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = ''
+AS $$
+  SELECT CASE p_format::text WHEN 'jsonl' THEN 'application/x-ndjson' WHEN 'pdf' THEN 'application/pdf' ELSE 'text/csv' END
+$$;
+COMMENT ON FUNCTION app_private.report_mime_type(app.report_format) IS
+  'The media type of a report file: text/csv, application/x-ndjson or application/pdf.';
 
 CREATE OR REPLACE FUNCTION app.run_report(definition_id uuid, parameters jsonb DEFAULT '{}', format text DEFAULT 'csv')
 RETURNS app.report_executions
@@ -55,9 +64,9 @@ BEGIN
     RAISE EXCEPTION 'no report definition %', run_report.definition_id USING ERRCODE = 'PT404', DETAIL = 'report.not_found',
       HINT = 'GET /report_definitions lists the reports you may run.';
   END IF;
-  IF run_report.format IS NULL OR run_report.format NOT IN ('csv', 'jsonl') THEN
+  IF run_report.format IS NULL OR run_report.format NOT IN ('csv', 'jsonl', 'pdf') THEN
     PERFORM app_private.raise_invalid('report.format_invalid', pg_catalog.format('%L is not a report format', pg_catalog.left(run_report.format, 50)),
-      'format is csv or jsonl.');
+      'format is csv, jsonl or pdf.');
   END IF;
   PERFORM app_private.require_report_source(app_private.report_source(v_definition.source_key));
   v_snapshot := app_private.report_definition_snapshot(v_definition);
@@ -73,7 +82,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.run_report(uuid, jsonb, text) IS
-  E'Run a report\nQueues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source''s permission, each tenant-wide or at some site.\nErrors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.';
+  E'Run a report\nQueues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv, jsonl or pdf file (the PDF: the report''s name, parameters and run time, then its rows as a table paged with the header repeated, and the row count): the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source''s permission, each tenant-wide or at some site.\nErrors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.';
 
 CREATE OR REPLACE FUNCTION app_private.report_csv_field(p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -178,17 +187,25 @@ BEGIN
      WHERE e.organization_id = p_organization_id AND e.id = p_execution_id;
     RETURN NULL;
   END;
-  v_body := app_private.report_file(v_columns, v_rows, v_execution.format);
   UPDATE app.report_executions AS e SET row_count = v_count
    WHERE e.organization_id = p_organization_id AND e.id = p_execution_id;
+  IF v_execution.format::text = 'pdf' THEN
+    -- The worker draws the PDF (pdfkit) from the rows and what heads them.
+    RETURN pg_catalog.jsonb_build_object(
+      'execution_id', v_execution.id, 'format', 'pdf', 'row_count', v_count, 'mime_type', 'application/pdf', 'put_url', v_put_url,
+      'title', v_execution.definition ->> 'name', 'columns', pg_catalog.to_jsonb(v_columns),
+      'rows', coalesce(v_rows::jsonb, '[]'), 'parameters', v_execution.parameters,
+      'requested_at', v_execution.requested_at, 'run_at', pg_catalog.clock_timestamp());
+  END IF;
+  v_body := app_private.report_file(v_columns, v_rows, v_execution.format);
   RETURN pg_catalog.jsonb_build_object(
-    'execution_id', v_execution.id, 'row_count', v_count, 'body', v_body,
+    'execution_id', v_execution.id, 'format', v_execution.format, 'row_count', v_count, 'body', v_body,
     'mime_type', CASE v_execution.format WHEN 'jsonl' THEN 'application/x-ndjson' ELSE 'text/csv; charset=utf-8' END,
     'put_url', v_put_url);
 END
 $$;
 COMMENT ON FUNCTION app_private.report_execution_start(uuid, uuid) IS
-  'For the report_export task: counts an attempt (status running) and runs the report as its requester (their claims and the app_user role for the query only: the source''s row-level security applies; auth.check_request, report.use and the source''s permission are checked as of now). Returns the file (body, mime_type, row_count) and a presigned PUT URL for it (worker endpoint, 15 minutes); on an error of the query marks the execution failed with the reason code (or SQLSTATE) and message and returns NULL; NULL too when it is not queued or running.';
+  'For the report_export task: counts an attempt (status running) and runs the report as its requester (their claims and the app_user role for the query only: the source''s row-level security applies; auth.check_request, report.use and the source''s permission are checked as of now). Returns the file (body, mime_type, row_count; for pdf instead the title, columns, rows, parameters, requested_at and run_at the worker draws it from) and a presigned PUT URL for it (worker endpoint, 15 minutes); on an error of the query marks the execution failed with the reason code (or SQLSTATE) and message and returns NULL; NULL too when it is not queued or running.';
 
 CREATE OR REPLACE FUNCTION app_private.report_execution_finish(
   p_organization_id uuid, p_execution_id uuid, p_sha256 text, p_size bigint, p_error text, p_final boolean
@@ -202,7 +219,7 @@ BEGIN
   IF p_error IS NULL THEN
     UPDATE app.report_executions AS e
        SET status = 'succeeded', object_key = app_private.report_object_path(e), sha256 = p_sha256, size_bytes = p_size,
-           mime_type = CASE e.format WHEN 'jsonl' THEN 'application/x-ndjson' ELSE 'text/csv' END,
+           mime_type = app_private.report_mime_type(e.format),
            finished_at = pg_catalog.clock_timestamp(),
            duration_ms = (extract(epoch FROM pg_catalog.clock_timestamp() - e.started_at) * 1000)::integer,
            error_code = NULL, error_message = NULL

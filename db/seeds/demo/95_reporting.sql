@@ -1,8 +1,9 @@
 -- Reporting on Acme: management's shared report of equipment due for
 -- calibration (a required "until" parameter), QA's private report of
 -- approvals past their SLA, a shared quality dashboard showing both with the
--- on-time delivery trend, and one execution of the calibration report
--- queued for the worker (with `pulse up` it is stored as CSV at once).
+-- on-time delivery trend, and two executions of the calibration report
+-- queued for the worker as CSV and one as PDF (with `pulse up` both are
+-- stored at once).
 -- Runs once per tenant (skipped when the tenant already has definitions).
 
 DO $$
@@ -49,6 +50,7 @@ BEGIN
                                                              'series_column', 'status')))),
           'shared');
   PERFORM app.run_report(v_calibration, '{}', 'csv');
+  PERFORM app.run_report(v_calibration, '{}', 'pdf');
 
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', '', true);

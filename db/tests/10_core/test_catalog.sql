@@ -107,8 +107,8 @@ SELECT results_eq($$
    ORDER BY 1
 $$, ARRAY['app.accept_invitation(text,text,text)', 'app.calendar_feed(text)', 'app.calendar_ics(text)', 'app.health()',
          'app.login(text,text,uuid)', 'app.refresh(text)',
-         'app.submit_work_request(text,text,text,text)', 'app.theme(text,text)', 'app.work_request_asset(text)'],
-  'anonymous callers may execute exactly accept_invitation, calendar_feed, calendar_ics, health, login, refresh, submit_work_request, theme and work_request_asset');
+         'app.submit_work_request(text,text,text,text)', 'app.theme(text,text)', 'app.unsubscribe_email(text)', 'app.work_request_asset(text)'],
+  'anonymous callers may execute exactly accept_invitation, calendar_feed, calendar_ics, health, login, refresh, submit_work_request, theme, unsubscribe_email and work_request_asset');
 
 SELECT is_empty($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -2,11 +2,12 @@
 -- runs the query as the requester (a plant-scoped member gets their plant's
 -- rows only, another tenant nothing, a member without the source's
 -- permission is refused, permissions revoked since the request count),
--- writes RFC 4180 CSV or JSON lines; finish records the object pointer; only
+-- writes RFC 4180 CSV or JSON lines, or hands the worker the rows of a
+-- PDF with its title, parameters and run time; finish records the object pointer; only
 -- the requester sees and downloads it; parameter values are typed data,
 -- never SQL; retention.
 BEGIN;
-SELECT plan(45);
+SELECT plan(51);
 
 INSERT INTO app_private.object_storage (endpoint, region, bucket, access_key_id, secret_access_key)
 VALUES ('http://127.0.0.1:9000', 'us-east-1', 'pulse-files', 'AKID', 'secret');
@@ -49,8 +50,10 @@ SELECT is(tests.refusal(format($$SELECT app.run_report(%L, '{"usable": true, "x"
   'values only for declared parameters');
 SELECT is(tests.refusal(format($$SELECT app.run_report(%L, '[true]')$$, tests.recall('mine'))), 'PT422 report.parameters_invalid',
   'parameters are an object');
-SELECT is(tests.refusal(format($$SELECT app.run_report(%L, '{"usable": true}', 'pdf')$$, tests.recall('mine'))), 'PT422 report.format_invalid',
-  'formats are csv and jsonl');
+SELECT is(tests.refusal(format($$SELECT app.run_report(%L, '{"usable": true}', 'xlsx')$$, tests.recall('mine'))), 'PT422 report.format_invalid',
+  'formats are csv, jsonl and pdf');
+SELECT is(tests.refusal(format($$SELECT app.run_report(%L, '{"usable": true}', NULL)$$, tests.recall('mine'))), 'PT422 report.format_invalid',
+  'a format is named');
 SELECT tests.remember('e1', (SELECT id FROM app.run_report(tests.recall('shared'))));
 SELECT is((SELECT status::text || ' ' || (requested_by = tests.recall('tech_s1'))::text FROM app.report_executions WHERE id = tests.recall('e1')),
   'queued true', 'a run is queued for its requester');
@@ -124,6 +127,24 @@ SELECT is((app_private.report_execution_start(tests.recall('a'), tests.recall('e
   'a parameter value with quotes is compared as text: no rows, no injection');
 SELECT is((app_private.report_execution_start(tests.recall('a'), tests.recall('e4')) ->> 'row_count')::int, 2, 'the parameter filters');
 
+-- A PDF: the worker gets the rows, the title, parameters and times to draw it; stored as application/pdf.
+SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
+SELECT tests.remember('e8', (SELECT id FROM app.run_report(tests.recall('mine'), '{"usable": true}', 'pdf')));
+SELECT tests.act_as_owner();
+CREATE TEMP TABLE started_pdf ON COMMIT DROP AS
+SELECT app_private.report_execution_start(tests.recall('a'), tests.recall('e8')) AS r;
+SELECT is((SELECT r - 'put_url' - 'requested_at' - 'run_at' - 'execution_id' FROM started_pdf),
+  '{"format": "pdf", "title": "Mine", "columns": ["equipment_number", "name", "is_usable"], "rows": [{"equipment_number": "EQ-000001", "name": "Gauge, \"big\"", "is_usable": true}],
+    "row_count": 1, "mime_type": "application/pdf", "parameters": {"usable": true}}'::jsonb,
+  'a PDF execution hands the worker its title, columns, rows (as the plant-scoped requester), parameters and row count, no body');
+SELECT is((SELECT (r ->> 'run_at')::timestamptz >= (r ->> 'requested_at')::timestamptz FROM started_pdf), true, 'and when it was requested and run');
+SELECT is((SELECT r ->> 'put_url' ~ ('/tenants/' || tests.recall('a') || '/reports/' || tests.recall('e8') || '\.pdf\?') FROM started_pdf), true,
+  'the PDF goes to reports/<id>.pdf in the tenant''s storage');
+SELECT is(app_private.report_execution_finish(tests.recall('a'), tests.recall('e8'), repeat('b', 64), 1234, NULL, false), 'succeeded',
+  'the stored PDF is recorded');
+SELECT is((SELECT object_key || ' ' || mime_type FROM app.report_executions WHERE id = tests.recall('e8')),
+  'reports/' || tests.recall('e8') || '.pdf application/pdf', 'as an object pointer with the PDF media type');
+
 -- Who may run it.
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is(tests.refusal(format($$SELECT app.run_report(%L)$$, tests.recall('shared'))), 'PT403 permission.missing',
@@ -144,7 +165,7 @@ SELECT is(app_private.report_execution_start(tests.recall('b'), tests.recall('eb
   'another tenant''s report holds its own rows only');
 
 SELECT tests.act_as(tests.create_operator());
-SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 6,
+SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 7,
   'a platform operator reads every execution');
 SELECT tests.act_as_owner();
 
@@ -177,7 +198,7 @@ SELECT is(app_private.purge_report_executions(), 1, 'a finished execution past t
 SELECT is((SELECT count(*)::int FROM app_private.object_purges
             WHERE object_key = 'tenants/' || tests.recall('a') || '/reports/' || tests.recall('e1') || '.csv'), 1,
   'its file is listed for the object-store purge');
-SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 6, 'the others stay');
+SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 7, 'the others stay (the PDF one too)');
 
 SELECT * FROM finish();
 ROLLBACK;
