@@ -6,6 +6,9 @@ DELETE FROM app_private.search_sources WHERE entity_type IN ('equipment', 'shipm
 DROP FUNCTION IF EXISTS app.set_work_order_custom_fields(uuid, jsonb);
 DROP FUNCTION IF EXISTS app.set_lot_custom_fields(uuid, jsonb);
 DROP TRIGGER IF EXISTS _300_custom_fields ON app.equipment;
+DROP TRIGGER IF EXISTS _050_refuse_delete_in_use ON app.equipment;
+DROP TRIGGER IF EXISTS _050_refuse_delete_in_use ON app.assets;
+DROP FUNCTION IF EXISTS app_private.tg_assets__refuse_delete_in_use();
 DROP TRIGGER IF EXISTS _300_custom_fields ON app.work_orders;
 DROP TRIGGER IF EXISTS _300_custom_fields ON app.lots;
 DROP TRIGGER IF EXISTS _300_custom_fields ON app.shipments;
