@@ -2742,6 +2742,12 @@ export interface ChangeOrders {
     | "regulatory"
     | "other";
   /**
+   * Search vector
+   * ECO number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
    * @format app.change_order_status
@@ -6165,6 +6171,12 @@ export interface Equipment {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Equipment number
    * Human id (EQ-000123), the next of the tenant when not sent.
    * @format text
@@ -6221,6 +6233,12 @@ export interface Equipment {
    * @format uuid
    */
   parent_id?: string;
+  /**
+   * Search vector
+   * Number and name (A); manufacturer, model, serial number, location and notes (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Serial number
    * @format text
@@ -9026,6 +9044,12 @@ export interface Lots {
    * @format text
    */
   current_location?: string;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+   * @format jsonb
+   */
+  custom_fields: any;
   /**
    * Expires at
    * Shelf life end, where the material has one.
@@ -17904,6 +17928,12 @@ export interface Serials {
    */
   quality_status: "released" | "quarantined" | "on_hold";
   /**
+   * Search vector
+   * Serial number (A), current location (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Serial number
    * From the tenant's serial pattern, unique in the tenant.
    * @format text
@@ -18470,6 +18500,12 @@ export interface Shipments {
    */
   current_location?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Customer
    * The partner (partners.id) the goods go to; its portal users read the shipment.
    * @format uuid
@@ -18511,6 +18547,12 @@ export interface Shipments {
    * @format date
    */
   promised_date?: string;
+  /**
+   * Search vector
+   * Shipment number (A); carrier, tracking number and notes (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Shipment number
    * SHP-000123, unique in the tenant.
@@ -22303,6 +22345,12 @@ export interface WorkOrders {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Description
    * The task (copied from the template, if any).
    * @format text
@@ -22584,6 +22632,12 @@ export interface WorkRequests {
    * @format uuid
    */
   requested_by?: string;
+  /**
+   * Search vector
+   * Request number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Plant
    * The asset's site when reported.
@@ -31469,6 +31523,12 @@ export namespace ChangeOrders {
        */
       reason?: string;
       /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -31614,6 +31674,12 @@ export namespace ChangeOrders {
        * @format app.change_order_reason
        */
       reason?: string;
+      /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -31763,6 +31829,12 @@ export namespace ChangeOrders {
        * @format app.change_order_reason
        */
       reason?: string;
+      /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -42943,6 +43015,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -42991,6 +43069,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * @format text
@@ -43049,6 +43133,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -43103,6 +43193,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -43170,6 +43266,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -43218,6 +43320,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * @format text
@@ -51240,6 +51348,12 @@ export namespace Lots {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Expires at
        * Shelf life end, where the material has one.
        * @format timestamp with time zone
@@ -51374,6 +51488,12 @@ export namespace Lots {
        * @format text
        */
       current_location?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -51524,6 +51644,12 @@ export namespace Lots {
        * @format text
        */
       current_location?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -80568,6 +80694,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Merges the values sent into the lot's custom fields, checked against the tenant's definitions for lots (the custom fields block, entity type lot). Needs traceability.manage tenant-wide or at the lot's plant. PT404 lot.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_lot_custom_fields
+   * @name SetLotCustomFieldsCreate
+   * @summary Set a lot's custom fields
+   * @request POST:/rpc/set_lot_custom_fields
+   */
+  export namespace SetLotCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      lot_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the lot's custom fields, checked against the tenant's definitions for lots (the custom fields block, entity type lot). Needs traceability.manage tenant-wide or at the lot's plant. PT404 lot.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_lot_custom_fields
+   * @name SetLotCustomFieldsList
+   * @summary Set a lot's custom fields
+   * @request GET:/rpc/set_lot_custom_fields
+   */
+  export namespace SetLotCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      lot_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
    * @tags (rpc) set_lot_quality_status
    * @name SetLotQualityStatusCreate
@@ -80984,6 +81153,49 @@ export namespace Rpc {
       new_password: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the work order's custom fields, checked against the tenant's definitions for work orders (the custom fields block, entity type work_order). Needs work_order.manage tenant-wide or at the work order's plant. PT404 work_order.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_work_order_custom_fields
+   * @name SetWorkOrderCustomFieldsCreate
+   * @summary Set a work order's custom fields
+   * @request POST:/rpc/set_work_order_custom_fields
+   */
+  export namespace SetWorkOrderCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the work order's custom fields, checked against the tenant's definitions for work orders (the custom fields block, entity type work_order). Needs work_order.manage tenant-wide or at the work order's plant. PT404 work_order.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_work_order_custom_fields
+   * @name SetWorkOrderCustomFieldsList
+   * @summary Set a work order's custom fields
+   * @request GET:/rpc/set_work_order_custom_fields
+   */
+  export namespace SetWorkOrderCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -89540,6 +89752,12 @@ export namespace Serials {
        */
       quality_status?: string;
       /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Serial number
        * From the tenant's serial pattern, unique in the tenant.
        * @format text
@@ -89643,6 +89861,12 @@ export namespace Serials {
        * @format app.trace_quality_status
        */
       quality_status?: string;
+      /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -89750,6 +89974,12 @@ export namespace Serials {
        * @format app.trace_quality_status
        */
       quality_status?: string;
+      /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * From the tenant's serial pattern, unique in the tenant.
@@ -91366,6 +91596,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -91399,6 +91635,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Shipment number
        * SHP-000123, unique in the tenant.
@@ -91480,6 +91722,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -91519,6 +91767,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -91609,6 +91863,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -91642,6 +91902,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Shipment number
        * SHP-000123, unique in the tenant.
@@ -104011,6 +104277,12 @@ export namespace WorkOrders {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Description
        * The task (copied from the template, if any).
        * @format text
@@ -104267,6 +104539,12 @@ export namespace WorkOrders {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Description
        * The task (copied from the template, if any).
@@ -104539,6 +104817,12 @@ export namespace WorkOrders {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Description
        * The task (copied from the template, if any).
@@ -104830,6 +105114,12 @@ export namespace WorkRequests {
        */
       requested_by?: string;
       /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Plant
        * The asset's site when reported.
        * @format uuid
@@ -104942,6 +105232,12 @@ export namespace WorkRequests {
        * @format uuid
        */
       requested_by?: string;
+      /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -105058,6 +105354,12 @@ export namespace WorkRequests {
        * @format uuid
        */
       requested_by?: string;
+      /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The asset's site when reported.
