@@ -6,7 +6,7 @@
 -- user reads the assets of their company's work orders and no one else's
 -- labour (names, rates, costs).
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -115,6 +115,8 @@ SELECT is((SELECT count(*)::int FROM app.labour_entries) + (SELECT count(*)::int
 SELECT is((SELECT count(*)::int FROM app.work_orders), 1, 'while reading the work order itself');
 SELECT pg_temp.as_('rival_portal');
 SELECT is((SELECT count(*)::int FROM app.assets), 0, 'another contractor reads no asset');
+SELECT pg_temp.as_('planner');
+SELECT is((SELECT sum(cost) FROM app.labour_entries), 62.50, 'staff who read the work order read its labour');
 
 -- Deleting an asset from under work.
 SELECT pg_temp.as_('planner');
