@@ -244,6 +244,7 @@ ROW_FUNCTIONS = {
     "release_part_revision": {"revision_id": "{part_revision}"},
     "obsolete_part_revision": {"revision_id": "{part_revision}"},
     "set_lot_quality_status": {"lot_id": "{lot}", "quality_status": "released", "reason": "x"},
+    "set_lot_custom_fields": {"lot_id": "{lot}", "custom_fields": {}},
     "set_serial_quality_status": {"serial_id": "{serial}", "quality_status": "on_hold", "reason": "x"},
     "record_consumption": {"consumed": [{"lot_id": "{lot}", "quantity": 1}], "produced_serial_id": "{serial}"},
     "trace_forward": {"item_id": "{lot}"},
@@ -322,6 +323,7 @@ ROW_FUNCTIONS = {
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
+    "set_work_order_custom_fields": {"work_order_id": "{work_order}", "custom_fields": {}},
     # Work order checklists and signatures (db/functions/90_maintenance/86_checklists.sql, 88_signatures.sql).
     "answer_checklist_item": {"item_id": "{checklist_item}", "measured_value": 1},
     "raise_checklist_follow_up": {"item_id": "{checklist_item}"},

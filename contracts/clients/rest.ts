@@ -2742,6 +2742,12 @@ export interface ChangeOrders {
     | "regulatory"
     | "other";
   /**
+   * Search vector
+   * ECO number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
    * @format app.change_order_status
@@ -6278,6 +6284,12 @@ export interface Equipment {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Equipment number
    * Human id (EQ-000123), the next of the tenant when not sent.
    * @format text
@@ -6334,6 +6346,12 @@ export interface Equipment {
    * @format uuid
    */
   parent_id?: string;
+  /**
+   * Search vector
+   * Number and name (A); manufacturer, model, serial number, location and notes (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Serial number
    * @format text
@@ -9139,6 +9157,12 @@ export interface Lots {
    * @format text
    */
   current_location?: string;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+   * @format jsonb
+   */
+  custom_fields: any;
   /**
    * Expires at
    * Shelf life end, where the material has one.
@@ -18086,6 +18110,12 @@ export interface Serials {
    */
   quality_status: "released" | "quarantined" | "on_hold";
   /**
+   * Search vector
+   * Serial number (A), current location (B).
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Serial number
    * From the tenant's serial pattern, unique in the tenant.
    * @format text
@@ -18652,6 +18682,12 @@ export interface Shipments {
    */
   current_location?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Customer
    * The partner (partners.id) the goods go to; its portal users read the shipment.
    * @format uuid
@@ -18693,6 +18729,12 @@ export interface Shipments {
    * @format date
    */
   promised_date?: string;
+  /**
+   * Search vector
+   * Shipment number (A); carrier, tracking number and notes (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Shipment number
    * SHP-000123, unique in the tenant.
@@ -22485,6 +22527,12 @@ export interface WorkOrders {
    */
   created_by?: string;
   /**
+   * Custom fields
+   * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * Description
    * The task (copied from the template, if any).
    * @format text
@@ -22766,6 +22814,12 @@ export interface WorkRequests {
    * @format uuid
    */
   requested_by?: string;
+  /**
+   * Search vector
+   * Request number and title (A), description (B).
+   * @format tsvector
+   */
+  search_vector?: string;
   /**
    * Plant
    * The asset's site when reported.
@@ -31651,6 +31705,12 @@ export namespace ChangeOrders {
        */
       reason?: string;
       /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -31796,6 +31856,12 @@ export namespace ChangeOrders {
        * @format app.change_order_reason
        */
       reason?: string;
+      /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -31945,6 +32011,12 @@ export namespace ChangeOrders {
        * @format app.change_order_reason
        */
       reason?: string;
+      /**
+       * Search vector
+       * ECO number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -43480,6 +43552,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -43528,6 +43606,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * @format text
@@ -43586,6 +43670,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -43640,6 +43730,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -43707,6 +43803,12 @@ export namespace Equipment {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for equipment and assets (custom_field_definitions, entity type equipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -43755,6 +43857,12 @@ export namespace Equipment {
        * @format uuid
        */
       parent_id?: string;
+      /**
+       * Search vector
+       * Number and name (A); manufacturer, model, serial number, location and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * @format text
@@ -51777,6 +51885,12 @@ export namespace Lots {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Expires at
        * Shelf life end, where the material has one.
        * @format timestamp with time zone
@@ -51911,6 +52025,12 @@ export namespace Lots {
        * @format text
        */
       current_location?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -52061,6 +52181,12 @@ export namespace Lots {
        * @format text
        */
       current_location?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for lots (custom_field_definitions, entity type lot), set with app.set_lot_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -81398,6 +81524,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Merges the values sent into the lot's custom fields, checked against the tenant's definitions for lots (the custom fields block, entity type lot). Needs traceability.manage tenant-wide or at the lot's plant. PT404 lot.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_lot_custom_fields
+   * @name SetLotCustomFieldsCreate
+   * @summary Set a lot's custom fields
+   * @request POST:/rpc/set_lot_custom_fields
+   */
+  export namespace SetLotCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      lot_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the lot's custom fields, checked against the tenant's definitions for lots (the custom fields block, entity type lot). Needs traceability.manage tenant-wide or at the lot's plant. PT404 lot.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_lot_custom_fields
+   * @name SetLotCustomFieldsList
+   * @summary Set a lot's custom fields
+   * @request GET:/rpc/set_lot_custom_fields
+   */
+  export namespace SetLotCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      lot_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
    * @tags (rpc) set_lot_quality_status
    * @name SetLotQualityStatusCreate
@@ -81857,6 +82026,49 @@ export namespace Rpc {
       new_password: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the work order's custom fields, checked against the tenant's definitions for work orders (the custom fields block, entity type work_order). Needs work_order.manage tenant-wide or at the work order's plant. PT404 work_order.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_work_order_custom_fields
+   * @name SetWorkOrderCustomFieldsCreate
+   * @summary Set a work order's custom fields
+   * @request POST:/rpc/set_work_order_custom_fields
+   */
+  export namespace SetWorkOrderCustomFieldsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      custom_fields: any;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Merges the values sent into the work order's custom fields, checked against the tenant's definitions for work orders (the custom fields block, entity type work_order). Needs work_order.manage tenant-wide or at the work order's plant. PT404 work_order.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.
+   * @tags (rpc) set_work_order_custom_fields
+   * @name SetWorkOrderCustomFieldsList
+   * @summary Set a work order's custom fields
+   * @request GET:/rpc/set_work_order_custom_fields
+   */
+  export namespace SetWorkOrderCustomFieldsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      custom_fields: string;
+      /** @format uuid */
+      work_order_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -90470,6 +90682,12 @@ export namespace Serials {
        */
       quality_status?: string;
       /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Serial number
        * From the tenant's serial pattern, unique in the tenant.
        * @format text
@@ -90573,6 +90791,12 @@ export namespace Serials {
        * @format app.trace_quality_status
        */
       quality_status?: string;
+      /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -90680,6 +90904,12 @@ export namespace Serials {
        * @format app.trace_quality_status
        */
       quality_status?: string;
+      /**
+       * Search vector
+       * Serial number (A), current location (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Serial number
        * From the tenant's serial pattern, unique in the tenant.
@@ -92296,6 +92526,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -92329,6 +92565,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Shipment number
        * SHP-000123, unique in the tenant.
@@ -92410,6 +92652,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -92449,6 +92697,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -92539,6 +92793,12 @@ export namespace Shipments {
        */
       current_location?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for shipments (custom_field_definitions, entity type shipment).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Customer
        * The partner (partners.id) the goods go to; its portal users read the shipment.
        * @format uuid
@@ -92572,6 +92832,12 @@ export namespace Shipments {
        * @format date
        */
       promised_date?: string;
+      /**
+       * Search vector
+       * Shipment number (A); carrier, tracking number and notes (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Shipment number
        * SHP-000123, unique in the tenant.
@@ -104941,6 +105207,12 @@ export namespace WorkOrders {
        */
       created_by?: string;
       /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * Description
        * The task (copied from the template, if any).
        * @format text
@@ -105197,6 +105469,12 @@ export namespace WorkOrders {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Description
        * The task (copied from the template, if any).
@@ -105469,6 +105747,12 @@ export namespace WorkOrders {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for work orders (custom_field_definitions, entity type work_order), set with app.set_work_order_custom_fields.
+       * @format jsonb
+       */
+      custom_fields?: string;
       /**
        * Description
        * The task (copied from the template, if any).
@@ -105760,6 +106044,12 @@ export namespace WorkRequests {
        */
       requested_by?: string;
       /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Plant
        * The asset's site when reported.
        * @format uuid
@@ -105872,6 +106162,12 @@ export namespace WorkRequests {
        * @format uuid
        */
       requested_by?: string;
+      /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -105988,6 +106284,12 @@ export namespace WorkRequests {
        * @format uuid
        */
       requested_by?: string;
+      /**
+       * Search vector
+       * Request number and title (A), description (B).
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Plant
        * The asset's site when reported.

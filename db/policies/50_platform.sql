@@ -372,6 +372,8 @@ GRANT INSERT (organization_id, equipment_number, name, class_id, site_id, status
       UPDATE (name, class_id, site_id, status, parent_id, manufacturer, model, serial_number, location, notes)
    ON app.equipment TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.equipment TO app_user;
+-- Custom fields of assets (maintenance/platform_blocks): checked by _300_custom_fields.
+GRANT INSERT (custom_fields), UPDATE (custom_fields) ON app.equipment TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.equipment TO app_admin;
 CREATE POLICY equipment_select_reader ON app.equipment FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())

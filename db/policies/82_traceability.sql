@@ -72,7 +72,7 @@ GRANT EXECUTE ON FUNCTION
   app.create_lots(uuid, uuid, numeric, text, integer, text, uuid, uuid, text, app.trace_quality_status, timestamptz, timestamptz),
   app.create_serials(uuid, uuid, integer, uuid, uuid, app.trace_quality_status, timestamptz),
   app.record_consumption(jsonb, uuid, uuid),
-  app.set_lot_quality_status(uuid, app.trace_quality_status, text),
+  app.set_lot_quality_status(uuid, app.trace_quality_status, text), app.set_lot_custom_fields(uuid, jsonb),
   app.set_serial_quality_status(uuid, app.trace_quality_status, text),
   app.trace_forward(uuid, integer), app.trace_backward(uuid, integer), app.recall_simulation(uuid, integer)
   TO app_user;

@@ -11,7 +11,7 @@
 ALTER TABLE app.shipments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.shipments FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.shipments TO app_user;
-GRANT UPDATE (carrier, tracking_number, promised_date, notes) ON app.shipments TO app_user;
+GRANT UPDATE (carrier, tracking_number, promised_date, notes, custom_fields) ON app.shipments TO app_user;
 GRANT SELECT ON app.shipments TO app_admin;
 CREATE POLICY shipments_select_reader ON app.shipments FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.may_read_shipment(site_id, customer_id)));

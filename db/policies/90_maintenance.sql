@@ -22,6 +22,13 @@ CREATE POLICY assets_select_reader ON app.assets FOR SELECT TO app_user
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
                         AND ((SELECT auth.has_permission('asset.read'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))));
+-- A contractor's portal user reads the assets of the work orders given to
+-- their company (work_order_assets shows only those to them: its policy
+-- reads app.work_orders as the caller).
+CREATE POLICY assets_select_contractor ON app.assets FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NOT NULL
+         AND EXISTS (SELECT FROM app.work_order_assets AS a
+                      WHERE a.organization_id = assets.organization_id AND a.equipment_id = assets.equipment_id));
 CREATE POLICY assets_insert_manager ON app.assets FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id())
               AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id

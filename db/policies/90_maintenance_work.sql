@@ -61,8 +61,12 @@ ALTER TABLE app.labour_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.labour_entries FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.labour_entries TO app_user;
 GRANT SELECT ON app.labour_entries TO app_admin;
+-- Staff read the labour of the work orders they read; a contractor's portal
+-- user only their own entries on their company's work orders (never the
+-- staff's names, hours, rates and costs).
 CREATE POLICY labour_entries_select_reader ON app.labour_entries FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.partner_id()) IS NULL OR user_id = (SELECT auth.user_id()))
          AND EXISTS (SELECT FROM app.work_orders AS w WHERE w.organization_id = labour_entries.organization_id AND w.id = labour_entries.work_order_id));
 CREATE POLICY labour_entries_select_operator ON app.labour_entries FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
@@ -92,5 +96,6 @@ GRANT EXECUTE ON FUNCTION
   app.define_work_order_template(text, text, app.work_order_type, text, text, numeric, text, boolean),
   app.set_labour_rate(numeric, text, uuid, text), app.log_labour(uuid, timestamptz, timestamptz, numeric, uuid, text),
   app.add_contractor_charge(uuid, uuid, numeric, text, text), app.record_work_order_stop(uuid, text, timestamptz, timestamptz, text),
-  app.search_work_orders(text), app.set_work_order_failure_codes(uuid, text, text, text)
+  app.search_work_orders(text), app.set_work_order_failure_codes(uuid, text, text, text),
+  app.set_work_order_custom_fields(uuid, jsonb)
   TO app_user;

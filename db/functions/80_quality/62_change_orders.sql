@@ -53,6 +53,7 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.change_ord
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_change_orders__prepare();
 
 SELECT app_private.register_entity_type('change_order', 'app.change_orders', 'title', 'Change order', 'eco_number');
+SELECT app_private.register_search('change_order', 't.search_vector', 't.description');
 
 -- Items change only while their change order is a draft.
 CREATE OR REPLACE FUNCTION app_private.tg_change_order_items__draft_only() RETURNS trigger

@@ -14,6 +14,8 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.trace_
 SELECT app_private.register_entity_type('lot', 'app.lots', 'lot_number', 'Lot', 'lot_number');
 SELECT app_private.register_search('lot', 't.search_vector', $$concat_ws(' ', t.lot_number, t.supplier_lot)$$);
 SELECT app_private.register_entity_type('serial', 'app.serials', 'serial_number', 'Serial', 'serial_number');
+SELECT app_private.register_search('serial', 't.search_vector', $$concat_ws(' ', t.serial_number, t.current_location)$$);
+SELECT app_private.enable_custom_fields('lot', p_required_on_insert => false);
 
 -- The part new material is made of: the caller's, active; and the revision
 -- it is made to (the one named, else the part's released one).
@@ -262,6 +264,27 @@ END
 $$;
 COMMENT ON FUNCTION app.set_lot_quality_status(uuid, app.trace_quality_status, text) IS
   E'Hold, quarantine or release a lot\nSets the lot''s quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot''s site; PT404 lot.not_found, PT422 trace_status.reason_required.';
+
+CREATE OR REPLACE FUNCTION app.set_lot_custom_fields(lot_id uuid, custom_fields jsonb) RETURNS app.lots
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.lots := app_private.lock_lot(set_lot_custom_fields.lot_id);
+  v_new app.lots;
+BEGIN
+  IF pg_catalog.jsonb_typeof(set_lot_custom_fields.custom_fields) IS DISTINCT FROM 'object' THEN
+    PERFORM app_private.raise_invalid('custom_field.values_invalid', 'custom_fields must be a JSON object',
+      'Send custom_fields: {"<code>": <value>, ...} with the codes of the tenant''s custom fields for lots.');
+  END IF;
+  UPDATE app.lots AS l SET custom_fields = v_old.custom_fields || set_lot_custom_fields.custom_fields
+   WHERE l.organization_id = v_old.organization_id AND l.id = v_old.id
+  RETURNING l.* INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app.set_lot_custom_fields(uuid, jsonb) IS
+  E'Set a lot''s custom fields\nMerges the values sent into the lot''s custom fields, checked against the tenant''s definitions for lots (the custom fields block, entity type lot). Needs traceability.manage tenant-wide or at the lot''s plant. PT404 lot.not_found; PT403 permission.missing; PT422 custom_field.values_invalid, custom_field.*.';
 
 CREATE OR REPLACE FUNCTION app.set_serial_quality_status(serial_id uuid, quality_status app.trace_quality_status, reason text) RETURNS app.serials
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

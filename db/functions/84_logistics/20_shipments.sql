@@ -16,6 +16,8 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.shipping_un
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 SELECT app_private.register_entity_type('shipment', 'app.shipments', 'shipment_number', 'Shipment', 'shipment_number');
+SELECT app_private.register_search('shipment', 't.search_vector', $$concat_ws(' ', t.shipment_number, t.carrier, t.tracking_number, t.notes)$$);
+SELECT app_private.enable_custom_fields('shipment', p_required_on_insert => false);
 
 -- The guard that keeps packed -> shipped to app.ship_shipment: it holds once
 -- the shipment is stamped shipped_at, which only app.ship_shipment does (no
