@@ -43,6 +43,8 @@ AS $$
      'Publishes approved_supplier.expiring 30 days before an approved or conditional supplier''s approval or certificate expires (80_quality/20_suppliers.sql).'),
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
      'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.'),
+    ('purge-measurements', '43 4 * * *', 'SELECT app_private.purge_measurements()',
+     'Removes measurements older than their tenant''s measurement_retention_years (15 by default, at least 2): whole monthly partitions when every tenant in one allows it, else rows; SPC baseline data in force stays (80_quality/44_measurement_retention.sql).'),
     ('archive-work-orders', '31 2 * * *', 'SELECT app_private.archive_work_orders()',
      'Moves closed and cancelled work orders older than their tenant''s maintenance_archive_after_years (7 by default), with their labour, charges and assets, to the archive tables, 500 at a time (90_maintenance/96_archive.sql).'),
     ('generate-pm-work-orders', '*/10 * * * *', 'SELECT app_private.generate_pm_work_orders()',

@@ -1,8 +1,9 @@
 -- Demo branding and settings: Acme's theme (colours, fonts, the custom
 -- domain acme.pulse.localhost, which app.theme serves anonymously) and
 -- Northwind's domain; Acme measures in imperial units and prints its
--- shipping labels as GS1-128 on 4 x 6 inch labels; Northwind runs all eight
--- SPC rules. Idempotent: the branding row exists from provisioning, settings
+-- shipping labels as GS1-128 on 4 x 6 inch labels and keeps its inspection
+-- measurements 16 years (an aerospace customer's part life plus a year, past
+-- the 15-year default); Northwind runs all eight SPC rules. Idempotent: the branding row exists from provisioning, settings
 -- are upserted.
 
 UPDATE app.tenant_branding AS b
@@ -20,6 +21,7 @@ SELECT o.id, v.setting_key, v.value::jsonb
   FROM (VALUES
     ('acme-manufacturing', 'measurement_system', '"imperial"'),
     ('acme-manufacturing', 'shipment_label_format', '{"symbology": "gs1-128", "width_mm": 102, "height_mm": 152}'),
+    ('acme-manufacturing', 'measurement_retention_years', '16'),
     ('northwind-labs', 'spc_rules', '[1, 2, 3, 4, 5, 6, 7, 8]')
   ) AS v (slug, setting_key, value)
   JOIN app.organizations AS o ON o.slug = v.slug
