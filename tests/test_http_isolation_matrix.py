@@ -44,6 +44,8 @@ GLOBAL_RELATIONS = {
 FUNCTION_CASES = {
     "health": "anonymous on purpose (test_stack)",
     "theme": "anonymous on purpose: the theme data of one custom domain, nothing else (test_branding.sql, test_branding_http)",
+    "check_custom_domain": "no argument: queues the DNS check of the caller's own tenant's domain, branding.manage "
+                           "(test_domain_verification.sql, test_branding_http)",
     "login": "anonymous on purpose (test_auth_http)",
     "refresh": "anonymous on purpose (test_auth_http)",
     "accept_invitation": "anonymous on purpose: only the holder of the emailed token (test_membership_rules.sql, test_auth_http)",

@@ -43,6 +43,8 @@ AS $$
      'Publishes approved_supplier.expiring 30 days before an approved or conditional supplier''s approval or certificate expires (80_quality/20_suppliers.sql).'),
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
      'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.'),
+    ('check-custom-domains', '*/15 * * * *', 'SELECT app_private.enqueue_domain_checks()',
+     'Looks up again the DNS TXT record of every custom domain not yet verified and not checked in the last 10 minutes (domain_verify jobs; 50_platform/65_domain_verification.sql).'),
     ('purge-measurements', '43 4 * * *', 'SELECT app_private.purge_measurements()',
      'Removes measurements older than their tenant''s measurement_retention_years (15 by default, at least 2): whole monthly partitions when every tenant in one allows it, else rows; SPC baseline data in force stays (80_quality/44_measurement_retention.sql).'),
     ('archive-work-orders', '31 2 * * *', 'SELECT app_private.archive_work_orders()',
