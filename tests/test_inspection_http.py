@@ -94,7 +94,8 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
 
 ADD_FORM2 = """mutation ($i: UUID!) {
   addFaiForm2Item(input: {inspectionId: $i, kind: "special_process", name: "Zinc plating", specification: "ISO 2081",
-                          supplierCode: "S-2001", customerApproval: "yes", cocNumber: "ZN-1"}) { result { rowId kind customerApproval } } }"""
+                          supplierCode: "S-2001", customerApproval: "yes", cocNumber: "ZN-1"}) {
+    result { rowId kind customerApproval } } }"""
 FORM2_LINES = """query ($i: UUID!) { faiForm2Items(condition: {inspectionId: $i}) { nodes { kind name cocNumber } } }"""
 
 

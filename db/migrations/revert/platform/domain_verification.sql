@@ -3,6 +3,9 @@
 BEGIN;
 
 DROP FUNCTION IF EXISTS app.check_custom_domain();
+-- The repeatables built on the new columns (the next migrate applies them again).
+DROP TRIGGER IF EXISTS _500_claim_domain ON app.tenant_branding;
+DROP INDEX IF EXISTS app.tenant_branding_domain_due_idx;
 -- Claimed domains are mirrored again, as before verification (the first claim of a domain wins).
 UPDATE app.organizations AS o SET custom_domain = b.custom_domain
   FROM (SELECT DISTINCT ON (custom_domain) organization_id, custom_domain FROM app.tenant_branding
