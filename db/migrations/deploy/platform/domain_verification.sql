@@ -16,7 +16,14 @@ ALTER TABLE app.tenant_branding
   ADD COLUMN domain_token text CONSTRAINT tenant_branding_domain_token_format CHECK (domain_token ~ '^pulse-verification=[0-9a-f]{48}$'),
   ADD COLUMN domain_checked_at timestamptz,
   ADD COLUMN domain_verified_at timestamptz,
-  ADD COLUMN domain_check_error text CONSTRAINT tenant_branding_domain_check_error_length CHECK (length(domain_check_error) <= 500),
+  ADD COLUMN domain_check_error text CONSTRAINT tenant_branding_domain_check_error_length CHECK (length(domain_check_error) <= 500);
+-- Domains set before verification existed are pending with a new token
+-- until their tenant proves them: no theme is served for them until then.
+UPDATE app.tenant_branding
+   SET domain_status = 'pending', domain_token = 'pulse-verification=' || encode(public.gen_random_bytes(24), 'hex')
+ WHERE custom_domain IS NOT NULL;
+UPDATE app.organizations SET custom_domain = NULL WHERE custom_domain IS NOT NULL;
+ALTER TABLE app.tenant_branding
   ADD CONSTRAINT tenant_branding_domain_state CHECK ((custom_domain IS NULL) = (domain_status IS NULL) AND (custom_domain IS NULL) = (domain_token IS NULL)),
   ADD CONSTRAINT tenant_branding_domain_verified_dated CHECK (domain_status IS DISTINCT FROM 'verified' OR domain_verified_at IS NOT NULL);
 CREATE INDEX tenant_branding_domain_due_idx ON app.tenant_branding (domain_checked_at) WHERE domain_status IN ('pending', 'failed');
@@ -33,12 +40,5 @@ COMMENT ON COLUMN app.tenant_branding.domain_check_error IS
   E'Why not verified\nWhat the last check found instead of the token (no such record, other TXT values, a DNS error, taken by another organization); null after a successful check.';
 COMMENT ON COLUMN app.organizations.custom_domain IS
   E'Custom domain\nThe tenant''s verified custom domain, mirrored from tenant_branding once proven (change it there): unique across all tenants; app.theme(domain) looks it up here.';
-
--- Domains set before verification existed are pending with a new token
--- until their tenant proves them: no theme is served for them until then.
-UPDATE app.tenant_branding
-   SET domain_status = 'pending', domain_token = 'pulse-verification=' || encode(public.gen_random_bytes(24), 'hex')
- WHERE custom_domain IS NOT NULL;
-UPDATE app.organizations SET custom_domain = NULL WHERE custom_domain IS NOT NULL;
 
 COMMIT;

@@ -12,7 +12,7 @@ BEGIN;
 -- number. Plant-scoped like its inspection; API roles only read it, the RPCs
 -- app.add_fai_form2_item / app.remove_fai_form2_item write it.
 CREATE TABLE app.fai_form2_items (
-  organization_id uuid NOT NULL,
+  organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
   id uuid NOT NULL,
   inspection_id uuid NOT NULL,
   site_id uuid NOT NULL,
