@@ -159,12 +159,13 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, "PULSE_ROOT": str(ROOT)}
 
 
-def start_stack(databases: Databases, prefix: str, *, demo: bool = False) -> dict:
+def start_stack(databases: Databases, prefix: str, *, demo: bool = False, **settings: str) -> dict:
     """PostgREST and PostGraphile started by `pulse up --detach` on a fresh copy of the template (with the
-    demo data of `make up` only when asked: tests build their own world)."""
+    demo data of `make up` only when asked: tests build their own world); `settings` are PULSE_* variables
+    of its own (the worker's PULSE_DNS_RESOLVER)."""
     url = databases.create(prefix)
     rest_port, graphql_port = free_port(), free_port()
-    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
+    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port), **settings)
     up = pulse("up", "--detach", *(["--demo"] if demo else []), env=env, timeout=180)
     assert up.returncode == 0, up.stdout + up.stderr
     SQL_COVERAGE.restart(url, url.rsplit("/", 1)[1])  # what `pulse up` ran (migrate, the demo) is no test's call

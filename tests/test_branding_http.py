@@ -2,15 +2,23 @@
 custom domain from `GET /rpc/theme` and the GraphQL `theme` query, cacheable and nothing but theme data; an unknown
 domain is a 404 with its reason; an administrator changes the branding (colours normalized), a member without
 branding.manage is refused on both servers, a domain another tenant holds is a 409; settings are read with their
-defaults and set by an administrator, a value outside the schema refused with the validator's path."""
+defaults and set by an administrator, a value outside the schema refused with the validator's path. A custom domain is
+verified by the worker against a local DNS server (dnslib): pending, failed while the TXT record is missing, verified
+once it holds the token, then served and no other tenant's to claim."""
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Iterator
 
 import pytest
+from dnslib import QTYPE, RCODE, RR, TXT
+from dnslib.server import BaseResolver, DNSServer
 
+from conftest import start_stack, stop_stack
 from helpers import World, graphql, rest
+from pulse.contracts import free_port
 
 pytestmark = pytest.mark.stack
 
@@ -31,6 +39,9 @@ def test_anyone_gets_a_custom_domains_theme_and_only_admins_change_the_branding(
     assert changed.status_code == 200, changed.text
     row = changed.json()[0]
     assert (row["primary_color"], row["accent_color"], row["custom_domain"]) == ("#d7263d", "#00aaff", domain)
+    assert row["domain_status"] == "pending", row
+    # What the domain_verify task reports once the token is published (test_domain_verification_with_a_dns_server).
+    world.sql("select app_private.record_domain_check(%s, %s, array[%s], null)", tenant, domain, row["domain_token"])
 
     refused = rest(live, "PATCH", "/tenant_branding", qa, json={"primary_color": "#000000"})
     assert (refused.status_code, refused.json()["details"]) == (403, "permission.missing"), refused.text
@@ -95,3 +106,80 @@ def test_settings_have_defaults_and_admins_set_values_their_schema_accepts(live:
     assert refused.json()["errors"][0]["extensions"]["details"] == "setting.value_invalid", refused.text
     answer = graphql(live, '{ settings(condition: {settingKey: "spc_rules"}) { nodes { value isSet } } }', qa)
     assert answer.json()["data"]["settings"]["nodes"] == [{"value": [1, 2, 5], "isSet": True}], answer.text
+
+
+class TxtRecords(BaseResolver):
+    """A DNS server's zone for the test: TXT records by name; any other name is NXDOMAIN."""
+
+    def __init__(self) -> None:
+        self.txt: dict[str, list[list[str]]] = {}
+
+    def resolve(self, request, handler):
+        reply = request.reply()
+        name = str(request.q.qname).rstrip(".").lower()
+        if name not in self.txt:
+            reply.header.rcode = RCODE.NXDOMAIN
+        elif request.q.qtype == QTYPE.TXT:
+            for strings in self.txt[name]:
+                reply.add_answer(RR(request.q.qname, QTYPE.TXT, rdata=TXT(strings), ttl=0))
+        return reply
+
+
+@pytest.fixture(scope="module")
+def dns() -> Iterator[tuple[TxtRecords, int]]:
+    records, port = TxtRecords(), free_port()
+    server = DNSServer(records, port=port, address="127.0.0.1")
+    server.start_thread()
+    yield records, port
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def dns_stack(databases, dns) -> Iterator[dict]:
+    """A stack of its own whose worker asks the test's DNS server (PULSE_DNS_RESOLVER)."""
+    stack = start_stack(databases, "pulse_test_dns", PULSE_DNS_RESOLVER=f"127.0.0.1:{dns[1]}")
+    yield stack
+    stop_stack(stack)
+
+
+def checked(stack: dict, token: str, after: str | None) -> dict:
+    """The branding once the worker recorded a check newer than `after`."""
+    deadline = time.monotonic() + 30
+    while True:
+        row = rest(stack, "GET", "/tenant_branding?select=domain_status,domain_checked_at,domain_check_error", token).json()[0]
+        if row["domain_checked_at"] and row["domain_checked_at"] != after:
+            return row
+        assert time.monotonic() < deadline, f"no check recorded: {row}"
+        time.sleep(0.3)
+
+
+def test_domain_verification_with_a_dns_server(dns_stack: dict, dns: tuple[TxtRecords, int]) -> None:
+    records, _ = dns
+    world = World(dns_stack)
+    tenant, other = world.tenant("Verified Works"), world.tenant()
+    admin = world.sign_in(world.member(tenant, "admin"))
+    outsider = world.sign_in(world.member(other, "admin"))
+    domain = f"v{uuid.uuid4().hex[:12]}.pulse.example"
+
+    claimed = rest(dns_stack, "PATCH", "/tenant_branding", admin, headers={"Prefer": "return=representation"},
+                   json={"custom_domain": domain}).json()[0]
+    assert claimed["domain_status"] == "pending" and claimed["domain_token"].startswith("pulse-verification="), claimed
+    unserved = rest(dns_stack, "GET", f"/rpc/theme?domain={domain}")
+    assert (unserved.status_code, unserved.json()["details"]) == (404, "theme.not_found"), unserved.text
+
+    # No record yet: the worker's lookup fails, and the tenant reads why.
+    asked = rest(dns_stack, "POST", "/rpc/check_custom_domain", admin, json={})
+    assert asked.status_code == 200, asked.text
+    failed = checked(dns_stack, admin, None)
+    assert failed["domain_status"] == "failed" and "ENOTFOUND" in failed["domain_check_error"], failed
+
+    # The token published (a TXT record may split its value into strings), beside another record: verified.
+    records.txt[f"_pulse-verification.{domain}"] = [["v=spf1 -all"], [claimed["domain_token"][:20], claimed["domain_token"][20:]]]
+    asked = graphql(dns_stack, "mutation { checkCustomDomain(input: {}) { result { domainStatus } } }", admin).json()
+    assert "errors" not in asked, asked
+    verified = checked(dns_stack, admin, failed["domain_checked_at"])
+    assert (verified["domain_status"], verified["domain_check_error"]) == ("verified", None), verified
+    theme = rest(dns_stack, "GET", f"/rpc/theme?domain={domain}", headers={"Accept": "application/vnd.pgrst.object+json"})
+    assert theme.status_code == 200 and theme.json()["name"] == "Verified Works", theme.text
+    taken = rest(dns_stack, "PATCH", "/tenant_branding", outsider, json={"custom_domain": domain})
+    assert (taken.status_code, taken.json()["details"]) == (409, "branding.domain_taken"), taken.text

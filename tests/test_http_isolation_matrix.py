@@ -44,6 +44,8 @@ GLOBAL_RELATIONS = {
 FUNCTION_CASES = {
     "health": "anonymous on purpose (test_stack)",
     "theme": "anonymous on purpose: the theme data of one custom domain, nothing else (test_branding.sql, test_branding_http)",
+    "check_custom_domain": "no argument: queues the DNS check of the caller's own tenant's domain, branding.manage "
+                           "(test_domain_verification.sql, test_branding_http)",
     "login": "anonymous on purpose (test_auth_http)",
     "refresh": "anonymous on purpose (test_auth_http)",
     "accept_invitation": "anonymous on purpose: only the holder of the emailed token (test_membership_rules.sql, test_auth_http)",
@@ -290,6 +292,9 @@ ROW_FUNCTIONS = {
     "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
     "fai_report": {"inspection_id": "{inspection}"},
     "set_fai_details": {"inspection_id": "{inspection}", "fai_report_number": "FAI-X"},
+    "add_fai_form2_item": {"inspection_id": "{inspection}", "kind": "functional_test", "name": "x",
+                           "functional_test_procedure": "x", "acceptance_report_number": "x"},
+    "remove_fai_form2_item": {"item_id": "{fai_form2_item}"},
     "dashboard_widget_data": {"dashboard_id": "{dashboard}", "widget_key": "portfolio"},
     "raise_inspection_ncr": {"inspection_id": "{inspection}"},
     "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
@@ -461,7 +466,8 @@ A_ROWS = """
          (select f.id from app_private.calendar_feeds f where f.organization_id = o.id limit 1)::text,
          (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text,
          (select s.id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
-         (select s.template_id from app.pm_schedules s where s.organization_id = o.id limit 1)::text
+         (select s.template_id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
+         (select f.id from app.fai_form2_items f where f.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -810,7 +816,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "asset", "meter_reading",
              "kit_template", "kit_work_order", "kit_part",
              "team", "team_member", "availability", "calendar_feed",
-             "dashboard", "pm_schedule", "pm_template")
+             "dashboard", "pm_schedule", "pm_template", "fai_form2_item")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

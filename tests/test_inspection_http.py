@@ -90,3 +90,57 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
     assert rest(live, "GET", "/measurements?select=id", elsewhere).json() == []
     hidden = graphql(live, CHART, elsewhere, {"c": characteristic}).json()
     assert hidden["errors"][0]["extensions"]["details"] == "characteristic.not_found", hidden
+
+
+ADD_FORM2 = """mutation ($i: UUID!) {
+  addFaiForm2Item(input: {inspectionId: $i, kind: "special_process", name: "Zinc plating", specification: "ISO 2081",
+                          supplierCode: "S-2001", customerApproval: "yes", cocNumber: "ZN-1"}) {
+    result { rowId kind customerApproval } } }"""
+FORM2_LINES = """query ($i: UUID!) { faiForm2Items(condition: {inspectionId: $i}) { nodes { kind name cocNumber } } }"""
+
+
+def test_fai_form2_over_rest_and_graphql(live: dict[str, str]) -> None:
+    """AS9102 form 2: lines added over both APIs with what each kind needs; the first article is approved only once
+    the consumed lot's certificate is on record; another plant's technician reads no line."""
+    world = World(live)
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    plant_b = str(world.sql("select tests.create_site(%s)", tenant))
+    characteristic = str(world.sql("select tests.create_characteristic(%s, %s, 'xbar_r', 5)", tenant, plant))
+    plan = str(world.sql("select tests.plan_of(%s)", characteristic))
+    part = str(world.sql("select r.part_id from app.part_revisions r join app.control_plans p on p.part_revision_id = r.id "
+                         "where p.id = %s", plan))
+    raw = str(world.sql("select tests.create_lot(%s, tests.create_part(%s), %s, 10)", tenant, tenant, plant))
+    lot = str(world.sql("select tests.create_lot(%s, %s, %s, 5)", tenant, part, plant))
+    world.sql("insert into app.genealogy_edges (organization_id, consumed_lot_id, produced_lot_id, quantity, unit, site_id) "
+              "values (%s, %s, %s, 4, 'pcs', %s)", tenant, raw, lot, plant)
+    technician = world.sign_in(world.member(tenant, "technician", site=plant))
+    quality = world.sign_in(world.member(tenant, "qa"))
+    elsewhere = world.sign_in(world.member(tenant, "technician", site=plant_b))
+
+    fai = rest(live, "POST", "/rpc/open_inspection", technician,
+               json={"control_plan_id": plan, "kind": "first_article", "lot_id": lot, "fai_reason": "New part"}).json()["id"]
+    missing = rest(live, "POST", "/rpc/add_fai_form2_item", technician,
+                   json={"inspection_id": fai, "kind": "material", "name": "S235 sheet", "specification": "EN 10025-2"})
+    assert (missing.status_code, missing.json()["details"]) == (422, "fai.form2_field_required"), missing.text
+    added = graphql(live, ADD_FORM2, technician, {"i": fai}).json()
+    assert "errors" not in added and added["data"]["addFaiForm2Item"]["result"]["customerApproval"] == "yes", added
+    assert rest(live, "POST", "/rpc/record_measurements", technician,
+                json={"inspection_id": fai, "characteristic_id": characteristic, "values": [10.0]}).status_code == 200
+    assert rest(live, "POST", "/rpc/complete_inspection", technician, json={"inspection_id": fai}).status_code == 200
+
+    refused = rest(live, "POST", "/rpc/decide_inspection", quality, json={"inspection_id": fai, "approve": True})
+    assert (refused.status_code, refused.json()["details"]) == (409, "fai.form2_incomplete"), refused.text
+    material = rest(live, "POST", "/rpc/add_fai_form2_item", technician,
+                    json={"inspection_id": fai, "kind": "material", "name": "S235 sheet", "specification": "EN 10025-2",
+                          "coc_number": "3.1-55120", "lot_id": raw})
+    assert material.status_code == 200 and material.json()["lot_id"] == raw, material.text
+    lines = graphql(live, FORM2_LINES, quality, {"i": fai}).json()
+    assert "errors" not in lines, lines
+    assert sorted((n["kind"], n["cocNumber"]) for n in lines["data"]["faiForm2Items"]["nodes"]) == [
+        ("material", "3.1-55120"), ("special_process", "ZN-1")], lines
+    form2 = rest(live, "POST", "/rpc/fai_report", quality, json={"inspection_id": fai}).json()["form2"]
+    assert form2["complete"] is True and form2["consumed_lots"][0]["coc_number"] == "3.1-55120", form2
+    approved = rest(live, "POST", "/rpc/decide_inspection", quality, json={"inspection_id": fai, "approve": True})
+    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.text
+    assert rest(live, "GET", "/fai_form2_items?select=id", elsewhere).json() == []

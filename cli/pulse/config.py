@@ -50,6 +50,9 @@ DEFAULTS = {
     "PULSE_POOL": "false",
     "PULSE_POOL_PORT": "6432",
     "PULSE_POOL_SIZE": "10",
+    # DNS servers the worker asks for custom domain verification records (config/worker/tasks/domain_verify.mjs),
+    # comma-separated host[:port]; empty: the system's resolvers.
+    "PULSE_DNS_RESOLVER": "",
 }
 
 LIMIT_SETTINGS = (

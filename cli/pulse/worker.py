@@ -41,6 +41,7 @@ def environment(database_url: str, values: dict[str, str]) -> dict[str, str]:
         "PULSE_WORKER_CONCURRENCY": values.get("PULSE_WORKER_CONCURRENCY", "10"),
         "PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS": values.get("PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS",
                                                              DEFAULT_ALLOWED_PRIVATE_NETWORKS),
+        "PULSE_DNS_RESOLVER": values.get("PULSE_DNS_RESOLVER", ""),
     }
 
 

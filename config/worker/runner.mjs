@@ -11,10 +11,12 @@
 //   PULSE_WORKER_DATABASE_URL   the owner's connection (the tasks call app_private functions)
 //   PULSE_WORKER_CONCURRENCY    jobs run at once (default 10)
 //   PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS  see tasks/webhook_deliver.mjs
+//   PULSE_DNS_RESOLVER          see tasks/domain_verify.mjs
 import { run, runMigrations } from "graphile-worker";
 
 import { coa_render } from "./tasks/coa_render.mjs";
 import { coc_render } from "./tasks/coc_render.mjs";
+import { domain_verify } from "./tasks/domain_verify.mjs";
 import { email_send } from "./tasks/email_send.mjs";
 import { label_render } from "./tasks/label_render.mjs";
 import { report_export } from "./tasks/report_export.mjs";
@@ -32,7 +34,7 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
-const taskList = { coa_render, coc_render, email_send, label_render, report_export, sap_deliver, webhook_deliver };
+const taskList = { coa_render, coc_render, domain_verify, email_send, label_render, report_export, sap_deliver, webhook_deliver };
 
 const runner = await run({
   connectionString,

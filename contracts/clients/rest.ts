@@ -6804,6 +6804,122 @@ export interface ExitCriterionWaivers {
 }
 
 /**
+ * FAI form 2 lines
+ * AS9102 form 2 (product accountability) of a first article inspection: the materials, special processes and functional tests of the article, each with its specification, supplier, customer approval of the source and certificate of conformance number. Read with inspection.read (or .record) tenant-wide or at the plant; written with POST /rpc/add_fai_form2_item and /rpc/remove_fai_form2_item until the inspection is decided.
+ */
+export interface FaiForm2Items {
+  /**
+   * Acceptance report number
+   * AS9102 form 2 field 12: the report of the functional test; required for functional tests.
+   * @format text
+   */
+  acceptance_report_number?: string;
+  /**
+   * Certificate of conformance number
+   * AS9102 form 2 field 10: the supplier's certificate of conformance (or material certificate) number; required for materials and special processes.
+   * @format text
+   */
+  coc_number?: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Customer approval verification
+   * AS9102 form 2 field 9: yes, no or not_applicable: is the special process source approved by the customer? Required for special processes; a no keeps the FAI from being approved.
+   * @format text
+   */
+  customer_approval?: string;
+  /**
+   * Functional test procedure
+   * AS9102 form 2 field 11: the procedure number; required for functional tests.
+   * @format text
+   */
+  functional_test_procedure?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Inspection
+   * The first article inspection (inspections.id).
+   * @format uuid
+   */
+  inspection_id: string;
+  /**
+   * Kind
+   * material (raw material), special_process (heat treatment, plating, NDT, welding …) or functional_test.
+   * @format text
+   */
+  kind: string;
+  /**
+   * Lot
+   * The material lot the certificate covers (lots.id), where the material is lot-traced: a lot consumed into the inspected lot or serial needs a material line naming it before the FAI is approved.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Material or process name
+   * AS9102 form 2 field 5: the material, special process or functional test.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Code
+   * AS9102 form 2 field 7: the specification's class, type or grade, where it has one.
+   * @format text
+   */
+  process_code?: string;
+  /**
+   * Plant
+   * The inspection's plant (filled from it).
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Specification
+   * AS9102 form 2 field 6: the specification number and revision it meets (AMS 2700 rev F); required for materials and special processes.
+   * @format text
+   */
+  specification?: string;
+  /**
+   * Special process supplier code
+   * AS9102 form 2 field 8: the supplier's code on the customer's approved list.
+   * @format text
+   */
+  supplier_code?: string;
+  /**
+   * Supplier
+   * The partner that supplied the material or performed the process (partners.id, a supplier); a special process names it or a supplier_code.
+   * @format uuid
+   */
+  supplier_id?: string;
+}
+
+/**
  * Allowed failure code combinations
  * Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
  */
@@ -10910,7 +11026,7 @@ export interface Organizations {
   created_at: string;
   /**
    * Custom domain
-   * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+   * The tenant's verified custom domain, mirrored from tenant_branding once proven (change it there): unique across all tenants; app.theme(domain) looks it up here.
    * @format text
    */
   custom_domain?: string;
@@ -20787,7 +20903,7 @@ export interface TenantBranding {
   body_font: string;
   /**
    * Custom domain
-   * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+   * The host name the tenant's users reach Pulse on (pulse.acme.example); a bare host: no scheme, port or path. Stored lower-case; null for none. Pending until proven (domain_status): publish domain_token as a DNS TXT record at _pulse-verification.<domain>, then POST /rpc/check_custom_domain. A domain another tenant verified cannot be claimed.
    * @format text
    */
   custom_domain?: string;
@@ -20797,6 +20913,36 @@ export interface TenantBranding {
    * @format text
    */
   display_name: string;
+  /**
+   * Why not verified
+   * What the last check found instead of the token (no such record, other TXT values, a DNS error, taken by another organization); null after a successful check.
+   * @format text
+   */
+  domain_check_error?: string;
+  /**
+   * Domain checked at
+   * When the TXT record was last looked up.
+   * @format timestamp with time zone
+   */
+  domain_checked_at?: string;
+  /**
+   * Domain status
+   * pending (not proven yet), verified (the TXT record was found: app.theme serves it) or failed (the last check did not find it: domain_check_error says why); null without a custom domain. Server-managed.
+   * @format text
+   */
+  domain_status?: string;
+  /**
+   * Verification token
+   * The value to publish as a DNS TXT record at _pulse-verification.<custom_domain>; new for every domain set. Server-managed.
+   * @format text
+   */
+  domain_token?: string;
+  /**
+   * Domain verified at
+   * When the domain was proven.
+   * @format timestamp with time zone
+   */
+  domain_verified_at?: string;
   /**
    * Heading font
    * A family of GET /branding_fonts.
@@ -45234,6 +45380,403 @@ export namespace ExitCriterionWaivers {
   }
 }
 
+export namespace FaiForm2Items {
+  /**
+   * @description AS9102 form 2 (product accountability) of a first article inspection: the materials, special processes and functional tests of the article, each with its specification, supplier, customer approval of the source and certificate of conformance number. Read with inspection.read (or .record) tenant-wide or at the plant; written with POST /rpc/add_fai_form2_item and /rpc/remove_fai_form2_item until the inspection is decided.
+   * @tags fai_form2_items
+   * @name FaiForm2ItemsCreate
+   * @summary FAI form 2 lines
+   * @request POST:/fai_form2_items
+   */
+  export namespace FaiForm2ItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = FaiForm2Items;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description AS9102 form 2 (product accountability) of a first article inspection: the materials, special processes and functional tests of the article, each with its specification, supplier, customer approval of the source and certificate of conformance number. Read with inspection.read (or .record) tenant-wide or at the plant; written with POST /rpc/add_fai_form2_item and /rpc/remove_fai_form2_item until the inspection is decided.
+   * @tags fai_form2_items
+   * @name FaiForm2ItemsDelete
+   * @summary FAI form 2 lines
+   * @request DELETE:/fai_form2_items
+   */
+  export namespace FaiForm2ItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Acceptance report number
+       * AS9102 form 2 field 12: the report of the functional test; required for functional tests.
+       * @format text
+       */
+      acceptance_report_number?: string;
+      /**
+       * Certificate of conformance number
+       * AS9102 form 2 field 10: the supplier's certificate of conformance (or material certificate) number; required for materials and special processes.
+       * @format text
+       */
+      coc_number?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer approval verification
+       * AS9102 form 2 field 9: yes, no or not_applicable: is the special process source approved by the customer? Required for special processes; a no keeps the FAI from being approved.
+       * @format text
+       */
+      customer_approval?: string;
+      /**
+       * Functional test procedure
+       * AS9102 form 2 field 11: the procedure number; required for functional tests.
+       * @format text
+       */
+      functional_test_procedure?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * The first article inspection (inspections.id).
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * material (raw material), special_process (heat treatment, plating, NDT, welding …) or functional_test.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Lot
+       * The material lot the certificate covers (lots.id), where the material is lot-traced: a lot consumed into the inspected lot or serial needs a material line naming it before the FAI is approved.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Material or process name
+       * AS9102 form 2 field 5: the material, special process or functional test.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Code
+       * AS9102 form 2 field 7: the specification's class, type or grade, where it has one.
+       * @format text
+       */
+      process_code?: string;
+      /**
+       * Plant
+       * The inspection's plant (filled from it).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Specification
+       * AS9102 form 2 field 6: the specification number and revision it meets (AMS 2700 rev F); required for materials and special processes.
+       * @format text
+       */
+      specification?: string;
+      /**
+       * Special process supplier code
+       * AS9102 form 2 field 8: the supplier's code on the customer's approved list.
+       * @format text
+       */
+      supplier_code?: string;
+      /**
+       * Supplier
+       * The partner that supplied the material or performed the process (partners.id, a supplier); a special process names it or a supplier_code.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description AS9102 form 2 (product accountability) of a first article inspection: the materials, special processes and functional tests of the article, each with its specification, supplier, customer approval of the source and certificate of conformance number. Read with inspection.read (or .record) tenant-wide or at the plant; written with POST /rpc/add_fai_form2_item and /rpc/remove_fai_form2_item until the inspection is decided.
+   * @tags fai_form2_items
+   * @name FaiForm2ItemsList
+   * @summary FAI form 2 lines
+   * @request GET:/fai_form2_items
+   */
+  export namespace FaiForm2ItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Acceptance report number
+       * AS9102 form 2 field 12: the report of the functional test; required for functional tests.
+       * @format text
+       */
+      acceptance_report_number?: string;
+      /**
+       * Certificate of conformance number
+       * AS9102 form 2 field 10: the supplier's certificate of conformance (or material certificate) number; required for materials and special processes.
+       * @format text
+       */
+      coc_number?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer approval verification
+       * AS9102 form 2 field 9: yes, no or not_applicable: is the special process source approved by the customer? Required for special processes; a no keeps the FAI from being approved.
+       * @format text
+       */
+      customer_approval?: string;
+      /**
+       * Functional test procedure
+       * AS9102 form 2 field 11: the procedure number; required for functional tests.
+       * @format text
+       */
+      functional_test_procedure?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * The first article inspection (inspections.id).
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * material (raw material), special_process (heat treatment, plating, NDT, welding …) or functional_test.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The material lot the certificate covers (lots.id), where the material is lot-traced: a lot consumed into the inspected lot or serial needs a material line naming it before the FAI is approved.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Material or process name
+       * AS9102 form 2 field 5: the material, special process or functional test.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Code
+       * AS9102 form 2 field 7: the specification's class, type or grade, where it has one.
+       * @format text
+       */
+      process_code?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The inspection's plant (filled from it).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Specification
+       * AS9102 form 2 field 6: the specification number and revision it meets (AMS 2700 rev F); required for materials and special processes.
+       * @format text
+       */
+      specification?: string;
+      /**
+       * Special process supplier code
+       * AS9102 form 2 field 8: the supplier's code on the customer's approved list.
+       * @format text
+       */
+      supplier_code?: string;
+      /**
+       * Supplier
+       * The partner that supplied the material or performed the process (partners.id, a supplier); a special process names it or a supplier_code.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = FaiForm2Items[];
+  }
+
+  /**
+   * @description AS9102 form 2 (product accountability) of a first article inspection: the materials, special processes and functional tests of the article, each with its specification, supplier, customer approval of the source and certificate of conformance number. Read with inspection.read (or .record) tenant-wide or at the plant; written with POST /rpc/add_fai_form2_item and /rpc/remove_fai_form2_item until the inspection is decided.
+   * @tags fai_form2_items
+   * @name FaiForm2ItemsPartialUpdate
+   * @summary FAI form 2 lines
+   * @request PATCH:/fai_form2_items
+   */
+  export namespace FaiForm2ItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Acceptance report number
+       * AS9102 form 2 field 12: the report of the functional test; required for functional tests.
+       * @format text
+       */
+      acceptance_report_number?: string;
+      /**
+       * Certificate of conformance number
+       * AS9102 form 2 field 10: the supplier's certificate of conformance (or material certificate) number; required for materials and special processes.
+       * @format text
+       */
+      coc_number?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer approval verification
+       * AS9102 form 2 field 9: yes, no or not_applicable: is the special process source approved by the customer? Required for special processes; a no keeps the FAI from being approved.
+       * @format text
+       */
+      customer_approval?: string;
+      /**
+       * Functional test procedure
+       * AS9102 form 2 field 11: the procedure number; required for functional tests.
+       * @format text
+       */
+      functional_test_procedure?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * The first article inspection (inspections.id).
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Kind
+       * material (raw material), special_process (heat treatment, plating, NDT, welding …) or functional_test.
+       * @format text
+       */
+      kind?: string;
+      /**
+       * Lot
+       * The material lot the certificate covers (lots.id), where the material is lot-traced: a lot consumed into the inspected lot or serial needs a material line naming it before the FAI is approved.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Material or process name
+       * AS9102 form 2 field 5: the material, special process or functional test.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Code
+       * AS9102 form 2 field 7: the specification's class, type or grade, where it has one.
+       * @format text
+       */
+      process_code?: string;
+      /**
+       * Plant
+       * The inspection's plant (filled from it).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Specification
+       * AS9102 form 2 field 6: the specification number and revision it meets (AMS 2700 rev F); required for materials and special processes.
+       * @format text
+       */
+      specification?: string;
+      /**
+       * Special process supplier code
+       * AS9102 form 2 field 8: the supplier's code on the customer's approved list.
+       * @format text
+       */
+      supplier_code?: string;
+      /**
+       * Supplier
+       * The partner that supplied the material or performed the process (partners.id, a supplier); a special process names it or a supplier_code.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = FaiForm2Items;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace FailureCodeCombinations {
   /**
    * @description Per asset class, the problem -> cause -> remedy triples work on its assets may record; any other triple is refused (app.check_failure_codes).
@@ -56851,7 +57394,7 @@ export namespace Organizations {
       created_at?: string;
       /**
        * Custom domain
-       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * The tenant's verified custom domain, mirrored from tenant_branding once proven (change it there): unique across all tenants; app.theme(domain) looks it up here.
        * @format text
        */
       custom_domain?: string;
@@ -56926,7 +57469,7 @@ export namespace Organizations {
       created_at?: string;
       /**
        * Custom domain
-       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * The tenant's verified custom domain, mirrored from tenant_branding once proven (change it there): unique across all tenants; app.theme(domain) looks it up here.
        * @format text
        */
       custom_domain?: string;
@@ -57016,7 +57559,7 @@ export namespace Organizations {
       created_at?: string;
       /**
        * Custom domain
-       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * The tenant's verified custom domain, mirrored from tenant_branding once proven (change it there): unique across all tenants; app.theme(domain) looks it up here.
        * @format text
        */
       custom_domain?: string;
@@ -71002,6 +71545,89 @@ export namespace Rpc {
   }
 
   /**
+   * @description A material, special process or functional test of a first article inspection not yet decided (inspection.record at its plant): name, specification, code, supplier (a supplier partner or the supplier's code), customer approval of the source (yes / no / not_applicable), certificate of conformance number, the material lot it covers, functional test procedure and acceptance report. Materials need specification and coc_number; special processes also customer_approval and the supplier; functional tests the procedure and report. PT409 inspection.not_first_article, inspection.decided; PT422 fai.form2_kind_invalid, fai.form2_field_required, fai.form2_invalid; PT404 inspection.not_found, partner.not_found, lot.not_found.
+   * @tags (rpc) add_fai_form2_item
+   * @name AddFaiForm2ItemCreate
+   * @summary Add an AS9102 form 2 line
+   * @request POST:/rpc/add_fai_form2_item
+   */
+  export namespace AddFaiForm2ItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      acceptance_report_number?: string;
+      /** @format text */
+      coc_number?: string;
+      /** @format text */
+      customer_approval?: string;
+      /** @format text */
+      functional_test_procedure?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      kind: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format text */
+      name: string;
+      /** @format text */
+      process_code?: string;
+      /** @format text */
+      specification?: string;
+      /** @format text */
+      supplier_code?: string;
+      /** @format uuid */
+      supplier_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A material, special process or functional test of a first article inspection not yet decided (inspection.record at its plant): name, specification, code, supplier (a supplier partner or the supplier's code), customer approval of the source (yes / no / not_applicable), certificate of conformance number, the material lot it covers, functional test procedure and acceptance report. Materials need specification and coc_number; special processes also customer_approval and the supplier; functional tests the procedure and report. PT409 inspection.not_first_article, inspection.decided; PT422 fai.form2_kind_invalid, fai.form2_field_required, fai.form2_invalid; PT404 inspection.not_found, partner.not_found, lot.not_found.
+   * @tags (rpc) add_fai_form2_item
+   * @name AddFaiForm2ItemList
+   * @summary Add an AS9102 form 2 line
+   * @request GET:/rpc/add_fai_form2_item
+   */
+  export namespace AddFaiForm2ItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      acceptance_report_number?: string;
+      /** @format text */
+      coc_number?: string;
+      /** @format text */
+      customer_approval?: string;
+      /** @format text */
+      functional_test_procedure?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      kind: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format text */
+      name: string;
+      /** @format text */
+      process_code?: string;
+      /** @format text */
+      specification?: string;
+      /** @format text */
+      supplier_code?: string;
+      /** @format uuid */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) add_member
    * @name AddMemberCreate
@@ -72707,6 +73333,39 @@ export namespace Rpc {
   }
 
   /**
+   * @description Queues a DNS lookup of the TXT record _pulse-verification.<custom_domain> of the caller's tenant (branding.manage): the domain becomes verified when a value is its domain_token, else failed with domain_check_error saying why; read the outcome from GET /tenant_branding a few seconds later. Returns the branding as it is now. PT409 branding.no_custom_domain; PT403 permission.missing. Domains not yet verified are also checked every 15 minutes.
+   * @tags (rpc) check_custom_domain
+   * @name CheckCustomDomainCreate
+   * @summary Check the custom domain now
+   * @request POST:/rpc/check_custom_domain
+   */
+  export namespace CheckCustomDomainCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Queues a DNS lookup of the TXT record _pulse-verification.<custom_domain> of the caller's tenant (branding.manage): the domain becomes verified when a value is its domain_token, else failed with domain_check_error saying why; read the outcome from GET /tenant_branding a few seconds later. Returns the branding as it is now. PT409 branding.no_custom_domain; PT403 permission.missing. Domains not yet verified are also checked every 15 minutes.
+   * @tags (rpc) check_custom_domain
+   * @name CheckCustomDomainList
+   * @summary Check the custom domain now
+   * @request GET:/rpc/check_custom_domain
+   */
+  export namespace CheckCustomDomainList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesCreate
@@ -74337,7 +74996,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionCreate
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). A first article is approved only with AS9102 form 2 complete (every consumed lot's certificate on a material line, no special process source the customer has not approved: PT409 fai.form2_incomplete). PT409 inspection.not_completed, inspection.failed.
    * @request POST:/rpc/decide_inspection
    */
   export namespace DecideInspectionCreate {
@@ -74362,7 +75021,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_inspection
    * @name DecideInspectionList
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). A first article is approved only with AS9102 form 2 complete (every consumed lot's certificate on a material line, no special process source the customer has not approved: PT409 fai.form2_incomplete). PT409 inspection.not_completed, inspection.failed.
    * @request GET:/rpc/decide_inspection
    */
   export namespace DecideInspectionList {
@@ -75800,7 +76459,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportCreate
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request POST:/rpc/fai_report
    */
   export namespace FaiReportCreate {
@@ -75821,7 +76480,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportList
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request GET:/rpc/fai_report
    */
   export namespace FaiReportList {
@@ -79797,6 +80456,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Deletes a form 2 line of a first article inspection not yet decided (inspection.record at its plant) and returns it. PT404 inspection.not_found (also for a line that is not there); PT409 inspection.decided.
+   * @tags (rpc) remove_fai_form2_item
+   * @name RemoveFaiForm2ItemCreate
+   * @summary Remove an AS9102 form 2 line
+   * @request POST:/rpc/remove_fai_form2_item
+   */
+  export namespace RemoveFaiForm2ItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      item_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Deletes a form 2 line of a first article inspection not yet decided (inspection.record at its plant) and returns it. PT404 inspection.not_found (also for a line that is not there); PT409 inspection.decided.
+   * @tags (rpc) remove_fai_form2_item
+   * @name RemoveFaiForm2ItemList
+   * @summary Remove an AS9102 form 2 line
+   * @request GET:/rpc/remove_fai_form2_item
+   */
+  export namespace RemoveFaiForm2ItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      item_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Before the work starts; its reservations are released. True when it was there. Needs work_order.manage at the work order's plant. Errors: PT403 permission.missing, PT404 work_order.not_found, PT409 work_order_part.work_started.
    * @tags (rpc) remove_work_order_part
    * @name RemoveWorkOrderPartCreate
@@ -83031,7 +83729,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
+   * @description The theme (name, colours, fonts, logo URL) of the organization whose verified custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has verified (a claim still pending or failed included: show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
    * @tags (rpc) theme
    * @name ThemeCreate
    * @summary Theme of a custom domain
@@ -83054,7 +83752,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
+   * @description The theme (name, colours, fonts, logo URL) of the organization whose verified custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has verified (a claim still pending or failed included: show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
    * @tags (rpc) theme
    * @name ThemeList
    * @summary Theme of a custom domain
@@ -99642,7 +100340,7 @@ export namespace TenantBranding {
       body_font?: string;
       /**
        * Custom domain
-       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * The host name the tenant's users reach Pulse on (pulse.acme.example); a bare host: no scheme, port or path. Stored lower-case; null for none. Pending until proven (domain_status): publish domain_token as a DNS TXT record at _pulse-verification.<domain>, then POST /rpc/check_custom_domain. A domain another tenant verified cannot be claimed.
        * @format text
        */
       custom_domain?: string;
@@ -99652,6 +100350,36 @@ export namespace TenantBranding {
        * @format text
        */
       display_name?: string;
+      /**
+       * Why not verified
+       * What the last check found instead of the token (no such record, other TXT values, a DNS error, taken by another organization); null after a successful check.
+       * @format text
+       */
+      domain_check_error?: string;
+      /**
+       * Domain checked at
+       * When the TXT record was last looked up.
+       * @format timestamp with time zone
+       */
+      domain_checked_at?: string;
+      /**
+       * Domain status
+       * pending (not proven yet), verified (the TXT record was found: app.theme serves it) or failed (the last check did not find it: domain_check_error says why); null without a custom domain. Server-managed.
+       * @format text
+       */
+      domain_status?: string;
+      /**
+       * Verification token
+       * The value to publish as a DNS TXT record at _pulse-verification.<custom_domain>; new for every domain set. Server-managed.
+       * @format text
+       */
+      domain_token?: string;
+      /**
+       * Domain verified at
+       * When the domain was proven.
+       * @format timestamp with time zone
+       */
+      domain_verified_at?: string;
       /**
        * Heading font
        * A family of GET /branding_fonts.
@@ -99733,7 +100461,7 @@ export namespace TenantBranding {
       body_font?: string;
       /**
        * Custom domain
-       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * The host name the tenant's users reach Pulse on (pulse.acme.example); a bare host: no scheme, port or path. Stored lower-case; null for none. Pending until proven (domain_status): publish domain_token as a DNS TXT record at _pulse-verification.<domain>, then POST /rpc/check_custom_domain. A domain another tenant verified cannot be claimed.
        * @format text
        */
       custom_domain?: string;
@@ -99743,6 +100471,36 @@ export namespace TenantBranding {
        * @format text
        */
       display_name?: string;
+      /**
+       * Why not verified
+       * What the last check found instead of the token (no such record, other TXT values, a DNS error, taken by another organization); null after a successful check.
+       * @format text
+       */
+      domain_check_error?: string;
+      /**
+       * Domain checked at
+       * When the TXT record was last looked up.
+       * @format timestamp with time zone
+       */
+      domain_checked_at?: string;
+      /**
+       * Domain status
+       * pending (not proven yet), verified (the TXT record was found: app.theme serves it) or failed (the last check did not find it: domain_check_error says why); null without a custom domain. Server-managed.
+       * @format text
+       */
+      domain_status?: string;
+      /**
+       * Verification token
+       * The value to publish as a DNS TXT record at _pulse-verification.<custom_domain>; new for every domain set. Server-managed.
+       * @format text
+       */
+      domain_token?: string;
+      /**
+       * Domain verified at
+       * When the domain was proven.
+       * @format timestamp with time zone
+       */
+      domain_verified_at?: string;
       /**
        * Heading font
        * A family of GET /branding_fonts.
@@ -99839,7 +100597,7 @@ export namespace TenantBranding {
       body_font?: string;
       /**
        * Custom domain
-       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * The host name the tenant's users reach Pulse on (pulse.acme.example); a bare host: no scheme, port or path. Stored lower-case; null for none. Pending until proven (domain_status): publish domain_token as a DNS TXT record at _pulse-verification.<domain>, then POST /rpc/check_custom_domain. A domain another tenant verified cannot be claimed.
        * @format text
        */
       custom_domain?: string;
@@ -99849,6 +100607,36 @@ export namespace TenantBranding {
        * @format text
        */
       display_name?: string;
+      /**
+       * Why not verified
+       * What the last check found instead of the token (no such record, other TXT values, a DNS error, taken by another organization); null after a successful check.
+       * @format text
+       */
+      domain_check_error?: string;
+      /**
+       * Domain checked at
+       * When the TXT record was last looked up.
+       * @format timestamp with time zone
+       */
+      domain_checked_at?: string;
+      /**
+       * Domain status
+       * pending (not proven yet), verified (the TXT record was found: app.theme serves it) or failed (the last check did not find it: domain_check_error says why); null without a custom domain. Server-managed.
+       * @format text
+       */
+      domain_status?: string;
+      /**
+       * Verification token
+       * The value to publish as a DNS TXT record at _pulse-verification.<custom_domain>; new for every domain set. Server-managed.
+       * @format text
+       */
+      domain_token?: string;
+      /**
+       * Domain verified at
+       * When the domain was proven.
+       * @format timestamp with time zone
+       */
+      domain_verified_at?: string;
       /**
        * Heading font
        * A family of GET /branding_fonts.

@@ -840,6 +840,7 @@ CREATE POLICY branding_fonts_select_everyone ON app.branding_fonts FOR SELECT TO
   USING (true);
 
 GRANT EXECUTE ON FUNCTION app.theme(text, text) TO anon, app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.check_custom_domain() TO app_user;
 
 -- Tenant settings (db/functions/50_platform/66_settings.sql). The
 -- definitions are the platform's (app_private, no grant); a tenant's staff

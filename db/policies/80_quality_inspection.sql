@@ -140,6 +140,19 @@ CREATE POLICY spc_signals_select_reader ON app.spc_signals FOR SELECT TO app_use
 CREATE POLICY spc_signals_select_operator ON app.spc_signals FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+-- AS9102 form 2 lines of a first article: read like their inspection; written by the RPCs.
+ALTER TABLE app.fai_form2_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.fai_form2_items FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.fai_form2_items TO app_user;
+GRANT SELECT ON app.fai_form2_items TO app_admin;
+CREATE POLICY fai_form2_items_select_reader ON app.fai_form2_items FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('inspection.read')) OR (SELECT auth.has_permission('inspection.record'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('inspection.read'))::uuid[])
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('inspection.record'))::uuid[])));
+CREATE POLICY fai_form2_items_select_operator ON app.fai_form2_items FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
 GRANT SELECT ON app.inspection_fpy TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION
@@ -153,6 +166,7 @@ GRANT EXECUTE ON FUNCTION
   app.record_measurements(uuid, uuid, numeric[], uuid),
   app.complete_inspection(uuid), app.decide_inspection(uuid, boolean, text),
   app.fai_report(uuid), app.set_fai_details(uuid, text, text, text, text),
+  app.add_fai_form2_item(uuid, text, text, text, text, uuid, text, text, text, uuid, text, text), app.remove_fai_form2_item(uuid),
   app.approve_spc_baseline(uuid, integer, integer, text, text),
   app.spc_chart(uuid, integer),
   app.close_spc_signal(uuid, text, text)

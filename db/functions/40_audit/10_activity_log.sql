@@ -302,6 +302,7 @@ AS $$
     ('purchase_orders', NULL, 'readers', 'integration.read'),
     ('purchase_order_lines', NULL, 'readers', 'integration.read'),
     ('inspection_characteristics', NULL, 'readers', 'inspection.read'),
+    ('fai_form2_items', NULL, 'readers', 'inspection.read'),
     ('checklist_templates', NULL, 'readers', NULL),
     ('checklist_template_items', NULL, 'readers', NULL),
     ('checklists', NULL, 'readers', NULL),

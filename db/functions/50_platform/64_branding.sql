@@ -82,6 +82,21 @@ BEGIN
     END IF;
     NEW.custom_domain := app_private.normalize_host_name(NEW.custom_domain);
   END IF;
+  -- A new domain (or none) starts over: pending with a new token to publish;
+  -- never one another tenant proved is theirs (65_domain_verification.sql).
+  IF TG_OP = 'INSERT' OR NEW.custom_domain IS DISTINCT FROM OLD.custom_domain THEN
+    IF EXISTS (SELECT FROM app.organizations AS o WHERE o.custom_domain = NEW.custom_domain AND o.id <> NEW.organization_id) THEN
+      RAISE EXCEPTION 'The domain % is taken', NEW.custom_domain
+        USING ERRCODE = 'PT409', DETAIL = 'branding.domain_taken',
+              HINT = 'Another organization verified this custom domain; choose another one.';
+    END IF;
+    NEW.domain_status := CASE WHEN NEW.custom_domain IS NOT NULL THEN 'pending' END;
+    NEW.domain_token := CASE WHEN NEW.custom_domain IS NOT NULL
+                             THEN 'pulse-verification=' || pg_catalog.encode(public.gen_random_bytes(24), 'hex') END;
+    NEW.domain_checked_at := NULL;
+    NEW.domain_verified_at := NULL;
+    NEW.domain_check_error := NULL;
+  END IF;
 
   IF NEW.logo_attachment_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.logo_attachment_id IS DISTINCT FROM OLD.logo_attachment_id) THEN
     SELECT * INTO v_logo FROM app.attachments AS a
@@ -100,32 +115,36 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_tenant_branding__prepare() IS
-  'BEFORE INSERT OR UPDATE on app.tenant_branding: colours normalized to #rrggbb (PT422 branding.color_invalid), fonts from app.branding_fonts (branding.font_unknown), the custom domain a bare host name, lower-cased (branding.domain_invalid), the logo a stored image attached to this branding (branding.logo_invalid), the display name 1 to 200 characters (branding.display_name_length); stamps who and when.';
+  'BEFORE INSERT OR UPDATE on app.tenant_branding: colours normalized to #rrggbb (PT422 branding.color_invalid), fonts from app.branding_fonts (branding.font_unknown), the custom domain a bare host name, lower-cased (branding.domain_invalid), not one another tenant verified (PT409 branding.domain_taken), pending with a new verification token whenever it changes, the logo a stored image attached to this branding (branding.logo_invalid), the display name 1 to 200 characters (branding.display_name_length); stamps who and when.';
 
--- The custom domain is unique across tenants through the global
--- app.organizations (see the migration platform/branding): mirrored there,
--- where the unique index refuses a domain another tenant holds. SECURITY
--- DEFINER: members cannot write app.organizations.custom_domain themselves.
+-- The verified custom domain is unique across tenants through the global
+-- app.organizations (see the migrations platform/branding and
+-- platform/domain_verification): mirrored there once verified (and cleared
+-- when the tenant changes or drops it), where the unique index refuses a
+-- domain another tenant holds. SECURITY DEFINER: members cannot write
+-- app.organizations.custom_domain themselves.
 CREATE OR REPLACE FUNCTION app_private.tg_tenant_branding__claim_domain() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_verified text := CASE WHEN NEW.domain_status = 'verified' THEN NEW.custom_domain END;
 BEGIN
-  UPDATE app.organizations SET custom_domain = NEW.custom_domain
-   WHERE id = NEW.organization_id AND custom_domain IS DISTINCT FROM NEW.custom_domain;
+  UPDATE app.organizations SET custom_domain = v_verified
+   WHERE id = NEW.organization_id AND custom_domain IS DISTINCT FROM v_verified;
   RETURN NULL;
 EXCEPTION WHEN unique_violation THEN
   RAISE EXCEPTION 'The domain % is taken', NEW.custom_domain
     USING ERRCODE = 'PT409', DETAIL = 'branding.domain_taken',
-          HINT = 'Another organization uses this custom domain; choose another one.';
+          HINT = 'Another organization verified this custom domain; choose another one.';
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_tenant_branding__claim_domain() IS
-  'AFTER INSERT OR UPDATE OF custom_domain on app.tenant_branding: mirrors the domain into app.organizations.custom_domain, unique across tenants (PT409 branding.domain_taken when another tenant holds it).';
+  'AFTER INSERT OR UPDATE OF custom_domain, domain_status on app.tenant_branding: mirrors the verified domain (none while pending or failed) into app.organizations.custom_domain, unique across tenants (PT409 branding.domain_taken when another tenant holds it).';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.tenant_branding
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_tenant_branding__prepare();
-CREATE OR REPLACE TRIGGER _500_claim_domain AFTER INSERT OR UPDATE OF custom_domain ON app.tenant_branding
+CREATE OR REPLACE TRIGGER _500_claim_domain AFTER INSERT OR UPDATE OF custom_domain, domain_status ON app.tenant_branding
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_tenant_branding__claim_domain();
 
 SELECT app_private.register_entity_type('branding', 'app.tenant_branding', 'display_name', 'Branding');
@@ -178,7 +197,8 @@ COMMENT ON FUNCTION app_private.branding_logo(uuid, uuid) IS
 -- The theme, for anyone: the login page of a custom domain is shown before
 -- anybody signs in. Only theme data leaves (app.brand_theme has no id, no
 -- setting, no person). SECURITY DEFINER: anonymous callers read no table;
--- it looks up one tenant by its unique custom domain (or slug) and returns
+-- it looks up one tenant by its unique verified custom domain (only verified
+-- domains are mirrored into app.organizations) or slug and returns
 -- that tenant's theme alone.
 CREATE OR REPLACE FUNCTION app.theme(domain text DEFAULT NULL, slug text DEFAULT NULL) RETURNS app.brand_theme
 LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -221,4 +241,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.theme(text, text) IS
-  E'Theme of a custom domain\nThe theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.';
+  E'Theme of a custom domain\nThe theme (name, colours, fonts, logo URL) of the organization whose verified custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has verified (a claim still pending or failed included: show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.';

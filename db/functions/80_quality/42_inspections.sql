@@ -251,6 +251,13 @@ BEGIN
     RAISE EXCEPTION 'the inspection did not pass' USING ERRCODE = 'PT409', DETAIL = 'inspection.failed',
       HINT = 'Reject it and raise a nonconformance report for the nonconforming characteristics.';
   END IF;
+  -- AS9102 form 2: a first article is approved with its materials' certificates on record and customer-approved special process sources.
+  IF decide_inspection.approve AND v_inspection.kind = 'first_article'
+     AND pg_catalog.cardinality(app_private.fai_form2_gaps(v_inspection.organization_id, v_inspection.id)) > 0 THEN
+    RAISE EXCEPTION 'form 2 is not complete: %', pg_catalog.array_to_string(app_private.fai_form2_gaps(v_inspection.organization_id, v_inspection.id), '; ')
+      USING ERRCODE = 'PT409', DETAIL = 'fai.form2_incomplete',
+            HINT = 'Add a material line with its certificate of conformance for each consumed lot (POST /rpc/add_fai_form2_item with lot_id), or reject the FAI when a special process source is not customer-approved.';
+  END IF;
   UPDATE app.inspections AS i
      SET status = CASE WHEN decide_inspection.approve THEN 'approved' ELSE 'rejected' END::app.inspection_status,
          decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_note = coalesce(decide_inspection.note, '')
@@ -260,7 +267,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.decide_inspection(uuid, boolean, text) IS
-  'Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). PT409 inspection.not_completed, inspection.failed.';
+  'Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant), never by who completed it or recorded one of its measurements (PT403 inspection.own_inspection). A first article is approved only with AS9102 form 2 complete (every consumed lot''s certificate on a material line, no special process source the customer has not approved: PT409 fai.form2_incomplete). PT409 inspection.not_completed, inspection.failed.';
 
 -- AS9102 --------------------------------------------------------------------
 
@@ -294,15 +301,33 @@ BEGIN
         'fai_reason', i.fai_reason, 'organization', o.name, 'plant', st.name, 'control_plan', cp.title,
         'status', i.status, 'passed', i.passed, 'completed_at', i.completed_at, 'decided_at', i.decided_at,
         'decided_by', (SELECT u.email FROM app.users AS u WHERE u.id = i.decided_by)),
-      'form2', coalesce((
-        SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('part_number', cpart.part_number, 'lot_number', cl.lot_number,
-                                                                  'supplier_lot', cl.supplier_lot, 'quantity', e.quantity, 'unit', e.unit)
-                                    ORDER BY cl.lot_number)
-          FROM app.genealogy_edges AS e
-          JOIN app.lots AS cl ON cl.organization_id = e.organization_id AND cl.id = e.consumed_lot_id
-          JOIN app.parts AS cpart ON cpart.organization_id = cl.organization_id AND cpart.id = cl.part_id
-         WHERE e.organization_id = i.organization_id
-           AND (e.produced_lot_id = i.lot_id OR e.produced_serial_id = i.serial_id)), '[]'::jsonb),
+      -- Form 2: the lines recorded (app.add_fai_form2_item), the lots consumed into the inspected lot or serial
+      -- (genealogy) with the certificate of the material line naming each, and what keeps it from being complete.
+      'form2', pg_catalog.jsonb_build_object(
+        'lines', coalesce((
+          SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                   'kind', f.kind, 'name', f.name, 'specification', f.specification, 'code', f.process_code,
+                   'supplier', (SELECT sp.name FROM app.partners AS sp WHERE sp.organization_id = f.organization_id AND sp.id = f.supplier_id),
+                   'supplier_code', f.supplier_code, 'customer_approval', f.customer_approval, 'coc_number', f.coc_number,
+                   'lot_number', (SELECT fl.lot_number FROM app.lots AS fl WHERE fl.organization_id = f.organization_id AND fl.id = f.lot_id),
+                   'functional_test_procedure', f.functional_test_procedure, 'acceptance_report_number', f.acceptance_report_number)
+                 ORDER BY array_position(ARRAY['material', 'special_process', 'functional_test'], f.kind), f.created_at, f.id)
+            FROM app.fai_form2_items AS f
+           WHERE f.organization_id = i.organization_id AND f.inspection_id = i.id), '[]'::jsonb),
+        'consumed_lots', coalesce((
+          SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('part_number', cpart.part_number, 'lot_number', cl.lot_number,
+                                                                    'supplier_lot', cl.supplier_lot, 'quantity', e.quantity, 'unit', e.unit,
+                                                                    'coc_number', (SELECT min(f.coc_number) FROM app.fai_form2_items AS f
+                                                                                    WHERE f.organization_id = i.organization_id AND f.inspection_id = i.id
+                                                                                      AND f.kind = 'material' AND f.lot_id = cl.id))
+                                      ORDER BY cl.lot_number)
+            FROM app.genealogy_edges AS e
+            JOIN app.lots AS cl ON cl.organization_id = e.organization_id AND cl.id = e.consumed_lot_id
+            JOIN app.parts AS cpart ON cpart.organization_id = cl.organization_id AND cpart.id = cl.part_id
+           WHERE e.organization_id = i.organization_id
+             AND (e.produced_lot_id = i.lot_id OR e.produced_serial_id = i.serial_id)), '[]'::jsonb),
+        'gaps', pg_catalog.to_jsonb(app_private.fai_form2_gaps(i.organization_id, i.id)),
+        'complete', pg_catalog.cardinality(app_private.fai_form2_gaps(i.organization_id, i.id)) = 0),
       'form3', coalesce((
         SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                  'balloon', ic.balloon, 'characteristic', c.name, 'special_class', c.special_class, 'kind', c.kind,
@@ -332,7 +357,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.fai_report(uuid) IS
-  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.';
+  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.';
 
 CREATE OR REPLACE FUNCTION app.set_fai_details(inspection_id uuid, fai_report_number text DEFAULT NULL, fai_scope text DEFAULT 'full',
                                                fai_partial_reason text DEFAULT '', po_number text DEFAULT NULL) RETURNS app.inspections

@@ -1,8 +1,10 @@
 -- Demo branding and settings: Acme's theme (colours, fonts, the custom
 -- domain acme.pulse.localhost, which app.theme serves anonymously) and
 -- Northwind's domain; Acme measures in imperial units and prints its
--- shipping labels as GS1-128 on 4 x 6 inch labels; Northwind runs all eight
--- SPC rules. Idempotent: the branding row exists from provisioning, settings
+-- shipping labels as GS1-128 on 4 x 6 inch labels and keeps its inspection
+-- measurements 16 years (an aerospace customer's part life plus a year, past
+-- the 15-year default); Northwind runs all eight SPC rules, its domain still
+-- pending. Idempotent: the branding row exists from provisioning, settings
 -- are upserted.
 
 UPDATE app.tenant_branding AS b
@@ -15,11 +17,20 @@ UPDATE app.tenant_branding AS b
   JOIN app.organizations AS o ON o.slug = v.slug
  WHERE b.organization_id = o.id;
 
+-- Acme's domain is verified: the seed records what the domain_verify job
+-- reports when a DNS server answers the token at
+-- _pulse-verification.acme.pulse.localhost (.localhost has no public DNS).
+-- Northwind's stays pending, its token on its branding row.
+SELECT app_private.record_domain_check(b.organization_id, b.custom_domain, ARRAY[b.domain_token], NULL)
+  FROM app.tenant_branding AS b JOIN app.organizations AS o ON o.id = b.organization_id
+ WHERE o.slug = 'acme-manufacturing' AND b.custom_domain = 'acme.pulse.localhost' AND b.domain_status <> 'verified';
+
 INSERT INTO app.tenant_settings (organization_id, setting_key, value)
 SELECT o.id, v.setting_key, v.value::jsonb
   FROM (VALUES
     ('acme-manufacturing', 'measurement_system', '"imperial"'),
     ('acme-manufacturing', 'shipment_label_format', '{"symbology": "gs1-128", "width_mm": 102, "height_mm": 152}'),
+    ('acme-manufacturing', 'measurement_retention_years', '16'),
     ('northwind-labs', 'spc_rules', '[1, 2, 3, 4, 5, 6, 7, 8]')
   ) AS v (slug, setting_key, value)
   JOIN app.organizations AS o ON o.slug = v.slug

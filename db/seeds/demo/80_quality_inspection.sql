@@ -4,7 +4,9 @@
 -- (hole distance on an X̄-R chart measured with the Mitutoyo caliper, a CC
 -- characteristic; burr-free edges as an attribute), a Gauge R&R study of the
 -- caliper (3 operators × 10 parts × 2 trials, average and range), a first
--- article inspection (partial, FAI-2026-0012) measured by production and
+-- article inspection (partial, FAI-2026-0012) measured by production, its
+-- AS9102 form 2 filled (the S235 sheet with its 3.1 certificate, zinc plating
+-- by Initech Metals, customer-approved, with its CoC; the pull-out test) and
 -- approved by QA (AS9102 forms from
 -- app.fai_report), and an in-process SPC run: 25 subgroups in control frozen
 -- as the baseline, then the process drifts and subgroups 27 and 28 break
@@ -67,6 +69,14 @@ BEGIN
                               'PO-45001234');
   PERFORM app.record_measurements(v_fai, v_hole, ARRAY[25.01, 24.99, 25.00, 25.02, 24.98]);
   PERFORM app.record_measurement(v_fai, v_burr, defective => false);
+  PERFORM app.add_fai_form2_item(v_fai, 'material', 'Steel sheet S235JR, 3 mm', 'EN 10025-2:2019', 'S235JR+AR',
+                                 coc_number => '3.1-2026-55120',
+                                 supplier_id => (SELECT id FROM app.partners WHERE organization_id = v_tenant AND name = 'Initech Metals'));
+  PERFORM app.add_fai_form2_item(v_fai, 'special_process', 'Zinc electroplating', 'ISO 2081:2018', 'Fe/Zn8//C',
+                                 supplier_id => (SELECT id FROM app.partners WHERE organization_id = v_tenant AND name = 'Initech Metals'),
+                                 supplier_code => 'S-2001', customer_approval => 'yes', coc_number => 'ZN-CoC-88812');
+  PERFORM app.add_fai_form2_item(v_fai, 'functional_test', 'Pull-out test of the press-fit nut',
+                                 functional_test_procedure => 'FTP-BRK-07 rev A', acceptance_report_number => 'AR-2026-0431');
   PERFORM app.complete_inspection(v_fai);
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
   PERFORM app.decide_inspection(v_fai, true, 'FAI accepted; AS9102 forms 1-3 filed.');

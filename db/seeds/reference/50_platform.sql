@@ -116,6 +116,8 @@ INSERT INTO app_private.setting_definitions (key, value_schema, default_value, d
   ('supplier_on_time_tolerance_days', '{"type": "integer", "minimum": 0, "maximum": 30}', '0',
    'Days a receipt may come after its ordered due date and still count as on time in the supplier scorecard.', 'settings.manage'),
   ('over_receipt_tolerance_percent', '{"type": "number", "minimum": 0, "maximum": 100}', '0',
-   'How far (percent of the ordered quantity) receipts against a purchase order line may exceed it; more is refused (receipt.over_receipt).', 'settings.manage')
+   'How far (percent of the ordered quantity) receipts against a purchase order line may exceed it; more is refused (receipt.over_receipt).', 'settings.manage'),
+  ('measurement_retention_years', '{"type": "integer", "minimum": 2, "maximum": 100}', '15',
+   'Years the tenant keeps inspection measurements before the purge-measurements job removes them: at least 2 (a record kept through the calendar year after the one it was made in, the shortest period IATF 16949 customer-specific requirements ask), 15 by default (VDA 1 for records of special characteristics); the data of SPC baselines in force stays.', 'settings.manage')
 ON CONFLICT (key) DO UPDATE SET value_schema = excluded.value_schema, default_value = excluded.default_value,
   description = excluded.description, permission = excluded.permission;

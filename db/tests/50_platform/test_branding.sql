@@ -65,8 +65,13 @@ SELECT is(tests.refusal(format($$UPDATE app.tenant_branding SET organization_id 
 -- The custom domain: a bare host name, lower-cased, one tenant's alone.
 UPDATE app.tenant_branding SET custom_domain = ' Pulse.Alpha.EXAMPLE ';
 SELECT is((SELECT custom_domain FROM app.tenant_branding), 'pulse.alpha.example', 'the domain is stored trimmed and lower-case');
+-- Proven (test_domain_verification.sql has the DNS side): mirrored on the organization.
+SELECT tests.act_as_owner();
+SELECT app_private.record_domain_check(tests.recall('a'), 'pulse.alpha.example',
+                                       ARRAY[(SELECT domain_token FROM app.tenant_branding WHERE organization_id = tests.recall('a'))], NULL);
+SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 SELECT is((SELECT custom_domain FROM app.organizations WHERE id = tests.recall('a')), 'pulse.alpha.example',
-  'and mirrored on the organization, where it is unique across tenants');
+  'once verified it is mirrored on the organization, where it is unique across tenants');
 SELECT is(tests.refusal($$UPDATE app.tenant_branding SET custom_domain = 'https://pulse.alpha.example'$$),
   'PT422 branding.domain_invalid', 'no scheme');
 SELECT is(tests.refusal($$UPDATE app.tenant_branding SET custom_domain = 'pulse.alpha.example:8443'$$),
@@ -92,8 +97,8 @@ SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 UPDATE app.tenant_branding SET custom_domain = NULL;
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 UPDATE app.tenant_branding SET custom_domain = 'pulse.alpha.example';
-SELECT is((SELECT custom_domain FROM app.organizations WHERE id = tests.recall('b')), 'pulse.alpha.example',
-  'a domain released is free for another tenant');
+SELECT is((SELECT custom_domain || ' ' || domain_status FROM app.tenant_branding), 'pulse.alpha.example pending',
+  'a domain released is free for another tenant to claim (and prove)');
 
 -- The logo: a stored image attached to the branding.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
@@ -116,6 +121,9 @@ SELECT is(tests.refusal(format($$UPDATE app.tenant_branding SET logo_attachment_
 -- The theme, for anyone.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 UPDATE app.tenant_branding SET custom_domain = 'alpha.pulse.localhost';
+SELECT tests.act_as_owner();
+SELECT app_private.record_domain_check(tests.recall('a'), 'alpha.pulse.localhost',
+                                       ARRAY[(SELECT domain_token FROM app.tenant_branding WHERE organization_id = tests.recall('a'))], NULL);
 SELECT set_config('test.slug_a', slug, true) FROM app.organizations WHERE id = tests.recall('a');
 SELECT tests.act_as_anon();
 SELECT is((SELECT (name, primary_color, secondary_color, accent_color, heading_font, heading_font_stack, body_font_stack)::text
@@ -153,7 +161,7 @@ SELECT is((SELECT count(*)::int FROM app.tenant_branding WHERE organization_id I
 -- Audited.
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM audit.activity_log WHERE organization_id = tests.recall('a') AND entity_type = 'tenant_branding'
-             AND action = 'update'), 5, 'every change is in the activity log');
+             AND action = 'update'), 7, 'every change is in the activity log (the two verifications too)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -49,7 +49,7 @@ INSERT INTO plant_scoped VALUES
   ('ncrs'), ('ncr_items'), ('ncr_dispositions'), ('customer_complaints'), ('complaint_items'),
   -- 80_quality: control plans, inspections, SPC; receipts
   ('control_plans'), ('control_plan_steps'), ('characteristics'), ('gauge_studies'), ('inspections'),
-  ('inspection_characteristics'), ('measurements'), ('spc_subgroups'), ('spc_baselines'), ('receipts'),
+  ('inspection_characteristics'), ('measurements'), ('spc_subgroups'), ('spc_baselines'), ('receipts'), ('fai_form2_items'),
   -- 84_logistics
   ('shipments'), ('shipping_units'), ('shipment_items'), ('labels'), ('shipment_certificates'), ('scan_events'),
   -- 95_reporting
