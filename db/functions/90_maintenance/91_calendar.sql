@@ -28,8 +28,9 @@ AS $$
   -- leaves them out; an asset's shows its own.
   SELECT 'pm-' || f.pm_schedule_id::text || '-' || f.due_date::text, 'pm'::text,
          (f.due_date::timestamp) AT TIME ZONE z.tz, ((f.due_date + 1)::timestamp) AT TIME ZONE z.tz,
-         'PM due: ' || f.name || coalesce(' (' || e.name || ')', ''),
-         'Preventive maintenance due ' || f.due_date::text || '; its work order is generated on ' || f.generate_on::text || '.',
+         'PM due: ' || f.name || coalesce(' (' || e.name || ')', '') || CASE WHEN f.estimated THEN ' (estimated)' ELSE '' END,
+         'Preventive maintenance due ' || f.due_date::text || '; its work order is generated on ' || f.generate_on::text || '.'
+           || CASE WHEN f.estimated THEN ' Estimated from the meter''s average daily usage.' ELSE '' END,
          'forecast'::text, NULL::uuid, NULL::uuid, NULL::uuid, f.equipment_id, f.site_id
     FROM app.pm_forecast((p_from AT TIME ZONE 'UTC')::date - 1, (p_to AT TIME ZONE 'UTC')::date + 1) AS f
     LEFT JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = f.equipment_id
@@ -42,7 +43,7 @@ AS $$
          OPERATOR(pg_catalog.&&) pg_catalog.tstzrange(p_from, p_to)
 $$;
 COMMENT ON FUNCTION app_private.maintenance_calendar_pm(timestamptz, timestamptz, uuid, uuid, uuid) IS
-  'The preventive-maintenance occurrences of the calendar (kind pm, status forecast): each due day of an active schedule not generated yet (app.pm_forecast, the caller''s visibility), a whole day in the plant''s time zone; in the tenant''s and an asset''s calendar, not in a person''s or a team''s.';
+  'The preventive-maintenance occurrences of the calendar (kind pm, status forecast): each due day of an active schedule not generated yet (app.pm_forecast, the caller''s visibility; a meter-only schedule''s estimated day titled (estimated)), a whole day in the plant''s time zone; in the tenant''s and an asset''s calendar, not in a person''s or a team''s.';
 
 CREATE OR REPLACE FUNCTION app.maintenance_calendar(from_at timestamptz, to_at timestamptz, for_team uuid DEFAULT NULL,
                                                     for_asset uuid DEFAULT NULL, for_user uuid DEFAULT NULL)
