@@ -68,9 +68,11 @@ def test_pm_schedules_generation_forecast_and_compliance_over_both_servers(live:
                    json={"equipment_id": pump, "template_id": template["id"], "name": "Bad", "rrule": rule})
         assert (raw.status_code, raw.json()["details"]) == (422, reason), raw.text
     bad = graphql(live, """mutation($pump: UUID!, $tpl: UUID!) {
-                             definePmSchedule(input: {equipmentId: $pump, templateId: $tpl, name: "Bad", rrule: "FREQ=HOURLY"}) { result { id } } }""",
+                             definePmSchedule(input: {equipmentId: $pump, templateId: $tpl, name: "Bad", rrule: "FREQ=HOURLY"}) {
+                               result { id } } }""",
                   planner, {"pump": pump, "tpl": template["id"]}).json()
-    assert [(e["extensions"]["code"], e["extensions"]["details"]) for e in bad["errors"]] == [("PT422", "pm_schedule.rrule_freq_unsupported")]
+    assert [(e["extensions"]["code"], e["extensions"]["details"]) for e in bad["errors"]] == [
+        ("PT422", "pm_schedule.rrule_freq_unsupported")]
     names = [row["name"] for row in as_planner.from_("pm_schedules").select("name").order("name").execute().data]
     assert names == ["Die check", "Look", "Lube"]
 
@@ -103,8 +105,9 @@ def test_pm_schedules_generation_forecast_and_compliance_over_both_servers(live:
     # The plant's day may differ from UTC's by one around midnight.
     assert abs((datetime.fromisoformat(die["due_date"]).date() - today).days - 20) <= 1, die
     assert {row["name"] for row in forecast if not row["estimated"]} >= {"Look", "Lube"}
-    over_graphql = graphql(live, """query($from: Date!, $to: Date!) { pmForecast(pFrom: $from, pTo: $to, filter: {estimated: {equalTo: true}}) {
-                                      nodes { name dueDate generateOn estimated } } }""",
+    over_graphql = graphql(live, """query($from: Date!, $to: Date!) {
+                                      pmForecast(pFrom: $from, pTo: $to, filter: {estimated: {equalTo: true}}) {
+                                        nodes { name dueDate generateOn estimated } } }""",
                            technician, {"from": window["p_from"], "to": window["p_to"]}).json()
     assert "errors" not in over_graphql, over_graphql
     # 50,000 then 80,000 strokes: in 20 and 50 days.
@@ -112,7 +115,8 @@ def test_pm_schedules_generation_forecast_and_compliance_over_both_servers(live:
     assert as_stranger.rpc("pm_forecast", window).execute().data == []
 
     # Compliance: the look is due today and not done yet (0 of 1); the plant's month counts it.
-    look = as_planner.from_("pm_schedule_compliance").select("due,completed,completed_on_time").eq("pm_schedule_id", weekly["id"]).execute().data
+    look = (as_planner.from_("pm_schedule_compliance").select("due,completed,completed_on_time")
+            .eq("pm_schedule_id", weekly["id"]).execute().data)
     assert look == [{"due": 1, "completed": 0, "completed_on_time": 0}], look
     plant_rows = as_technician.from_("pm_plant_compliance").select("site_id,due").eq("site_id", plant).execute().data
     assert sum(row["due"] for row in plant_rows) == sum(row["due"] for row in
