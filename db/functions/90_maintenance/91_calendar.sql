@@ -57,6 +57,11 @@ DECLARE
   v_org uuid := auth.org_id();
   v_range tstzrange;
   v_may_see_everyone boolean := auth.has_permission_anywhere('work_order.manage') OR auth.has_permission_anywhere('team.manage');
+  -- A person's calendar: the teams they ever belonged to, so that the per-row checks (visibility, membership at the
+  -- time) run on their work only, not on every work order of the tenant in the range.
+  v_user_teams uuid[] := CASE WHEN maintenance_calendar.for_user IS NOT NULL THEN ARRAY(
+    SELECT DISTINCT m.team_id FROM app.maintenance_team_members AS m
+     WHERE m.organization_id = auth.org_id() AND m.user_id = maintenance_calendar.for_user) END;
 BEGIN
   IF from_at IS NULL OR to_at IS NULL OR to_at <= from_at OR to_at - from_at > interval '400 days' THEN
     PERFORM app_private.raise_invalid('calendar.range_invalid', 'the calendar needs from_at before to_at, at most 400 days apart',
@@ -75,7 +80,8 @@ BEGIN
           OR EXISTS (SELECT FROM app.work_order_assets AS a
                       WHERE a.organization_id = w.organization_id AND a.work_order_id = w.id AND a.equipment_id = maintenance_calendar.for_asset))
      AND (maintenance_calendar.for_user IS NULL OR w.assignee_id = maintenance_calendar.for_user
-          OR app_private.is_team_member(w.organization_id, w.team_id, maintenance_calendar.for_user, pg_catalog.lower(w.scheduled)))
+          OR (w.team_id = ANY (v_user_teams)
+              AND app_private.is_team_member(w.organization_id, w.team_id, maintenance_calendar.for_user, pg_catalog.lower(w.scheduled))))
   UNION ALL
   SELECT 'availability-' || a.id::text, a.kind, pg_catalog.lower(a.period), pg_catalog.upper(a.period),
          coalesce(u.display_name, 'A technician') || CASE a.kind WHEN 'absent' THEN ' absent' ELSE ' on shift' END
