@@ -4,7 +4,7 @@
 # date, the commit and the machine (tools/reports.py). Commit it when it changes.
 set -euo pipefail
 cd "$(dirname "$0")"
-benches=(lifecycle.sh rls.sh request_check.sh workflow.sh search.sh custom_fields.sh webhooks.sh state_machines.sh lab_scheduling.sh lab_lineage.sh recall.sh realtime_outbox.sh replica.sh mixed_load.sh partitions.sh notification_partitions.sh spc.sh spc_chart.sh theme.sh reports.sh scan.sh production_kpis.sh assets_nearby.sh work_order_list.sh pm_generation.sh)
+benches=(lifecycle.sh rls.sh request_check.sh workflow.sh search.sh custom_fields.sh webhooks.sh state_machines.sh lab_scheduling.sh lab_lineage.sh recall.sh realtime_outbox.sh replica.sh mixed_load.sh partitions.sh notification_partitions.sh spc.sh spc_chart.sh theme.sh reports.sh scan.sh production_kpis.sh assets_nearby.sh work_order_list.sh pm_generation.sh maintenance_calendar.sh)
 printed=$(mktemp -d)
 trap 'rm -rf "$printed"' EXIT
 for bench in "${benches[@]}"; do

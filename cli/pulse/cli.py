@@ -543,6 +543,14 @@ def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out.print(f"  curl {config.graphql_url} -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
               "-d '{\"query\": \"{ partners { nodes { name kind } } }\"}'", soft_wrap=True)
     out.print("  pulse jwt mint --email E --org SLUG    another token")
+    if demo:
+        out.print("\n[bold]Maintenance demo[/bold] (as maintenance_planner@acme.test; docs/maintenance.md \"Demo data\")")
+        out.print(f"  {config.rest_url}/maintenance_kpi_asset_month?order=month.desc   KPIs per asset and month "
+                  "(MTBF, MTTR, PM compliance, planned work); also _plant_month, _asset_costs, _backlog, _stock", soft_wrap=True)
+        out.print(f"  {config.rest_url}/archived_work_orders   work orders closed in 2018, moved by the archive job during the seed",
+                  soft_wrap=True)
+        out.print(f"  {config.rest_url}/rpc/pm_forecast?p_from=…&p_to=…   PM days ahead; the press's stroke check estimated from its meter",
+                  soft_wrap=True)
 
 
 def main() -> None:

@@ -28,10 +28,47 @@ AS $$
     ('app.approvals', 'decision_signature',
      'Electronic signature manifestation: 21 CFR 11.50 (GDPR Art. 17(3)(b))'),
     ('app.personal_data_requests', NULL,
-     'The record of the request itself: GDPR Art. 5(2) accountability')
+     'The record of the request itself: GDPR Art. 5(2) accountability'),
+    ('app.work_order_signatures', 'payload',
+     'Electronic signature manifestation (the printed name in the signed payload): 21 CFR 11.50 (GDPR Art. 17(3)(b))')
 $$;
 COMMENT ON FUNCTION app_private.personal_data_retained() IS
   'Where a person''s name and email are kept when they are erased, and the legal duty that keeps them (processing restricted there); a NULL column means the whole table.';
+
+-- The register: tables of the domains that hold a person's data in a way the
+-- catalog sweep (name and email replaced in text) does not settle, and what
+-- an erasure does there (delete, clear or keep). Run before the sweep, in this order.
+CREATE OR REPLACE FUNCTION app_private.personal_data_register()
+RETURNS TABLE (table_name text, subject_column text, subject_match text, action text, column_name text, basis text)
+LANGUAGE sql IMMUTABLE
+SET search_path = ''
+AS $$
+  VALUES
+    ('app_private.calendar_feeds', 'user_id', 'id', 'delete', NULL::text,
+     'Calendar feed tokens: access to the person''s calendar, nothing to keep'),
+    ('app.technician_availability', 'user_id', 'id', 'delete', NULL,
+     'Shifts and absences (leave, sickness): planning data, nothing to keep'),
+    ('app.labour_rates', 'user_id', 'id', 'delete', NULL,
+     'The person''s own hourly rate: each labour entry keeps the rate it was costed at'),
+    ('app.work_requests', 'requested_by', 'id', 'clear', 'contact',
+     'How to reach the reporter of their work requests; the request stays'),
+    ('app.work_requests', 'contact', 'text', 'clear', 'contact',
+     'Reporter contact of anonymous (QR) work requests naming their email or name; the request stays'),
+    ('app.contacts', 'email', 'email', 'delete', NULL,
+     'A partner''s (contractor''s, vendor''s) contact person with their email: nothing to keep'),
+    ('app.maintenance_team_members', 'user_id', 'id', 'delete', NULL,
+     'Team membership (past, current and planned periods): planning data, nothing to keep; work done for a team keeps the team'),
+    ('app.labour_entries', 'user_id', 'id', 'keep', NULL,
+     'Labour cost records (hours x rate): kept under the pseudonym for cost records'),
+    ('app.work_orders', 'assignee_id', 'id', 'keep', NULL,
+     'Work assigned to them: kept under the pseudonym'),
+    ('app.checklist_items', 'checked_by', 'id', 'keep', NULL,
+     'Checklist answers: compliance records, kept under the pseudonym'),
+    ('app.work_order_signatures', 'signed_by', 'id', 'keep', NULL,
+     'E-signatures: kept, the printed name restricted (see personal_data_retained)')
+$$;
+COMMENT ON FUNCTION app_private.personal_data_register() IS
+  'The personal-data register: per table, the column that finds a person (their id, their email, or their name or email inside the text), what an erasure does there (delete the rows, clear a column, keep under the pseudonym) and why. Domains add their tables here.';
 
 -- The text, json and array columns of every table a person's data may be in.
 CREATE OR REPLACE FUNCTION app_private.personal_data_columns()
@@ -111,11 +148,14 @@ BEGIN
     'subject', (SELECT pg_catalog.to_jsonb(u) FROM app.users u WHERE u.id = v_subject),
     'organization_id', v_tenant,
     'exported_at', pg_catalog.now(),
-    'records', v_records);
+    'records', v_records,
+    'erasure_handling', (SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                                  'table', r.table_name, 'action', r.action, 'column', r.column_name, 'basis', r.basis)), '[]')
+                           FROM app_private.personal_data_register() r WHERE v_records ? r.table_name));
 END
 $$;
 COMMENT ON FUNCTION app.export_personal_data(uuid) IS
-  E'Exports everything held about a person\nTheir profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.';
+  E'Exports everything held about a person\nTheir profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20), with erasure_handling: what an erasure would do with each registered table they are in, and why. Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.';
 
 CREATE OR REPLACE FUNCTION app.erase_personal_data(user_id uuid, reason text) RETURNS app.personal_data_requests
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -134,6 +174,9 @@ DECLARE
   v_key text;
   v_count integer := 0;
   v_refused jsonb := '[]';
+  v_entry record;
+  v_rows integer;
+  v_actions jsonb := '[]';
   v_request app.personal_data_requests;
 BEGIN
   PERFORM app_private.require_personal_data_subject(erase_personal_data.user_id, true);
@@ -159,6 +202,28 @@ BEGIN
   v_name_pattern := CASE WHEN length(btrim(v_subject.display_name)) >= 5
                          THEN '\m' || app_private.regex_literal(btrim(v_subject.display_name)) || '\M' END;
   v_pattern := concat_ws('|', v_email_pattern, v_name_pattern);
+
+  -- The register first (it finds the person by name and email before the sweep replaces them).
+  FOR v_entry IN SELECT r.* FROM app_private.personal_data_register() r WHERE r.action <> 'keep' LOOP
+    EXECUTE pg_catalog.format(
+      CASE v_entry.action
+        WHEN 'delete' THEN 'DELETE FROM %1$s t WHERE %2$s AND t.organization_id = ANY ($4)'
+        ELSE 'UPDATE %1$s t SET %3$I = NULL WHERE %2$s AND t.%3$I IS NOT NULL AND t.organization_id = ANY ($4)'
+      END,
+      v_entry.table_name,
+      pg_catalog.format(CASE v_entry.subject_match
+                          WHEN 'id' THEN 't.%I = $1'
+                          WHEN 'email' THEN 'pg_catalog.lower(t.%I::text) = pg_catalog.lower($2)'
+                          ELSE 't.%I::text ~* $3'
+                        END, v_entry.subject_column),
+      v_entry.column_name)
+      USING v_subject.id, v_subject.email::text, v_pattern, v_tenants;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    IF v_rows > 0 THEN
+      v_actions := v_actions || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+        'table', v_entry.table_name, 'column', coalesce(v_entry.column_name, v_entry.subject_column), 'action', v_entry.action, 'rows', v_rows));
+    END IF;
+  END LOOP;
 
   FOR v_column IN
     SELECT c.* FROM app_private.personal_data_columns() c
@@ -194,13 +259,13 @@ BEGIN
    WHERE u.id = v_subject.id;
 
   INSERT INTO app.personal_data_requests
-    (organization_id, id, kind, subject_id, requested_by, reason, pseudonym, rows_pseudonymised, restricted)
+    (organization_id, id, kind, subject_id, requested_by, reason, pseudonym, rows_pseudonymised, restricted, register_actions)
   VALUES (auth.org_id(), public.uuid_generate_v7(), 'erasure', v_subject.id, auth.user_id(), btrim(reason), v_pseudonym, v_count,
           (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('table', r.table_name, 'column', r.column_name, 'basis', r.basis))
-             FROM app_private.personal_data_retained() r) || v_refused)
+             FROM app_private.personal_data_retained() r) || v_refused, v_actions)
   RETURNING * INTO v_request;
   RETURN v_request;
 END
 $$;
 COMMENT ON FUNCTION app.erase_personal_data(uuid, text) IS
-  E'Erases a person by pseudonymisation\nTheir name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant''s data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer''s restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.';
+  E'Erases a person by pseudonymisation\nFirst the personal-data register (app_private.personal_data_register: calendar feeds, availability, team membership, own labour rate and partner contacts deleted, work request reporter contacts cleared; listed in register_actions); then their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant''s data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer''s restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.';

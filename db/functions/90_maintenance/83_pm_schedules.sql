@@ -220,9 +220,35 @@ CREATE OR REPLACE TRIGGER _510_advance_pm_schedule AFTER UPDATE OF status ON app
   FOR EACH ROW WHEN (NEW.pm_schedule_id IS NOT NULL AND NEW.status IN ('completed', 'cancelled') AND OLD.status IS DISTINCT FROM NEW.status)
   EXECUTE FUNCTION app_private.tg_work_orders__advance_pm_schedule();
 
--- Upcoming calendar occurrences, for the calendar: the schedules the caller may read.
+-- A meter's average daily usage, for the forecast of meter-only schedules:
+-- the usage (resets counted, app.meter_readings.usage_total) between the
+-- oldest reading of the 90 days before the latest reading and the latest,
+-- per day between them. No estimate (no row) with fewer than two readings in
+-- that window, readings less than 7 days apart, or no usage in it.
+CREATE OR REPLACE FUNCTION app_private.meter_daily_usage(p_organization_id uuid, p_meter_id uuid)
+RETURNS TABLE (daily_usage numeric, last_read_at timestamptz, usage_total numeric)
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT (l.usage_total - f.usage_total) / (EXTRACT(epoch FROM l.read_at - f.read_at) / 86400), l.read_at, l.usage_total
+    FROM (SELECT r.read_at, r.usage_total FROM app.meter_readings AS r
+           WHERE r.organization_id = p_organization_id AND r.meter_id = p_meter_id
+           ORDER BY r.read_at DESC LIMIT 1) AS l
+   CROSS JOIN LATERAL (SELECT r.read_at, r.usage_total FROM app.meter_readings AS r
+                        WHERE r.organization_id = p_organization_id AND r.meter_id = p_meter_id
+                          AND r.read_at >= l.read_at - interval '90 days'
+                        ORDER BY r.read_at LIMIT 1) AS f
+   WHERE l.read_at - f.read_at >= interval '7 days' AND l.usage_total > f.usage_total
+$$;
+COMMENT ON FUNCTION app_private.meter_daily_usage(uuid, uuid) IS
+  'A meter''s average usage per day over the 90 days before its latest reading (oldest reading of the window to the latest, resets counted), with the latest reading''s time and usage total; no row with fewer than two readings at least 7 days apart in the window, or no usage.';
+
+-- Upcoming occurrences, for the calendar: the schedules the caller may read.
+-- Calendar occurrences from the rule; meter-only schedules projected from the
+-- meter's average daily usage (estimated).
 CREATE OR REPLACE FUNCTION app.pm_forecast(p_from date, p_to date)
-RETURNS TABLE (pm_schedule_id uuid, equipment_id uuid, site_id uuid, template_id uuid, name text, due_date date, generate_on date)
+RETURNS TABLE (pm_schedule_id uuid, equipment_id uuid, site_id uuid, template_id uuid, name text, due_date date, generate_on date,
+               estimated boolean)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -231,17 +257,37 @@ BEGIN
     PERFORM app_private.raise_invalid('pm_forecast.range_invalid', 'the forecast covers p_from to p_to, at most two years', 'Send p_from <= p_to, at most 731 days apart.');
   END IF;
   RETURN QUERY
-  SELECT s.id, s.equipment_id, s.site_id, s.template_id, s.name, o.d, o.d - s.lead_days
-    FROM app.pm_schedules AS s
-   CROSS JOIN LATERAL app_private.pm_occurrences(s.rule_freq, s.rule_interval, s.rule_byday, s.rule_bymonthday, s.rule_count, s.rule_until,
-                                                 s.anchor_date, greatest(p_from, s.next_due_date), p_to) AS o (d)
-   WHERE s.organization_id = auth.org_id() AND s.is_active AND s.next_due_date IS NOT NULL
-     AND auth.partner_id() IS NULL AND auth.may_read_work_order(s.site_id, NULL)
-   ORDER BY o.d, s.name;
+  SELECT f.* FROM (
+    SELECT s.id, s.equipment_id, s.site_id, s.template_id, s.name, o.d, o.d - s.lead_days, false
+      FROM app.pm_schedules AS s
+     CROSS JOIN LATERAL app_private.pm_occurrences(s.rule_freq, s.rule_interval, s.rule_byday, s.rule_bymonthday, s.rule_count, s.rule_until,
+                                                   s.anchor_date, greatest(p_from, s.next_due_date), p_to) AS o (d)
+     WHERE s.organization_id = auth.org_id() AND s.is_active AND s.next_due_date IS NOT NULL
+       AND auth.partner_id() IS NULL AND auth.may_read_work_order(s.site_id, NULL)
+    UNION ALL
+    -- Meter-only: the k-th due point (next_due_usage + k intervals) is reached
+    -- after (point - usage now) / daily usage days from the latest reading's
+    -- day; a point already reached by the estimate is due today.
+    SELECT s.id, s.equipment_id, s.site_id, s.template_id, s.name, d.due, least(d.due, d.generate_on), true
+      FROM app.pm_schedules AS s
+     CROSS JOIN LATERAL app_private.meter_daily_usage(s.organization_id, s.meter_id) AS u
+     CROSS JOIN LATERAL (SELECT app_private.pm_local_date(s.organization_id, s.site_id, u.last_read_at) AS last_day,
+                                app_private.pm_local_date(s.organization_id, s.site_id, pg_catalog.now()) AS today) AS t
+     CROSS JOIN LATERAL pg_catalog.generate_series(0, least(1000, pg_catalog.floor(
+                          ((p_to - t.last_day) * u.daily_usage - (s.next_due_usage - u.usage_total)) / s.meter_interval)::integer)) AS k
+     CROSS JOIN LATERAL (SELECT greatest(t.today, t.last_day + pg_catalog.ceil(
+                                  (s.next_due_usage + k * s.meter_interval - u.usage_total) / u.daily_usage)::integer) AS due,
+                                greatest(t.today, t.last_day + pg_catalog.ceil(
+                                  (s.next_due_usage + k * s.meter_interval - s.meter_lead - u.usage_total) / u.daily_usage)::integer) AS generate_on) AS d
+     WHERE s.organization_id = auth.org_id() AND s.is_active AND s.rrule IS NULL AND s.next_due_usage IS NOT NULL
+       AND auth.partner_id() IS NULL AND auth.may_read_work_order(s.site_id, NULL)
+       AND d.due BETWEEN p_from AND p_to
+  ) AS f
+  ORDER BY 6, 5;
 END
 $$;
 COMMENT ON FUNCTION app.pm_forecast(date, date) IS
-  E'PM forecast\nThe calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates.\nErrors: PT422 pm_forecast.range_invalid.';
+  E'PM forecast\nThe occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion. Meter-only schedules are projected from the meter''s average daily usage over the 90 days before its latest reading (estimated true): the next due points (next_due_usage, then every meter_interval) divided by that rate from the latest reading''s day, a point the estimate has passed due today, generated meter_lead units earlier; no dates when the window holds fewer than two readings at least 7 days apart or no usage.\nErrors: PT422 pm_forecast.range_invalid.';
 
 -- Compliance (SMRP 5.4.1 style): a generated occurrence is on time when
 -- completed by its due date plus the window: the schedule's

@@ -28,8 +28,9 @@ AS $$
   -- leaves them out; an asset's shows its own.
   SELECT 'pm-' || f.pm_schedule_id::text || '-' || f.due_date::text, 'pm'::text,
          (f.due_date::timestamp) AT TIME ZONE z.tz, ((f.due_date + 1)::timestamp) AT TIME ZONE z.tz,
-         'PM due: ' || f.name || coalesce(' (' || e.name || ')', ''),
-         'Preventive maintenance due ' || f.due_date::text || '; its work order is generated on ' || f.generate_on::text || '.',
+         'PM due: ' || f.name || coalesce(' (' || e.name || ')', '') || CASE WHEN f.estimated THEN ' (estimated)' ELSE '' END,
+         'Preventive maintenance due ' || f.due_date::text || '; its work order is generated on ' || f.generate_on::text || '.'
+           || CASE WHEN f.estimated THEN ' Estimated from the meter''s average daily usage.' ELSE '' END,
          'forecast'::text, NULL::uuid, NULL::uuid, NULL::uuid, f.equipment_id, f.site_id
     FROM app.pm_forecast((p_from AT TIME ZONE 'UTC')::date - 1, (p_to AT TIME ZONE 'UTC')::date + 1) AS f
     LEFT JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = f.equipment_id
@@ -42,7 +43,7 @@ AS $$
          OPERATOR(pg_catalog.&&) pg_catalog.tstzrange(p_from, p_to)
 $$;
 COMMENT ON FUNCTION app_private.maintenance_calendar_pm(timestamptz, timestamptz, uuid, uuid, uuid) IS
-  'The preventive-maintenance occurrences of the calendar (kind pm, status forecast): each due day of an active schedule not generated yet (app.pm_forecast, the caller''s visibility), a whole day in the plant''s time zone; in the tenant''s and an asset''s calendar, not in a person''s or a team''s.';
+  'The preventive-maintenance occurrences of the calendar (kind pm, status forecast): each due day of an active schedule not generated yet (app.pm_forecast, the caller''s visibility; a meter-only schedule''s estimated day titled (estimated)), a whole day in the plant''s time zone; in the tenant''s and an asset''s calendar, not in a person''s or a team''s.';
 
 CREATE OR REPLACE FUNCTION app.maintenance_calendar(from_at timestamptz, to_at timestamptz, for_team uuid DEFAULT NULL,
                                                     for_asset uuid DEFAULT NULL, for_user uuid DEFAULT NULL)
@@ -56,6 +57,11 @@ DECLARE
   v_org uuid := auth.org_id();
   v_range tstzrange;
   v_may_see_everyone boolean := auth.has_permission_anywhere('work_order.manage') OR auth.has_permission_anywhere('team.manage');
+  -- A person's calendar: the teams they ever belonged to, so that the per-row checks (visibility, membership at the
+  -- time) run on their work only, not on every work order of the tenant in the range.
+  v_user_teams uuid[] := CASE WHEN maintenance_calendar.for_user IS NOT NULL THEN ARRAY(
+    SELECT DISTINCT m.team_id FROM app.maintenance_team_members AS m
+     WHERE m.organization_id = auth.org_id() AND m.user_id = maintenance_calendar.for_user) END;
 BEGIN
   IF from_at IS NULL OR to_at IS NULL OR to_at <= from_at OR to_at - from_at > interval '400 days' THEN
     PERFORM app_private.raise_invalid('calendar.range_invalid', 'the calendar needs from_at before to_at, at most 400 days apart',
@@ -74,7 +80,8 @@ BEGIN
           OR EXISTS (SELECT FROM app.work_order_assets AS a
                       WHERE a.organization_id = w.organization_id AND a.work_order_id = w.id AND a.equipment_id = maintenance_calendar.for_asset))
      AND (maintenance_calendar.for_user IS NULL OR w.assignee_id = maintenance_calendar.for_user
-          OR app_private.is_team_member(w.organization_id, w.team_id, maintenance_calendar.for_user, pg_catalog.lower(w.scheduled)))
+          OR (w.team_id = ANY (v_user_teams)
+              AND app_private.is_team_member(w.organization_id, w.team_id, maintenance_calendar.for_user, pg_catalog.lower(w.scheduled))))
   UNION ALL
   SELECT 'availability-' || a.id::text, a.kind, pg_catalog.lower(a.period), pg_catalog.upper(a.period),
          coalesce(u.display_name, 'A technician') || CASE a.kind WHEN 'absent' THEN ' absent' ELSE ' on shift' END

@@ -94,7 +94,8 @@ BEGIN
   SELECT v_acme, id, 'Strokes', '1' FROM app.equipment WHERE organization_id = v_acme AND serial_number = 'SCH-400-7781'
   RETURNING id INTO v_meter;
   INSERT INTO app.meter_readings (organization_id, meter_id, read_at, value)
-  VALUES (v_acme, v_meter, now() - interval '7 days', 1250000), (v_acme, v_meter, now() - interval '1 day', 1318400);
+  VALUES (v_acme, v_meter, now() - interval '15 days', 1250000), (v_acme, v_meter, now() - interval '8 days', 1283000),
+         (v_acme, v_meter, now() - interval '1 day', 1318400);
 
   -- Failure codes and the combinations allowed per class.
   INSERT INTO app.failure_codes (organization_id, kind, code, name, labels) VALUES
