@@ -756,7 +756,7 @@ CREATE POLICY comments_select_operator ON app.comments FOR SELECT TO app_admin
 ALTER TABLE app.attachments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.attachments FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.attachments TO app_user, app_admin;
-GRANT INSERT (organization_id, id, entity_type, entity_id, comment_id, file_name, mime_type, size_bytes, sha256), DELETE
+GRANT INSERT (organization_id, id, entity_type, entity_id, comment_id, checklist_item_id, file_name, mime_type, size_bytes, sha256), DELETE
   ON app.attachments TO app_user;
 CREATE POLICY attachments_select_reader ON app.attachments FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));
