@@ -337,6 +337,57 @@ $$;
 COMMENT ON FUNCTION app.answer_checklist_item(uuid, boolean, numeric, boolean, text, text) IS
   E'Answer a checklist item\nBy its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item''s limits), pass_fail (passed), text (text_value), photo (checked true, once an image attached to the item is stored); checked false clears the answer. An item with photo_required needs a stored image attachment of the item (POST /attachments with checklist_item_id) before it is answered. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed).\nErrors: PT404 checklist_item.not_found, PT409 checklist_item.photo_missing, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.';
 
+-- A photo for an item, declared by whoever may answer it (attachment.upload
+-- is not needed: a plant-scoped technician holds no tenant-wide upload
+-- permission). The row is an attachment of the checklist's entity linked to
+-- the item, uploaded by the caller; the upload then follows the
+-- attachments' flow (app.attachment_upload_url, PUT, app.confirm_attachment_upload).
+CREATE OR REPLACE FUNCTION auth.checklist_photo(p_item_id uuid, p_file_name text, p_mime_type text, p_size_bytes bigint, p_sha256 text)
+RETURNS app.attachments
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_checklist app.checklists;
+  v_attachment app.attachments;
+BEGIN
+  SELECT c.* INTO v_checklist
+    FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
+   WHERE i.organization_id = auth.org_id() AND i.id = p_item_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR auth.user_id() IS NULL THEN
+    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
+      HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  -- The attachment's own checks apply (_200_prepare: file name, image type, size, sha256, the item takes photos; a domain's rules).
+  INSERT INTO app.attachments AS a (organization_id, entity_type, entity_id, checklist_item_id, file_name, mime_type, size_bytes, sha256)
+  VALUES (v_checklist.organization_id, v_checklist.entity_type, v_checklist.entity_id, p_item_id, p_file_name, p_mime_type, p_size_bytes,
+          p_sha256)
+  RETURNING a.* INTO v_attachment;
+  RETURN v_attachment;
+END
+$$;
+COMMENT ON FUNCTION auth.checklist_photo(uuid, text, text, bigint, text) IS
+  'The body of app.attach_checklist_photo, run after the caller''s visibility check: declares a pending image attachment of the item''s entity linked to the item, uploaded by the caller; staff only (PT404 checklist_item.not_found).';
+
+CREATE OR REPLACE FUNCTION app.attach_checklist_photo(item_id uuid, file_name text, mime_type text, size_bytes bigint, sha256 text)
+RETURNS app.attachments
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  -- As the caller: row-level security shows only items of entities they may read.
+  IF NOT EXISTS (SELECT FROM app.checklist_items AS i WHERE i.organization_id = auth.org_id() AND i.id = attach_checklist_photo.item_id) THEN
+    RAISE EXCEPTION 'checklist item % not found', attach_checklist_photo.item_id USING ERRCODE = 'PT404',
+      DETAIL = 'checklist_item.not_found', HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  RETURN auth.checklist_photo(attach_checklist_photo.item_id, attach_checklist_photo.file_name, attach_checklist_photo.mime_type,
+                              attach_checklist_photo.size_bytes, attach_checklist_photo.sha256);
+END
+$$;
+COMMENT ON FUNCTION app.attach_checklist_photo(uuid, text, text, bigint, text) IS
+  E'Attach a photo to a checklist item\nDeclares a photo (an image: file name, media type image/*, size in bytes and sha256 of the file) answering an item of kind photo or with photo_required, as an attachment of the checklist''s entity linked to the item (checklist_item_id), pending and yours. Then PUT the file to app.attachment_upload_url, call app.confirm_attachment_upload, and once upload_state is stored answer the item (app.answer_checklist_item). Whoever may answer the item (work orders: work_order.execute at its plant, before completion); attachment.upload is not needed.\nErrors: PT404 checklist_item.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 attachment.checklist_item_invalid / attachment.photo_not_image / attachment.file_name_invalid / attachment.size_invalid / attachment.sha256_invalid.';
+
 CREATE OR REPLACE FUNCTION app_private.checklist_state(p_organization_id uuid, p_template_key text, p_entity_type text, p_entity_id uuid)
 RETURNS TABLE (started boolean, required_open integer, required_total integer)
 LANGUAGE plpgsql STABLE

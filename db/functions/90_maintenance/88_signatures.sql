@@ -88,6 +88,7 @@ BEGIN
   -- The guards first, so a signature is not asked for (nor a failure counted) for a move that cannot happen.
   PERFORM app_private.require_work_order_failure_codes(v_order);
   PERFORM app_private.require_work_order_checklist(v_order);
+  PERFORM app_private.require_lockout_removed(v_order);  -- 76_lockout.sql
   IF app_private.sign_work_order(v_order, 'completed', 'performed', complete_work_order.signature_password, complete_work_order.reason) IS NULL THEN
     RETURN NULL;
   END IF;
@@ -95,7 +96,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.complete_work_order(uuid, text, text) IS
-  E'Complete a work order, signed\nThe technician''s e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';
+  E'Complete a work order, signed\nThe technician''s e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns, lockout signed removed where it was signed applied (app.sign_work_order_lockout). Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required / work_order.lockout_not_removed, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';
 
 -- Separation of duties on verification: whoever took part in the work does
 -- not verify it. Checked by app.verify_work_order before it asks for the
