@@ -109,8 +109,8 @@ def test_a_lockout_photographed_and_signed_applied_then_removed(live: dict[str, 
     assert refusal(blocked) == (409, "work_order.lockout_not_removed"), blocked.text
     removed = graphql(live, """mutation($id: UUID!, $pw: String!) {
         signWorkOrderLockout(input: {workOrderId: $id, action: "removed", signaturePassword: $pw, reason: "Energy restored, guards back"}) {
-          workOrderSignature { meaning toStatus } } }""", technician, {"id": order["id"], "pw": TEST_PASSWORD}).json()
-    assert removed["data"]["signWorkOrderLockout"]["workOrderSignature"] == {"meaning": "lockout_removed", "toStatus": "completed"}, removed
+          result { meaning toStatus } } }""", technician, {"id": order["id"], "pw": TEST_PASSWORD}).json()
+    assert removed["data"]["signWorkOrderLockout"]["result"] == {"meaning": "lockout_removed", "toStatus": "completed"}, removed
     completed = rest(live, "POST", "/rpc/complete_work_order", technician,
                      json={"work_order_id": order["id"], "signature_password": TEST_PASSWORD, "reason": "Ram freed"})
     assert (completed.status_code, completed.json()["status"]) == (200, "completed"), completed.text
