@@ -150,7 +150,8 @@ def test_the_failure_pareto_over_rest_and_graphql(live: dict[str, Any], world: W
         ("LEAK", 1, 6.00, 75.0), (None, 1, 2.00, 100.0)]
     bad = rest(live, "GET", "/rpc/failure_pareto?from_at=2026-03-01T00:00:00Z&to_at=2026-04-01T00:00:00Z&dimension=remedy", supervisor)
     assert refusal(bad) == (422, "pareto.dimension_invalid"), bad.text
-    over_graphql = graphql(live, """query { failurePareto(fromAt: "2026-03-01T00:00:00Z", toAt: "2026-04-01T00:00:00Z", dimension: "cause") {
+    over_graphql = graphql(live, """query {
+      failurePareto(fromAt: "2026-03-01T00:00:00Z", toAt: "2026-04-01T00:00:00Z", dimension: "cause") {
         nodes { failureCode downtimeHours sharePercent cumulativePercent } } }""", supervisor).json()
     assert over_graphql["data"]["failurePareto"]["nodes"] == [
         {"failureCode": "SEAL-WORN", "downtimeHours": "6.00", "sharePercent": "75.0", "cumulativePercent": "75.0"},
