@@ -53,6 +53,7 @@ AS $$
 DECLARE
   v_order app.work_orders;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.checklist_item_id IS NULL OR NEW.entity_type <> 'work_order' OR auth.user_id() IS NULL THEN
     RETURN NEW;
   END IF;
