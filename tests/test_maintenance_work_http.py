@@ -66,6 +66,12 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     wrong = rest(live, "POST", "/rpc/complete_work_order", technician,
                  json={"work_order_id": order["id"], "signature_password": "not my password", "reason": "done"})
     assert (wrong.status_code, wrong.headers.get("Pulse-Refusal")) == (403, "signature.wrong_password"), wrong.text
+    # Over GraphQL the same refusal is an error, not a null result that reads as a success.
+    wrong_gql = graphql(live, """mutation($id: UUID!) { completeWorkOrder(input: {workOrderId: $id, signaturePassword: "not my password",
+                                   reason: "done"}) { result { status } } }""", technician, {"id": order["id"]}).json()
+    assert wrong_gql["errors"][0]["extensions"] == {
+        "code": "PT403", "details": "signature.wrong_password", "hint": None}, wrong_gql
+    assert world.sql("select status from app.work_orders where id = %s", order["id"]) == "in_progress"
     completed = rest(live, "POST", "/rpc/complete_work_order", technician,
                      json={"work_order_id": order["id"], "signature_password": TEST_PASSWORD, "reason": "Bearing replaced"})
     assert (completed.status_code, completed.json()["status"]) == (200, "completed"), completed.text

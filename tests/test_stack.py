@@ -13,7 +13,9 @@ import httpx
 import jwt
 import psycopg
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 
+from event_contracts import contract_for, webhook_contracts
 from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, token
 from pulse.contracts import free_port
 
@@ -46,6 +48,31 @@ def test_request_grants_match_the_demo_data(live):
         disagreements = conn.execute("select * from tests.request_grant_disagreements()").fetchall()
     assert cases > 50
     assert disagreements == []
+
+
+def test_every_event_of_the_demo_follows_its_contract(live):
+    """What seeding the demo published (every domain acts through its functions) against the webhook contracts,
+    the events a state machine's "event" effects publish against the state change's; a rule's webhook action
+    (rule.<name>) sends the tenant's own data."""
+    contracts = webhook_contracts()
+    with psycopg.connect(live["url"]) as conn:
+        effect_types = {row[0] for row in conn.execute(
+            "select distinct e ->> 'event_type' from app.state_machine_transitions as t, jsonb_array_elements(t.effects) as e"
+            " where e ->> 'kind' = 'event'")}
+        events = conn.execute(
+            "select distinct on (event_type, payload_keys) event_type, payload from"
+            " (select event_type, payload, array(select jsonb_object_keys(payload) order by 1) as payload_keys"
+            "    from app_private.events where event_type not like 'rule.%') as e").fetchall()
+    assert len({event_type for event_type, _ in events}) >= 30, events
+    failures = []
+    for event_type, payload in events:
+        schema = contract_for(event_type, contracts, effect_types)
+        if schema is None:
+            failures.append(f"{event_type}: no contract")
+            continue
+        for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(payload):
+            failures.append(f"{event_type} ({schema['x-path']}): {error.message} at {list(error.absolute_path)}")
+    assert not failures, "\n".join(failures)
 
 
 def test_printed_curl_token_works(live):

@@ -211,6 +211,10 @@ def generate(settings: Settings) -> Contracts:
     if printed.returncode != 0:
         lines = printed.stderr.strip().splitlines()
         raise PulseError(f"printing the GraphQL schema failed: {lines[-1] if lines else printed.returncode}")
+    # PostGraphile drops one of two fields that want the same name and only logs it: a field would vanish.
+    if conflict := next((line for line in printed.stderr.splitlines() if "naming conflict" in line), None):
+        raise PulseError(f"the GraphQL schema has a naming conflict (name one side in config/postgraphile.tags.json5): "
+                         f"{conflict.strip(' >…')}")
     types = client_types(settings, openapi, printed.stdout)
     return Contracts(openapi=openapi, graphql=printed.stdout, database=database_snapshot(settings),
                      rest_types=types["rest"], graphql_types=types["graphql"])

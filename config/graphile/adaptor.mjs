@@ -8,6 +8,7 @@
 // connection, before any of its statements.
 import * as stock from "postgraphile/adaptors/pg";
 import { recordRequestVerdict, requestCheckStatement } from "./auth.mjs";
+import { refusalOf } from "./errors.mjs";
 
 const $$jitConfigured = Symbol("pulseJitConfigured");
 
@@ -39,6 +40,9 @@ async function openTransaction(pool, pgSettings) {
   }
 }
 
+const RESPONSE_SETTINGS =
+  "select pg_catalog.current_setting('response.status', true) as status, pg_catalog.current_setting('response.headers', true) as headers";
+
 function withPgClientOnPool(pool) {
   const withoutSettings = stock.makePgAdaptorWithPgClient(pool);
   return async function withPgClient(pgSettings, callback) {
@@ -59,7 +63,10 @@ function withPgClientOnPool(pool) {
       // The transaction is open: the operation's statements run in it, and
       // its own transactions (mutations) become savepoints.
       const result = await stock.makeWithPgClientViaPgClientAlreadyInTransaction(client, true)(null, callback);
-      await client.query("commit");
+      // What a function that refuses without raising set for PostgREST, read in the same message as the commit.
+      const [response] = await client.query(`${RESPONSE_SETTINGS};\ncommit`);
+      const refusal = refusalOf(response.rows[0]);
+      if (refusal) throw refusal;
       return result;
     } catch (e) {
       await client.query("rollback").catch((rollbackError) => {

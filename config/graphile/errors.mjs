@@ -6,8 +6,10 @@
 // - maskError: database refusals keep SQLSTATE, reason and hint; broken
 //   infrastructure stays masked; an update or delete that matched no row is
 //   PT404;
-// - RefusalPlugin: functions that refuse by returning null or an error row
-//   (so that what they recorded commits) become GraphQL errors.
+// - refusalOf: functions that refuse by returning null with the header
+//   Pulse-Refusal (so that what they recorded commits) become GraphQL errors
+//   (read by adaptor.mjs before the commit);
+// - RefusalPlugin: app.login and app.refresh's error rows become GraphQL errors.
 import { lambda, list, object, SafeError } from "postgraphile/grafast";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
@@ -70,18 +72,30 @@ export function maskError(error) {
   return defaultMaskError(error);
 }
 
-// Functions that refuse without raising, so what they recorded commits (a
-// failed signature counts towards the lockout), return null and set
-// response.status for PostgREST. In GraphQL such a null must not read as a
-// success: the payload depends on a check that turns it into an error.
-const REFUSED_WHEN_NULL = {
-  decideApproval: new SafeError("signature refused: the password is wrong; nothing was decided", {
-    code: "PT403", details: "signature.wrong_password", hint: null,
-  }),
-  transition: new SafeError("signature refused: the password is wrong; the transition was not taken", {
-    code: "PT403", details: "signature.wrong_password", hint: null,
-  }),
+// Functions that refuse without raising, so that what they recorded commits
+// (a wrong signature password counts towards the sign-in lockout), set
+// response.status and the header Pulse-Refusal for PostgREST and return
+// null. The adaptor reads both before it commits an operation's transaction
+// (adaptor.mjs); a refusal becomes the operation's error, whatever function
+// set it, so such a null never reads as a success.
+const REFUSAL_MESSAGES = {
+  "signature.wrong_password": "signature refused: the password is wrong; nothing was applied",
 };
+
+export function refusalOf({ status, headers }) {
+  let reason = null;
+  try {
+    reason = (JSON.parse(headers || "[]") ?? []).find((header) => header?.["Pulse-Refusal"])?.["Pulse-Refusal"] ?? null;
+  } catch {
+    return null;
+  }
+  if (reason == null) return null;
+  const statusCode = Number(status) || 403;
+  const error = new SafeError(REFUSAL_MESSAGES[reason] ?? `refused (${reason}); nothing was applied`, {
+    code: `PT${statusCode}`, details: reason, hint: null,
+  });
+  return error;
+}
 
 // app.login and app.refresh refuse by returning a row whose code, message,
 // details and hint are the error (app_private.refuse_grant): PostgREST sends
@@ -90,14 +104,6 @@ const REFUSED_WITH_ERROR_ROW = ["login", "refresh"];
 
 export const RefusalPlugin = wrapPlans({
   Mutation: {
-    ...Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
-      const $payload = plan();
-      const $refused = lambda($payload.getStepForKey("result"), (row) => {
-        if (row == null) throw refusal;
-        return true;
-      });
-      return object({ result: $payload.getStepForKey("result"), refused: $refused });
-    }])),
     ...Object.fromEntries(REFUSED_WITH_ERROR_ROW.map((field) => [field, (plan) => {
       const $payload = plan();
       const $result = $payload.getStepForKey("result");

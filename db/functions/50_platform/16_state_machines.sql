@@ -572,6 +572,21 @@ AS $$
 $$;
 COMMENT ON FUNCTION app_private.record_state_change(app.entity_states, text, text, jsonb) IS 'Appends one entity_state_history row.';
 
+CREATE OR REPLACE FUNCTION app_private.state_change_event(
+  p_state app.entity_states, p_from text, p_reason text, p_migrated boolean DEFAULT false
+) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.jsonb_build_object('entity_type', p_state.entity_type, 'entity_id', p_state.entity_id,
+           'title', auth.entity_title(p_state.entity_type, p_state.entity_id), 'from', p_from, 'to', p_state.state,
+           'reason', p_reason, 'state_machine_id', p_state.state_machine_id, 'version', m.version, 'migrated', p_migrated)
+    FROM app.state_machines AS m
+   WHERE m.organization_id = p_state.organization_id AND m.id = p_state.state_machine_id
+$$;
+COMMENT ON FUNCTION app_private.state_change_event(app.entity_states, text, text, boolean) IS
+  'The payload of <entity_type>.state_changed (and of the events a transition''s effects publish), the same keys every time: contracts/events/platform/entity_type.state_changed.schema.json.';
+
 CREATE OR REPLACE FUNCTION app_private.caller_entity(p_entity_type text, p_entity_id uuid) RETURNS uuid
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -620,9 +635,7 @@ BEGIN
   END IF;
   PERFORM app_private.record_state_change(v_state, NULL, NULL, NULL);
   PERFORM app_private.publish_event(v_organization_id, p_entity_type || '.state_changed',
-    pg_catalog.jsonb_build_object('entity_type', p_entity_type, 'entity_id', p_entity_id, 'from', NULL, 'to', v_state.state,
-                                  'state_machine_id', v_machine.id, 'version', v_machine.version),
-    p_entity_type, p_entity_id);
+    app_private.state_change_event(v_state, NULL, NULL), p_entity_type, p_entity_id);
   RETURN v_state;
 END
 $$;
@@ -665,13 +678,13 @@ SET search_path = ''
 AS $$
 DECLARE
   v_effect jsonb;
-  v_title text := auth.entity_title(p_state.entity_type, p_state.entity_id);
+  v_title text;
   v_row jsonb;
   v_project app.projects;
   v_payload jsonb;
 BEGIN
-  v_payload := pg_catalog.jsonb_build_object('entity_type', p_state.entity_type, 'entity_id', p_state.entity_id, 'title', v_title,
-    'from', p_from, 'to', p_state.state, 'reason', p_reason, 'state_machine_id', p_state.state_machine_id);
+  v_payload := app_private.state_change_event(p_state, p_from, p_reason);
+  v_title := v_payload ->> 'title';
   PERFORM app_private.publish_event(p_state.organization_id, p_state.entity_type || '.state_changed', v_payload,
                                     p_state.entity_type, p_state.entity_id);
   FOR v_effect IN SELECT e FROM pg_catalog.jsonb_array_elements(p_transition.effects) AS e LOOP
@@ -882,10 +895,7 @@ BEGIN
   RETURNING * INTO v_state;
   PERFORM app_private.record_state_change(v_state, v_from, 'migrated: ' || reason, NULL);
   PERFORM app_private.publish_event(v_organization_id, migrate_entity_state.entity_type || '.state_changed',
-    pg_catalog.jsonb_build_object('entity_type', migrate_entity_state.entity_type, 'entity_id', migrate_entity_state.entity_id,
-                                  'from', v_from, 'to', v_state.state, 'reason', reason, 'state_machine_id', v_state.state_machine_id,
-                                  'migrated', true),
-    migrate_entity_state.entity_type, migrate_entity_state.entity_id);
+    app_private.state_change_event(v_state, v_from, reason, true), migrate_entity_state.entity_type, migrate_entity_state.entity_id);
   RETURN v_state;
 END
 $$;

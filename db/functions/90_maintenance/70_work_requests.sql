@@ -7,8 +7,9 @@
 -- anonymous requester's contact is kept for the planner) or converts the
 -- request into a corrective work order (linked both ways).
 -- The anonymous RPCs are rate-limited per token and per client address
--- (app_private.work_request_attempts): 5 submissions per token and 20 per
--- client within an hour, then PT429 work_request.rate_limited.
+-- (app_private.work_request_attempts): 5 submissions per token from one
+-- client, 20 per client and 50 per token within an hour, then PT429
+-- work_request.rate_limited.
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.work_requests
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
@@ -90,27 +91,34 @@ $$;
 COMMENT ON FUNCTION app.revoke_work_request_token(uuid) IS
   E'Revoke an asset''s QR token\nThe asset''s QR code stops working (true when it had one). Needs work_request.manage tenant-wide or at the asset''s site.\nErrors: PT404 equipment.not_found, PT403 permission.missing.';
 
--- Counts an anonymous attempt, refusing it past the limits.
+-- Counts an anonymous attempt, refusing it past the limits. One client
+-- cannot use up a QR code for everyone: it gets 5 per code, and a code 50
+-- from all clients together. Without a client address (no proxy sets
+-- X-Forwarded-For) every caller would share one bucket, so only the code's
+-- own 5 apply then.
 CREATE OR REPLACE FUNCTION app_private.count_work_request_attempt(p_token_hash bytea) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
   v_client text := app_private.sign_in_client();
+  v_known boolean := v_client <> 'unknown';
+  v_recent constant interval := interval '1 hour';
 BEGIN
   DELETE FROM app_private.work_request_attempts AS a WHERE a.attempted_at < pg_catalog.now() - interval '1 day';
-  IF (SELECT count(*) FROM app_private.work_request_attempts AS a
-       WHERE a.token_hash = p_token_hash AND a.attempted_at > pg_catalog.now() - interval '1 hour') >= 5
-     OR (SELECT count(*) FROM app_private.work_request_attempts AS a
-          WHERE a.client = v_client AND a.attempted_at > pg_catalog.now() - interval '1 hour') >= 20 THEN
+  IF (SELECT count(*) FILTER (WHERE a.client = v_client) >= 5 OR count(*) >= CASE WHEN v_known THEN 50 ELSE 5 END
+        FROM app_private.work_request_attempts AS a
+       WHERE a.token_hash = p_token_hash AND a.attempted_at > pg_catalog.now() - v_recent)
+     OR v_known AND (SELECT count(*) FROM app_private.work_request_attempts AS a
+                      WHERE a.client = v_client AND a.attempted_at > pg_catalog.now() - v_recent) >= 20 THEN
     RAISE EXCEPTION 'too many work requests' USING ERRCODE = 'PT429', DETAIL = 'work_request.rate_limited',
-      HINT = 'At most 5 requests per QR code and 20 per client within an hour; try again later.';
+      HINT = 'At most 5 requests per QR code from one client, 20 per client and 50 per QR code within an hour; try again later.';
   END IF;
   INSERT INTO app_private.work_request_attempts (token_hash, client) VALUES (p_token_hash, v_client);
 END
 $$;
 COMMENT ON FUNCTION app_private.count_work_request_attempt(bytea) IS
-  'Records a work request submission for the token and the client address; PT429 work_request.rate_limited once the token has 5, or the client 20, within the last hour. Rows older than a day are deleted.';
+  'Records a work request submission for the token and the client address; PT429 work_request.rate_limited once, within the last hour, the client has 5 on the token or 20 in all, or the token 50 from all clients (5 when the client address is unknown, as every such caller counts as one). Rows older than a day are deleted.';
 
 CREATE OR REPLACE FUNCTION app.work_request_asset(token text) RETURNS text
 LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -153,7 +161,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.submit_work_request(text, text, text, text) IS
-  E'Report a problem with a QR code\nAnyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour.\nErrors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.';
+  E'Report a problem with a QR code\nAnyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited within an hour: 5 per QR code from one client address, 20 per client, 50 per QR code (5 when the server sees no client address).\nErrors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.';
 
 CREATE OR REPLACE FUNCTION app.request_work(equipment_id uuid, title text, description text DEFAULT '') RETURNS app.work_requests
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

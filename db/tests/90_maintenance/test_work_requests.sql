@@ -5,7 +5,7 @@
 -- both ways); preventive work does not come from a request; another tenant
 -- and a plant-scoped planner of another plant see nothing.
 BEGIN;
-SELECT plan(27);
+SELECT plan(32);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -13,6 +13,7 @@ SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
 SELECT tests.remember('plant_b', tests.create_site(tests.recall('t')));
 SELECT tests.remember('class', tests.create_equipment_class(tests.recall('t'), p_requires_calibration => false));
 SELECT tests.remember('press', tests.create_equipment(tests.recall('t'), tests.recall('class'), tests.recall('plant_a'), NULL, 'Press 7'));
+SELECT tests.remember('saw', tests.create_equipment(tests.recall('t'), tests.recall('class'), tests.recall('plant_a'), NULL, 'Saw 2'));
 SELECT tests.remember('planner', tests.create_member(tests.recall('t'), 'maintenance_planner'));
 SELECT tests.remember('planner_b', tests.create_member(tests.recall('t'), 'maintenance_planner', tests.recall('plant_b')));
 SELECT tests.remember('operator', tests.create_member(tests.recall('t'), 'production'));
@@ -21,7 +22,8 @@ SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'ma
 -- The planner issues the asset's QR token; only its hash is stored.
 SELECT tests.act_as(tests.email_of(tests.recall('planner')), (SELECT slug FROM app.organizations WHERE id = tests.recall('t')::uuid));
 CREATE TEMP TABLE qr AS SELECT app.issue_work_request_token(tests.recall('press')) AS token;
-GRANT SELECT ON qr TO PUBLIC;
+CREATE TEMP TABLE saw_qr AS SELECT app.issue_work_request_token(tests.recall('saw')) AS token;
+GRANT SELECT ON qr, saw_qr TO PUBLIC;
 SELECT tests.act_as_owner();
 SELECT ok((SELECT length(token) >= 43 FROM qr), 'a token of 256 random bits');
 SELECT is((SELECT token_hash FROM app_private.work_request_tokens WHERE equipment_id = tests.recall('press')::uuid),
@@ -43,6 +45,31 @@ SELECT is(tests.refusal(format($$SELECT app.submit_work_request(%L, '  ')$$, (SE
 SELECT app.submit_work_request((SELECT token FROM qr), 'Noise ' || n) FROM generate_series(1, 4) AS n;
 SELECT is(tests.refusal(format($$SELECT app.submit_work_request(%L, 'Sixth')$$, (SELECT token FROM qr))), 'PT429 work_request.rate_limited',
   'the sixth request within an hour on one QR code is refused');
+SELECT matches(app.submit_work_request((SELECT token FROM saw_qr), 'Blade dull'), '^WR-[0-9]{6}$',
+  'callers without a known address share no bucket across QR codes: another code still takes requests');
+
+-- Behind a proxy (X-Forwarded-For): one client cannot use up a QR code for the others.
+SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9"}', true);
+SELECT app.submit_work_request((SELECT token FROM saw_qr), 'Spam ' || n) FROM generate_series(1, 5) AS n;
+SELECT is(tests.refusal(format($$SELECT app.submit_work_request(%L, 'Spam 6')$$, (SELECT token FROM saw_qr))), 'PT429 work_request.rate_limited',
+  'a client gets 5 requests per QR code within an hour');
+SELECT set_config('request.headers', '{"x-forwarded-for": "198.51.100.20"}', true);
+SELECT matches(app.submit_work_request((SELECT token FROM saw_qr), 'Real problem'), '^WR-[0-9]{6}$',
+  'another client still reports on that QR code');
+SELECT tests.act_as_owner();
+INSERT INTO app_private.work_request_attempts (token_hash, client)
+  SELECT public.digest((SELECT token FROM saw_qr), 'sha256'), '192.0.2.' || n FROM generate_series(1, 43) AS n;
+SELECT tests.act_as_anon();
+SELECT set_config('request.headers', '{"x-forwarded-for": "198.51.100.21"}', true);
+SELECT is(tests.refusal(format($$SELECT app.submit_work_request(%L, 'Fifty-first')$$, (SELECT token FROM saw_qr))),
+  'PT429 work_request.rate_limited', 'a QR code takes 50 requests within an hour from all clients together');
+SELECT tests.act_as_owner();
+INSERT INTO app_private.work_request_attempts (token_hash, client) SELECT '\x00'::bytea, '198.51.100.22' FROM generate_series(1, 20);
+SELECT tests.act_as_anon();
+SELECT set_config('request.headers', '{"x-forwarded-for": "198.51.100.22"}', true);
+SELECT is(tests.refusal(format($$SELECT app.submit_work_request(%L, 'Twenty-first')$$, (SELECT token FROM qr))),
+  'PT429 work_request.rate_limited', 'a client gets 20 requests within an hour in all');
+SELECT set_config('request.headers', NULL, true);
 
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM app.work_requests WHERE equipment_id = tests.recall('press')::uuid), 5, 'five requests were recorded');
@@ -62,7 +89,7 @@ SELECT is(tests.refusal(format($$SELECT app.decide_work_request(%L, false, 'no')
 SELECT tests.act_as(tests.email_of(tests.recall('planner_b')), (SELECT slug FROM app.organizations WHERE id = tests.recall('t')::uuid));
 SELECT is((SELECT count(*)::int FROM app.work_requests), 0, 'a plant B planner sees no plant A requests');
 SELECT tests.act_as(tests.email_of(tests.recall('planner')), (SELECT slug FROM app.organizations WHERE id = tests.recall('t')::uuid));
-SELECT is((SELECT count(*)::int FROM app.work_requests), 6, 'the planner sees every request');
+SELECT is((SELECT count(*)::int FROM app.work_requests), 13, 'the planner sees every request (press 6, saw 7)');
 SELECT is(tests.refusal(format($$SELECT app.decide_work_request(%L, false, ' ')$$, tests.recall('member_request'))), 'PT422 work_request.reason_required',
   'a rejection needs a reason');
 SELECT is((app.decide_work_request(tests.recall('member_request'), false, 'duplicate of WR-000001')).status, 'rejected', 'rejected with a reason');
