@@ -319,6 +319,8 @@ ROW_FUNCTIONS = {
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
     # Work order checklists and signatures (db/functions/90_maintenance/86_checklists.sql, 88_signatures.sql).
     "answer_checklist_item": {"item_id": "{checklist_item}", "measured_value": 1},
+    "attach_checklist_photo": {"item_id": "{checklist_item}", "file_name": "x.jpg", "mime_type": "image/jpeg", "size_bytes": 1,
+                               "sha256": "a" * 64},
     "raise_checklist_follow_up": {"item_id": "{checklist_item}"},
     "complete_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
     "verify_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
