@@ -82048,7 +82048,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited within an hour: 5 per QR code from one client address, 20 per client, 50 per QR code (5 when the server sees no client address). Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
    * @tags (rpc) submit_work_request
    * @name SubmitWorkRequestCreate
    * @summary Report a problem with a QR code
@@ -82075,7 +82075,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited within an hour: 5 per QR code from one client address, 20 per client, 50 per QR code (5 when the server sees no client address). Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
    * @tags (rpc) submit_work_request
    * @name SubmitWorkRequestList
    * @summary Report a problem with a QR code
