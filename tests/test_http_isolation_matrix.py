@@ -85,6 +85,7 @@ FUNCTION_CASES = {
     "nearest_assets": "the caller's tenant only, as the caller sees assets (test_assets.sql, test_maintenance_http)",
     "equipment_ancestors": "the caller's tenant only, as the caller sees equipment (test_assets.sql)",
     "worst_assets": "the caller's tenant's downtime only, as the caller sees it (test_failure_codes.sql)",
+    "failure_pareto": "the caller's tenant's downtime and work orders only, as the caller sees them (test_failure_pareto.sql)",
     "ncr_defect_pareto": "counts the NCRs the caller reads, of their own tenant only (test_ncr_custom_fields.sql)",
     "type_lists_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
@@ -331,9 +332,12 @@ ROW_FUNCTIONS = {
     "set_work_order_custom_fields": {"work_order_id": "{work_order}", "custom_fields": {}},
     # Work order checklists and signatures (db/functions/90_maintenance/86_checklists.sql, 88_signatures.sql).
     "answer_checklist_item": {"item_id": "{checklist_item}", "measured_value": 1},
+    "attach_checklist_photo": {"item_id": "{checklist_item}", "file_name": "x.jpg", "mime_type": "image/jpeg", "size_bytes": 1,
+                               "sha256": "a" * 64},
     "raise_checklist_follow_up": {"item_id": "{checklist_item}"},
     "complete_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
     "verify_work_order": {"work_order_id": "{work_order}", "signature_password": "x", "reason": "x"},
+    "sign_work_order_lockout": {"work_order_id": "{work_order}", "action": "applied", "signature_password": "x", "reason": "x"},
     # Maintenance calendar (db/functions/90_maintenance/90_*, 91_*).
     "add_team_member": {"team_id": "{team}", "user_id": "{user}"},
     "end_team_member": {"member_id": "{team_member}"},

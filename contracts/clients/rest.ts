@@ -1668,6 +1668,12 @@ export interface Attachments {
    */
   sha256: string;
   /**
+   * Checklist item
+   * The item (of a checklist on the same entity) this photo answers, or null; only image media types.
+   * @format uuid
+   */
+  checklist_item_id?: string;
+  /**
    * The comment (of the same entity) the file belongs to, or null.
    * @format uuid
    */
@@ -2969,7 +2975,7 @@ export interface ChecklistItems {
   id: string;
   /**
    * Kind
-   * Copied from the template: check, measurement, pass_fail or text.
+   * Copied from the template: check, measurement, pass_fail, text or photo.
    * @format text
    * @default "check"
    */
@@ -3025,6 +3031,13 @@ export interface ChecklistItems {
    */
   passed?: boolean;
   /**
+   * Photo required
+   * Copied from the template: the item counts as answered only with at least one stored image attached to it (GET /attachments?checklist_item_id=eq.<id>).
+   * @format boolean
+   * @default false
+   */
+  photo_required: boolean;
+  /**
    * Position
    * 1 is the first item.
    * @format integer
@@ -3074,7 +3087,7 @@ export interface ChecklistTemplateItems {
   id: string;
   /**
    * Kind
-   * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+   * check (done or not), measurement (a number within limits, in a unit), pass_fail, text, photo (answered by one or more photos).
    * @format text
    * @default "check"
    */
@@ -3105,6 +3118,13 @@ export interface ChecklistTemplateItems {
    * @format uuid
    */
   organization_id: string;
+  /**
+   * Photo required
+   * The answer needs at least one stored image attached to the item (always true for kind photo).
+   * @format boolean
+   * @default false
+   */
+  photo_required: boolean;
   /**
    * Position
    * 1 is the first item.
@@ -22369,7 +22389,7 @@ export interface WorkOrderParts {
 
 /**
  * Work order signatures
- * The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+ * The technician's e-signature completing a work order (meaning performed), the supervisor's verifying it (meaning verified), and on assets whose class requires lockout/tagout the technician's lockout applied (before in progress) and lockout removed (before completion), from app.complete_work_order, app.verify_work_order and app.sign_work_order_lockout. Append-only; read by whoever may read the work order.
  */
 export interface WorkOrderSignatures {
   /**
@@ -22388,7 +22408,7 @@ export interface WorkOrderSignatures {
   id: string;
   /**
    * Meaning
-   * performed (the technician) or verified (the supervisor).
+   * performed (the technician), verified (the supervisor), lockout_applied or lockout_removed (the technician).
    * @format text
    */
   meaning: string;
@@ -22435,7 +22455,7 @@ export interface WorkOrderSignatures {
   site_id?: string;
   /**
    * Transition
-   * The state the signed move went to: completed or verified.
+   * The state the signed move goes to: in_progress (lockout applied), completed (performed, lockout removed) or verified.
    * @format text
    */
   to_status: string;
@@ -22522,7 +22542,7 @@ export interface WorkOrderTemplateParts {
 
 /**
  * Work order templates
- * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+ * Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order and app.convert_work_request copy them; the parts kit (app.work_order_template_parts) is copied by a trigger. Written with work_order.manage.
  */
 export interface WorkOrderTemplates {
   /**
@@ -28512,6 +28532,12 @@ export namespace Attachments {
        */
       sha256?: string;
       /**
+       * Checklist item
+       * The item (of a checklist on the same entity) this photo answers, or null; only image media types.
+       * @format uuid
+       */
+      checklist_item_id?: string;
+      /**
        * The comment (of the same entity) the file belongs to, or null.
        * @format uuid
        */
@@ -28605,6 +28631,12 @@ export namespace Attachments {
        * @format text
        */
       sha256?: string;
+      /**
+       * Checklist item
+       * The item (of a checklist on the same entity) this photo answers, or null; only image media types.
+       * @format uuid
+       */
+      checklist_item_id?: string;
       /**
        * The comment (of the same entity) the file belongs to, or null.
        * @format uuid
@@ -28714,6 +28746,12 @@ export namespace Attachments {
        * @format text
        */
       sha256?: string;
+      /**
+       * Checklist item
+       * The item (of a checklist on the same entity) this photo answers, or null; only image media types.
+       * @format uuid
+       */
+      checklist_item_id?: string;
       /**
        * The comment (of the same entity) the file belongs to, or null.
        * @format uuid
@@ -32738,7 +32776,7 @@ export namespace ChecklistItems {
       id?: string;
       /**
        * Kind
-       * Copied from the template: check, measurement, pass_fail or text.
+       * Copied from the template: check, measurement, pass_fail, text or photo.
        * @format text
        */
       kind?: string;
@@ -32789,6 +32827,12 @@ export namespace ChecklistItems {
        * @format boolean
        */
       passed?: string;
+      /**
+       * Photo required
+       * Copied from the template: the item counts as answered only with at least one stored image attached to it (GET /attachments?checklist_item_id=eq.<id>).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -32862,7 +32906,7 @@ export namespace ChecklistItems {
       id?: string;
       /**
        * Kind
-       * Copied from the template: check, measurement, pass_fail or text.
+       * Copied from the template: check, measurement, pass_fail, text or photo.
        * @format text
        */
       kind?: string;
@@ -32919,6 +32963,12 @@ export namespace ChecklistItems {
        * @format boolean
        */
       passed?: string;
+      /**
+       * Photo required
+       * Copied from the template: the item counts as answered only with at least one stored image attached to it (GET /attachments?checklist_item_id=eq.<id>).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -33001,7 +33051,7 @@ export namespace ChecklistItems {
       id?: string;
       /**
        * Kind
-       * Copied from the template: check, measurement, pass_fail or text.
+       * Copied from the template: check, measurement, pass_fail, text or photo.
        * @format text
        */
       kind?: string;
@@ -33052,6 +33102,12 @@ export namespace ChecklistItems {
        * @format boolean
        */
       passed?: string;
+      /**
+       * Photo required
+       * Copied from the template: the item counts as answered only with at least one stored image attached to it (GET /attachments?checklist_item_id=eq.<id>).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -33136,7 +33192,7 @@ export namespace ChecklistTemplateItems {
       id?: string;
       /**
        * Kind
-       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text, photo (answered by one or more photos).
        * @format text
        */
       kind?: string;
@@ -33163,6 +33219,12 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Photo required
+       * The answer needs at least one stored image attached to the item (always true for kind photo).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -33219,7 +33281,7 @@ export namespace ChecklistTemplateItems {
       id?: string;
       /**
        * Kind
-       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text, photo (answered by one or more photos).
        * @format text
        */
       kind?: string;
@@ -33252,6 +33314,12 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Photo required
+       * The answer needs at least one stored image attached to the item (always true for kind photo).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -33317,7 +33385,7 @@ export namespace ChecklistTemplateItems {
       id?: string;
       /**
        * Kind
-       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text.
+       * check (done or not), measurement (a number within limits, in a unit), pass_fail, text, photo (answered by one or more photos).
        * @format text
        */
       kind?: string;
@@ -33344,6 +33412,12 @@ export namespace ChecklistTemplateItems {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Photo required
+       * The answer needs at least one stored image attached to the item (always true for kind photo).
+       * @format boolean
+       */
+      photo_required?: string;
       /**
        * Position
        * 1 is the first item.
@@ -72189,7 +72263,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value), photo (checked true, once an image attached to the item is stored); checked false clears the answer. An item with photo_required needs a stored image attachment of the item (POST /attachments with checklist_item_id) before it is answered. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT409 checklist_item.photo_missing, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
    * @tags (rpc) answer_checklist_item
    * @name AnswerChecklistItemCreate
    * @summary Answer a checklist item
@@ -72220,7 +72294,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value); checked false clears the answer. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
+   * @description By its kind: check (checked true), measurement (measured_value, a number; out_of_limits is set when it is outside the item's limits), pass_fail (passed), text (text_value), photo (checked true, once an image attached to the item is stored); checked false clears the answer. An item with photo_required needs a stored image attachment of the item (POST /attachments with checklist_item_id) before it is answered. Who and when are recorded, as for app.check_checklist_item; an optional note. Staff who may read the entity (work orders: work_order.execute at its plant while it is not completed). Errors: PT404 checklist_item.not_found, PT409 checklist_item.photo_missing, PT422 checklist_item.answer_invalid / checklist_item.note_too_long.
    * @tags (rpc) answer_checklist_item
    * @name AnswerChecklistItemList
    * @summary Answer a checklist item
@@ -72708,6 +72782,61 @@ export namespace Rpc {
       contractor_id: string;
       /** @format uuid */
       work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Declares a photo (an image: file name, media type image/*, size in bytes and sha256 of the file) answering an item of kind photo or with photo_required, as an attachment of the checklist's entity linked to the item (checklist_item_id), pending and yours. Then PUT the file to app.attachment_upload_url, call app.confirm_attachment_upload, and once upload_state is stored answer the item (app.answer_checklist_item). Whoever may answer the item (work orders: work_order.execute at its plant, before completion); attachment.upload is not needed. Errors: PT404 checklist_item.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 attachment.checklist_item_invalid / attachment.photo_not_image / attachment.file_name_invalid / attachment.size_invalid / attachment.sha256_invalid.
+   * @tags (rpc) attach_checklist_photo
+   * @name AttachChecklistPhotoCreate
+   * @summary Attach a photo to a checklist item
+   * @request POST:/rpc/attach_checklist_photo
+   */
+  export namespace AttachChecklistPhotoCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      sha256: string;
+      /** @format text */
+      file_name: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format text */
+      mime_type: string;
+      /** @format bigint */
+      size_bytes: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Declares a photo (an image: file name, media type image/*, size in bytes and sha256 of the file) answering an item of kind photo or with photo_required, as an attachment of the checklist's entity linked to the item (checklist_item_id), pending and yours. Then PUT the file to app.attachment_upload_url, call app.confirm_attachment_upload, and once upload_state is stored answer the item (app.answer_checklist_item). Whoever may answer the item (work orders: work_order.execute at its plant, before completion); attachment.upload is not needed. Errors: PT404 checklist_item.not_found, PT403 permission.missing, PT409 checklist.closed, PT422 attachment.checklist_item_invalid / attachment.photo_not_image / attachment.file_name_invalid / attachment.size_invalid / attachment.sha256_invalid.
+   * @tags (rpc) attach_checklist_photo
+   * @name AttachChecklistPhotoList
+   * @summary Attach a photo to a checklist item
+   * @request GET:/rpc/attach_checklist_photo
+   */
+  export namespace AttachChecklistPhotoList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      sha256: string;
+      /** @format text */
+      file_name: string;
+      /** @format uuid */
+      item_id: string;
+      /** @format text */
+      mime_type: string;
+      /** @format bigint */
+      size_bytes: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -73820,7 +73949,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns, lockout signed removed where it was signed applied (app.sign_work_order_lockout). Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required / work_order.lockout_not_removed, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
    * @tags (rpc) complete_work_order
    * @name CompleteWorkOrderCreate
    * @summary Complete a work order, signed
@@ -73845,7 +73974,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @description The technician's e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns, lockout signed removed where it was signed applied (app.sign_work_order_lockout). Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required / work_order.lockout_not_removed, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
    * @tags (rpc) complete_work_order
    * @name CompleteWorkOrderList
    * @summary Complete a work order, signed
@@ -75189,10 +75318,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.photo_kind_needs_photo, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail, text or photo (answered by one or more image attachments of the item); photo_required true on any other kind asks for a photo besides the answer. Checklists already started keep their items. Needs state_machine.manage.
    * @request POST:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateCreate {
@@ -75220,10 +75349,10 @@ export namespace Rpc {
   }
 
   /**
-   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.kind_unknown, checklist_template.photo_kind_needs_photo, checklist_template.limits_need_measurement, checklist_template.limits_unordered, checklist_template.unit_unknown, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateList
-   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail or text. Checklists already started keep their items. Needs state_machine.manage.
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}, "kind": "check"}]; kind is check (the default), measurement (with lower_limit, upper_limit, both optional and ordered, and a unit of the units register), pass_fail, text or photo (answered by one or more image attachments of the item); photo_required true on any other kind asks for a photo besides the answer. Checklists already started keep their items. Needs state_machine.manage.
    * @request GET:/rpc/define_checklist_template
    */
   export namespace DefineChecklistTemplateList {
@@ -76449,6 +76578,65 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset class, the breakdown stops between from_at and to_at (the downtime log, planned stops excluded, clipped to the period) grouped by the problem (dimension problem, the default) or cause (dimension cause) code recorded on their work order; stops without codes count under a null code. Count of stops and of work orders, downtime hours, share of the class's breakdown hours and the cumulative share, most hours first, at most n codes per class. Optional class_id and site_id (plant) filters. As the caller sees the downtime log, work orders and codes. Errors: PT422 pareto.period_invalid, pareto.count_out_of_range, pareto.dimension_invalid.
+   * @tags (rpc) failure_pareto
+   * @name FailureParetoCreate
+   * @summary Breakdowns by failure code (Pareto)
+   * @request POST:/rpc/failure_pareto
+   */
+  export namespace FailureParetoCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      class_id?: string;
+      /** @format text */
+      dimension?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format integer */
+      n?: number;
+      /** @format uuid */
+      site_id?: string;
+      /** @format timestamp with time zone */
+      to_at: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per asset class, the breakdown stops between from_at and to_at (the downtime log, planned stops excluded, clipped to the period) grouped by the problem (dimension problem, the default) or cause (dimension cause) code recorded on their work order; stops without codes count under a null code. Count of stops and of work orders, downtime hours, share of the class's breakdown hours and the cumulative share, most hours first, at most n codes per class. Optional class_id and site_id (plant) filters. As the caller sees the downtime log, work orders and codes. Errors: PT422 pareto.period_invalid, pareto.count_out_of_range, pareto.dimension_invalid.
+   * @tags (rpc) failure_pareto
+   * @name FailureParetoList
+   * @summary Breakdowns by failure code (Pareto)
+   * @request GET:/rpc/failure_pareto
+   */
+  export namespace FailureParetoList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      class_id?: string;
+      /** @format text */
+      dimension?: string;
+      /** @format timestamp with time zone */
+      from_at: string;
+      /** @format integer */
+      n?: number;
+      /** @format uuid */
+      site_id?: string;
+      /** @format timestamp with time zone */
+      to_at: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -83072,6 +83260,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description On a work order whose asset class requires lockout: the technician's e-signature (password re-entered, a reason) that lockout is applied (action applied: the maintenance-lockout checklist complete; the work may then start) or removed (action removed: energy restored, guards back; the work may then complete). Signed over the work order and its checklist answers, kept in work_order_signatures (meaning lockout_applied / lockout_removed). Needs work_order.execute at its plant, while it is scheduled, in progress or on hold. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and signs nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.lockout_not_required / work_order.lockout_state_invalid / work_order.lockout_already_applied / work_order.lockout_not_applied / work_order.lockout_incomplete, PT422 work_order.lockout_action_invalid / signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) sign_work_order_lockout
+   * @name SignWorkOrderLockoutCreate
+   * @summary Sign lockout/tagout applied or removed
+   * @request POST:/rpc/sign_work_order_lockout
+   */
+  export namespace SignWorkOrderLockoutCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      action: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description On a work order whose asset class requires lockout: the technician's e-signature (password re-entered, a reason) that lockout is applied (action applied: the maintenance-lockout checklist complete; the work may then start) or removed (action removed: energy restored, guards back; the work may then complete). Signed over the work order and its checklist answers, kept in work_order_signatures (meaning lockout_applied / lockout_removed). Needs work_order.execute at its plant, while it is scheduled, in progress or on hold. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and signs nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.lockout_not_required / work_order.lockout_state_invalid / work_order.lockout_already_applied / work_order.lockout_not_applied / work_order.lockout_incomplete, PT422 work_order.lockout_action_invalid / signature.required / signature.reason_required, PT429 while the account is locked.
+   * @tags (rpc) sign_work_order_lockout
+   * @name SignWorkOrderLockoutList
+   * @summary Sign lockout/tagout applied or removed
+   * @request GET:/rpc/sign_work_order_lockout
+   */
+  export namespace SignWorkOrderLockoutList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      action: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password: string;
+      /** @format uuid */
+      work_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) soft_delete
    * @name SoftDeleteCreate
@@ -83592,7 +83831,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited within an hour: 5 per QR code from one client address, 20 per client, 50 per QR code (5 when the server sees no client address). Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
    * @tags (rpc) submit_work_request
    * @name SubmitWorkRequestCreate
    * @summary Report a problem with a QR code
@@ -83619,7 +83858,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited: 5 per QR code and 20 per client address within an hour. Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
+   * @description Anyone (no account needed) reports a problem on the asset whose QR token this is: title, description, and optionally how to reach them. Returns only the request number (WR-000123). Rate-limited within an hour: 5 per QR code from one client address, 20 per client, 50 per QR code (5 when the server sees no client address). Errors: PT404 work_request.token_unknown, PT422 work_request.title_invalid / work_request.too_long, PT429 work_request.rate_limited.
    * @tags (rpc) submit_work_request
    * @name SubmitWorkRequestList
    * @summary Report a problem with a QR code
@@ -83964,7 +84203,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -83989,7 +84228,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -84359,7 +84598,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee, a member of the assigned team, anyone who logged labour on it nor whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
    * @tags (rpc) verify_work_order
    * @name VerifyWorkOrderCreate
    * @summary Verify a work order, signed
@@ -84384,7 +84623,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
+   * @description The supervisor's e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee, a member of the assigned team, anyone who logged labour on it nor whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.
    * @tags (rpc) verify_work_order
    * @name VerifyWorkOrderList
    * @summary Verify a work order, signed
@@ -105061,7 +105300,7 @@ export namespace WorkOrderParts {
 
 export namespace WorkOrderSignatures {
   /**
-   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @description The technician's e-signature completing a work order (meaning performed), the supervisor's verifying it (meaning verified), and on assets whose class requires lockout/tagout the technician's lockout applied (before in progress) and lockout removed (before completion), from app.complete_work_order, app.verify_work_order and app.sign_work_order_lockout. Append-only; read by whoever may read the work order.
    * @tags work_order_signatures
    * @name WorkOrderSignaturesCreate
    * @summary Work order signatures
@@ -105087,7 +105326,7 @@ export namespace WorkOrderSignatures {
   }
 
   /**
-   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @description The technician's e-signature completing a work order (meaning performed), the supervisor's verifying it (meaning verified), and on assets whose class requires lockout/tagout the technician's lockout applied (before in progress) and lockout removed (before completion), from app.complete_work_order, app.verify_work_order and app.sign_work_order_lockout. Append-only; read by whoever may read the work order.
    * @tags work_order_signatures
    * @name WorkOrderSignaturesDelete
    * @summary Work order signatures
@@ -105109,7 +105348,7 @@ export namespace WorkOrderSignatures {
       id?: string;
       /**
        * Meaning
-       * performed (the technician) or verified (the supervisor).
+       * performed (the technician), verified (the supervisor), lockout_applied or lockout_removed (the technician).
        * @format text
        */
       meaning?: string;
@@ -105148,7 +105387,7 @@ export namespace WorkOrderSignatures {
       site_id?: string;
       /**
        * Transition
-       * The state the signed move went to: completed or verified.
+       * The state the signed move goes to: in_progress (lockout applied), completed (performed, lockout removed) or verified.
        * @format text
        */
       to_status?: string;
@@ -105173,7 +105412,7 @@ export namespace WorkOrderSignatures {
   }
 
   /**
-   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @description The technician's e-signature completing a work order (meaning performed), the supervisor's verifying it (meaning verified), and on assets whose class requires lockout/tagout the technician's lockout applied (before in progress) and lockout removed (before completion), from app.complete_work_order, app.verify_work_order and app.sign_work_order_lockout. Append-only; read by whoever may read the work order.
    * @tags work_order_signatures
    * @name WorkOrderSignaturesList
    * @summary Work order signatures
@@ -105197,7 +105436,7 @@ export namespace WorkOrderSignatures {
       limit?: string;
       /**
        * Meaning
-       * performed (the technician) or verified (the supervisor).
+       * performed (the technician), verified (the supervisor), lockout_applied or lockout_removed (the technician).
        * @format text
        */
       meaning?: string;
@@ -105242,7 +105481,7 @@ export namespace WorkOrderSignatures {
       site_id?: string;
       /**
        * Transition
-       * The state the signed move went to: completed or verified.
+       * The state the signed move goes to: in_progress (lockout applied), completed (performed, lockout removed) or verified.
        * @format text
        */
       to_status?: string;
@@ -105274,7 +105513,7 @@ export namespace WorkOrderSignatures {
   }
 
   /**
-   * @description The technician's e-signature completing a work order (meaning performed) and the supervisor's verifying it (meaning verified), from app.complete_work_order and app.verify_work_order. Append-only; read by whoever may read the work order.
+   * @description The technician's e-signature completing a work order (meaning performed), the supervisor's verifying it (meaning verified), and on assets whose class requires lockout/tagout the technician's lockout applied (before in progress) and lockout removed (before completion), from app.complete_work_order, app.verify_work_order and app.sign_work_order_lockout. Append-only; read by whoever may read the work order.
    * @tags work_order_signatures
    * @name WorkOrderSignaturesPartialUpdate
    * @summary Work order signatures
@@ -105296,7 +105535,7 @@ export namespace WorkOrderSignatures {
       id?: string;
       /**
        * Meaning
-       * performed (the technician) or verified (the supervisor).
+       * performed (the technician), verified (the supervisor), lockout_applied or lockout_removed (the technician).
        * @format text
        */
       meaning?: string;
@@ -105335,7 +105574,7 @@ export namespace WorkOrderSignatures {
       site_id?: string;
       /**
        * Transition
-       * The state the signed move went to: completed or verified.
+       * The state the signed move goes to: in_progress (lockout applied), completed (performed, lockout removed) or verified.
        * @format text
        */
       to_status?: string;
@@ -105609,7 +105848,7 @@ export namespace WorkOrderTemplateParts {
 
 export namespace WorkOrderTemplates {
   /**
-   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order and app.convert_work_request copy them; the parts kit (app.work_order_template_parts) is copied by a trigger. Written with work_order.manage.
    * @tags work_order_templates
    * @name WorkOrderTemplatesCreate
    * @summary Work order templates
@@ -105635,7 +105874,7 @@ export namespace WorkOrderTemplates {
   }
 
   /**
-   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order and app.convert_work_request copy them; the parts kit (app.work_order_template_parts) is copied by a trigger. Written with work_order.manage.
    * @tags work_order_templates
    * @name WorkOrderTemplatesDelete
    * @summary Work order templates
@@ -105719,7 +105958,7 @@ export namespace WorkOrderTemplates {
   }
 
   /**
-   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order and app.convert_work_request copy them; the parts kit (app.work_order_template_parts) is copied by a trigger. Written with work_order.manage.
    * @tags work_order_templates
    * @name WorkOrderTemplatesList
    * @summary Work order templates
@@ -105818,7 +106057,7 @@ export namespace WorkOrderTemplates {
   }
 
   /**
-   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order copies them. Written with maintenance.work_order.manage. The parts kit joins with the parts slice.
+   * @description Standard jobs: task text, the checklist template started on the work order, estimated hours and the qualification (competence register code) the assignee must hold. app.create_work_order and app.convert_work_request copy them; the parts kit (app.work_order_template_parts) is copied by a trigger. Written with work_order.manage.
    * @tags work_order_templates
    * @name WorkOrderTemplatesPartialUpdate
    * @summary Work order templates

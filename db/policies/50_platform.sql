@@ -689,9 +689,11 @@ CREATE POLICY entity_state_history_select_operator ON app.entity_state_history F
 
 GRANT EXECUTE ON FUNCTION app.define_checklist_template(text, text, text, jsonb, jsonb, boolean), app.start_checklist(text, text, uuid),
   app.check_checklist_item(uuid, boolean, text), app.answer_checklist_item(uuid, boolean, numeric, boolean, text, text), app.define_state_machine(text, text, jsonb, jsonb, jsonb),
+  app.attach_checklist_photo(uuid, text, text, bigint, text),
   app.publish_state_machine(uuid), app.start_state_machine(text, uuid), app.transition(text, uuid, text, text, jsonb),
   app.available_transitions(text, uuid), app.migrate_entity_state(text, uuid, uuid, text, text) TO app_user;
 GRANT EXECUTE ON FUNCTION auth.checklist_start(text, text, uuid), auth.checklist_check(uuid, boolean, text), auth.checklist_answer(uuid, boolean, numeric, boolean, text, text),
+  auth.checklist_photo(uuid, text, text, bigint, text),
   auth.state_machine_start(text, uuid), auth.state_machine_transition(text, uuid, text, text, jsonb),
   auth.state_machine_options(text, uuid) TO app_user;
 -- Tags (db/functions/50_platform/32_tags.sql). The vocabulary: the tenant's
@@ -772,14 +774,15 @@ CREATE POLICY comments_select_operator ON app.comments FOR SELECT TO app_admin
 -- INVOKER app.attachment_download_url writes attachment_downloads through
 -- the policy below, the proof auth.sign_attachment_download asks for);
 -- holders of attachment.upload who may read it attach files (the upload
--- state is the server's); the uploader, or a holder of comment.moderate,
+-- state is the server's); a photo answering a checklist item is also added
+-- by whoever may answer the item, through app.attach_checklist_photo; the uploader, or a holder of comment.moderate,
 -- deletes. Upload URL and confirmation are the uploader's (SECURITY DEFINER
 -- RPCs that check it). Each reads their own downloads; holders of
 -- audit.read those of attachments they may read.
 ALTER TABLE app.attachments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.attachments FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.attachments TO app_user, app_admin;
-GRANT INSERT (organization_id, id, entity_type, entity_id, comment_id, file_name, mime_type, size_bytes, sha256), DELETE
+GRANT INSERT (organization_id, id, entity_type, entity_id, comment_id, checklist_item_id, file_name, mime_type, size_bytes, sha256), DELETE
   ON app.attachments TO app_user;
 CREATE POLICY attachments_select_reader ON app.attachments FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));

@@ -137,5 +137,6 @@ GRANT EXECUTE ON FUNCTION app.assets_geojson(app.assets), app.equipment_ancestor
   app.nearest_assets(double precision, double precision, integer), app.assets_in_area(uuid),
   app.meter_usage_since(uuid), app.check_failure_codes(uuid, uuid, uuid, uuid),
   app.worst_assets(timestamptz, timestamptz, integer),
+  app.failure_pareto(timestamptz, timestamptz, text, uuid, uuid, integer),
   auth.asset_candidates_within(double precision, double precision, double precision),
   auth.asset_candidates_nearest(double precision, double precision, integer), auth.asset_candidates_in_boundary(uuid) TO app_user, app_admin;

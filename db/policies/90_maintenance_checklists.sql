@@ -18,5 +18,5 @@ CREATE POLICY work_order_signatures_select_operator ON app.work_order_signatures
 
 GRANT EXECUTE ON FUNCTION
   app.raise_checklist_follow_up(uuid, text, text, integer, date), app.complete_work_order(uuid, text, text),
-  app.verify_work_order(uuid, text, text)
+  app.verify_work_order(uuid, text, text), app.sign_work_order_lockout(uuid, text, text, text)
   TO app_user;

@@ -174,6 +174,9 @@ BEGIN
   IF NOT v_state.started THEN
     RETURN pg_catalog.jsonb_build_object('reason', 'checklist.not_started',
       'message', pg_catalog.format('checklist %s has not been started', p_guard ->> 'template'));
+  ELSIF app_private.checklist_photos_missing(p_organization_id, p_guard ->> 'template', p_entity_type, p_entity_id) > 0 THEN
+    RETURN pg_catalog.jsonb_build_object('reason', 'checklist.photo_missing',
+      'message', pg_catalog.format('checklist %s: a required item has no stored photo', p_guard ->> 'template'));
   ELSIF v_state.required_open > 0 THEN
     RETURN pg_catalog.jsonb_build_object('reason', 'checklist.incomplete',
       'message', pg_catalog.format('checklist %s: %s of %s required items unchecked', p_guard ->> 'template',
@@ -183,7 +186,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_checklist(uuid, text, uuid, jsonb) IS
-  'Guard {"kind": "checklist", "template": "<key>"}: the entity''s checklist of the template exists and every required item is checked. Fails with checklist.not_started or checklist.incomplete (PT422).';
+  'Guard {"kind": "checklist", "template": "<key>"}: the entity''s checklist of the template exists and every required item is checked. Fails with checklist.not_started, checklist.photo_missing (a required item that needs a photo has no stored image) or checklist.incomplete (PT422).';
 
 CREATE OR REPLACE FUNCTION app_private.transition_guard_checklist_check(p_organization_id uuid, p_entity_type text, p_guard jsonb)
 RETURNS text

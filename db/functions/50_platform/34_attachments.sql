@@ -1,5 +1,7 @@
 -- Attachments (migration platform/attachments): files in the object store on
--- entities of any registered type, or on one of their comments. The upload
+-- entities of any registered type, on one of their comments, or answering an
+-- item of one of their checklists (a photo: image/* only; 15_checklists.sql
+-- counts a stored one as the item's photo). The upload
 -- follows the documents' flow (50_platform/62_uploads.sql): insert the row
 -- (holders of attachment.upload who may read the entity), PUT the bytes to
 -- app.attachment_upload_url, app.confirm_attachment_upload, and the verify
@@ -54,6 +56,20 @@ BEGIN
     PERFORM app_private.raise_invalid('attachment.comment_invalid', 'the comment is not a comment of this entity',
       'comment_id names a comment of the same entity (GET /comments?entity_type=eq.<type>&entity_id=eq.<id>).');
   END IF;
+  -- A photo answering a checklist item: an image, on an item that takes photos of a checklist of the same entity.
+  IF NEW.checklist_item_id IS NOT NULL THEN
+    IF NOT EXISTS (
+         SELECT FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
+          WHERE i.organization_id = NEW.organization_id AND i.id = NEW.checklist_item_id AND i.photo_required
+            AND c.entity_type = NEW.entity_type AND c.entity_id = NEW.entity_id) THEN
+      PERFORM app_private.raise_invalid('attachment.checklist_item_invalid', 'the checklist item is not an item of this entity that takes photos',
+        'checklist_item_id names an item of kind photo or with photo_required of a checklist on the same entity (GET /checklist_items).');
+    END IF;
+    IF NEW.mime_type NOT LIKE 'image/%' THEN
+      PERFORM app_private.raise_invalid('attachment.photo_not_image', pg_catalog.format('a checklist photo must be an image, not %s', NEW.mime_type),
+        'Attach an image (image/jpeg, image/png, image/heic, ...) to a checklist item.');
+    END IF;
+  END IF;
   NEW.uploaded_by := coalesce(auth.user_id(), NEW.uploaded_by);
   NEW.created_at := pg_catalog.now();
   NEW.upload_state := 'pending';
@@ -65,7 +81,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_attachments__prepare() IS
-  'BEFORE INSERT on app.attachments (the insert policy checked the entity as the caller): PT422 entity_type.unknown, attachment.file_name_invalid, attachment.mime_type_invalid, attachment.size_invalid, attachment.sha256_invalid, attachment.comment_invalid (not a comment of the same entity); lowers mime type and sha256; the row starts pending, uploaded by the caller.';
+  'BEFORE INSERT on app.attachments (the insert policy checked the entity as the caller): PT422 entity_type.unknown, attachment.file_name_invalid, attachment.mime_type_invalid, attachment.size_invalid, attachment.sha256_invalid, attachment.comment_invalid (not a comment of the same entity), attachment.checklist_item_invalid (not an item taking photos of a checklist on the same entity), attachment.photo_not_image (a checklist photo that is not image/*); lowers mime type and sha256; the row starts pending, uploaded by the caller.';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.attachments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_attachments__prepare();
@@ -99,7 +115,12 @@ AS $$
 DECLARE
   v_attachment app.attachments;
 BEGIN
-  PERFORM app_private.require_permission('attachment.upload');
+  -- A checklist photo is the answerer's (no attachment.upload needed: the insert checked who may answer).
+  IF NOT EXISTS (SELECT FROM app.attachments AS a
+                  WHERE a.organization_id = auth.org_id() AND a.id = p_attachment_id AND a.uploaded_by = auth.user_id()
+                    AND a.checklist_item_id IS NOT NULL) THEN
+    PERFORM app_private.require_permission('attachment.upload');
+  END IF;
   IF p_lock THEN
     SELECT * INTO v_attachment FROM app.attachments AS a
      WHERE a.organization_id = auth.org_id() AND a.id = p_attachment_id AND a.uploaded_by = auth.user_id() FOR UPDATE;
@@ -121,7 +142,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.find_own_attachment(uuid, boolean) IS
-  'The caller''s own attachment in the active tenant, still pending or verifying (locked with p_lock), for upload URL and confirmation; PT403 permission.missing (attachment.upload), PT404 attachment.not_found (unknown, another tenant''s or another uploader''s), PT409 attachment_upload.not_pending.';
+  'The caller''s own attachment in the active tenant, still pending or verifying (locked with p_lock), for upload URL and confirmation; PT403 permission.missing (attachment.upload, not asked for the caller''s own checklist photo), PT404 attachment.not_found (unknown, another tenant''s or another uploader''s), PT409 attachment_upload.not_pending.';
 
 CREATE OR REPLACE FUNCTION app.attachment_upload_url(attachment_id uuid, expires_in integer DEFAULT 900) RETURNS app.signed_url
 LANGUAGE plpgsql VOLATILE

@@ -86,6 +86,70 @@ $$;
 COMMENT ON FUNCTION app.worst_assets(timestamptz, timestamptz, integer) IS
   E'Worst assets (Pareto)\nThe n assets with the most breakdown downtime between from_at and to_at (from the downtime log, as the caller may see it): breakdowns, hours, share of all breakdown hours and the cumulative share. PT422 pareto.period_invalid, pareto.count_out_of_range.';
 
+-- Pareto of breakdowns by failure code (problem or cause) per asset class:
+-- the breakdown stops of the downtime log in the period (planned stops
+-- excluded, open ones to the period's end, clipped to it), each counted
+-- under the failure code recorded on the work order it was recorded from
+-- (app.record_work_order_stop, app.set_work_order_failure_codes); stops
+-- without a work order or codes are counted uncoded (code null), so the
+-- shares add up to the class's breakdown hours. Read as the caller: the
+-- downtime log, work orders and codes they may see (plant scoping).
+CREATE OR REPLACE FUNCTION app.failure_pareto(from_at timestamptz, to_at timestamptz, dimension text DEFAULT 'problem',
+                                              class_id uuid DEFAULT NULL, site_id uuid DEFAULT NULL, n integer DEFAULT 20)
+RETURNS TABLE (equipment_class_id uuid, equipment_class_name text, failure_code_id uuid, failure_code text, failure_code_name text,
+               breakdowns bigint, work_orders bigint, downtime_hours numeric, share_percent numeric, cumulative_percent numeric)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF from_at IS NULL OR to_at IS NULL OR to_at <= from_at THEN
+    RAISE EXCEPTION 'the period must end after it starts' USING ERRCODE = 'PT422', DETAIL = 'pareto.period_invalid',
+      HINT = 'Send from_at and to_at with to_at after from_at.';
+  END IF;
+  IF n IS NULL OR n NOT BETWEEN 1 AND 1000 THEN
+    RAISE EXCEPTION 'n = % is out of range', coalesce(n::text, 'null') USING ERRCODE = 'PT422', DETAIL = 'pareto.count_out_of_range',
+      HINT = 'Ask for 1 to 1000 codes per class.';
+  END IF;
+  IF dimension IS NULL OR dimension NOT IN ('problem', 'cause') THEN
+    RAISE EXCEPTION 'dimension % is not problem or cause', coalesce(dimension, 'null') USING ERRCODE = 'PT422',
+      DETAIL = 'pareto.dimension_invalid', HINT = 'Send dimension problem or cause.';
+  END IF;
+  RETURN QUERY
+    WITH stops AS (
+      SELECT e.class_id, d.work_order_id,
+             CASE dimension WHEN 'problem' THEN w.problem_code_id ELSE w.cause_code_id END AS code_id,
+             EXTRACT(EPOCH FROM (LEAST(coalesce(d.ended_at, to_at), to_at) - GREATEST(d.started_at, from_at))) / 3600 AS hours
+        FROM app.downtime_events AS d
+        JOIN app.equipment AS e ON e.organization_id = d.organization_id AND e.id = d.equipment_id
+        LEFT JOIN app.work_orders AS w ON w.organization_id = d.organization_id AND w.id = d.work_order_id
+       WHERE d.organization_id = auth.org_id() AND d.is_breakdown
+         AND d.started_at < to_at AND coalesce(d.ended_at, to_at) > from_at
+         AND (failure_pareto.class_id IS NULL OR e.class_id = failure_pareto.class_id)
+         AND (failure_pareto.site_id IS NULL OR e.site_id = failure_pareto.site_id)
+    ), per_code AS (
+      SELECT s.class_id, s.code_id, pg_catalog.count(*) AS breakdowns, pg_catalog.count(DISTINCT s.work_order_id) AS work_orders,
+             sum(s.hours) AS hours
+        FROM stops AS s
+       GROUP BY s.class_id, s.code_id
+    ), ranked AS (
+      SELECT p.*, sum(p.hours) OVER (PARTITION BY p.class_id) AS total,
+             sum(p.hours) OVER (PARTITION BY p.class_id ORDER BY p.hours DESC, p.breakdowns DESC, p.code_id NULLS LAST
+                                ROWS UNBOUNDED PRECEDING) AS running,
+             pg_catalog.row_number() OVER (PARTITION BY p.class_id ORDER BY p.hours DESC, p.breakdowns DESC, p.code_id NULLS LAST) AS rank
+        FROM per_code AS p
+    )
+    SELECT r.class_id, c.name, r.code_id, f.code, f.name, r.breakdowns, r.work_orders, round(r.hours, 2),
+           round(100 * r.hours / NULLIF(r.total, 0), 1), round(100 * r.running / NULLIF(r.total, 0), 1)
+      FROM ranked AS r
+      JOIN app.equipment_classes AS c ON c.organization_id = auth.org_id() AND c.id = r.class_id
+      LEFT JOIN app.failure_codes AS f ON f.organization_id = auth.org_id() AND f.id = r.code_id
+     WHERE r.rank <= n
+     ORDER BY c.name, r.class_id, r.rank;
+END
+$$;
+COMMENT ON FUNCTION app.failure_pareto(timestamptz, timestamptz, text, uuid, uuid, integer) IS
+  E'Breakdowns by failure code (Pareto)\nPer asset class, the breakdown stops between from_at and to_at (the downtime log, planned stops excluded, clipped to the period) grouped by the problem (dimension problem, the default) or cause (dimension cause) code recorded on their work order; stops without codes count under a null code. Count of stops and of work orders, downtime hours, share of the class''s breakdown hours and the cumulative share, most hours first, at most n codes per class. Optional class_id and site_id (plant) filters. As the caller sees the downtime log, work orders and codes.\nErrors: PT422 pareto.period_invalid, pareto.count_out_of_range, pareto.dimension_invalid.';
+
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.failure_codes
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('asset.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.failure_code_combinations

@@ -287,9 +287,11 @@ BEGIN
   IF to_state = 'completed' THEN
     PERFORM app_private.require_work_order_failure_codes(v_order);
   END IF;
-  IF to_state = 'verified' AND v_order.assignee_id = auth.user_id() THEN
-    RAISE EXCEPTION 'the assignee does not verify their own work' USING ERRCODE = 'PT409', DETAIL = 'work_order.self_verification',
-      HINT = 'A supervisor other than the assignee verifies.';
+  IF to_state = 'verified' THEN
+    PERFORM app_private.require_independent_verifier(v_order);  -- 88_signatures.sql
+  END IF;
+  IF to_state = 'completed' THEN
+    PERFORM app_private.require_lockout_removed(v_order);  -- 76_lockout.sql
   END IF;
   IF to_state = 'completed' THEN
     PERFORM app_private.require_work_order_checklist(v_order);  -- 86_checklists.sql
@@ -317,7 +319,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.transition_work_order(uuid, text, text) IS
-  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them) and completed (from in_progress; every required checklist item answered, every out-of-limit measurement followed up) with work_order.execute; verified (from completed, not by the assignee) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.failure_codes_required / work_order.self_verification / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
+  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
 
 -- Failure codes on a work order (migration maintenance/joins): a problem ->
 -- cause -> remedy triple allowed for the primary asset's class

@@ -5,8 +5,12 @@
 --   * answering (or checking) an item of a work order's checklist needs
 --     work_order.execute at the work order's plant, while the work order is
 --     not completed (trigger below: every path, the platform RPCs included);
+--   * photos answering an item of a work order's checklist (attachments
+--     with checklist_item_id) are added with work_order.execute at its plant
+--     before it completes, like answers (trigger on app.attachments below);
 --   * a work order completes only when every required item of its checklists
---     is answered and every out-of-limit measurement has a follow-up: a
+--     is answered, has its stored photo where it takes one
+--     (checklist.photo_missing), and every out-of-limit measurement has a
 --     corrective work order raised from the item
 --     (app.raise_checklist_follow_up). A supervisor's note accepting the
 --     deviation is not a follow-up: the deviation stays visible as work;
@@ -42,6 +46,31 @@ COMMENT ON FUNCTION app_private.tg_checklist_items__work_order_execute() IS
 CREATE OR REPLACE TRIGGER _200_work_order_execute BEFORE UPDATE OF checked_at, checked_by, measured_value, passed, text_value, note
   ON app.checklist_items FOR EACH ROW EXECUTE FUNCTION app_private.tg_checklist_items__work_order_execute();
 
+CREATE OR REPLACE FUNCTION app_private.tg_attachments__work_order_photo() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.work_orders;
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  IF NEW.checklist_item_id IS NULL OR NEW.entity_type <> 'work_order' OR auth.user_id() IS NULL THEN
+    RETURN NEW;
+  END IF;
+  SELECT w.* INTO v_order FROM app.work_orders AS w WHERE w.organization_id = NEW.organization_id AND w.id = NEW.entity_id;
+  PERFORM auth.check_permission_at('work_order.execute', v_order.site_id);
+  IF v_order.status IN ('completed', 'verified', 'closed', 'cancelled') THEN
+    RAISE EXCEPTION 'the checklist of a % work order is closed', v_order.status USING ERRCODE = 'PT409', DETAIL = 'checklist.closed',
+      HINT = 'Checklist photos are added until the work order completes.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_attachments__work_order_photo() IS
+  'BEFORE INSERT on attachments: a photo answering an item of a work order''s checklist is added only with work_order.execute at the work order''s plant (PT403 permission.missing) and before it completes (PT409 checklist.closed).';
+CREATE OR REPLACE TRIGGER _210_work_order_photo BEFORE INSERT ON app.attachments
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_attachments__work_order_photo();
+
 CREATE OR REPLACE FUNCTION app_private.require_work_order_checklist(p_order app.work_orders) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -49,6 +78,16 @@ AS $$
 DECLARE
   v_item app.checklist_items;
 BEGIN
+  SELECT i.* INTO v_item
+    FROM app.checklists AS c JOIN app.checklist_items AS i ON i.organization_id = c.organization_id AND i.checklist_id = c.id
+   WHERE c.organization_id = p_order.organization_id AND c.entity_type = 'work_order' AND c.entity_id = p_order.id
+     AND i.required AND i.photo_required AND NOT app_private.checklist_item_has_photo(i.organization_id, i.id)
+   ORDER BY c.started_at, i.position LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'checklist item % (%) of % has no stored photo', v_item.position, v_item.label, p_order.work_order_number
+      USING ERRCODE = 'PT409', DETAIL = 'checklist.photo_missing',
+            HINT = 'Attach a photo to the item (POST /attachments with checklist_item_id, upload, confirm), then answer it.';
+  END IF;
   SELECT i.* INTO v_item
     FROM app.checklists AS c JOIN app.checklist_items AS i ON i.organization_id = c.organization_id AND i.checklist_id = c.id
    WHERE c.organization_id = p_order.organization_id AND c.entity_type = 'work_order' AND c.entity_id = p_order.id
@@ -74,7 +113,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.require_work_order_checklist(app.work_orders) IS
-  'Completion guard: PT409 checklist.required_unanswered while a required item of the work order''s checklists is unanswered; PT409 checklist.out_of_limits while a measurement is outside its limits without a corrective work order raised from it.';
+  'Completion guard: PT409 checklist.photo_missing while a required item that takes a photo has no stored image attached; PT409 checklist.required_unanswered while a required item of the work order''s checklists is unanswered; PT409 checklist.out_of_limits while a measurement is outside its limits without a corrective work order raised from it.';
 
 CREATE OR REPLACE FUNCTION app.raise_checklist_follow_up(item_id uuid, title text DEFAULT NULL, description text DEFAULT '',
                                                          priority integer DEFAULT 2, due_date date DEFAULT NULL)

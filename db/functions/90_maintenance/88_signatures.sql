@@ -20,6 +20,7 @@ AS $$
 BEGIN
   IF NOT EXISTS (SELECT FROM app.work_order_signatures AS s
                   WHERE s.organization_id = p_order.organization_id AND s.work_order_id = p_order.id AND s.to_status = p_to_state
+                    AND s.meaning IN ('performed', 'verified')
                     AND s.signed_by = auth.user_id() AND s.transaction_id = pg_catalog.pg_current_xact_id()::text::bigint) THEN
     RAISE EXCEPTION '% needs the e-signature of who does it', p_to_state USING ERRCODE = 'PT409', DETAIL = 'work_order.signature_required',
       HINT = CASE p_to_state WHEN 'completed' THEN 'Complete with app.complete_work_order (your password and a reason).'
@@ -54,7 +55,10 @@ BEGIN
     'checklist', coalesce((
       SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                'item_id', i.id, 'label', i.label, 'kind', i.kind, 'checked', i.checked_at IS NOT NULL, 'measured_value', i.measured_value,
-               'unit', i.unit, 'passed', i.passed, 'text_value', i.text_value, 'out_of_limits', i.out_of_limits)
+               'unit', i.unit, 'passed', i.passed, 'text_value', i.text_value, 'out_of_limits', i.out_of_limits,
+               'photos', (SELECT coalesce(pg_catalog.jsonb_agg(a.sha256 ORDER BY a.created_at, a.id), '[]')
+                            FROM app.attachments AS a
+                           WHERE a.organization_id = i.organization_id AND a.checklist_item_id = i.id AND a.upload_state = 'stored'))
                ORDER BY c.started_at, i.position)
         FROM app.checklists AS c JOIN app.checklist_items AS i ON i.organization_id = c.organization_id AND i.checklist_id = c.id
        WHERE c.organization_id = p_order.organization_id AND c.entity_type = 'work_order' AND c.entity_id = p_order.id), '[]')));
@@ -69,7 +73,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.sign_work_order(app.work_orders, text, text, text, text) IS
-  'The caller''s e-signature of a work order''s move (app_private.sign_payload over the work order, the move and its checklist answers), stored in work_order_signatures; NULL (nothing stored, 403) for a wrong password; PT422 signature.required / signature.reason_required.';
+  'The caller''s e-signature of a work order''s move (app_private.sign_payload over the work order, the move and its checklist answers with the sha256 of each stored photo), stored in work_order_signatures; NULL (nothing stored, 403) for a wrong password; PT422 signature.required / signature.reason_required.';
 
 CREATE OR REPLACE FUNCTION app.complete_work_order(work_order_id uuid, signature_password text, reason text) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -84,6 +88,7 @@ BEGIN
   -- The guards first, so a signature is not asked for (nor a failure counted) for a move that cannot happen.
   PERFORM app_private.require_work_order_failure_codes(v_order);
   PERFORM app_private.require_work_order_checklist(v_order);
+  PERFORM app_private.require_lockout_removed(v_order);  -- 76_lockout.sql
   IF app_private.sign_work_order(v_order, 'completed', 'performed', complete_work_order.signature_password, complete_work_order.reason) IS NULL THEN
     RETURN NULL;
   END IF;
@@ -91,7 +96,44 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.complete_work_order(uuid, text, text) IS
-  E'Complete a work order, signed\nThe technician''s e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns. Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';
+  E'Complete a work order, signed\nThe technician''s e-signature (meaning performed: password re-entered, a reason) over the work order and its checklist answers, then the move from in_progress to completed: every required checklist item answered, every out-of-limit measurement followed up (app.raise_checklist_follow_up), failure codes for breakdowns, lockout signed removed where it was signed applied (app.sign_work_order_lockout). Needs work_order.execute at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and completes nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.failure_codes_required / work_order.lockout_not_removed, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';
+
+-- Separation of duties on verification: whoever took part in the work does
+-- not verify it. Checked by app.verify_work_order before it asks for the
+-- signature, and by app.transition_work_order for the move itself.
+CREATE OR REPLACE FUNCTION app_private.require_independent_verifier(p_order app.work_orders) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_user uuid := auth.user_id();
+  v_why text;
+BEGIN
+  v_why := CASE
+    WHEN p_order.assignee_id = v_user THEN 'the assignee'
+    WHEN EXISTS (SELECT FROM app.maintenance_team_members AS m
+                  WHERE m.organization_id = p_order.organization_id AND m.team_id = p_order.team_id AND m.user_id = v_user
+                    AND pg_catalog.tstzrange(m.member_from, m.member_to)
+                        && pg_catalog.tstzrange(coalesce(p_order.started_at, pg_catalog.lower(p_order.scheduled), p_order.created_at),
+                                                pg_catalog.now(), '[]'))
+      THEN 'a member of the assigned team'
+    WHEN EXISTS (SELECT FROM app.labour_entries AS l
+                  WHERE l.organization_id = p_order.organization_id AND l.work_order_id = p_order.id AND l.user_id = v_user)
+      THEN 'someone who logged labour on it'
+    WHEN EXISTS (SELECT FROM app.work_order_signatures AS s
+                  WHERE s.organization_id = p_order.organization_id AND s.work_order_id = p_order.id
+                    AND s.meaning IN ('performed', 'lockout_applied', 'lockout_removed') AND s.signed_by = v_user)
+      THEN 'the technician who signed its completion or lockout'
+  END;
+  IF v_why IS NOT NULL THEN
+    RAISE EXCEPTION 'you took part in % (%) and do not verify it', p_order.work_order_number, v_why
+      USING ERRCODE = 'PT409', DETAIL = 'work_order.self_verification',
+            HINT = 'A supervisor who is not the assignee, not a member of the assigned team (while the work ran), logged no labour on it and signed neither its completion nor its lockout verifies.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_independent_verifier(app.work_orders) IS
+  'PT409 work_order.self_verification when the caller is the work order''s assignee, a member of its assigned team while the work ran (from its start, else its scheduled start, to now), logged labour on it, or signed its completion or lockout.';
 
 CREATE OR REPLACE FUNCTION app.verify_work_order(work_order_id uuid, signature_password text, reason text) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -103,13 +145,7 @@ BEGIN
   IF v_order.status <> 'completed' THEN
     PERFORM app_private.refuse_work_order_move(v_order, 'verified');
   END IF;
-  IF v_order.assignee_id = auth.user_id()
-     OR EXISTS (SELECT FROM app.work_order_signatures AS s
-                 WHERE s.organization_id = v_order.organization_id AND s.work_order_id = v_order.id AND s.meaning = 'performed'
-                   AND s.signed_by = auth.user_id()) THEN
-    RAISE EXCEPTION 'who performed the work does not verify it' USING ERRCODE = 'PT409', DETAIL = 'work_order.self_verification',
-      HINT = 'A supervisor other than the assignee and the technician who signed the completion verifies.';
-  END IF;
+  PERFORM app_private.require_independent_verifier(v_order);
   IF app_private.sign_work_order(v_order, 'verified', 'verified', verify_work_order.signature_password, verify_work_order.reason) IS NULL THEN
     RETURN NULL;
   END IF;
@@ -117,4 +153,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.verify_work_order(uuid, text, text) IS
-  E'Verify a work order, signed\nThe supervisor''s e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee nor by whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';
+  E'Verify a work order, signed\nThe supervisor''s e-signature (meaning verified: password re-entered, a reason) over the work order and its checklist answers, then the move from completed to verified; not by the assignee, a member of the assigned team, anyone who logged labour on it nor whoever signed the completion. Needs work_order.verify at its plant. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password), counts as a sign-in failure and verifies nothing (NULL).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.self_verification, PT422 signature.required / signature.reason_required, PT429 while the account is locked.';

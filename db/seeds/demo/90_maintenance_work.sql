@@ -5,7 +5,11 @@
 -- work order in every state with labour and a contractor charge (Initech),
 -- the completed and verified ones signed (performed, verified), the lathe
 -- service ones with their measurement checklist answered;
--- the converted breakdown with two bearings issued and its failure codes.
+-- the converted breakdown with two bearings issued, its failure codes and
+-- its stop in the downtime log (the failure-code Pareto), and a guard
+-- checklist with a photo item whose photo is declared, awaiting its upload.
+-- Lathe work orders are lockout-signed: applied before they start, removed
+-- before they complete.
 -- Runs once per tenant (skipped when it has work orders, or no lathe from
 -- 30_registers.sql).
 
@@ -49,6 +53,15 @@ BEGIN
   SELECT v_tenant, t.id, i.position, i.label, true
     FROM app.checklist_templates AS t, (VALUES (1, 'Main switch off and locked'), (2, 'Stored energy released'), (3, 'Tag applied')) AS i (position, label)
    WHERE t.organization_id = v_tenant AND t.key = 'maintenance-lockout'
+  ON CONFLICT DO NOTHING;
+  -- A guard check with a photo item (kind photo) and a pass/fail that also needs a photo.
+  INSERT INTO app.checklist_templates (organization_id, key, name, entity_type)
+  VALUES (v_tenant, 'lathe-guard-photo', 'Lathe guards (photos)', 'work_order') ON CONFLICT DO NOTHING;
+  INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, required, kind, photo_required)
+  SELECT v_tenant, t.id, i.position, i.label, true, i.kind, true
+    FROM app.checklist_templates AS t,
+         (VALUES (1, 'Photo of the refitted chuck guard', 'photo'), (2, 'Door interlock stops the spindle', 'pass_fail')) AS i (position, label, kind)
+   WHERE t.organization_id = v_tenant AND t.key = 'lathe-guard-photo'
   ON CONFLICT DO NOTHING;
   -- The lathe's monthly service checklist: a check, two measurements with limits and units, a pass/fail, a note.
   INSERT INTO app.checklist_templates (organization_id, key, name, entity_type)
@@ -124,6 +137,8 @@ BEGIN
           ON c.organization_id = i.organization_id AND c.id = i.checklist_id
         JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id
        WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id AND t.key = 'maintenance-lockout';
+      -- The technician signs "lockout applied" before starting (app.sign_work_order_lockout).
+      PERFORM app.sign_work_order_lockout(v_order.id, 'applied', 'pulse-demo-password', 'Main switch locked, padlock and tag 12 fitted.');
     END IF;
     PERFORM app.transition_work_order(v_order.id, 'in_progress');
     PERFORM app.log_labour(v_order.id, now() - interval '3 hours' + make_interval(days => least(v_i - 5, 0)), hours => 1 + v_i * 0.25,
@@ -140,6 +155,9 @@ BEGIN
                                       text_value => CASE WHEN i.kind = 'text' THEN 'Slight chatter at 2,000 rpm, within tolerance.' END)
        FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
       WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order.id AND i.checked_at IS NULL;
+    IF v_order.equipment_id = v_lathe THEN
+      PERFORM app.sign_work_order_lockout(v_order.id, 'removed', 'pulse-demo-password', 'Energy restored, guards back, lock 12 removed.');
+    END IF;
     PERFORM app.complete_work_order(v_order.id, 'pulse-demo-password', 'Work done as planned.');
     CONTINUE WHEN v_state = 'completed';
     PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_supervisor, 'role', 'app_user', 'org_id', v_tenant)::text, true);
@@ -158,7 +176,17 @@ BEGIN
   END IF;
   IF EXISTS (SELECT FROM app.failure_codes WHERE organization_id = v_tenant AND kind = 'problem' AND code = 'LEAK') THEN
     PERFORM app.set_work_order_failure_codes(v_orders[1], 'LEAK', 'SEAL-WORN', 'REPLACE-SEAL');
+    -- Its stop yesterday goes to the downtime log, so the failure-code Pareto (app.failure_pareto) has a coded
+    -- breakdown beside the register's uncoded spindle faults.
+    PERFORM app.record_work_order_stop(v_orders[1], 'breakdown', date_trunc('day', now()) - interval '1 day' + interval '11 hours',
+                                       date_trunc('day', now()) - interval '1 day' + interval '12 hours 30 minutes', 'Coolant leak at the pump seal');
   END IF;
+  -- A photo item on it (a guard checklist): the technician has declared the photo; it waits for its upload
+  -- (app.attachment_upload_url, PUT, app.confirm_attachment_upload), so the item is still unanswered.
+  PERFORM app.start_checklist('lathe-guard-photo', 'work_order', v_orders[1]);
+  PERFORM app.attach_checklist_photo(i.id, 'guard-refitted.jpg', 'image/jpeg', 182044, repeat('3b', 32))
+     FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
+    WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_orders[1] AND i.kind = 'photo';
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', '', true);
 END

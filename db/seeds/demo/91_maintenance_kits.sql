@@ -47,8 +47,10 @@ BEGIN
   PERFORM app.check_checklist_item(i.id) FROM app.checklist_items AS i JOIN app.checklists AS c
       ON c.organization_id = i.organization_id AND c.id = i.checklist_id
    WHERE c.organization_id = v_tenant AND c.entity_type = 'work_order' AND c.entity_id = v_order;
+  PERFORM app.sign_work_order_lockout(v_order, 'applied', 'pulse-demo-password', 'Lathe and hydraulic unit locked out, tag 7.');
   PERFORM app.transition_work_order(v_order, 'in_progress');
   PERFORM app.record_work_order_part_usage(v_order, v_oil, 18);
+  PERFORM app.sign_work_order_lockout(v_order, 'removed', 'pulse-demo-password', 'Energy restored, guards back.');
   PERFORM app.complete_work_order(v_order, 'pulse-demo-password', 'Hydraulic service done; 18 L of oil used.');
 
   -- Next week's: its kit reserved as far as the store has it.

@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(51);
+SELECT plan(54);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -23,6 +23,7 @@ SELECT tests.remember('planner', tests.create_member(tests.recall('t'), 'mainten
 SELECT tests.remember('tech', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_a')));
 SELECT tests.remember('tech_b', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_b')));
 SELECT tests.remember('supervisor', tests.create_member(tests.recall('t'), 'maintenance_supervisor'));
+SELECT tests.remember('inspector', tests.create_member(tests.recall('t'), 'maintenance_supervisor'));
 SELECT tests.remember('acme', tests.create_partner(tests.recall('t'), 'supplier'));
 SELECT tests.remember('rival', tests.create_partner(tests.recall('t'), 'supplier'));
 SELECT tests.remember('acme_user', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('acme')));
@@ -109,7 +110,10 @@ SELECT pg_temp.as_('planner');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'closed')$$, tests.recall('wo'))), 'PT409 work_order.transition_invalid',
   'a completed work order is verified before it closes');
 SELECT pg_temp.as_('supervisor');
-SELECT is((app.verify_work_order(tests.recall('wo'), tests.password(), 'Readings checked')).verified_by, tests.recall('supervisor'), 'the supervisor verifies it');
+SELECT is(tests.refusal(format($$SELECT app.verify_work_order(%L, tests.password(), 'Readings checked')$$, tests.recall('wo'))),
+  'PT409 work_order.self_verification', 'the supervisor who logged labour on it does not verify it');
+SELECT pg_temp.as_('inspector');
+SELECT is((app.verify_work_order(tests.recall('wo'), tests.password(), 'Readings checked')).verified_by, tests.recall('inspector'), 'another supervisor verifies it');
 SELECT pg_temp.as_('planner');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'closed')).status, 'closed', 'the planner closes it');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled', 'late')$$, tests.recall('wo'))), 'PT409 work_order.transition_invalid',
@@ -128,6 +132,10 @@ SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'in_progre
   'nor with a required item open');
 SELECT app.check_checklist_item(i.id) FROM app.checklist_items AS i JOIN app.checklists AS c ON c.organization_id = i.organization_id AND c.id = i.checklist_id
  WHERE c.entity_id = tests.recall('loto')::uuid AND i.position = 2;
+SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'in_progress')$$, tests.recall('loto'))), 'PT409 work_order.lockout_unsigned',
+  'nor before the technician signs lockout applied');
+SELECT is((app.sign_work_order_lockout(tests.recall('loto'), 'applied', tests.password(), 'Isolated at MCC-4, tag 17')).meaning, 'lockout_applied',
+  'the technician signs lockout applied');
 SELECT is((app.transition_work_order(tests.recall('loto'), 'in_progress')).status, 'in_progress', 'starts once locked out');
 
 -- A stop from the work order goes to the downtime log as a breakdown.
