@@ -40,10 +40,7 @@ ALTER TABLE app.change_order_items ADD CONSTRAINT change_order_items_one_target 
                           WHEN 'part_revision' THEN part_revision_id IS NOT NULL
                           WHEN 'drawing' THEN drawing_id IS NOT NULL
                           ELSE drawing_revision_id IS NOT NULL END END);
-DROP INDEX app.change_order_items_unique;
-CREATE UNIQUE INDEX change_order_items_unique ON app.change_order_items
-  (organization_id, change_order_id, kind, coalesce(part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id))
-  WHERE bom_action IS DISTINCT FROM 'add';
+-- change_order_items_unique stays (an added line has no bom_line_id: its key is NULL there); added lines are unique by what they add.
 CREATE UNIQUE INDEX change_order_items_bom_add_unique ON app.change_order_items
   (organization_id, change_order_id, bom_project_id, bom_parent_part_id, bom_component_part_id) WHERE bom_action = 'add';
 CREATE INDEX change_order_items_bom_project_idx ON app.change_order_items (organization_id, bom_project_id);
@@ -77,6 +74,8 @@ ALTER TABLE app.project_bom_lines DROP CONSTRAINT project_bom_lines_component_un
 -- One current line per assembly and component (superseded lines are kept, end-dated).
 CREATE UNIQUE INDEX project_bom_lines_current_component ON app.project_bom_lines (organization_id, project_id, parent_part_id, component_part_id)
   WHERE ended_by_change_order_id IS NULL;
+-- The project's lines (the unique constraint that indexed them is now a partial index).
+CREATE INDEX project_bom_lines_project_idx ON app.project_bom_lines (organization_id, project_id, parent_part_id);
 CREATE INDEX project_bom_lines_change_order_idx ON app.project_bom_lines (organization_id, change_order_id);
 CREATE INDEX project_bom_lines_ended_by_idx ON app.project_bom_lines (organization_id, ended_by_change_order_id);
 COMMENT ON COLUMN app.project_bom_lines.change_order_id IS E'Added by\nThe change order whose implementation added this line.';
