@@ -219,7 +219,8 @@ def test_availability_loss_by_downtime_reason_over_both_servers(live) -> None:
 
     world.sql("select app_private.refresh_kpis()")
     view = graphql(live, LOSSES, production).json()
-    assert sorted((n["reasonCode"], n["loss"], n["availabilityLossPercent"]) for n in view["data"]["productionKpiAvailabilityLosses"]["nodes"]) == [
+    nodes = view["data"]["productionKpiAvailabilityLosses"]["nodes"]
+    assert sorted((n["reasonCode"], n["loss"], n["availabilityLossPercent"]) for n in nodes) == [
         ("jam", "other_stop", "20.00"), ("jam", "small_stop", "5.00"), ("motor", "breakdown", "10.00")], view
     oee = rest(live, "GET", f"/production_kpi_oee?equipment_id=eq.{press}&select=availability_percent", production).json()
     assert oee == [{"availability_percent": 65.0}], oee  # 100 - (20 + 10 + 5)
