@@ -194,6 +194,8 @@ ROW_FUNCTIONS = {
     "production_run_oee": {"run_id": "{production_run}"},
     "equipment_oee": {"equipment_id": "{production_machine}", "period_start": "2020-01-01T00:00:00Z",
                       "period_end": "2030-01-01T00:00:00Z"},
+    "equipment_availability_losses": {"equipment_id": "{production_machine}", "period_start": "2020-01-01T00:00:00Z",
+                                      "period_end": "2030-01-01T00:00:00Z"},
     "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
     "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
     "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
@@ -567,7 +569,7 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_maintenance_work(%s)", a)
     # Preventive schedules: a monthly schedule on that work order's asset (db/tests/fixtures/maintenance_pm.sql).
     world.sql("select tests.fill_maintenance_pm(%s)", a)
-    # Production KPIs: an ideal cycle time, a run, a shipment shipped on time (db/tests/fixtures/production.sql).
+    # Production KPIs: an ideal cycle time, a run with a stop, a shipment shipped on time (db/tests/fixtures/production.sql).
     world.sql("select tests.fill_production(%s)", a)
     # Maintenance: an asset on the map, a meter with a reading, failure codes (db/tests/fixtures/maintenance_assets.sql).
     world.sql("select tests.fill_maintenance_assets(%s)", a)

@@ -172,3 +172,60 @@ def test_production_runs_and_oee_over_both_servers(live) -> None:
         assert graphql(live, OEE, outsider).json()["data"]["productionKpiOees"]["nodes"] == []
         assert rest(live, "GET", "/production_runs", outsider).json() == []
     assert rest(live, "GET", f"/rpc/production_run_oee?run_id={run_id}", scoped).status_code == 404
+
+
+LOSSES = """{ productionKpiAvailabilityLosses { nodes { equipmentId reasonCode loss stops lossHours availabilityLossPercent } } }"""
+EQUIPMENT_LOSSES = """query ($equipment: UUID!, $start: Datetime!, $end: Datetime!) {
+  equipmentAvailabilityLosses(equipmentId: $equipment, periodStart: $start, periodEnd: $end) {
+    nodes { reasonCode loss stops lossHours availabilityLossPercent } } }"""
+
+
+def test_availability_loss_by_downtime_reason_over_both_servers(live) -> None:
+    """A 60-minute run with a 12-minute jam and a 3-minute small stop of the same reason and a 6-minute breakdown:
+    the loss by reason and big-loss category over REST and GraphQL, for a period (RPC) and per day (the KPI view);
+    a member of another plant and another tenant see none of it."""
+    world = World(live)
+    tenant, other = world.workflow_tenant(), world.workflow_tenant()
+    site, elsewhere = world.sql("select tests.create_site(%s)", tenant), world.sql("select tests.create_site(%s)", tenant)
+    production = world.sign_in(world.member(tenant, "production", site=str(site)))
+    scoped = world.sign_in(world.member(tenant, "technician", site=str(elsewhere)))
+    stranger = world.sign_in(world.person(other, "admin"))
+    klass = world.sql("select tests.create_equipment_class(%s, 'cnc', false)", tenant)
+    press = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Press')", tenant, klass, site))
+    part = str(world.sql("select tests.create_part(%s)", tenant))
+    jam = world.sql("select tests.create_downtime_reason(%s, 'jam')", tenant)
+    motor = world.sql("select tests.create_downtime_reason(%s, 'motor', false, true)", tenant)
+    world.sql("insert into app.production_runs (organization_id, id, equipment_id, part_id, scheduled_start, scheduled_end,"
+              " total_count, good_count) values (%s, public.uuid_generate_v7(), %s, %s, '2026-01-05T08:00:00Z',"
+              " '2026-01-05T09:00:00Z', 100, 100)", tenant, press, part)
+    world.sql("insert into app.downtime_events (organization_id, id, equipment_id, started_at, ended_at, reason_id) values"
+              " (%s, public.uuid_generate_v7(), %s, '2026-01-05T08:10:00Z', '2026-01-05T08:22:00Z', %s),"
+              " (%s, public.uuid_generate_v7(), %s, '2026-01-05T08:30:00Z', '2026-01-05T08:33:00Z', %s),"
+              " (%s, public.uuid_generate_v7(), %s, '2026-01-05T08:40:00Z', '2026-01-05T08:46:00Z', %s)",
+              tenant, press, jam, tenant, press, jam, tenant, press, motor)
+
+    period = "period_start=2026-01-01T00:00:00Z&period_end=2026-02-01T00:00:00Z"
+    over_rest = rest(live, "GET", f"/rpc/equipment_availability_losses?equipment_id={press}&{period}"
+                                  "&select=reason_code,loss,stops,loss_hours,availability_loss_percent", production)
+    assert over_rest.status_code == 200, over_rest.text
+    assert over_rest.json() == [
+        {"reason_code": "jam", "loss": "other_stop", "stops": 1, "loss_hours": 0.2, "availability_loss_percent": 20.0},
+        {"reason_code": "motor", "loss": "breakdown", "stops": 1, "loss_hours": 0.1, "availability_loss_percent": 10.0},
+        {"reason_code": "jam", "loss": "small_stop", "stops": 1, "loss_hours": 0.05, "availability_loss_percent": 5.0}], over_rest.text
+    over_graphql = graphql(live, EQUIPMENT_LOSSES, production,
+                           {"equipment": press, "start": "2026-01-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}).json()
+    assert [n["reasonCode"] + "/" + n["loss"] for n in over_graphql["data"]["equipmentAvailabilityLosses"]["nodes"]] == [
+        "jam/other_stop", "motor/breakdown", "jam/small_stop"], over_graphql
+
+    world.sql("select app_private.refresh_kpis()")
+    view = graphql(live, LOSSES, production).json()
+    nodes = view["data"]["productionKpiAvailabilityLosses"]["nodes"]
+    assert sorted((n["reasonCode"], n["loss"], n["availabilityLossPercent"]) for n in nodes) == [
+        ("jam", "other_stop", "20.00"), ("jam", "small_stop", "5.00"), ("motor", "breakdown", "10.00")], view
+    oee = rest(live, "GET", f"/production_kpi_oee?equipment_id=eq.{press}&select=availability_percent", production).json()
+    assert oee == [{"availability_percent": 65.0}], oee  # 100 - (20 + 10 + 5)
+    for outsider in (scoped, stranger):
+        assert rest(live, "GET", "/production_kpi_availability_losses", outsider).json() == []
+        assert graphql(live, LOSSES, outsider).json()["data"]["productionKpiAvailabilityLosses"]["nodes"] == []
+        refused = rest(live, "GET", f"/rpc/equipment_availability_losses?equipment_id={press}&{period}", outsider)
+        assert (refused.status_code, refused.json()["details"]) == (404, "equipment.not_found"), refused.text

@@ -2544,15 +2544,54 @@ export interface Certificates {
 
 /**
  * Change order items
- * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+ * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching columns set (constraint change_order_items_one_target). A bom_line item says what changes with bom_action: add (bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit; no line yet), remove (bom_line_id), change (bom_line_id, bom_quantity, bom_unit), replace (bom_line_id, bom_component_part_id, optionally bom_quantity and bom_unit); without an action the line is only named as affected. Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items and applies the BOM changes.
  */
 export interface ChangeOrderItems {
+  /**
+   * BOM change
+   * add, remove, change (quantity and unit) or replace (the component) for a bom_line item; empty: the line is only named as affected.
+   * @format app.bom_change_action
+   */
+  bom_action?: "add" | "remove" | "change" | "replace";
+  /**
+   * BOM component
+   * The component of the added line (add), or the part replacing the line's component (replace).
+   * @format uuid
+   */
+  bom_component_part_id?: string;
   /**
    * BOM line
    * project_bom_lines.id, for kind bom_line.
    * @format uuid
    */
   bom_line_id?: string;
+  /**
+   * BOM assembly
+   * The assembly part the added line goes into (add only).
+   * @format uuid
+   */
+  bom_parent_part_id?: string;
+  /**
+   * BOM project
+   * The project whose BOM gets the added line (add only).
+   * @format uuid
+   */
+  bom_project_id?: string;
+  /**
+   * BOM quantity
+   * The new line's quantity per assembly (add, change; replace: optional, else the line's).
+   * @format numeric
+   */
+  bom_quantity?: number;
+  /**
+   * BOM unit
+   * The unit of bom_quantity (converts to the component's unit).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  bom_unit?: string;
   /**
    * Change order
    * change_orders.id.
@@ -12298,6 +12337,89 @@ export interface ProductionKpiAging {
 }
 
 /**
+ * Availability loss by downtime reason
+ * Per machine, part, day (of the runs' scheduled start, UTC), downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop): the stops that count as availability loss, their hours and share of the planned production time; the rows of a machine, part and day add up to 100 - availability_percent of production_kpi_oee. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ */
+export interface ProductionKpiAvailabilityLosses {
+  /**
+   * Availability loss (%)
+   * Share of the planned production time of the machine, part and day.
+   * @format numeric
+   */
+  availability_loss_percent?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Day
+   * The day of the runs' scheduled start (UTC).
+   * @format date
+   */
+  day?: string;
+  /**
+   * Machine
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Loss category
+   * The big loss the stops fell in: breakdown, setup, small_stop or other_stop.
+   * @format text
+   */
+  loss?: string;
+  /**
+   * Loss (h)
+   * The stops' time inside the runs' windows.
+   * @format numeric
+   */
+  loss_hours?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Reason code
+   * @format text
+   */
+  reason_code?: string;
+  /**
+   * Downtime reason
+   * downtime_reasons.id.
+   * @format uuid
+   */
+  reason_id?: string;
+  /**
+   * Reason name
+   * @format text
+   */
+  reason_name?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Stops
+   * @format integer
+   */
+  stops?: number;
+}
+
+/**
  * First pass yield
  * Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
@@ -12753,6 +12875,12 @@ export interface ProductionRuns {
  */
 export interface ProjectBomLines {
   /**
+   * Added by
+   * The change order whose implementation added this line.
+   * @format uuid
+   */
+  change_order_id?: string;
+  /**
    * Component
    * The part (parts.id) used; it may itself be the assembly of further lines.
    * @format uuid
@@ -12772,6 +12900,48 @@ export interface ProjectBomLines {
    * @format uuid
    */
   created_by?: string;
+  /**
+   * Effective from
+   * The line is in effect from this time (a change order's date effectivity); empty: from the start.
+   * @format timestamp with time zone
+   */
+  effective_from?: string;
+  /**
+   * From lot
+   * The line applies to lots numbered at or after this one (lot effectivity).
+   * @format text
+   */
+  effective_from_lot_number?: string;
+  /**
+   * From serial
+   * The line applies to serials numbered at or after this one (serial effectivity).
+   * @format text
+   */
+  effective_from_serial_number?: string;
+  /**
+   * Effective to
+   * The line is in effect until this time (exclusive), when a change order with date effectivity superseded it.
+   * @format timestamp with time zone
+   */
+  effective_to?: string;
+  /**
+   * To lot
+   * The line applies to lots numbered before this one (superseded by lot effectivity).
+   * @format text
+   */
+  effective_to_lot_number?: string;
+  /**
+   * To serial
+   * The line applies to serials numbered before this one (superseded by serial effectivity).
+   * @format text
+   */
+  effective_to_serial_number?: string;
+  /**
+   * Ended by
+   * The change order whose implementation superseded this line (kept as history).
+   * @format uuid
+   */
+  ended_by_change_order_id?: string;
   /**
    * Line id
    *
@@ -14189,7 +14359,7 @@ export interface Qualifications {
 
 /**
  * Supplier scorecard
- * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), received, decided and rejected quantity, the supplier's NCRs found after receipt (in production, at final inspection or at the customer, naming a lot received from the supplier; by the period they were raised) with their nonconforming quantity, and PPM = (rejected at receipt + nonconforming after receipt) / received x 1,000,000, SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
  */
 export interface QualityKpiSupplierScorecard {
   /**
@@ -14209,6 +14379,12 @@ export interface QualityKpiSupplierScorecard {
    * @format uuid
    */
   id?: string;
+  /**
+   * NCRs after receipt
+   * NCRs raised in the period against the supplier after receiving (detection other than receiving), naming a lot received from it or a serial of one; not cancelled.
+   * @format integer
+   */
+  ncrs_after_receipt?: number;
   /**
    * On-time delivery (%)
    * @format numeric
@@ -14233,7 +14409,7 @@ export interface QualityKpiSupplierScorecard {
   period_start?: string;
   /**
    * PPM
-   * Rejected parts per million decided.
+   * Nonconforming parts per million received: (rejected at receipt + nonconforming after receipt) x 1,000,000 / received in the period.
    * @format integer
    */
   ppm?: number;
@@ -14243,6 +14419,18 @@ export interface QualityKpiSupplierScorecard {
    * @format numeric
    */
   quantity_decided?: number;
+  /**
+   * Nonconforming after receipt
+   * The nonconforming quantity of those NCRs, in the received lot's unit.
+   * @format numeric
+   */
+  quantity_nonconforming_after_receipt?: number;
+  /**
+   * Quantity received
+   * Received in the period (by the day received), decided or not, in each part's unit.
+   * @format numeric
+   */
+  quantity_received?: number;
   /**
    * Quantity rejected
    * @format numeric
@@ -31466,7 +31654,7 @@ export namespace Certificates {
 
 export namespace ChangeOrderItems {
   /**
-   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching columns set (constraint change_order_items_one_target). A bom_line item says what changes with bom_action: add (bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit; no line yet), remove (bom_line_id), change (bom_line_id, bom_quantity, bom_unit), replace (bom_line_id, bom_component_part_id, optionally bom_quantity and bom_unit); without an action the line is only named as affected. Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items and applies the BOM changes.
    * @tags change_order_items
    * @name ChangeOrderItemsCreate
    * @summary Change order items
@@ -31492,7 +31680,7 @@ export namespace ChangeOrderItems {
   }
 
   /**
-   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching columns set (constraint change_order_items_one_target). A bom_line item says what changes with bom_action: add (bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit; no line yet), remove (bom_line_id), change (bom_line_id, bom_quantity, bom_unit), replace (bom_line_id, bom_component_part_id, optionally bom_quantity and bom_unit); without an action the line is only named as affected. Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items and applies the BOM changes.
    * @tags change_order_items
    * @name ChangeOrderItemsDelete
    * @summary Change order items
@@ -31502,11 +31690,47 @@ export namespace ChangeOrderItems {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * BOM change
+       * add, remove, change (quantity and unit) or replace (the component) for a bom_line item; empty: the line is only named as affected.
+       * @format app.bom_change_action
+       */
+      bom_action?: string;
+      /**
+       * BOM component
+       * The component of the added line (add), or the part replacing the line's component (replace).
+       * @format uuid
+       */
+      bom_component_part_id?: string;
+      /**
        * BOM line
        * project_bom_lines.id, for kind bom_line.
        * @format uuid
        */
       bom_line_id?: string;
+      /**
+       * BOM assembly
+       * The assembly part the added line goes into (add only).
+       * @format uuid
+       */
+      bom_parent_part_id?: string;
+      /**
+       * BOM project
+       * The project whose BOM gets the added line (add only).
+       * @format uuid
+       */
+      bom_project_id?: string;
+      /**
+       * BOM quantity
+       * The new line's quantity per assembly (add, change; replace: optional, else the line's).
+       * @format numeric
+       */
+      bom_quantity?: string;
+      /**
+       * BOM unit
+       * The unit of bom_quantity (converts to the component's unit).
+       * @format text
+       */
+      bom_unit?: string;
       /**
        * Change order
        * change_orders.id.
@@ -31575,7 +31799,7 @@ export namespace ChangeOrderItems {
   }
 
   /**
-   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching columns set (constraint change_order_items_one_target). A bom_line item says what changes with bom_action: add (bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit; no line yet), remove (bom_line_id), change (bom_line_id, bom_quantity, bom_unit), replace (bom_line_id, bom_component_part_id, optionally bom_quantity and bom_unit); without an action the line is only named as affected. Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items and applies the BOM changes.
    * @tags change_order_items
    * @name ChangeOrderItemsList
    * @summary Change order items
@@ -31585,11 +31809,47 @@ export namespace ChangeOrderItems {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * BOM change
+       * add, remove, change (quantity and unit) or replace (the component) for a bom_line item; empty: the line is only named as affected.
+       * @format app.bom_change_action
+       */
+      bom_action?: string;
+      /**
+       * BOM component
+       * The component of the added line (add), or the part replacing the line's component (replace).
+       * @format uuid
+       */
+      bom_component_part_id?: string;
+      /**
        * BOM line
        * project_bom_lines.id, for kind bom_line.
        * @format uuid
        */
       bom_line_id?: string;
+      /**
+       * BOM assembly
+       * The assembly part the added line goes into (add only).
+       * @format uuid
+       */
+      bom_parent_part_id?: string;
+      /**
+       * BOM project
+       * The project whose BOM gets the added line (add only).
+       * @format uuid
+       */
+      bom_project_id?: string;
+      /**
+       * BOM quantity
+       * The new line's quantity per assembly (add, change; replace: optional, else the line's).
+       * @format numeric
+       */
+      bom_quantity?: string;
+      /**
+       * BOM unit
+       * The unit of bom_quantity (converts to the component's unit).
+       * @format text
+       */
+      bom_unit?: string;
       /**
        * Change order
        * change_orders.id.
@@ -31673,7 +31933,7 @@ export namespace ChangeOrderItems {
   }
 
   /**
-   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching columns set (constraint change_order_items_one_target). A bom_line item says what changes with bom_action: add (bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit; no line yet), remove (bom_line_id), change (bom_line_id, bom_quantity, bom_unit), replace (bom_line_id, bom_component_part_id, optionally bom_quantity and bom_unit); without an action the line is only named as affected. Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items and applies the BOM changes.
    * @tags change_order_items
    * @name ChangeOrderItemsPartialUpdate
    * @summary Change order items
@@ -31683,11 +31943,47 @@ export namespace ChangeOrderItems {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * BOM change
+       * add, remove, change (quantity and unit) or replace (the component) for a bom_line item; empty: the line is only named as affected.
+       * @format app.bom_change_action
+       */
+      bom_action?: string;
+      /**
+       * BOM component
+       * The component of the added line (add), or the part replacing the line's component (replace).
+       * @format uuid
+       */
+      bom_component_part_id?: string;
+      /**
        * BOM line
        * project_bom_lines.id, for kind bom_line.
        * @format uuid
        */
       bom_line_id?: string;
+      /**
+       * BOM assembly
+       * The assembly part the added line goes into (add only).
+       * @format uuid
+       */
+      bom_parent_part_id?: string;
+      /**
+       * BOM project
+       * The project whose BOM gets the added line (add only).
+       * @format uuid
+       */
+      bom_project_id?: string;
+      /**
+       * BOM quantity
+       * The new line's quantity per assembly (add, change; replace: optional, else the line's).
+       * @format numeric
+       */
+      bom_quantity?: string;
+      /**
+       * BOM unit
+       * The unit of bom_quantity (converts to the component's unit).
+       * @format text
+       */
+      bom_unit?: string;
       /**
        * Change order
        * change_orders.id.
@@ -61123,6 +61419,118 @@ export namespace ProductionKpiAging {
   }
 }
 
+export namespace ProductionKpiAvailabilityLosses {
+  /**
+   * @description Per machine, part, day (of the runs' scheduled start, UTC), downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop): the stops that count as availability loss, their hours and share of the planned production time; the rows of a machine, part and day add up to 100 - availability_percent of production_kpi_oee. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @tags production_kpi_availability_losses
+   * @name ProductionKpiAvailabilityLossesList
+   * @summary Availability loss by downtime reason
+   * @request GET:/production_kpi_availability_losses
+   */
+  export namespace ProductionKpiAvailabilityLossesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Availability loss (%)
+       * Share of the planned production time of the machine, part and day.
+       * @format numeric
+       */
+      availability_loss_percent?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Day
+       * The day of the runs' scheduled start (UTC).
+       * @format date
+       */
+      day?: string;
+      /**
+       * Machine
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Loss category
+       * The big loss the stops fell in: breakdown, setup, small_stop or other_stop.
+       * @format text
+       */
+      loss?: string;
+      /**
+       * Loss (h)
+       * The stops' time inside the runs' windows.
+       * @format numeric
+       */
+      loss_hours?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Reason code
+       * @format text
+       */
+      reason_code?: string;
+      /**
+       * Downtime reason
+       * downtime_reasons.id.
+       * @format uuid
+       */
+      reason_id?: string;
+      /**
+       * Reason name
+       * @format text
+       */
+      reason_name?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Stops
+       * @format integer
+       */
+      stops?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProductionKpiAvailabilityLosses[];
+  }
+}
+
 export namespace ProductionKpiFpy {
   /**
    * @description Per part, plant, line and month of completion (UTC): completed in-process, final and first article inspections, those that passed first time (no out-of-spec measurement on the way; the source of inspection_fpy) and FPY in percent. Staff with inspection.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
@@ -61972,6 +62380,12 @@ export namespace ProjectBomLines {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Added by
+       * The change order whose implementation added this line.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Component
        * The part (parts.id) used; it may itself be the assembly of further lines.
        * @format uuid
@@ -61987,6 +62401,48 @@ export namespace ProjectBomLines {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Effective from
+       * The line is in effect from this time (a change order's date effectivity); empty: from the start.
+       * @format timestamp with time zone
+       */
+      effective_from?: string;
+      /**
+       * From lot
+       * The line applies to lots numbered at or after this one (lot effectivity).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * From serial
+       * The line applies to serials numbered at or after this one (serial effectivity).
+       * @format text
+       */
+      effective_from_serial_number?: string;
+      /**
+       * Effective to
+       * The line is in effect until this time (exclusive), when a change order with date effectivity superseded it.
+       * @format timestamp with time zone
+       */
+      effective_to?: string;
+      /**
+       * To lot
+       * The line applies to lots numbered before this one (superseded by lot effectivity).
+       * @format text
+       */
+      effective_to_lot_number?: string;
+      /**
+       * To serial
+       * The line applies to serials numbered before this one (superseded by serial effectivity).
+       * @format text
+       */
+      effective_to_serial_number?: string;
+      /**
+       * Ended by
+       * The change order whose implementation superseded this line (kept as history).
+       * @format uuid
+       */
+      ended_by_change_order_id?: string;
       /**
        * Line id
        * @format uuid
@@ -62058,6 +62514,12 @@ export namespace ProjectBomLines {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Added by
+       * The change order whose implementation added this line.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Component
        * The part (parts.id) used; it may itself be the assembly of further lines.
        * @format uuid
@@ -62073,6 +62535,48 @@ export namespace ProjectBomLines {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Effective from
+       * The line is in effect from this time (a change order's date effectivity); empty: from the start.
+       * @format timestamp with time zone
+       */
+      effective_from?: string;
+      /**
+       * From lot
+       * The line applies to lots numbered at or after this one (lot effectivity).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * From serial
+       * The line applies to serials numbered at or after this one (serial effectivity).
+       * @format text
+       */
+      effective_from_serial_number?: string;
+      /**
+       * Effective to
+       * The line is in effect until this time (exclusive), when a change order with date effectivity superseded it.
+       * @format timestamp with time zone
+       */
+      effective_to?: string;
+      /**
+       * To lot
+       * The line applies to lots numbered before this one (superseded by lot effectivity).
+       * @format text
+       */
+      effective_to_lot_number?: string;
+      /**
+       * To serial
+       * The line applies to serials numbered before this one (superseded by serial effectivity).
+       * @format text
+       */
+      effective_to_serial_number?: string;
+      /**
+       * Ended by
+       * The change order whose implementation superseded this line (kept as history).
+       * @format uuid
+       */
+      ended_by_change_order_id?: string;
       /**
        * Line id
        * @format uuid
@@ -62159,6 +62663,12 @@ export namespace ProjectBomLines {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
+       * Added by
+       * The change order whose implementation added this line.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Component
        * The part (parts.id) used; it may itself be the assembly of further lines.
        * @format uuid
@@ -62174,6 +62684,48 @@ export namespace ProjectBomLines {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Effective from
+       * The line is in effect from this time (a change order's date effectivity); empty: from the start.
+       * @format timestamp with time zone
+       */
+      effective_from?: string;
+      /**
+       * From lot
+       * The line applies to lots numbered at or after this one (lot effectivity).
+       * @format text
+       */
+      effective_from_lot_number?: string;
+      /**
+       * From serial
+       * The line applies to serials numbered at or after this one (serial effectivity).
+       * @format text
+       */
+      effective_from_serial_number?: string;
+      /**
+       * Effective to
+       * The line is in effect until this time (exclusive), when a change order with date effectivity superseded it.
+       * @format timestamp with time zone
+       */
+      effective_to?: string;
+      /**
+       * To lot
+       * The line applies to lots numbered before this one (superseded by lot effectivity).
+       * @format text
+       */
+      effective_to_lot_number?: string;
+      /**
+       * To serial
+       * The line applies to serials numbered before this one (superseded by serial effectivity).
+       * @format text
+       */
+      effective_to_serial_number?: string;
+      /**
+       * Ended by
+       * The change order whose implementation superseded this line (kept as history).
+       * @format uuid
+       */
+      ended_by_change_order_id?: string;
       /**
        * Line id
        * @format uuid
@@ -65552,7 +66104,7 @@ export namespace Qualifications {
 
 export namespace QualityKpiSupplierScorecard {
   /**
-   * @description Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+   * @description Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), received, decided and rejected quantity, the supplier's NCRs found after receipt (in production, at final inspection or at the customer, naming a lot received from the supplier; by the period they were raised) with their nonconforming quantity, and PPM = (rejected at receipt + nonconforming after receipt) / received x 1,000,000, SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
    * @tags quality_kpi_supplier_scorecard
    * @name QualityKpiSupplierScorecardList
    * @summary Supplier scorecard
@@ -65580,6 +66132,12 @@ export namespace QualityKpiSupplierScorecard {
       id?: string;
       /** Limiting and Pagination */
       limit?: string;
+      /**
+       * NCRs after receipt
+       * NCRs raised in the period against the supplier after receiving (detection other than receiving), naming a lot received from it or a serial of one; not cancelled.
+       * @format integer
+       */
+      ncrs_after_receipt?: string;
       /** Limiting and Pagination */
       offset?: string;
       /**
@@ -65608,7 +66166,7 @@ export namespace QualityKpiSupplierScorecard {
       period_start?: string;
       /**
        * PPM
-       * Rejected parts per million decided.
+       * Nonconforming parts per million received: (rejected at receipt + nonconforming after receipt) x 1,000,000 / received in the period.
        * @format integer
        */
       ppm?: string;
@@ -65618,6 +66176,18 @@ export namespace QualityKpiSupplierScorecard {
        * @format numeric
        */
       quantity_decided?: string;
+      /**
+       * Nonconforming after receipt
+       * The nonconforming quantity of those NCRs, in the received lot's unit.
+       * @format numeric
+       */
+      quantity_nonconforming_after_receipt?: string;
+      /**
+       * Quantity received
+       * Received in the period (by the day received), decided or not, in each part's unit.
+       * @format numeric
+       */
+      quantity_received?: string;
       /**
        * Quantity rejected
        * @format numeric
@@ -76204,6 +76774,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description For the runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end): per part, downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop), the stops that count as availability loss (inside the production schedule, cut to the runs' windows; planned stops and stops outside the schedule are not loss), their hours and their share of the part's planned production time. The shares of a part add up to 100 - its availability (app.equipment_oee). Largest loss first. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_availability_losses
+   * @name EquipmentAvailabilityLossesCreate
+   * @summary Availability loss of a machine by downtime reason
+   * @request POST:/rpc/equipment_availability_losses
+   */
+  export namespace EquipmentAvailabilityLossesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For the runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end): per part, downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop), the stops that count as availability loss (inside the production schedule, cut to the runs' windows; planned stops and stops outside the schedule are not loss), their hours and their share of the part's planned production time. The shares of a part add up to 100 - its availability (app.equipment_oee). Largest loss first. PT404 equipment.not_found, PT422 oee.period_invalid.
+   * @tags (rpc) equipment_availability_losses
+   * @name EquipmentAvailabilityLossesList
+   * @summary Availability loss of a machine by downtime reason
+   * @request GET:/rpc/equipment_availability_losses
+   */
+  export namespace EquipmentAvailabilityLossesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end), their times summed: availability = run / planned production time, performance = net run / run, quality = good / total, OEE = fully productive / planned production time, and the six big losses in hours (see app.production_run_oee); performance and OEE count the runs with an ideal cycle time only. PT404 equipment.not_found, PT422 oee.period_invalid.
    * @tags (rpc) equipment_oee
    * @name EquipmentOeeCreate
@@ -76452,7 +77069,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Only the lines in effect: at a time (at, default now) for a lot or serial number (optional) by the change orders that added or superseded them (date, lot or serial effectivity; without a number, new production: lines a lot or serial effectivity superseded are left out). Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
    * @tags (rpc) explode_project_bom
    * @name ExplodeProjectBomCreate
    * @summary Explode a project BOM
@@ -76464,12 +77081,18 @@ export namespace Rpc {
     export type RequestBody = {
       /** @format uuid */
       assembly_part_id?: string;
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
       /** @format integer */
       max_depth?: number;
       /** @format uuid */
       project_id: string;
       /** @format numeric */
       quantity?: number;
+      /** @format text */
+      serial_number?: string;
     };
     export type RequestHeaders = {
       /** Preference */
@@ -76479,7 +77102,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Only the lines in effect: at a time (at, default now) for a lot or serial number (optional) by the change orders that added or superseded them (date, lot or serial effectivity; without a number, new production: lines a lot or serial effectivity superseded are left out). Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
    * @tags (rpc) explode_project_bom
    * @name ExplodeProjectBomList
    * @summary Explode a project BOM
@@ -76490,12 +77113,18 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       assembly_part_id?: string;
+      /** @format timestamp with time zone */
+      at?: string;
+      /** @format text */
+      lot_number?: string;
       /** @format integer */
       max_depth?: number;
       /** @format uuid */
       project_id: string;
       /** @format numeric */
       quantity?: number;
+      /** @format text */
+      serial_number?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -77188,7 +77817,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision), releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names, applies its BOM-line changes to the project BOM (add, remove, change quantity/unit, replace the component: the superseded line is end-dated by the effectivity and kept, the new line starts there; part.manage; PT409 project_bom.line_superseded, project_bom.line_exists, project_bom.effectivity_conflict, PT422 project_bom.unit_incompatible, project_bom.cycle) and marks it implemented, all in one transaction: a refusal of any step leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderCreate
    * @summary Implement a change order
@@ -77209,7 +77838,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @description Applies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision), releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names, applies its BOM-line changes to the project BOM (add, remove, change quantity/unit, replace the component: the superseded line is end-dated by the effectivity and kept, the new line starts there; part.manage; PT409 project_bom.line_superseded, project_bom.line_exists, project_bom.effectivity_conflict, PT422 project_bom.unit_incompatible, project_bom.cycle) and marks it implemented, all in one transaction: a refusal of any step leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
    * @tags (rpc) implement_change_order
    * @name ImplementChangeOrderList
    * @summary Implement a change order
@@ -78960,7 +79589,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id). Only the lines in effect at a time (at, default now) for a lot or serial number (optional), as app.explode_project_bom reads them.
    * @tags (rpc) part_where_used
    * @name PartWhereUsedCreate
    * @summary Where a part is used
@@ -78970,10 +79599,16 @@ export namespace Rpc {
     export type RequestParams = {};
     export type RequestQuery = {};
     export type RequestBody = {
+      /** @format timestamp with time zone */
+      at?: string;
       /** @format uuid */
       in_project_id?: string;
+      /** @format text */
+      lot_number?: string;
       /** @format uuid */
       part_id: string;
+      /** @format text */
+      serial_number?: string;
     };
     export type RequestHeaders = {
       /** Preference */
@@ -78983,7 +79618,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id). Only the lines in effect at a time (at, default now) for a lot or serial number (optional), as app.explode_project_bom reads them.
    * @tags (rpc) part_where_used
    * @name PartWhereUsedList
    * @summary Where a part is used
@@ -78992,10 +79627,16 @@ export namespace Rpc {
   export namespace PartWhereUsedList {
     export type RequestParams = {};
     export type RequestQuery = {
+      /** @format timestamp with time zone */
+      at?: string;
       /** @format uuid */
       in_project_id?: string;
+      /** @format text */
+      lot_number?: string;
       /** @format uuid */
       part_id: string;
+      /** @format text */
+      serial_number?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

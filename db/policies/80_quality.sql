@@ -271,8 +271,11 @@ CREATE POLICY change_orders_all_operator ON app.change_orders FOR ALL TO app_adm
 ALTER TABLE app.change_order_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.change_order_items FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.change_order_items TO app_user;
-GRANT INSERT (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note),
-      UPDATE (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note), DELETE ON app.change_order_items TO app_user;
+GRANT INSERT (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note,
+              bom_action, bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit),
+      UPDATE (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note,
+              bom_action, bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit),
+      DELETE ON app.change_order_items TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_order_items TO app_admin;
 CREATE POLICY change_order_items_select_reader ON app.change_order_items FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
@@ -328,8 +331,8 @@ GRANT SELECT ON app.project_milestone_slippage TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION app.submit_drawing_revision(uuid), app.approve_drawing_revision(uuid, text), app.reject_drawing_revision(uuid, text),
   app.released_drawing(uuid), app.submit_change_order(uuid), app.approve_change_order(uuid, text), app.reject_change_order(uuid, text),
-  app.cancel_change_order(uuid, text), app.implement_change_order(uuid), app.explode_project_bom(uuid, uuid, numeric, integer),
-  app.part_where_used(uuid, uuid) TO app_user;
+  app.cancel_change_order(uuid, text), app.implement_change_order(uuid), app.explode_project_bom(uuid, uuid, numeric, integer, timestamptz, text, text),
+  app.part_where_used(uuid, uuid, timestamptz, text, text) TO app_user;
 -- Suppliers (80_quality/20_suppliers.sql .. 26_scorecard.sql). The approved
 -- supplier list is tenant-wide master data: supplier.read reads it,
 -- supplier.manage writes it (staff only; approved_by is stamped by its

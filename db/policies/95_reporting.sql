@@ -135,8 +135,9 @@ CREATE POLICY production_runs_all_operator ON app.production_runs FOR ALL TO app
 
 -- The KPI views filter by tenant and plant themselves (they read app_private).
 GRANT SELECT ON app.production_kpi_oee, app.production_kpi_otd, app.production_kpi_scrap, app.production_kpi_fpy,
-                app.production_kpi_aging TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION app.production_run_oee(uuid), app.equipment_oee(uuid, timestamptz, timestamptz) TO app_user, app_admin;
+                app.production_kpi_aging, app.production_kpi_availability_losses TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.production_run_oee(uuid), app.equipment_oee(uuid, timestamptz, timestamptz),
+                          app.equipment_availability_losses(uuid, timestamptz, timestamptz) TO app_user, app_admin;
 
 -- The quality and logistics report sources (42_dashboard_data.sql): views as their reader, read through the
 -- tables' policies; widget data runs as the caller (auth.dashboard_widget_query builds and checks the query).

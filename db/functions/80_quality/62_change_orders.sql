@@ -17,7 +17,8 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_or
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'eco_number');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_order_items
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'change_order_id', 'kind', 'part_id', 'part_revision_id', 'drawing_id',
-                                                     'drawing_revision_id', 'bom_line_id');
+                                                     'drawing_revision_id', 'bom_line_id', 'bom_action', 'bom_project_id',
+                                                     'bom_parent_part_id');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_orders
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('change_order.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_order_items
@@ -222,9 +223,16 @@ BEGIN
   FOR v_item IN
     SELECT * FROM app.change_order_items AS i
      WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id
-       AND i.kind IN ('part_revision', 'drawing_revision')
-     ORDER BY i.kind DESC, i.id  -- drawing revisions, then part revisions
+       AND (i.kind IN ('part_revision', 'drawing_revision') OR i.bom_action IS NOT NULL)
+     -- drawing revisions, then part revisions, then BOM changes: removals, changes and replacements before additions
+     ORDER BY CASE i.kind WHEN 'drawing_revision' THEN 0 WHEN 'part_revision' THEN 1 ELSE 2 END, i.bom_action = 'add', i.id
   LOOP
+    IF v_item.kind = 'bom_line' THEN
+      -- The superseded line is end-dated by the effectivity, the new one starts there (69_effectivity.sql).
+      v_released := v_released || pg_catalog.jsonb_build_object('bom_line_id',
+                      app_private.apply_change_order_bom_item(v_order, v_item, v_effective_at), 'bom_action', v_item.bom_action);
+      CONTINUE;
+    END IF;
     IF v_item.kind = 'part_revision' THEN
       -- The existing release: part.manage, a draft of an active part; the previous revision is obsoleted.
       PERFORM app.release_part_revision(v_item.part_revision_id);
@@ -248,4 +256,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.implement_change_order(uuid) IS
-  E'Implement a change order\nApplies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision) and releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO''s approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.';
+  E'Implement a change order\nApplies its effectivity (a future effective date dates the releases: the revisions before stay current until that day; lot or serial effectivity is kept on the released part revision: app.effective_part_revision), releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO''s approver stands as their approver) the change order names, applies its BOM-line changes to the project BOM (add, remove, change quantity/unit, replace the component: the superseded line is end-dated by the effectivity and kept, the new line starts there; part.manage; PT409 project_bom.line_superseded, project_bom.line_exists, project_bom.effectivity_conflict, PT422 project_bom.unit_incompatible, project_bom.cycle) and marks it implemented, all in one transaction: a refusal of any step leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.';

@@ -27,6 +27,10 @@ BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
     NEW.created_by := coalesce(NEW.created_by, auth.user_id());
+  ELSIF OLD.ended_by_change_order_id IS NOT NULL THEN
+    -- A line a change order superseded is history.
+    RAISE EXCEPTION 'this BOM line was superseded by a change order: it is kept as it was' USING ERRCODE = 'PT409',
+      DETAIL = 'project_bom.line_superseded', HINT = 'Change the line in effect (ended_by_change_order_id empty), or raise a change order.';
   END IF;
   -- The quantity's unit converts to the component's unit.
   SELECT p.unit, p.part_number INTO v_component_unit, v_component_number
@@ -62,13 +66,14 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_project_bom_lines__prepare() IS
-  'BEFORE INSERT OR UPDATE on project_bom_lines: refuses another tenant''s row (tenant.foreign_row), stamps created_by; PT422 project_bom.unit_incompatible when the quantity''s unit does not convert to the component''s unit; PT422 project_bom.cycle when the component is the assembly or one of its ancestors in the project (writers of a project serialize on a transaction lock).';
+  'BEFORE INSERT OR UPDATE on project_bom_lines: refuses another tenant''s row (tenant.foreign_row), stamps created_by; PT409 project_bom.line_superseded for an update of a line a change order superseded (history); PT422 project_bom.unit_incompatible when the quantity''s unit does not convert to the component''s unit; PT422 project_bom.cycle when the component is the assembly or one of its ancestors in the project (writers of a project serialize on a transaction lock).';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.project_bom_lines
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_project_bom_lines__prepare();
 
 CREATE OR REPLACE FUNCTION app.explode_project_bom(
-  project_id uuid, assembly_part_id uuid DEFAULT NULL, quantity numeric DEFAULT 1, max_depth integer DEFAULT 25
+  project_id uuid, assembly_part_id uuid DEFAULT NULL, quantity numeric DEFAULT 1, max_depth integer DEFAULT 25,
+  at timestamptz DEFAULT now(), lot_number text DEFAULT NULL, serial_number text DEFAULT NULL
 ) RETURNS TABLE (
   depth integer, path text, top_part_id uuid, parent_part_id uuid, part_id uuid, part_number text, part_name text,
   line_id uuid, line_quantity numeric, line_unit text, quantity_per_parent numeric, extended_quantity numeric, unit text
@@ -91,6 +96,21 @@ BEGIN
     lines AS (
       SELECT l.* FROM app.project_bom_lines AS l
        WHERE l.organization_id = auth.org_id() AND l.project_id = explode_project_bom.project_id
+         -- The lines in effect at "at" for the lot or serial number (change order effectivity, as app.effective_part_revision).
+         AND (l.effective_from IS NULL OR l.effective_from <= explode_project_bom.at)
+         AND (l.effective_to IS NULL OR l.effective_to > explode_project_bom.at)
+         AND (l.effective_from_lot_number IS NULL OR explode_project_bom.lot_number IS NULL
+              OR (pg_catalog.length(explode_project_bom.lot_number), explode_project_bom.lot_number COLLATE "C")
+                 >= (pg_catalog.length(l.effective_from_lot_number), l.effective_from_lot_number COLLATE "C"))
+         AND (l.effective_to_lot_number IS NULL
+              OR (pg_catalog.length(explode_project_bom.lot_number), explode_project_bom.lot_number COLLATE "C")
+                 < (pg_catalog.length(l.effective_to_lot_number), l.effective_to_lot_number COLLATE "C"))
+         AND (l.effective_from_serial_number IS NULL OR explode_project_bom.serial_number IS NULL
+              OR (pg_catalog.length(explode_project_bom.serial_number), explode_project_bom.serial_number COLLATE "C")
+                 >= (pg_catalog.length(l.effective_from_serial_number), l.effective_from_serial_number COLLATE "C"))
+         AND (l.effective_to_serial_number IS NULL
+              OR (pg_catalog.length(explode_project_bom.serial_number), explode_project_bom.serial_number COLLATE "C")
+                 < (pg_catalog.length(l.effective_to_serial_number), l.effective_to_serial_number COLLATE "C"))
     ),
     tops AS (
       SELECT DISTINCT l.parent_part_id AS part_id FROM lines AS l
@@ -120,10 +140,11 @@ BEGIN
    ORDER BY tree.position;
 END
 $$;
-COMMENT ON FUNCTION app.explode_project_bom(uuid, uuid, numeric, integer) IS
-  E'Explode a project BOM\nThe project''s BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line''s quantity and unit, the quantity per parent converted to the component''s unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.';
+COMMENT ON FUNCTION app.explode_project_bom(uuid, uuid, numeric, integer, timestamptz, text, text) IS
+  E'Explode a project BOM\nThe project''s BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line''s quantity and unit, the quantity per parent converted to the component''s unit and the extended quantity multiplied down the levels. Only the lines in effect: at a time (at, default now) for a lot or serial number (optional) by the change orders that added or superseded them (date, lot or serial effectivity; without a number, new production: lines a lot or serial effectivity superseded are left out). Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.';
 
-CREATE OR REPLACE FUNCTION app.part_where_used(part_id uuid, in_project_id uuid DEFAULT NULL)
+CREATE OR REPLACE FUNCTION app.part_where_used(part_id uuid, in_project_id uuid DEFAULT NULL, at timestamptz DEFAULT now(),
+                                               lot_number text DEFAULT NULL, serial_number text DEFAULT NULL)
 RETURNS TABLE (
   project_id uuid, project_number text, project_title text, depth integer, parent_part_id uuid, parent_part_number text,
   quantity numeric, unit text, is_top_assembly boolean
@@ -131,24 +152,41 @@ RETURNS TABLE (
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-  WITH RECURSIVE up (project_id, depth, parent_part_id, quantity, unit, path) AS (
-    SELECT l.project_id, 1, l.parent_part_id, l.quantity, l.unit, ARRAY[l.component_part_id, l.parent_part_id]
-      FROM app.project_bom_lines AS l
-     WHERE l.organization_id = auth.org_id() AND l.component_part_id = part_where_used.part_id
+  WITH RECURSIVE lines AS (
+    -- The lines in effect (as app.explode_project_bom reads them).
+    SELECT l.* FROM app.project_bom_lines AS l
+     WHERE l.organization_id = auth.org_id()
        AND (part_where_used.in_project_id IS NULL OR l.project_id = part_where_used.in_project_id)
+       AND (l.effective_from IS NULL OR l.effective_from <= part_where_used.at)
+       AND (l.effective_to IS NULL OR l.effective_to > part_where_used.at)
+       AND (l.effective_from_lot_number IS NULL OR part_where_used.lot_number IS NULL
+            OR (pg_catalog.length(part_where_used.lot_number), part_where_used.lot_number COLLATE "C")
+               >= (pg_catalog.length(l.effective_from_lot_number), l.effective_from_lot_number COLLATE "C"))
+       AND (l.effective_to_lot_number IS NULL
+            OR (pg_catalog.length(part_where_used.lot_number), part_where_used.lot_number COLLATE "C")
+               < (pg_catalog.length(l.effective_to_lot_number), l.effective_to_lot_number COLLATE "C"))
+       AND (l.effective_from_serial_number IS NULL OR part_where_used.serial_number IS NULL
+            OR (pg_catalog.length(part_where_used.serial_number), part_where_used.serial_number COLLATE "C")
+               >= (pg_catalog.length(l.effective_from_serial_number), l.effective_from_serial_number COLLATE "C"))
+       AND (l.effective_to_serial_number IS NULL
+            OR (pg_catalog.length(part_where_used.serial_number), part_where_used.serial_number COLLATE "C")
+               < (pg_catalog.length(l.effective_to_serial_number), l.effective_to_serial_number COLLATE "C"))
+  ), up (project_id, depth, parent_part_id, quantity, unit, path) AS (
+    SELECT l.project_id, 1, l.parent_part_id, l.quantity, l.unit, ARRAY[l.component_part_id, l.parent_part_id]
+      FROM lines AS l
+     WHERE l.component_part_id = part_where_used.part_id
     UNION ALL
     SELECT l.project_id, up.depth + 1, l.parent_part_id, l.quantity, l.unit, up.path || l.parent_part_id
-      FROM up JOIN app.project_bom_lines AS l
-        ON l.organization_id = auth.org_id() AND l.project_id = up.project_id AND l.component_part_id = up.parent_part_id
+      FROM up JOIN lines AS l
+        ON l.project_id = up.project_id AND l.component_part_id = up.parent_part_id
      WHERE NOT l.parent_part_id = ANY (up.path) AND up.depth < 100
   )
   SELECT up.project_id, pr.project_number, pr.title, up.depth, up.parent_part_id, p.part_number, up.quantity, up.unit,
-         NOT EXISTS (SELECT FROM app.project_bom_lines AS l
-                      WHERE l.organization_id = auth.org_id() AND l.project_id = up.project_id AND l.component_part_id = up.parent_part_id)
+         NOT EXISTS (SELECT FROM lines AS l WHERE l.project_id = up.project_id AND l.component_part_id = up.parent_part_id)
     FROM up
     JOIN app.projects AS pr ON pr.organization_id = auth.org_id() AND pr.id = up.project_id
     JOIN app.parts AS p ON p.organization_id = auth.org_id() AND p.id = up.parent_part_id
    ORDER BY pr.project_number, up.depth, p.part_number;
 $$;
-COMMENT ON FUNCTION app.part_where_used(uuid, uuid) IS
-  E'Where a part is used\nThe assemblies that use a part in project BOMs, directly (depth 1, with the line''s quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).';
+COMMENT ON FUNCTION app.part_where_used(uuid, uuid, timestamptz, text, text) IS
+  E'Where a part is used\nThe assemblies that use a part in project BOMs, directly (depth 1, with the line''s quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id). Only the lines in effect at a time (at, default now) for a lot or serial number (optional), as app.explode_project_bom reads them.';

@@ -295,6 +295,55 @@ $$;
 COMMENT ON FUNCTION app_private.start_quality_entities(uuid, text) IS
   'Puts the tenant''s rows of an entity type that are on no state machine onto its published machine, in the state their status names (entered at their updated_at). Idempotent; run by app_private.provision_quality_workflows.';
 
+-- The way back to draft after an expired ECO approval (submitted -> draft,
+-- guard approval_decided expired) for a tenant whose published change order
+-- machine lacks it: a new version, a copy of the published one with that
+-- transition, is published (the old one superseded) and the tenant's change
+-- orders on the old version move onto it in the state they are in (the
+-- states are the same). Idempotent: nothing when the published version has
+-- a submitted -> draft transition or no such states.
+CREATE OR REPLACE FUNCTION app_private.add_change_order_expiry_way_back(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_old app.state_machines;
+  v_new uuid := public.uuid_generate_v7();
+BEGIN
+  SELECT * INTO v_old FROM app.state_machines AS m
+   WHERE m.organization_id = p_organization_id AND m.entity_type = 'change_order' AND m.status = 'published';
+  IF NOT FOUND
+     OR EXISTS (SELECT FROM app.state_machine_transitions AS t
+                 WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id AND t.from_state = 'submitted'
+                   AND t.to_state = 'draft')
+     OR (SELECT count(*) FROM app.state_machine_states AS s
+          WHERE s.organization_id = v_old.organization_id AND s.state_machine_id = v_old.id AND s.key IN ('submitted', 'draft')) <> 2 THEN
+    RETURN;
+  END IF;
+  INSERT INTO app.state_machines (organization_id, id, entity_type, version, name, labels)
+  SELECT v_old.organization_id, v_new, 'change_order', max(m.version) + 1, v_old.name, v_old.labels
+    FROM app.state_machines AS m WHERE m.organization_id = v_old.organization_id AND m.entity_type = 'change_order';
+  INSERT INTO app.state_machine_states (organization_id, state_machine_id, key, label, labels, is_initial, is_terminal, position)
+  SELECT s.organization_id, v_new, s.key, s.label, s.labels, s.is_initial, s.is_terminal, s.position
+    FROM app.state_machine_states AS s WHERE s.organization_id = v_old.organization_id AND s.state_machine_id = v_old.id;
+  INSERT INTO app.state_machine_transitions (organization_id, state_machine_id, from_state, to_state, label, labels, guards, effects, position)
+  SELECT t.organization_id, v_new, t.from_state, t.to_state, t.label, t.labels, t.guards, t.effects, t.position
+    FROM app.state_machine_transitions AS t WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id
+  UNION ALL
+  SELECT v_old.organization_id, v_new, 'submitted', 'draft', 'Back to draft (approval expired)', '{}',
+         '[{"kind": "approval_decided", "approval_type": "change_order", "status": "expired"}]', '[]',
+         1 + (SELECT coalesce(max(t.position), 0) FROM app.state_machine_transitions AS t
+               WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id);
+  UPDATE app.state_machines AS m SET status = 'superseded' WHERE m.organization_id = v_old.organization_id AND m.id = v_old.id;
+  UPDATE app.state_machines AS m SET status = 'published', published_at = pg_catalog.now()
+   WHERE m.organization_id = v_old.organization_id AND m.id = v_new;
+  UPDATE app.entity_states AS e SET state_machine_id = v_new
+   WHERE e.organization_id = v_old.organization_id AND e.entity_type = 'change_order' AND e.state_machine_id = v_old.id;
+END
+$$;
+COMMENT ON FUNCTION app_private.add_change_order_expiry_way_back(uuid) IS
+  'Gives a tenant whose published change order state machine has no submitted -> draft transition a new published version with it (guard approval_decided expired: the way back after an expired approval) and moves its change orders on the old version onto the new one in the same state. Idempotent; run by app_private.provision_quality_workflows (the reference seed runs it for existing tenants).';
+
 CREATE OR REPLACE FUNCTION app_private.provision_quality_workflows(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
@@ -334,6 +383,8 @@ BEGIN
                                     'guards', '[{"kind": "approval", "approval_type": "change_order"}]'::jsonb),
       pg_catalog.jsonb_build_object('from', 'submitted', 'to', 'rejected', 'label', 'Reject',
                                     'guards', '[{"kind": "approval_decided", "approval_type": "change_order", "status": "rejected"}]'::jsonb),
+      pg_catalog.jsonb_build_object('from', 'submitted', 'to', 'draft', 'label', 'Back to draft (approval expired)',
+                                    'guards', '[{"kind": "approval_decided", "approval_type": "change_order", "status": "expired"}]'::jsonb),
       pg_catalog.jsonb_build_object('from', 'approved', 'to', 'implemented', 'label', 'Implement',
                                     'guards', v_eco || '[{"kind": "change_order_rule", "rule": "implemented"}]'),
       pg_catalog.jsonb_build_object('from', 'draft', 'to', 'cancelled', 'label', 'Cancel', 'guards', v_eco),
@@ -364,6 +415,8 @@ BEGIN
    WHERE d.approval_type::text IN ('change_order', 'drawing_release')
      AND NOT EXISTS (SELECT FROM app.approval_chains AS x WHERE x.organization_id = p_organization_id AND x.approval_type = d.approval_type)
   ON CONFLICT DO NOTHING;
+  -- A tenant provisioned before the way back after an expired approval existed gets it as a new version.
+  PERFORM app_private.add_change_order_expiry_way_back(p_organization_id);
   PERFORM app_private.start_quality_entities(p_organization_id, 'ncr');
   PERFORM app_private.start_quality_entities(p_organization_id, 'change_order');
   PERFORM app_private.start_quality_entities(p_organization_id, 'drawing_revision');
@@ -590,6 +643,63 @@ CREATE OR REPLACE TRIGGER _600_settle_quality AFTER UPDATE OF status ON app.appr
   FOR EACH ROW WHEN (NEW.entity_type IN ('change_order', 'drawing_revision') AND NEW.status IN ('approved', 'rejected')
                      AND OLD.status IS DISTINCT FROM NEW.status)
   EXECUTE FUNCTION app_private.tg_approvals__settle_quality();
+
+-- An ECO approval that expires undecided (app_private.expire_approvals, the
+-- job expire-approvals, at the approval settings' hard deadline) sends the
+-- change order back to draft: the board did not decide, so nothing was
+-- judged (not a rejection, which is final); its owner updates it if need be
+-- and submits it again, with its number, items and history. The move is
+-- the machine's transition submitted -> draft (guard approval_decided
+-- expired), taken in the approval's tenant by nobody (the job has no
+-- caller: the history's transitioned_by is empty); a tenant's own machine
+-- without that transition leaves the ECO submitted. The ECO's author and
+-- submitter are notified either way.
+CREATE OR REPLACE FUNCTION app_private.tg_approvals__expire_change_order() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders;
+  v_state app.entity_states;
+  v_claims text := pg_catalog.current_setting('request.jwt.claims', true);
+  v_back boolean := false;
+BEGIN
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = NEW.organization_id AND o.id = NEW.entity_id;
+  SELECT * INTO v_state FROM app.entity_states AS s
+   WHERE s.organization_id = NEW.organization_id AND s.entity_type = 'change_order' AND s.entity_id = NEW.entity_id;
+  IF NOT FOUND OR v_state.state <> 'submitted' THEN
+    RETURN NULL;
+  END IF;
+  IF EXISTS (SELECT FROM app.state_machine_transitions AS t
+              WHERE t.organization_id = v_state.organization_id AND t.state_machine_id = v_state.state_machine_id
+                AND t.from_state = 'submitted' AND t.to_state = 'draft') THEN
+    -- The transition is taken in the approval's tenant (the job runs with no claims).
+    PERFORM pg_catalog.set_config('request.jwt.claims',
+      pg_catalog.jsonb_build_object('org_id', NEW.organization_id, 'role', 'app_user')::text, true);
+    PERFORM auth.state_machine_transition('change_order', NEW.entity_id, 'draft',
+      pg_catalog.format('approval expired undecided at %s', NEW.expires_at), NULL);
+    PERFORM pg_catalog.set_config('request.jwt.claims', coalesce(v_claims, ''), true);
+    v_back := true;
+  END IF;
+  PERFORM app_private.notify_readers(NEW.organization_id,
+    ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(ARRAY[v_order.created_by, v_order.submitted_by]) AS u WHERE u IS NOT NULL),
+    'change_order.read', 'approval',
+    pg_catalog.format('%s: approval expired', v_order.eco_number),
+    CASE WHEN v_back
+         THEN pg_catalog.format('The approval of %s (%s) expired undecided; the change order is back in draft: update it if needed and submit it again.',
+                                v_order.eco_number, v_order.title)
+         ELSE pg_catalog.format('The approval of %s (%s) expired undecided; the change order stays submitted (your state machine has no way back to draft).',
+                                v_order.eco_number, v_order.title) END,
+    'high', v_order.project_id, 'change_orders', v_order.id);
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_approvals__expire_change_order() IS
+  'AFTER UPDATE OF status on app.approvals, when a change_order approval expires: a change order still submitted goes back to draft by its machine''s transition submitted -> draft (guard approval_decided expired; taken in the approval''s tenant with no user, reason "approval expired undecided at ..."), and its author and submitter who read change orders are notified (high priority); a machine without that transition leaves it submitted, and they are told so.';
+CREATE OR REPLACE TRIGGER _600_expire_change_order AFTER UPDATE OF status ON app.approvals
+  FOR EACH ROW WHEN (NEW.entity_type = 'change_order' AND NEW.approval_type = 'change_order' AND NEW.status = 'expired'
+                     AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION app_private.tg_approvals__expire_change_order();
 
 -- The approval that routes an entity's decision, and a decision on it -----
 

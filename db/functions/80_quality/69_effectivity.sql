@@ -124,3 +124,82 @@ CREATE OR REPLACE TRIGGER _150_effective_revision BEFORE INSERT ON app.lots
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_trace_items__effective_revision();
 CREATE OR REPLACE TRIGGER _150_effective_revision BEFORE INSERT ON app.serials
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_trace_items__effective_revision();
+
+-- BOM-line items applied (migration quality/eco_bom_changes): on
+-- implementation a change order's BOM changes take effect in the project BOM
+-- by its effectivity, as its part revisions do. The superseded line is kept,
+-- end-dated (effective_to at the effective time, or effective_to_lot_number /
+-- effective_to_serial_number at the first lot or serial), and marked with the
+-- change order that ended it; the new line (add, change, replace) starts
+-- there (effective_from / effective_from_lot_number / effective_from_serial_number)
+-- and names the change order that added it. app.explode_project_bom and
+-- app.part_where_used read the lines in effect (64_project_bom.sql). Runs as
+-- the implementer (inside app.implement_change_order): part.manage and the
+-- BOM line rules (unit, cycle) apply.
+CREATE OR REPLACE FUNCTION app_private.apply_change_order_bom_item(p_order app.change_orders, p_item app.change_order_items,
+                                                                   p_effective_at timestamptz) RETURNS uuid
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_line app.project_bom_lines;
+  v_at timestamptz := CASE WHEN p_order.effectivity = 'date' THEN coalesce(p_effective_at, pg_catalog.now()) END;
+  v_lot text := CASE WHEN p_order.effectivity = 'lot' THEN p_order.effective_lot_number END;
+  v_serial text := CASE WHEN p_order.effectivity = 'serial' THEN p_order.effective_serial_number END;
+  v_project uuid := p_item.bom_project_id;
+  v_parent uuid := p_item.bom_parent_part_id;
+  v_component uuid := p_item.bom_component_part_id;
+  v_quantity numeric := p_item.bom_quantity;
+  v_unit text := p_item.bom_unit;
+  v_position integer;
+  v_note text := p_order.eco_number || CASE WHEN p_item.note <> '' THEN ': ' || p_item.note ELSE '' END;
+  v_new uuid;
+BEGIN
+  IF p_item.bom_action <> 'add' THEN
+    SELECT * INTO v_line FROM app.project_bom_lines AS l
+     WHERE l.organization_id = p_order.organization_id AND l.id = p_item.bom_line_id FOR UPDATE;
+    IF v_line.ended_by_change_order_id IS NOT NULL THEN
+      RAISE EXCEPTION 'the BOM line was already superseded by another change order' USING ERRCODE = 'PT409',
+        DETAIL = 'project_bom.line_superseded', HINT = 'Name the line in effect (GET /project_bom_lines?ended_by_change_order_id=is.null).';
+    END IF;
+    IF (v_at IS NOT NULL AND v_line.effective_from >= v_at)
+       OR (v_lot IS NOT NULL AND v_line.effective_from_lot_number IS NOT NULL AND NOT app_private.number_at_or_after(v_lot, v_line.effective_from_lot_number))
+       OR (v_serial IS NOT NULL AND v_line.effective_from_serial_number IS NOT NULL
+           AND NOT app_private.number_at_or_after(v_serial, v_line.effective_from_serial_number)) THEN
+      RAISE EXCEPTION '%', pg_catalog.format('the BOM line takes effect only after %s would end it', p_order.eco_number) USING ERRCODE = 'PT409',
+        DETAIL = 'project_bom.effectivity_conflict', HINT = 'Give the change order an effectivity after the line''s own start.';
+    END IF;
+    UPDATE app.project_bom_lines AS l
+       SET effective_to = v_at, effective_to_lot_number = v_lot, effective_to_serial_number = v_serial,
+           ended_by_change_order_id = p_order.id
+     WHERE l.organization_id = v_line.organization_id AND l.id = v_line.id;
+    v_project := v_line.project_id;
+    v_parent := v_line.parent_part_id;
+    v_position := v_line.position;
+    IF p_item.bom_action = 'remove' THEN
+      RETURN v_line.id;
+    ELSIF p_item.bom_action = 'change' THEN
+      v_component := v_line.component_part_id;
+    ELSE
+      v_quantity := coalesce(v_quantity, v_line.quantity);
+      v_unit := coalesce(v_unit, v_line.unit);
+    END IF;
+  END IF;
+  IF EXISTS (SELECT FROM app.project_bom_lines AS l
+              WHERE l.organization_id = p_order.organization_id AND l.project_id = v_project AND l.parent_part_id = v_parent
+                AND l.component_part_id = v_component AND l.ended_by_change_order_id IS NULL) THEN
+    RAISE EXCEPTION 'the assembly already has a line of that component' USING ERRCODE = 'PT409', DETAIL = 'project_bom.line_exists',
+      HINT = 'Change that line''s quantity instead (bom_action change), or remove it in the same change order.';
+  END IF;
+  INSERT INTO app.project_bom_lines (organization_id, project_id, parent_part_id, component_part_id, quantity, unit, position, note,
+                                     change_order_id, effective_from, effective_from_lot_number, effective_from_serial_number)
+  VALUES (p_order.organization_id, v_project, v_parent, v_component, v_quantity, v_unit,
+          coalesce(v_position, (SELECT coalesce(max(l.position), 0) + 10 FROM app.project_bom_lines AS l
+                                 WHERE l.organization_id = p_order.organization_id AND l.project_id = v_project AND l.parent_part_id = v_parent)),
+          pg_catalog.left(v_note, 2000), p_order.id, v_at, v_lot, v_serial)
+  RETURNING id INTO v_new;
+  RETURN v_new;
+END
+$$;
+COMMENT ON FUNCTION app_private.apply_change_order_bom_item(app.change_orders, app.change_order_items, timestamptz) IS
+  'Applies one BOM-line item of a change order being implemented, by its effectivity (date: p_effective_at or now; lot; serial): remove, change and replace end the named line (effective_to / effective_to_lot_number / effective_to_serial_number, ended_by_change_order_id; PT409 project_bom.line_superseded when another change order ended it, project_bom.effectivity_conflict when it would end before it starts); add, change and replace insert the new line from there (change_order_id; PT409 project_bom.line_exists when the assembly has a current line of that component; the line''s own rules: unit, cycle, part.manage). Returns the new line''s id (the ended line''s for remove).';

@@ -135,3 +135,80 @@ COMMENT ON COLUMN app.production_kpi_oee.production_reject_hours IS E'Production
 COMMENT ON COLUMN app.production_kpi_oee.performance_over_100 IS E'Performance over 100 %\nA run was faster than its ideal cycle time: the ideal cycle time is wrong.';
 COMMENT ON COLUMN app.production_kpi_oee.ideal_cycle_time_missing IS E'Ideal cycle time missing\nA run has no ideal cycle time for its machine and part: the day''s performance and OEE count the other runs only.';
 COMMENT ON COLUMN app.production_kpi_oee.computed_at IS E'Computed at';
+
+-- Availability loss by downtime reason (migration reporting/oee_downtime_reasons).
+-- The six big losses keep their categories (breakdown, setup, small_stop,
+-- other_stop); each stop that counts as availability loss is also reported
+-- under its downtime reason. The rows of one machine, part and period add up
+-- to planned production time - run time (100 - availability in percent).
+
+-- Of a machine over a period: the runs that start in it, per part, reason and category.
+CREATE OR REPLACE FUNCTION app.equipment_availability_losses(equipment_id uuid, period_start timestamptz, period_end timestamptz)
+RETURNS TABLE (part_id uuid, reason_id uuid, reason_code text, reason_name text, loss text, stops integer, loss_hours numeric,
+               availability_loss_percent numeric)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_org uuid := auth.org_id();
+  v_site uuid;
+BEGIN
+  SELECT e.site_id INTO v_site FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = equipment_availability_losses.equipment_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL
+     OR NOT (auth.has_permission('equipment.read') OR v_site = ANY (auth.permitted_site_ids('equipment.read'))) THEN
+    RAISE EXCEPTION 'equipment % not found', equipment_availability_losses.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
+      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
+  END IF;
+  IF period_start IS NULL OR period_end IS NULL OR period_end <= period_start THEN
+    RAISE EXCEPTION 'the period must end after it starts' USING ERRCODE = 'PT422', DETAIL = 'oee.period_invalid',
+      HINT = 'Send period_start before period_end.';
+  END IF;
+  RETURN QUERY
+  WITH runs AS (
+    SELECT r AS run, app_private.oee_small_stop_seconds(v_org) AS small
+      FROM app.production_runs AS r
+     WHERE r.organization_id = v_org AND r.equipment_id = equipment_availability_losses.equipment_id
+       AND r.scheduled_start >= period_start AND r.scheduled_start < period_end
+  ), planned AS (
+    SELECT (r.run).part_id, sum(o.planned_production_seconds) AS secs
+      FROM runs AS r CROSS JOIN LATERAL app_private.production_run_oee(r.run, r.small) AS o
+     GROUP BY (r.run).part_id
+  ), losses AS (
+    SELECT (r.run).part_id, l.reason_id, l.loss, sum(l.stops)::integer AS stops, sum(l.loss_seconds) AS secs
+      FROM runs AS r CROSS JOIN LATERAL app_private.production_run_stop_losses(r.run, r.small) AS l
+     GROUP BY (r.run).part_id, l.reason_id, l.loss
+  )
+  SELECT l.part_id, l.reason_id, d.code, d.name, l.loss, l.stops, round(l.secs / 3600, 4), round(100 * l.secs / nullif(p.secs, 0), 2)
+    FROM losses AS l
+    JOIN planned AS p ON p.part_id = l.part_id
+    JOIN app.downtime_reasons AS d ON d.organization_id = v_org AND d.id = l.reason_id
+   ORDER BY l.part_id, l.secs DESC, d.code, l.loss;
+END
+$$;
+COMMENT ON FUNCTION app.equipment_availability_losses(uuid, timestamptz, timestamptz) IS
+  E'Availability loss of a machine by downtime reason\nFor the runs of a machine the caller sees (equipment.read tenant-wide or at its plant) that start in [period_start, period_end): per part, downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop), the stops that count as availability loss (inside the production schedule, cut to the runs'' windows; planned stops and stops outside the schedule are not loss), their hours and their share of the part''s planned production time. The shares of a part add up to 100 - its availability (app.equipment_oee). Largest loss first. PT404 equipment.not_found, PT422 oee.period_invalid.';
+
+-- The materialized view, filtered by tenant and plant like app.production_kpi_oee.
+CREATE OR REPLACE VIEW app.production_kpi_availability_losses WITH (security_barrier) AS
+SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.part_id, k.day, k.reason_id, k.reason_code, k.reason_name, k.loss, k.stops,
+       k.loss_hours, k.availability_loss_percent, k.computed_at
+  FROM app_private.production_kpi_availability_losses AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('equipment.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.production_kpi_availability_losses IS
+  E'Availability loss by downtime reason\nPer machine, part, day (of the runs'' scheduled start, UTC), downtime reason and six-big-loss category (breakdown, setup, small_stop, other_stop): the stops that count as availability loss, their hours and share of the planned production time; the rows of a machine, part and day add up to 100 - availability_percent of production_kpi_oee. Staff with equipment.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.production_kpi_availability_losses.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
+COMMENT ON COLUMN app.production_kpi_availability_losses.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.production_kpi_availability_losses.site_id IS E'Plant';
+COMMENT ON COLUMN app.production_kpi_availability_losses.equipment_id IS E'Machine';
+COMMENT ON COLUMN app.production_kpi_availability_losses.part_id IS E'Part';
+COMMENT ON COLUMN app.production_kpi_availability_losses.day IS E'Day\nThe day of the runs'' scheduled start (UTC).';
+COMMENT ON COLUMN app.production_kpi_availability_losses.reason_id IS E'Downtime reason\ndowntime_reasons.id.';
+COMMENT ON COLUMN app.production_kpi_availability_losses.reason_code IS E'Reason code';
+COMMENT ON COLUMN app.production_kpi_availability_losses.reason_name IS E'Reason name';
+COMMENT ON COLUMN app.production_kpi_availability_losses.loss IS E'Loss category\nThe big loss the stops fell in: breakdown, setup, small_stop or other_stop.';
+COMMENT ON COLUMN app.production_kpi_availability_losses.stops IS E'Stops';
+COMMENT ON COLUMN app.production_kpi_availability_losses.loss_hours IS E'Loss (h)\nThe stops'' time inside the runs'' windows.';
+COMMENT ON COLUMN app.production_kpi_availability_losses.availability_loss_percent IS E'Availability loss (%)\nShare of the planned production time of the machine, part and day.';
+COMMENT ON COLUMN app.production_kpi_availability_losses.computed_at IS E'Computed at';

@@ -6,7 +6,8 @@
 -- implemented: drawing revision B released, A superseded) and one for the
 -- housing's revision B with a future effective date, keeps the three-level project BOM of the pump housing
 -- PH-2200 on Acme's first project (housing -> 2 brackets -> 1.2 kg of
--- stainless sheet each; 8 screws) and the project's milestones (one done
+-- stainless sheet each; 8 screws, 10 from today by an implemented ECO
+-- whose BOM item changes the line) and the project's milestones (one done
 -- late, one open and overdue, one ahead). The drawing files are document
 -- versions of the project (the demo holds no files: the upload check is
 -- recorded as the verify worker would). Runs once per tenant (skipped when
@@ -20,6 +21,7 @@ DECLARE
   v_management uuid := (SELECT id FROM app.users WHERE email = 'management@acme.test');
   v_production uuid := (SELECT id FROM app.users WHERE email = 'production@acme.test');
   v_eco_future uuid;
+  v_eco_bom uuid;
   v_project uuid;
   v_sheet uuid;
   v_bracket uuid;
@@ -122,6 +124,24 @@ BEGIN
     (v_project, v_housing, v_bracket, 2, 'pcs', 10),
     (v_project, v_housing, v_screw, 8, 'pcs', 20),
     (v_project, v_bracket, v_sheet, 1200, 'g', 10);
+  -- An ECO changes the BOM: 10 screws instead of 8 from today (the line of
+  -- 8 is kept, end-dated; app.explode_project_bom(at => yesterday) still
+  -- shows it).
+  INSERT INTO app.change_orders (title, reason, description, project_id, effectivity, effective_date)
+  VALUES ('Two more housing screws', 'corrective_action', 'Leak at the flange corners: 10 screws instead of 8.', v_project, 'date', CURRENT_DATE)
+  RETURNING id INTO v_eco_bom;
+  INSERT INTO app.change_order_items (change_order_id, kind, bom_action, bom_line_id, bom_quantity, bom_unit, note)
+  SELECT v_eco_bom, 'bom_line', 'change', l.id, 10, 'pcs', '8 -> 10 screws'
+    FROM app.project_bom_lines AS l WHERE l.project_id = v_project AND l.component_part_id = v_screw;
+  PERFORM app.submit_change_order(v_eco_bom);
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_bom, 'Leak test passed with 10 screws');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_bom, 'Cost accepted');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_production, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco_bom, 'Assembly instruction updated');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_engineering, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.implement_change_order(v_eco_bom);
 
   -- Milestones, as management.
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);

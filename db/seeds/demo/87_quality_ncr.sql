@@ -5,7 +5,9 @@
 -- engineering, on the MRB, dispositions 40 brackets to use as is under the
 -- concession and scraps 10, so the NCR waits for verification. Globex's
 -- portal user files a complaint about leaking pump housings, which QA
--- works as an 8D (a CAPA linked back) and links to the NCR.
+-- works as an 8D (a CAPA linked back) and links to the NCR. Laminations
+-- found at the press in Initech's accepted coil IM-90117 become an NCR
+-- against Initech (counted in its PPM after receipt).
 -- Runs once per tenant (skipped when the tenant already has NCRs).
 
 DO $$
@@ -70,7 +72,16 @@ BEGIN
     PERFORM app.open_complaint_8d(v_complaint.id, v_qa, current_date + 21);
   END IF;
 
+  -- Found after receipt: at the press, 12 kg of Initech's accepted coil
+  -- IM-90117 turn out laminated. QA raises the NCR against Initech on the
+  -- received lot: it counts in Initech's PPM this month (the scorecard).
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.create_ncr(r.part_id, r.site_id, 'Laminations in coil IM-90117', 'Laminated sheet found at the press on 12 kg of Initech coil IM-90117 (accepted at receipt).',
+                         12, ARRAY[r.lot_id], supplier_id => r.supplier_id, detection => 'in_process')
+    FROM app.receipts AS r WHERE r.organization_id = v_tenant AND r.supplier_lot = 'IM-90117';
+
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', '', true);
+  PERFORM app_private.refresh_kpis();
 END
 $$;

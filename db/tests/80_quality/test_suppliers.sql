@@ -8,7 +8,7 @@
 -- behind its filtering view. As real roles: procurement, logistics
 -- (plant-scoped), qa, two suppliers' portal users, a customer's.
 BEGIN;
-SELECT plan(48);
+SELECT plan(49);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
@@ -184,16 +184,37 @@ SELECT is(tests.refusal(format($$SELECT app.review_scar_response(%L, false)$$, t
 SELECT is((SELECT status::text FROM app.review_scar_response(tests.recall('scar'), false, 'Show the oven survey')), 'awaiting_response',
   'a returned answer is awaited again');
 
+-- NCRs found after receipt count in the supplier's PPM: one raised in
+-- production on the supplier's lot (500 g of r1's lot); not one found at
+-- receiving (that is the receipt's rejection), nor one naming another
+-- supplier's lot, nor a cancelled one.
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT tests.remember('ncr_after', (SELECT id FROM app.create_ncr(tests.recall('part'), tests.recall('plant_a'), 'Cracks after bending', 'Found at press 3',
+  0.5, ARRAY[(SELECT lot_id FROM app.receipts WHERE id = tests.recall('r1'))], supplier_id => tests.recall('supplier'), detection => 'in_process')));
+SELECT tests.act_as_owner();
+UPDATE app.ncrs SET unit = 'g', nonconforming_quantity = 500 WHERE id = tests.recall('ncr_after');  -- counted in the receipt's kg
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.create_ncr(tests.recall('part'), tests.recall('plant_a'), 'Found at receiving', 'x', 0.2,
+  ARRAY[(SELECT lot_id FROM app.receipts WHERE id = tests.recall('r1'))], supplier_id => tests.recall('supplier'), detection => 'receiving');
+SELECT app.create_ncr(tests.recall('part'), tests.recall('plant_a'), 'Not this supplier''s lot', 'x', 7,
+  ARRAY[(SELECT lot_id FROM app.receipts WHERE id = tests.recall('r3'))], supplier_id => tests.recall('supplier'), detection => 'customer');
+SELECT tests.remember('ncr_cancelled', (SELECT id FROM app.create_ncr(tests.recall('part'), tests.recall('plant_a'), 'Raised by mistake', 'x', 9,
+  ARRAY[(SELECT lot_id FROM app.receipts WHERE id = tests.recall('r1'))], supplier_id => tests.recall('supplier'), detection => 'final_inspection')));
+SELECT app.advance_ncr(tests.recall('ncr_cancelled'), 'cancelled', 'duplicate');
+
 -- The scorecard: month of the supplier with PPM and on-time; a closed SCAR.
 SELECT tests.act_as_owner();
 UPDATE app.capas SET status = 'closed', closed_at = now() + interval '3 days' WHERE id = (SELECT capa_id FROM app.scars WHERE id = tests.recall('scar'));
 SELECT app_private.refresh_kpis()::text AS refreshed;
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT results_eq(
-  format($$SELECT receipts, receipts_on_time, quantity_decided, quantity_rejected, ppm, scars_issued, scars_closed, scar_closure_percent, avg_days_to_close
+  format($$SELECT receipts, receipts_on_time, quantity_received, quantity_decided, quantity_rejected, ncrs_after_receipt,
+                  quantity_nonconforming_after_receipt, ppm, scars_issued, scars_closed, scar_closure_percent, avg_days_to_close
              FROM app.quality_kpi_supplier_scorecard WHERE supplier_id = %L AND period = 'month'$$, tests.recall('supplier')),
-  $$VALUES (3, 2, 401::numeric, 400.1::numeric, 997756, 1, 1, 100.0, 3.0)$$,
-  'the month: 3 receipts, 2 on time; 400.1 of 401 kg rejected (997,756 PPM); 1 SCAR closed in 3 days');
+  $$VALUES (3, 2, 501::numeric, 401::numeric, 400.1::numeric, 1, 0.5::numeric, 799601, 1, 1, 100.0, 3.0)$$,
+  'the month: 3 receipts, 2 on time; 501 kg received, 400.1 rejected at receipt and 0.5 found nonconforming in production (799,601 PPM); 1 SCAR closed in 3 days');
+SELECT is((SELECT ncrs_after_receipt || ' ' || quantity_nonconforming_after_receipt || ' ' || ppm FROM app.quality_kpi_supplier_scorecard
+            WHERE supplier_id = tests.recall('supplier') AND period = 'quarter'), '1 0.5 799601', 'the quarter counts the same NCR');
 SELECT tests.act_as(tests.recall('portal_b'), tests.recall('t'));
 SELECT is((SELECT array_agg(DISTINCT supplier_id) FROM app.quality_kpi_supplier_scorecard), ARRAY[tests.recall('supplier_b')],
   'a supplier''s portal user sees only its own scorecard');

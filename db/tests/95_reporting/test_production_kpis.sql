@@ -3,10 +3,11 @@
 -- run), a small stop, another stop, a stop outside the schedule, startup and
 -- production rejects), the small stop threshold setting, performance over
 -- 100 % flagged; runs validated (counts, overlap, plant permission);
--- loss categories; OTD, scrap and NCR / CAPA aging buckets; the views show
+-- loss categories; availability loss by downtime reason (its shares add up to
+-- 100 - availability); OTD, scrap and NCR / CAPA aging buckets; the views show
 -- nothing to another plant, another tenant or a portal user.
 BEGIN;
-SELECT plan(29);
+SELECT plan(35);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -106,6 +107,21 @@ SELECT is((SELECT (breakdown_hours, setup_hours, small_stop_hours, other_stop_ho
   'the six big losses in hours: breakdowns (one clipped to the run), setup, small stops, reduced speed, startup and production rejects');
 SELECT is((SELECT performance_over_100 FROM app.production_run_oee(tests.recall('run'))), false, 'a plausible run is not flagged');
 
+-- Availability loss by downtime reason: the same stops, each under its reason and its big loss
+-- (55 + 20 + 12 + 3 = 90 min of 420 = 21.43 % = 100 - 78.57); planned maintenance and the stop
+-- outside the schedule are no loss.
+SELECT results_eq(
+  format($$SELECT reason_code, loss, stops, loss_hours, availability_loss_percent
+             FROM app.equipment_availability_losses(%L, now() - interval '7 days', now())$$, tests.recall('lathe')),
+  $$VALUES ('breakdown', 'breakdown', 2, 0.9167, 13.10), ('changeover', 'setup', 1, 0.3333, 4.76),
+           ('no-material', 'other_stop', 1, 0.2000, 2.86), ('no-material', 'small_stop', 1, 0.0500, 0.71)$$,
+  'availability loss by downtime reason, largest first, keeping the six-big-loss category (one reason in two categories)');
+SELECT is((SELECT sum(availability_loss_percent) FROM app.equipment_availability_losses(tests.recall('lathe'), now() - interval '7 days', now())),
+          100 - (SELECT availability_percent FROM app.production_run_oee(tests.recall('run'))),
+  'the reasons'' shares add up to the availability loss');
+SELECT is(tests.refusal(format($$SELECT * FROM app.equipment_availability_losses(%L, now(), now() - interval '1 day')$$, tests.recall('lathe'))),
+  'PT422 oee.period_invalid', 'the period ends after it starts');
+
 -- The threshold is a tenant setting: at 2 minutes the 3-minute stop is another stop.
 SELECT tests.act_as_owner();
 INSERT INTO app.tenant_settings (organization_id, setting_key, value) VALUES (tests.recall('a'), 'oee_small_stop_minutes', '2');
@@ -154,6 +170,11 @@ SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 SELECT is((SELECT (runs, availability_percent, performance_percent, quality_percent, oee_percent, breakdown_hours, reduced_speed_hours)::text
              FROM app.production_kpi_oee WHERE equipment_id = tests.recall('lathe')), '(1,78.57,90.91,90.00,64.29,0.9167,0.5000)',
   'the OEE view holds the run''s figures for its machine, part and day');
+SELECT is((SELECT array_agg((reason_code, loss, stops, loss_hours, availability_loss_percent)::text ORDER BY loss_hours DESC, loss)
+             FROM app.production_kpi_availability_losses WHERE equipment_id = tests.recall('lathe')),
+  ARRAY['(breakdown,breakdown,2,0.9167,13.10)', '(changeover,setup,1,0.3333,4.76)', '(no-material,other_stop,1,0.2000,2.86)',
+        '(no-material,small_stop,1,0.0500,0.71)'],
+  'the availability loss view holds the same split per machine, part, day and reason');
 SELECT is((SELECT performance_over_100 FROM app.production_kpi_oee WHERE equipment_id = tests.recall('mill')), true,
   'the OEE view flags the machine and day with performance over 100 %');
 SELECT is((SELECT (quality_percent, performance_percent, oee_percent, ideal_cycle_time_missing)::text FROM app.production_kpi_oee
@@ -176,16 +197,21 @@ SELECT tests.act_as(tests.recall('tech_b'), tests.recall('a'));
 SELECT is((SELECT count(*)::int FROM app.production_kpi_oee) + (SELECT count(*)::int FROM app.production_kpi_aging)
           + (SELECT count(*)::int FROM app.production_runs) + (SELECT count(*)::int FROM app.ideal_cycle_times), 0,
   'a technician scoped to another plant sees none of this plant''s runs, OEE or aging');
+SELECT is((SELECT count(*)::int FROM app.production_kpi_availability_losses), 0, 'nor its availability losses');
 SELECT is(tests.refusal($$SELECT * FROM app.production_run_oee(tests.recall('run'))$$), 'PT404 production_run.not_found',
   'nor the OEE of its runs');
+SELECT is(tests.refusal($$SELECT * FROM app.equipment_availability_losses(tests.recall('lathe'), now() - interval '7 days', now())$$),
+  'PT404 equipment.not_found', 'nor the losses of its machines');
 SELECT tests.act_as(tests.recall('portal'), tests.recall('a'));
 SELECT is((SELECT count(*)::int FROM app.production_kpi_oee) + (SELECT count(*)::int FROM app.production_kpi_otd)
-          + (SELECT count(*)::int FROM app.production_kpi_scrap) + (SELECT count(*)::int FROM app.production_kpi_aging), 0,
+          + (SELECT count(*)::int FROM app.production_kpi_scrap) + (SELECT count(*)::int FROM app.production_kpi_aging)
+          + (SELECT count(*)::int FROM app.production_kpi_availability_losses), 0,
   'portal users see no production KPIs');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is((SELECT count(*)::int FROM app.production_kpi_oee) + (SELECT count(*)::int FROM app.production_kpi_otd)
           + (SELECT count(*)::int FROM app.production_kpi_scrap) + (SELECT count(*)::int FROM app.production_kpi_aging)
-          + (SELECT count(*)::int FROM app.production_runs), 0, 'another tenant sees none of them');
+          + (SELECT count(*)::int FROM app.production_runs) + (SELECT count(*)::int FROM app.production_kpi_availability_losses), 0,
+  'another tenant sees none of them');
 
 SELECT * FROM finish();
 ROLLBACK;
