@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(58);
+SELECT plan(60);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -107,6 +107,16 @@ SELECT is(tests.refusal(format($$SELECT app.add_shipment_item(%L, serial_id => %
 SELECT is((app.request_label(shipping_unit_id => tests.recall('unit'))).element_string, '(00)006141410000000012', 'the SSCC label''s payload');
 SELECT is((app.request_label(lot_id => tests.recall('lot'))).element_string, '(01)00614141123452(10)' || (SELECT lot_number FROM app.lots WHERE id = tests.recall('lot')::uuid) || '(30)5',
   'the lot label: GTIN, lot, count');
+SELECT is(tests.refusal(format($$SELECT app.issue_shipment_certificate(%L)$$, tests.recall('shp'))), 'PT409 certificate.not_inspected',
+  'no certificate for material that no released inspection shows conforming');
+SELECT tests.act_as_owner();
+SELECT tests.approve_inspection(lot_id => tests.recall('lot'))::text;
+SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.issue_shipment_certificate(%L)$$, tests.recall('shp'))), 'PT409 certificate.not_inspected',
+  'every item needs one: the serial has none yet');
+SELECT tests.act_as_owner();
+SELECT tests.approve_inspection(serial_id => tests.recall('serial'), kind => 'receiving')::text;
+SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
 SELECT is((app.issue_shipment_certificate(tests.recall('shp'))).status::text, 'queued', 'the certificate of conformance is queued');
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier IN ('label_render', 'coc_render')), 3, 'three render jobs');
