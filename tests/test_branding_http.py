@@ -84,19 +84,19 @@ def test_settings_have_defaults_and_admins_set_values_their_schema_accepts(live:
     tenant = world.tenant()
     admin, qa = world.sign_in(world.member(tenant, "admin")), world.sign_in(world.member(tenant, "qa"))
 
-    path = "/settings?setting_key=eq.measurement_system&select=value,is_set,may_change"
-    assert rest(live, "GET", path, qa).json() == [{"value": "metric", "is_set": False, "may_change": False}]
-    denied = rest(live, "POST", "/tenant_settings", qa, json={"setting_key": "measurement_system", "value": "imperial"})
+    path = "/settings?setting_key=eq.supplier_on_time_tolerance_days&select=value,is_set,may_change"
+    assert rest(live, "GET", path, qa).json() == [{"value": 0, "is_set": False, "may_change": False}]
+    denied = rest(live, "POST", "/tenant_settings", qa, json={"setting_key": "supplier_on_time_tolerance_days", "value": 2})
     assert (denied.status_code, denied.json()["details"]) == (403, "permission.missing"), denied.text
     wrong = rest(live, "POST", "/tenant_settings", admin,
                  json={"setting_key": "shipment_label_format", "value": {"symbology": "gs1-128", "width_mm": 5, "height_mm": 152}})
     assert (wrong.status_code, wrong.json()["details"]) == (422, "setting.value_invalid"), wrong.text
     assert "$.width_mm" in wrong.json()["message"], wrong.text
-    for value in ("imperial", "metric"):  # an upsert: the second one updates
-        upserted = rest(live, "POST", "/tenant_settings", admin, json={"setting_key": "measurement_system", "value": value},
+    for value in (2, 0):  # an upsert: the second one updates
+        upserted = rest(live, "POST", "/tenant_settings", admin, json={"setting_key": "supplier_on_time_tolerance_days", "value": value},
                         headers={"Prefer": "resolution=merge-duplicates"})
         assert upserted.status_code in (200, 201), upserted.text
-    assert rest(live, "GET", path, qa).json() == [{"value": "metric", "is_set": True, "may_change": False}]
+    assert rest(live, "GET", path, qa).json() == [{"value": 0, "is_set": True, "may_change": False}]
     create = """mutation($value: JSON!) { createTenantSetting(input: {tenantSetting: {settingKey: "spc_rules", value: $value}}) {
                   tenantSetting { settingKey value } } }"""
     created = graphql(live, create, admin, {"value": [1, 2, 5]})

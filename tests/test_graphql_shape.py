@@ -410,3 +410,53 @@ def test_partitions_are_not_served_and_partitioned_tables_keep_their_keys(live, 
     assert refused["data"]["notification"] is None
     assert rest(live, "PATCH", f"/notifications?id=eq.{node['rowId']}", token, json={"read_at": None},
                 headers={"Prefer": "return=representation"}).json()[0]["read_at"] is None
+
+
+# A column a BEFORE INSERT trigger fills when it is not sent (a human id such
+# as ECO-000123, or a defaulting trigger) is optional in its create input:
+# config/graphile/shape.mjs (ServerFilledKeysPlugin) reads the triggers from
+# the catalog. Found here independently, from pg_trigger and the functions'
+# source.
+
+TRIGGER_SOURCES = """
+    select c.relname, p.prosrc
+      from pg_trigger t
+      join pg_class c on c.oid = t.tgrelid and c.relnamespace = 'app'::regnamespace
+      join pg_proc p on p.oid = t.tgfoid
+     where not t.tgisinternal and t.tgtype::int & 1 = 1 and t.tgtype::int & 2 = 2 and t.tgtype::int & 4 = 4
+"""
+SELF_FILL = re.compile(r"NEW\.(\w+)\s*:=\s*(?:app_private\.take_(?:yearly_)?human_id\s*\([^;]*?NEW\.\1\b"
+                       r"|(?:pg_catalog\.)?coalesce\s*\(\s*NEW\.\1\b)", re.IGNORECASE)
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def _singular(name: str) -> str:
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("s", "")):
+        if name.endswith(plural):
+            return name[: -len(plural)] + single
+    return name
+
+
+def test_columns_filled_by_an_insert_trigger_are_optional_in_create_inputs(live, schema):
+    with psycopg.connect(live["url"]) as conn:
+        filled = {(table, column.lower()) for table, source in conn.execute(TRIGGER_SOURCES).fetchall()
+                  for column in SELF_FILL.findall(source)}
+        required = {(table, column) for table, column in conn.execute("""
+            select c.relname, a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid
+             where c.relnamespace = 'app'::regnamespace and a.attnum > 0 and not a.attisdropped and a.attnotnull
+               and not a.atthasdef""").fetchall()}
+    checked, offending = [], []
+    for table, column in sorted(filled & required):
+        input_type = next((schema.get_type(f"{_pascal(name)}Input") for name in (_singular(table), table)
+                           if isinstance(schema.get_type(f"{_pascal(name)}Input"), GraphQLInputObjectType)), None)
+        field = input_type.fields.get(_pascal(column)[:1].lower() + _pascal(column)[1:]) if input_type else None
+        if field is None:
+            continue  # not insertable over GraphQL
+        checked.append(f"{input_type.name}.{_pascal(column)}")
+        if isinstance(field.type, GraphQLNonNull):
+            offending.append(f"{input_type.name}.{_pascal(column)}")
+    assert "ChangeOrderInput.EcoNumber" in checked, checked
+    assert offending == [], offending

@@ -529,7 +529,7 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
     world.sql("insert into app.tenant_feature_flags (organization_id, flag_key, value) values (%s, 'glp_esignatures_required', 'true')", a)
     world.sql("""insert into app.tenant_settings (organization_id, setting_key, value)
-                 values (%s, 'measurement_system', '"imperial"')""", a)
+                 values (%s, 'supplier_on_time_tolerance_days', '2')""", a)
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) "
               "values (%s, 'enum', 'project_status.quoted', 'de', 'Angebot raus')", a)
     world.sql("select tests.define_custom_fields(%s)", a)

@@ -25,9 +25,10 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
     quality_id = world.member(tenant, "qa")
     characteristic = str(world.sql("select tests.create_characteristic(%s, %s, 'xbar_r', 5, %s)", tenant, plant_a, quality_id.id))
     plan = str(world.sql("select tests.plan_of(%s)", characteristic))
-    stale = str(world.sql("select tests.create_equipment(%s, tests.create_equipment_class(%s, p_interval_days => 30), %s)",
-                          tenant, tenant, plant_a))
-    world.sql("select tests.calibrate(%s, now() - interval '60 days')", stale)
+    # An equivalent of the planned gauge (its class) whose calibration expired a month ago.
+    stale = str(world.sql("select tests.create_equipment(%s, (select class_id from app.equipment where id = tests.gauge_of(%s)), %s)",
+                          tenant, characteristic, plant_a))
+    world.sql("select tests.calibrate(%s, now() - interval '60 days', 'pass', now() - interval '30 days')", stale)
     technician = world.sign_in(world.member(tenant, "technician", site=plant_a))
     quality = world.sign_in(quality_id)
     elsewhere = world.sign_in(world.member(tenant, "technician", site=plant_b))

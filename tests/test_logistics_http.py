@@ -61,6 +61,9 @@ def test_a_shipment_ships_its_label_and_certificate_are_rendered_and_the_custome
     # The worker renders the SSCC label (PNG) and the certificate of conformance (PDF) and stores them.
     label = rest(live, "POST", "/rpc/request_label", shipper, json={"shipping_unit_id": unit["id"]}).json()
     assert label["element_string"] == "(00)006141410000000012"
+    uninspected = rest(live, "POST", "/rpc/issue_shipment_certificate", shipper, json={"shipment_id": shipment["id"]})
+    assert (uninspected.status_code, uninspected.json()["details"]) == (409, "certificate.not_inspected"), uninspected.text
+    world.sql("select tests.approve_inspection(lot_id => %s)", lot)
     certificate = rest(live, "POST", "/rpc/issue_shipment_certificate", shipper, json={"shipment_id": shipment["id"]}).json()
     for path, url_rpc, key, digest, size, magic in (
             (f"/labels?id=eq.{label['id']}", "label_image_url", "label_id", "sha256", "size_bytes", b"\x89PNG"),

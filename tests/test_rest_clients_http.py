@@ -161,7 +161,7 @@ def stocked(world) -> Shop:
               shop.id)
     world.sql("insert into app.custom_field_definitions (organization_id, entity_type, code, label, field_type) "
               "values (%s, 'project', 'customer_reference', 'Customer reference', 'text')", shop.id)
-    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'measurement_system', '\"imperial\"')",
+    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'supplier_on_time_tolerance_days', '2')",
               shop.id)
     world.sql("""select tests.create_rule(%s, 'stocked', 'project.*', '[{"kind": "webhook"}]')""", shop.id)
     world.sql("select tests.create_webhook_endpoint(%s, 'https://hooks.example.test/stocked')", shop.id)

@@ -32,6 +32,7 @@
 // - A nullable boolean column is not offered as a sort key (orderBy): a
 //   cursor holding its null cannot be read back.
 import { fileURLToPath } from "node:url";
+import { withPgClientFromPgService } from "postgraphile/@dataplan/pg";
 import { lambda, object, SafeError } from "postgraphile/grafast";
 import { pgSmartTagsFromFile } from "postgraphile/utils";
 import { DB_SCHEMA } from "./settings.mjs";
@@ -265,15 +266,51 @@ export const NullableArgumentsPlugin = {
 // insert has the trigger.
 const SERVER_FILLED = new Set(["id", "organization_id"]);
 
+// Columns a BEFORE INSERT row trigger fills when they are not sent, read from
+// the catalog (not kept as a list): the trigger function assigns the column
+// from itself, `NEW.col := app_private.take_human_id(..., NEW.col)` (a human
+// id such as ECO-000123, the next of the tenant unless sent) or
+// `NEW.col := coalesce(NEW.col, ...)` (a defaulting trigger). PostGraphile's
+// introspection has no triggers, so they are read once per schema build.
+// tests/test_graphql_shape.py fails when such a column is required in a
+// create input.
+export const TRIGGER_FILLED_COLUMNS_SQL = `
+  select c.relname::text as table_name, p.prosrc as source
+    from pg_catalog.pg_trigger as t
+    join pg_catalog.pg_class as c on c.oid = t.tgrelid
+    join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
+    join pg_catalog.pg_proc as p on p.oid = t.tgfoid
+   where n.nspname = $1 and not t.tgisinternal
+     and t.tgtype::integer & 1 = 1 and t.tgtype::integer & 2 = 2 and t.tgtype::integer & 4 = 4`;
+const SELF_FILL = /NEW\.(\w+)\s*:=\s*(?:app_private\.take_(?:yearly_)?human_id\s*\([^;]*?NEW\.\1\b|(?:pg_catalog\.)?coalesce\s*\(\s*NEW\.\1\b)/gi;
+
+export function triggerFilledColumns(rows) {
+  const filled = new Set();
+  for (const { table_name: table, source } of rows) {
+    for (const match of source.matchAll(SELF_FILL)) filled.add(`${table}.${match[1].toLowerCase()}`);
+  }
+  return filled;
+}
+
 export const ServerFilledKeysPlugin = {
   name: "ServerFilledKeysPlugin",
-  version: "1.0.0",
+  version: "1.1.0",
   gather: {
+    namespace: "pulseServerFilled",
+    async initialState(_cache, { resolvedPreset }) {
+      const pgService = resolvedPreset.pgServices?.[0];
+      if (!pgService) return { filled: new Set() };
+      const { rows } = await withPgClientFromPgService(pgService, pgService.pgSettingsForIntrospection ?? null,
+        (client) => client.query({ text: TRIGGER_FILLED_COLUMNS_SQL, values: [DB_SCHEMA] }));
+      return { filled: triggerFilledColumns(rows) };
+    },
     hooks: {
-      pgCodecs_attribute(_info, { pgClass, pgAttribute, attribute }) {
+      pgCodecs_attribute({ state }, { pgClass, pgAttribute, attribute }) {
+        if (pgClass.getNamespace()?.nspname !== DB_SCHEMA) return;
         const filled = SERVER_FILLED.has(pgAttribute.attname) ||
-          (pgClass.relname === "messages" && pgAttribute.attname === "sender_id");
-        if (filled && pgClass.getNamespace()?.nspname === DB_SCHEMA) attribute.hasDefault = true;
+          (pgClass.relname === "messages" && pgAttribute.attname === "sender_id") ||
+          state.filled?.has(`${pgClass.relname}.${pgAttribute.attname}`);
+        if (filled) attribute.hasDefault = true;
       },
     },
   },

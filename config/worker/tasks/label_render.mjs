@@ -10,6 +10,21 @@
 import { createHash } from "node:crypto";
 import bwipjs from "bwip-js";
 
+/**
+ * The barcode's size in millimetres on a label of width_mm x height_mm (the tenant's setting
+ * shipment_label_format, 102 x 152 by default): a GS1-128 symbol 90 % of the width and a quarter of the
+ * height, a QR code 60 % of the shorter side.
+ */
+export function barcodeSize(label) {
+  const width = label.width_mm ?? 102;
+  const height = label.height_mm ?? 152;
+  if (label.symbology === "qr") {
+    const side = Math.max(10, Math.round(Math.min(width, height) * 0.6));
+    return { width: side, height: side };
+  }
+  return { width: Math.round(width * 0.9), height: Math.max(10, Math.round(height * 0.25)) };
+}
+
 /** The PNG of a label (what label_render_begin returned), as a Buffer. */
 export function renderLabel(label) {
   const qr = label.symbology === "qr";
@@ -18,7 +33,8 @@ export function renderLabel(label) {
     // bwip-js reads GS1 data in the human-readable form, AIs in parentheses, and inserts FNC1 itself.
     text: label.element_string,
     scale: 3,
-    ...(qr ? {} : { height: 15, includetext: true, textxalign: "center" }),
+    ...barcodeSize(label),
+    ...(qr ? {} : { includetext: true, textxalign: "center" }),
   });
 }
 

@@ -174,8 +174,8 @@ COMMENT ON FUNCTION app_private.setting(uuid, text) IS
   'The value in force of a setting for a tenant, as JSON: its own, else the platform default (PT422 setting.unknown for a setting the platform does not define).';
 
 -- The same, as a SQL type: the type of p_as (pass a typed NULL):
---   app_private.setting(org, 'measurement_decimals', NULL::integer)
---   app_private.setting(org, 'measurement_system', NULL::text)
+--   app_private.setting(org, 'supplier_on_time_tolerance_days', NULL::integer)
+--   app_private.setting(org, 'gs1_company_prefix', NULL::text)
 -- A JSON string gives its text, any other scalar its JSON text, which is then
 -- cast; an object or array casts as jsonb only.
 CREATE OR REPLACE FUNCTION app_private.setting(p_organization_id uuid, p_key text, p_as anyelement) RETURNS anyelement
@@ -221,7 +221,7 @@ SELECT o.id AS organization_id, d.key AS setting_key, d.value_schema, d.default_
 COMMENT ON VIEW app.settings IS
   E'Effective settings\nEvery tenant setting with its JSON schema, default and the value in force in the tenant (its own, else the default). Set one with POST /tenant_settings (upsert; the permission named here); delete it to go back to the default.';
 COMMENT ON COLUMN app.settings.organization_id IS 'The tenant.';
-COMMENT ON COLUMN app.settings.setting_key IS E'Setting\nThe setting''s key (measurement_system).';
+COMMENT ON COLUMN app.settings.setting_key IS E'Setting\nThe setting''s key (spc_rules).';
 COMMENT ON COLUMN app.settings.value_schema IS E'Schema\nThe JSON schema a value must match.';
 COMMENT ON COLUMN app.settings.default_value IS E'Default\nThe platform default.';
 COMMENT ON COLUMN app.settings.value IS E'Value\nThe value in force: the tenant''s own, else the default.';

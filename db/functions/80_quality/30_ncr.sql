@@ -144,7 +144,7 @@ BEGIN
       RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'GET /lots lists the lots you may see.';
     END IF;
     IF v_lot.part_id <> p_ncr.part_id OR v_lot.site_id <> p_ncr.site_id THEN
-      PERFORM app_private.raise_invalid('ncr.item_mismatch', pg_catalog.format('lot %s is not of the NCR''s part at its plant', v_lot.lot_number),
+      PERFORM app_private.raise_invalid('ncr.item_mismatch', pg_catalog.format('lot %s is not of the NCR''s part at its plant', v_id),
         'An NCR names lots and serials of its part at its plant; open another NCR for other material.');
     END IF;
     v_before := coalesce((app_private.ncr_holds(p_ncr.organization_id, v_lot.id, NULL, p_ncr.id)).status_before, v_lot.quality_status);
@@ -163,7 +163,7 @@ BEGIN
       RAISE EXCEPTION 'serial not found' USING ERRCODE = 'PT404', DETAIL = 'serial.not_found', HINT = 'GET /serials lists the serials you may see.';
     END IF;
     IF v_serial.part_id <> p_ncr.part_id OR v_serial.site_id <> p_ncr.site_id THEN
-      PERFORM app_private.raise_invalid('ncr.item_mismatch', pg_catalog.format('serial %s is not of the NCR''s part at its plant', v_serial.serial_number),
+      PERFORM app_private.raise_invalid('ncr.item_mismatch', pg_catalog.format('serial %s is not of the NCR''s part at its plant', v_id),
         'An NCR names lots and serials of its part at its plant; open another NCR for other material.');
     END IF;
     v_before := coalesce((app_private.ncr_holds(p_ncr.organization_id, NULL, v_serial.id, p_ncr.id)).status_before, v_serial.quality_status);

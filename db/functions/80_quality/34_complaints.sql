@@ -148,11 +148,14 @@ DECLARE
   v_foreign text;
 BEGIN
   IF EXISTS (SELECT FROM pg_catalog.unnest(coalesce(shipment_ids, '{}')) AS u (id)
-              WHERE NOT EXISTS (SELECT FROM app.shipments AS s WHERE s.organization_id = v_row.organization_id AND s.id = u.id)) THEN
+              WHERE NOT EXISTS (SELECT FROM app.shipments AS s WHERE s.organization_id = v_row.organization_id AND s.id = u.id
+                                   AND auth.may_read_shipment(s.site_id, s.customer_id))) THEN
     RAISE EXCEPTION 'shipment not found' USING ERRCODE = 'PT404', DETAIL = 'shipment.not_found', HINT = 'GET /shipments lists the shipments.';
   END IF;
   IF EXISTS (SELECT FROM pg_catalog.unnest(coalesce(shipment_item_ids, '{}')) AS u (id)
-              WHERE NOT EXISTS (SELECT FROM app.shipment_items AS i WHERE i.organization_id = v_row.organization_id AND i.id = u.id)) THEN
+              WHERE NOT EXISTS (SELECT FROM app.shipment_items AS i
+                                  JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
+                                 WHERE i.organization_id = v_row.organization_id AND i.id = u.id AND auth.may_read_shipment(s.site_id, s.customer_id))) THEN
     RAISE EXCEPTION 'shipment item not found' USING ERRCODE = 'PT404', DETAIL = 'shipment_item.not_found',
       HINT = 'GET /shipment_items?shipment_id=eq.<id> lists a shipment''s items.';
   END IF;
@@ -177,7 +180,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.link_complaint_shipments(uuid, uuid[], uuid[]) IS
-  E'Link a complaint to shipments\nThe shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint''s plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.';
+  E'Link a complaint to shipments\nThe shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused, one the caller may not read is not found (so no refusal names another plant''s shipment). Needs complaint.manage tenant-wide or at the complaint''s plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.';
 
 CREATE OR REPLACE FUNCTION auth.complaint_8d_allowed(p_complaint_id uuid) RETURNS app.customer_complaints
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

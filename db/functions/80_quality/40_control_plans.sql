@@ -107,6 +107,39 @@ $$;
 COMMENT ON FUNCTION app.add_control_plan_step(uuid, integer, text) IS
   'Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft.';
 
+-- A gauge named for a characteristic, a measurement or a Gauge R&R study is a
+-- measuring device of the register: equipment whose class is of kind gauge
+-- or instrument and requires calibration (an air compressor or a torque
+-- wrench class is not), at the plant of what it measures or of the whole
+-- organization. The refusals name no equipment: the caller may not read
+-- another plant's register.
+CREATE OR REPLACE FUNCTION app_private.require_measuring_gauge(p_organization_id uuid, p_gauge_id uuid, p_site_id uuid) RETURNS app.equipment
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_gauge app.equipment;
+BEGIN
+  SELECT * INTO v_gauge FROM app.equipment AS e WHERE e.organization_id = p_organization_id AND e.id = p_gauge_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'gauge not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'A gauge is equipment of the register: GET /equipment.';
+  END IF;
+  IF v_gauge.site_id IS DISTINCT FROM p_site_id AND v_gauge.site_id IS NOT NULL THEN
+    PERFORM app_private.raise_invalid('gauge.wrong_plant', 'The gauge is not at this plant.',
+      'Use a gauge of the plant (or of the whole organization): GET /equipment?site_id=eq.<plant>.');
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.equipment_classes AS c
+                  WHERE c.organization_id = v_gauge.organization_id AND c.id = v_gauge.class_id
+                    AND c.kind IN ('gauge', 'instrument') AND c.requires_calibration) THEN
+    PERFORM app_private.raise_invalid('gauge.not_a_gauge', pg_catalog.format('%s is not a measuring device.', v_gauge.equipment_number),
+      'A gauge is equipment whose class is of kind gauge or instrument and requires calibration (GET /equipment_classes).');
+  END IF;
+  RETURN v_gauge;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_measuring_gauge(uuid, uuid, uuid) IS
+  'The gauge if it is a measuring device (class of kind gauge or instrument that requires calibration) at the plant p_site_id or of the whole organization: PT404 equipment.not_found; PT422 gauge.wrong_plant (names no equipment), gauge.not_a_gauge.';
+
 CREATE OR REPLACE FUNCTION app.add_characteristic(
   step_id uuid, name text, kind app.characteristic_kind, chart_type app.spc_chart_type, reaction_plan text,
   sample_size integer DEFAULT NULL, nominal numeric DEFAULT NULL, lsl numeric DEFAULT NULL, usl numeric DEFAULT NULL,
@@ -160,8 +193,8 @@ BEGIN
     PERFORM app_private.raise_invalid('characteristic.unit_unknown', pg_catalog.format('Unit %s is not in the units register.', add_characteristic.unit),
       'GET /units lists the codes.');
   END IF;
-  IF add_characteristic.gauge_id IS NOT NULL AND NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = add_characteristic.gauge_id) THEN
-    RAISE EXCEPTION 'gauge not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'A gauge is equipment of the register: GET /equipment.';
+  IF add_characteristic.gauge_id IS NOT NULL THEN
+    PERFORM app_private.require_measuring_gauge(v_org, add_characteristic.gauge_id, v_plan.site_id);
   END IF;
   INSERT INTO app.characteristics (organization_id, id, control_plan_id, step_id, site_id, balloon, name, kind, nominal, lsl, usl, unit,
                                    special_class, sample_size, frequency, gauge_id, reaction_plan, chart_type)
@@ -176,7 +209,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.add_characteristic(uuid, text, app.characteristic_kind, app.spc_chart_type, text, integer, numeric, numeric, numeric, text, text, text, uuid, integer) IS
-  'Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.';
+  'Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown, gauge.not_a_gauge, gauge.wrong_plant (the gauge must be a measuring device at the plan''s plant, app_private.require_measuring_gauge); PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.';
 
 CREATE OR REPLACE FUNCTION app.approve_control_plan(control_plan_id uuid) RETURNS app.control_plans
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -243,9 +276,7 @@ BEGIN
       HINT = 'GET /characteristics lists the characteristics you may see.';
   END IF;
   PERFORM auth.check_permission_at('control_plan.manage', v_characteristic.site_id);
-  IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = record_gauge_study.gauge_id) THEN
-    RAISE EXCEPTION 'gauge not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'A gauge is equipment of the register: GET /equipment.';
-  END IF;
+  PERFORM app_private.require_measuring_gauge(v_org, record_gauge_study.gauge_id, v_characteristic.site_id);
   IF record_gauge_study.method IS NULL OR record_gauge_study.method NOT IN ('average_range', 'anova') THEN
     PERFORM app_private.raise_invalid('gauge_study.method', pg_catalog.format('Method %s is not known.', coalesce(record_gauge_study.method, 'NULL')),
       'Use average_range or anova.');
@@ -280,4 +311,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.record_gauge_study(uuid, uuid, text, jsonb) IS
-  'Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library''s gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.';
+  'Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings, gauge.not_a_gauge, gauge.wrong_plant (a measuring device at the characteristic''s plant) and the library''s gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.';

@@ -115,6 +115,8 @@ DECLARE
   v_characteristic app.characteristics;
   v_at timestamptz := coalesce(record_measurement.measured_at, pg_catalog.now());
   v_gauge uuid;
+  v_used app.equipment;
+  v_substituted uuid;
   v_in_spec boolean;
   v_subgroup integer;
   v_count integer;
@@ -146,6 +148,16 @@ BEGIN
   END IF;
   v_gauge := coalesce(record_measurement.gauge_id, v_characteristic.gauge_id);
   IF v_gauge IS NOT NULL THEN
+    v_used := app_private.require_measuring_gauge(v_inspection.organization_id, v_gauge, v_inspection.site_id);
+    -- Another gauge than the planned one stands in only for an equivalent (of the planned gauge's class), recorded as a substitution.
+    IF v_characteristic.gauge_id IS NOT NULL AND v_gauge <> v_characteristic.gauge_id THEN
+      IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = v_inspection.organization_id
+                        AND e.id = v_characteristic.gauge_id AND e.class_id = v_used.class_id) THEN
+        PERFORM app_private.raise_invalid('gauge.not_equivalent', 'The gauge is not of the planned gauge''s class.',
+          'Measure with the characteristic''s gauge or one of the same class (GET /characteristics?select=gauge_id).');
+      END IF;
+      v_substituted := v_characteristic.gauge_id;
+    END IF;
     PERFORM app_private.require_gauge_usable(v_inspection.organization_id, v_gauge, v_at);
   END IF;
   v_in_spec := CASE WHEN v_characteristic.kind = 'attribute' THEN NOT record_measurement.defective
@@ -157,9 +169,9 @@ BEGIN
     v_count := v_characteristic.open_count + 1;
   END IF;
   INSERT INTO app.measurements (organization_id, id, measured_at, inspection_id, characteristic_id, site_id, subgroup, value, defective,
-                                in_spec, gauge_id, recorded_by)
+                                in_spec, gauge_id, substituted_gauge_id, recorded_by)
   VALUES (v_inspection.organization_id, public.uuid_generate_v7(), v_at, v_inspection.id, v_characteristic.id, v_characteristic.site_id,
-          v_subgroup, record_measurement.value, record_measurement.defective, v_in_spec, v_gauge, auth.user_id())
+          v_subgroup, record_measurement.value, record_measurement.defective, v_in_spec, v_gauge, v_substituted, auth.user_id())
   RETURNING * INTO v_measurement;
   UPDATE app.inspection_characteristics AS ic
      SET measured_count = ic.measured_count + 1, out_of_spec_count = ic.out_of_spec_count + (NOT v_in_spec)::integer,
@@ -179,7 +191,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.record_measurement(uuid, uuid, numeric, boolean, uuid, timestamptz) IS
-  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3''s "as used"); numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection''s measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.';
+  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s: a measuring device at the inspection''s plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3''s "as used"); numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection''s measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.';
 
 CREATE OR REPLACE FUNCTION app.record_measurements(inspection_id uuid, characteristic_id uuid, "values" numeric[], gauge_id uuid DEFAULT NULL)
 RETURNS integer

@@ -36,6 +36,8 @@ DECLARE
   v_dispersions numeric[];
   v_closed timestamptz[];
   v_sigma numeric;
+  -- The rules the tenant flags (setting spc_rules; Western Electric 1-4 by default): a point breaking only others is in control.
+  v_enabled integer[] := ARRAY(SELECT pg_catalog.jsonb_array_elements_text(app_private.setting(p_characteristic.organization_id, 'spc_rules'))::integer);
 BEGIN
   SELECT array_agg(w.subgroup ORDER BY w.subgroup), array_agg(w.n ORDER BY w.subgroup),
          array_agg(app_private.spc_point(p_characteristic.chart_type, w) ORDER BY w.subgroup),
@@ -61,8 +63,8 @@ BEGIN
     RETURN QUERY
       SELECT w.subgroup, w.n, w.value, NULL::numeric, p_baseline.center, least(1::numeric, p_baseline.center + w.half),
              greatest(0::numeric, p_baseline.center - w.half), NULL::boolean,
-             CASE WHEN abs(w.value - p_baseline.center) > w.half THEN ARRAY[1] ELSE '{}'::integer[] END,
-             CASE WHEN abs(w.value - p_baseline.center) > w.half THEN ARRAY['beyond_3_sigma'] ELSE '{}'::text[] END,
+             CASE WHEN abs(w.value - p_baseline.center) > w.half AND 1 = ANY (v_enabled) THEN ARRAY[1] ELSE '{}'::integer[] END,
+             CASE WHEN abs(w.value - p_baseline.center) > w.half AND 1 = ANY (v_enabled) THEN ARRAY['beyond_3_sigma'] ELSE '{}'::text[] END,
              w.closed_at
         FROM (SELECT u.*, 3 * sqrt(p_baseline.center * (1 - p_baseline.center) / u.n) AS half
                 FROM unnest(v_subgroups, v_ns, v_points, v_closed) WITH ORDINALITY AS u (subgroup, n, value, closed_at, k)) AS w
@@ -73,14 +75,18 @@ BEGIN
   RETURN QUERY
     SELECT w.subgroup, w.n, w.value, w.dispersion, p_baseline.center, p_baseline.ucl, p_baseline.lcl,
            w.dispersion > p_baseline.dispersion_ucl OR w.dispersion < p_baseline.dispersion_lcl,
-           r.rules, r.rule_names, w.closed_at
+           coalesce(f.rules, '{}'), coalesce(f.rule_names, '{}'), w.closed_at
       FROM unnest(v_subgroups, v_ns, v_points, v_dispersions, v_closed) WITH ORDINALITY AS w (subgroup, n, value, dispersion, closed_at, k)
       JOIN app_private.spc_nelson_rules(v_points, p_baseline.center, v_sigma) AS r ON r.point = w.k
+      LEFT JOIN LATERAL (
+        SELECT array_agg(x.rule ORDER BY x.k) AS rules, array_agg(x.name ORDER BY x.k) AS rule_names
+          FROM unnest(r.rules, r.rule_names) WITH ORDINALITY AS x (rule, name, k)
+         WHERE x.rule = ANY (v_enabled)) AS f ON true
      ORDER BY w.k;
 END
 $$;
 COMMENT ON FUNCTION app_private.spc_judged_points(app.characteristics, app.spc_baselines, integer, integer) IS
-  'The last p_count closed subgroups of a characteristic up to subgroup p_to: plotted value, dispersion (range, S or moving range), the baseline''s center line and limits (a p chart''s per subgroup size) and the Nelson rules each point breaks (app_private.spc_nelson_rules with sigma = (UCL - CL)/3; p charts: rule 1 against each point''s own limits). Without a baseline: no limits, no rules.';
+  'The last p_count closed subgroups of a characteristic up to subgroup p_to: plotted value, dispersion (range, S or moving range), the baseline''s center line and limits (a p chart''s per subgroup size) and the Nelson rules each point breaks among those the tenant flags (setting spc_rules) (app_private.spc_nelson_rules with sigma = (UCL - CL)/3; p charts: rule 1 against each point''s own limits). Without a baseline: no limits, no rules.';
 
 -- The current baseline of a characteristic (NULL fields when none).
 CREATE OR REPLACE FUNCTION app_private.spc_current_baseline(p_organization_id uuid, p_characteristic_id uuid) RETURNS app.spc_baselines

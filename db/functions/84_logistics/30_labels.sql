@@ -93,8 +93,11 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NULL;
   END IF;
+  -- The label size in millimetres the barcode is drawn to fit: the tenant's setting shipment_label_format.
   RETURN pg_catalog.jsonb_build_object('symbology', v_label.symbology, 'element_string', v_label.element_string, 'raw_data', v_label.raw_data,
     'human_text', v_label.human_text,
+    'width_mm', (app_private.setting(p_organization_id, 'shipment_label_format') ->> 'width_mm')::integer,
+    'height_mm', (app_private.setting(p_organization_id, 'shipment_label_format') ->> 'height_mm')::integer,
     'put_url', (app_private.presign_tenant_object(p_organization_id, 'PUT', 'labels/' || v_label.id || '.png', 900, true)).url);
 END
 $$;

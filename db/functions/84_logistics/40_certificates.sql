@@ -92,6 +92,15 @@ BEGIN
     RAISE EXCEPTION 'the final inspection of % failed', v_held USING ERRCODE = 'PT409', DETAIL = 'certificate.failed_inspection',
       HINT = 'Material whose final inspection failed is certified only under the customer''s concession (an NCR use-as-is disposition), or after a passing re-inspection.';
   END IF;
+  -- Conformance is shown by an inspection: every item has a released (approved) final inspection, or a receiving one for purchased
+  -- material (of the lot, or of the serial or its lot), unless a concession was used for it.
+  SELECT pg_catalog.string_agg(c.item_number, ', ' ORDER BY c.item_number) INTO v_held
+    FROM app_private.shipment_certificate_lines AS c
+   WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id AND c.inspections = '[]' AND c.concessions = '[]';
+  IF v_held IS NOT NULL THEN
+    RAISE EXCEPTION 'no released inspection shows the conformance of %', v_held USING ERRCODE = 'PT409', DETAIL = 'certificate.not_inspected',
+      HINT = 'Certify material after its final inspection (receiving inspection for purchased material) is approved (POST /rpc/decide_inspection), or under the customer''s concession.';
+  END IF;
   SELECT pg_catalog.string_agg(c.item_number || ' (' || c.quality_status || ')', ', ' ORDER BY c.item_number) INTO v_held
     FROM app_private.shipment_certificate_lines AS c
    WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id AND c.quality_status <> 'released';
@@ -123,7 +132,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.issue_shipment_certificate(uuid) IS
-  E'Issue a certificate of conformance\nFreezes what the shipment''s items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item''s released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.';
+  E'Issue a certificate of conformance\nFreezes what the shipment''s items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item''s released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it, or it has no released (approved) final or receiving inspection and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.not_inspected, certificate.items_not_released.';
 
 CREATE OR REPLACE FUNCTION app_private.coc_render_begin(p_organization_id uuid, p_certificate_id uuid) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE

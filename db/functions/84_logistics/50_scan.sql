@@ -3,11 +3,26 @@
 -- a plain SSCC, lot, serial or shipment number; finds what it names among
 -- what the caller may see; records the event (app.scan_events, partitioned
 -- by month) and the item's current_location. The same device and code
--- within 5 seconds is one event: scans of one device and code serialize on
--- a transaction advisory lock, and the second finds the first.
+-- within 5 seconds is one event: scans of one device and code key (a GS1
+-- code decoded and normalised, app_private.scan_code_key) serialize on a
+-- transaction advisory lock, and the second finds the first.
 
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.scan_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+
+-- The idempotency key of a scanned code: a GS1 element string normalised as
+-- its decoded application identifiers in ascending order, each "(AI)value"
+-- (so "(00)006141410000000012", "00006141410000000012" and the plain SSCC
+-- are one key); any other code as read.
+CREATE OR REPLACE FUNCTION app_private.scan_code_key(p_code text, p_decoded jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = ''
+AS $$
+  SELECT CASE WHEN coalesce(p_decoded, '{}') = '{}' THEN p_code
+              ELSE (SELECT pg_catalog.string_agg('(' || d.key || ')' || d.value, '' ORDER BY d.key) FROM pg_catalog.jsonb_each_text(p_decoded) AS d) END
+$$;
+COMMENT ON FUNCTION app_private.scan_code_key(text, jsonb) IS
+  'The idempotency key of a scanned code: the decoded GS1 application identifiers in ascending order as "(AI)value..." when the code decoded to any, else the code as read.';
 
 CREATE OR REPLACE FUNCTION app.scan(code text, location text, device text) RETURNS app.scan_events
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -27,6 +42,7 @@ DECLARE
   v_lot uuid;
   v_serial uuid;
   v_gtin text;
+  v_key text;
 BEGIN
   IF v_code IS NULL OR v_code = '' OR pg_catalog.length(v_code) > 200 OR coalesce(v_device, '') = '' OR pg_catalog.length(v_device) > 100
      OR coalesce(v_location, '') = '' OR pg_catalog.length(v_location) > 200 THEN
@@ -37,16 +53,6 @@ BEGIN
     RAISE EXCEPTION 'a customer''s portal user does not scan' USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
       HINT = 'Staff with scan.record scan.';
   END IF;
-  -- One device and code at a time; the second of two within 5 s returns the first.
-  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('scan:' || v_org || ':' || v_device || ':' || v_code, 0));
-  SELECT * INTO v_event FROM app.scan_events AS e
-   WHERE e.organization_id = v_org AND e.device = v_device AND e.code = v_code
-     AND e.scanned_at >= pg_catalog.clock_timestamp() - interval '5 seconds'
-   ORDER BY e.scanned_at DESC LIMIT 1;
-  IF FOUND THEN
-    RETURN v_event;
-  END IF;
-
   -- Decode: a GS1 element string, a plain SSCC (18 digits, check digit right), else a number.
   IF v_code ~ '^[0-9]{18}$' AND app.gs1_key_valid(v_code) THEN
     v_kind := 'sscc';
@@ -55,6 +61,18 @@ BEGIN
      OR v_code ~ '^(00[0-9]{18}|01[0-9]{14})' THEN
     v_kind := 'gs1';
     v_decoded := app.gs1_parse(v_code);
+  END IF;
+
+  -- One device and code at a time; the second of two within 5 s returns the first. The code is keyed on what it says:
+  -- a GS1 element string as its decoded application identifiers in order, however the scanner wrote it.
+  v_key := app_private.scan_code_key(v_code, v_decoded);
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('scan:' || v_org || ':' || v_device || ':' || v_key, 0));
+  SELECT * INTO v_event FROM app.scan_events AS e
+   WHERE e.organization_id = v_org AND e.device = v_device AND e.code_key = v_key
+     AND e.scanned_at >= pg_catalog.clock_timestamp() - interval '5 seconds'
+   ORDER BY e.scanned_at DESC LIMIT 1;
+  IF FOUND THEN
+    RETURN v_event;
   END IF;
 
   IF v_decoded ? '00' THEN
@@ -109,13 +127,13 @@ BEGIN
   IF v_serial IS NOT NULL THEN
     UPDATE app.serials AS s SET current_location = v_location WHERE s.organization_id = v_org AND s.id = v_serial;
   END IF;
-  INSERT INTO app.scan_events AS e (organization_id, id, scanned_at, device, location, code, code_kind, decoded, site_id, shipment_id,
+  INSERT INTO app.scan_events AS e (organization_id, id, scanned_at, device, location, code, code_key, code_kind, decoded, site_id, shipment_id,
                                     shipping_unit_id, lot_id, serial_id, scanned_by)
-  VALUES (v_org, public.uuid_generate_v7(), pg_catalog.clock_timestamp(), v_device, v_location, v_code, v_kind, v_decoded, v_site, v_shipment,
+  VALUES (v_org, public.uuid_generate_v7(), pg_catalog.clock_timestamp(), v_device, v_location, v_code, v_key, v_kind, v_decoded, v_site, v_shipment,
           v_unit, v_lot, v_serial, auth.user_id())
   RETURNING e.* INTO v_event;
   RETURN v_event;
 END
 $$;
 COMMENT ON FUNCTION app.scan(text, text, text) IS
-  E'Scan\nRecords that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part''s is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit''s, shipment''s, lot''s or serial''s current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item''s site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.';
+  E'Scan\nRecords that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part''s is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit''s, shipment''s, lot''s or serial''s current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once); a GS1 code is the same when it decodes to the same element string (scan_events.code_key: "(00)…", "00…", "]C100…" and a plain SSCC are one code). Needs scan.record at the item''s site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.';

@@ -176,10 +176,8 @@ BEGIN
     RAISE EXCEPTION 'only the tenant''s staff report work here' USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
       HINT = 'Use the asset''s QR code (app.submit_work_request).';
   END IF;
-  SELECT e.* INTO v_equipment FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = request_work.equipment_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
-  END IF;
+  -- Only on equipment the caller may see: a plant-scoped member reports at their plants.
+  v_equipment := app_private.visible_equipment(v_org, request_work.equipment_id);
   IF nullif(pg_catalog.btrim(request_work.title), '') IS NULL OR pg_catalog.length(request_work.title) > 200 THEN
     PERFORM app_private.raise_invalid('work_request.title_invalid', 'a title of 1 to 200 characters is required', 'Say in a few words what is wrong.');
   END IF;
@@ -191,7 +189,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.request_work(uuid, text, text) IS
-  E'Report a problem as a member\nA staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected.\nErrors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.';
+  E'Report a problem as a member\nA staff member of the tenant reports a problem on an asset they may see (equipment.read tenant-wide or at its plant; app_private.visible_equipment) (WR-000123); they are told when it is rejected.\nErrors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.';
 
 -- The caller's request, locked, for a planner.
 CREATE OR REPLACE FUNCTION app_private.lock_work_request(p_request_id uuid) RETURNS app.work_requests

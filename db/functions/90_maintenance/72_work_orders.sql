@@ -242,8 +242,10 @@ DECLARE
   v_order app.work_orders := app_private.lock_work_order(add_work_order_asset.work_order_id, 'work_order.manage');
   v_row app.work_order_assets;
 BEGIN
-  IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = v_order.organization_id AND e.id = add_work_order_asset.equipment_id) THEN
-    RAISE EXCEPTION 'equipment not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'GET /equipment lists the assets.';
+  -- An asset the caller may see, at the work order's plant (the link is kept at that plant).
+  IF (app_private.visible_equipment(v_order.organization_id, add_work_order_asset.equipment_id)).site_id <> v_order.site_id THEN
+    PERFORM app_private.raise_invalid('work_order.asset_wrong_plant', 'the asset is not at the work order''s plant',
+      'Link assets of the work order''s plant; open a work order at the other plant for its assets.');
   END IF;
   IF v_order.status IN ('completed', 'verified', 'closed', 'cancelled') THEN
     PERFORM app_private.refuse_work_order_move(v_order, 'more assets');
@@ -256,7 +258,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.add_work_order_asset(uuid, uuid) IS
-  E'Link another asset to a work order\nBefore it is completed; the work order''s plant stays its primary asset''s. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.';
+  E'Link another asset to a work order\nBefore it is completed; an asset the caller may see at the work order''s plant (the work order''s plant stays its primary asset''s). Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid, PT422 work_order.asset_wrong_plant.';
 
 CREATE OR REPLACE FUNCTION app.transition_work_order(work_order_id uuid, to_state text, reason text DEFAULT NULL) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

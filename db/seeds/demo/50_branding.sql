@@ -28,7 +28,7 @@ SELECT app_private.record_domain_check(b.organization_id, b.custom_domain, ARRAY
 INSERT INTO app.tenant_settings (organization_id, setting_key, value)
 SELECT o.id, v.setting_key, v.value::jsonb
   FROM (VALUES
-    ('acme-manufacturing', 'measurement_system', '"imperial"'),
+    ('acme-manufacturing', 'supplier_on_time_tolerance_days', '2'),
     ('acme-manufacturing', 'shipment_label_format', '{"symbology": "gs1-128", "width_mm": 102, "height_mm": 152}'),
     ('acme-manufacturing', 'measurement_retention_years', '16'),
     ('northwind-labs', 'spc_rules', '[1, 2, 3, 4, 5, 6, 7, 8]')

@@ -32,10 +32,10 @@ SELECT is(tests.refusal($$INSERT INTO app_private.setting_definitions (key, valu
 
 -- Members read every setting with its default until the tenant sets one.
 SELECT tests.act_as(tests.recall('qa'), tests.recall('a'));
-SELECT is((SELECT value FROM app.settings WHERE setting_key = 'measurement_system'), '"metric"'::jsonb,
-  'the seeded measurement system is metric by default');
-SELECT is((SELECT count(*)::int FROM app.settings WHERE setting_key IN ('measurement_system', 'measurement_decimals',
-            'shipment_label_format', 'spc_rules', 'lot_number_date_format')), 5, 'the platform''s settings are seeded');
+SELECT is((SELECT value FROM app.settings WHERE setting_key = 'spc_rules'), '[1, 2, 3, 4]'::jsonb,
+  'the seeded SPC rules are the Western Electric rules by default');
+SELECT is((SELECT count(*)::int FROM app.settings WHERE setting_key IN ('oee_small_stop_minutes', 'shipment_label_format', 'spc_rules',
+            'supplier_on_time_tolerance_days')), 4, 'the platform''s settings are seeded');
 SELECT is((SELECT array_agg(setting_key || ':' || is_set || ':' || may_change ORDER BY setting_key) FROM app.settings WHERE setting_key LIKE 'test\_%'),
   ARRAY['test_capa_days:false:true', 'test_label:false:false', 'test_mode:false:false'],
   'a member sees every setting, whether it is set and whether they may change it');
@@ -68,8 +68,8 @@ SELECT is(tests.refusal($$UPDATE app.tenant_settings SET value = '{"note": "x"}'
   'PT422 setting.value_invalid', 'a missing required property is refused');
 SELECT is(tests.refusal($$UPDATE app.tenant_settings SET value = '"maybe"' WHERE setting_key = 'test_mode'$$),
   'PT422 setting.value_invalid', 'an enum takes its values only');
-SELECT is(tests.refusal($$INSERT INTO app.tenant_settings (setting_key, value) VALUES ('measurement_system', '"furlongs"')$$),
-  'PT422 setting.value_invalid', 'the seeded settings are validated too');
+SELECT is(tests.refusal($$INSERT INTO app.tenant_settings (setting_key, value) VALUES ('shipment_label_format', '{"symbology": "datamatrix", "width_mm": 102, "height_mm": 152}')$$),
+  'PT422 setting.value_invalid', 'the seeded settings are validated too (no symbology the label job does not draw)');
 SELECT is(tests.refusal($$INSERT INTO app.tenant_settings (setting_key, value) VALUES ('spc_rules', '[1, 9]')$$),
   'PT422 setting.value_invalid', 'SPC rules are 1 to 8');
 SELECT is(tests.refusal($$INSERT INTO app.tenant_settings (setting_key, value) VALUES ('no_such_setting', '1')$$),
@@ -82,7 +82,7 @@ SELECT tests.act_as_owner();
 SELECT is(app_private.setting(tests.recall('a'), 'test_capa_days', NULL::integer), 45, 'read as an integer');
 SELECT is(app_private.setting(tests.recall('a'), 'test_mode', NULL::text), 'on', 'a string as its text');
 SELECT is(app_private.setting(tests.recall('a'), 'test_label', NULL::jsonb), '{"size": 20, "note": "ok"}'::jsonb, 'an object as jsonb');
-SELECT is(app_private.setting(tests.recall('b'), 'measurement_decimals', NULL::integer), 3, 'another tenant has the default');
+SELECT is(app_private.setting(tests.recall('b'), 'oee_small_stop_minutes', NULL::integer), 5, 'another tenant has the default');
 SELECT is(tests.refusal($$SELECT app_private.setting(tests.recall('a'), 'test_mode', NULL::integer)$$), 'PT422 setting.type_mismatch',
   'a value that does not cast is refused');
 SELECT is(tests.refusal($$SELECT app_private.setting(tests.recall('a'), 'no_such_setting')$$), 'PT422 setting.unknown',

@@ -17,7 +17,8 @@ SELECT tests.remember('eng', tests.create_member(tests.recall('t'), 'engineering
 SELECT tests.remember('c', tests.create_characteristic(tests.recall('t'), tests.recall('plant'), 'xbar_r', 2));
 SELECT tests.remember('plan', tests.plan_of(tests.recall('c')));
 SELECT tests.remember('part', (SELECT part_id FROM app.part_revisions WHERE id = (SELECT part_revision_id FROM app.control_plans WHERE id = tests.recall('plan'))));
-SELECT tests.remember('spare', tests.create_equipment(tests.recall('t'), tests.create_equipment_class(tests.recall('t')), tests.recall('plant'), p_name => 'Spare micrometer'));
+-- The spare is an equivalent of the planned gauge: of its class.
+SELECT tests.remember('spare', tests.create_equipment(tests.recall('t'), (SELECT class_id FROM app.equipment WHERE id = tests.gauge_of(tests.recall('c'))), tests.recall('plant'), p_name => 'Spare micrometer'));
 SELECT tests.calibrate(tests.recall('spare'), now() - interval '1 day')::text;
 -- The part's drawing: revision A superseded, B released (the one form 1 names), C a draft.
 SELECT tests.act_as_owner();

@@ -14,10 +14,12 @@ SELECT tests.remember('qa', tests.create_member(tests.recall('t'), 'qa'));
 SELECT tests.remember('eng', tests.create_member(tests.recall('t'), 'engineering'));
 SELECT tests.remember('tech', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant')));
 SELECT tests.remember('part', tests.create_part(tests.recall('t')));
-SELECT tests.remember('gauge', tests.create_equipment(tests.recall('t'), tests.create_equipment_class(tests.recall('t')), tests.recall('plant')));
+SELECT tests.remember('gauge_class', tests.create_equipment_class(tests.recall('t')));
+SELECT tests.remember('gauge', tests.create_equipment(tests.recall('t'), tests.recall('gauge_class'), tests.recall('plant')));
 SELECT tests.calibrate(tests.recall('gauge'), now() - interval '10 days')::text;
-SELECT tests.remember('old_gauge', tests.create_equipment(tests.recall('t'), tests.create_equipment_class(tests.recall('t'), p_interval_days => 30), tests.recall('plant')));
-SELECT tests.calibrate(tests.recall('old_gauge'), now() - interval '60 days')::text;
+-- An equivalent of the gauge (its class) whose calibration expired a month ago.
+SELECT tests.remember('old_gauge', tests.create_equipment(tests.recall('t'), tests.recall('gauge_class'), tests.recall('plant')));
+SELECT tests.calibrate(tests.recall('old_gauge'), now() - interval '60 days', 'pass', now() - interval '30 days')::text;
 
 -- Engineering drafts the plan.
 SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));

@@ -9,7 +9,7 @@
 -- final inspection without a concession. Other plants, other tenants and
 -- lesser roles are refused.
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -122,6 +122,16 @@ SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
 SELECT tests.remember('i4', (app.open_inspection(tests.recall('plan'), 'final', lot_id => tests.recall('lot2'))).id);
 SELECT app.record_measurement(tests.recall('i4'), tests.recall('c'), 48);
 SELECT app.complete_inspection(tests.recall('i4'));
+SELECT tests.act_as(tests.recall('log'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.issue_shipment_certificate(%L)$$, tests.recall('shp'))), 'PT409 certificate.not_inspected',
+  'a passing inspection that quality has not released does not yet show the second lot conforming');
+-- A second passing re-inspection that quality releases.
+SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
+SELECT tests.remember('i5', (app.open_inspection(tests.recall('plan'), 'final', lot_id => tests.recall('lot2'))).id);
+SELECT app.record_measurement(tests.recall('i5'), tests.recall('c'), 48);
+SELECT app.complete_inspection(tests.recall('i5'));
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.decide_inspection(tests.recall('i5'), true);
 SELECT tests.act_as(tests.recall('log'), tests.recall('t'));
 SELECT tests.remember('coc', (app.issue_shipment_certificate(tests.recall('shp'))).id);
 SELECT is((SELECT l -> 'inspections' -> 0 ->> 'inspection_id' FROM app.shipment_certificates AS s, jsonb_array_elements(s.content -> 'lines') AS l

@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(57);
+SELECT plan(60);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -107,6 +107,16 @@ SELECT is(tests.refusal(format($$SELECT app.add_shipment_item(%L, serial_id => %
 SELECT is((app.request_label(shipping_unit_id => tests.recall('unit'))).element_string, '(00)006141410000000012', 'the SSCC label''s payload');
 SELECT is((app.request_label(lot_id => tests.recall('lot'))).element_string, '(01)00614141123452(10)' || (SELECT lot_number FROM app.lots WHERE id = tests.recall('lot')::uuid) || '(30)5',
   'the lot label: GTIN, lot, count');
+SELECT is(tests.refusal(format($$SELECT app.issue_shipment_certificate(%L)$$, tests.recall('shp'))), 'PT409 certificate.not_inspected',
+  'no certificate for material that no released inspection shows conforming');
+SELECT tests.act_as_owner();
+SELECT tests.approve_inspection(lot_id => tests.recall('lot'))::text;
+SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.issue_shipment_certificate(%L)$$, tests.recall('shp'))), 'PT409 certificate.not_inspected',
+  'every item needs one: the serial has none yet');
+SELECT tests.act_as_owner();
+SELECT tests.approve_inspection(serial_id => tests.recall('serial'), kind => 'receiving')::text;
+SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
 SELECT is((app.issue_shipment_certificate(tests.recall('shp'))).status::text, 'queued', 'the certificate of conformance is queued');
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM graphile_worker.jobs WHERE task_identifier IN ('label_render', 'coc_render')), 3, 'three render jobs');
@@ -117,6 +127,9 @@ SELECT is((SELECT jsonb_array_length(content -> 'lines') FROM app.shipment_certi
 -- Scans: decoded, located, idempotent per device and code.
 SELECT tests.remember('scan', (app.scan('(00)006141410000000012', 'Dock 3', 'gun-1')).id);
 SELECT is((app.scan('(00)006141410000000012', 'Dock 3', 'gun-1')).id::text, tests.recall('scan')::text, 'the same device and code at once is one event');
+SELECT is((SELECT array_agg(DISTINCT (app.scan(c, 'Dock 3', 'gun-1')).id::text)
+             FROM unnest(ARRAY['00006141410000000012', ']C100006141410000000012', '006141410000000012']) AS c),
+  ARRAY[tests.recall('scan')::text], 'the same element string written raw, after ]C1 or as a plain SSCC is the same code: one event');
 SELECT is((SELECT current_location FROM app.shipments WHERE id = tests.recall('shp')::uuid), 'Dock 3', 'the shipment is where its unit was scanned');
 SELECT is((app.scan((SELECT lot_number FROM app.lots WHERE id = tests.recall('lot')::uuid), 'Rack 7', 'gun-1')).code_kind, 'lot_number', 'a plain lot number');
 SELECT is(tests.refusal($$SELECT app.scan('NO-SUCH-THING', 'Dock 3', 'gun-1')$$), 'PT404 scan.unknown_code', 'an unknown code');

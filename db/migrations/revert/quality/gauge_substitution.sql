@@ -1,0 +1,7 @@
+-- Revert pulse:quality/gauge_substitution from pg
+
+BEGIN;
+
+ALTER TABLE app.measurements DROP COLUMN substituted_gauge_id;
+
+COMMIT;
