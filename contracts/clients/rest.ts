@@ -6943,6 +6943,7 @@ export interface FaiForm2Items {
    *
    * Note:
    * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
    * @format uuid
    */
   organization_id: string;
@@ -10056,6 +10057,12 @@ export interface Measurements {
    */
   subgroup?: number;
   /**
+   * Substituted for
+   * The characteristic's planned gauge (equipment.id) that gauge_id, an equivalent of the same class, stood in for; empty when the planned gauge (or, with none planned, any measuring device of the plant) was used.
+   * @format uuid
+   */
+  substituted_gauge_id?: string;
+  /**
    * Value
    * The measured value of a variable characteristic.
    * @format numeric
@@ -11960,6 +11967,11 @@ export interface PersonalDataRequests {
    * @format text
    */
   reason?: string;
+  /**
+   * Erasure: what the personal-data register did: [{table, column, action, rows}] (action delete or clear; rows affected).
+   * @format jsonb
+   */
+  register_actions: any;
   /**
    * Who made the request (the person, an administrator or a platform operator).
    *
@@ -18112,6 +18124,12 @@ export interface ScanEvents {
    */
   code: string;
   /**
+   * Code key
+   * What the code says, normalised: a GS1 element string as its decoded application identifiers in ascending order ("(00)006141410000000012"), whatever the scanner sent (parentheses, raw, ]C1, plain SSCC); any other code as read. The same device and code key within 5 seconds is one event.
+   * @format text
+   */
+  code_key: string;
+  /**
    * Kind
    * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
    * @format text
@@ -18733,7 +18751,7 @@ export interface Settings {
   permission?: string;
   /**
    * Setting
-   * The setting's key (measurement_system).
+   * The setting's key (spc_rules).
    *
    * Note:
    * This is a Primary Key.<pk/>
@@ -54280,6 +54298,12 @@ export namespace Measurements {
        */
       subgroup?: string;
       /**
+       * Substituted for
+       * The characteristic's planned gauge (equipment.id) that gauge_id, an equivalent of the same class, stood in for; empty when the planned gauge (or, with none planned, any measuring device of the plant) was used.
+       * @format uuid
+       */
+      substituted_gauge_id?: string;
+      /**
        * Value
        * The measured value of a variable characteristic.
        * @format numeric
@@ -54378,6 +54402,12 @@ export namespace Measurements {
        */
       subgroup?: string;
       /**
+       * Substituted for
+       * The characteristic's planned gauge (equipment.id) that gauge_id, an equivalent of the same class, stood in for; empty when the planned gauge (or, with none planned, any measuring device of the plant) was used.
+       * @format uuid
+       */
+      substituted_gauge_id?: string;
+      /**
        * Value
        * The measured value of a variable characteristic.
        * @format numeric
@@ -54474,6 +54504,12 @@ export namespace Measurements {
        * @format integer
        */
       subgroup?: string;
+      /**
+       * Substituted for
+       * The characteristic's planned gauge (equipment.id) that gauge_id, an equivalent of the same class, stood in for; empty when the planned gauge (or, with none planned, any measuring device of the plant) was used.
+       * @format uuid
+       */
+      substituted_gauge_id?: string;
       /**
        * Value
        * The measured value of a variable characteristic.
@@ -60394,6 +60430,11 @@ export namespace PersonalDataRequests {
        */
       reason?: string;
       /**
+       * Erasure: what the personal-data register did: [{table, column, action, rows}] (action delete or clear; rows affected).
+       * @format jsonb
+       */
+      register_actions?: string;
+      /**
        * Who made the request (the person, an administrator or a platform operator).
        * @format uuid
        */
@@ -60468,6 +60509,11 @@ export namespace PersonalDataRequests {
        * @format text
        */
       reason?: string;
+      /**
+       * Erasure: what the personal-data register did: [{table, column, action, rows}] (action delete or clear; rows affected).
+       * @format jsonb
+       */
+      register_actions?: string;
       /**
        * Who made the request (the person, an administrator or a platform operator).
        * @format uuid
@@ -60546,6 +60592,11 @@ export namespace PersonalDataRequests {
        * @format text
        */
       reason?: string;
+      /**
+       * Erasure: what the personal-data register did: [{table, column, action, rows}] (action delete or clear; rows affected).
+       * @format jsonb
+       */
+      register_actions?: string;
       /**
        * Who made the request (the person, an administrator or a platform operator).
        * @format uuid
@@ -71940,7 +71991,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_characteristic
    * @name AddCharacteristicCreate
-   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
+   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown, gauge.not_a_gauge, gauge.wrong_plant (the gauge must be a measuring device at the plan's plant, app_private.require_measuring_gauge); PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
    * @request POST:/rpc/add_characteristic
    */
   export namespace AddCharacteristicCreate {
@@ -71987,7 +72038,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_characteristic
    * @name AddCharacteristicList
-   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
+   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown, gauge.not_a_gauge, gauge.wrong_plant (the gauge must be a measuring device at the plan's plant, app_private.require_measuring_gauge); PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
    * @request GET:/rpc/add_characteristic
    */
   export namespace AddCharacteristicList {
@@ -72590,7 +72641,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @description Before it is completed; an asset the caller may see at the work order's plant (the work order's plant stays its primary asset's). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid, PT422 work_order.asset_wrong_plant.
    * @tags (rpc) add_work_order_asset
    * @name AddWorkOrderAssetCreate
    * @summary Link another asset to a work order
@@ -72613,7 +72664,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Before it is completed; the work order's plant stays its primary asset's. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid.
+   * @description Before it is completed; an asset the caller may see at the work order's plant (the work order's plant stays its primary asset's). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / equipment.not_found, PT403 permission.missing, PT409 work_order.transition_invalid, PT422 work_order.asset_wrong_plant.
    * @tags (rpc) add_work_order_asset
    * @name AddWorkOrderAssetList
    * @summary Link another asset to a work order
@@ -76993,7 +77044,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
+   * @description First the personal-data register (app_private.personal_data_register: calendar feeds, availability, team membership, own labour rate and partner contacts deleted, work request reporter contacts cleared; listed in register_actions); then their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
    * @tags (rpc) erase_personal_data
    * @name ErasePersonalDataCreate
    * @summary Erases a person by pseudonymisation
@@ -77016,7 +77067,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
+   * @description First the personal-data register (app_private.personal_data_register: calendar feeds, availability, team membership, own labour rate and partner contacts deleted, work request reporter contacts cleared; listed in register_actions); then their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
    * @tags (rpc) erase_personal_data
    * @name ErasePersonalDataList
    * @summary Erases a person by pseudonymisation
@@ -77132,7 +77183,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
+   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20), with erasure_handling: what an erasure would do with each registered table they are in, and why. Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
    * @tags (rpc) export_personal_data
    * @name ExportPersonalDataCreate
    * @summary Exports everything held about a person
@@ -77153,7 +77204,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
+   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20), with erasure_handling: what an erasure would do with each registered table they are in, and why. Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
    * @tags (rpc) export_personal_data
    * @name ExportPersonalDataList
    * @summary Exports everything held about a person
@@ -78197,7 +78248,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it, or it has no released (approved) final or receiving inspection and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.not_inspected, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateCreate
    * @summary Issue a certificate of conformance
@@ -78218,7 +78269,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it, or it has no released (approved) final or receiving inspection and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.not_inspected, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateList
    * @summary Issue a certificate of conformance
@@ -78428,7 +78479,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused, one the caller may not read is not found (so no refusal names another plant's shipment). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
    * @tags (rpc) link_complaint_shipments
    * @name LinkComplaintShipmentsCreate
    * @summary Link a complaint to shipments
@@ -78453,7 +78504,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused, one the caller may not read is not found (so no refusal names another plant's shipment). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
    * @tags (rpc) link_complaint_shipments
    * @name LinkComplaintShipmentsList
    * @summary Link a complaint to shipments
@@ -79644,7 +79695,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates. Errors: PT422 pm_forecast.range_invalid.
+   * @description The occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion. Meter-only schedules are projected from the meter's average daily usage over the 90 days before its latest reading (estimated true): the next due points (next_due_usage, then every meter_interval) divided by that rate from the latest reading's day, a point the estimate has passed due today, generated meter_lead units earlier; no dates when the window holds fewer than two readings at least 7 days apart or no usage. Errors: PT422 pm_forecast.range_invalid.
    * @tags (rpc) pm_forecast
    * @name PmForecastCreate
    * @summary PM forecast
@@ -79667,7 +79718,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The calendar occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion; meter-only schedules have no dates. Errors: PT422 pm_forecast.range_invalid.
+   * @description The occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion. Meter-only schedules are projected from the meter's average daily usage over the 90 days before its latest reading (estimated true): the next due points (next_due_usage, then every meter_interval) divided by that rate from the latest reading's day, a point the estimate has passed due today, generated meter_lead units earlier; no dates when the window holds fewer than two readings at least 7 days apart or no usage. Errors: PT422 pm_forecast.range_invalid.
    * @tags (rpc) pm_forecast
    * @name PmForecastList
    * @summary PM forecast
@@ -80402,7 +80453,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_gauge_study
    * @name RecordGaugeStudyCreate
-   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
+   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings, gauge.not_a_gauge, gauge.wrong_plant (a measuring device at the characteristic's plant) and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
    * @request POST:/rpc/record_gauge_study
    */
   export namespace RecordGaugeStudyCreate {
@@ -80429,7 +80480,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_gauge_study
    * @name RecordGaugeStudyList
-   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
+   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings, gauge.not_a_gauge, gauge.wrong_plant (a measuring device at the characteristic's plant) and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
    * @request GET:/rpc/record_gauge_study
    */
   export namespace RecordGaugeStudyList {
@@ -80453,7 +80504,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementCreate
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request POST:/rpc/record_measurement
    */
   export namespace RecordMeasurementCreate {
@@ -80484,7 +80535,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementList
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.
    * @request GET:/rpc/record_measurement
    */
   export namespace RecordMeasurementList {
@@ -81657,7 +81708,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @description A staff member of the tenant reports a problem on an asset they may see (equipment.read tenant-wide or at its plant; app_private.visible_equipment) (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
    * @tags (rpc) request_work
    * @name RequestWorkCreate
    * @summary Report a problem as a member
@@ -81682,7 +81733,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description A staff member of the tenant reports a problem on an asset (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
+   * @description A staff member of the tenant reports a problem on an asset they may see (equipment.read tenant-wide or at its plant; app_private.visible_equipment) (WR-000123); they are told when it is rejected. Errors: PT403 permission.missing (portal users, non-members), PT404 equipment.not_found, PT422 work_request.title_invalid.
    * @tags (rpc) request_work
    * @name RequestWorkList
    * @summary Report a problem as a member
@@ -82604,7 +82655,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once); a GS1 code is the same when it decodes to the same element string (scan_events.code_key: "(00)…", "00…", "]C100…" and a plain SSCC are one code). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    * @tags (rpc) scan
    * @name ScanCreate
    * @summary Scan
@@ -82629,7 +82680,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once); a GS1 code is the same when it decodes to the same element string (scan_events.code_key: "(00)…", "00…", "]C100…" and a plain SSCC are one code). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
    * @tags (rpc) scan
    * @name ScanList
    * @summary Scan
@@ -91407,6 +91458,12 @@ export namespace ScanEvents {
        */
       code?: string;
       /**
+       * Code key
+       * What the code says, normalised: a GS1 element string as its decoded application identifiers in ascending order ("(00)006141410000000012"), whatever the scanner sent (parentheses, raw, ]C1, plain SSCC); any other code as read. The same device and code key within 5 seconds is one event.
+       * @format text
+       */
+      code_key?: string;
+      /**
        * Kind
        * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
        * @format text
@@ -91502,6 +91559,12 @@ export namespace ScanEvents {
        * @format text
        */
       code?: string;
+      /**
+       * Code key
+       * What the code says, normalised: a GS1 element string as its decoded application identifiers in ascending order ("(00)006141410000000012"), whatever the scanner sent (parentheses, raw, ]C1, plain SSCC); any other code as read. The same device and code key within 5 seconds is one event.
+       * @format text
+       */
+      code_key?: string;
       /**
        * Kind
        * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
@@ -91613,6 +91676,12 @@ export namespace ScanEvents {
        * @format text
        */
       code?: string;
+      /**
+       * Code key
+       * What the code says, normalised: a GS1 element string as its decoded application identifiers in ascending order ("(00)006141410000000012"), whatever the scanner sent (parentheses, raw, ]C1, plain SSCC); any other code as read. The same device and code key within 5 seconds is one event.
+       * @format text
+       */
+      code_key?: string;
       /**
        * Kind
        * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
@@ -93305,7 +93374,7 @@ export namespace Settings {
       select?: string;
       /**
        * Setting
-       * The setting's key (measurement_system).
+       * The setting's key (spc_rules).
        * @format text
        */
       setting_key?: string;
