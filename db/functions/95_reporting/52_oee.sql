@@ -46,6 +46,32 @@ $$;
 COMMENT ON FUNCTION app.production_run_oee(uuid) IS
   E'OEE of a production run\nFor a run whose machine the caller sees (equipment.read tenant-wide or at its plant): planned production time (window - planned stops and stops outside the schedule), run time (- breakdowns, setups, small stops, other unplanned stops inside the schedule), net run time (ideal cycle time x total), fully productive time (ideal x good); availability, performance (not capped: performance_over_100 flags an ideal cycle time that is too slow), quality and OEE in percent; the six big losses in hours (breakdowns, setup, small stops, reduced speed = run - net, startup and production rejects x ideal cycle time) and other stops. Empty performance and OEE without an ideal cycle time. PT404 production_run.not_found.';
 
+-- The machine and period a caller asks a machine's figures for: a machine of
+-- the active tenant they may read (equipment.read tenant-wide or at its
+-- site; never a portal user), and a period that ends after it starts.
+CREATE OR REPLACE FUNCTION app_private.require_machine_period(p_equipment_id uuid, p_period_start timestamptz, p_period_end timestamptz)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_site uuid;
+BEGIN
+  SELECT e.site_id INTO v_site FROM app.equipment AS e WHERE e.organization_id = auth.org_id() AND e.id = p_equipment_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL
+     OR NOT (auth.has_permission('equipment.read') OR v_site = ANY (auth.permitted_site_ids('equipment.read'))) THEN
+    RAISE EXCEPTION 'equipment % not found', p_equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
+      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
+  END IF;
+  IF p_period_start IS NULL OR p_period_end IS NULL OR p_period_end <= p_period_start THEN
+    RAISE EXCEPTION 'the period must end after it starts' USING ERRCODE = 'PT422', DETAIL = 'oee.period_invalid',
+      HINT = 'Send period_start before period_end.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_machine_period(uuid, timestamptz, timestamptz) IS
+  'Refuses a request for a machine''s figures over a period: PT404 equipment.not_found for a machine the caller may not read (or a portal user), PT422 oee.period_invalid for a period that does not end after it starts. Called by app.equipment_oee and app.equipment_availability_losses.';
+
 -- OEE of a machine over a period: the runs that start in it, summed.
 CREATE OR REPLACE FUNCTION app.equipment_oee(equipment_id uuid, period_start timestamptz, period_end timestamptz)
 RETURNS TABLE (runs integer, total_count integer, good_count integer, planned_production_hours numeric, run_hours numeric,
@@ -57,18 +83,8 @@ SET search_path = ''
 AS $$
 DECLARE
   v_org uuid := auth.org_id();
-  v_site uuid;
 BEGIN
-  SELECT e.site_id INTO v_site FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = equipment_oee.equipment_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL
-     OR NOT (auth.has_permission('equipment.read') OR v_site = ANY (auth.permitted_site_ids('equipment.read'))) THEN
-    RAISE EXCEPTION 'equipment % not found', equipment_oee.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
-      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
-  END IF;
-  IF period_start IS NULL OR period_end IS NULL OR period_end <= period_start THEN
-    RAISE EXCEPTION 'the period must end after it starts' USING ERRCODE = 'PT422', DETAIL = 'oee.period_invalid',
-      HINT = 'Send period_start before period_end.';
-  END IF;
+  PERFORM app_private.require_machine_period(equipment_oee.equipment_id, period_start, period_end);
   RETURN QUERY
   WITH o AS (
     SELECT r.total_count AS total, r.good_count AS good, f.*
@@ -151,18 +167,8 @@ SET search_path = ''
 AS $$
 DECLARE
   v_org uuid := auth.org_id();
-  v_site uuid;
 BEGIN
-  SELECT e.site_id INTO v_site FROM app.equipment AS e WHERE e.organization_id = v_org AND e.id = equipment_availability_losses.equipment_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL
-     OR NOT (auth.has_permission('equipment.read') OR v_site = ANY (auth.permitted_site_ids('equipment.read'))) THEN
-    RAISE EXCEPTION 'equipment % not found', equipment_availability_losses.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
-      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
-  END IF;
-  IF period_start IS NULL OR period_end IS NULL OR period_end <= period_start THEN
-    RAISE EXCEPTION 'the period must end after it starts' USING ERRCODE = 'PT422', DETAIL = 'oee.period_invalid',
-      HINT = 'Send period_start before period_end.';
-  END IF;
+  PERFORM app_private.require_machine_period(equipment_availability_losses.equipment_id, period_start, period_end);
   RETURN QUERY
   WITH runs AS (
     SELECT r AS run, app_private.oee_small_stop_seconds(v_org) AS small
