@@ -297,6 +297,7 @@ GRANT INSERT (organization_id, id, project_id, parent_part_id, component_part_id
       UPDATE (organization_id, id, project_id, parent_part_id, component_part_id, quantity, unit, position, note),
       DELETE ON app.project_bom_lines TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.project_bom_lines TO app_admin;
+GRANT EXECUTE ON FUNCTION auth.bom_line_in_effect(app.project_bom_lines, timestamptz, text, text) TO app_user, app_admin;
 CREATE POLICY project_bom_lines_select_staff ON app.project_bom_lines FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read')) AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY project_bom_lines_insert_engineer ON app.project_bom_lines FOR INSERT TO app_user

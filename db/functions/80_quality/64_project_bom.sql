@@ -71,6 +71,33 @@ COMMENT ON FUNCTION app_private.tg_project_bom_lines__prepare() IS
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.project_bom_lines
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_project_bom_lines__prepare();
 
+-- Whether a BOM line is in effect at a time for a lot or serial number
+-- (change order effectivity, as app.effective_part_revision reads it): lot
+-- and serial numbers compare by length, then bytewise, the order pattern
+-- counters are taken in. In auth: the BOM reads run as the caller.
+CREATE OR REPLACE FUNCTION auth.bom_line_in_effect(p_line app.project_bom_lines, p_at timestamptz, p_lot_number text, p_serial_number text)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT (p_line.effective_from IS NULL OR p_line.effective_from <= p_at)
+     AND (p_line.effective_to IS NULL OR p_line.effective_to > p_at)
+     AND (p_line.effective_from_lot_number IS NULL OR p_lot_number IS NULL
+          OR (pg_catalog.length(p_lot_number), p_lot_number COLLATE "C")
+             >= (pg_catalog.length(p_line.effective_from_lot_number), p_line.effective_from_lot_number COLLATE "C"))
+     AND (p_line.effective_to_lot_number IS NULL
+          OR (pg_catalog.length(p_lot_number), p_lot_number COLLATE "C")
+             < (pg_catalog.length(p_line.effective_to_lot_number), p_line.effective_to_lot_number COLLATE "C"))
+     AND (p_line.effective_from_serial_number IS NULL OR p_serial_number IS NULL
+          OR (pg_catalog.length(p_serial_number), p_serial_number COLLATE "C")
+             >= (pg_catalog.length(p_line.effective_from_serial_number), p_line.effective_from_serial_number COLLATE "C"))
+     AND (p_line.effective_to_serial_number IS NULL
+          OR (pg_catalog.length(p_serial_number), p_serial_number COLLATE "C")
+             < (pg_catalog.length(p_line.effective_to_serial_number), p_line.effective_to_serial_number COLLATE "C"))
+$$;
+COMMENT ON FUNCTION auth.bom_line_in_effect(app.project_bom_lines, timestamptz, text, text) IS
+  'Whether a project BOM line is in effect at p_at for the lot or serial number (NULL: any): its effective dates, and its lot and serial ranges compared by length then bytewise. Read by app.explode_project_bom and app.part_where_used.';
+
 CREATE OR REPLACE FUNCTION app.explode_project_bom(
   project_id uuid, assembly_part_id uuid DEFAULT NULL, quantity numeric DEFAULT 1, max_depth integer DEFAULT 25,
   at timestamptz DEFAULT now(), lot_number text DEFAULT NULL, serial_number text DEFAULT NULL
@@ -96,21 +123,7 @@ BEGIN
     lines AS (
       SELECT l.* FROM app.project_bom_lines AS l
        WHERE l.organization_id = auth.org_id() AND l.project_id = explode_project_bom.project_id
-         -- The lines in effect at "at" for the lot or serial number (change order effectivity, as app.effective_part_revision).
-         AND (l.effective_from IS NULL OR l.effective_from <= explode_project_bom.at)
-         AND (l.effective_to IS NULL OR l.effective_to > explode_project_bom.at)
-         AND (l.effective_from_lot_number IS NULL OR explode_project_bom.lot_number IS NULL
-              OR (pg_catalog.length(explode_project_bom.lot_number), explode_project_bom.lot_number COLLATE "C")
-                 >= (pg_catalog.length(l.effective_from_lot_number), l.effective_from_lot_number COLLATE "C"))
-         AND (l.effective_to_lot_number IS NULL
-              OR (pg_catalog.length(explode_project_bom.lot_number), explode_project_bom.lot_number COLLATE "C")
-                 < (pg_catalog.length(l.effective_to_lot_number), l.effective_to_lot_number COLLATE "C"))
-         AND (l.effective_from_serial_number IS NULL OR explode_project_bom.serial_number IS NULL
-              OR (pg_catalog.length(explode_project_bom.serial_number), explode_project_bom.serial_number COLLATE "C")
-                 >= (pg_catalog.length(l.effective_from_serial_number), l.effective_from_serial_number COLLATE "C"))
-         AND (l.effective_to_serial_number IS NULL
-              OR (pg_catalog.length(explode_project_bom.serial_number), explode_project_bom.serial_number COLLATE "C")
-                 < (pg_catalog.length(l.effective_to_serial_number), l.effective_to_serial_number COLLATE "C"))
+         AND auth.bom_line_in_effect(l, explode_project_bom.at, explode_project_bom.lot_number, explode_project_bom.serial_number)
     ),
     tops AS (
       SELECT DISTINCT l.parent_part_id AS part_id FROM lines AS l
@@ -153,24 +166,10 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   WITH RECURSIVE lines AS (
-    -- The lines in effect (as app.explode_project_bom reads them).
     SELECT l.* FROM app.project_bom_lines AS l
      WHERE l.organization_id = auth.org_id()
        AND (part_where_used.in_project_id IS NULL OR l.project_id = part_where_used.in_project_id)
-       AND (l.effective_from IS NULL OR l.effective_from <= part_where_used.at)
-       AND (l.effective_to IS NULL OR l.effective_to > part_where_used.at)
-       AND (l.effective_from_lot_number IS NULL OR part_where_used.lot_number IS NULL
-            OR (pg_catalog.length(part_where_used.lot_number), part_where_used.lot_number COLLATE "C")
-               >= (pg_catalog.length(l.effective_from_lot_number), l.effective_from_lot_number COLLATE "C"))
-       AND (l.effective_to_lot_number IS NULL
-            OR (pg_catalog.length(part_where_used.lot_number), part_where_used.lot_number COLLATE "C")
-               < (pg_catalog.length(l.effective_to_lot_number), l.effective_to_lot_number COLLATE "C"))
-       AND (l.effective_from_serial_number IS NULL OR part_where_used.serial_number IS NULL
-            OR (pg_catalog.length(part_where_used.serial_number), part_where_used.serial_number COLLATE "C")
-               >= (pg_catalog.length(l.effective_from_serial_number), l.effective_from_serial_number COLLATE "C"))
-       AND (l.effective_to_serial_number IS NULL
-            OR (pg_catalog.length(part_where_used.serial_number), part_where_used.serial_number COLLATE "C")
-               < (pg_catalog.length(l.effective_to_serial_number), l.effective_to_serial_number COLLATE "C"))
+       AND auth.bom_line_in_effect(l, part_where_used.at, part_where_used.lot_number, part_where_used.serial_number)
   ), up (project_id, depth, parent_part_id, quantity, unit, path) AS (
     SELECT l.project_id, 1, l.parent_part_id, l.quantity, l.unit, ARRAY[l.component_part_id, l.parent_part_id]
       FROM lines AS l
