@@ -588,6 +588,8 @@ def build_tenant_a(world: World) -> str:
     # SAP sync: a connection, mappings, a dead outbound message and its log, staged rows, a purchase order with a line
     # (db/tests/fixtures/integration.sql; the worker may report the message's attempt first: the same outcome).
     world.sql("select tests.fill_integration(%s, tests.member_with_role(%s, 'admin'))", a, a)
+    # E-mail notifications: an admin's preference and a queued e-mail delivery (db/tests/fixtures/notifications_email.sql).
+    world.sql("select tests.fill_email(%s, tests.member_with_role(%s, 'admin'))", a, a)
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
     endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)
