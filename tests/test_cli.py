@@ -106,7 +106,8 @@ def test_seed_is_idempotent(database_url):
     with psycopg.connect(database_url) as conn:
         system_roles = conn.execute("select count(*) from app_private.system_roles").fetchone()[0]
     assert before["organizations"] == 2 and before["roles"] == 2 * system_roles
-    assert before["users"] == 1 + 2 * system_roles + 2, "an operator, and a member for every system role in both tenants plus their admins"
+    assert before["users"] == 1 + 2 * system_roles + 2 + 1, (
+        "an operator, a member for every system role in both tenants plus their admins, and a contractor's portal user")
 
 
 def test_reset_rebuilds_the_database(databases):

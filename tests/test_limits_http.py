@@ -126,11 +126,12 @@ def test_anonymous_callers_get_only_their_part_of_the_openapi_document(live, adm
     # The supported locales are public: a sign-in page offers its languages before anyone signs in; so is
     # a tenant's theme, which the sign-in page of its custom domain wears; so are the two calls behind an
     # asset's QR code, by which anyone reports a maintenance problem, and the two that serve a calendar feed
-    # to a calendar app (which sends no token: the feed's own capability token is the argument).
+    # to a calendar app (which sends no token: the feed's own capability token is the argument), and the
+    # unsubscribe link of a notification e-mail (its token is the argument).
     assert set(anonymous["paths"]) == {"/", "/rpc/health", "/rpc/login", "/rpc/refresh",
                                          "/rpc/accept_invitation", "/locales", "/rpc/theme",
                                          "/rpc/work_request_asset", "/rpc/submit_work_request",
-                                         "/rpc/calendar_feed", "/rpc/calendar_ics"}
+                                         "/rpc/calendar_feed", "/rpc/calendar_ics", "/rpc/unsubscribe_email"}
     assert set(anonymous.get("definitions") or {}) <= {"locales"}
     signed_in = rest(live, "GET", "/", admin, headers={"Accept": "application/openapi+json"}).json()
     assert "/projects" in signed_in["paths"] and len(signed_in["paths"]) > 20
