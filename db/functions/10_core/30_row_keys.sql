@@ -100,8 +100,6 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.memberships
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id', 'sender_id');
-CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.email_deliveries
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.notifications
   FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.rules
