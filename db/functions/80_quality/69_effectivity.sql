@@ -72,7 +72,9 @@ AS $$
      AND (r.effective_from_serial_number IS NULL OR effective_part_revision.serial_number IS NULL
           OR (length(effective_part_revision.serial_number), effective_part_revision.serial_number COLLATE "C")
              >= (length(r.effective_from_serial_number), r.effective_from_serial_number COLLATE "C"))
-   ORDER BY r.released_at DESC, r.id DESC
+   -- Released at the same moment (one transaction): the revision that replaced
+   -- the other wins, i.e. the one obsoleted later or not at all.
+   ORDER BY r.released_at DESC, r.obsoleted_at DESC NULLS FIRST, r.id DESC
    LIMIT 1
 $$;
 -- (The number order is app_private.number_at_or_after, inlined: the caller reads as themselves.)
@@ -111,7 +113,9 @@ BEGIN
      AND (r.effective_from_lot_number IS NULL OR v_lot_number IS NULL OR app_private.number_at_or_after(v_lot_number, r.effective_from_lot_number))
      AND (r.effective_from_serial_number IS NULL OR TG_TABLE_NAME = 'lots'
           OR app_private.number_at_or_after((pg_catalog.to_jsonb(NEW) ->> 'serial_number'), r.effective_from_serial_number))
-   ORDER BY r.released_at DESC, r.id DESC
+   -- Released at the same moment (one transaction): the revision that replaced
+   -- the other wins, i.e. the one obsoleted later or not at all.
+   ORDER BY r.released_at DESC, r.obsoleted_at DESC NULLS FIRST, r.id DESC
    LIMIT 1;
   NEW.part_revision_id := coalesce(v_effective, NEW.part_revision_id);
   RETURN NEW;

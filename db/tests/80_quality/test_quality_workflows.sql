@@ -189,7 +189,10 @@ SELECT results_eq(format($$SELECT l.lot_number, r.revision FROM app.lots AS l JO
 
 -- Effectivity: from a serial number.
 SELECT tests.remember('part3', tests.create_part(tests.recall('t')));
-INSERT INTO app.part_revisions (organization_id, part_id, revision) VALUES (tests.recall('t')::uuid, tests.recall('part3')::uuid, 'B');
+-- B is released in the same transaction as A, with the smaller id: the revision
+-- that replaced the other wins the tie, not the larger id.
+INSERT INTO app.part_revisions (organization_id, id, part_id, revision)
+VALUES (tests.recall('t')::uuid, '00000000-0000-7000-8000-000000000001', tests.recall('part3')::uuid, 'B');
 SELECT tests.act_as(tests.recall('eng'), tests.recall('t'));
 INSERT INTO app.change_orders (title, reason, effectivity, effective_serial_number) VALUES ('New seal', 'design_improvement', 'serial', 'S-000100');
 SELECT tests.remember('eco_s', (SELECT id FROM app.change_orders WHERE title = 'New seal'));
