@@ -135,6 +135,13 @@ BEGIN
   IF v_at > pg_catalog.now() + interval '5 minutes' THEN
     PERFORM app_private.raise_invalid('measurement.in_future', 'a measurement cannot be taken in the future', 'Leave measured_at out for now.');
   END IF;
+  -- Nor before its inspection was opened: the gauge's calibration is judged at
+  -- measured_at, so an earlier time would let a lapsed gauge measure.
+  IF v_at < v_inspection.created_at - interval '5 minutes' THEN
+    PERFORM app_private.raise_invalid('measurement.before_inspection',
+      pg_catalog.format('the inspection was opened at %s; a measurement of it cannot be older', v_inspection.created_at),
+      'Leave measured_at out for now, or give a time since the inspection was opened.');
+  END IF;
   -- The one lock of the path: the characteristic row, which numbers its subgroups.
   SELECT * INTO v_characteristic FROM app.characteristics AS c
    WHERE c.organization_id = v_inspection.organization_id AND c.id = record_measurement.characteristic_id FOR UPDATE;
@@ -191,7 +198,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.record_measurement(uuid, uuid, numeric, boolean, uuid, timestamptz) IS
-  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s: a measuring device at the inspection''s plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3''s "as used"); numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection''s measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.';
+  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s: a measuring device at the inspection''s plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3''s "as used"); numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection''s measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future, measurement.before_inspection (measured_at more than 5 minutes before the inspection was opened: calibration is judged at measured_at).';
 
 CREATE OR REPLACE FUNCTION app.record_measurements(inspection_id uuid, characteristic_id uuid, "values" numeric[], gauge_id uuid DEFAULT NULL)
 RETURNS integer

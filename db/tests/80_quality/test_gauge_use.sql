@@ -3,9 +3,10 @@
 -- calibrated; another gauge than the characteristic's planned one only if
 -- it is of the same class (an equivalent), recorded as a substitution. The
 -- same holds for the gauge a control plan names and a Gauge R&R study's.
--- A refusal for another plant's gauge names no equipment.
+-- A refusal for another plant's gauge names no equipment. A measurement is
+-- dated between its inspection's opening and now (calibration is judged then).
 BEGIN;
-SELECT plan(13);
+SELECT plan(15);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant', tests.create_site(tests.recall('t')));
@@ -52,6 +53,11 @@ SELECT is((SELECT (m.gauge_id, m.substituted_gauge_id)::text FROM app.record_mea
   (tests.recall('equivalent'), tests.recall('planned'))::text, 'an equivalent measures, recorded as standing in for the planned gauge');
 SELECT is(tests.refusal(format($$SELECT app.record_measurement(%L, %L, 10.0, gauge_id => %L)$$, tests.recall('i'), tests.recall('c'), tests.recall('expired'))),
   'PT409 gauge.out_of_calibration', 'an equivalent must be calibrated too');
+SELECT is(tests.refusal(format($$SELECT app.record_measurement(%L, %L, 10.0, gauge_id => %L, measured_at => now() - interval '2 days')$$,
+                               tests.recall('i'), tests.recall('c'), tests.recall('expired'))),
+  'PT422 measurement.before_inspection', 'a measurement dated before its inspection was opened (when the gauge was still calibrated) is refused');
+SELECT is(tests.refusal(format($$SELECT app.record_measurement(%L, %L, 10.0, measured_at => now() + interval '1 hour')$$, tests.recall('i'), tests.recall('c'))),
+  'PT422 measurement.in_future', 'nor one dated in the future');
 
 -- The gauge a control plan names, and a Gauge R&R study's.
 SELECT tests.remember('part', tests.create_part(tests.recall('t')));
