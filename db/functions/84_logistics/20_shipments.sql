@@ -19,6 +19,26 @@ SELECT app_private.register_entity_type('shipment', 'app.shipments', 'shipment_n
 SELECT app_private.register_search('shipment', 't.search_vector', $$concat_ws(' ', t.shipment_number, t.carrier, t.tracking_number, t.notes)$$);
 SELECT app_private.enable_custom_fields('shipment', p_required_on_insert => false);
 
+-- On-time delivery is measured against the promised date: it may be
+-- renegotiated until the goods leave, not after (every change is audited).
+CREATE OR REPLACE FUNCTION app_private.tg_shipments__keep_promise() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  IF OLD.shipped_at IS NOT NULL OR OLD.status = 'cancelled' THEN
+    RAISE EXCEPTION 'shipment % is %: its promised date is fixed', OLD.shipment_number, OLD.status USING ERRCODE = 'PT409',
+      DETAIL = 'shipment.promise_fixed',
+      HINT = 'On-time delivery is measured against the date promised when the goods left; record a renegotiation in notes.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_shipments__keep_promise() IS
+  'BEFORE UPDATE OF promised_date on app.shipments: refuses a new promised date once the shipment shipped (or was cancelled), PT409 shipment.promise_fixed, so OTD cannot be rewritten after the fact.';
+CREATE OR REPLACE TRIGGER _200_keep_promise BEFORE UPDATE OF promised_date ON app.shipments
+  FOR EACH ROW WHEN (NEW.promised_date IS DISTINCT FROM OLD.promised_date) EXECUTE FUNCTION app_private.tg_shipments__keep_promise();
+
 -- The guard that keeps packed -> shipped to app.ship_shipment: it holds once
 -- the shipment is stamped shipped_at, which only app.ship_shipment does (no
 -- API role may write the column), after it took the items out of inventory.

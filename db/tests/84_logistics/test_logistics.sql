@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(60);
+SELECT plan(63);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -99,7 +99,13 @@ SELECT results_eq(format($$SELECT remaining_quantity, inventory_state::text FROM
 SELECT is((SELECT inventory_state::text FROM app.serials WHERE id = tests.recall('serial')::uuid), 'shipped', 'the serial is shipped');
 SELECT ok((SELECT shipped_at IS NOT NULL AND shipped_by = tests.recall('log_a')::uuid FROM app.shipments WHERE id = tests.recall('shp')::uuid),
   'who and when it shipped');
+SELECT is(tests.refusal(format($$UPDATE app.shipments SET promised_date = current_date + 60 WHERE id = %L$$, tests.recall('shp'))),
+  'PT409 shipment.promise_fixed', 'a shipped shipment''s promised date is fixed (OTD is measured against it)');
+SELECT is((SELECT promised_date FROM app.shipments WHERE id = tests.recall('shp')::uuid), current_date + 3, 'and stays as promised');
 SELECT tests.remember('shp2', (app.create_shipment(tests.recall('customer2'), tests.recall('plant_a'))).id);
+UPDATE app.shipments SET promised_date = current_date + 10 WHERE id = tests.recall('shp2')::uuid;
+SELECT is((SELECT promised_date FROM app.shipments WHERE id = tests.recall('shp2')::uuid), current_date + 10,
+  'until it ships, the promise may be renegotiated');
 SELECT is(tests.refusal(format($$SELECT app.add_shipment_item(%L, serial_id => %L)$$, tests.recall('shp2'), tests.recall('serial'))),
   'PT409 serial.not_available', 'a shipped serial does not ship again');
 
