@@ -96,6 +96,19 @@ BEGIN
       'Give the equipment a site first (PATCH /equipment?id=eq.<machine> with site_id).');
   END IF;
   PERFORM app_private.require_revision_of_part(NEW.organization_id, NEW.part_id, NEW.part_revision_id);
+  -- The revision made: not a draft, nor one replaced before the run started.
+  IF NEW.part_revision_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.part_revision_id IS DISTINCT FROM OLD.part_revision_id
+                                          OR NEW.scheduled_start IS DISTINCT FROM OLD.scheduled_start)
+     AND EXISTS (SELECT FROM app.part_revisions AS r WHERE r.organization_id = NEW.organization_id AND r.id = NEW.part_revision_id
+                   AND (r.status = 'draft' OR (r.status = 'obsolete' AND r.obsoleted_at <= NEW.scheduled_start))) THEN
+    RAISE EXCEPTION 'the part revision was not released when the run started' USING ERRCODE = 'PT409',
+      DETAIL = 'part_revision.not_released',
+      HINT = 'Name the revision released at the run''s start (app.effective_part_revision), or leave part_revision_id out.';
+  END IF;
+  IF NEW.scheduled_start > pg_catalog.now() + interval '5 minutes' AND (NEW.total_count > 0 OR NEW.good_count > 0) THEN
+    PERFORM app_private.raise_invalid('production_run.counts_before_start', 'a run that has not started has no counts yet',
+      'Record the counts once the run has started; a planned run has total_count and good_count 0.');
+  END IF;
   IF NEW.scheduled_end <= NEW.scheduled_start THEN
     PERFORM app_private.raise_invalid('production_run.window_invalid', 'a run must end after it starts',
       'Send scheduled_end after scheduled_start.');
@@ -120,7 +133,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_production_runs__prepare() IS
-  'BEFORE INSERT/UPDATE of a production run: the tenant guard; the machine is visible to the member (PT404 equipment.not_found), who holds production.record tenant-wide or at its site (PT403 permission.missing) and is the recorder; the plant is the machine''s when recorded (PT422 production_run.no_plant without one); the revision is the part''s (PT422 part_revision.other_part); the window ends after it starts (PT422 production_run.window_invalid); good <= total, startup rejects <= total - good (PT422 production_run.counts_invalid); no overlap with another run of the machine (PT409 production_run.overlap, the exclusion constraint behind it).';
+  'BEFORE INSERT/UPDATE of a production run: the tenant guard; the machine is visible to the member (PT404 equipment.not_found), who holds production.record tenant-wide or at its site (PT403 permission.missing) and is the recorder; the plant is the machine''s when recorded (PT422 production_run.no_plant without one); the revision is the part''s (PT422 part_revision.other_part); the window ends after it starts (PT422 production_run.window_invalid); good <= total, startup rejects <= total - good (PT422 production_run.counts_invalid); no overlap with another run of the machine (PT409 production_run.overlap, the exclusion constraint behind it); the part revision is not a draft nor one obsoleted before the run started (PT409 part_revision.not_released); a run starting in the future has no counts (PT422 production_run.counts_before_start).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.production_runs
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

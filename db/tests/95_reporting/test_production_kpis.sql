@@ -7,7 +7,7 @@
 -- 100 - availability); OTD, scrap and NCR / CAPA aging buckets; the views show
 -- nothing to another plant, another tenant or a portal user.
 BEGIN;
-SELECT plan(35);
+SELECT plan(39);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -74,6 +74,26 @@ SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equi
   'PT422 production_run.counts_invalid', 'good is at most the total');
 SELECT is(tests.refusal($$UPDATE app.production_runs SET startup_rejects = 31 WHERE id = tests.recall('run')$$),
   'PT422 production_run.counts_invalid', 'startup rejects are at most the rejects');
+SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equipment_id, part_id, scheduled_start, scheduled_end, total_count, good_count)
+                          VALUES (tests.recall('a'), tests.recall('mill'), tests.recall('part'), now() + interval '1 day', now() + interval '2 days', 5, 5)$$),
+  'PT422 production_run.counts_before_start', 'a run that has not started has no counts');
+-- The part's first revision is replaced; a draft waits.
+SELECT tests.act_as_owner();
+SELECT tests.remember('rev_a', (SELECT id FROM app.part_revisions WHERE part_id = tests.recall('part')::uuid AND status = 'released'));
+INSERT INTO app.part_revisions (organization_id, part_id, revision) VALUES (tests.recall('a')::uuid, tests.recall('part')::uuid, 'B'), (tests.recall('a')::uuid, tests.recall('part')::uuid, 'C');
+UPDATE app.part_revisions SET status = 'obsolete', obsoleted_at = now() - interval '1 day' WHERE id = tests.recall('rev_a')::uuid;
+UPDATE app.part_revisions SET status = 'released', released_at = now() - interval '1 day' WHERE part_id = tests.recall('part')::uuid AND revision = 'B';
+SELECT tests.remember('rev_c', (SELECT id FROM app.part_revisions WHERE part_id = tests.recall('part')::uuid AND revision = 'C'));
+SELECT tests.act_as(tests.recall('prod_a'), tests.recall('a'));
+SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equipment_id, part_id, part_revision_id, scheduled_start, scheduled_end)
+                          VALUES (tests.recall('a'), tests.recall('mill'), tests.recall('part'), tests.recall('rev_a'), now() + interval '1 day', now() + interval '2 days')$$),
+  'PT409 part_revision.not_released', 'a run does not make a revision replaced before it starts');
+SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equipment_id, part_id, part_revision_id, scheduled_start, scheduled_end)
+                          VALUES (tests.recall('a'), tests.recall('mill'), tests.recall('part'), tests.recall('rev_c'), now() + interval '1 day', now() + interval '2 days')$$),
+  'PT409 part_revision.not_released', 'nor a draft');
+SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equipment_id, part_id, part_revision_id, scheduled_start, scheduled_end, total_count, good_count)
+                          VALUES (tests.recall('a'), tests.recall('mill'), tests.recall('part'), tests.recall('rev_a'), now() - interval '3 days', now() - interval '2 days' - interval '20 hours', 10, 10)$$),
+  'no error', 'a run that started while the revision was released records it');
 SELECT is(tests.refusal($$INSERT INTO app.production_runs (organization_id, equipment_id, part_id, scheduled_start, scheduled_end)
                           VALUES (tests.recall('a'), tests.recall('press_b'), tests.recall('part'), now() - interval '1 hour', now())$$),
   'PT404 equipment.not_found', 'a member of one plant records no run on another plant''s machine');
