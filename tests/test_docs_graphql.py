@@ -4,6 +4,10 @@ Each operation of a block is validated on its own (a block may list several
 examples). An example shown with the errors it answers (the next line is a
 comment holding `"errors"`) is meant to fail and is skipped. No server is
 needed: the snapshot is what both the servers and the docs must agree with.
+A schema built from SDL accepts any literal for a custom scalar; the
+servers' string scalars (BigFloat, BigInt, Datetime, UUID, ...) parse only
+string literals, so the check does too (`measuredValue: 61` is refused, as
+PostGraphile refuses it).
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ import pytest
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLScalarType,
     GraphQLSyntaxError,
     OperationDefinitionNode,
+    StringValueNode,
     build_schema,
     parse,
     validate,
@@ -55,9 +62,25 @@ def problems(schema, body: str) -> list[str]:
     return found
 
 
+# PostGraphile's scalars that take a JSON value rather than a string.
+NOT_STRING_SCALARS = {"JSON", "Int", "Float", "Boolean", "String", "ID"}
+
+
+def string_literal_only(name: str):
+    def parse_literal(node, _variables=None):
+        if not isinstance(node, StringValueNode):
+            raise GraphQLError(f"{name} can only parse string values")
+        return node.value
+    return parse_literal
+
+
 @pytest.fixture(scope="module")
 def schema():
-    return build_schema((ROOT / "contracts" / "schema.graphql").read_text())
+    built = build_schema((ROOT / "contracts" / "schema.graphql").read_text())
+    for name, named in built.type_map.items():
+        if isinstance(named, GraphQLScalarType) and name not in NOT_STRING_SCALARS and not name.startswith("__"):
+            named.parse_literal = string_literal_only(name)  # type: ignore[method-assign]
+    return built
 
 
 def test_every_graphql_example_in_the_docs_is_valid_against_the_schema(schema) -> None:
@@ -70,3 +93,9 @@ def test_every_graphql_example_in_the_docs_is_valid_against_the_schema(schema) -
 @pytest.mark.parametrize("body", ["{ noSuchField }", "{ projects { nodes { rowId } }"])
 def test_the_check_refuses_an_unknown_field_and_an_unclosed_selection(schema, body: str) -> None:
     assert problems(schema, body)
+
+
+def test_the_check_parses_big_numbers_only_from_strings_as_the_server_does(schema) -> None:
+    mutation = 'mutation {{ answerChecklistItem(input: {{itemId: "…", measuredValue: {}}}) {{ result {{ outOfLimits }} }} }}'
+    assert problems(schema, mutation.format('"61"')) == []
+    assert problems(schema, mutation.format("61")) == ["line 1: BigFloat can only parse string values"]
