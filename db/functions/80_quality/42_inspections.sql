@@ -361,7 +361,12 @@ BEGIN
                              FROM app.measurements AS m
                              JOIN app.equipment AS e ON e.organization_id = m.organization_id AND e.id = m.gauge_id
                             WHERE m.organization_id = ic.organization_id AND m.inspection_id = ic.inspection_id
-                              AND m.characteristic_id = ic.characteristic_id))
+                              AND m.characteristic_id = ic.characteristic_id),
+                 -- Form 3's non-conformance number: the NCRs raised from this inspection for the characteristic.
+                 'ncr_numbers', coalesce((SELECT pg_catalog.jsonb_agg(n.ncr_number ORDER BY n.ncr_number)
+                                            FROM app.ncrs AS n
+                                           WHERE n.organization_id = ic.organization_id AND n.inspection_id = ic.inspection_id
+                                             AND n.characteristic_id = ic.characteristic_id), '[]'::jsonb))
                ORDER BY ic.balloon)
           FROM app.inspection_characteristics AS ic
           JOIN app.characteristics AS c ON c.organization_id = ic.organization_id AND c.id = ic.characteristic_id
@@ -376,7 +381,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.fai_report(uuid) IS
-  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.';
+  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements), the gauge planned and ncr_numbers, the non-conformance reports raised from this inspection for the characteristic: app.raise_inspection_ncr). PT404 inspection.not_found, PT409 inspection.not_first_article.';
 
 CREATE OR REPLACE FUNCTION app.set_fai_details(inspection_id uuid, fai_report_number text DEFAULT NULL, fai_scope text DEFAULT 'full',
                                                fai_partial_reason text DEFAULT '', po_number text DEFAULT NULL) RETURNS app.inspections

@@ -5,7 +5,7 @@
 -- with reason, PO), form 3's gauge "as used", first article measurements
 -- kept out of SPC, and a drawing's optional project.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -91,6 +91,16 @@ SELECT results_eq(format($$SELECT r #>> '{form3,0,gauge}', r #>> '{form3,0,gauge
          (SELECT equipment_number FROM app.equipment WHERE id = tests.gauge_of(tests.recall('c')))),
   'form 3 lists the gauge as used (recorded on the measurements) beside the planned one');
 SELECT is((app.fai_report(tests.recall('fai2'))) #>> '{form1,fai_scope}', 'full', 'an FAI is full unless said otherwise');
+-- A failed first article: form 3 names the NCR raised for the characteristic.
+SELECT tests.act_as(tests.recall('inspector'), tests.recall('t'));
+SELECT tests.remember('fai3', (app.open_inspection(tests.recall('plan'), 'first_article', fai_reason => 'New tool')).id);
+SELECT app.record_measurements(tests.recall('fai3'), tests.recall('c'), ARRAY[10.0, 10.5])::text;
+SELECT app.complete_inspection(tests.recall('fai3'))::text;
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT tests.remember('fai3_ncr', (app.raise_inspection_ncr(tests.recall('fai3'), nonconforming_quantity => 1)).id);
+SELECT is((app.fai_report(tests.recall('fai3'))) #> '{form3,0,ncr_numbers}', (SELECT jsonb_build_array(ncr_number) FROM app.ncrs WHERE id = tests.recall('fai3_ncr')::uuid),
+  'form 3 gives the non-conformance number of the characteristic that failed');
+SELECT is((app.fai_report(tests.recall('fai'))) #> '{form3,0,ncr_numbers}', '[]'::jsonb, 'and none where no NCR was raised');
 
 -- A drawing may name a project the writer may read, never another tenant's.
 SELECT tests.remember('project', tests.create_project(tests.recall('t')));
