@@ -272,15 +272,24 @@ COMMENT ON COLUMN app.released_drawings.file_path IS E'File path\nObject storage
 COMMENT ON COLUMN app.released_drawings.checksum IS E'Checksum\nsha256 of the drawing file.';
 
 CREATE OR REPLACE FUNCTION app.released_drawing(drawing_id uuid) RETURNS app.drawing_revisions
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
+DECLARE
+  v_revision app.drawing_revisions;
+BEGIN
   -- In effect now, as app.released_drawings: a change order's future effective date keeps the revision before.
-  SELECT r.* FROM app.drawing_revisions AS r
+  SELECT r.* INTO v_revision FROM app.drawing_revisions AS r
    WHERE r.organization_id = auth.org_id() AND r.drawing_id = released_drawing.drawing_id AND r.status IN ('released', 'superseded')
      AND r.released_at <= pg_catalog.now() AND (r.superseded_at IS NULL OR r.superseded_at > pg_catalog.now())
    ORDER BY r.released_at DESC
    LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no released revision of this drawing is in effect' USING ERRCODE = 'PT404', DETAIL = 'drawing_revision.not_found',
+      HINT = 'GET /drawing_revisions?drawing_id=eq.<id> lists its revisions; one is released by its RDA approval or a change order.';
+  END IF;
+  RETURN v_revision;
+END
 $$;
 COMMENT ON FUNCTION app.released_drawing(uuid) IS
-  E'Released revision of a drawing\nThe revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).';
+  E'Released revision of a drawing\nThe revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day). PT404 drawing_revision.not_found when none is in effect, the drawing is another tenant''s or the caller may not read drawings.';

@@ -53,10 +53,13 @@ COMMENT ON FUNCTION app_private.apply_change_order_effectivity(app.change_orders
 CREATE OR REPLACE FUNCTION app.effective_part_revision(part_id uuid, at timestamptz DEFAULT now(), lot_number text DEFAULT NULL,
                                                        serial_number text DEFAULT NULL)
 RETURNS app.part_revisions
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
-  SELECT r.* FROM app.part_revisions AS r
+DECLARE
+  v_revision app.part_revisions;
+BEGIN
+  SELECT r.* INTO v_revision FROM app.part_revisions AS r
    WHERE r.organization_id = auth.org_id() AND r.part_id = effective_part_revision.part_id
      AND r.released_at IS NOT NULL AND r.released_at <= effective_part_revision.at
      AND r.status IN ('released', 'obsolete')
@@ -75,11 +78,17 @@ AS $$
    -- Released at the same moment (one transaction): the revision that replaced
    -- the other wins, i.e. the one obsoleted later or not at all.
    ORDER BY r.released_at DESC, r.obsoleted_at DESC NULLS FIRST, r.id DESC
-   LIMIT 1
+   LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no released revision of this part is in effect' USING ERRCODE = 'PT404', DETAIL = 'part_revision.not_found',
+      HINT = 'GET /part_revisions?part_id=eq.<id> lists its revisions; POST /rpc/release_part_revision releases one.';
+  END IF;
+  RETURN v_revision;
+END
 $$;
 -- (The number order is app_private.number_at_or_after, inlined: the caller reads as themselves.)
 COMMENT ON FUNCTION app.effective_part_revision(uuid, timestamptz, text, text) IS
-  E'The part revision in effect\nThe revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order''s effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).';
+  E'The part revision in effect\nThe revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order''s effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). PT404 part_revision.not_found when none is in effect (or the part is another tenant''s or not readable). Readers of the part (row-level security).';
 
 -- New lots and serials are made to the revision in effect for their number.
 CREATE OR REPLACE FUNCTION app_private.tg_trace_items__effective_revision() RETURNS trigger

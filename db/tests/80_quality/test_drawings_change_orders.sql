@@ -190,7 +190,8 @@ SELECT is_empty($$SELECT FROM app.drawing_revisions UNION ALL SELECT FROM app.ch
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$SELECT app.implement_change_order(%L)$$, tests.recall('eco'))), 'PT404 change_order.not_found',
   'another tenant''s change order is not found');
-SELECT is(app.released_drawing(tests.recall('drawing')), NULL, 'nor is another tenant''s released drawing');
+SELECT is(tests.refusal(format($$SELECT app.released_drawing(%L)$$, tests.recall('drawing'))), 'PT404 drawing_revision.not_found',
+  'nor is another tenant''s released drawing');
 
 SELECT * FROM finish();
 ROLLBACK;

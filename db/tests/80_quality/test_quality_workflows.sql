@@ -179,7 +179,8 @@ SELECT results_eq(format($$SELECT (app.effective_part_revision(%1$L, now(), 'L-0
                                   (app.effective_part_revision(%1$L)).revision$$, tests.recall('part2')),
   $$VALUES ('A', 'B', 'B')$$, 'lots before L-000100 keep A; from it on, and new production, B');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
-SELECT is((app.effective_part_revision(tests.recall('part2'))).id, NULL, 'another tenant learns nothing of the part''s revisions');
+SELECT is(tests.refusal(format($$SELECT app.effective_part_revision(%L)$$, tests.recall('part2'))), 'PT404 part_revision.not_found',
+  'another tenant learns nothing of the part''s revisions');
 SELECT tests.act_as_owner();
 INSERT INTO app.lots (organization_id, lot_number, part_id, site_id, quantity, remaining_quantity, unit, quality_status)
 SELECT tests.recall('t'), n, tests.recall('part2'), tests.recall('plant_a'), 1, 1, 'pcs', 'released' FROM unnest(ARRAY['L-000050', 'L-000120']) AS n;
