@@ -169,6 +169,46 @@ $$;
 COMMENT ON FUNCTION app_private.require_assignee_qualified(app.work_orders, uuid, timestamptz) IS
   'PT404 user.not_member unless the assignee is active staff of the tenant; PT409 work_order.assignee_unqualified unless they hold the work order''s required qualification at the time (competence register).';
 
+-- Entry guards, one function per state that has them, run by every move
+-- into that state: the move along the line and the return from on_hold
+-- (resume), so a hold never skips what the state checks on entry.
+-- Entering scheduled: the person qualified and present for the window, or a
+-- qualified member of the team present (90_teams.sql).
+CREATE OR REPLACE FUNCTION app_private.require_scheduled_entry(p_order app.work_orders, p_assignee uuid, p_team_id uuid, p_window tstzrange)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_team_id IS NULL THEN
+    PERFORM app_private.require_assignee_qualified(p_order, p_assignee, pg_catalog.lower(p_window));
+    PERFORM app_private.require_assignee_available(p_order, p_assignee, p_window);
+  ELSE
+    PERFORM app_private.require_team_qualified(p_order, p_team_id, p_window);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_scheduled_entry(app.work_orders, uuid, uuid, tstzrange) IS
+  'Entry guard of scheduled (scheduling, and resuming a hold taken while scheduled): the person qualified at the window''s start and not absent in it (PT404 user.not_member, PT409 work_order.assignee_unqualified / work_order.assignee_absent), or for a team a qualified member present (PT409 work_order.team_unqualified).';
+
+-- Entry guards of a state: scheduled (above), in_progress (lockout and
+-- permits, 76_lockout.sql). Called for the state a move lands in, whether
+-- by its own move or by resume.
+CREATE OR REPLACE FUNCTION app_private.require_work_order_entry(p_order app.work_orders, p_state text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_state = 'scheduled' THEN
+    PERFORM app_private.require_scheduled_entry(p_order, p_order.assignee_id, p_order.team_id, p_order.scheduled);
+  ELSIF p_state = 'in_progress' THEN
+    PERFORM app_private.require_work_permits(p_order);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_work_order_entry(app.work_orders, text) IS
+  'The entry guards of the state a work order moves into, the same whether it gets there along the line or back from on_hold: scheduled (app_private.require_scheduled_entry on its assignee or team and window), in_progress (app_private.require_work_permits: lockout checklist and applied signature, permit checklist).';
+
 -- One path for scheduling: a person (app.schedule_work_order) or a team
 -- (app.schedule_work_order_for_team, 90_teams.sql), never both.
 CREATE OR REPLACE FUNCTION app_private.schedule_work_order(p_work_order_id uuid, p_to_team boolean, p_assignee_id uuid, p_team_id uuid,
@@ -186,12 +226,8 @@ BEGIN
   IF p_starts_at IS NULL OR p_ends_at IS NULL OR p_ends_at <= p_starts_at THEN
     PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
   END IF;
-  IF NOT p_to_team THEN
-    PERFORM app_private.require_assignee_qualified(v_order, p_assignee_id, p_starts_at);
-    PERFORM app_private.require_assignee_available(v_order, p_assignee_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
-  ELSE
-    PERFORM app_private.require_team_qualified(v_order, p_team_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
-  END IF;
+  PERFORM app_private.require_scheduled_entry(v_order, CASE WHEN NOT p_to_team THEN p_assignee_id END,
+                                              CASE WHEN p_to_team THEN p_team_id END, pg_catalog.tstzrange(p_starts_at, p_ends_at));
   UPDATE app.work_orders AS w
      SET status = 'scheduled', assignee_id = p_assignee_id, team_id = p_team_id, scheduled = pg_catalog.tstzrange(p_starts_at, p_ends_at),
          due_date = coalesce(p_due_date, w.due_date)
@@ -283,9 +319,8 @@ BEGIN
           OR (to_state = 'resume' AND v_order.status = 'on_hold')) THEN
     PERFORM app_private.refuse_work_order_move(v_order, coalesce(to_state, 'nothing'));
   END IF;
-  IF to_state = 'in_progress' THEN
-    PERFORM app_private.require_work_permits(v_order);
-  END IF;
+  -- The state it lands in (resume: where it left) checks what it checks on entry.
+  PERFORM app_private.require_work_order_entry(v_order, CASE to_state WHEN 'resume' THEN v_order.held_from ELSE to_state END);
   IF to_state = 'completed' THEN
     PERFORM app_private.require_work_order_failure_codes(v_order);
   END IF;
