@@ -92,6 +92,13 @@ COMMENT ON FUNCTION app_private.tg_pm_schedules__prepare() IS
 CREATE OR REPLACE TRIGGER _200_prepare
   BEFORE INSERT OR UPDATE OF equipment_id, template_id, mode, rrule, anchor_date, meter_id, meter_interval, meter_lead ON app.pm_schedules
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
+-- Paused is the schedule's side state: resuming it (is_active back to true)
+-- passes the same checks as defining it (an active preventive template, the
+-- meter on the asset), so a schedule paused while its template was retired
+-- does not come back generating nothing.
+CREATE OR REPLACE TRIGGER _201_prepare_on_resume
+  BEFORE UPDATE OF is_active ON app.pm_schedules
+  FOR EACH ROW WHEN (NEW.is_active AND NOT OLD.is_active) EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
 
 CREATE OR REPLACE FUNCTION app.define_pm_schedule(equipment_id uuid, template_id uuid, name text, rrule text DEFAULT NULL,
                                                   every integer DEFAULT NULL, unit text DEFAULT NULL, meter_id uuid DEFAULT NULL,
