@@ -306,6 +306,7 @@ DECLARE
                                      WHEN 'verified' THEN 'work_order.verify' ELSE 'work_order.manage' END;
   v_order app.work_orders := app_private.lock_work_order(transition_work_order.work_order_id, v_permission);
   v_reason text := nullif(pg_catalog.btrim(reason), '');
+  v_hold jsonb;
 BEGIN
   IF to_state IN ('on_hold', 'cancelled') AND v_reason IS NULL THEN
     PERFORM app_private.raise_invalid('work_order.reason_required', format('%s needs a reason', to_state), 'Send reason.');
@@ -336,6 +337,9 @@ BEGIN
   IF to_state IN ('completed', 'verified') THEN
     PERFORM app_private.require_work_order_signature(v_order, to_state);  -- 88_signatures.sql
   END IF;
+  -- The hold a move takes or ends, for the event (the row keeps only the current one).
+  v_hold := CASE to_state WHEN 'on_hold' THEN pg_catalog.jsonb_build_object('reason', v_reason, 'returns_to', v_order.status)
+                          WHEN 'resume' THEN pg_catalog.jsonb_build_object('reason', v_order.hold_reason, 'returns_to', v_order.held_from) END;
   UPDATE app.work_orders AS w
      SET status = CASE to_state WHEN 'resume' THEN w.held_from ELSE to_state END,
          held_from = CASE to_state WHEN 'on_hold' THEN w.status ELSE NULL END,
@@ -350,13 +354,13 @@ BEGIN
   RETURNING w.* INTO v_order;
   PERFORM app_private.publish_event(v_order.organization_id, 'work_order.' || to_state,
                                     pg_catalog.jsonb_build_object('work_order_id', v_order.id, 'work_order_number', v_order.work_order_number,
-                                                                  'new', pg_catalog.jsonb_build_object('status', v_order.status)),
+                                                                  'new', pg_catalog.jsonb_build_object('status', v_order.status), 'hold', v_hold),
                                     'work_order', v_order.id);
   RETURN v_order;
 END
 $$;
 COMMENT ON FUNCTION app.transition_work_order(uuid, text, text) IS
-  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
+  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state> (on_hold and resume with the hold: its reason and the state it returns to).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
 
 -- Failure codes on a work order (migration maintenance/joins): a problem ->
 -- cause -> remedy triple allowed for the primary asset's class
