@@ -98,3 +98,57 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     assert seen["data"]["workOrders"]["nodes"] == [
         {"workOrderNumber": order["work_order_number"], "status": "verified", "contractorCharges": {"totalCount": 1}}]
     assert rest(live, "GET", "/work_requests", portal).json() == []
+
+
+def test_resuming_a_hold_re_runs_the_lockout_guard_of_in_progress(live: dict[str, Any], world: World) -> None:
+    """A work order held in progress returns there only through the start's guards: lockout removed while on hold,
+    resume is refused with work_order.lockout_unsigned over REST and GraphQL; applied again, it resumes."""
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    press_class = str(world.sql("select tests.create_equipment_class(%s, p_requires_calibration => false)", tenant))
+    world.sql("update app.equipment_classes set requires_lockout = true where id = %s", press_class)
+    press = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Press 4')", tenant, press_class, plant))
+    manager = world.sign_in(world.member(tenant, "management"))
+    planner = world.sign_in(world.member(tenant, "maintenance_planner"))
+    technician_person = world.member(tenant, "technician", site=plant)
+    technician = world.sign_in(technician_person)
+
+    assert rest(live, "POST", "/rpc/define_checklist_template", manager, json={
+        "entity_type": "work_order", "key": "maintenance-lockout", "name": "Lockout/tagout",
+        "items": [{"label": "Energy sources isolated"}]}).status_code == 200
+    order = rest(live, "POST", "/rpc/create_work_order", planner,
+                 json={"equipment_id": press, "work_type": "corrective", "title": "Ram stuck"}).json()
+    assert rest(live, "POST", "/rpc/schedule_work_order", planner, json={
+        "work_order_id": order["id"], "assignee_id": technician_person.id,
+        "starts_at": "2026-01-01T08:00:00Z", "ends_at": "2026-01-01T10:00:00Z"}).status_code == 200
+    checklist = rest(live, "POST", "/rpc/start_checklist", technician,
+                     json={"template_key": "maintenance-lockout", "entity_type": "work_order", "entity_id": order["id"]}).json()
+    item = rest(live, "GET", f"/checklist_items?checklist_id=eq.{checklist['id']}", technician).json()[0]
+    assert rest(live, "POST", "/rpc/check_checklist_item", technician, json={"item_id": item["id"]}).status_code == 200
+
+    def sign(action: str, reason: str) -> None:
+        signed = rest(live, "POST", "/rpc/sign_work_order_lockout", technician, json={
+            "work_order_id": order["id"], "action": action, "signature_password": TEST_PASSWORD, "reason": reason})
+        assert signed.status_code == 200, signed.text
+
+    def move(to_state: str, reason: str | None = None) -> Any:
+        return rest(live, "POST", "/rpc/transition_work_order", technician,
+                    json={"work_order_id": order["id"], "to_state": to_state, "reason": reason})
+
+    sign("applied", "Isolated at MCC-4")
+    assert move("in_progress").json()["status"] == "in_progress"
+    held = move("on_hold", "waiting for the seal kit")
+    assert (held.status_code, held.json()["status"], held.json()["held_from"]) == (200, "on_hold", "in_progress"), held.text
+    sign("removed", "Line needed while waiting")
+
+    refused = move("resume")
+    assert (refused.status_code, refused.json()["details"]) == (409, "work_order.lockout_unsigned"), refused.text
+    by_graphql = graphql(live, """mutation($id: UUID!) {
+        transitionWorkOrder(input: {workOrderId: $id, toState: "resume"}) { result { status } } }""",
+                         technician, {"id": order["id"]}).json()
+    assert by_graphql["errors"][0]["extensions"]["details"] == "work_order.lockout_unsigned", by_graphql
+    assert rest(live, "GET", f"/work_orders?id=eq.{order['id']}&select=status", planner).json() == [{"status": "on_hold"}]
+
+    sign("applied", "Isolated again at MCC-4")
+    resumed = move("resume")
+    assert (resumed.status_code, resumed.json()["status"], resumed.json()["held_from"]) == (200, "in_progress", None), resumed.text

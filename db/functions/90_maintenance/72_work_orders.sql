@@ -169,6 +169,46 @@ $$;
 COMMENT ON FUNCTION app_private.require_assignee_qualified(app.work_orders, uuid, timestamptz) IS
   'PT404 user.not_member unless the assignee is active staff of the tenant; PT409 work_order.assignee_unqualified unless they hold the work order''s required qualification at the time (competence register).';
 
+-- Entry guards, one function per state that has them, run by every move
+-- into that state: the move along the line and the return from on_hold
+-- (resume), so a hold never skips what the state checks on entry.
+-- Entering scheduled: the person qualified and present for the window, or a
+-- qualified member of the team present (90_teams.sql).
+CREATE OR REPLACE FUNCTION app_private.require_scheduled_entry(p_order app.work_orders, p_assignee uuid, p_team_id uuid, p_window tstzrange)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_team_id IS NULL THEN
+    PERFORM app_private.require_assignee_qualified(p_order, p_assignee, pg_catalog.lower(p_window));
+    PERFORM app_private.require_assignee_available(p_order, p_assignee, p_window);
+  ELSE
+    PERFORM app_private.require_team_qualified(p_order, p_team_id, p_window);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_scheduled_entry(app.work_orders, uuid, uuid, tstzrange) IS
+  'Entry guard of scheduled (scheduling, and resuming a hold taken while scheduled): the person qualified at the window''s start and not absent in it (PT404 user.not_member, PT409 work_order.assignee_unqualified / work_order.assignee_absent), or for a team a qualified member present (PT409 work_order.team_unqualified).';
+
+-- Entry guards of a state: scheduled (above), in_progress (lockout and
+-- permits, 76_lockout.sql). Called for the state a move lands in, whether
+-- by its own move or by resume.
+CREATE OR REPLACE FUNCTION app_private.require_work_order_entry(p_order app.work_orders, p_state text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_state = 'scheduled' THEN
+    PERFORM app_private.require_scheduled_entry(p_order, p_order.assignee_id, p_order.team_id, p_order.scheduled);
+  ELSIF p_state = 'in_progress' THEN
+    PERFORM app_private.require_work_permits(p_order);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_work_order_entry(app.work_orders, text) IS
+  'The entry guards of the state a work order moves into, the same whether it gets there along the line or back from on_hold: scheduled (app_private.require_scheduled_entry on its assignee or team and window), in_progress (app_private.require_work_permits: lockout checklist and applied signature, permit checklist).';
+
 -- One path for scheduling: a person (app.schedule_work_order) or a team
 -- (app.schedule_work_order_for_team, 90_teams.sql), never both.
 CREATE OR REPLACE FUNCTION app_private.schedule_work_order(p_work_order_id uuid, p_to_team boolean, p_assignee_id uuid, p_team_id uuid,
@@ -186,12 +226,8 @@ BEGIN
   IF p_starts_at IS NULL OR p_ends_at IS NULL OR p_ends_at <= p_starts_at THEN
     PERFORM app_private.raise_invalid('work_order.window_invalid', 'the scheduled window needs a start before its end', 'Send starts_at < ends_at.');
   END IF;
-  IF NOT p_to_team THEN
-    PERFORM app_private.require_assignee_qualified(v_order, p_assignee_id, p_starts_at);
-    PERFORM app_private.require_assignee_available(v_order, p_assignee_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
-  ELSE
-    PERFORM app_private.require_team_qualified(v_order, p_team_id, pg_catalog.tstzrange(p_starts_at, p_ends_at));
-  END IF;
+  PERFORM app_private.require_scheduled_entry(v_order, CASE WHEN NOT p_to_team THEN p_assignee_id END,
+                                              CASE WHEN p_to_team THEN p_team_id END, pg_catalog.tstzrange(p_starts_at, p_ends_at));
   UPDATE app.work_orders AS w
      SET status = 'scheduled', assignee_id = p_assignee_id, team_id = p_team_id, scheduled = pg_catalog.tstzrange(p_starts_at, p_ends_at),
          due_date = coalesce(p_due_date, w.due_date)
@@ -270,6 +306,7 @@ DECLARE
                                      WHEN 'verified' THEN 'work_order.verify' ELSE 'work_order.manage' END;
   v_order app.work_orders := app_private.lock_work_order(transition_work_order.work_order_id, v_permission);
   v_reason text := nullif(pg_catalog.btrim(reason), '');
+  v_hold jsonb;
 BEGIN
   IF to_state IN ('on_hold', 'cancelled') AND v_reason IS NULL THEN
     PERFORM app_private.raise_invalid('work_order.reason_required', format('%s needs a reason', to_state), 'Send reason.');
@@ -283,9 +320,8 @@ BEGIN
           OR (to_state = 'resume' AND v_order.status = 'on_hold')) THEN
     PERFORM app_private.refuse_work_order_move(v_order, coalesce(to_state, 'nothing'));
   END IF;
-  IF to_state = 'in_progress' THEN
-    PERFORM app_private.require_work_permits(v_order);
-  END IF;
+  -- The state it lands in (resume: where it left) checks what it checks on entry.
+  PERFORM app_private.require_work_order_entry(v_order, CASE to_state WHEN 'resume' THEN v_order.held_from ELSE to_state END);
   IF to_state = 'completed' THEN
     PERFORM app_private.require_work_order_failure_codes(v_order);
   END IF;
@@ -301,6 +337,9 @@ BEGIN
   IF to_state IN ('completed', 'verified') THEN
     PERFORM app_private.require_work_order_signature(v_order, to_state);  -- 88_signatures.sql
   END IF;
+  -- The hold a move takes or ends, for the event (the row keeps only the current one).
+  v_hold := CASE to_state WHEN 'on_hold' THEN pg_catalog.jsonb_build_object('reason', v_reason, 'returns_to', v_order.status)
+                          WHEN 'resume' THEN pg_catalog.jsonb_build_object('reason', v_order.hold_reason, 'returns_to', v_order.held_from) END;
   UPDATE app.work_orders AS w
      SET status = CASE to_state WHEN 'resume' THEN w.held_from ELSE to_state END,
          held_from = CASE to_state WHEN 'on_hold' THEN w.status ELSE NULL END,
@@ -315,13 +354,13 @@ BEGIN
   RETURNING w.* INTO v_order;
   PERFORM app_private.publish_event(v_order.organization_id, 'work_order.' || to_state,
                                     pg_catalog.jsonb_build_object('work_order_id', v_order.id, 'work_order_number', v_order.work_order_number,
-                                                                  'new', pg_catalog.jsonb_build_object('status', v_order.status)),
+                                                                  'new', pg_catalog.jsonb_build_object('status', v_order.status), 'hold', v_hold),
                                     'work_order', v_order.id);
   RETURN v_order;
 END
 $$;
 COMMENT ON FUNCTION app.transition_work_order(uuid, text, text) IS
-  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state>.\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
+  E'Move a work order\nto_state: in_progress (from scheduled; lockout/permit checklists complete where an asset''s class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset''s class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order''s plant. Publishes work_order.<to_state> (on_hold and resume with the hold: its reason and the state it returns to).\nErrors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order''s open stock reservations.';
 
 -- Failure codes on a work order (migration maintenance/joins): a problem ->
 -- cause -> remedy triple allowed for the primary asset's class

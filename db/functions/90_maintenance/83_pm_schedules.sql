@@ -92,6 +92,13 @@ COMMENT ON FUNCTION app_private.tg_pm_schedules__prepare() IS
 CREATE OR REPLACE TRIGGER _200_prepare
   BEFORE INSERT OR UPDATE OF equipment_id, template_id, mode, rrule, anchor_date, meter_id, meter_interval, meter_lead ON app.pm_schedules
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
+-- Paused is the schedule's side state: resuming it (is_active back to true)
+-- passes the same checks as defining it (an active preventive template, the
+-- meter on the asset), so a schedule paused while its template was retired
+-- does not come back generating nothing.
+CREATE OR REPLACE TRIGGER _201_prepare_on_resume
+  BEFORE UPDATE OF is_active ON app.pm_schedules
+  FOR EACH ROW WHEN (NEW.is_active AND NOT OLD.is_active) EXECUTE FUNCTION app_private.tg_pm_schedules__prepare();
 
 CREATE OR REPLACE FUNCTION app.define_pm_schedule(equipment_id uuid, template_id uuid, name text, rrule text DEFAULT NULL,
                                                   every integer DEFAULT NULL, unit text DEFAULT NULL, meter_id uuid DEFAULT NULL,
@@ -289,42 +296,41 @@ $$;
 COMMENT ON FUNCTION app.pm_forecast(date, date) IS
   E'PM forecast\nThe occurrences of the active PM schedules you may see from p_from to p_to (at most two years), not yet generated: schedule, asset, plant, template, due date and the day its work order will be generated (lead days before). Floating schedules forecast from their last completion. Meter-only schedules are projected from the meter''s average daily usage over the 90 days before its latest reading (estimated true): the next due points (next_due_usage, then every meter_interval) divided by that rate from the latest reading''s day, a point the estimate has passed due today, generated meter_lead units earlier; no dates when the window holds fewer than two readings at least 7 days apart or no usage.\nErrors: PT422 pm_forecast.range_invalid.';
 
--- Compliance (SMRP 5.4.1 style): a generated occurrence is on time when
--- completed by its due date plus the window: the schedule's
--- compliance_window_days, else 10 % of the calendar interval (DAILY 1,
--- WEEKLY 7, MONTHLY 30, YEARLY 365 days x INTERVAL), at least a day; 7 days
--- for meter-only schedules. Occurrences count once due (due date today or
--- earlier at the plant, in UTC here); cancelled ones count as missed.
-CREATE OR REPLACE VIEW app.pm_schedule_compliance WITH (security_invoker = true) AS
-SELECT w.organization_id, w.pm_schedule_id, s.site_id, pg_catalog.date_trunc('month', w.pm_due_date)::date AS month,
+-- Compliance: the one definition, app_private.pm_compliance_lines (migration
+-- maintenance/pm_compliance), which the dashboard's KPIs read too. Per
+-- schedule and month of the due date, the occurrences due so far; as the
+-- caller (the tenant, staff with any work_order.* permission at the plant,
+-- platform operators), since the lines are read as the view's owner.
+CREATE OR REPLACE VIEW app.pm_schedule_compliance WITH (security_barrier) AS
+SELECT l.organization_id, l.pm_schedule_id, l.site_id, l.month,
        pg_catalog.count(*)::integer AS due,
-       pg_catalog.count(*) FILTER (WHERE w.completed_at IS NOT NULL AND w.status <> 'cancelled'
-         AND (w.completed_at AT TIME ZONE 'UTC')::date <= w.pm_due_date + coalesce(s.compliance_window_days,
-               CASE WHEN s.rule_freq IS NULL THEN 7
-                    ELSE greatest(1, ceil(0.1 * s.rule_interval * CASE s.rule_freq WHEN 'DAILY' THEN 1 WHEN 'WEEKLY' THEN 7 WHEN 'MONTHLY' THEN 30 ELSE 365 END)::integer) END))::integer
-         AS completed_on_time,
-       pg_catalog.count(*) FILTER (WHERE w.completed_at IS NOT NULL AND w.status <> 'cancelled')::integer AS completed
-  FROM app.work_orders AS w
-  JOIN app.pm_schedules AS s ON s.organization_id = w.organization_id AND s.id = w.pm_schedule_id
- WHERE w.pm_due_date <= CURRENT_DATE
- GROUP BY w.organization_id, w.pm_schedule_id, s.site_id, pg_catalog.date_trunc('month', w.pm_due_date);
+       (pg_catalog.count(*) FILTER (WHERE l.on_time))::integer AS completed_on_time,
+       (pg_catalog.count(*) FILTER (WHERE l.completed_on IS NOT NULL AND l.status <> 'cancelled'))::integer AS completed
+  FROM app_private.pm_compliance_lines AS l
+ WHERE l.is_due AND l.pm_schedule_id IS NOT NULL
+   AND ((l.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL AND auth.may_read_work_order(l.site_id, NULL))
+        OR (SELECT auth.is_platform_operator()))
+ GROUP BY l.organization_id, l.pm_schedule_id, l.site_id, l.month;
 COMMENT ON VIEW app.pm_schedule_compliance IS
-  E'PM compliance per schedule and month\nThe generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule''s compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.';
+  E'PM compliance per schedule and month\nThe schedule''s work orders due in the month (due date up to today) and how many were completed within the window: the schedule''s compliance_window_days, else 10 % of the interval (at least a day), else (meter-only) the tenant''s pm_compliance_grace_days; cancelled ones count as missed. The same definition as the dashboard (app.maintenance_kpi_plant_month). Staff with any work_order permission tenant-wide or at the plant.';
 COMMENT ON COLUMN app.pm_schedule_compliance.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.pm_schedule_compliance.pm_schedule_id IS E'PM schedule';
 COMMENT ON COLUMN app.pm_schedule_compliance.site_id IS E'Plant';
 COMMENT ON COLUMN app.pm_schedule_compliance.month IS E'Month\nFirst day of the month of the due dates.';
-COMMENT ON COLUMN app.pm_schedule_compliance.due IS E'Due\nGenerated occurrences due in the month.';
+COMMENT ON COLUMN app.pm_schedule_compliance.due IS E'Due\nWork orders of the schedule due in the month, cancelled ones included.';
 COMMENT ON COLUMN app.pm_schedule_compliance.completed_on_time IS E'Completed on time\nCompleted within the window after the due date.';
 COMMENT ON COLUMN app.pm_schedule_compliance.completed IS E'Completed\nCompleted at all (late included).';
 
-CREATE OR REPLACE VIEW app.pm_plant_compliance WITH (security_invoker = true) AS
-SELECT c.organization_id, c.site_id, c.month, sum(c.due)::integer AS due, sum(c.completed_on_time)::integer AS completed_on_time,
-       round(100.0 * sum(c.completed_on_time) / nullif(sum(c.due), 0), 1) AS compliance_percent
-  FROM app.pm_schedule_compliance AS c
- GROUP BY c.organization_id, c.site_id, c.month;
+CREATE OR REPLACE VIEW app.pm_plant_compliance WITH (security_barrier) AS
+SELECT l.organization_id, l.site_id, l.month, pg_catalog.count(*)::integer AS due, (pg_catalog.count(*) FILTER (WHERE l.on_time))::integer AS completed_on_time,
+       round(100.0 * pg_catalog.count(*) FILTER (WHERE l.on_time) / pg_catalog.count(*), 2) AS compliance_percent
+  FROM app_private.pm_compliance_lines AS l
+ WHERE l.is_due
+   AND ((l.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL AND auth.may_read_work_order(l.site_id, NULL))
+        OR (SELECT auth.is_platform_operator()))
+ GROUP BY l.organization_id, l.site_id, l.month;
 COMMENT ON VIEW app.pm_plant_compliance IS
-  E'PM compliance per plant and month\nDue PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.';
+  E'PM compliance per plant and month\nPreventive work orders due in the month (due date up to today; generated by a schedule or not), those completed within their window, and their share in percent: the definition of app.pm_schedule_compliance and of the dashboard, so compliance_percent equals app.maintenance_kpi_plant_month.pm_compliance_percent. Staff with any work_order permission tenant-wide or at the plant.';
 COMMENT ON COLUMN app.pm_plant_compliance.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.pm_plant_compliance.site_id IS E'Plant';
 COMMENT ON COLUMN app.pm_plant_compliance.month IS E'Month';

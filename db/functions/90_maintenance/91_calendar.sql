@@ -70,7 +70,10 @@ BEGIN
   v_range := pg_catalog.tstzrange(from_at, to_at);
   RETURN QUERY
   SELECT 'work-order-' || w.id::text, 'work_order'::text, pg_catalog.lower(w.scheduled), pg_catalog.upper(w.scheduled),
-         w.work_order_number || ' ' || w.title, w.description, w.status, w.id, w.assignee_id, w.team_id, w.equipment_id, w.site_id
+         w.work_order_number || ' ' || w.title || CASE WHEN w.status = 'on_hold' THEN ' (on hold)' ELSE '' END,
+         CASE WHEN w.status = 'on_hold' THEN 'On hold: ' || coalesce(w.hold_reason, '') || CASE WHEN coalesce(w.description, '') <> '' THEN E'\n\n' || w.description ELSE '' END
+              ELSE w.description END,
+         w.status, w.id, w.assignee_id, w.team_id, w.equipment_id, w.site_id
     FROM app.work_orders AS w
    WHERE w.organization_id = v_org AND w.scheduled OPERATOR(pg_catalog.&&) v_range
      AND w.status NOT IN ('cancelled')
@@ -102,7 +105,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.maintenance_calendar(timestamptz, timestamptz, uuid, uuid, uuid) IS
-  E'Maintenance calendar\nEvents between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone''s with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members'' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams'' and their availability).\nErrors: PT422 calendar.range_invalid.';
+  E'Maintenance calendar\nEvents between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out; one on hold keeps its window, titled (on hold) with the hold''s reason first in its description), technician shifts and absences (kind available / absent: your own, everyone''s with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members'' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams'' and their availability).\nErrors: PT422 calendar.range_invalid.';
 
 -- RFC 5545 text: backslash, semicolon, comma and line breaks escaped.
 CREATE OR REPLACE FUNCTION app_private.ics_text(p_text text) RETURNS text
@@ -271,6 +274,7 @@ BEGIN
               || app_private.ics_line('SUMMARY:' || app_private.ics_text(e.title))
               || CASE WHEN coalesce(e.description, '') <> '' THEN app_private.ics_line('DESCRIPTION:' || app_private.ics_text(e.description)) ELSE '' END
               || app_private.ics_line('CATEGORIES:' || app_private.ics_text(e.kind))
+              || CASE WHEN e.kind = 'work_order' AND e.status = 'on_hold' THEN app_private.ics_line('STATUS:TENTATIVE') ELSE '' END
               || CASE WHEN e.kind = 'absent' THEN app_private.ics_line('TRANSP:OPAQUE') ELSE '' END
               || app_private.ics_line('END:VEVENT'), '' ORDER BY e.starts_at, e.uid), '')
          || app_private.ics_line('END:VCALENDAR')
@@ -284,7 +288,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.calendar_feed(text) IS
-  E'Calendar feed (ICS)\nThe iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed''s owner may see them now. GET /rpc/calendar_feed?token=...\nErrors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).';
+  E'Calendar feed (ICS)\nThe iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed''s owner may see them now; a work order on hold is STATUS:TENTATIVE with the hold''s reason. GET /rpc/calendar_feed?token=...\nErrors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).';
 
 CREATE OR REPLACE FUNCTION app.calendar_ics(token text) RETURNS app."*/*"
 LANGUAGE plpgsql STABLE

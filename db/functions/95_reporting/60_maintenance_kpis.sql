@@ -17,7 +17,7 @@ SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.calendar_h
    AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.maintenance_kpi_asset_month IS
-  E'Maintenance KPIs per asset and month\nPer asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant''s pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Maintenance KPIs per asset and month\nPer asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month up to today (cancelled ones included, as missed) completed within their window (the PM schedule''s compliance_window_days, else 10 % of its calendar interval, at least a day, else the tenant''s pm_compliance_grace_days) / those due, the definition of app.pm_plant_compliance; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.site_id IS E'Plant\nThe asset''s site.';
@@ -32,8 +32,8 @@ COMMENT ON COLUMN app.maintenance_kpi_asset_month.breakdowns_repaired IS E'Break
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.repair_hours IS E'Repair hours\nLength of the ended breakdown stops.';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.mtbf_hours IS E'MTBF (h)\nOperating hours / breakdowns; empty without a breakdown.';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.mttr_hours IS E'MTTR (h)\nRepair hours / breakdowns repaired; empty without one.';
-COMMENT ON COLUMN app.maintenance_kpi_asset_month.pm_due IS E'PM due\nPreventive work orders due in the month, not cancelled.';
-COMMENT ON COLUMN app.maintenance_kpi_asset_month.pm_on_time IS E'PM on time\nThose completed by the due date plus the grace days.';
+COMMENT ON COLUMN app.maintenance_kpi_asset_month.pm_due IS E'PM due\nPreventive work orders due in the month up to today, cancelled ones included.';
+COMMENT ON COLUMN app.maintenance_kpi_asset_month.pm_on_time IS E'PM on time\nThose completed within their window after the due date.';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.pm_compliance_percent IS E'PM compliance (%)';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.maintenance_hours IS E'Maintenance hours\nLabour hours started in the month on the asset''s work orders.';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.planned_hours IS E'Planned hours\nLabour hours on work orders neither emergency nor breakdown.';

@@ -6,7 +6,7 @@
 -- owner, anonymously, until revoked; the ICS text is escaped, folded at 75
 -- octets and ends lines with CRLF.
 BEGIN;
-SELECT plan(45);
+SELECT plan(46);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -156,6 +156,17 @@ SELECT ok(NOT EXISTS (SELECT FROM regexp_split_to_table((SELECT v FROM pg_temp.k
           AND position(E'\n' IN replace((SELECT v FROM pg_temp.kept WHERE k = 'ics'), E'\r\n', '')) = 0, 'every line at most 75 octets, no bare LF');
 SELECT is(replace(app_private.ics_line('SUMMARY:' || repeat('Überprüfung ', 20)), E'\r\n ', ''), 'SUMMARY:' || repeat('Überprüfung ', 20) || E'\r\n',
   'a long line folds at 75 octets and unfolds back, never inside a UTF-8 character');
+-- A work order put on hold keeps its window in the calendar but says so: titled (on hold), the reason first, TENTATIVE in ICS.
+SELECT tests.act_as_owner();
+UPDATE app.work_orders SET held_from = status, status = 'on_hold', hold_reason = 'Waiting for the crane'
+ WHERE id = (SELECT id FROM app.work_orders WHERE assignee_id = tests.recall('tech')::uuid AND status = 'scheduled' ORDER BY id LIMIT 1);
+SELECT tests.act_as_anon();
+INSERT INTO pg_temp.kept SELECT 'ics_held', app.calendar_feed(v::jsonb ->> 'token') FROM pg_temp.kept WHERE k = 'feed';
+SELECT tests.act_as_owner();
+SELECT ok(position(E'(on hold)\r\n' IN (SELECT v FROM pg_temp.kept WHERE k = 'ics_held')) > 0
+          AND position('DESCRIPTION:On hold: Waiting for the crane' IN (SELECT v FROM pg_temp.kept WHERE k = 'ics_held')) > 0
+          AND (SELECT count(*) FROM regexp_split_to_table((SELECT v FROM pg_temp.kept WHERE k = 'ics_held'), E'\r\n') AS l WHERE l = 'STATUS:TENTATIVE') = 1,
+  'a work order on hold stays in the feed: titled (on hold), its reason in the description, STATUS:TENTATIVE');
 SELECT pg_temp.as_('tech');
 SELECT ok(app.revoke_calendar_feed(((SELECT v FROM pg_temp.kept WHERE k = 'feed')::jsonb ->> 'feed_id')::uuid), 'the owner revokes the feed');
 SELECT tests.act_as_anon();

@@ -2,13 +2,14 @@
 -- maintenance/kpis) checked against figures computed by hand for March 2026
 -- (744 h, UTC) on a pump at plant A (docs/maintenance.md "Dashboards" works
 -- the same example): MTBF on operating time, MTTR, unplanned downtime, PM
--- compliance with and without grace days, planned work, cost per asset;
+-- compliance (one definition, shared with app.pm_plant_compliance) with
+-- the default and with no grace days, planned work, cost per asset;
 -- backlog in crew-weeks and parts below reorder point per plant. Read as a
 -- planner (the tenant), a technician of plant A (only plant A), a
 -- technician of plant B, a contractor's portal user and another tenant
 -- (nothing); refreshed by the job refresh-kpis.
 BEGIN;
-SELECT plan(24);
+SELECT plan(27);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -86,7 +87,7 @@ SELECT is((SELECT row(breakdowns, breakdowns_repaired, repair_hours, mtbf_hours,
   '(2,2,5.5000,368.0000,2.7500)', 'MTBF = 736 h / 2 breakdowns = 368 h; MTTR = 5.5 h / 2 = 2.75 h');
 SELECT is((SELECT row(pm_due, pm_on_time, pm_compliance_percent)::text FROM app.maintenance_kpi_asset_month
             WHERE equipment_id = tests.recall('pump') AND month = '2026-03-01'),
-  '(3,1,33.33)', 'PM compliance: 3 due (the cancelled one not), 1 done by its due date: 33.33 %');
+  '(4,2,50.00)', 'PM compliance: 4 due (the cancelled one and the open one missed), 2 done within the default 7-day grace (on the day, 2 days late): 50 %');
 SELECT is((SELECT row(maintenance_hours, planned_hours, planned_work_percent)::text FROM app.maintenance_kpi_asset_month
             WHERE equipment_id = tests.recall('pump') AND month = '2026-03-01'),
   '(4,3,75.00)', 'planned work: 3 of 4 labour hours were not breakdown or emergency work: 75 %');
@@ -95,7 +96,7 @@ SELECT is((SELECT row(currency, work_orders, labour_cost, contractor_cost, parts
   '(EUR,2,200.00,250,0,450.00)', 'cost per asset in March: labour 4 h x 50 + contractor 250 = 450 EUR over 2 work orders');
 SELECT is((SELECT row(assets, breakdowns, mtbf_hours, mttr_hours, pm_compliance_percent)::text FROM app.maintenance_kpi_plant_month
             WHERE site_id = tests.recall('plant_a') AND month = '2026-03-01'),
-  '(1,2,368.0000,2.7500,33.33)', 'per plant and month: the assets'' figures summed and the ratios recomputed');
+  '(1,2,368.0000,2.7500,50.00)', 'per plant and month: the assets'' figures summed and the ratios recomputed');
 SELECT is((SELECT array_agg(row(site_id = tests.recall('plant_a'), open_work_orders, overdue, estimated_hours, weekly_crew_hours, backlog_crew_weeks)::text
                             ORDER BY site_id = tests.recall('plant_a'))
              FROM app.maintenance_kpi_backlog),
@@ -104,15 +105,27 @@ SELECT is((SELECT array_agg(row(site_id = tests.recall('plant_a'), open_work_ord
 SELECT is((SELECT row(parts_below_reorder_point, critical_spares_below)::text FROM app.maintenance_kpi_stock WHERE site_id = tests.recall('plant_a')),
   '(1,0)', 'one part below its reorder point at plant A');
 
--- Grace days: the PM done two days late counts as on time with 2 grace days.
+-- One definition (app_private.pm_compliance_lines): with no grace the fixture holds one PM of each outcome, and
+-- the dashboard (maintenance_kpi_plant_month) and the compliance report (pm_plant_compliance) both equal the hand count:
+-- due 4 (on time, late, missed, cancelled), on time 1: 25 %.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
-INSERT INTO app.tenant_settings (setting_key, value) VALUES ('pm_compliance_grace_days', '2');
+INSERT INTO app.tenant_settings (setting_key, value) VALUES ('pm_compliance_grace_days', '0');
 SELECT tests.act_as_owner();
 SELECT app_private.refresh_kpis()::text AS refreshed;
+SELECT is((SELECT array_agg(outcome ORDER BY due_on) FROM app_private.pm_compliance_lines WHERE organization_id = tests.recall('t')::uuid),
+  ARRAY['on_time', 'late', 'missed', 'cancelled'], 'the PMs due 5, 12, 25 and 28 March: on time, late, missed (open past its window), cancelled');
 SELECT tests.act_as(tests.recall('planner'), tests.recall('t'));
 SELECT is((SELECT row(pm_due, pm_on_time, pm_compliance_percent)::text FROM app.maintenance_kpi_asset_month
             WHERE equipment_id = tests.recall('pump') AND month = '2026-03-01'),
-  '(3,2,66.67)', 'with pm_compliance_grace_days = 2 the PM done two days late is on time: 66.67 %');
+  '(4,1,25.00)', 'with pm_compliance_grace_days = 0 the PM done two days late is late: 1 of 4, 25 %');
+SELECT is((SELECT row(due, completed_on_time, compliance_percent)::text FROM app.pm_plant_compliance
+            WHERE site_id = tests.recall('plant_a') AND month = '2026-03-01'),
+  (SELECT row(pm_due, pm_on_time, pm_compliance_percent)::text FROM app.maintenance_kpi_plant_month
+    WHERE site_id = tests.recall('plant_a') AND month = '2026-03-01'),
+  'the compliance report and the dashboard agree for plant A in March');
+SELECT is((SELECT row(due, completed_on_time, compliance_percent)::text FROM app.pm_plant_compliance
+            WHERE site_id = tests.recall('plant_a') AND month = '2026-03-01'),
+  '(4,1,25.00)', 'and equal the hand count');
 SELECT is((SELECT count(*)::integer FROM app.maintenance_kpi_asset_month), 1,
   'one row: the pump in March (the fan has only open work: no stop, PM due or labour)');
 

@@ -5,7 +5,7 @@
 -- technician at the plant and one at another plant, a planner, a
 -- supervisor and another tenant.
 BEGIN;
-SELECT plan(24);
+SELECT plan(30);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -93,6 +93,17 @@ UPDATE app.checklist_items AS i SET checked_at = now()
 SELECT pg_temp.as_('tech');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'in_progress')).status, 'in_progress', 'signed applied, the work starts');
 
+-- A hold does not skip the start's guards: lockout removed while on hold, the work does not resume until applied again.
+SELECT is((app.transition_work_order(tests.recall('wo'), 'on_hold', 'waiting for the hydraulic seal')).status, 'on_hold', 'held while in progress');
+SELECT is((SELECT meaning FROM app.sign_work_order_lockout(tests.recall('wo'), 'removed', tests.password(), 'Line needed meanwhile')),
+  'lockout_removed', 'lockout removed while on hold');
+SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'resume')$$, tests.recall('wo'))), 'PT409 work_order.lockout_unsigned',
+  'resuming to in_progress re-runs the start''s guards: refused while lockout is removed');
+SELECT is((SELECT status FROM app.work_orders WHERE id = tests.recall('wo')::uuid), 'on_hold', 'and the work order stays on hold');
+SELECT is((SELECT meaning FROM app.sign_work_order_lockout(tests.recall('wo'), 'applied', tests.password(), 'Isolated again at MCC-4')),
+  'lockout_applied', 'lockout applied again');
+SELECT is((app.transition_work_order(tests.recall('wo'), 'resume')).status, 'in_progress', 'then the work resumes');
+
 -- Completion waits for "lockout removed".
 SELECT is(tests.refusal(format($$SELECT app.complete_work_order(%L, tests.password(), 'Ram freed')$$, tests.recall('wo'))),
   'PT409 work_order.lockout_not_removed', 'no completion while lockout is applied');
@@ -114,8 +125,9 @@ SELECT is(pg_temp.sign('wo', 'applied'), 'PT409 work_order.lockout_state_invalid
 SELECT pg_temp.as_('supervisor');
 SELECT is((SELECT array_agg(meaning || ':' || signed_by ORDER BY signed_at, id) FROM app.work_order_signatures
             WHERE work_order_id = tests.recall('wo')::uuid),
-  ARRAY['lockout_applied:' || tests.recall('tech'), 'lockout_removed:' || tests.recall('tech'), 'performed:' || tests.recall('tech')],
-  'the supervisor reads the trail: applied, removed, performed');
+  ARRAY['lockout_applied:' || tests.recall('tech'), 'lockout_removed:' || tests.recall('tech'), 'lockout_applied:' || tests.recall('tech'),
+        'lockout_removed:' || tests.recall('tech'), 'performed:' || tests.recall('tech')],
+  'the supervisor reads the trail: applied, removed (on hold), applied again, removed, performed');
 SELECT pg_temp.as_('stranger');
 SELECT is((SELECT count(*)::integer FROM app.work_order_signatures), 0, 'another tenant reads no signatures');
 

@@ -6,7 +6,7 @@
 -- schedule restarting at completion, the forecast and the compliance views;
 -- as a planner, plant-scoped technicians and another tenant.
 BEGIN;
-SELECT plan(54);
+SELECT plan(56);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -185,6 +185,13 @@ SELECT pg_temp.as_('planner');
 SELECT app.set_pm_schedule_active(tests.recall('mill_pm'), false);
 SELECT tests.act_as_owner();
 SELECT is(app_private.generate_pm_work_orders(now() + interval '90 days', tests.recall('t')::uuid), 0, 'a paused schedule generates nothing');
+-- Resuming a paused schedule checks it as defining it does: its template retired meanwhile, refused.
+SELECT pg_temp.as_('planner');
+SELECT app.define_work_order_template('lube', 'Lubricate', 'preventive', 'Grease the bearings', NULL, 1.5, is_active => false);
+SELECT is(tests.refusal(format($$SELECT app.set_pm_schedule_active(%L, true)$$, tests.recall('mill_pm'))), 'PT404 work_order_template.not_found',
+  'a paused schedule whose template was retired is not resumed');
+SELECT app.define_work_order_template('lube', 'Lubricate', 'preventive', 'Grease the bearings', NULL, 1.5);
+SELECT is((app.set_pm_schedule_active(tests.recall('mill_pm'), true)).is_active, true, 'with the template active again it resumes');
 
 SELECT * FROM finish();
 ROLLBACK;

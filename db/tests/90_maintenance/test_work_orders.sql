@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(54);
+SELECT plan(57);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -77,10 +77,28 @@ SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'on_hold')
 SELECT is((app.transition_work_order(tests.recall('wo'), 'on_hold', 'waiting for the cabinet key')).status, 'on_hold', 'on hold');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'in_progress')$$, tests.recall('wo'))), 'PT409 work_order.transition_invalid',
   'an on-hold work order does not start');
+-- Resuming re-runs the entry guards of the state it returns to: an absence recorded while on hold.
+SELECT pg_temp.as_('planner');
+SELECT tests.remember('absence', (app.set_availability(tests.recall('tech'), now() + interval '2 days', now() + interval '3 days', 'absent', 'training')).id);
+SELECT pg_temp.as_('tech');
+SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'resume')$$, tests.recall('wo'))), 'PT409 work_order.assignee_absent',
+  'resuming to scheduled checks the assignee again: absent in the window, refused');
+SELECT pg_temp.as_('planner');
+SELECT ok(app.delete_availability(tests.recall('absence')), 'the absence is withdrawn');
+SELECT pg_temp.as_('tech');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'resume')).status, 'scheduled', 'resuming returns it to scheduled, where it left');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'in_progress')).status, 'in_progress', 'the technician starts it');
 SELECT app.transition_work_order(tests.recall('wo'), 'on_hold', 'parts');
 SELECT is((app.transition_work_order(tests.recall('wo'), 'resume')).status, 'in_progress', 'a hold in progress returns to in_progress');
+SELECT tests.act_as_owner();
+SELECT is((SELECT array_agg(event_type || ' ' || (payload -> 'hold')::text ORDER BY id) FROM app_private.events
+            WHERE entity_id = tests.recall('wo')::uuid AND event_type IN ('work_order.on_hold', 'work_order.resume')),
+  ARRAY['work_order.on_hold {"reason": "waiting for the cabinet key", "returns_to": "scheduled"}',
+        'work_order.resume {"reason": "waiting for the cabinet key", "returns_to": "scheduled"}',
+        'work_order.on_hold {"reason": "parts", "returns_to": "in_progress"}',
+        'work_order.resume {"reason": "parts", "returns_to": "in_progress"}'],
+  'the hold and resume events carry the hold''s reason and the state it returns to (the row keeps only the current hold)');
+SELECT pg_temp.as_('tech');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled', 'x')$$, tests.recall('wo'))), 'PT403 permission.missing',
   'a technician does not cancel');
 
