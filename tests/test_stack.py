@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -44,7 +45,7 @@ def printed_tokens(output: str) -> dict[str, str]:
     """The ready token `pulse up` prints under each user's line, by email (the user's first tenant)."""
     lines = output.splitlines()
     tokens: dict[str, str] = {}
-    for line, curl in zip(lines, lines[1:]):
+    for line, curl in itertools.pairwise(lines):
         if 'curl -H "Authorization: Bearer ' in curl and line.strip() and not line.strip().startswith("curl"):
             tokens.setdefault(line.split()[0], curl.split("Bearer ")[1].split('"')[0])
     return tokens
