@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -16,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from event_contracts import contract_for, webhook_contracts
-from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, token
+from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, rest, token
 from pulse.contracts import free_port
 
 pytestmark = pytest.mark.stack
@@ -38,6 +39,109 @@ def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
         people = conn.execute("select count(*) from app.users").fetchone()[0]
     assert output.count('curl -H "Authorization: Bearer ey') == people, "a token for every demo person"
     assert "pulse-demo-password" in output
+
+
+def printed_tokens(output: str) -> dict[str, str]:
+    """The ready token `pulse up` prints under each user's line, by email (the user's first tenant)."""
+    lines = output.splitlines()
+    tokens: dict[str, str] = {}
+    for line, curl in itertools.pairwise(lines):
+        if 'curl -H "Authorization: Bearer ' in curl and line.strip() and not line.strip().startswith("curl"):
+            tokens.setdefault(line.split()[0], curl.split("Bearer ")[1].split('"')[0])
+    return tokens
+
+
+def test_up_prints_the_plant_scoped_demo_users(live):
+    """Beside the tenant-wide role users, Acme has a technician at each plant and an inspector at PLANT-2; the
+    printed line names the plant of each role (docs/maintenance.md, docs/manufacturing.md "Demo data")."""
+    output = live["output"]
+    for email, roles in (("technician@acme.test", "technician@PLANT-1"), ("technician.plant2@acme.test", "technician@PLANT-2"),
+                         ("inspector.plant2@acme.test", "inspector@PLANT-2"), ("inspector@acme.test", "inspector"),
+                         ("maintenance_planner@acme.test", "maintenance_planner")):
+        assert any(line.split() == [email, "acme-manufacturing", roles] for line in output.splitlines()), email
+    assert {"technician@acme.test", "technician.plant2@acme.test", "inspector.plant2@acme.test"} <= set(printed_tokens(output))
+
+
+PLANT_VIEWS = {  # who sees which plant's rows in the demo, by the printed token
+    "technician@acme.test": {"PLANT-1"},
+    "technician.plant2@acme.test": {"PLANT-2"},
+    "maintenance_planner@acme.test": {"PLANT-1", "PLANT-2"},
+}
+QUALITY_VIEWS = {
+    "technician@acme.test": {"PLANT-1"},
+    "inspector.plant2@acme.test": {"PLANT-2"},
+    "inspector@acme.test": {"PLANT-1", "PLANT-2"},
+}
+
+
+def _site_codes(live) -> tuple[dict[str, str], dict[str, str]]:
+    """Site id -> code and equipment id -> site code of Acme, read as the owner."""
+    with psycopg.connect(live["url"]) as conn:
+        sites = dict(conn.execute("select s.id::text, s.code from app.sites s join app.organizations o on o.id = s.organization_id"
+                                  " where o.slug = 'acme-manufacturing'").fetchall())
+        equipment = dict(conn.execute("select e.id::text, s.code from app.equipment e join app.sites s"
+                                      " on s.organization_id = e.organization_id and s.id = e.site_id").fetchall())
+    return sites, equipment
+
+
+@pytest.mark.parametrize("email", sorted(PLANT_VIEWS))
+def test_demo_maintenance_is_plant_scoped_over_rest(live, email):
+    """The printed token of a plant-scoped technician reads its plant's work orders, assets and stock and none of
+    the other plant's; the planner (tenant-wide) reads both plants'."""
+    bearer = printed_tokens(live["output"])[email]
+    sites, equipment = _site_codes(live)
+    for path in ("/work_orders?select=site_id", "/part_stock?select=site_id", "/storerooms?select=site_id",
+                 "/pm_schedules?select=site_id"):
+        response = rest(live, "GET", path, bearer)
+        assert response.status_code == 200, response.text
+        assert {sites[row["site_id"]] for row in response.json()} == PLANT_VIEWS[email], (email, path)
+    response = rest(live, "GET", "/assets?select=equipment_id", bearer)
+    assert response.status_code == 200, response.text
+    assert {equipment[row["equipment_id"]] for row in response.json()} == PLANT_VIEWS[email], email
+
+
+@pytest.mark.parametrize("email", sorted(PLANT_VIEWS))
+def test_demo_maintenance_is_plant_scoped_over_graphql(live, email):
+    bearer = printed_tokens(live["output"])[email]
+    sites, _ = _site_codes(live)
+    response = graphql(live, "{ workOrders { nodes { siteId } } partStocks { nodes { siteId } }"
+                             " assets { nodes { equipment { siteId } } } }", bearer)
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    data = response.json()["data"]
+    assert {sites[node["siteId"]] for node in data["workOrders"]["nodes"]} == PLANT_VIEWS[email]
+    assert {sites[node["siteId"]] for node in data["partStocks"]["nodes"]} == PLANT_VIEWS[email]
+    assert {sites[node["equipment"]["siteId"]] for node in data["assets"]["nodes"]} == PLANT_VIEWS[email]
+
+
+@pytest.mark.parametrize("email", sorted(QUALITY_VIEWS))
+def test_demo_quality_and_traceability_are_plant_scoped(live, email):
+    """Lots, inspections and NCRs over both servers: the PLANT-2 inspector reads PLANT-2's only, the PLANT-1
+    technician PLANT-1's only, the tenant-wide inspector both plants'."""
+    bearer = printed_tokens(live["output"])[email]
+    sites, _ = _site_codes(live)
+    for path in ("/lots?select=site_id", "/inspections?select=site_id", "/ncrs?select=site_id"):
+        response = rest(live, "GET", path, bearer)
+        assert response.status_code == 200, response.text
+        assert {sites[row["site_id"]] for row in response.json()} == QUALITY_VIEWS[email], (email, path)
+    response = graphql(live, "{ lots { nodes { siteId } } inspections { nodes { siteId } } ncrs { nodes { siteId } } }", bearer)
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    for field, connection in response.json()["data"].items():
+        assert {sites[node["siteId"]] for node in connection["nodes"]} == QUALITY_VIEWS[email], (email, field)
+
+
+def test_demo_plant_scoped_technician_cannot_reach_the_other_plant(live):
+    """Asked by id, the PLANT-2 technician's token finds no PLANT-1 work order on either server, and reporting a
+    problem on a PLANT-1 asset is refused as if it did not exist (404 equipment.not_found, nothing written)."""
+    bearer = printed_tokens(live["output"])["technician.plant2@acme.test"]
+    with psycopg.connect(live["url"]) as conn:
+        plant_1_order = conn.execute("select w.id::text from app.work_orders w join app.sites s on s.organization_id = w.organization_id"
+                                     " and s.id = w.site_id where s.code = 'PLANT-1' limit 1").fetchone()[0]
+        lathe = conn.execute("select id::text from app.equipment where serial_number = 'DMG-350-0042'").fetchone()[0]
+    assert rest(live, "GET", f"/work_orders?id=eq.{plant_1_order}", bearer).json() == []
+    gql = graphql(live, "query($id: UUID!) { workOrder(rowId: $id) { rowId } }", bearer, {"id": plant_1_order})
+    assert gql.status_code == 200 and gql.json()["data"]["workOrder"] is None, gql.text
+    refused = rest(live, "POST", "/rpc/request_work", bearer, json={"equipment_id": lathe, "title": "Noise"})
+    assert refused.status_code == 404 and refused.json()["details"] == "equipment.not_found", refused.text
 
 
 def test_request_grants_match_the_demo_data(live):

@@ -551,6 +551,11 @@ def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
                   soft_wrap=True)
         out.print(f"  {config.rest_url}/rpc/pm_forecast?p_from=…&p_to=…   PM days ahead; the press's stroke check estimated from its meter",
                   soft_wrap=True)
+        out.print("\n[bold]Plant scope[/bold] (Acme's two plants; docs/maintenance.md \"Plant scoping in the demo\")")
+        out.print(f"  {config.rest_url}/work_orders   as technician@acme.test: PLANT-1's only; as technician.plant2@acme.test: "
+                  "PLANT-2's only; as maintenance_planner@acme.test: both", soft_wrap=True)
+        out.print(f"  {config.rest_url}/lots   as inspector.plant2@acme.test: PLANT-2's lots only (also /inspections, /ncrs)",
+                  soft_wrap=True)
 
 
 def main() -> None:

@@ -60,6 +60,13 @@ INSERT INTO app.users (email, display_name, is_platform_operator) VALUES
   ('grace@northwind.test', 'Grace Hopper', false)
 ON CONFLICT (email) DO NOTHING;
 
+-- Plant-scoped people at Acme's assembly plant (role key before the dot, plant after it): a technician and an
+-- inspector who hold their roles at PLANT-2 only, beside the tenant-wide role users.
+INSERT INTO app.users (email, display_name) VALUES
+  ('technician.plant2@acme.test', 'Technician at Acme (PLANT-2)'),
+  ('inspector.plant2@acme.test', 'Inspector at Acme (PLANT-2)')
+ON CONFLICT (email) DO NOTHING;
+
 INSERT INTO app.users (email, display_name)
 SELECT r.key || '@' || t.domain, initcap(replace(r.key, '_', ' ')) || ' at ' || t.short_name
   FROM app_private.system_roles AS r
@@ -78,17 +85,21 @@ SELECT o.id, u.id,
 ON CONFLICT (organization_id, user_id) DO NOTHING;
 
 -- Role users hold their role tenant-wide, except the Acme technician, who
--- works at the main plant only; Ada and Grace are their tenants' admins.
+-- works at the main plant only, and the two PLANT-2 people (technician.plant2,
+-- inspector.plant2), who hold their role at the assembly plant only; Ada and
+-- Grace are their tenants' admins.
 INSERT INTO app.role_assignments (organization_id, membership_id, role_id, site_id)
 SELECT m.organization_id, m.id, r.id,
        CASE WHEN u.email = 'technician@acme.test'
-            THEN (SELECT s.id FROM app.sites AS s WHERE s.organization_id = m.organization_id AND s.code = 'PLANT-1') END
+            THEN (SELECT s.id FROM app.sites AS s WHERE s.organization_id = m.organization_id AND s.code = 'PLANT-1')
+            WHEN u.email LIKE '%.plant2@acme.test'
+            THEN (SELECT s.id FROM app.sites AS s WHERE s.organization_id = m.organization_id AND s.code = 'PLANT-2') END
   FROM app.memberships AS m
   JOIN app.users AS u ON u.id = m.user_id
   JOIN app.roles AS r
     ON r.organization_id = m.organization_id
    AND r.key = CASE WHEN u.email IN ('ada@acme.test', 'grace@northwind.test') THEN 'admin'
-                    ELSE split_part(u.email, '@', 1) END
+                    ELSE split_part(split_part(u.email, '@', 1), '.', 1) END
 ON CONFLICT ON CONSTRAINT role_assignments_unique DO NOTHING;
 
 UPDATE app.users AS u
