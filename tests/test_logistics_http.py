@@ -4,6 +4,8 @@ and stored as objects; the customer's portal user reads it over GraphQL and a sc
 from __future__ import annotations
 
 import hashlib
+import json
+import struct
 import time
 from typing import Any
 
@@ -88,6 +90,58 @@ def test_a_shipment_ships_its_label_and_certificate_are_rendered_and_the_custome
     assert scanned["data"]["scan"]["result"] == {"codeKind": "gs1", "location": "Truck 12"}
     unknown = rest(live, "POST", "/rpc/scan", shipper, json={"code": "NOPE", "location": "Dock", "device": "gun-1"})
     assert (unknown.status_code, unknown.json()["details"]) == (404, "scan.unknown_code"), unknown.text
+
+
+def png_size(png: bytes) -> tuple[int, int, int | None]:
+    """Width and height in pixels (IHDR, the first chunk) and pixels per metre (pHYs, unit 1), from the PNG header."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    offset, per_metre = 8, None
+    while offset < len(png):
+        (length,), kind = struct.unpack(">I", png[offset:offset + 4]), png[offset + 4:offset + 8]
+        if kind == b"pHYs" and png[offset + 16] == 1:
+            per_metre = struct.unpack(">I", png[offset + 8:offset + 12])[0]
+        if kind == b"IDAT":
+            break
+        offset += 12 + length
+    return width, height, per_metre
+
+
+@pytest.mark.parametrize(("label_width", "label_height", "image_pixels"), [(102, 152, (780, 347)), (50, 30, (312, 109))])
+def test_a_label_image_has_the_size_of_the_tenants_label_format(
+        live: dict[str, Any], world: World, object_store: ObjectStore, label_width: int, label_height: int,
+        image_pixels: tuple[int, int]) -> None:
+    """The label_render job draws the SSCC's GS1-128 symbol to fit the tenant's setting shipment_label_format: 90 % of
+    the label's width, a quarter of its height (10 mm at least), plus the human-readable line, at 216 dpi (bwip-js:
+    72 dpi x scale 3), which the PNG records (pHYs). A module is a whole number of pixels, so the symbol is as wide
+    as the most whole pixels per module fit: an SSCC is 156 modules; 92 mm is 782 px, 5 px a module, 780 px
+    (91.7 mm); 45 mm is 383 px, 2 px a module, 312 px (36.7 mm). Bars 38 mm (323 px) or 10 mm (85 px) high, and
+    24 px of text."""
+    object_store.configure(live["url"])
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    customer = str(world.sql("select tests.create_partner(%s)", tenant))
+    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'gs1_company_prefix', %s),"
+              " (%s, 'shipment_label_format', %s)", tenant, '"0614141"', tenant,
+              json.dumps({"symbology": "gs1-128", "width_mm": label_width, "height_mm": label_height}))
+    shipper = world.sign_in(world.member(tenant, "logistics", site=plant))
+    shipment = rest(live, "POST", "/rpc/create_shipment", shipper, json={"customer_id": customer, "site_id": plant}).json()
+    unit = rest(live, "POST", "/rpc/add_shipping_unit", shipper, json={"shipment_id": shipment["id"], "packaging": "carton"}).json()
+    label = rest(live, "POST", "/rpc/request_label", shipper, json={"shipping_unit_id": unit["id"]}).json()
+    row = rendered(live, shipper, f"/labels?id=eq.{label['id']}")
+    assert row["status"] == "rendered", row
+    url = rest(live, "POST", "/rpc/label_image_url", shipper, json={"label_id": row["id"]}).json()["url"]
+    width, height, per_metre = png_size(httpx.get(url).content)
+
+    dpi = 216
+    assert per_metre == int(dpi / 0.0254)
+    px = dpi / 25.4  # pixels per millimetre
+    symbol_width, bar_height = round(label_width * 0.9), max(10, round(label_height * 0.25))
+    module = int(symbol_width * px / 156)
+    assert (width, height) == (156 * module, round(bar_height * px) + 24) == image_pixels
+    # In millimetres, as it prints: never wider than the setting asks, and a pixel more a module would be.
+    printed = width / per_metre * 1000
+    assert printed <= symbol_width < 156 * (module + 1) / px
 
 
 def test_two_connections_scanning_the_same_code_on_one_device_record_one_event(live: dict[str, Any], world: World) -> None:

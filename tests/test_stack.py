@@ -17,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from event_contracts import contract_for, webhook_contracts
-from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, rest, token
+from helpers import PULSE, ROOT, graphql, one_line_error, planned_changes, pulse, pulse_env, rest, token
 from pulse.contracts import free_port
 
 pytestmark = pytest.mark.stack
@@ -187,6 +187,27 @@ def test_printed_curl_token_works(live):
     claims = jwt.decode(bearer, options={"verify_signature": False})
     assert response.status_code == 200 and response.json()
     assert {row["organization_id"] for row in response.json()} == {claims["org_id"]}
+
+
+RENDER_TASKS = ["coa_render", "coc_render", "label_render", "report_export"]
+
+
+def test_the_demos_render_jobs_never_find_object_storage_unconfigured(live):
+    """`pulse up` starts its local object store first and puts its bucket and settings in the database before
+    the job worker starts, so the render jobs the demo queued (labels, certificates, report exports) upload at
+    their first attempt: none fails with "object storage is not configured", in the queue or the worker's log."""
+    deadline = time.monotonic() + 90
+    with psycopg.connect(live["url"], autocommit=True) as conn:
+        while conn.execute("select count(*) from graphile_worker.jobs where task_identifier = any(%s) and attempts < max_attempts",
+                           [RENDER_TASKS]).fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.5)
+        unconfigured = conn.execute("select task_identifier, attempts from graphile_worker.jobs"
+                                    " where last_error like '%%object storage is not configured%%'").fetchall()
+        labels = conn.execute("select status, render_attempts from app.labels").fetchall()
+    assert unconfigured == []
+    assert labels and all(label == ("rendered", 1) for label in labels), labels
+    log = ROOT / ".pulse" / "logs" / live["rest"].rsplit(":", 1)[1] / "worker.log"
+    assert "object storage is not configured" not in log.read_text()
 
 
 def test_rest_serves_each_tenant_its_own_rows(settings, live):

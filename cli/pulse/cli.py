@@ -443,12 +443,12 @@ def up(
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
-    with console.step("start PostgREST, PostGraphile, the job worker" + (" and the upload verify worker" if config.object_storage
-                                                             or stack.local_object_store(config) else "")):
-        stack.start(config, started_database)
-    if local := stack.local_object_store(config):
-        with console.step(f"local object store (moto) with bucket {local.bucket}"):
-            prepare_local_object_store(config, local)
+    local = stack.local_object_store(config)
+    with console.step(("the local object store (moto) with bucket " + local.bucket + ", " if local else "start ")
+                      + "PostgREST, PostGraphile, the job worker"
+                      + (" and the upload verify worker" if config.object_storage or local else "")):
+        # The store and its settings come before the worker, which renders what the demo queued at once.
+        stack.start(config, started_database, store_ready=(lambda: prepare_local_object_store(config, local)) if local else None)
     print_endpoints(config, time.monotonic() - began, demo)
     if detach:
         console.out.print("\nrunning in the background; `pulse down` stops it")

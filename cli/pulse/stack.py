@@ -5,7 +5,9 @@ the database, and for uploads an object store and the verify worker.
 records them in `.pulse/stack-<rest port>.json`, so `pulse down` (or Ctrl-C) stops
 exactly what was started and nothing else. Without PULSE_S3_ENDPOINT it runs a
 local S3-compatible store itself (moto's server, when installed) on
-PULSE_S3_PORT or a free port; with any store it runs `pulse storage verify --watch`.
+PULSE_S3_PORT or a free port, first: the store answers, its bucket and settings are
+in the database before the job worker starts (the demo's render jobs are queued
+already and upload at once); with any store it runs `pulse storage verify --watch`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,10 +70,15 @@ def servers(settings: Settings) -> list[Server]:
     for path in (node, postgrest):
         if not path.exists():
             raise PulseError(f"{path.relative_to(root)} is missing: run `npm ci` in {root}")
+    local = local_object_store(settings)
     chosen = [
         # Before the servers that connect through it (PULSE_POOL; pulse.pool).
         *([Server("pgbouncer", "PULSE_POOL_PORT", pool.command(settings),
                        f"tcp://{settings.server_host}:{settings.pool_port}")] if settings.pooled else []),
+        # Before the job worker, which uploads what jobs render (start: store_ready).
+        *([Server("object-store", "PULSE_S3_PORT",
+                  [str(MOTO_SERVER), "-H", settings.server_host, "-p", str(settings.port("PULSE_S3_PORT"))],
+                  f"{local.endpoint}/")] if local else []),
         Server("postgrest", "PULSE_REST_PORT", [str(postgrest), str(root / "config" / "postgrest.conf")],
                f"{settings.rest_url}/"),
         Server("postgraphile", "PULSE_GRAPHQL_PORT", [str(node), str(root / "config" / "graphql-server.mjs")],
@@ -78,11 +86,6 @@ def servers(settings: Settings) -> list[Server]:
         Server("worker", None, worker.command(root), None,
                tuple(worker.environment(settings.database_url, settings.values).items())),
     ]
-    local = local_object_store(settings)
-    if local:
-        chosen.append(Server("object-store", "PULSE_S3_PORT",
-                             [str(MOTO_SERVER), "-H", settings.server_host, "-p", str(settings.port("PULSE_S3_PORT"))],
-                             f"{local.endpoint}/"))
     if local or settings.object_storage:
         chosen.append(Server("verify-worker", None, [sys.executable, "-m", "pulse", "storage", "verify", "--watch"], None))
     return chosen
@@ -104,8 +107,10 @@ def preflight(settings: Settings) -> list[Server]:
     return chosen
 
 
-def start(settings: Settings, started_database: bool) -> dict[str, int]:
-    """Start the servers and wait until they answer; stop them all if one fails."""
+def start(settings: Settings, started_database: bool, store_ready: Callable[[], None] | None = None) -> dict[str, int]:
+    """Start the servers and wait until they answer; stop them all if one fails. The local object store
+    starts first: once it answers, store_ready (its bucket and its settings in the database) runs before
+    anything else starts, so no job finds object storage unconfigured."""
     chosen = preflight(settings)
     if settings.pooled:
         pool.write_config(settings)
@@ -121,6 +126,10 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
             )
             if server.name == "pgbouncer":  # the servers after it connect through it at once
                 wait_until_ready(server, processes[server.name], logs / f"{server.name}.log")
+            if server.name == "object-store":
+                wait_until_ready(server, processes[server.name], logs / f"{server.name}.log")
+                if store_ready is not None:
+                    store_ready()
         pids = {name: process.pid for name, process in processes.items()}
         state_file(settings).write_text(json.dumps({"pids": pids, "database": started_database}))
         for server in chosen:

@@ -12713,7 +12713,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -12757,13 +12757,25 @@ export interface ProductionKpiScrap {
   run_rejects?: number;
   /**
    * Scrap rate (%)
-   * (MRB scrap + run rejects) / produced.
+   * (MRB scrap in pieces + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
+   * Scrap not in pieces
+   * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
+   * @format integer
+   */
+  scrap_unconverted?: number;
+  /**
+   * Scrap not in pieces, quantity
+   * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
+   * @format numeric
+   */
+  scrap_unconverted_quantity?: number;
+  /**
    * MRB scrap
-   * Quantity of scrap dispositions of NCRs.
+   * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
    * @format numeric
    */
   scrapped?: number;
@@ -12772,6 +12784,12 @@ export interface ProductionKpiScrap {
    * @format uuid
    */
   site_id?: string;
+  /**
+   * Part's unit
+   * units.code the part is counted in: the unit of scrap_unconverted_quantity.
+   * @format text
+   */
+  unit?: string;
 }
 
 /**
@@ -61951,7 +61969,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -62007,13 +62025,25 @@ export namespace ProductionKpiScrap {
       run_rejects?: string;
       /**
        * Scrap rate (%)
-       * (MRB scrap + run rejects) / produced.
+       * (MRB scrap in pieces + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
+       * Scrap not in pieces
+       * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
+       * @format integer
+       */
+      scrap_unconverted?: string;
+      /**
+       * Scrap not in pieces, quantity
+       * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
+       * @format numeric
+       */
+      scrap_unconverted_quantity?: string;
+      /**
        * MRB scrap
-       * Quantity of scrap dispositions of NCRs.
+       * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
        * @format numeric
        */
       scrapped?: string;
@@ -62024,6 +62054,12 @@ export namespace ProductionKpiScrap {
        * @format uuid
        */
       site_id?: string;
+      /**
+       * Part's unit
+       * units.code the part is counted in: the unit of scrap_unconverted_quantity.
+       * @format text
+       */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {

@@ -25,14 +25,23 @@ export function barcodeSize(label) {
   return { width: Math.round(width * 0.9), height: Math.max(10, Math.round(height * 0.25)) };
 }
 
-/** The PNG of a label (what label_render_begin returned), as a Buffer. */
+// bwip-js draws at 72 dpi times the scale: 216 dpi, a module a whole number of pixels (so the
+// symbol is at most the size asked, rounded down to whole modules).
+const SCALE = 3;
+export const LABEL_DPI = 72 * SCALE;
+
+/**
+ * The PNG of a label (what label_render_begin returned), as a Buffer. Its pHYs chunk records the
+ * resolution (LABEL_DPI), so the image prints at the size the setting asks for, not at a printer's guess.
+ */
 export function renderLabel(label) {
   const qr = label.symbology === "qr";
   return bwipjs.toBuffer({
     bcid: qr ? "gs1qrcode" : "gs1-128",
     // bwip-js reads GS1 data in the human-readable form, AIs in parentheses, and inserts FNC1 itself.
     text: label.element_string,
-    scale: 3,
+    scale: SCALE,
+    dpi: LABEL_DPI,
     ...barcodeSize(label),
     ...(qr ? {} : { includetext: true, textxalign: "center" }),
   });

@@ -13,7 +13,6 @@ COMMENT ON FUNCTION auth.locale() IS
 
 CREATE OR REPLACE FUNCTION auth.localized(p_text text, p_labels jsonb) RETURNS text
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT coalesce(p_labels ->> l.locale, p_labels ->> pg_catalog.split_part(l.locale, '-', 1), p_text)
     FROM (SELECT auth.locale() AS locale) l;

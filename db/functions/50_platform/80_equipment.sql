@@ -232,7 +232,6 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.calibrations
 CREATE OR REPLACE FUNCTION auth.calibration_status(p_organization_id uuid, p_equipment_id uuid, p_at timestamptz)
 RETURNS TABLE (requires_calibration boolean, status text, calibration_id uuid, valid_to timestamptz, due_soon_from timestamptz)
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT c.requires_calibration,
          CASE WHEN k.id IS NULL THEN CASE WHEN c.requires_calibration THEN 'never_calibrated' ELSE 'not_required' END

@@ -10,7 +10,6 @@
 -- (not app_private) because the views run as the caller.
 CREATE OR REPLACE FUNCTION auth.lab_sla_state(p_due_at timestamptz, p_at timestamptz) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = ''
 AS $$
   SELECT CASE WHEN p_due_at IS NULL THEN 'no_due_date'
               WHEN p_due_at < p_at THEN 'overdue'

@@ -115,7 +115,6 @@ CREATE OR REPLACE TRIGGER _500_shipment_status AFTER INSERT OR UPDATE OF state O
 -- is their customer's (portal).
 CREATE OR REPLACE FUNCTION auth.may_read_shipment(p_site_id uuid, p_customer_id uuid) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT CASE WHEN auth.partner_id() IS NULL
               THEN auth.has_permission('shipment.read', p_site_id) OR auth.has_permission('shipment.manage', p_site_id)

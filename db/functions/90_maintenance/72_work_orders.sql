@@ -26,7 +26,6 @@ SELECT app_private.register_search('work_order', 't.search_vector', 't.descripti
 
 CREATE OR REPLACE FUNCTION auth.may_read_work_order(p_site_id uuid, p_contractor_id uuid) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT CASE WHEN auth.partner_id() IS NULL
               THEN auth.has_permission('work_order.read', p_site_id)

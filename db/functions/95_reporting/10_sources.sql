@@ -55,7 +55,6 @@ COMMENT ON FUNCTION app_private.report_source(text) IS
 
 CREATE OR REPLACE FUNCTION auth.has_permission_anywhere(p_permission text) RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = ''
 AS $$
   SELECT auth.has_permission(p_permission) OR pg_catalog.cardinality(auth.permitted_site_ids(p_permission)) > 0
 $$;

@@ -25,23 +25,47 @@ COMMENT ON COLUMN app.production_kpi_otd.on_time IS E'On time\nShipped on or bef
 COMMENT ON COLUMN app.production_kpi_otd.otd_percent IS E'OTD (%)';
 COMMENT ON COLUMN app.production_kpi_otd.computed_at IS E'Computed at';
 
+-- Scrap in pieces (migration reporting/scrap_units): the materialized view
+-- keeps each unit's scrapped quantity as recorded; here each is converted
+-- with app.convert_unit, as the caller reads it. A unit of the count
+-- dimension (pcs, or a dozen an operator added) converts to pieces and is
+-- added to the runs' rejects; any other unit (kg, m) has no conversion to
+-- pieces, so its dispositions are left out of the rate and counted apart,
+-- with their quantity in the part's unit where it converts to it. Such a
+-- disposition is not refused when it is made: scrapping 12 kg of bar stock
+-- is a sound MRB decision; only a rate over pieces cannot hold it.
 CREATE OR REPLACE VIEW app.production_kpi_scrap WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, k.scrapped, k.scrap_percent, k.computed_at, k.run_rejects
+SELECT k.id, k.organization_id, k.part_id, k.site_id, k.month, k.produced, s.scrapped,
+       round(100 * (s.scrapped + k.run_rejects) / nullif(k.produced, 0), 2) AS scrap_percent, k.computed_at, k.run_rejects,
+       s.unconverted AS scrap_unconverted, s.unconverted_quantity AS scrap_unconverted_quantity, k.unit
   FROM app_private.production_kpi_scrap AS k
+  CROSS JOIN LATERAL (
+    SELECT coalesce(sum(CASE WHEN u.dimension = pcs.dimension
+                             THEN app.convert_unit((e.value ->> 'quantity')::numeric, e.key, pcs.code) END), 0) AS scrapped,
+           coalesce(sum(CASE WHEN u.dimension IS DISTINCT FROM pcs.dimension THEN (e.value ->> 'dispositions')::integer END), 0)::integer AS unconverted,
+           sum(CASE WHEN u.dimension IS DISTINCT FROM pcs.dimension AND u.dimension = pu.dimension
+                    THEN app.convert_unit((e.value ->> 'quantity')::numeric, e.key, pu.code) END) AS unconverted_quantity
+      FROM pg_catalog.jsonb_each(k.scrap_by_unit) AS e
+      LEFT JOIN app.units AS u ON u.code = e.key
+      LEFT JOIN app.units AS pcs ON pcs.code = 'pcs'
+      LEFT JOIN app.units AS pu ON pu.code = k.unit) AS s
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
    AND ((SELECT auth.has_permission('ncr.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[]))
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.production_kpi_scrap IS
-  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs'' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Scrap rate\nPer part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition''s quantity is converted from its unit to pieces with app.convert_unit), the runs'' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part''s unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.production_kpi_scrap.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.production_kpi_scrap.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.production_kpi_scrap.part_id IS E'Part';
 COMMENT ON COLUMN app.production_kpi_scrap.site_id IS E'Plant';
 COMMENT ON COLUMN app.production_kpi_scrap.month IS E'Month\nThe first day of the month (UTC).';
 COMMENT ON COLUMN app.production_kpi_scrap.produced IS E'Produced\nTotal count of the production runs.';
-COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'MRB scrap\nQuantity of scrap dispositions of NCRs.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrapped IS E'MRB scrap\nPieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_unconverted IS E'Scrap not in pieces\nScrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_unconverted_quantity IS E'Scrap not in pieces, quantity\nThe quantity of those dispositions in the part''s unit (unit); empty when there are none (or none converts to the part''s unit).';
+COMMENT ON COLUMN app.production_kpi_scrap.unit IS E'Part''s unit\nunits.code the part is counted in: the unit of scrap_unconverted_quantity.';
 COMMENT ON COLUMN app.production_kpi_scrap.run_rejects IS E'Run rejects\nPieces of the production runs not good (total - good: startup and production rejects).';
-COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)\n(MRB scrap + run rejects) / produced.';
+COMMENT ON COLUMN app.production_kpi_scrap.scrap_percent IS E'Scrap rate (%)\n(MRB scrap in pieces + run rejects) / produced.';
 COMMENT ON COLUMN app.production_kpi_scrap.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.production_kpi_fpy WITH (security_barrier) AS

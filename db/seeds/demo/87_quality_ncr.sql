@@ -7,7 +7,8 @@
 -- portal user files a complaint about leaking pump housings, which QA
 -- works as an 8D (a CAPA linked back) and links to the NCR. Laminations
 -- found at the press in Initech's accepted coil IM-90117 become an NCR
--- against Initech (counted in its PPM after receipt).
+-- against Initech (counted in its PPM after receipt), whose 12 kg the MRB
+-- scraps (the scrap rate shows them apart from pieces).
 -- Runs once per tenant (skipped when the tenant already has NCRs).
 
 DO $$
@@ -25,6 +26,7 @@ DECLARE
   v_ncr app.ncrs;
   v_concession app.concessions;
   v_complaint app.customer_complaints;
+  v_receipt app.receipts;
 BEGIN
   IF v_tenant IS NULL OR EXISTS (SELECT FROM app.ncrs WHERE organization_id = v_tenant) THEN
     RETURN;
@@ -76,9 +78,22 @@ BEGIN
   -- IM-90117 turn out laminated. QA raises the NCR against Initech on the
   -- received lot: it counts in Initech's PPM this month (the scorecard).
   PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
-  PERFORM app.create_ncr(r.part_id, r.site_id, 'Laminations in coil IM-90117', 'Laminated sheet found at the press on 12 kg of Initech coil IM-90117 (accepted at receipt).',
-                         12, ARRAY[r.lot_id], supplier_id => r.supplier_id, detection => 'in_process')
-    FROM app.receipts AS r WHERE r.organization_id = v_tenant AND r.supplier_lot = 'IM-90117';
+  SELECT * INTO v_receipt FROM app.receipts AS r WHERE r.organization_id = v_tenant AND r.supplier_lot = 'IM-90117';
+  IF v_receipt.id IS NOT NULL THEN
+    v_ncr := app.create_ncr(v_receipt.part_id, v_receipt.site_id, 'Laminations in coil IM-90117',
+                            'Laminated sheet found at the press on 12 kg of Initech coil IM-90117 (accepted at receipt).',
+                            12, ARRAY[v_receipt.lot_id], supplier_id => v_receipt.supplier_id, detection => 'in_process');
+    -- The MRB scraps the 12 kg. The scrap rate counts pieces, and kg has no
+    -- conversion to pieces: production_kpi_scrap shows the sheet's 12 kg
+    -- apart (scrap_unconverted 1, scrap_unconverted_quantity 12, unit kg),
+    -- not as 12 pieces scrapped.
+    PERFORM app.advance_ncr(v_ncr.id, 'containment');
+    PERFORM app.advance_ncr(v_ncr.id, 'disposition', 'Coil IM-90117 blocked at the press; the rest of the coil checked, no lamination.');
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_engineering, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    PERFORM app.add_ncr_disposition(v_ncr.id, 'scrap', 12, lot_id => v_receipt.lot_id, instructions => 'Laminated sheet: scrap, to the metal recycling bin.');
+    PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+    PERFORM app.advance_ncr(v_ncr.id, 'verification');
+  END IF;
 
   PERFORM set_config('role', 'none', true);
   PERFORM set_config('request.jwt.claims', '', true);

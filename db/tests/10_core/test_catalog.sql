@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -50,6 +50,35 @@ SELECT is_empty($$
    WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND p.prosecdef
      AND NOT EXISTS (SELECT FROM unnest(p.proconfig) AS setting WHERE setting LIKE 'search_path=%')
 $$, 'every SECURITY DEFINER function pins its search_path');
+
+-- docs/architecture.md "fast paths": a LANGUAGE sql helper that a policy or
+-- a view calls is one the planner should inline, so it is neither SECURITY
+-- DEFINER nor carries a SET clause (SET search_path included: its names are
+-- qualified instead) and is IMMUTABLE or STABLE. A SQL helper that is
+-- neither definer nor inlinable is planned again on every call for nothing.
+-- The dependencies of policies and views (pg_depend) say what they call.
+-- Allowed, each for its reason:
+--   app_private.production_run_oee, app_private.production_run_stop_losses:
+--     defined by their migrations (reporting/production_kpis,
+--     reporting/oee_downtime_reasons) because materialized views depend on
+--     them; read once per run by the refresh-kpis job and per call of the
+--     OEE RPCs (PL/pgSQL, plan cached), never row by row in a request.
+SELECT is_empty($$
+  SELECT DISTINCT p.oid::regprocedure::text || ' in ' ||
+         CASE WHEN d.classid = 'pg_policy'::regclass THEN 'policy ' || pol.polrelid::regclass::text || '.' || pol.polname
+              ELSE 'view ' || r.ev_class::regclass::text END
+    FROM pg_proc p
+    JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'sql'
+    JOIN pg_depend d ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid
+                    AND d.classid IN ('pg_policy'::regclass, 'pg_rewrite'::regclass)
+    LEFT JOIN pg_policy pol ON d.classid = 'pg_policy'::regclass AND pol.oid = d.objid
+    LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+   WHERE p.pronamespace IN ('app'::regnamespace, 'app_private'::regnamespace, 'auth'::regnamespace, 'audit'::regnamespace)
+     AND NOT p.prosecdef
+     AND (p.proconfig IS NOT NULL OR p.provolatile = 'v')
+     AND p.oid::regprocedure::text NOT IN ('app_private.production_run_oee(app.production_runs,numeric)',
+                                           'app_private.production_run_stop_losses(app.production_runs,numeric)')
+$$, 'every SQL helper a policy or view calls can be inlined (no SET, not SECURITY DEFINER, not VOLATILE) but the allowed ones');
 
 SELECT is_empty($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -7,7 +7,7 @@
 -- 100 - availability); OTD, scrap and NCR / CAPA aging buckets; the views show
 -- nothing to another plant, another tenant or a portal user.
 BEGIN;
-SELECT plan(39);
+SELECT plan(41);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -184,6 +184,29 @@ INSERT INTO app.production_runs (organization_id, id, equipment_id, part_id, sch
 SELECT tests.recall('a'), public.uuid_generate_v7(), tests.create_equipment(tests.recall('a'), tests.recall('class'), tests.recall('site_a'), NULL, 'Drill'),
        tests.recall('part'), date_trunc('day', now()) - interval '2 days' + interval '20 hours',
        date_trunc('day', now()) - interval '2 days' + interval '21 hours', 10, 10;
+-- Scrap in other units (migration reporting/scrap_units), in a tenant of its own: a part counted in
+-- dozens (a count unit a platform operator added), 2 dozen scrapped of 120 pieces made; a part kept in kg,
+-- 5 kg and (an NCR raised while it was kept in g) 500 g scrapped of 100 pieces made.
+INSERT INTO app.units (code, dimension, name, symbol, factor) VALUES ('test-dozen', 'count', 'dozen', 'dz', 12);
+SELECT tests.remember('c', tests.create_tenant());
+SELECT tests.remember('site_c', tests.create_site(tests.recall('c')));
+SELECT tests.remember('c_admin', tests.create_member(tests.recall('c'), 'admin'));
+SELECT tests.remember('saw', tests.create_equipment(tests.recall('c'), tests.create_equipment_class(tests.recall('c'), p_requires_calibration => false),
+                                                    tests.recall('site_c'), NULL, 'Saw'));
+SELECT tests.remember('dozen_part', tests.create_part(tests.recall('c'), 'test-dozen'));
+SELECT tests.remember('kg_part', tests.create_part(tests.recall('c'), 'kg'));
+INSERT INTO app.production_runs (organization_id, id, equipment_id, part_id, scheduled_start, scheduled_end, total_count, good_count)
+VALUES (tests.recall('c'), public.uuid_generate_v7(), tests.recall('saw'), tests.recall('dozen_part'),
+        date_trunc('day', now()) - interval '2 days' + interval '8 hours', date_trunc('day', now()) - interval '2 days' + interval '9 hours', 120, 120),
+       (tests.recall('c'), public.uuid_generate_v7(), tests.recall('saw'), tests.recall('kg_part'),
+        date_trunc('day', now()) - interval '2 days' + interval '10 hours', date_trunc('day', now()) - interval '2 days' + interval '11 hours', 100, 100);
+INSERT INTO app.ncrs (organization_id, id, ncr_number, title, description, site_id, part_id, nonconforming_quantity, unit, status, created_at)
+VALUES (tests.recall('c'), public.uuid_generate_v7(), 'NCR-2026-900101', 'Short', 'Cut short', tests.recall('site_c'), tests.recall('dozen_part'), 2, 'test-dozen', 'disposition', now()),
+       (tests.recall('c'), public.uuid_generate_v7(), 'NCR-2026-900102', 'Rust', 'Rusty stock', tests.recall('site_c'), tests.recall('kg_part'), 5, 'kg', 'disposition', now()),
+       (tests.recall('c'), public.uuid_generate_v7(), 'NCR-2026-900103', 'Rust', 'Rusty stock', tests.recall('site_c'), tests.recall('kg_part'), 500, 'g', 'disposition', now());
+INSERT INTO app.ncr_dispositions (organization_id, id, ncr_id, disposition, quantity, unit, approved_at)
+SELECT n.organization_id, public.uuid_generate_v7(), n.id, 'scrap', n.nonconforming_quantity, n.unit, date_trunc('day', now()) - interval '2 days'
+  FROM app.ncrs AS n WHERE n.organization_id = tests.recall('c');
 SELECT is(app_private.refresh_kpis() >= 5, true, 'the KPI job refreshes the production KPI views with the others');
 
 SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
@@ -205,6 +228,14 @@ SELECT is((SELECT (sum(shipments), sum(on_time), sum(late_unshipped), round(100.
   'OTD: shipped on or before the promised date over shipments due, an overdue one not shipped counted late');
 SELECT is((SELECT (produced, scrapped, run_rejects, scrap_percent)::text FROM app.production_kpi_scrap WHERE part_id = tests.recall('part')), '(410,20,30,12.20)',
   'scrap rate: MRB scrap (20) and the runs'' rejects (300 - 270) over pieces made (410)');
+SELECT tests.act_as(tests.recall('c_admin'), tests.recall('c'));
+SELECT is((SELECT (produced, scrapped, scrap_percent, scrap_unconverted, scrap_unconverted_quantity, unit)::text
+             FROM app.production_kpi_scrap WHERE part_id = tests.recall('dozen_part')), '(120,24,20.00,0,,test-dozen)',
+  'scrap rate: MRB scrap in dozens is converted to pieces (2 dozen = 24 of 120 made), not added as 2');
+SELECT is((SELECT (produced, scrapped, scrap_percent, scrap_unconverted, scrap_unconverted_quantity, unit)::text
+             FROM app.production_kpi_scrap WHERE part_id = tests.recall('kg_part')), '(100,0,0.00,2,5.5,kg)',
+  'scrap rate: MRB scrap in kg and g has no conversion to pieces: left out of the rate, counted apart (2 dispositions, 5.5 kg)');
+SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 SELECT is((SELECT array_agg((kind, open_count, days_0_to_7, days_8_to_30, days_31_to_90, over_90_days)::text ORDER BY kind)
              FROM app.production_kpi_aging WHERE site_id = tests.recall('site_a')), ARRAY['(capa,1,0,0,0,1)', '(ncr,2,1,0,1,0)'],
   'NCR and 8D aging in buckets of days open');
