@@ -151,10 +151,10 @@ SET search_path = ''
 AS $$
   WITH RECURSIVE up AS (
     SELECT e.id, e.parent_id, 0 AS steps FROM app.equipment AS e
-     WHERE e.organization_id = auth.org_id() AND e.id = equipment_ancestors.equipment_id
+     WHERE e.organization_id = auth.org_id() AND e.id = equipment_ancestors.equipment_id AND e.deleted_at IS NULL
     UNION ALL
     SELECT p.id, p.parent_id, u.steps + 1 FROM up AS u
-      JOIN app.equipment AS p ON p.organization_id = auth.org_id() AND p.id = u.parent_id
+      JOIN app.equipment AS p ON p.organization_id = auth.org_id() AND p.id = u.parent_id AND p.deleted_at IS NULL
      WHERE u.steps < 100
   )
   SELECT e.id, e.parent_id, (max(u.steps) OVER () - u.steps)::integer, e.equipment_number, e.name, a.level, e.site_id
@@ -164,7 +164,7 @@ AS $$
    ORDER BY u.steps DESC
 $$;
 COMMENT ON FUNCTION app.equipment_ancestors(uuid) IS
-  E'Equipment ancestry\nThe path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one''s asset level, as the caller sees them (the path stops at a parent the caller may not see).';
+  E'Equipment ancestry\nThe path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one''s asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.';
 
 -- The spatial probes. Row-level security keeps a user's predicates from
 -- running before the policies unless their functions are LEAKPROOF, and
@@ -184,7 +184,7 @@ AS $$
   SELECT a.equipment_id, public.st_distance(a.location, p.point)
     FROM (SELECT public.geography(public.st_setsrid(public.st_makepoint(p_longitude, p_latitude), 4326)) AS point) AS p
     JOIN app.assets AS a ON a.organization_id = auth.org_id() AND public.st_dwithin(a.location, p.point, p_radius_m)
-    JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
+    JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id AND e.deleted_at IS NULL
    WHERE ((SELECT auth.is_platform_operator())
           OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
@@ -236,7 +236,7 @@ BEGIN
              ORDER BY a.location OPERATOR(public.<->) v_point
              LIMIT v_scan) AS k
       JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = k.equipment_id
-     WHERE k.distance_m IS NOT NULL;
+     WHERE k.distance_m IS NOT NULL AND e.deleted_at IS NULL;
     v_seen := pg_catalog.array_length(pg_catalog.array_positions(v_visible, true), 1);
     EXIT WHEN coalesce(v_seen, 0) >= p_limit OR v_scanned < v_scan;
     v_scan := v_scan * 4;
@@ -258,6 +258,7 @@ AS $$
     JOIN app.assets AS a ON a.organization_id = area.organization_id AND public.st_covers(area.boundary, a.location)
     JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
    WHERE area.organization_id = auth.org_id() AND area.equipment_id = p_area_id AND a.equipment_id <> p_area_id
+     AND e.deleted_at IS NULL
      AND ((SELECT auth.is_platform_operator())
           OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
