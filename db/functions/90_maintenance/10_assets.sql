@@ -190,7 +190,7 @@ AS $$
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_within(double precision, double precision, double precision) IS
-  'The caller''s tenant''s assets within the radius (metres) of the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_within reads them as the caller.';
+  'The caller''s tenant''s assets within the radius (metres) of the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site), none in the trash; app.assets_within reads them as the caller.';
 
 CREATE OR REPLACE FUNCTION auth.asset_candidates_nearest(p_longitude double precision, p_latitude double precision, p_limit integer)
 RETURNS TABLE (equipment_id uuid, distance_m double precision)
@@ -225,8 +225,9 @@ BEGIN
   END IF;
   LOOP
     SELECT pg_catalog.array_agg(k.equipment_id ORDER BY k.distance_m), pg_catalog.array_agg(k.distance_m ORDER BY k.distance_m),
-           pg_catalog.array_agg(v_operator OR ((v_asset_all OR e.site_id = ANY (v_asset_sites))
-                                               AND (v_equipment_all OR e.site_id = ANY (v_equipment_sites)))
+           pg_catalog.array_agg(e.deleted_at IS NULL
+                                AND (v_operator OR ((v_asset_all OR e.site_id = ANY (v_asset_sites))
+                                                    AND (v_equipment_all OR e.site_id = ANY (v_equipment_sites))))
                                 ORDER BY k.distance_m),
            pg_catalog.count(*)
       INTO v_ids, v_distances, v_visible, v_scanned
@@ -236,7 +237,7 @@ BEGIN
              ORDER BY a.location OPERATOR(public.<->) v_point
              LIMIT v_scan) AS k
       JOIN app.equipment AS e ON e.organization_id = auth.org_id() AND e.id = k.equipment_id
-     WHERE k.distance_m IS NOT NULL AND e.deleted_at IS NULL;
+     WHERE k.distance_m IS NOT NULL;
     v_seen := pg_catalog.array_length(pg_catalog.array_positions(v_visible, true), 1);
     EXIT WHEN coalesce(v_seen, 0) >= p_limit OR v_scanned < v_scan;
     v_scan := v_scan * 4;
@@ -246,7 +247,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_nearest(double precision, double precision, integer) IS
-  'The caller''s tenant''s p_limit assets nearest to the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), of which those the caller may see (asset.read and equipment.read at the equipment''s site); the scan widens while the caller sees fewer than p_limit; app.nearest_assets reads them as the caller.';
+  'The caller''s tenant''s p_limit assets nearest to the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), of which those the caller may see (asset.read and equipment.read at the equipment''s site), never one in the trash; the scan widens while the caller sees fewer than p_limit; app.nearest_assets reads them as the caller.';
 
 CREATE OR REPLACE FUNCTION auth.asset_candidates_in_boundary(p_area_id uuid)
 RETURNS TABLE (equipment_id uuid)
@@ -264,7 +265,7 @@ AS $$
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_in_boundary(uuid) IS
-  'The caller''s tenant''s assets inside the boundary of an area asset, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_in_area checks the area and reads them as the caller.';
+  'The caller''s tenant''s assets inside the boundary of an area asset, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site), none in the trash; app.assets_in_area checks the area and reads them as the caller.';
 
 -- The spatial RPCs validate the point first: own errors, never PostGIS's.
 CREATE OR REPLACE FUNCTION app.assets_within(lon double precision, lat double precision, radius_m double precision)

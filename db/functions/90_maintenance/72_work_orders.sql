@@ -343,12 +343,9 @@ BEGIN
     RAISE EXCEPTION 'a % work order keeps its failure codes', v_order.status USING ERRCODE = 'PT409', DETAIL = 'work_order.failure_codes_fixed',
       HINT = 'Failure codes are recorded before the work is verified.';
   END IF;
-  SELECT f.id INTO v_problem FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'problem' AND f.code = problem_code
-     AND f.deleted_at IS NULL;
-  SELECT f.id INTO v_cause FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'cause' AND f.code = cause_code
-     AND f.deleted_at IS NULL;
-  SELECT f.id INTO v_remedy FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'remedy' AND f.code = remedy_code
-     AND f.deleted_at IS NULL;
+  SELECT f.id INTO v_problem FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'problem' AND f.code = problem_code;
+  SELECT f.id INTO v_cause FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'cause' AND f.code = cause_code;
+  SELECT f.id INTO v_remedy FROM app.failure_codes AS f WHERE f.organization_id = v_order.organization_id AND f.kind = 'remedy' AND f.code = remedy_code;
   IF v_problem IS NULL OR v_cause IS NULL OR v_remedy IS NULL THEN
     RAISE EXCEPTION 'failure code % not found', CASE WHEN v_problem IS NULL THEN coalesce(problem_code, 'null') WHEN v_cause IS NULL
       THEN coalesce(cause_code, 'null') ELSE coalesce(remedy_code, 'null') END
