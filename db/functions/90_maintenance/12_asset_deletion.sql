@@ -23,9 +23,11 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_equipment_id uuid := (pg_catalog.to_jsonb(OLD) ->> CASE WHEN TG_TABLE_NAME = 'equipment' THEN 'id' ELSE 'equipment_id' END)::uuid;
+  v_equipment_id uuid;
   v_number text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(OLD.organization_id);
+  v_equipment_id := (pg_catalog.to_jsonb(OLD) ->> CASE WHEN TG_TABLE_NAME = 'equipment' THEN 'id' ELSE 'equipment_id' END)::uuid;
   IF TG_OP = 'DELETE' AND app_private.tenant_is_leaving(OLD.organization_id) THEN
     RETURN OLD;
   END IF;

@@ -76,6 +76,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(OLD.organization_id);
   IF TG_TABLE_NAME = 'meters' AND EXISTS (
        SELECT FROM app.pm_schedules AS s WHERE s.organization_id = OLD.organization_id AND s.meter_id = OLD.id AND s.is_active) THEN
     RAISE EXCEPTION 'the meter drives active preventive schedules' USING ERRCODE = 'PT409', DETAIL = 'meter.pm_scheduled',
