@@ -22,12 +22,11 @@ def test_maintenance_records_go_to_the_trash_over_rest_and_graphql(live: dict[st
     pump = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Pump B-2')", tenant, equipment_class, plant_b))
     world.sql("""insert into app.assets (organization_id, equipment_id, level, longitude, latitude)
                  values (%s, %s, 'machine', 11.0, 48.0), (%s, %s, 'machine', 11.001, 48.0)""", tenant, press, tenant, pump)
-    meter_a = str(world.sql("insert into app.meters (organization_id, equipment_id, name, unit) values (%s, %s, 'Strokes', '1') returning id",
-                            tenant, press))
-    meter_b = str(world.sql("insert into app.meters (organization_id, equipment_id, name, unit) values (%s, %s, 'Hours', '1') returning id",
-                            tenant, pump))
-    code = str(world.sql("insert into app.failure_codes (organization_id, kind, code, name) values (%s, 'problem', 'NOISE', 'Noise') returning id",
-                         tenant))
+    add_meter = "insert into app.meters (organization_id, equipment_id, name, unit) values (%s, %s, %s, '1') returning id"
+    meter_a = str(world.sql(add_meter, tenant, press, "Strokes"))
+    meter_b = str(world.sql(add_meter, tenant, pump, "Hours"))
+    code = str(world.sql("insert into app.failure_codes (organization_id, kind, code, name) values (%s, 'problem', 'NOISE', 'Noise') "
+                         "returning id", tenant))
     admin = world.sign_in(world.member(tenant, "admin"))
     planner = world.sign_in(world.member(tenant, "maintenance_planner"))
     plant_a_person = world.member(tenant, "technician")
@@ -76,9 +75,10 @@ def test_maintenance_records_go_to_the_trash_over_rest_and_graphql(live: dict[st
     coded = graphql(live, """mutation($id: UUID!) { softDelete(input: {entityType: "failure_code", entityId: $id, reason: "merged"}) {
                               clientMutationId } }""", planner, {"id": code}).json()
     assert "errors" not in coded, coded
-    listed = graphql(live, '{ trash(entityTypes: ["equipment", "meter", "failure_code"]) { nodes { entityType entityId deletionReason } } }',
-                     admin).json()
-    assert {(n["entityType"], n["entityId"], n["deletionReason"]) for n in listed["data"]["trash"]["nodes"]} == {
+    listed = graphql(live, '{ trash(entityTypes: ["equipment", "meter", "failure_code"]) '
+                           '{ nodes { entityType entityId deletionReason } } }', admin).json()
+    nodes = listed["data"]["trash"]["nodes"]
+    assert {(n["entityType"], n["entityId"], n["deletionReason"]) for n in nodes} == {
         ("equipment", press, "scrapped"), ("meter", meter_a, "sensor removed"), ("failure_code", code, "merged")}, listed
     denied = graphql(live, 'mutation($id: UUID!) { restore(input: {entityType: "failure_code", entityId: $id}) { clientMutationId } }',
                      planner, {"id": code}).json()

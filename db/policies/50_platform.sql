@@ -376,7 +376,7 @@ GRANT INSERT (organization_id, equipment_number, name, class_id, site_id, status
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.equipment TO app_user;
 -- Custom fields of assets (maintenance/platform_blocks): checked by _300_custom_fields.
 GRANT INSERT (custom_fields), UPDATE (custom_fields) ON app.equipment TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.equipment TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.equipment TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY equipment_select_reader ON app.equipment FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND ((SELECT auth.has_permission('equipment.read'))

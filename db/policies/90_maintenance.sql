@@ -19,7 +19,7 @@ GRANT INSERT (organization_id, equipment_id, level, criticality, commissioned_on
               longitude, latitude, boundary_geojson)
    ON app.assets TO app_user;
 GRANT UPDATE (organization_id, equipment_id) ON app.assets TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.assets TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.assets TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY assets_select_reader ON app.assets FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
@@ -52,7 +52,7 @@ ALTER TABLE app.meters FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.meters TO app_user;
 GRANT INSERT (organization_id, equipment_id, name, unit, is_active), UPDATE (name, unit, is_active) ON app.meters TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, equipment_id) ON app.meters TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.meters TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.meters TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY meters_select_reader ON app.meters FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage')))
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = meters.organization_id AND e.id = meters.equipment_id
@@ -98,7 +98,7 @@ ALTER TABLE app.failure_codes FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.failure_codes TO app_user;
 GRANT INSERT (organization_id, kind, code, name, labels, is_active), UPDATE (code, name, labels, is_active) ON app.failure_codes TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, kind) ON app.failure_codes TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.failure_codes TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.failure_codes TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY failure_codes_select_reader ON app.failure_codes FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage')))
          AND ((SELECT auth.has_permission('asset.read')) OR cardinality((SELECT auth.permitted_site_ids('asset.read'))) > 0));

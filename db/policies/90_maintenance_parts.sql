@@ -14,7 +14,7 @@ ALTER TABLE app.storerooms FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT (organization_id, site_id, code, name, responsible_user_id, is_active),
       UPDATE (code, name, responsible_user_id, is_active) ON app.storerooms TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, site_id) ON app.storerooms TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.storerooms TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.storerooms TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY storerooms_select_reader ON app.storerooms FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))) AND ((SELECT auth.has_permission('stock.read'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.read'))::uuid[])));
@@ -31,7 +31,7 @@ ALTER TABLE app.storeroom_bins ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.storeroom_bins FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT (organization_id, storeroom_id, code, is_active), UPDATE (code, is_active) ON app.storeroom_bins TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, storeroom_id) ON app.storeroom_bins TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.storeroom_bins TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.storeroom_bins TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY storeroom_bins_select_reader ON app.storeroom_bins FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))) AND ((SELECT auth.has_permission('stock.read'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.read'))::uuid[])));
