@@ -6349,6 +6349,25 @@ export interface Equipment {
    */
   custom_fields: any;
   /**
+   * Moved to the trash
+   * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
+  /**
    * Equipment number
    * Human id (EQ-000123), the next of the tenant when not sent.
    * @format text
@@ -7072,6 +7091,25 @@ export interface FailureCodes {
    * @default "now()"
    */
   created_at: string;
+  /**
+   * Moved to the trash
+   * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Failure code id
    *
@@ -9462,7 +9500,7 @@ export interface Lots {
 
 /**
  * Maintenance cost per asset
- * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetCosts {
   /**
@@ -9531,7 +9569,7 @@ export interface MaintenanceKpiAssetCosts {
 
 /**
  * Maintenance KPIs per asset and month
- * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetMonth {
   /**
@@ -10276,6 +10314,25 @@ export interface Meters {
    * @default "now()"
    */
   created_at: string;
+  /**
+   * Moved to the trash
+   * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Equipment
    * The asset measured (equipment.id).
@@ -20894,6 +20951,25 @@ export interface StoreroomBins {
    */
   created_at: string;
   /**
+   * Moved to the trash
+   * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
+  /**
    * Bin id
    *
    * Note:
@@ -20947,6 +21023,25 @@ export interface Storerooms {
    * @default "now()"
    */
   created_at: string;
+  /**
+   * Moved to the trash
+   * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Storeroom id
    *
@@ -44110,6 +44205,22 @@ export namespace Equipment {
        */
       custom_fields?: string;
       /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -44227,6 +44338,22 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -44360,6 +44487,22 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -46506,6 +46649,22 @@ export namespace FailureCodes {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Failure code id
        * @format uuid
        */
@@ -46575,6 +46734,22 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -46660,6 +46835,22 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -53248,7 +53439,7 @@ export namespace Lots {
 
 export namespace MaintenanceKpiAssetCosts {
   /**
-   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_costs
    * @name MaintenanceKpiAssetCostsList
    * @summary Maintenance cost per asset
@@ -53346,7 +53537,7 @@ export namespace MaintenanceKpiAssetCosts {
 
 export namespace MaintenanceKpiAssetMonth {
   /**
-   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_month
    * @name MaintenanceKpiAssetMonthList
    * @summary Maintenance KPIs per asset and month
@@ -55301,6 +55492,22 @@ export namespace Meters {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Equipment
        * The asset measured (equipment.id).
        * @format uuid
@@ -55382,6 +55589,22 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -55479,6 +55702,22 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -74152,7 +74391,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesCreate
    * @summary Check failure codes
@@ -74179,7 +74418,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesList
    * @summary Check failure codes
@@ -76822,7 +77061,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsCreate
    * @summary Equipment ancestry
@@ -76843,7 +77082,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsList
    * @summary Equipment ancestry
@@ -77002,7 +77241,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeCreate
    * @summary Equipment tree
@@ -77023,7 +77262,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeList
    * @summary Equipment tree
@@ -100416,6 +100655,22 @@ export namespace StoreroomBins {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Bin id
        * @format uuid
        */
@@ -100472,6 +100727,22 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -100544,6 +100815,22 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -100630,6 +100917,22 @@ export namespace Storerooms {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Storeroom id
        * @format uuid
        */
@@ -100696,6 +100999,22 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid
@@ -100778,6 +101097,22 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid

@@ -246,7 +246,8 @@ GRANT EXECUTE ON FUNCTION app.search(text, text[], integer), auth.search_sources
 -- DELETE stays ungranted on the opted-in tables: deleting is moving to the
 -- trash, and the purge-trash job deletes for good.
 GRANT EXECUTE ON FUNCTION app.soft_delete(text, uuid, text), app.restore(text, uuid), app.trash(text[]),
-  auth.soft_delete_registration(text), auth.set_deleted(text, uuid, boolean, text), auth.trash_types() TO app_user;
+  auth.soft_delete_registration(text), auth.set_deleted(text, uuid, boolean, text), auth.trash_types(),
+  auth.check_trash_permission(text, uuid, boolean) TO app_user;
 -- Units of measure (db/functions/50_platform/11_units.sql): the global
 -- reference everyone signed in reads; platform operators maintain it.
 ALTER TABLE app.units ENABLE ROW LEVEL SECURITY;
@@ -366,7 +367,8 @@ CREATE POLICY equipment_classes_all_operator ON app.equipment_classes FOR ALL TO
 
 ALTER TABLE app.equipment ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.equipment FORCE ROW LEVEL SECURITY;
-GRANT SELECT, DELETE ON app.equipment TO app_user;
+-- No DELETE: equipment is moved to the trash (app.soft_delete('equipment', ...), maintenance/soft_delete).
+GRANT SELECT ON app.equipment TO app_user;
 GRANT INSERT (organization_id, equipment_number, name, class_id, site_id, status, parent_id, manufacturer, model, serial_number,
               location, notes),
       UPDATE (name, class_id, site_id, status, parent_id, manufacturer, model, serial_number, location, notes)
@@ -374,26 +376,23 @@ GRANT INSERT (organization_id, equipment_number, name, class_id, site_id, status
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.equipment TO app_user;
 -- Custom fields of assets (maintenance/platform_blocks): checked by _300_custom_fields.
 GRANT INSERT (custom_fields), UPDATE (custom_fields) ON app.equipment TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.equipment TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.equipment TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY equipment_select_reader ON app.equipment FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND ((SELECT auth.has_permission('equipment.read'))
-              OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[])));
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))
+         AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))));
 CREATE POLICY equipment_insert_manager ON app.equipment FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id())
               AND ((SELECT auth.has_permission('equipment.manage'))
                    OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
 CREATE POLICY equipment_update_manager ON app.equipment FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id())
+  USING (organization_id = (SELECT auth.org_id()) AND deleted_at IS NULL
          AND ((SELECT auth.has_permission('equipment.manage'))
               OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])))
   WITH CHECK (organization_id = (SELECT auth.org_id())
               AND ((SELECT auth.has_permission('equipment.manage'))
                    OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
-CREATE POLICY equipment_delete_manager ON app.equipment FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id())
-         AND ((SELECT auth.has_permission('equipment.manage'))
-              OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
 CREATE POLICY equipment_all_operator ON app.equipment FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 

@@ -9,14 +9,17 @@
 
 ALTER TABLE app.assets ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.assets FORCE ROW LEVEL SECURITY;
-GRANT SELECT, DELETE ON app.assets TO app_user;
+-- No DELETE on assets, meters and failure codes (maintenance/soft_delete): an
+-- asset leaves by moving its equipment to the trash, a meter or failure code
+-- by moving it there (app.soft_delete); the purge-trash job deletes for good.
+GRANT SELECT ON app.assets TO app_user;
 GRANT INSERT (organization_id, equipment_id, level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
               longitude, latitude, boundary_geojson),
       UPDATE (level, criticality, commissioned_on, warranty_starts_on, warranty_ends_on, warranty_provider_id,
               longitude, latitude, boundary_geojson)
    ON app.assets TO app_user;
 GRANT UPDATE (organization_id, equipment_id) ON app.assets TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.assets TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.assets TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY assets_select_reader ON app.assets FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
@@ -37,25 +40,21 @@ CREATE POLICY assets_insert_manager ON app.assets FOR INSERT TO app_user
 CREATE POLICY assets_update_manager ON app.assets FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
+                        AND e.deleted_at IS NULL
                         AND ((SELECT auth.has_permission('asset.manage'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
-CREATE POLICY assets_delete_manager ON app.assets FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = assets.organization_id AND e.id = assets.equipment_id
-                        AND ((SELECT auth.has_permission('asset.manage'))
-                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))));
 CREATE POLICY assets_all_operator ON app.assets FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.meters ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.meters FORCE ROW LEVEL SECURITY;
-GRANT SELECT, DELETE ON app.meters TO app_user;
+GRANT SELECT ON app.meters TO app_user;
 GRANT INSERT (organization_id, equipment_id, name, unit, is_active), UPDATE (name, unit, is_active) ON app.meters TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, equipment_id) ON app.meters TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.meters TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.meters TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY meters_select_reader ON app.meters FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id())
+  USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage')))
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = meters.organization_id AND e.id = meters.equipment_id
                         AND ((SELECT auth.has_permission('asset.read'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))));
@@ -65,16 +64,11 @@ CREATE POLICY meters_insert_manager ON app.meters FOR INSERT TO app_user
                              AND ((SELECT auth.has_permission('asset.manage'))
                                   OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))));
 CREATE POLICY meters_update_manager ON app.meters FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id())
+  USING (organization_id = (SELECT auth.org_id()) AND deleted_at IS NULL
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = meters.organization_id AND e.id = meters.equipment_id
                         AND ((SELECT auth.has_permission('asset.manage'))
                              OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
-CREATE POLICY meters_delete_manager ON app.meters FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = meters.organization_id AND e.id = meters.equipment_id
-                        AND ((SELECT auth.has_permission('asset.manage'))
-                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.manage'))::uuid[]))));
 CREATE POLICY meters_all_operator ON app.meters FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
@@ -93,6 +87,7 @@ CREATE POLICY meter_readings_insert_recorder ON app.meter_readings FOR INSERT TO
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND recorded_by = (SELECT auth.user_id())
               AND EXISTS (SELECT FROM app.meters AS m JOIN app.equipment AS e ON e.organization_id = m.organization_id AND e.id = m.equipment_id
                            WHERE m.organization_id = meter_readings.organization_id AND m.id = meter_readings.meter_id
+                             AND m.deleted_at IS NULL AND e.deleted_at IS NULL
                              AND ((SELECT auth.has_permission('meter.record'))
                                   OR e.site_id = ANY ((SELECT auth.permitted_site_ids('meter.record'))::uuid[]))));
 CREATE POLICY meter_readings_all_operator ON app.meter_readings FOR ALL TO app_admin
@@ -100,20 +95,18 @@ CREATE POLICY meter_readings_all_operator ON app.meter_readings FOR ALL TO app_a
 
 ALTER TABLE app.failure_codes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.failure_codes FORCE ROW LEVEL SECURITY;
-GRANT SELECT, DELETE ON app.failure_codes TO app_user;
+GRANT SELECT ON app.failure_codes TO app_user;
 GRANT INSERT (organization_id, kind, code, name, labels, is_active), UPDATE (code, name, labels, is_active) ON app.failure_codes TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, kind) ON app.failure_codes TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.failure_codes TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.failure_codes TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY failure_codes_select_reader ON app.failure_codes FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id())
+  USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage')))
          AND ((SELECT auth.has_permission('asset.read')) OR cardinality((SELECT auth.permitted_site_ids('asset.read'))) > 0));
 CREATE POLICY failure_codes_insert_manager ON app.failure_codes FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('asset.manage')));
 CREATE POLICY failure_codes_update_manager ON app.failure_codes FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('asset.manage')))
+  USING (organization_id = (SELECT auth.org_id()) AND deleted_at IS NULL AND (SELECT auth.has_permission('asset.manage')))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
-CREATE POLICY failure_codes_delete_manager ON app.failure_codes FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('asset.manage')));
 CREATE POLICY failure_codes_all_operator ON app.failure_codes FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 

@@ -1,4 +1,7 @@
 -- Maintenance spare parts and stores (db/functions/90_maintenance/40_*..44_*).
+-- Storerooms and bins are not deleted by API roles: they are moved to the
+-- trash (app.soft_delete, stock.manage at the site; maintenance/soft_delete),
+-- refused while stock or reservations are there.
 -- Everything stocked is scoped by its storeroom's site: read with
 -- stock.read, storerooms, bins, reorder settings and spare-parts
 -- lists written with stock.manage, tenant-wide or at the site.
@@ -9,42 +12,35 @@
 ALTER TABLE app.storerooms ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.storerooms FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT (organization_id, site_id, code, name, responsible_user_id, is_active),
-      UPDATE (code, name, responsible_user_id, is_active), DELETE ON app.storerooms TO app_user;
+      UPDATE (code, name, responsible_user_id, is_active) ON app.storerooms TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, site_id) ON app.storerooms TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.storerooms TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.storerooms TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY storerooms_select_reader ON app.storerooms FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.read'))
+  USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))) AND ((SELECT auth.has_permission('stock.read'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.read'))::uuid[])));
 CREATE POLICY storerooms_insert_manager ON app.storerooms FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission_at('stock.manage', site_id)));
 CREATE POLICY storerooms_update_manager ON app.storerooms FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.manage'))
+  USING (organization_id = (SELECT auth.org_id()) AND deleted_at IS NULL AND ((SELECT auth.has_permission('stock.manage'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.manage'))::uuid[])))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
--- Deleted only while nothing is stocked there (foreign keys refuse otherwise); deactivate it instead.
-CREATE POLICY storerooms_delete_manager ON app.storerooms FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.manage'))
-         OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.manage'))::uuid[])));
 CREATE POLICY storerooms_all_operator ON app.storerooms FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.storeroom_bins ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.storeroom_bins FORCE ROW LEVEL SECURITY;
-GRANT SELECT, INSERT (organization_id, storeroom_id, code, is_active), UPDATE (code, is_active), DELETE ON app.storeroom_bins TO app_user;
+GRANT SELECT, INSERT (organization_id, storeroom_id, code, is_active), UPDATE (code, is_active) ON app.storeroom_bins TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, storeroom_id) ON app.storeroom_bins TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.storeroom_bins TO app_admin;
+GRANT SELECT, INSERT, UPDATE ON app.storeroom_bins TO app_admin;  -- no DELETE for operators either: the trash, then the purge job
 CREATE POLICY storeroom_bins_select_reader ON app.storeroom_bins FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.read'))
+  USING (organization_id = (SELECT auth.org_id()) AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))) AND ((SELECT auth.has_permission('stock.read'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.read'))::uuid[])));
 CREATE POLICY storeroom_bins_insert_manager ON app.storeroom_bins FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission_at('stock.manage', site_id)));
 CREATE POLICY storeroom_bins_update_manager ON app.storeroom_bins FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.manage'))
+  USING (organization_id = (SELECT auth.org_id()) AND deleted_at IS NULL AND ((SELECT auth.has_permission('stock.manage'))
          OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.manage'))::uuid[])))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
-CREATE POLICY storeroom_bins_delete_manager ON app.storeroom_bins FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('stock.manage'))
-         OR site_id = ANY ((SELECT auth.permitted_site_ids('stock.manage'))::uuid[])));
 CREATE POLICY storeroom_bins_all_operator ON app.storeroom_bins FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 

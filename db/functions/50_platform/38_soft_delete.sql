@@ -15,7 +15,8 @@ $$;
 COMMENT ON FUNCTION app_private.trash_retention(uuid) IS
   'How long a row of the tenant stays in the trash before the purge-trash job hard-deletes it: the feature flag soft_delete_retention_days (30 days unless the tenant set it, 1 to 3650).';
 
-CREATE OR REPLACE FUNCTION app_private.enable_soft_delete(p_entity_type text, p_delete_permission text) RETURNS void
+CREATE OR REPLACE FUNCTION app_private.enable_soft_delete(p_entity_type text, p_delete_permission text,
+                                                           p_site_function regprocedure) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
@@ -29,13 +30,62 @@ BEGIN
       USING ERRCODE = 'PT422', DETAIL = 'soft_delete.table_invalid',
             HINT = 'Add the three columns in a migration (see platform/soft_delete), then hide trashed rows in the SELECT policy.';
   END IF;
-  INSERT INTO app_private.soft_delete_types (entity_type, delete_permission)
-  VALUES (p_entity_type, p_delete_permission)
-  ON CONFLICT (entity_type) DO UPDATE SET delete_permission = EXCLUDED.delete_permission;
+  INSERT INTO app_private.soft_delete_types (entity_type, delete_permission, site_function)
+  VALUES (p_entity_type, p_delete_permission, p_site_function)
+  ON CONFLICT (entity_type) DO UPDATE SET delete_permission = EXCLUDED.delete_permission, site_function = EXCLUDED.site_function;
 END
 $$;
+COMMENT ON FUNCTION app_private.enable_soft_delete(text, text, regprocedure) IS
+  'Opts a registered entity type into soft delete (one call in the domain''s repeatables): its table has deleted_at, deleted_by and deletion_reason (PT422 soft_delete.table_invalid otherwise); p_delete_permission moves a row to the trash, checked at the row''s site (p_site_function(organization_id, id) returns it) for site-scoped types, tenant-wide when p_site_function is null.';
+
+CREATE OR REPLACE FUNCTION app_private.enable_soft_delete(p_entity_type text, p_delete_permission text) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  SELECT app_private.enable_soft_delete(p_entity_type, p_delete_permission, NULL::regprocedure);
+$$;
 COMMENT ON FUNCTION app_private.enable_soft_delete(text, text) IS
-  'Opts a registered entity type into soft delete (one call in the domain''s repeatables): its table has deleted_at, deleted_by and deletion_reason (PT422 soft_delete.table_invalid otherwise); p_delete_permission moves a row to the trash.';
+  'Opts a registered entity type into soft delete with a tenant-wide delete permission (see the three-argument form for site-scoped types).';
+
+-- Whether the caller may move a row of the type to the trash (p_deleting) or
+-- restore it: the type's delete permission, or trash.manage, held
+-- tenant-wide, or (site-scoped types) at the row's site; platform operators
+-- pass. With p_entity_id null (the early check, before the row is looked
+-- at): held tenant-wide or at some site. Definer: the site functions read
+-- the row whatever the caller sees (the callers check visibility first).
+CREATE OR REPLACE FUNCTION auth.check_trash_permission(p_entity_type text, p_entity_id uuid, p_deleting boolean) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_permission text;
+  v_site_function regprocedure;
+  v_site_id uuid;
+BEGIN
+  SELECT CASE WHEN p_deleting THEN s.delete_permission ELSE 'trash.manage' END, s.site_function
+    INTO v_permission, v_site_function
+    FROM app_private.soft_delete_types AS s WHERE s.entity_type = p_entity_type;
+  IF NOT FOUND THEN
+    PERFORM auth.soft_delete_registration(p_entity_type);  -- PT422 entity_type.unknown or soft_delete.not_enabled
+  END IF;
+  IF auth.is_platform_operator() OR auth.has_permission(v_permission) THEN
+    RETURN true;
+  END IF;
+  IF v_site_function IS NOT NULL THEN
+    IF p_entity_id IS NULL THEN
+      IF pg_catalog.cardinality(auth.permitted_site_ids(v_permission)) > 0 THEN
+        RETURN true;
+      END IF;
+    ELSE
+      EXECUTE pg_catalog.format('SELECT %s($1, $2)', v_site_function::regproc) INTO v_site_id USING auth.org_id(), p_entity_id;
+      RETURN auth.check_permission_at(v_permission, v_site_id);
+    END IF;
+  END IF;
+  RETURN auth.check_permission(v_permission);
+END
+$$;
+COMMENT ON FUNCTION auth.check_trash_permission(text, uuid, boolean) IS
+  'true when the caller may move a row of the type to the trash (p_deleting: its delete permission) or restore it (trash.manage): tenant-wide, or at the row''s site for site-scoped types (with a null id: at some site); platform operators pass. PT403 permission.missing otherwise.';
 
 CREATE OR REPLACE FUNCTION auth.soft_delete_registration(p_entity_type text)
   RETURNS TABLE (table_name regclass, delete_permission text)
@@ -72,7 +122,7 @@ DECLARE
   v_found boolean;
 BEGIN
   SELECT * INTO v_reg FROM auth.soft_delete_registration(p_entity_type);
-  PERFORM app_private.require_permission(CASE WHEN p_deleted THEN v_reg.delete_permission ELSE 'trash.manage' END);
+  PERFORM auth.check_trash_permission(p_entity_type, p_entity_id, p_deleted);
   EXECUTE pg_catalog.format('SELECT true, deleted_at FROM %s WHERE organization_id = $1 AND id = $2 FOR UPDATE', v_reg.table_name)
      INTO v_found, v_state USING auth.org_id(), p_entity_id;
   IF v_found IS NULL THEN
@@ -92,7 +142,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.set_deleted(text, uuid, boolean, text) IS
-  'Moves a row of the caller''s tenant to the trash (the type''s delete permission) or back (trash.manage); for app.soft_delete and app.restore, which first check as the caller that they may see the row. Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted or entity.not_deleted, PT422 soft_delete.not_enabled.';
+  'Moves a row of the caller''s tenant to the trash (the type''s delete permission) or back (trash.manage), tenant-wide or at the row''s site for site-scoped types (auth.check_trash_permission); for app.soft_delete and app.restore, which first check as the caller that they may see the row. Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted or entity.not_deleted, PT422 soft_delete.not_enabled.';
 
 CREATE OR REPLACE FUNCTION app.soft_delete(entity_type text, entity_id uuid, reason text) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -103,7 +153,7 @@ DECLARE
   v_reg record;
 BEGIN
   SELECT * INTO v_reg FROM auth.soft_delete_registration(soft_delete.entity_type);
-  PERFORM auth.check_permission(v_reg.delete_permission);
+  PERFORM auth.check_trash_permission(soft_delete.entity_type, NULL, true);
   IF coalesce(btrim(soft_delete.reason), '') = '' OR pg_catalog.length(soft_delete.reason) > 2000 THEN
     RAISE EXCEPTION 'moving to the trash needs a reason (at most 2000 characters)' USING ERRCODE = 'PT422',
       DETAIL = 'soft_delete.reason_required', HINT = 'Send {"entity_type": "project", "entity_id": "...", "reason": "why"}.';
@@ -122,7 +172,7 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM auth.soft_delete_registration(restore.entity_type);
-  PERFORM auth.check_permission('trash.manage');
+  PERFORM auth.check_trash_permission(restore.entity_type, NULL, false);
   PERFORM auth.check_entity(restore.entity_type, restore.entity_id);  -- as the caller: PT404 if unseen
   PERFORM auth.set_deleted(restore.entity_type, restore.entity_id, false, NULL);
 END
@@ -200,7 +250,7 @@ BEGIN
         EXECUTE pg_catalog.format('DELETE FROM %s WHERE organization_id = $1 AND id = $2', v_type.table_name)
           USING v_organization_id, v_id;
         v_purged := v_purged + 1;
-      EXCEPTION WHEN SQLSTATE 'PT409' THEN
+      EXCEPTION WHEN SQLSTATE 'PT409' OR foreign_key_violation THEN
         v_kept := v_kept + 1;
       END;
     END LOOP;
@@ -209,4 +259,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.purge_trash(timestamptz) IS
-  'The purge-trash job: deletes for good what has been in the trash longer than its tenant''s app_private.trash_retention() (as of p_as_of); rows an append-only trail or retention rule keeps (PT409) stay in the trash. Returns what it did.';
+  'The purge-trash job: deletes for good what has been in the trash longer than its tenant''s app_private.trash_retention() (as of p_as_of); rows an append-only trail or retention rule keeps (PT409), or that history still references (a restricting foreign key: an asset''s work orders, a storeroom''s stock ledger), stay in the trash. Returns what it did.';

@@ -149,17 +149,17 @@ AS $$
   WITH RECURSIVE tree AS (
     SELECT e.id, e.parent_id, 0 AS depth, e.equipment_number, e.name, e.status, e.site_id, ARRAY[e.equipment_number] AS path
       FROM app.equipment AS e
-     WHERE e.organization_id = auth.org_id() AND e.id = equipment_tree.equipment_id
+     WHERE e.organization_id = auth.org_id() AND e.id = equipment_tree.equipment_id AND e.deleted_at IS NULL
     UNION ALL
     SELECT c.id, c.parent_id, t.depth + 1, c.equipment_number, c.name, c.status, c.site_id, t.path || c.equipment_number
       FROM tree AS t
-      JOIN app.equipment AS c ON c.organization_id = auth.org_id() AND c.parent_id = t.id
+      JOIN app.equipment AS c ON c.organization_id = auth.org_id() AND c.parent_id = t.id AND c.deleted_at IS NULL
      WHERE t.depth < 100
   )
   SELECT * FROM tree ORDER BY path;
 $$;
 COMMENT ON FUNCTION app.equipment_tree(uuid) IS
-  E'Equipment tree\nThe equipment and all its parts (depth 0 is the equipment itself), in the caller''s tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.';
+  E'Equipment tree\nThe equipment and all its parts (depth 0 is the equipment itself), in the caller''s tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.';
 
 SELECT app_private.register_entity_type('equipment', 'app.equipment', 'name', 'Equipment', 'equipment_number');
 

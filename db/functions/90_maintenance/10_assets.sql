@@ -151,10 +151,10 @@ SET search_path = ''
 AS $$
   WITH RECURSIVE up AS (
     SELECT e.id, e.parent_id, 0 AS steps FROM app.equipment AS e
-     WHERE e.organization_id = auth.org_id() AND e.id = equipment_ancestors.equipment_id
+     WHERE e.organization_id = auth.org_id() AND e.id = equipment_ancestors.equipment_id AND e.deleted_at IS NULL
     UNION ALL
     SELECT p.id, p.parent_id, u.steps + 1 FROM up AS u
-      JOIN app.equipment AS p ON p.organization_id = auth.org_id() AND p.id = u.parent_id
+      JOIN app.equipment AS p ON p.organization_id = auth.org_id() AND p.id = u.parent_id AND p.deleted_at IS NULL
      WHERE u.steps < 100
   )
   SELECT e.id, e.parent_id, (max(u.steps) OVER () - u.steps)::integer, e.equipment_number, e.name, a.level, e.site_id
@@ -164,7 +164,7 @@ AS $$
    ORDER BY u.steps DESC
 $$;
 COMMENT ON FUNCTION app.equipment_ancestors(uuid) IS
-  E'Equipment ancestry\nThe path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one''s asset level, as the caller sees them (the path stops at a parent the caller may not see).';
+  E'Equipment ancestry\nThe path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one''s asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.';
 
 -- The spatial probes. Row-level security keeps a user's predicates from
 -- running before the policies unless their functions are LEAKPROOF, and
@@ -184,13 +184,13 @@ AS $$
   SELECT a.equipment_id, public.st_distance(a.location, p.point)
     FROM (SELECT public.geography(public.st_setsrid(public.st_makepoint(p_longitude, p_latitude), 4326)) AS point) AS p
     JOIN app.assets AS a ON a.organization_id = auth.org_id() AND public.st_dwithin(a.location, p.point, p_radius_m)
-    JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
+    JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id AND e.deleted_at IS NULL
    WHERE ((SELECT auth.is_platform_operator())
           OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_within(double precision, double precision, double precision) IS
-  'The caller''s tenant''s assets within the radius (metres) of the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_within reads them as the caller.';
+  'The caller''s tenant''s assets within the radius (metres) of the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site), none in the trash; app.assets_within reads them as the caller.';
 
 CREATE OR REPLACE FUNCTION auth.asset_candidates_nearest(p_longitude double precision, p_latitude double precision, p_limit integer)
 RETURNS TABLE (equipment_id uuid, distance_m double precision)
@@ -225,8 +225,9 @@ BEGIN
   END IF;
   LOOP
     SELECT pg_catalog.array_agg(k.equipment_id ORDER BY k.distance_m), pg_catalog.array_agg(k.distance_m ORDER BY k.distance_m),
-           pg_catalog.array_agg(v_operator OR ((v_asset_all OR e.site_id = ANY (v_asset_sites))
-                                               AND (v_equipment_all OR e.site_id = ANY (v_equipment_sites)))
+           pg_catalog.array_agg(e.deleted_at IS NULL
+                                AND (v_operator OR ((v_asset_all OR e.site_id = ANY (v_asset_sites))
+                                                    AND (v_equipment_all OR e.site_id = ANY (v_equipment_sites))))
                                 ORDER BY k.distance_m),
            pg_catalog.count(*)
       INTO v_ids, v_distances, v_visible, v_scanned
@@ -246,7 +247,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_nearest(double precision, double precision, integer) IS
-  'The caller''s tenant''s p_limit assets nearest to the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), of which those the caller may see (asset.read and equipment.read at the equipment''s site); the scan widens while the caller sees fewer than p_limit; app.nearest_assets reads them as the caller.';
+  'The caller''s tenant''s p_limit assets nearest to the point, with their distance, by the GiST index (as the owner: RLS would keep PostGIS off the index), of which those the caller may see (asset.read and equipment.read at the equipment''s site), never one in the trash; the scan widens while the caller sees fewer than p_limit; app.nearest_assets reads them as the caller.';
 
 CREATE OR REPLACE FUNCTION auth.asset_candidates_in_boundary(p_area_id uuid)
 RETURNS TABLE (equipment_id uuid)
@@ -258,12 +259,13 @@ AS $$
     JOIN app.assets AS a ON a.organization_id = area.organization_id AND public.st_covers(area.boundary, a.location)
     JOIN app.equipment AS e ON e.organization_id = a.organization_id AND e.id = a.equipment_id
    WHERE area.organization_id = auth.org_id() AND area.equipment_id = p_area_id AND a.equipment_id <> p_area_id
+     AND e.deleted_at IS NULL
      AND ((SELECT auth.is_platform_operator())
           OR (((SELECT auth.has_permission('asset.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('asset.read'))::uuid[]))
               AND ((SELECT auth.has_permission('equipment.read')) OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))))
 $$;
 COMMENT ON FUNCTION auth.asset_candidates_in_boundary(uuid) IS
-  'The caller''s tenant''s assets inside the boundary of an area asset, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site); app.assets_in_area checks the area and reads them as the caller.';
+  'The caller''s tenant''s assets inside the boundary of an area asset, by the GiST index (as the owner: RLS would keep PostGIS off the index), those the caller may see (asset.read and equipment.read at the equipment''s site), none in the trash; app.assets_in_area checks the area and reads them as the caller.';
 
 -- The spatial RPCs validate the point first: own errors, never PostGIS's.
 CREATE OR REPLACE FUNCTION app.assets_within(lon double precision, lat double precision, radius_m double precision)

@@ -26,7 +26,8 @@ BEGIN
       HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
   END IF;
   SELECT pg_catalog.string_agg(f.code, ', ' ORDER BY f.code) INTO v_inactive FROM app.failure_codes AS f
-   WHERE f.organization_id = auth.org_id() AND f.id IN (problem_id, cause_id, remedy_id) AND NOT f.is_active;
+   WHERE f.organization_id = auth.org_id() AND f.id IN (problem_id, cause_id, remedy_id)
+     AND (NOT f.is_active OR f.deleted_at IS NOT NULL);
   IF v_inactive IS NOT NULL THEN
     RAISE EXCEPTION 'failure code % is not active', v_inactive USING ERRCODE = 'PT422', DETAIL = 'failure_code.inactive',
       HINT = 'Use active failure codes (GET /failure_codes?is_active=is.true).';
@@ -41,7 +42,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.check_failure_codes(uuid, uuid, uuid, uuid) IS
-  E'Check failure codes\ntrue when the problem -> cause -> remedy triple is allowed for the asset''s class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.';
+  E'Check failure codes\ntrue when the problem -> cause -> remedy triple is allowed for the asset''s class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.';
 
 -- The worst assets by breakdown downtime in a period: the Pareto that tells
 -- maintenance where reliability work pays. Breakdown stops come from the

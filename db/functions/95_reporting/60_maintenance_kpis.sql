@@ -1,6 +1,6 @@
 -- Maintenance KPIs (migration maintenance/kpis): MTBF, MTTR, PM compliance,
 -- planned work, unplanned downtime per asset and month and per plant and
--- month; maintenance cost per asset; backlog in crew-weeks and parts below
+-- month; maintenance cost per asset (none for an asset in the trash); backlog in crew-weeks and parts below
 -- their reorder point per plant. Materialized views in app_private refreshed
 -- concurrently by the job refresh-kpis, read through these views. They read
 -- app_private, so they run as their owner and filter by the caller: the
@@ -13,11 +13,14 @@ SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.calendar_h
        k.operating_hours, k.breakdowns, k.breakdowns_repaired, k.repair_hours, k.mtbf_hours, k.mttr_hours, k.pm_due, k.pm_on_time,
        k.pm_compliance_percent, k.maintenance_hours, k.planned_hours, k.planned_work_percent, k.computed_at
   FROM app_private.maintenance_kpi_asset_month AS k
- WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-   AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
-    OR (SELECT auth.is_platform_operator());
+ WHERE (k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+        AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
+        OR (SELECT auth.is_platform_operator()))
+   -- An asset in the trash has no KPI rows (its plant's totals keep its history).
+   AND NOT EXISTS (SELECT FROM app.equipment AS e
+                    WHERE e.organization_id = k.organization_id AND e.id = k.equipment_id AND e.deleted_at IS NOT NULL);
 COMMENT ON VIEW app.maintenance_kpi_asset_month IS
-  E'Maintenance KPIs per asset and month\nPer asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month up to today (cancelled ones included, as missed) completed within their window (the PM schedule''s compliance_window_days, else 10 % of its calendar interval, at least a day, else the tenant''s pm_compliance_grace_days) / those due, the definition of app.pm_plant_compliance; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Maintenance KPIs per asset and month\nPer asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month up to today (cancelled ones included, as missed) completed within their window (the PM schedule''s compliance_window_days, else 10 % of its calendar interval, at least a day, else the tenant''s pm_compliance_grace_days) / those due, the definition of app.pm_plant_compliance; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.id IS E'Row id\nA uuid made from the row''s grouping key (stable across refreshes).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.maintenance_kpi_asset_month.site_id IS E'Plant\nThe asset''s site.';
@@ -83,11 +86,14 @@ CREATE OR REPLACE VIEW app.maintenance_kpi_asset_costs WITH (security_barrier) A
 SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.currency, k.work_orders, k.labour_cost, k.contractor_cost,
        k.parts_cost, k.total_cost, k.computed_at
   FROM app_private.maintenance_kpi_asset_costs AS k
- WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-   AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
-    OR (SELECT auth.is_platform_operator());
+ WHERE (k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+        AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
+        OR (SELECT auth.is_platform_operator()))
+   -- An asset in the trash has no KPI rows (its plant's totals keep its history).
+   AND NOT EXISTS (SELECT FROM app.equipment AS e
+                    WHERE e.organization_id = k.organization_id AND e.id = k.equipment_id AND e.deleted_at IS NOT NULL);
 COMMENT ON VIEW app.maintenance_kpi_asset_costs IS
-  E'Maintenance cost per asset\nPer primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).';
+  E'Maintenance cost per asset\nPer primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.id IS E'Row id';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.site_id IS E'Plant';

@@ -46,11 +46,11 @@ UPDATE app.failure_codes SET is_active = false WHERE id = tests.recall('replace'
 SELECT is(tests.refusal($$SELECT app.check_failure_codes(tests.recall('p1'), tests.recall('leak'), tests.recall('worn'), tests.recall('replace'))$$),
   'PT422 failure_code.inactive', 'an inactive code is refused');
 
-INSERT INTO app.failure_codes (kind, code, name) VALUES ('cause', 'TYPO', 'Typo');
-DELETE FROM app.failure_codes WHERE code = 'TYPO';
+WITH c AS (INSERT INTO app.failure_codes (kind, code, name) VALUES ('cause', 'TYPO', 'Typo') RETURNING id) SELECT tests.remember('typo', id) FROM c;
+SELECT app.soft_delete('failure_code', tests.recall('typo'), 'typing error');
 DELETE FROM app.failure_code_combinations WHERE remedy_id = tests.recall('replace');
 SELECT is((SELECT count(*)::int FROM app.failure_codes WHERE code = 'TYPO') + (SELECT count(*)::int FROM app.failure_code_combinations), 0,
-  'a planner deletes codes and combinations');
+  'a planner moves codes to the trash and deletes combinations');
 
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is_empty($$SELECT FROM app.failure_codes$$, 'a role without asset.read sees no failure codes');

@@ -9,7 +9,7 @@
 -- technician of plant B, a contractor's portal user and another tenant
 -- (nothing); refreshed by the job refresh-kpis.
 BEGIN;
-SELECT plan(27);
+SELECT plan(29);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -168,6 +168,19 @@ SELECT is((SELECT row(breakdowns, breakdowns_repaired, mttr_hours IS NULL, opera
   '(1,0,t,t,t)', 'an open breakdown counts as a breakdown but not in MTTR; this month''s calendar time runs to now');
 SELECT is((SELECT mtbf_hours IS NOT NULL FROM app_private.maintenance_kpi_asset_month WHERE equipment_id = tests.recall('fan')), true,
   'MTBF is defined once there is a breakdown');
+
+-- An asset in the trash has no KPI rows; its plant's totals keep its history.
+-- (The pump still has open work, which app.soft_delete refuses: the trash
+-- column is set with the triggers off, as a fixture.)
+SET LOCAL session_replication_role = replica;
+UPDATE app.equipment SET deleted_at = now(), deletion_reason = 'scrapped' WHERE id = tests.recall('pump')::uuid;
+SET LOCAL session_replication_role = origin;
+SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
+SELECT is((SELECT count(*)::int FROM app.maintenance_kpi_asset_month WHERE equipment_id = tests.recall('pump')::uuid)
+          + (SELECT count(*)::int FROM app.maintenance_kpi_asset_costs WHERE equipment_id = tests.recall('pump')::uuid), 0,
+  'the KPIs per asset leave out an asset in the trash, even for trash.manage');
+SELECT is((SELECT count(*)::int FROM app.maintenance_kpi_plant_month WHERE site_id = tests.recall('plant_a')::uuid AND month = '2026-03-01'), 1,
+  'its plant''s month keeps its history');
 
 SELECT * FROM finish();
 ROLLBACK;

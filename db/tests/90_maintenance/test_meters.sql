@@ -26,9 +26,10 @@ SELECT matches(tests.refusal($$INSERT INTO app.meters (equipment_id, name, unit)
   '^23503 ', 'a meter''s unit is one of the units register');
 
 UPDATE app.meters SET name = 'Run hours' WHERE id = tests.recall('m');
-INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Spare', '1');
-DELETE FROM app.meters WHERE name = 'Spare';
-SELECT is((SELECT array_agg(name) FROM app.meters), ARRAY['Run hours'], 'a planner renames and deletes meters');
+WITH m AS (INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Spare', '1') RETURNING id)
+SELECT tests.remember('spare', id) FROM m;
+SELECT app.soft_delete('meter', tests.recall('spare'), 'added by mistake');
+SELECT is((SELECT array_agg(name) FROM app.meters), ARRAY['Run hours'], 'a planner renames meters and moves them to the trash');
 SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
 SELECT is(tests.refusal($$INSERT INTO app.meters (equipment_id, name, unit) VALUES (tests.recall('comp'), 'Cycles', '1')$$),
   'PT403 permission.missing', 'a technician does not add meters');

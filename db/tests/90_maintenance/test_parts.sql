@@ -5,7 +5,7 @@
 -- reorder point or a critical spare's minimum raises one purchase request
 -- with the suggested vendor and tells the storekeepers.
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -167,8 +167,8 @@ SELECT is(tests.refusal($$UPDATE app.equipment_spare_parts SET quantity = 9$$), 
 DELETE FROM app.equipment_spare_parts;
 DELETE FROM app.vendor_parts;
 DELETE FROM app.partner_roles WHERE partner_id = tests.recall('quick');
-DELETE FROM app.storeroom_bins WHERE id = tests.recall('b2');
-DELETE FROM app.storerooms WHERE id = tests.recall('s2');
+SELECT is(tests.refusal(format($$SELECT app.soft_delete('storeroom_bin', %L, 'x')$$, tests.recall('b2'))), 'PT403 permission.missing',
+  'a technician moves no bin to the trash');
 DELETE FROM app.part_storeroom_settings;
 SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
 UPDATE app.vendor_parts SET unit_price = 3.5 WHERE part_id = tests.recall('seal');

@@ -3,7 +3,7 @@
 -- keys stay fixed, deletes and reads follow the site, a reorder setting is
 -- checked the moment it is written.
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -100,7 +100,8 @@ SELECT is((SELECT count(*) FROM app.stock_reservations WHERE organization_id = t
 -- Deletes: the technician's delete nothing; the storekeeper's (partner.manage for roles) do.
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
 DELETE FROM app.part_storeroom_settings;
-DELETE FROM app.storeroom_bins WHERE id = tests.recall('b1');
+SELECT is(tests.refusal(format('DELETE FROM app.storeroom_bins WHERE id = %L', tests.recall('b1'))), '42501',
+  'nobody deletes a bin (they are moved to the trash)');
 SELECT tests.act_as(tests.recall('keeper'), tests.recall('t'));
 SELECT is((SELECT count(*) FROM app.part_storeroom_settings), 1::bigint, 'a technician deletes no reorder setting');
 DELETE FROM app.part_storeroom_settings;
@@ -110,10 +111,10 @@ SELECT is((SELECT count(*) FROM app.equipment_spare_parts), 0::bigint, 'and spar
 DELETE FROM app.vendor_parts;
 SELECT is((SELECT count(*) FROM app.vendor_parts), 0::bigint, 'and vendor parts');
 WITH b AS (INSERT INTO app.storeroom_bins (storeroom_id, code) VALUES (tests.recall('s1'), 'EMPTY') RETURNING id) SELECT tests.remember('empty', id) FROM b;
-DELETE FROM app.storeroom_bins WHERE id = tests.recall('empty');
-SELECT is((SELECT count(*) FROM app.storeroom_bins WHERE id = tests.recall('empty')), 0::bigint, 'and an empty bin');
+SELECT app.soft_delete('storeroom_bin', tests.recall('empty'), 'never used');
+SELECT is((SELECT count(*) FROM app.storeroom_bins WHERE id = tests.recall('empty')), 0::bigint, 'and moves an empty bin to the trash');
 WITH s AS (INSERT INTO app.storerooms (site_id, code, name) VALUES (tests.recall('site1'), 'S9', 'Unused') RETURNING id) SELECT tests.remember('s9', id) FROM s;
-DELETE FROM app.storerooms WHERE id = tests.recall('s9');
+SELECT app.soft_delete('storeroom', tests.recall('s9'), 'never used');
 SELECT is((SELECT count(*) FROM app.storerooms WHERE id = tests.recall('s9')), 0::bigint, 'and an unused storeroom');
 DELETE FROM app.partner_roles WHERE role = 'contractor';
 SELECT is((SELECT count(*) FROM app.partner_roles), 2::bigint, 'but not partner roles');

@@ -6,7 +6,7 @@
 -- user reads the assets of their company's work orders and no one else's
 -- labour (names, rates, costs).
 BEGIN;
-SELECT plan(29);
+SELECT plan(31);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -118,22 +118,31 @@ SELECT is((SELECT count(*)::int FROM app.assets), 0, 'another contractor reads n
 SELECT pg_temp.as_('planner');
 SELECT is((SELECT sum(cost) FROM app.labour_entries), 62.50, 'staff who read the work order read its labour');
 
--- Deleting an asset from under work.
+-- Deleting an asset from under work: API roles move it to the trash (no
+-- DELETE grant); the purge-trash job deletes (as the owner). Both refused.
 SELECT pg_temp.as_('planner');
+SELECT is(tests.refusal(format($$SELECT app.soft_delete('equipment', %L, 'scrapped')$$, tests.recall('lathe'))), 'PT409 asset.open_work',
+  'an asset with an open work order is not moved to the trash');
+SELECT tests.act_as_owner();
 SELECT is(tests.refusal(format('DELETE FROM app.assets WHERE equipment_id = %L', tests.recall('lathe'))), 'PT409 asset.open_work',
-  'an asset with an open work order is not deleted');
+  'nor deleted');
 SELECT is(tests.refusal(format('DELETE FROM app.equipment WHERE id = %L', tests.recall('lathe'))), 'PT409 asset.open_work',
   'nor its equipment (no raw foreign key error)');
+SELECT pg_temp.as_('planner');
 SELECT app.transition_work_order(tests.recall('wo'), 'cancelled', 'replaced by a new machine');
+SELECT tests.act_as_owner();
 SELECT is(tests.refusal(format('DELETE FROM app.equipment WHERE id = %L', tests.recall('lathe'))), 'PT409 asset.has_history',
   'equipment a work order names keeps its history');
 SELECT lives_ok(format('DELETE FROM app.assets WHERE equipment_id = %L', tests.recall('lathe')),
   'an asset without open work is deleted');
+SELECT pg_temp.as_('planner');
 SELECT tests.remember('tpl', (app.define_work_order_template('pm-mill', 'Mill lubrication', 'preventive', 'Grease the ways')).id);
 SELECT app.define_pm_schedule(tests.recall('mill'), tests.recall('tpl'), 'Monthly lubrication', 'FREQ=MONTHLY');
-SELECT is(tests.refusal(format('DELETE FROM app.assets WHERE equipment_id = %L', tests.recall('mill'))), 'PT409 asset.pm_scheduled',
-  'an asset an active preventive schedule plans work on is not deleted');
+SELECT is(tests.refusal(format($$SELECT app.soft_delete('equipment', %L, 'scrapped')$$, tests.recall('mill'))), 'PT409 asset.pm_scheduled',
+  'an asset an active preventive schedule plans work on is not moved to the trash');
 SELECT tests.act_as_owner();
+SELECT is(tests.refusal(format('DELETE FROM app.assets WHERE equipment_id = %L', tests.recall('mill'))), 'PT409 asset.pm_scheduled',
+  'nor deleted');
 UPDATE app.organizations SET deleted_at = now() WHERE id = tests.recall('t')::uuid;
 SELECT lives_ok(format('DELETE FROM app.equipment WHERE id = %L', tests.recall('mill')), 'the tenant''s purge is never refused');
 
