@@ -222,7 +222,13 @@ DECLARE
   v_approval app.approvals;
 BEGIN
   SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+  -- Staff who read projects, and who may decide its current step (a
+  -- plant-scoped approver of its plant's change order, who takes it over).
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL
+     OR NOT (auth.has_permission('project.read') OR v_approval.current_approver_id IS NOT DISTINCT FROM auth.user_id()
+             OR (v_approval.status IN ('pending', 'in_review')
+                 AND app_private.decide_refusal(v_approval.organization_id, v_approval.steps -> (v_approval.current_step - 1), v_approval.requested_by,
+                                                auth.user_id(), app_private.chain_deciders(v_approval)) IS NULL)) THEN
     RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404', DETAIL = 'approval.not_found',
       HINT = 'GET /approvals lists the approvals you may see.';
   END IF;
@@ -230,7 +236,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see, or PT404 approval.not_found.';
+COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see (project.read tenant-wide), that waits for the caller''s decision, or whose current step the caller may decide (app_private.decide_refusal), or PT404 approval.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_open_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql VOLATILE

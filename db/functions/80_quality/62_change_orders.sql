@@ -220,7 +220,9 @@ BEGIN
   IF NOT FOUND OR NOT (auth.has_permission('change_order.read') OR auth.has_permission('change_order.manage')
                        OR auth.has_permission('change_order.approve') OR auth.is_platform_operator()
                        OR v_order.site_ids && (auth.permitted_site_ids('change_order.read') || auth.permitted_site_ids('change_order.approve'))) THEN
-    PERFORM app_private.require_permission('change_order.approve');
+    IF cardinality(auth.permitted_site_ids('change_order.approve')) = 0 THEN
+      PERFORM app_private.require_permission('change_order.approve');
+    END IF;
     RAISE EXCEPTION 'change order not found' USING ERRCODE = 'PT404', DETAIL = 'change_order.not_found',
       HINT = 'GET /change_orders lists your organization''s change orders.';
   END IF;
