@@ -67,7 +67,7 @@ INSERT INTO app.change_order_items (change_order_id, kind, part_id) VALUES (test
 SELECT app.submit_change_order(tests.recall('eco'));
 SELECT tests.act_as_owner();
 UPDATE app.approvals SET expires_at = now() - interval '1 minute' WHERE entity_id = tests.recall('eco');
-SELECT app_private.expire_approvals();
+SELECT app_private.expire_approvals()::text;
 SELECT results_eq(format($$SELECT payload ->> 'eco_number' LIKE 'ECO-%%', payload ->> 'status', (payload ->> 'returned')::boolean
                              FROM app_private.events WHERE event_type = 'change_order.approval_expired' AND entity_id = %L$$, tests.recall('eco')),
   $$VALUES (true, 'draft', true)$$, 'change_order.approval_expired is published');
@@ -96,7 +96,7 @@ SELECT tests.remember('old_rev', (SELECT r.id FROM app.drawing_revisions AS r JO
 SELECT app.submit_drawing_revision(tests.recall('old_rev'));
 SELECT tests.act_as_owner();
 UPDATE app.approvals SET expires_at = now() - interval '1 minute' WHERE entity_id = tests.recall('old_rev');
-SELECT app_private.expire_approvals();
+SELECT app_private.expire_approvals()::text;
 SELECT is((SELECT status::text || ' ' || (SELECT message LIKE '%stays in_review%' FROM app.notifications
                                            WHERE entity_id = tests.recall('old_rev') AND title LIKE '%release approval expired')
              FROM app.drawing_revisions WHERE id = tests.recall('old_rev')), 'in_review true',

@@ -27,7 +27,7 @@ SELECT tests.remember('eng_prod2', tests.create_member(tests.recall('t'), 'engin
 SELECT tests.grant_role(tests.recall('t'), tests.recall('eng_prod2'), 'production', tests.recall('p2'));
 SELECT tests.remember('part1', tests.create_part(tests.recall('t')));
 SELECT tests.remember('part_unused', tests.create_part(tests.recall('t')));
-SELECT tests.create_lot(tests.recall('t'), tests.recall('part1'), tests.recall('p1'));
+SELECT tests.remember('lot1', tests.create_lot(tests.recall('t'), tests.recall('part1'), tests.recall('p1')));
 
 -- Naming the plants ----------------------------------------------------------
 SELECT tests.act_as(tests.recall('author'), tests.recall('t'));
