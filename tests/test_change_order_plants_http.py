@@ -56,7 +56,8 @@ def test_plant_scoped_eco_approval_over_rest_and_graphql(live: dict[str, str]) -
     seen = graphql(live, READ, prod1).json()
     assert seen["data"]["changeOrders"]["nodes"] == [{"title": "Both plants", "siteIds": sorted([plant1, plant2])},
                                                      {"title": "Derived", "siteIds": [plant1]}], seen
-    assert [row["title"] for row in rest(live, "GET", "/change_orders?select=title&order=title", prod2).json()] == ["Both plants", "Plant 2"]
+    titles = [row["title"] for row in rest(live, "GET", "/change_orders?select=title&order=title", prod2).json()]
+    assert titles == ["Both plants", "Plant 2"], titles
 
     approved = graphql(live, APPROVE, prod1, {"id": ecos["Derived"]}).json()
     assert approved["data"]["approveChangeOrder"]["result"] == {"status": "approved", "siteIds": [plant1]}, approved
@@ -64,7 +65,8 @@ def test_plant_scoped_eco_approval_over_rest_and_graphql(live: dict[str, str]) -
     assert (both.status_code, both.json()["details"]) == (403, "change_order.outside_plants"), both.text
     assert "PLANT-2" in both.json()["message"] and both.json()["hint"], both.text
     both_gql = graphql(live, APPROVE, prod1, {"id": ecos["Both plants"]}).json()
-    assert [(e["extensions"]["code"], e["extensions"].get("details")) for e in both_gql["errors"]] == [("PT403", "change_order.outside_plants")]
+    codes = [(e["extensions"]["code"], e["extensions"].get("details")) for e in both_gql["errors"]]
+    assert codes == [("PT403", "change_order.outside_plants")], both_gql
     hidden = rest(live, "POST", "/rpc/approve_change_order", prod1, json={"change_order_id": ecos["Plant 2"]})
     assert (hidden.status_code, hidden.json()["details"]) == (404, "change_order.not_found"), hidden.text
     other = graphql(live, APPROVE, prod2, {"id": ecos["Plant 2"]}).json()
