@@ -2793,6 +2793,12 @@ export interface ChangeOrders {
    */
   search_vector?: string;
   /**
+   * Affected plants
+   * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+   * @format uuid[]
+   */
+  site_ids: string[];
+  /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
    * @format app.change_order_status
@@ -32322,6 +32328,12 @@ export namespace ChangeOrders {
        */
       search_vector?: string;
       /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32476,6 +32488,12 @@ export namespace ChangeOrders {
       /** Filtering Columns */
       select?: string;
       /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32628,6 +32646,12 @@ export namespace ChangeOrders {
        * @format tsvector
        */
       search_vector?: string;
+      /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
       /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -73298,7 +73322,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderCreate
    * @summary Approve a change order
@@ -73321,7 +73345,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderList
    * @summary Approve a change order
@@ -81314,7 +81338,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderCreate
    * @summary Reject a change order
@@ -81337,7 +81361,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderList
    * @summary Reject a change order
@@ -84661,7 +84685,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderCreate
    * @summary Submit a change order
@@ -84682,7 +84706,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderList
    * @summary Submit a change order

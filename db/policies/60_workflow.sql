@@ -289,9 +289,11 @@ CREATE POLICY project_sub_stage_progress_select_operator ON app.project_sub_stag
 ALTER TABLE app.approvals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.approvals FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.approvals TO app_user, app_admin;
+-- Staff who read projects, and whoever an approval waits for (a plant-scoped
+-- approver deciding its plant's change order).
 CREATE POLICY approvals_select_staff ON app.approvals FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-         AND (SELECT auth.partner_id()) IS NULL);
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('project.read')) OR current_approver_id = (SELECT auth.user_id())));
 CREATE POLICY approvals_select_operator ON app.approvals FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

@@ -249,14 +249,20 @@ ALTER TABLE app.change_orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.change_orders FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.change_orders TO app_user;
 GRANT INSERT (organization_id, id, eco_number, title, reason, description, project_id, effectivity, effective_date, effective_lot_number,
-              effective_serial_number),
-      UPDATE (title, reason, description, project_id, effectivity, effective_date, effective_lot_number, effective_serial_number),
+              effective_serial_number, site_ids),
+      UPDATE (title, reason, description, project_id, effectivity, effective_date, effective_lot_number, effective_serial_number, site_ids),
       DELETE ON app.change_orders TO app_user;
 GRANT UPDATE (organization_id, id, eco_number) ON app.change_orders TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_orders TO app_admin;
+-- Read tenant-wide, or at a plant the change order affects (site_ids) like
+-- the other plant-scoped manufacturing rows: a plant-scoped reader or
+-- approver sees the change orders of its plants, not those of other plants
+-- nor those that name no plant.
 CREATE POLICY change_orders_select_reader ON app.change_orders FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))));
+         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))
+              OR site_ids && (SELECT auth.permitted_site_ids('change_order.read'))::uuid[]
+              OR site_ids && (SELECT auth.permitted_site_ids('change_order.approve'))::uuid[]));
 CREATE POLICY change_orders_insert_manager ON app.change_orders FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('change_order.manage')));
 CREATE POLICY change_orders_update_manager ON app.change_orders FOR UPDATE TO app_user
@@ -277,9 +283,12 @@ GRANT INSERT (organization_id, id, change_order_id, kind, part_id, part_revision
               bom_action, bom_project_id, bom_parent_part_id, bom_component_part_id, bom_quantity, bom_unit),
       DELETE ON app.change_order_items TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_order_items TO app_admin;
+-- Read with its change order (tenant-wide, or at a plant it affects).
 CREATE POLICY change_order_items_select_reader ON app.change_order_items FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))));
+         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))
+              OR EXISTS (SELECT FROM app.change_orders AS o
+                          WHERE o.organization_id = change_order_items.organization_id AND o.id = change_order_items.change_order_id)));
 CREATE POLICY change_order_items_insert_manager ON app.change_order_items FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('change_order.manage')));
 CREATE POLICY change_order_items_update_manager ON app.change_order_items FOR UPDATE TO app_user

@@ -268,7 +268,8 @@ AS $$
 DECLARE
   v_approver uuid := app_private.find_approver(p_organization_id, p_step, p_requested_by, p_decided);
   v_settings app.approval_settings;
-  v_who text := coalesce('role ' || (p_step ->> 'role'), 'user ' || (p_step ->> 'user_id'));
+  v_who text := coalesce('role ' || (p_step ->> 'role'), 'user ' || (p_step ->> 'user_id'))
+                 || CASE WHEN p_step ? 'site_ids' THEN ' (held tenant-wide or at every plant it affects)' ELSE '' END;
 BEGIN
   IF v_approver IS NULL THEN
     v_settings := app_private.approval_settings_of(p_organization_id);

@@ -18,11 +18,28 @@ AS $$
     WHEN m.partner_id IS NOT NULL THEN 'approval.portal_user_cannot_decide'
     WHEN p_user_id = ANY (p_decided) THEN 'approval.already_decided_in_chain'
     WHEN p_user_id::text = p_step ->> 'user_id' THEN NULL
+    -- A step scoped to plants (site_ids: the entity's plants) counts a role
+    -- held tenant-wide, or held at every one of those plants; a step
+    -- without site_ids counts the role wherever it is held.
     WHEN EXISTS (SELECT FROM app.role_assignments AS ra
                    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
                   WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
-                    AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))) THEN NULL
+                    AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))
+                    AND (ra.site_id IS NULL OR NOT p_step ? 'site_ids')) THEN NULL
+    WHEN pg_catalog.jsonb_typeof(p_step -> 'site_ids') = 'array' AND pg_catalog.jsonb_array_length(p_step -> 'site_ids') > 0
+         AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements_text(p_step -> 'site_ids') AS x (site_id)
+                          WHERE NOT EXISTS (SELECT FROM app.role_assignments AS ra
+                                              JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+                                             WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
+                                               AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))
+                                               AND ra.site_id = x.site_id::uuid)) THEN NULL
     WHEN s.when_no_approver = 'backup' AND s.backup_approver_id = p_user_id THEN NULL
+    WHEN p_step ? 'site_ids'
+         AND EXISTS (SELECT FROM app.role_assignments AS ra
+                       JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+                      WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
+                        AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id)))
+      THEN 'approval.approver_outside_plants'
     ELSE 'approval.approver_lacks_role'
   END
   FROM (SELECT) AS one
@@ -32,7 +49,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid, uuid[]) IS
-  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, not among p_decided (who decided an earlier step of the chain), who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks), or is the tenant''s backup approver (app.approval_settings, when_no_approver backup).';
+  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.already_decided_in_chain, approval.approver_outside_plants, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, not among p_decided (who decided an earlier step of the chain), who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks), or is the tenant''s backup approver (app.approval_settings, when_no_approver backup). A step scoped to plants (site_ids, copied from the entity by app_private.open_approval) counts the role only held tenant-wide or at every one of them (approval.approver_outside_plants when held only elsewhere; an empty list: tenant-wide holders only).';
 
 CREATE OR REPLACE FUNCTION app_private.chain_deciders(p_approval app.approvals) RETURNS uuid[]
 LANGUAGE sql STABLE
@@ -62,11 +79,19 @@ BEGIN
         WHEN 'approval.portal_user_cannot_decide' THEN 'a portal user cannot decide an approval'
         WHEN 'approval.already_decided_in_chain' THEN
           format('step %s of this approval needs a second person: this one decided an earlier step', p_approval.current_step)
+        WHEN 'approval.approver_outside_plants' THEN
+          format('step %s of this approval is decided by %s held tenant-wide or at every plant it affects (%s)', p_approval.current_step,
+                 coalesce('role ' || (v_step ->> 'role'), 'its named user'),
+                 coalesce((SELECT pg_catalog.string_agg(si.code, ', ' ORDER BY si.code)
+                             FROM pg_catalog.jsonb_array_elements_text(v_step -> 'site_ids') AS x (site_id)
+                             JOIN app.sites AS si ON si.organization_id = p_approval.organization_id AND si.id = x.site_id::uuid), 'none: tenant-wide only'))
         ELSE format('step %s of this approval is decided by %s (or management, or an admin)', p_approval.current_step,
                     coalesce('role ' || (v_step ->> 'role'), 'its named user'))
       END
       USING ERRCODE = 'PT403', DETAIL = v_reason,
-            HINT = 'Hand the approval to a colleague who holds the step''s role, did not request it and decided no earlier step.';
+            HINT = CASE WHEN v_reason = 'approval.approver_outside_plants'
+                        THEN 'Your role is held at other plants: a colleague who holds it tenant-wide or at each of these plants decides (or an administrator grants it there: app.grant_role with site_id).'
+                        ELSE 'Hand the approval to a colleague who holds the step''s role, did not request it and decided no earlier step.' END;
   END IF;
 END
 $$;
@@ -149,9 +174,21 @@ DECLARE
   -- opened it) has normal priority.
   v_priority app.approval_priority := coalesce(p_project.priority::text, 'normal')::app.approval_priority;
   v_approval app.approvals;
+  v_sites jsonb;
 BEGIN
   v_chain := app_private.approval_chain_for(p_organization_id, p_type, v_facts);
   v_steps := v_chain.steps;
+  -- An entity that names the plants it affects (a site_ids column, e.g. a
+  -- change order) scopes every step to them: decided by holders of the
+  -- step's role tenant-wide or at each of those plants (app_private.decide_refusal).
+  IF EXISTS (SELECT FROM app_private.entity_types AS et WHERE et.entity_type = p_entity_type) THEN
+    v_sites := app_private.entity_row(p_organization_id, p_entity_type, p_entity_id) -> 'site_ids';
+  END IF;
+  IF pg_catalog.jsonb_typeof(v_sites) = 'array' THEN
+    v_steps := (SELECT coalesce(pg_catalog.jsonb_agg(st || pg_catalog.jsonb_build_object('site_ids', v_sites) ORDER BY o), '[]')
+                  FROM pg_catalog.jsonb_array_elements(v_steps) WITH ORDINALITY AS x (st, o));
+    v_facts := v_facts || pg_catalog.jsonb_build_object('site_ids', v_sites);
+  END IF;
 
   INSERT INTO app.approvals
     (organization_id, approval_type, entity_type, entity_id, project_id, status, priority, requested_by,
@@ -175,7 +212,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
-  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step to an eligible approver after checking that every step has one, each a different person (PT409 approval.no_approver naming the first step that has none), sets sla_due_at from the policy, remind_at and expires_at from the approval settings, records request and assign, notifies the approver.';
+  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step to an eligible approver after checking that every step has one, each a different person (PT409 approval.no_approver naming the first step that has none), sets sla_due_at from the policy, remind_at and expires_at from the approval settings, records request and assign, notifies the approver. An entity whose row names the plants it affects (a site_ids column: change orders) scopes every step to them (each step and the facts carry site_ids).';
 
 CREATE OR REPLACE FUNCTION app_private.find_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql STABLE
@@ -185,7 +222,13 @@ DECLARE
   v_approval app.approvals;
 BEGIN
   SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+  -- Staff who read projects, and who may decide its current step (a
+  -- plant-scoped approver of its plant's change order, who takes it over).
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL
+     OR NOT (auth.has_permission('project.read') OR v_approval.current_approver_id IS NOT DISTINCT FROM auth.user_id()
+             OR (v_approval.status IN ('pending', 'in_review')
+                 AND app_private.decide_refusal(v_approval.organization_id, v_approval.steps -> (v_approval.current_step - 1), v_approval.requested_by,
+                                                auth.user_id(), app_private.chain_deciders(v_approval)) IS NULL)) THEN
     RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404', DETAIL = 'approval.not_found',
       HINT = 'GET /approvals lists the approvals you may see.';
   END IF;
@@ -193,7 +236,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see, or PT404 approval.not_found.';
+COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see (project.read tenant-wide), that waits for the caller''s decision, or whose current step the caller may decide (app_private.decide_refusal), or PT404 approval.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_open_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql VOLATILE

@@ -32,15 +32,24 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  -- The affected plants: sites of the tenant, each once, in a stable order.
+  IF TG_OP = 'INSERT' OR NEW.site_ids IS DISTINCT FROM OLD.site_ids THEN
+    NEW.site_ids := ARRAY(SELECT DISTINCT x FROM pg_catalog.unnest(NEW.site_ids) AS x ORDER BY x);
+    IF EXISTS (SELECT FROM pg_catalog.unnest(NEW.site_ids) AS x (site_id)
+                WHERE NOT EXISTS (SELECT FROM app.sites AS si WHERE si.organization_id = NEW.organization_id AND si.id = x.site_id)) THEN
+      RAISE EXCEPTION 'site not found' USING ERRCODE = 'PT404', DETAIL = 'site.not_found',
+        HINT = 'site_ids lists the plants the change order affects: ids of GET /sites.';
+    END IF;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     NEW.created_by := coalesce(NEW.created_by, auth.user_id());
     NEW.eco_number := app_private.take_human_id(NEW.organization_id, 'ECO', NEW.eco_number);
   ELSIF OLD.status <> 'draft' AND NEW.status = OLD.status
         AND (NEW.title, NEW.reason, NEW.description, NEW.project_id, NEW.effectivity, NEW.effective_date, NEW.effective_lot_number,
-             NEW.effective_serial_number)
+             NEW.effective_serial_number, NEW.site_ids)
             IS DISTINCT FROM
             (OLD.title, OLD.reason, OLD.description, OLD.project_id, OLD.effectivity, OLD.effective_date, OLD.effective_lot_number,
-             OLD.effective_serial_number) THEN
+             OLD.effective_serial_number, OLD.site_ids) THEN
     RAISE EXCEPTION 'change order % is %: it can no longer be edited', OLD.eco_number, OLD.status USING ERRCODE = 'PT409',
       DETAIL = 'change_order.not_draft', HINT = 'Only a draft change order is edited; raise a new one.';
   END IF;
@@ -48,7 +57,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_change_orders__prepare() IS
-  'BEFORE INSERT OR UPDATE on change_orders: refuses another tenant''s row (tenant.foreign_row), stamps created_by, takes the next ECO number (ECO-000123) unless one is sent (PT422 human_id.invalid); PT409 change_order.not_draft when the content of a change order out of draft is changed.';
+  'BEFORE INSERT OR UPDATE on change_orders: refuses another tenant''s row (tenant.foreign_row), stamps created_by, takes the next ECO number (ECO-000123) unless one is sent (PT422 human_id.invalid); keeps site_ids (the affected plants) as distinct sites of the tenant (PT404 site.not_found); PT409 change_order.not_draft when the content (its plants included) of a change order out of draft is changed.';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.change_orders
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_change_orders__prepare();
@@ -101,6 +110,72 @@ $$;
 COMMENT ON FUNCTION app_private.lock_change_order(uuid, text) IS
   'The caller''s change order, locked (FOR UPDATE), after PT403 permission.missing without the permission; PT404 change_order.not_found.';
 
+-- The plants where a change order's parts are in use: the sites of their
+-- open lots (available or partly consumed) and of their control plans not
+-- obsolete. Parts are those its items name: a part, a part revision's part,
+-- a BOM line's parent and component, the parts a drawing (revision) is of.
+CREATE OR REPLACE FUNCTION app_private.change_order_derived_sites(p_organization_id uuid, p_change_order_id uuid) RETURNS uuid[]
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  WITH parts AS (
+    SELECT coalesce(i.part_id, pr.part_id) AS part_id
+      FROM app.change_order_items AS i
+      LEFT JOIN app.part_revisions AS pr ON pr.organization_id = i.organization_id AND pr.id = i.part_revision_id
+     WHERE i.organization_id = p_organization_id AND i.change_order_id = p_change_order_id
+    UNION
+    SELECT unnest(ARRAY[b.parent_part_id, b.component_part_id])
+      FROM app.change_order_items AS i
+      JOIN app.project_bom_lines AS b ON b.organization_id = i.organization_id AND b.id = i.bom_line_id
+     WHERE i.organization_id = p_organization_id AND i.change_order_id = p_change_order_id
+    UNION
+    SELECT dp.part_id
+      FROM app.change_order_items AS i
+      LEFT JOIN app.drawing_revisions AS dr ON dr.organization_id = i.organization_id AND dr.id = i.drawing_revision_id
+      JOIN app.drawing_parts AS dp ON dp.organization_id = i.organization_id AND dp.drawing_id = coalesce(i.drawing_id, dr.drawing_id)
+     WHERE i.organization_id = p_organization_id AND i.change_order_id = p_change_order_id)
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT s.site_id ORDER BY s.site_id), '{}')
+    FROM (SELECT l.site_id FROM app.lots AS l JOIN parts AS p ON p.part_id = l.part_id
+           WHERE l.organization_id = p_organization_id AND l.inventory_state IN ('available', 'partly_consumed')
+          UNION
+          SELECT c.site_id FROM app.control_plans AS c
+            JOIN app.part_revisions AS pr ON pr.organization_id = c.organization_id AND pr.id = c.part_revision_id
+            JOIN parts AS p ON p.part_id = pr.part_id
+           WHERE c.organization_id = p_organization_id AND c.status <> 'obsolete') AS s
+   WHERE s.site_id IS NOT NULL
+$$;
+COMMENT ON FUNCTION app_private.change_order_derived_sites(uuid, uuid) IS
+  'The plants where a change order''s parts are in use: sites of their open lots (available, partly consumed) and of their control plans not obsolete; the parts are the ones its items name (part, part revision, BOM line parent and component, the parts of a drawing or drawing revision: drawing_parts). Used by app.submit_change_order when no plant is named.';
+
+-- Whether the caller holds a permission for a change order: tenant-wide, or
+-- at every plant it affects (a change order without plants: tenant-wide only).
+CREATE OR REPLACE FUNCTION app_private.require_change_order_permission(p_order app.change_orders, p_permission text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_missing text;
+BEGIN
+  IF auth.has_permission(p_permission) OR auth.is_platform_operator() THEN
+    RETURN;
+  END IF;
+  IF cardinality(p_order.site_ids) = 0 OR cardinality(auth.permitted_site_ids(p_permission)) = 0 THEN
+    PERFORM app_private.require_permission(p_permission);
+  END IF;
+  SELECT pg_catalog.string_agg(si.code, ', ' ORDER BY si.code) INTO v_missing
+    FROM pg_catalog.unnest(p_order.site_ids) AS x (site_id)
+    JOIN app.sites AS si ON si.organization_id = p_order.organization_id AND si.id = x.site_id
+   WHERE NOT x.site_id = ANY (auth.permitted_site_ids(p_permission));
+  IF v_missing IS NOT NULL THEN
+    RAISE EXCEPTION 'change order % affects %: you hold % only at other plants', p_order.eco_number, v_missing, p_permission
+      USING ERRCODE = 'PT403', DETAIL = 'change_order.outside_plants',
+            HINT = 'A holder of the permission tenant-wide or at every plant the change order affects (site_ids) decides it.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_change_order_permission(app.change_orders, text) IS
+  'Passes when the caller holds the permission tenant-wide or at every plant the change order affects (site_ids); PT403 change_order.outside_plants naming the plants it lacks when it holds it only at others, PT403 permission.missing when it holds it nowhere (or the change order names no plant).';
+
 CREATE OR REPLACE FUNCTION app.submit_change_order(change_order_id uuid) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -116,7 +191,12 @@ BEGIN
     RAISE EXCEPTION 'change order % affects nothing', v_order.eco_number USING ERRCODE = 'PT422', DETAIL = 'change_order.no_items',
       HINT = 'Add the affected parts, revisions, drawings or BOM lines (POST /change_order_items) first.';
   END IF;
-  -- The transition opens the routed approval (effect open_approval, type change_order).
+  -- No plants named: the plants where its parts are in use (the approval is scoped to them).
+  IF cardinality(v_order.site_ids) = 0 THEN
+    UPDATE app.change_orders AS o SET site_ids = app_private.change_order_derived_sites(v_order.organization_id, v_order.id)
+     WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id;
+  END IF;
+  -- The transition opens the routed approval (effect open_approval, type change_order), scoped to its plants.
   PERFORM auth.state_machine_transition('change_order', v_order.id, 'submitted', NULL, NULL);
   SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id;
   PERFORM app_private.publish_event(v_order.organization_id, 'change_order.submitted',
@@ -125,15 +205,28 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.submit_change_order(uuid) IS
-  E'Submit a change order\nSends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.';
+  E'Submit a change order\nSends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.';
 
 CREATE OR REPLACE FUNCTION app_private.decide_change_order(p_change_order_id uuid, p_approve boolean, p_comment text) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
-  v_order app.change_orders := app_private.lock_change_order(p_change_order_id, 'change_order.approve');
+  v_order app.change_orders;
 BEGIN
+  -- change_order.approve tenant-wide or at every plant the change order affects.
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = auth.org_id() AND o.id = p_change_order_id FOR UPDATE;
+  -- Another plant's change order (one the caller may not read) is not found: no refusal names it.
+  IF NOT FOUND OR NOT (auth.has_permission('change_order.read') OR auth.has_permission('change_order.manage')
+                       OR auth.has_permission('change_order.approve') OR auth.is_platform_operator()
+                       OR v_order.site_ids && (auth.permitted_site_ids('change_order.read') || auth.permitted_site_ids('change_order.approve'))) THEN
+    IF cardinality(auth.permitted_site_ids('change_order.approve')) = 0 THEN
+      PERFORM app_private.require_permission('change_order.approve');
+    END IF;
+    RAISE EXCEPTION 'change order not found' USING ERRCODE = 'PT404', DETAIL = 'change_order.not_found',
+      HINT = 'GET /change_orders lists your organization''s change orders.';
+  END IF;
+  PERFORM app_private.require_change_order_permission(v_order, 'change_order.approve');
   IF v_order.status <> 'submitted' THEN
     RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_submitted',
       HINT = 'Only a submitted change order is approved or rejected.';
@@ -159,7 +252,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.decide_change_order(uuid, boolean, text) IS
-  'Decides the current step of a submitted change order''s routed approval (app_private.decide_routed_approval; the last approval moves it to approved, a rejection at any step to rejected): change_order.approve, not the submitter (PT403 change_order.own_submission), a reason to reject (PT422 change_order.reason_missing); PT409 change_order.not_submitted. Publishes change_order.approved / change_order.rejected.';
+  'Decides the current step of a submitted change order''s routed approval (app_private.decide_routed_approval; the last approval moves it to approved, a rejection at any step to rejected): change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step''s role likewise, PT403 approval.approver_outside_plants; a change order of other plants only, which the caller does not read, is PT404 change_order.not_found), not the submitter (PT403 change_order.own_submission), a reason to reject (PT422 change_order.reason_missing); PT409 change_order.not_submitted. Publishes change_order.approved / change_order.rejected.';
 
 CREATE OR REPLACE FUNCTION app.approve_change_order(change_order_id uuid, comment text DEFAULT NULL) RETURNS app.change_orders
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -168,7 +261,7 @@ AS $$
   SELECT app_private.decide_change_order(approve_change_order.change_order_id, true, approve_change_order.comment);
 $$;
 COMMENT ON FUNCTION app.approve_change_order(uuid, text) IS
-  E'Approve a change order\nDecides the current step of the change order''s routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step''s role may decide it); the last step approves the change order. Where the tenant''s approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+  E'Approve a change order\nDecides the current step of the change order''s routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step''s role may decide it); the last step approves the change order. Where the tenant''s approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.';
 
 CREATE OR REPLACE FUNCTION app.reject_change_order(change_order_id uuid, reason text) RETURNS app.change_orders
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -177,7 +270,7 @@ AS $$
   SELECT app_private.decide_change_order(reject_change_order.change_order_id, false, reject_change_order.reason);
 $$;
 COMMENT ON FUNCTION app.reject_change_order(uuid, text) IS
-  E'Reject a change order\nRejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+  E'Reject a change order\nRejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step''s role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.';
 
 CREATE OR REPLACE FUNCTION app.cancel_change_order(change_order_id uuid, reason text DEFAULT NULL) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -100,6 +100,20 @@ $$;
 COMMENT ON FUNCTION app_private.current_state_approval(uuid, text, uuid, text) IS
   'The latest approval of the type on the entity requested since it entered its current state (as the built-in approval guard reads it); NULL when none.';
 
+-- The statuses an approval_decided guard accepts: "status" is one status or
+-- a list of them (rejected by default).
+CREATE OR REPLACE FUNCTION app_private.approval_decided_statuses(p_guard jsonb) RETURNS text[]
+LANGUAGE sql IMMUTABLE
+SET search_path = ''
+AS $$
+  SELECT CASE pg_catalog.jsonb_typeof(p_guard -> 'status')
+           WHEN 'array' THEN ARRAY(SELECT pg_catalog.jsonb_array_elements_text(p_guard -> 'status'))
+           WHEN 'string' THEN ARRAY[p_guard ->> 'status']
+           ELSE ARRAY['rejected'] END
+$$;
+COMMENT ON FUNCTION app_private.approval_decided_statuses(jsonb) IS
+  'The approval statuses an approval_decided guard accepts: its "status", one status or a list of them; rejected when it names none.';
+
 CREATE OR REPLACE FUNCTION app_private.transition_guard_approval_decided(
   p_organization_id uuid, p_entity_type text, p_entity_id uuid, p_guard jsonb
 ) RETURNS jsonb
@@ -109,16 +123,16 @@ AS $$
 DECLARE
   v_approval app.approvals := app_private.current_state_approval(p_organization_id, p_entity_type, p_entity_id, p_guard ->> 'approval_type');
 BEGIN
-  IF v_approval.status::text = coalesce(p_guard ->> 'status', 'rejected') THEN
+  IF v_approval.status::text = ANY (app_private.approval_decided_statuses(p_guard)) THEN
     RETURN NULL;
   END IF;
   RETURN pg_catalog.jsonb_build_object('reason', 'approval.status_mismatch', 'sqlstate', 'PT409',
     'message', pg_catalog.format('the %s approval is %s, not %s', p_guard ->> 'approval_type', coalesce(v_approval.status::text, 'not requested'),
-                                 coalesce(p_guard ->> 'status', 'rejected')));
+                                 pg_catalog.array_to_string(app_private.approval_decided_statuses(p_guard), ' or ')));
 END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_approval_decided(uuid, text, uuid, jsonb) IS
-  'Guard {"kind": "approval_decided", "approval_type": "<type>", "status": "rejected"}: the latest approval of that type on the entity, requested in its current state, has that status (the way back after a rejection is taken by the decision itself). Fails with approval.status_mismatch (PT409), the message naming both statuses.';
+  'Guard {"kind": "approval_decided", "approval_type": "<type>", "status": "rejected"} (or a list of statuses, e.g. ["rejected", "expired"]): the latest approval of that type on the entity, requested in its current state, has that status or one of them (the way back after a rejection is taken by the decision itself, after an expiry by the trigger _600_expire_way_back). Fails with approval.status_mismatch (PT409), the message naming both statuses.';
 
 CREATE OR REPLACE FUNCTION app_private.transition_guard_approval_decided_check(p_organization_id uuid, p_entity_type text, p_guard jsonb)
 RETURNS text
@@ -126,10 +140,12 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT coalesce(app_private.transition_guard_approval_check(p_organization_id, p_entity_type, p_guard),
-                  CASE WHEN NOT coalesce(p_guard ->> 'status' IN ('approved', 'rejected', 'cancelled', 'expired'), false)
-                       THEN 'guard approval_decided needs "status": approved, rejected, cancelled or expired' END)
+                  CASE WHEN pg_catalog.jsonb_typeof(p_guard -> 'status') NOT IN ('string', 'array')
+                         OR pg_catalog.cardinality(app_private.approval_decided_statuses(p_guard)) = 0
+                         OR NOT app_private.approval_decided_statuses(p_guard) <@ ARRAY['approved', 'rejected', 'cancelled', 'expired']
+                       THEN 'guard approval_decided needs "status": approved, rejected, cancelled or expired, or a list of them' END)
 $$;
-COMMENT ON FUNCTION app_private.transition_guard_approval_decided_check(uuid, text, jsonb) IS 'An approval_decided guard names an approval type and a closed status.';
+COMMENT ON FUNCTION app_private.transition_guard_approval_decided_check(uuid, text, jsonb) IS 'An approval_decided guard names an approval type and a closed status or a non-empty list of them.';
 
 -- Whether a drawing revision's release is approved: by its own RDA approval
 -- in review, or by an approved change order that names it (the ECO's routing
@@ -295,54 +311,94 @@ $$;
 COMMENT ON FUNCTION app_private.start_quality_entities(uuid, text) IS
   'Puts the tenant''s rows of an entity type that are on no state machine onto its published machine, in the state their status names (entered at their updated_at). Idempotent; run by app_private.provision_quality_workflows.';
 
--- The way back to draft after an expired ECO approval (submitted -> draft,
--- guard approval_decided expired) for a tenant whose published change order
--- machine lacks it: a new version, a copy of the published one with that
--- transition, is published (the old one superseded) and the tenant's change
--- orders on the old version move onto it in the state they are in (the
--- states are the same). Idempotent: nothing when the published version has
--- a submitted -> draft transition or no such states.
-CREATE OR REPLACE FUNCTION app_private.add_change_order_expiry_way_back(p_organization_id uuid) RETURNS void
+-- The way back after an expired approval (e.g. change order submitted ->
+-- draft, guard approval_decided change_order expired) for a tenant whose
+-- published machine of the entity type lacks it: a new version, a copy of
+-- the published one with that transition, is published (the old one
+-- superseded) and the tenant's entities on the old version move onto it in
+-- the state they are in (the states are the same). Idempotent: nothing when
+-- the published version has a p_from -> p_to transition or lacks either state.
+CREATE OR REPLACE FUNCTION app_private.add_expiry_way_back(p_organization_id uuid, p_entity_type text, p_from text, p_to text,
+                                                           p_approval_type text) RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
   v_old app.state_machines;
   v_new uuid := public.uuid_generate_v7();
+  v_way app.state_machine_transitions;
+  v_guard jsonb := pg_catalog.jsonb_build_object('kind', 'approval_decided', 'approval_type', p_approval_type, 'status', 'expired');
 BEGIN
   SELECT * INTO v_old FROM app.state_machines AS m
-   WHERE m.organization_id = p_organization_id AND m.entity_type = 'change_order' AND m.status = 'published';
+   WHERE m.organization_id = p_organization_id AND m.entity_type = p_entity_type AND m.status = 'published';
   IF NOT FOUND
-     OR EXISTS (SELECT FROM app.state_machine_transitions AS t
-                 WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id AND t.from_state = 'submitted'
-                   AND t.to_state = 'draft')
      OR (SELECT count(*) FROM app.state_machine_states AS s
-          WHERE s.organization_id = v_old.organization_id AND s.state_machine_id = v_old.id AND s.key IN ('submitted', 'draft')) <> 2 THEN
+          WHERE s.organization_id = v_old.organization_id AND s.state_machine_id = v_old.id AND s.key IN (p_from, p_to)) <> 2 THEN
+    RETURN;
+  END IF;
+  SELECT * INTO v_way FROM app.state_machine_transitions AS t
+   WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id AND t.from_state = p_from AND t.to_state = p_to;
+  -- The way exists and an expiry already takes it; or it exists for something else than this approval: left alone.
+  IF FOUND AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_way.guards) AS g
+                            WHERE g ->> 'kind' = 'approval_decided' AND g ->> 'approval_type' = p_approval_type
+                              AND NOT 'expired' = ANY (app_private.approval_decided_statuses(g))) THEN
     RETURN;
   END IF;
   INSERT INTO app.state_machines (organization_id, id, entity_type, version, name, labels)
-  SELECT v_old.organization_id, v_new, 'change_order', max(m.version) + 1, v_old.name, v_old.labels
-    FROM app.state_machines AS m WHERE m.organization_id = v_old.organization_id AND m.entity_type = 'change_order';
+  SELECT v_old.organization_id, v_new, p_entity_type, max(m.version) + 1, v_old.name, v_old.labels
+    FROM app.state_machines AS m WHERE m.organization_id = v_old.organization_id AND m.entity_type = p_entity_type;
   INSERT INTO app.state_machine_states (organization_id, state_machine_id, key, label, labels, is_initial, is_terminal, position)
   SELECT s.organization_id, v_new, s.key, s.label, s.labels, s.is_initial, s.is_terminal, s.position
     FROM app.state_machine_states AS s WHERE s.organization_id = v_old.organization_id AND s.state_machine_id = v_old.id;
+  -- A copy of every transition; the way back's approval_decided guard of the type also accepts expired (e.g. a
+  -- send-back after a rejection), or, without such a way, a new transition with that guard.
   INSERT INTO app.state_machine_transitions (organization_id, state_machine_id, from_state, to_state, label, labels, guards, effects, position)
-  SELECT t.organization_id, v_new, t.from_state, t.to_state, t.label, t.labels, t.guards, t.effects, t.position
+  SELECT t.organization_id, v_new, t.from_state, t.to_state, t.label, t.labels,
+         CASE WHEN t.from_state = p_from AND t.to_state = p_to
+              THEN (SELECT pg_catalog.jsonb_agg(CASE WHEN g ->> 'kind' = 'approval_decided' AND g ->> 'approval_type' = p_approval_type
+                                                     THEN g || pg_catalog.jsonb_build_object('status',
+                                                            pg_catalog.to_jsonb(app_private.approval_decided_statuses(g) || ARRAY['expired']))
+                                                     ELSE g END ORDER BY o)
+                      FROM pg_catalog.jsonb_array_elements(t.guards) WITH ORDINALITY AS x (g, o))
+              ELSE t.guards END,
+         t.effects, t.position
     FROM app.state_machine_transitions AS t WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id
   UNION ALL
-  SELECT v_old.organization_id, v_new, 'submitted', 'draft', 'Back to draft (approval expired)', '{}',
-         '[{"kind": "approval_decided", "approval_type": "change_order", "status": "expired"}]', '[]',
+  SELECT v_old.organization_id, v_new, p_from, p_to, 'Back to draft (approval expired)', '{}', pg_catalog.jsonb_build_array(v_guard), '[]',
          1 + (SELECT coalesce(max(t.position), 0) FROM app.state_machine_transitions AS t
-               WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id);
+               WHERE t.organization_id = v_old.organization_id AND t.state_machine_id = v_old.id)
+   WHERE v_way.id IS NULL;
   UPDATE app.state_machines AS m SET status = 'superseded' WHERE m.organization_id = v_old.organization_id AND m.id = v_old.id;
   UPDATE app.state_machines AS m SET status = 'published', published_at = pg_catalog.now()
    WHERE m.organization_id = v_old.organization_id AND m.id = v_new;
   UPDATE app.entity_states AS e SET state_machine_id = v_new
-   WHERE e.organization_id = v_old.organization_id AND e.entity_type = 'change_order' AND e.state_machine_id = v_old.id;
+   WHERE e.organization_id = v_old.organization_id AND e.entity_type = p_entity_type AND e.state_machine_id = v_old.id;
+END
+$$;
+COMMENT ON FUNCTION app_private.add_expiry_way_back(uuid, text, text, text, text) IS
+  'Gives a tenant whose published state machine of the entity type has no way p_from -> p_to that an expired <p_approval_type> approval takes a new published version where it does: the existing p_from -> p_to transition''s approval_decided guard of that type also accepts expired (the drawing revision''s send-back), or, without such a transition, a new one guarded by approval_decided <p_approval_type> expired; its entities on the old version move its entities on the old version onto the new one in the same state. Idempotent; run by app_private.provision_quality_workflows (the reference seed runs it for existing tenants).';
+
+CREATE OR REPLACE FUNCTION app_private.add_change_order_expiry_way_back(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.add_expiry_way_back(p_organization_id, 'change_order', 'submitted', 'draft', 'change_order');
 END
 $$;
 COMMENT ON FUNCTION app_private.add_change_order_expiry_way_back(uuid) IS
-  'Gives a tenant whose published change order state machine has no submitted -> draft transition a new published version with it (guard approval_decided expired: the way back after an expired approval) and moves its change orders on the old version onto the new one in the same state. Idempotent; run by app_private.provision_quality_workflows (the reference seed runs it for existing tenants).';
+  'app_private.add_expiry_way_back for change orders: submitted -> draft after an expired change_order approval.';
+
+CREATE OR REPLACE FUNCTION app_private.add_drawing_release_expiry_way_back(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.add_expiry_way_back(p_organization_id, 'drawing_revision', 'in_review', 'draft', 'drawing_release');
+END
+$$;
+COMMENT ON FUNCTION app_private.add_drawing_release_expiry_way_back(uuid) IS
+  'app_private.add_expiry_way_back for drawing revisions: in_review -> draft after an expired drawing_release (RDA) approval.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_quality_workflows(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -400,7 +456,7 @@ BEGIN
       pg_catalog.jsonb_build_object('from', 'in_review', 'to', 'released', 'label', 'Release',
                                     'guards', '[{"kind": "drawing_rule", "rule": "release_approved"}]'::jsonb),
       pg_catalog.jsonb_build_object('from', 'in_review', 'to', 'draft', 'label', 'Send back',
-                                    'guards', '[{"kind": "approval_decided", "approval_type": "drawing_release", "status": "rejected"}]'::jsonb),
+                                    'guards', '[{"kind": "approval_decided", "approval_type": "drawing_release", "status": ["rejected", "expired"]}]'::jsonb),
       pg_catalog.jsonb_build_object('from', 'draft', 'to', 'released', 'label', 'Release by change order',
                                     'guards', '[{"kind": "drawing_rule", "rule": "release_approved"}]'::jsonb),
       pg_catalog.jsonb_build_object('from', 'released', 'to', 'superseded', 'label', 'Supersede',
@@ -415,8 +471,9 @@ BEGIN
    WHERE d.approval_type::text IN ('change_order', 'drawing_release')
      AND NOT EXISTS (SELECT FROM app.approval_chains AS x WHERE x.organization_id = p_organization_id AND x.approval_type = d.approval_type)
   ON CONFLICT DO NOTHING;
-  -- A tenant provisioned before the way back after an expired approval existed gets it as a new version.
+  -- A tenant provisioned before the ways back after an expired approval existed gets them as new versions.
   PERFORM app_private.add_change_order_expiry_way_back(p_organization_id);
+  PERFORM app_private.add_drawing_release_expiry_way_back(p_organization_id);
   PERFORM app_private.start_quality_entities(p_organization_id, 'ncr');
   PERFORM app_private.start_quality_entities(p_organization_id, 'change_order');
   PERFORM app_private.start_quality_entities(p_organization_id, 'drawing_revision');
@@ -644,62 +701,101 @@ CREATE OR REPLACE TRIGGER _600_settle_quality AFTER UPDATE OF status ON app.appr
                      AND OLD.status IS DISTINCT FROM NEW.status)
   EXECUTE FUNCTION app_private.tg_approvals__settle_quality();
 
--- An ECO approval that expires undecided (app_private.expire_approvals, the
--- job expire-approvals, at the approval settings' hard deadline) sends the
--- change order back to draft: the board did not decide, so nothing was
--- judged (not a rejection, which is final); its owner updates it if need be
--- and submits it again, with its number, items and history. The move is
--- the machine's transition submitted -> draft (guard approval_decided
--- expired), taken in the approval's tenant by nobody (the job has no
--- caller: the history's transitioned_by is empty); a tenant's own machine
--- without that transition leaves the ECO submitted. The ECO's author and
--- submitter are notified either way.
-CREATE OR REPLACE FUNCTION app_private.tg_approvals__expire_change_order() RETURNS trigger
+-- An approval that expires undecided (app_private.expire_approvals, the job
+-- expire-approvals, at the approval settings' hard deadline) sends the
+-- entity it gates back to where it can be submitted again: the board did not
+-- decide, so nothing was judged (not a rejection, which for an ECO is
+-- final); its owner updates it if need be and submits it again, with its
+-- number, items and history. One mechanism for every approval-driven entity
+-- of manufacturing (change orders: submitted -> draft; drawing revisions,
+-- the RDA: in_review -> draft): the machine's transition out of the current
+-- state whose guard is approval_decided <the approval's type> expired, taken
+-- in the approval's tenant by nobody (the job has no caller: the history's
+-- transitioned_by is empty). A tenant's own machine without such a
+-- transition leaves the entity where it is. Either way the entity's author
+-- and submitter are notified, and <domain>.approval_expired is published.
+DROP TRIGGER IF EXISTS _600_expire_change_order ON app.approvals;
+DROP FUNCTION IF EXISTS app_private.tg_approvals__expire_change_order();
+
+CREATE OR REPLACE FUNCTION app_private.tg_approvals__expire_way_back() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_order app.change_orders;
   v_state app.entity_states;
+  v_to text;
   v_claims text := pg_catalog.current_setting('request.jwt.claims', true);
-  v_back boolean := false;
+  v_order app.change_orders;
+  v_revision app.drawing_revisions;
+  v_drawing app.drawings;
+  v_name text;
+  v_back text;
+  v_stay text;
 BEGIN
-  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = NEW.organization_id AND o.id = NEW.entity_id;
   SELECT * INTO v_state FROM app.entity_states AS s
-   WHERE s.organization_id = NEW.organization_id AND s.entity_type = 'change_order' AND s.entity_id = NEW.entity_id;
-  IF NOT FOUND OR v_state.state <> 'submitted' THEN
+   WHERE s.organization_id = NEW.organization_id AND s.entity_type = NEW.entity_type AND s.entity_id = NEW.entity_id;
+  -- Only an approval requested in the entity's current state moves it.
+  IF NOT FOUND OR NEW.created_at < v_state.entered_at THEN
     RETURN NULL;
   END IF;
-  IF EXISTS (SELECT FROM app.state_machine_transitions AS t
-              WHERE t.organization_id = v_state.organization_id AND t.state_machine_id = v_state.state_machine_id
-                AND t.from_state = 'submitted' AND t.to_state = 'draft') THEN
+  SELECT t.to_state INTO v_to FROM app.state_machine_transitions AS t
+   WHERE t.organization_id = v_state.organization_id AND t.state_machine_id = v_state.state_machine_id AND t.from_state = v_state.state
+     AND EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(t.guards) AS g
+                  WHERE g ->> 'kind' = 'approval_decided' AND g ->> 'approval_type' = NEW.approval_type::text
+                    AND 'expired' = ANY (app_private.approval_decided_statuses(g)))
+   ORDER BY t.position LIMIT 1;
+  IF v_to IS NOT NULL THEN
     -- The transition is taken in the approval's tenant (the job runs with no claims).
     PERFORM pg_catalog.set_config('request.jwt.claims',
       pg_catalog.jsonb_build_object('org_id', NEW.organization_id, 'role', 'app_user')::text, true);
-    PERFORM auth.state_machine_transition('change_order', NEW.entity_id, 'draft',
+    PERFORM auth.state_machine_transition(NEW.entity_type, NEW.entity_id, v_to,
       pg_catalog.format('approval expired undecided at %s', NEW.expires_at), NULL);
     PERFORM pg_catalog.set_config('request.jwt.claims', coalesce(v_claims, ''), true);
-    v_back := true;
   END IF;
-  PERFORM app_private.notify_readers(NEW.organization_id,
-    ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(ARRAY[v_order.created_by, v_order.submitted_by]) AS u WHERE u IS NOT NULL),
-    'change_order.read', 'approval',
-    pg_catalog.format('%s: approval expired', v_order.eco_number),
-    CASE WHEN v_back
-         THEN pg_catalog.format('The approval of %s (%s) expired undecided; the change order is back in draft: update it if needed and submit it again.',
-                                v_order.eco_number, v_order.title)
-         ELSE pg_catalog.format('The approval of %s (%s) expired undecided; the change order stays submitted (your state machine has no way back to draft).',
-                                v_order.eco_number, v_order.title) END,
-    'high', v_order.project_id, 'change_orders', v_order.id);
+  IF NEW.entity_type = 'change_order' THEN
+    SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = NEW.organization_id AND o.id = NEW.entity_id;
+    v_name := v_order.eco_number;
+    v_back := pg_catalog.format('The approval of %s (%s) expired undecided; the change order is back in %s: update it if needed and submit it again.',
+                                v_order.eco_number, v_order.title, v_order.status);
+    v_stay := pg_catalog.format('The approval of %s (%s) expired undecided; the change order stays %s (your state machine has no way back to draft).',
+                                v_order.eco_number, v_order.title, v_order.status);
+    PERFORM app_private.notify_readers(NEW.organization_id,
+      ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(ARRAY[v_order.created_by, v_order.submitted_by]) AS u WHERE u IS NOT NULL),
+      'change_order.read', 'approval', pg_catalog.format('%s: approval expired', v_name),
+      CASE WHEN v_to IS NOT NULL THEN v_back ELSE v_stay END, 'high', v_order.project_id, 'change_orders', v_order.id);
+    PERFORM app_private.publish_event(NEW.organization_id, 'change_order.approval_expired',
+      pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title, 'approval_id', NEW.id,
+                                    'expired_at', NEW.expires_at, 'status', v_order.status, 'returned', v_to IS NOT NULL),
+      'change_order', v_order.id);
+  ELSE
+    SELECT * INTO v_revision FROM app.drawing_revisions AS r WHERE r.organization_id = NEW.organization_id AND r.id = NEW.entity_id;
+    SELECT * INTO v_drawing FROM app.drawings AS d WHERE d.organization_id = v_revision.organization_id AND d.id = v_revision.drawing_id;
+    v_name := pg_catalog.format('%s rev %s', v_drawing.drawing_number, v_revision.revision);
+    PERFORM app_private.notify_readers(NEW.organization_id,
+      ARRAY(SELECT DISTINCT u FROM pg_catalog.unnest(ARRAY[v_revision.created_by, v_revision.submitted_by]) AS u WHERE u IS NOT NULL),
+      'drawing.read', 'approval', pg_catalog.format('%s: release approval expired', v_name),
+      CASE WHEN v_to IS NOT NULL
+           THEN pg_catalog.format('The release approval (RDA) of drawing %s expired undecided; the revision is back in %s: update it if needed and submit it again.',
+                                  v_name, v_revision.status)
+           ELSE pg_catalog.format('The release approval (RDA) of drawing %s expired undecided; the revision stays %s (your state machine has no way back to draft).',
+                                  v_name, v_revision.status) END,
+      'high', v_drawing.project_id, 'drawing_revisions', v_revision.id);
+    PERFORM app_private.publish_event(NEW.organization_id, 'drawing.release_expired',
+      pg_catalog.jsonb_build_object('drawing_id', v_drawing.id, 'drawing_number', v_drawing.drawing_number, 'revision_id', v_revision.id,
+                                    'revision', v_revision.revision, 'approval_id', NEW.id, 'expired_at', NEW.expires_at,
+                                    'status', v_revision.status, 'returned', v_to IS NOT NULL),
+      'drawing_revision', v_revision.id);
+  END IF;
   RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION app_private.tg_approvals__expire_change_order() IS
-  'AFTER UPDATE OF status on app.approvals, when a change_order approval expires: a change order still submitted goes back to draft by its machine''s transition submitted -> draft (guard approval_decided expired; taken in the approval''s tenant with no user, reason "approval expired undecided at ..."), and its author and submitter who read change orders are notified (high priority); a machine without that transition leaves it submitted, and they are told so.';
-CREATE OR REPLACE TRIGGER _600_expire_change_order AFTER UPDATE OF status ON app.approvals
-  FOR EACH ROW WHEN (NEW.entity_type = 'change_order' AND NEW.approval_type = 'change_order' AND NEW.status = 'expired'
-                     AND OLD.status IS DISTINCT FROM NEW.status)
-  EXECUTE FUNCTION app_private.tg_approvals__expire_change_order();
+COMMENT ON FUNCTION app_private.tg_approvals__expire_way_back() IS
+  'AFTER UPDATE OF status on app.approvals, when a change_order or drawing_release approval requested in its entity''s current state expires: takes the entity''s machine transition out of that state guarded by approval_decided <type> expired (default machines: change order submitted -> draft, drawing revision in_review -> draft) in the approval''s tenant with no user, reason "approval expired undecided at ..."; notifies the entity''s author and submitter who may read it (high priority; a machine without that transition leaves it where it is, and they are told so); publishes change_order.approval_expired or drawing.release_expired.';
+CREATE OR REPLACE TRIGGER _600_expire_way_back AFTER UPDATE OF status ON app.approvals
+  FOR EACH ROW WHEN (((NEW.entity_type = 'change_order' AND NEW.approval_type = 'change_order')
+                      OR (NEW.entity_type = 'drawing_revision' AND NEW.approval_type = 'drawing_release'))
+                     AND NEW.status = 'expired' AND OLD.status IS DISTINCT FROM NEW.status)
+  EXECUTE FUNCTION app_private.tg_approvals__expire_way_back();
 
 -- The approval that routes an entity's decision, and a decision on it -----
 

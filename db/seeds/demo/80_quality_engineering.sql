@@ -154,3 +154,52 @@ BEGIN
   PERFORM set_config('request.jwt.claims', '', true);
 END
 $$;
+
+-- Change orders tied to plants: the assembly plant's production lead holds
+-- the production role at PLANT-2 only. An ECO for the housing's assembly
+-- names PLANT-2; QA and engineering approved it, and it waits for the
+-- production step, which Pat (or a tenant-wide production approver)
+-- decides; a PLANT-1-scoped approver could not (change_order.outside_plants).
+INSERT INTO app.users (email, display_name) VALUES ('production.plant2@acme.test', 'Pat, production lead at the assembly plant')
+ON CONFLICT (email) DO NOTHING;
+INSERT INTO app.memberships (organization_id, user_id)
+SELECT o.id, u.id FROM app.organizations AS o, app.users AS u
+ WHERE o.slug = 'acme-manufacturing' AND u.email = 'production.plant2@acme.test'
+ON CONFLICT (organization_id, user_id) DO NOTHING;
+INSERT INTO app.role_assignments (organization_id, membership_id, role_id, site_id)
+SELECT m.organization_id, m.id, r.id, s.id
+  FROM app.memberships AS m
+  JOIN app.users AS u ON u.id = m.user_id AND u.email = 'production.plant2@acme.test'
+  JOIN app.roles AS r ON r.organization_id = m.organization_id AND r.key = 'production'
+  JOIN app.sites AS s ON s.organization_id = m.organization_id AND s.code = 'PLANT-2'
+ON CONFLICT ON CONSTRAINT role_assignments_unique DO NOTHING;
+
+DO $$
+DECLARE
+  v_tenant uuid := (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing');
+  v_engineering uuid := (SELECT id FROM app.users WHERE email = 'engineering@acme.test');
+  v_qa uuid := (SELECT id FROM app.users WHERE email = 'qa@acme.test');
+  v_management uuid := (SELECT id FROM app.users WHERE email = 'management@acme.test');
+  v_housing uuid;
+  v_eco uuid;
+BEGIN
+  SELECT p.id INTO v_housing FROM app.parts AS p WHERE p.organization_id = v_tenant AND p.part_number = 'PH-2200';
+  IF v_tenant IS NULL OR v_housing IS NULL
+     OR EXISTS (SELECT FROM app.change_orders WHERE organization_id = v_tenant AND title = 'Housing torque sequence at assembly') THEN
+    RETURN;
+  END IF;
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_engineering, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  INSERT INTO app.change_orders (title, reason, description, effectivity, effective_date, site_ids)
+  VALUES ('Housing torque sequence at assembly', 'corrective_action', 'Cross-pattern torque sequence for the flange screws at the assembly plant.',
+          'date', CURRENT_DATE + 14, ARRAY[(SELECT s.id FROM app.sites AS s WHERE s.organization_id = v_tenant AND s.code = 'PLANT-2')])
+  RETURNING id INTO v_eco;
+  INSERT INTO app.change_order_items (change_order_id, kind, part_id, note) VALUES (v_eco, 'part', v_housing, 'Assembly instruction');
+  PERFORM app.submit_change_order(v_eco);
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_qa, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco, 'No effect on the leak test');
+  PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_management, 'role', 'app_user', 'org_id', v_tenant)::text, true);
+  PERFORM app.approve_change_order(v_eco, 'Sequence reviewed');
+  PERFORM set_config('role', 'none', true);
+  PERFORM set_config('request.jwt.claims', '', true);
+END
+$$;

@@ -5,5 +5,7 @@
 -- name ncr.manage, change_order.manage, drawing.manage; after
 -- 20_workflow.sql: the approval chains); a tenant whose published change
 -- order machine predates the way back after an expired approval gets it as
--- a new version (app_private.add_change_order_expiry_way_back). Idempotent.
+-- a new version (app_private.add_change_order_expiry_way_back), and one whose
+-- drawing revision machine predates the way back after an expired RDA
+-- approval gets that (app_private.add_drawing_release_expiry_way_back). Idempotent.
 SELECT app_private.provision_quality_workflows(o.id) FROM app.organizations AS o;

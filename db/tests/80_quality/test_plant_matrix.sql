@@ -1,4 +1,5 @@
--- Plant access over every plant-scoped table of 80_quality, 82_traceability,
+-- Plant access over every plant-scoped table of 80_quality (change orders
+-- by the plants they affect, site_ids, too), 82_traceability,
 -- 84_logistics and the production runs of 95_reporting at once: a member holding every read permission of the
 -- three domains through a role assigned at plant A sees no row of any other
 -- plant in any of them (nor in the tables that hang off them), while the same
@@ -19,10 +20,17 @@ SELECT tests.fill_inspection(tests.recall('t'));
 SELECT tests.fill_suppliers(tests.recall('t'));
 SELECT tests.fill_logistics(tests.recall('t'));
 SELECT tests.fill_production(tests.recall('t'));
+-- A change order affecting a plant of its own (change_orders.site_ids), with an item.
+INSERT INTO app.change_orders (organization_id, title, reason, effectivity, effective_date, site_ids)
+VALUES (tests.recall('t'), 'Plant change', 'other', 'date', current_date, ARRAY[tests.create_site(tests.recall('t'))]);
+INSERT INTO app.change_order_items (organization_id, change_order_id, kind, part_id)
+SELECT tests.recall('t'), o.id, 'part', tests.create_part(tests.recall('t')) FROM app.change_orders AS o
+ WHERE o.organization_id = tests.recall('t') AND o.title = 'Plant change';
 SELECT tests.remember('admin', tests.create_member(tests.recall('t'), 'admin'));
 SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
 SELECT app.create_role('plant_reader', 'Plant reader', ARRAY['traceability.read', 'ncr.read', 'complaint.read', 'control_plan.read',
-                                                             'inspection.read', 'supplier.read', 'shipment.read', 'equipment.read']);
+                                                             'inspection.read', 'supplier.read', 'shipment.read', 'equipment.read',
+                                                             'change_order.read']);
 SELECT tests.act_as_owner();
 SELECT tests.remember('reader_a', tests.create_member(tests.recall('t'), 'plant_reader', tests.recall('plant_a')));
 SELECT tests.remember('reader_all', tests.create_member(tests.recall('t'), 'plant_reader'));
@@ -50,6 +58,8 @@ INSERT INTO plant_scoped VALUES
   -- 80_quality: control plans, inspections, SPC; receipts
   ('control_plans'), ('control_plan_steps'), ('characteristics'), ('gauge_studies'), ('inspections'),
   ('inspection_characteristics'), ('measurements'), ('spc_subgroups'), ('spc_baselines'), ('receipts'), ('fai_form2_items'),
+  -- 80_quality: change orders, plant-scoped by the plants they affect (site_ids, not a site_id column)
+  ('change_orders'), ('change_order_items'),
   -- 84_logistics
   ('shipments'), ('shipping_units'), ('shipment_items'), ('labels'), ('shipment_certificates'), ('scan_events'),
   -- 95_reporting
