@@ -106,16 +106,17 @@ def test_seed_is_idempotent(database_url):
     with psycopg.connect(database_url) as conn:
         system_roles = conn.execute("select count(*) from app_private.system_roles").fetchone()[0]
     assert before["organizations"] == 2 and before["roles"] == 2 * system_roles
-    assert before["users"] == 1 + 2 * system_roles + 2 + 1 + 2, (
+    assert before["users"] == 1 + 2 * system_roles + 2 + 1 + 3, (
         "an operator, a member for every system role in both tenants plus their admins, a contractor's portal user,"
-        " and Acme's PLANT-2 technician and inspector")
+        " and Acme's PLANT-2 technician, inspector and production lead")
     with psycopg.connect(database_url) as conn:
         scoped = conn.execute(
             "select u.email, r.key, s.code from app.role_assignments ra join app.memberships m on m.organization_id = ra.organization_id"
             " and m.id = ra.membership_id join app.users u on u.id = m.user_id join app.roles r on r.organization_id = ra.organization_id"
             " and r.id = ra.role_id join app.sites s on s.organization_id = ra.organization_id and s.id = ra.site_id order by 1").fetchall()
-    assert scoped == [("inspector.plant2@acme.test", "inspector", "PLANT-2"), ("technician.plant2@acme.test", "technician", "PLANT-2"),
-                      ("technician@acme.test", "technician", "PLANT-1")], "the plant-scoped demo users, each at one plant"
+    assert scoped == [("inspector.plant2@acme.test", "inspector", "PLANT-2"), ("production.plant2@acme.test", "production", "PLANT-2"),
+                      ("technician.plant2@acme.test", "technician", "PLANT-2"), ("technician@acme.test", "technician", "PLANT-1")], (
+        "the plant-scoped demo users, each at one plant")
 
 
 def test_reset_rebuilds_the_database(databases):
