@@ -74,6 +74,6 @@ def test_plant_scoped_comments_and_portal_confinement(live: dict[str, Any], worl
                    json={"work_order_id": order_a["id"], "partner_id": rival, "amount": 100, "currency": "USD"})
     assert (dollars.status_code, dollars.json()["details"]) == (422, "money.currency_not_tenant"), dollars.text
     refused_gql = graphql(live, """mutation($wo: UUID!, $p: UUID!) {
-        assignWorkOrderContractor(input: {workOrderId: $wo, contractorId: $p}) { workOrder { id } } }""",
+        assignWorkOrderContractor(input: {workOrderId: $wo, contractorId: $p}) { result { id } } }""",
                           planner, {"wo": order_b["id"], "p": customer}).json()
     assert refused_gql["errors"][0]["extensions"]["details"] == "partner.not_contractor", refused_gql
