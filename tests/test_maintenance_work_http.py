@@ -18,6 +18,8 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     equipment_class = str(world.sql("select tests.create_equipment_class(%s, p_requires_calibration => false)", tenant))
     pump = str(world.sql("select tests.create_equipment(%s, %s, %s, null, 'Pump 9')", tenant, equipment_class, plant))
     contractor = str(world.sql("select tests.create_partner(%s, 'supplier')", tenant))
+    world.sql("insert into app.partner_roles (organization_id, partner_id, role) values (%s, %s, 'contractor') returning partner_id",
+              tenant, contractor)
     planner = world.sign_in(world.member(tenant, "maintenance_planner"))
     technician_person = world.member(tenant, "technician", site=plant)
     technician_id, technician = technician_person.id, world.sign_in(technician_person)

@@ -122,7 +122,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON app.partner_roles TO app_admin;
 CREATE POLICY partner_roles_select_reader ON app.partner_roles FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('partner.read'))
          OR (SELECT auth.has_permission('stock.read'))
-         OR cardinality((SELECT auth.permitted_site_ids('stock.read'))) > 0));
+         OR cardinality((SELECT auth.permitted_site_ids('stock.read'))) > 0)
+         AND ((SELECT auth.partner_id()) IS NULL OR partner_id = (SELECT auth.partner_id())));
 CREATE POLICY partner_roles_insert_manager ON app.partner_roles FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('partner.manage')));
 CREATE POLICY partner_roles_delete_manager ON app.partner_roles FOR DELETE TO app_user
@@ -139,7 +140,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON app.vendor_parts TO app_admin;
 CREATE POLICY vendor_parts_select_reader ON app.vendor_parts FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('partner.read'))
          OR (SELECT auth.has_permission('stock.read'))
-         OR cardinality((SELECT auth.permitted_site_ids('stock.read'))) > 0));
+         OR cardinality((SELECT auth.permitted_site_ids('stock.read'))) > 0)
+         AND ((SELECT auth.partner_id()) IS NULL OR partner_id = (SELECT auth.partner_id())));
 CREATE POLICY vendor_parts_insert_manager ON app.vendor_parts FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('stock.manage')));
 CREATE POLICY vendor_parts_update_manager ON app.vendor_parts FOR UPDATE TO app_user

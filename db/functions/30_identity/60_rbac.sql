@@ -417,6 +417,29 @@ $$;
 COMMENT ON FUNCTION app_private.tg_require_insert_permission() IS
   'BEFORE INSERT FOR EACH STATEMENT: raises PT403 (reason permission.missing) naming the permission (trigger argument) an API caller lacks to insert into the table.';
 
+-- The same for tables that hang off entities (comments, attachments, tags
+-- on entities), where a permission held at the entity's site counts: the
+-- statement needs the permission somewhere (tenant-wide or at some site);
+-- each row's policy then asks for it at that row's entity
+-- (auth.check_entity_permission).
+CREATE OR REPLACE FUNCTION app_private.tg_require_insert_permission_somewhere() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     AND NOT auth.is_platform_operator()
+     AND NOT auth.has_permission(TG_ARGV[0])
+     AND pg_catalog.cardinality(auth.permitted_site_ids(TG_ARGV[0])) = 0 THEN
+    PERFORM auth.check_permission(TG_ARGV[0]);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_require_insert_permission_somewhere() IS
+  'BEFORE INSERT FOR EACH STATEMENT on tables that hang off entities: raises PT403 (reason permission.missing) naming the permission (trigger argument) an API caller holds neither tenant-wide nor at any site; the rows'' policies then ask for it at each entity''s site.';
+
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_chains
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_policies
@@ -432,13 +455,13 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.i18n_strings
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.update');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.attachments
-  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('attachment.upload');
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_somewhere('attachment.upload');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.comments
-  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('comment.write');
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_somewhere('comment.write');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.entity_tags
-  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('tag.apply');
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_somewhere('tag.apply');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.read');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners

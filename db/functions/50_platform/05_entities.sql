@@ -122,6 +122,60 @@ $$;
 COMMENT ON FUNCTION auth.check_entity(text, uuid) IS
   'true, or the refusal PT404 (entity.not_found) for an entity the caller cannot read in their active tenant (PT422 entity_type.unknown for an unknown type). For WITH CHECK policies and SECURITY INVOKER functions: under SECURITY DEFINER, row-level security would not be the caller''s.';
 
+-- A permission on an entity (comment on it, attach to it, tag it, moderate
+-- it) counts when held tenant-wide or through a role at the entity's site
+-- (its site_id column, where its table has one): a technician scoped to
+-- their plant comments on that plant's work orders. SECURITY INVOKER: the
+-- site is read as the caller, after auth.check_entity has made sure they may
+-- read the entity (PT404 first, so a refusal never tells an unseen entity
+-- exists at another site).
+CREATE OR REPLACE FUNCTION auth.entity_site_id(p_entity_type text, p_entity_id uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_table regclass := (SELECT r.table_name FROM auth.entity_registration(p_entity_type) AS r);
+  v_site uuid;
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a
+                  WHERE a.attrelid = v_table AND a.attname = 'site_id' AND a.attnum > 0 AND NOT a.attisdropped) THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE pg_catalog.format('SELECT t.site_id FROM %s AS t WHERE t.organization_id = $1 AND t.id = $2', v_table)
+     INTO v_site USING auth.org_id(), p_entity_id;
+  RETURN v_site;
+END
+$$;
+COMMENT ON FUNCTION auth.entity_site_id(text, uuid) IS
+  'The site of an entity the caller can read (its table''s site_id column), NULL when its table has none or the caller cannot read it; read as the caller.';
+
+CREATE OR REPLACE FUNCTION auth.has_entity_permission(p_permission text, p_entity_type text, p_entity_id uuid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT auth.has_permission(p_permission, auth.entity_site_id(p_entity_type, p_entity_id))
+$$;
+COMMENT ON FUNCTION auth.has_entity_permission(text, text, uuid) IS
+  'Whether the caller holds the permission for the entity: tenant-wide, or through a role at the entity''s site (auth.entity_site_id). For USING clauses of the tables that hang off entities.';
+
+CREATE OR REPLACE FUNCTION auth.check_entity_permission(p_permission text, p_entity_type text, p_entity_id uuid) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM auth.check_entity(p_entity_type, p_entity_id);
+  IF NOT auth.has_entity_permission(p_permission, p_entity_type, p_entity_id) THEN
+    RAISE EXCEPTION 'this needs the % permission for this %', p_permission, p_entity_type USING ERRCODE = 'PT403',
+      DETAIL = 'permission.missing',
+      HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s (for the whole organization or the %s''s site).',
+                               p_permission, p_entity_type);
+  END IF;
+  RETURN true;
+END
+$$;
+COMMENT ON FUNCTION auth.check_entity_permission(text, text, uuid) IS
+  'For WITH CHECK policies of what hangs off an entity (comments, attachments, tags): true when the caller may read the entity and holds the permission tenant-wide or at the entity''s site; PT404 entity.not_found for an entity they cannot read, else PT403 permission.missing naming the permission.';
+
 CREATE OR REPLACE FUNCTION auth.entity_title(p_entity_type text, p_entity_id uuid) RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = ''

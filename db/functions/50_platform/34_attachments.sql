@@ -116,10 +116,15 @@ DECLARE
   v_attachment app.attachments;
 BEGIN
   -- A checklist photo is the answerer's (no attachment.upload needed: the insert checked who may answer).
+  -- Otherwise attachment.upload, tenant-wide or at the entity's site (as the insert policy asked).
   IF NOT EXISTS (SELECT FROM app.attachments AS a
                   WHERE a.organization_id = auth.org_id() AND a.id = p_attachment_id AND a.uploaded_by = auth.user_id()
-                    AND a.checklist_item_id IS NOT NULL) THEN
-    PERFORM app_private.require_permission('attachment.upload');
+                    AND a.checklist_item_id IS NOT NULL)
+     AND NOT auth.is_platform_operator()
+     AND NOT coalesce((SELECT auth.has_permission('attachment.upload', app_private.entity_site(a.organization_id, a.entity_type, a.entity_id))
+                         FROM app.attachments AS a
+                        WHERE a.organization_id = auth.org_id() AND a.id = p_attachment_id AND a.uploaded_by = auth.user_id()), false) THEN
+    PERFORM auth.check_permission('attachment.upload');
   END IF;
   IF p_lock THEN
     SELECT * INTO v_attachment FROM app.attachments AS a
@@ -142,7 +147,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.find_own_attachment(uuid, boolean) IS
-  'The caller''s own attachment in the active tenant, still pending or verifying (locked with p_lock), for upload URL and confirmation; PT403 permission.missing (attachment.upload, not asked for the caller''s own checklist photo), PT404 attachment.not_found (unknown, another tenant''s or another uploader''s), PT409 attachment_upload.not_pending.';
+  'The caller''s own attachment in the active tenant, still pending or verifying (locked with p_lock), for upload URL and confirmation; PT403 permission.missing (attachment.upload tenant-wide or at the entity''s site, not asked for the caller''s own checklist photo), PT404 attachment.not_found (unknown, another tenant''s or another uploader''s), PT409 attachment_upload.not_pending.';
 
 CREATE OR REPLACE FUNCTION app.attachment_upload_url(attachment_id uuid, expires_in integer DEFAULT 900) RETURNS app.signed_url
 LANGUAGE plpgsql VOLATILE

@@ -250,6 +250,27 @@ $$;
 COMMENT ON FUNCTION app.schedule_work_order(uuid, uuid, timestamptz, timestamptz, date) IS
   E'Schedule a work order\nAssigns a person and a window to a planned (or reschedules a scheduled) work order, which becomes scheduled (a team it had is replaced; app.schedule_work_order_for_team gives it to a team). The assignee must hold the required qualification at the window''s start and have no absence in the window (technician_availability). Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.assignee_unqualified / work_order.assignee_absent, PT422 work_order.window_invalid.';
 
+-- Work is given to, and charged by, partners with the contractor role only
+-- (app.partner_roles; a vendor supplies parts, a contractor does work): a
+-- customer given a work order would read it through its portal users.
+CREATE OR REPLACE FUNCTION app_private.require_contractor(p_organization_id uuid, p_partner_id uuid) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM app.partners AS p WHERE p.organization_id = p_organization_id AND p.id = p_partner_id) THEN
+    RAISE EXCEPTION 'partner not found' USING ERRCODE = 'PT404', DETAIL = 'partner.not_found', HINT = 'Send one of GET /partners.';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.partner_roles AS r
+                  WHERE r.organization_id = p_organization_id AND r.partner_id = p_partner_id AND r.role = 'contractor') THEN
+    RAISE EXCEPTION 'the partner is not a contractor' USING ERRCODE = 'PT422', DETAIL = 'partner.not_contractor',
+      HINT = 'Only partners with the contractor role (POST /partner_roles, partner.manage) are given work orders and charge for them.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_contractor(uuid, uuid) IS
+  'PT404 partner.not_found unless the partner is the tenant''s, PT422 partner.not_contractor unless it has the contractor role (app.partner_roles); for contractor assignments and charges.';
+
 CREATE OR REPLACE FUNCTION app.assign_work_order_contractor(work_order_id uuid, contractor_id uuid) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -257,9 +278,8 @@ AS $$
 DECLARE
   v_order app.work_orders := app_private.lock_work_order(assign_work_order_contractor.work_order_id, 'work_order.manage');
 BEGIN
-  IF contractor_id IS NOT NULL AND NOT EXISTS (
-       SELECT FROM app.partners AS p WHERE p.organization_id = v_order.organization_id AND p.id = assign_work_order_contractor.contractor_id) THEN
-    RAISE EXCEPTION 'partner not found' USING ERRCODE = 'PT404', DETAIL = 'partner.not_found', HINT = 'Send contractor_id: one of GET /partners.';
+  IF contractor_id IS NOT NULL THEN
+    PERFORM app_private.require_contractor(v_order.organization_id, assign_work_order_contractor.contractor_id);
   END IF;
   UPDATE app.work_orders AS w SET contractor_id = assign_work_order_contractor.contractor_id
    WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id RETURNING w.* INTO v_order;
@@ -267,7 +287,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.assign_work_order_contractor(uuid, uuid) IS
-  E'Give a work order to a contractor\nThe partner''s portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.';
+  E'Give a work order to a contractor\nThe partner, which must have the contractor role (app.partner_roles), then sees it: its portal users (with work_order.read) read the work order, its assets, labour and charges, and change nothing. NULL takes it back. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT422 partner.not_contractor.';
 
 CREATE OR REPLACE FUNCTION app.add_work_order_asset(work_order_id uuid, equipment_id uuid) RETURNS app.work_order_assets
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

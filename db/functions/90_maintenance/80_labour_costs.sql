@@ -15,6 +15,34 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.labour
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.contractor_charges
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 
+-- Money booked on work orders (labour rates, contractor charges; parts are
+-- valued in it already) is in the tenant's currency, so the roll-up adds
+-- one currency: another is refused, not converted (no exchange rates here).
+CREATE OR REPLACE FUNCTION app_private.tenant_currency(p_organization_id uuid) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT coalesce((SELECT o.settings ->> 'currency' FROM app.organizations AS o WHERE o.id = p_organization_id), 'EUR')
+$$;
+COMMENT ON FUNCTION app_private.tenant_currency(uuid) IS
+  'The tenant''s currency: organizations.settings.currency, EUR when unset.';
+
+CREATE OR REPLACE FUNCTION app_private.require_tenant_currency(p_organization_id uuid, p_currency text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_currency text := app_private.tenant_currency(p_organization_id);
+BEGIN
+  IF p_currency IS DISTINCT FROM v_currency THEN
+    RAISE EXCEPTION 'amounts are in the tenant''s currency, %', v_currency USING ERRCODE = 'PT422', DETAIL = 'money.currency_not_tenant',
+      HINT = pg_catalog.format('Send currency %s (the organization''s settings.currency), converting the amount first.', v_currency);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_tenant_currency(uuid, text) IS
+  'PT422 money.currency_not_tenant unless the currency is the tenant''s (app_private.tenant_currency): labour rates and contractor charges are in it.';
+
 CREATE OR REPLACE FUNCTION app.set_labour_rate(hourly_rate numeric, currency text, user_id uuid DEFAULT NULL, qualification_code text DEFAULT NULL)
 RETURNS app.labour_rates
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -42,6 +70,7 @@ BEGIN
   IF hourly_rate IS NULL OR hourly_rate < 0 OR currency IS NULL OR currency !~ '^[A-Z]{3}$' THEN
     PERFORM app_private.raise_invalid('labour_rate.invalid', 'a rate needs an amount of at least 0 and an ISO 4217 currency', 'e.g. 65.00, EUR.');
   END IF;
+  PERFORM app_private.require_tenant_currency(v_org, set_labour_rate.currency);
   DELETE FROM app.labour_rates AS r
    WHERE r.organization_id = v_org AND (r.user_id = set_labour_rate.user_id OR r.qualification_id = v_qualification);
   INSERT INTO app.labour_rates AS r (organization_id, user_id, qualification_id, hourly_rate, currency)
@@ -51,7 +80,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.set_labour_rate(numeric, text, uuid, text) IS
-  E'Set a labour rate\nThe hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide.\nErrors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.';
+  E'Set a labour rate\nThe hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. The rate is in the tenant''s currency (organizations.settings.currency, EUR when unset), so work order costs add up in one currency. Needs work_order.manage tenant-wide.\nErrors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid / money.currency_not_tenant.';
 
 CREATE OR REPLACE FUNCTION app_private.labour_rate_of(p_organization_id uuid, p_user_id uuid, p_at timestamptz) RETURNS app.labour_rates
 LANGUAGE plpgsql STABLE
@@ -125,14 +154,14 @@ DECLARE
   v_order app.work_orders := app_private.lock_work_order(add_contractor_charge.work_order_id, 'work_order.manage');
   v_charge app.contractor_charges;
 BEGIN
-  IF NOT EXISTS (SELECT FROM app.partners AS p WHERE p.organization_id = v_order.organization_id AND p.id = add_contractor_charge.partner_id) THEN
-    RAISE EXCEPTION 'partner not found' USING ERRCODE = 'PT404', DETAIL = 'partner.not_found', HINT = 'Send partner_id: one of GET /partners.';
-  END IF;
+  PERFORM app_private.require_contractor(v_order.organization_id, add_contractor_charge.partner_id);
   IF amount IS NULL OR amount <= 0 OR currency IS NULL OR currency !~ '^[A-Z]{3}$' THEN
     PERFORM app_private.raise_invalid('contractor_charge.invalid', 'a charge needs a positive amount and an ISO 4217 currency', 'e.g. 480.00, EUR.');
   END IF;
-  IF v_order.status = 'cancelled' THEN
-    PERFORM app_private.refuse_work_order_move(v_order, 'charged');
+  PERFORM app_private.require_tenant_currency(v_order.organization_id, add_contractor_charge.currency);
+  IF v_order.status IN ('closed', 'cancelled') THEN
+    RAISE EXCEPTION 'the work order is %', v_order.status USING ERRCODE = 'PT409', DETAIL = 'contractor_charge.work_order_closed',
+      HINT = 'Charges are recorded on open work, up to verification; a closed or cancelled work order''s costs are final.';
   END IF;
   INSERT INTO app.contractor_charges AS c (organization_id, work_order_id, partner_id, amount, currency, description, site_id, recorded_by)
   VALUES (v_order.organization_id, v_order.id, add_contractor_charge.partner_id, add_contractor_charge.amount, add_contractor_charge.currency,
@@ -142,7 +171,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.add_contractor_charge(uuid, uuid, numeric, text, text) IS
-  E'Record a contractor charge\nWhat a contractor (partner) charged for a work order. Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.';
+  E'Record a contractor charge\nWhat a contractor (a partner with the contractor role) charged for an open work order (not closed or cancelled), in the tenant''s currency (organizations.settings.currency, EUR when unset). Needs work_order.manage at its plant.\nErrors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 contractor_charge.work_order_closed, PT422 partner.not_contractor / contractor_charge.invalid / money.currency_not_tenant.';
 
 CREATE OR REPLACE FUNCTION app.record_work_order_stop(work_order_id uuid, reason_code text, started_at timestamptz, ended_at timestamptz DEFAULT NULL,
                                                       notes text DEFAULT '')

@@ -50,7 +50,7 @@ BEGIN
          (v_acme, v_contractor, 'commercial', 'Hans Hydraulik', 'Service technician', 'hans@hydroservice.example', '+49 89 555 0199', true);
 
   INSERT INTO app.vendor_parts (organization_id, partner_id, part_id, vendor_part_number, unit_price, currency, lead_time_days, is_preferred)
-  SELECT v_acme, v.partner, p.id, v.number, v.price, 'EUR', v.lead, v.preferred
+  SELECT v_acme, v.partner, p.id, v.number, v.price, 'USD', v.lead, v.preferred
     FROM (VALUES (v_bearings, 'MRO-BRG-6205', 'BP-6205-2RS', 6.80, 3, true),
                  (v_initech, 'MRO-BRG-6205', 'IN-6205', 5.90, 14, false),
                  (v_bearings, 'MRO-BELT-XPZ', 'BP-XPZ1250', 14.50, 5, true),

@@ -2,7 +2,7 @@
 -- API as its people would: the CNC lathe's QR code and an anonymous request
 -- from it (converted), a member's request (rejected), a lockout checklist
 -- template the lathe's class requires, a template, labour rates, and one
--- work order in every state with labour and a contractor charge (Initech),
+-- work order in every state with labour and a contractor charge (Hydro Service, the contractor),
 -- the completed and verified ones signed (performed, verified), the lathe
 -- service ones with their measurement checklist answered;
 -- the converted breakdown with two bearings issued, its failure codes and
@@ -22,7 +22,7 @@ DECLARE
   v_operator uuid := (SELECT id FROM app.users WHERE email = 'production@acme.test');
   v_lathe uuid;
   v_caliper uuid;
-  v_initech uuid;
+  v_contractor uuid;
   v_token text;
   v_number text;
   v_request app.work_requests;
@@ -41,8 +41,8 @@ BEGIN
   END IF;
   SELECT id INTO v_lathe FROM app.equipment WHERE organization_id = v_tenant AND serial_number = 'DMG-350-0042';
   SELECT id INTO v_caliper FROM app.equipment WHERE organization_id = v_tenant AND serial_number = 'MT-55102';
-  SELECT id INTO v_initech FROM app.partners WHERE organization_id = v_tenant AND code = 'S-2001';
-  IF v_lathe IS NULL OR v_initech IS NULL THEN
+  SELECT id INTO v_contractor FROM app.partners WHERE organization_id = v_tenant AND code = 'C-4001';
+  IF v_lathe IS NULL OR v_contractor IS NULL THEN
     RETURN;
   END IF;
   -- The lathe's class requires lockout; the tenant's lockout checklist.
@@ -83,8 +83,8 @@ BEGIN
   v_token := app.issue_work_request_token(v_lathe);
   PERFORM app.define_work_order_template('lathe-monthly', 'Lathe monthly service', 'preventive',
     E'1. Lock out.\n2. Clean chip conveyor.\n3. Check way lube level.\n4. Check chuck pressure.', 'lathe-service', 2);
-  PERFORM app.set_labour_rate(68, 'EUR', user_id => v_tech);
-  PERFORM app.set_labour_rate(82, 'EUR', user_id => v_supervisor);
+  PERFORM app.set_labour_rate(68, 'USD', user_id => v_tech);
+  PERFORM app.set_labour_rate(82, 'USD', user_id => v_supervisor);
 
   -- Someone at the lathe scans its QR code (no account); an operator reports too.
   PERFORM set_config('request.jwt.claims', '{"role": "anon"}', true);
@@ -126,8 +126,8 @@ BEGIN
     PERFORM app.schedule_work_order(v_order.id, v_tech, now() - interval '3 hours' + make_interval(days => v_i - 5),
                                     now() - interval '1 hour' + make_interval(days => v_i - 5));
     IF v_i IN (1, 3, 7) THEN
-      PERFORM app.assign_work_order_contractor(v_order.id, v_initech);
-      PERFORM app.add_contractor_charge(v_order.id, v_initech, 350 + 40 * v_i, 'EUR', 'Service technician, call-out and hours');
+      PERFORM app.assign_work_order_contractor(v_order.id, v_contractor);
+      PERFORM app.add_contractor_charge(v_order.id, v_contractor, 350 + 40 * v_i, 'USD', 'Service technician, call-out and hours');
     END IF;
     CONTINUE WHEN v_state = 'scheduled';
     PERFORM set_config('request.jwt.claims', jsonb_build_object('sub', v_tech, 'role', 'app_user', 'org_id', v_tenant)::text, true);

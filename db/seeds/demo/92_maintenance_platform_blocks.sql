@@ -2,17 +2,17 @@
 -- 90_maintenance_work.sql): a custom field "cost centre" on assets and work
 -- orders, set on the CNC lathe and its work orders (filter them with
 -- custom_fields->>cost_centre=eq.CC-410), and a contractor's portal user,
--- contractor@acme.test, bound to Initech, the contractor of three work
+-- contractor@acme.test, bound to Hydro Service (C-4001), the contractor of three work
 -- orders: it reads those work orders, their assets and charges, none of the
 -- staff's labour. Idempotent.
 
-INSERT INTO app.users (email, display_name) VALUES ('contractor@acme.test', 'Contractor at Initech')
+INSERT INTO app.users (email, display_name) VALUES ('contractor@acme.test', 'Contractor at Hydro Service')
 ON CONFLICT (email) DO NOTHING;
 
 INSERT INTO app.memberships (organization_id, user_id, partner_id)
 SELECT o.id, u.id, p.id
   FROM app.organizations AS o
-  JOIN app.partners AS p ON p.organization_id = o.id AND p.code = 'S-2001'
+  JOIN app.partners AS p ON p.organization_id = o.id AND p.code = 'C-4001'
   JOIN app.users AS u ON u.email = 'contractor@acme.test'
  WHERE o.slug = 'acme-manufacturing'
 ON CONFLICT (organization_id, user_id) DO NOTHING;

@@ -50,7 +50,7 @@ BEGIN
       INSERT INTO app.work_order_assets (organization_id, work_order_id, equipment_id, is_primary, site_id)
       VALUES (v_tenant, v_order, v_asset.id, true, v_asset.site_id);
       INSERT INTO app.labour_entries (organization_id, work_order_id, user_id, started_at, ended_at, hours, hourly_rate, currency, site_id, note)
-      VALUES (v_tenant, v_order, v_tech, v_start, v_start + interval '2 hours', 2, 68, 'EUR', v_asset.site_id, 'Monthly service');
+      VALUES (v_tenant, v_order, v_tech, v_start, v_start + interval '2 hours', 2, 68, 'USD', v_asset.site_id, 'Monthly service');
       CONTINUE WHEN (v_m + v_asset.n::integer) % 2 = 1;
       -- A breakdown: stopped 2 to 6 hours on the 18th, repaired by the technician.
       v_hours := 2 + (v_m + v_asset.n::integer) % 5;
@@ -65,7 +65,7 @@ BEGIN
       INSERT INTO app.work_order_assets (organization_id, work_order_id, equipment_id, is_primary, site_id)
       VALUES (v_tenant, v_order, v_asset.id, true, v_asset.site_id);
       INSERT INTO app.labour_entries (organization_id, work_order_id, user_id, started_at, ended_at, hours, hourly_rate, currency, site_id, note)
-      VALUES (v_tenant, v_order, v_tech, v_start, v_start + make_interval(hours => v_hours::integer), v_hours, 68, 'EUR', v_asset.site_id,
+      VALUES (v_tenant, v_order, v_tech, v_start, v_start + make_interval(hours => v_hours::integer), v_hours, 68, 'USD', v_asset.site_id,
               'Breakdown repair');
       IF v_breakdown IS NOT NULL THEN
         INSERT INTO app.downtime_events (organization_id, equipment_id, started_at, ended_at, reason_id, is_planned, is_breakdown, notes, work_order_id)
@@ -87,7 +87,7 @@ BEGIN
       FROM app.equipment AS e WHERE e.organization_id = v_tenant AND e.serial_number = 'DMG-350-0042';
     CONTINUE WHEN NOT FOUND;
     INSERT INTO app.labour_entries (organization_id, work_order_id, user_id, started_at, hours, hourly_rate, currency, note)
-    VALUES (v_tenant, v_order, v_tech, v_start, 3, 61, 'EUR', '2018 service');
+    VALUES (v_tenant, v_order, v_tech, v_start, 3, 61, 'USD', '2018 service');
   END LOOP;
 
   PERFORM app_private.archive_work_orders();

@@ -20,6 +20,7 @@ SELECT tests.remember('planner', tests.create_member(tests.recall('t'), 'mainten
 SELECT tests.remember('tech', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_a')));
 SELECT tests.remember('tech_b', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_b')));
 SELECT tests.remember('acme', tests.create_partner(tests.recall('t'), 'supplier'));
+INSERT INTO app.partner_roles (organization_id, partner_id, role) VALUES (tests.recall('t')::uuid, tests.recall('acme')::uuid, 'contractor');
 SELECT tests.remember('acme_user', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('acme')));
 SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'maintenance_supervisor'));
 CREATE FUNCTION pg_temp.as_(p_user text) RETURNS void LANGUAGE plpgsql AS $$

@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(57);
+SELECT plan(64);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -26,6 +26,7 @@ SELECT tests.remember('supervisor', tests.create_member(tests.recall('t'), 'main
 SELECT tests.remember('inspector', tests.create_member(tests.recall('t'), 'maintenance_supervisor'));
 SELECT tests.remember('acme', tests.create_partner(tests.recall('t'), 'supplier'));
 SELECT tests.remember('rival', tests.create_partner(tests.recall('t'), 'supplier'));
+INSERT INTO app.partner_roles (organization_id, partner_id, role) VALUES (tests.recall('t')::uuid, tests.recall('acme')::uuid, 'contractor');
 SELECT tests.remember('acme_user', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('acme')));
 SELECT tests.remember('rival_user', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('rival')));
 SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'maintenance_planner'));
@@ -167,7 +168,15 @@ SELECT is(tests.refusal(format($$UPDATE app.downtime_events SET work_order_id = 
 
 -- Contractor, charges and costs.
 SELECT pg_temp.as_('planner');
+SELECT is(tests.refusal(format($$SELECT app.assign_work_order_contractor(%L, %L)$$, tests.recall('loto'), tests.recall('rival'))),
+  'PT422 partner.not_contractor', 'only a partner with the contractor role is given work');
 SELECT app.assign_work_order_contractor(tests.recall('loto'), tests.recall('acme'));
+SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, 10, 'EUR')$$, tests.recall('loto'), tests.recall('rival'))),
+  'PT422 partner.not_contractor', 'nor charges for it');
+SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, 10, 'USD')$$, tests.recall('loto'), tests.recall('acme'))),
+  'PT422 money.currency_not_tenant', 'a charge is in the tenant''s currency (EUR when unset)');
+SELECT is(tests.refusal($$SELECT app.set_labour_rate(70, 'USD', qualification_code => 'hv')$$),
+  'PT422 money.currency_not_tenant', 'so is a labour rate');
 SELECT app.add_contractor_charge(tests.recall('loto'), tests.recall('acme'), 480, 'EUR', 'Hydraulics specialist');
 SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, -1, 'EUR')$$, tests.recall('loto'), tests.recall('acme'))),
   'PT422 contractor_charge.invalid', 'a charge is positive');
@@ -194,6 +203,8 @@ SELECT is((SELECT count(*)::int FROM app.contractor_charges), 1, 'and their char
 SELECT is((SELECT count(*)::int FROM app.work_order_assets), 2, 'and their assets');
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'completed')$$, tests.recall('loto'))), 'PT403 permission.missing',
   'but does not move them');
+SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, 10, 'EUR')$$, tests.recall('loto'), tests.recall('acme'))),
+  'PT403 permission.missing', 'the contractor portal is read-only: its users record no charges (the planner does)');
 SELECT pg_temp.as_('rival_user');
 SELECT is((SELECT count(*)::int FROM app.work_orders) + (SELECT count(*)::int FROM app.labour_entries), 0, 'another contractor sees nothing');
 
@@ -203,6 +214,14 @@ SELECT tests.remember('pm', (app.create_work_order(tests.recall('mill'), 'preven
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled')$$, tests.recall('pm'))), 'PT422 work_order.reason_required',
   'cancelling needs a reason');
 SELECT is((app.transition_work_order(tests.recall('pm'), 'cancelled', 'asset scrapped')).cancel_reason, 'asset scrapped', 'cancelled with its reason');
+SELECT app.assign_work_order_contractor(tests.recall('pm'), tests.recall('acme'));
+SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, 10, 'EUR')$$, tests.recall('pm'), tests.recall('acme'))),
+  'PT409 contractor_charge.work_order_closed', 'no charge on a cancelled work order');
+SELECT tests.act_as_owner();
+UPDATE app.work_orders SET status = 'closed' WHERE id = tests.recall('pm')::uuid;
+SELECT pg_temp.as_('planner');
+SELECT is(tests.refusal(format($$SELECT app.add_contractor_charge(%L, %L, 10, 'EUR')$$, tests.recall('pm'), tests.recall('acme'))),
+  'PT409 contractor_charge.work_order_closed', 'nor on a closed one');
 
 -- Nobody verifies their own work.
 SELECT pg_temp.as_('planner');
