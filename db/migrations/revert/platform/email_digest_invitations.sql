@@ -7,6 +7,8 @@ BEGIN;
 -- invitation deliveries go (their invitations stay in the outbox).
 UPDATE app.notification_preferences SET channel = 'in_app' WHERE channel::text = 'digest';
 DELETE FROM app.email_deliveries WHERE category <> 'notification';
+-- The repeatable policy on the new column goes with it (db/policies/50_platform.sql).
+DROP POLICY IF EXISTS email_deliveries_select_invitations ON app.email_deliveries;
 DROP INDEX app.email_deliveries_one_digest_a_day;
 ALTER TABLE app.email_deliveries
   DROP CONSTRAINT email_deliveries_kind_of_notification,
