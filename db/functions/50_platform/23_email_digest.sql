@@ -86,14 +86,14 @@ AS $$
            'Your unread notifications since ' || pg_catalog.to_char(p_since AT TIME ZONE p_time_zone, 'YYYY-MM-DD HH24:MI')
            || ' (' || p_time_zone || E'):\n\n'
            || pg_catalog.string_agg(pg_catalog.initcap(k.type::text) || ' (' || k.total || E')\n' || coalesce(k.lines, '- ...'),
-                                    E'\n\n' ORDER BY k.type)
-           || CASE WHEN sum(k.total) > 100 THEN E'\n\n... and ' || (sum(k.total) - 100) || ' more in the app.' ELSE '' END,
-           9800)
+                                    E'\n\n' ORDER BY k.type),
+           9500)
+         || CASE WHEN sum(k.total) > 100 THEN E'\n\n... and more: ' || sum(k.total) || ' in all, in the app.' ELSE '' END
     FROM kinds AS k
   HAVING count(*) > 0
 $$;
 COMMENT ON FUNCTION app_private.email_digest_body(uuid, uuid, timestamptz, timestamptz, text) IS
-  'The text of a daily digest: a person''s unread notifications in a tenant of the kinds they want as digest, made after p_since up to p_until, grouped by kind, each with its time (in p_time_zone), first line and link (PULSE_APP_URL + action_url); at most 100 listed. No row when there is none.';
+  'The text of a daily digest: a person''s unread notifications in a tenant of the kinds they want as digest, made after p_since up to p_until, grouped by kind, each with its time (in p_time_zone), first line and link (PULSE_APP_URL + action_url); at most 100 listed (and 9500 characters), the total said below. No row when there is none.';
 
 CREATE OR REPLACE FUNCTION app_private.queue_email_digests(p_send_from time DEFAULT '07:00') RETURNS integer
 LANGUAGE plpgsql VOLATILE
