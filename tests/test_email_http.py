@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
+import psycopg
 import pytest
 
 from helpers import World, graphql, rest
@@ -176,3 +177,118 @@ def test_a_refused_recipient_is_logged_with_the_servers_answer(live: dict[str, A
     status, error_code, response, attempts = row[0]
     assert (status, error_code, attempts) == ("failed", "email.smtp_refused", 1), row
     assert response.startswith("550 5.1.1") and "User unknown" in response, response
+
+
+def run_through_pg_cron(live: dict[str, Any], job: str, seconds: float = 90) -> None:
+    """Schedules the job every minute in the stack's database from pg_cron's own database (cron.database_name, `pulse`,
+    in the same cluster) and waits for a run of it that succeeded: the job is seen to run under pg_cron."""
+    info = psycopg.conninfo.conninfo_to_dict(live["url"])
+    database = str(info["dbname"])
+    name = f"test-{job}-{database}"
+    with psycopg.connect(psycopg.conninfo.make_conninfo(live["url"], dbname="pulse"), autocommit=True) as conn:
+        conn.execute("create extension if not exists pg_cron")
+        conn.execute("select cron.schedule_in_database(%s, '* * * * *', %s, %s)",
+                     [name, f"SELECT app_private.run_job('{job}')", database])
+        try:
+            deadline = time.monotonic() + seconds
+            while True:
+                run = conn.execute("""select d.status, d.return_message from cron.job_run_details d join cron.job j using (jobid)
+                                       where j.jobname = %s and d.status in ('succeeded', 'failed')""", [name]).fetchone()
+                if run or time.monotonic() > deadline:
+                    break
+                time.sleep(1)
+        finally:
+            conn.execute("select cron.unschedule(%s)", [name])
+    assert run is not None, f"pg_cron ran {job} within {seconds} s"
+    assert run[0] == "succeeded", run
+
+
+def test_the_daily_digest_is_queued_by_pg_cron_and_sent_over_smtp(live: dict[str, Any], world: World, inbox: Inbox) -> None:
+    tenant = world.tenant("Digest Works")
+    person = world.member(tenant, "qa")
+    bearer = world.sign_in(person)
+
+    every = rest(live, "POST", "/rpc/set_notification_channel", bearer, json={"channel": "digest"})
+    assert every.status_code == 200, every.text
+    assert {row["channel"] for row in every.json()} == {"digest"} and len(every.json()) >= 8
+    one = graphql(live, """mutation { setNotificationPreference(input: {kind: comment, channel: none}) {
+                             result { kind channel } } }""", bearer).json()
+    assert one["data"]["setNotificationPreference"]["result"] == {"kind": "comment", "channel": "none"}, one
+    # A time zone where it is now between 08:00 and 20:00: the person's day has reached the digest's hour (07:00).
+    zone = world.sql("select name from pg_timezone_names where (now() at time zone name)::time between '08:00' and '20:00'"
+                     " and name like '%%/%%' order by name limit 1")
+    world.sql("update app.users set preferences = jsonb_build_object('timezone', %s::text) where id = %s", zone, person.id)
+
+    world.sql("select app_private.notify(%s, array[%s]::uuid[], 'system', 'Line 3 stopped', 'Check the press.',"
+              " p_entity_type => 'ncrs', p_entity_id => '00000000-0000-7000-8000-000000000001')", tenant, person.id)
+    world.sql("select app_private.notify(%s, array[%s]::uuid[], 'approval', 'Approve ECO-7', 'Waiting for you.')", tenant, person.id)
+    world.sql("select app_private.notify(%s, array[%s]::uuid[], 'comment', 'Not wanted', '')", tenant, person.id)
+    assert len(rest(live, "GET", "/notifications", bearer).json()) == 2, "digest kinds stay in the app"
+    assert deliveries(live, bearer) == [], "and send nothing at once"
+
+    run_through_pg_cron(live, "send-email-digests")
+    message = inbox.wait_for(person.email, "Daily digest")
+    assert message["Subject"] == "[Digest Works] Daily digest: 2 unread notifications"
+    assert message["X-Pulse-Mail-Category"] == "digest"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_content().replace("\r\n", "\n")
+    assert text.startswith("Your unread notifications since ")
+    assert f"({zone}):\n\nApproval (1)\n- " in text
+    assert "  Approve ECO-7\n  Waiting for you.\n\nSystem (1)\n- " in text
+    assert "  Line 3 stopped\n  Check the press.\n  https://pulse.mail.test/ncrs/00000000-0000-7000-8000-000000000001\n" in text
+    assert "Not wanted" not in text
+
+    # Once a day: the job again (as a second scheduler run would) queues nothing more.
+    assert world.sql("select app_private.run_job('send-email-digests')") == "0"
+    log = deliveries(live, bearer)
+    assert [(row["category"], row["kind"], row["status"]) for row in log] == [("digest", None, "sent")]
+    assert log[0]["digest_on"] == world.sql("select (now() at time zone %s)::date::text", zone)
+    assert len(inbox.to(person.email)) == 1
+
+    # Its one-click link stops the digest; the notifications stay in the app.
+    token = str(message["List-Unsubscribe"]).strip().strip("<>").split("token=", 1)[1]
+    assert ".digest." in token
+    stopped = rest(live, "POST", "/rpc/unsubscribe_email", json={"token": token})
+    assert stopped.status_code == 200, stopped.text
+    channels = {row["channel"] for row in rest(live, "GET", "/notification_preferences", bearer).json()}
+    assert channels == {"in_app", "none"}
+
+
+def test_an_invitation_is_sent_over_smtp_and_its_link_accepts_it(live: dict[str, Any], world: World, inbox: Inbox) -> None:
+    tenant = world.tenant("Invite Works")
+    admin = world.member(tenant, "admin")
+    bearer = world.sign_in(admin)
+    address = f"invitee-{tenant[:8]}@mail.test"
+
+    invited = rest(live, "POST", "/rpc/add_member", bearer, json={"email": address, "display_name": "Ivy Invitee"})
+    assert invited.status_code == 200, invited.text
+    message = inbox.wait_for(address, "You are invited to Invite Works")
+    assert message["X-Pulse-Mail-Category"] == "invitation"
+    assert message["List-Unsubscribe"] is None, "an invitation is no subscription"
+    text = message.get_content().replace("\r\n", "\n")
+    link = next(line for line in text.splitlines() if line.startswith("Or accept it here: "))
+    assert link.startswith("Or accept it here: https://pulse.mail.test/accept-invitation?token=")
+    token = link.split("token=", 1)[1]
+    assert token in text.split("Or accept it here:")[0], "the token is in the text too"
+
+    # The inviting admin sees how it went, never the token; another member sees nothing of it.
+    deadline = time.monotonic() + 30
+    while True:
+        log = rest(live, "GET", "/email_deliveries?category=eq.invitation", bearer).json()
+        if (log and log[0]["status"] == "sent") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert [(row["recipient"], row["status"], row["attempts"]) for row in log] == [(address, "sent", 1)], log
+    assert log[0]["server_response"].startswith("250 ")
+    assert token not in log[0]["body"]
+    over_graphql = graphql(live, "query { emailDeliveries { nodes { category recipient status } } }", bearer).json()
+    assert "errors" not in over_graphql, over_graphql
+    assert over_graphql["data"]["emailDeliveries"]["nodes"] == [{"category": "invitation", "recipient": address, "status": "sent"}], \
+        over_graphql
+    assert rest(live, "GET", "/email_deliveries", world.sign_in(world.member(tenant, "qa"))).json() == []
+    assert world.sql("select sent_at is not null from app_private.outbox where recipient = %s", address), \
+        "sent: no longer pending for `pulse outbox`"
+
+    accepted = rest(live, "POST", "/rpc/accept_invitation", json={"token": token, "password": "a-long-enough-password"})
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "active"

@@ -151,6 +151,7 @@ FUNCTION_CASES = {
     "calendar_ics": "anonymous on purpose: calendar_feed for calendar apps (test_maintenance_calendar_http)",
     # E-mail notifications (db/functions/50_platform/22_email.sql).
     "set_notification_preference": "writes the caller's own preference in the caller's tenant only (test_email_notifications.sql)",
+    "set_notification_channel": "writes the caller's own preferences in the caller's tenant only (test_email_digest.sql)",
     "unsubscribe_email": "anonymous on purpose: only the holder of a token signed for one person, tenant and kind; "
                          "forged or altered is PT404 (test_email_notifications.sql, test_email_http)",
 }

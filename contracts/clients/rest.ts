@@ -6001,11 +6001,27 @@ export interface EmailDeliveries {
    */
   body: string;
   /**
+   * notification, digest or invitation.
+   * @format app.email_delivery_category
+   * @default "notification"
+   */
+  category: "notification" | "digest" | "invitation";
+  /**
+   * For a digest: it lists the unread notifications up to this time; the next one starts here.
+   * @format timestamp with time zone
+   */
+  covers_until?: string;
+  /**
    * When it was queued (with its notification).
    * @format timestamp with time zone
    * @default "now()"
    */
   created_at: string;
+  /**
+   * For a digest: the day it is for, in the recipient's time zone (one a day).
+   * @format date
+   */
+  digest_on?: string;
   /**
    * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
    * @format text
@@ -6020,10 +6036,10 @@ export interface EmailDeliveries {
    */
   id: string;
   /**
-   * The kind of notification.
+   * The kind of notification; none for a digest or an invitation.
    * @format app.notification_type
    */
-  kind:
+  kind?:
     | "workflow"
     | "approval"
     | "document"
@@ -6057,6 +6073,11 @@ export interface EmailDeliveries {
    */
   organization_id: string;
   /**
+   * For an invitation: its message in the outbox (which alone holds the token).
+   * @format uuid
+   */
+  outbox_id?: string;
+  /**
    * The address it goes to: the recipient's sign-in address when it was queued.
    * @format public.citext
    */
@@ -6083,7 +6104,7 @@ export interface EmailDeliveries {
    */
   subject: string;
   /**
-   * The recipient.
+   * The recipient (for an invitation, the invitee).
    *
    * Note:
    * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
@@ -10794,7 +10815,7 @@ export interface NotificationPreferences {
    * in_app, email, both or none.
    * @format app.notification_channel
    */
-  channel: "in_app" | "email" | "both" | "none";
+  channel: "in_app" | "email" | "both" | "none" | "digest";
   /**
    * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
    *
@@ -42981,10 +43002,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -42996,7 +43032,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -43020,6 +43056,11 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43046,7 +43087,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -43085,10 +43126,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43100,7 +43156,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -43131,6 +43187,11 @@ export namespace EmailDeliveries {
        */
       organization_id?: string;
       /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
+      /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
        */
@@ -43158,7 +43219,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -43204,10 +43265,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43219,7 +43295,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -43243,6 +43319,11 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43269,7 +43350,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -83577,6 +83658,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_channel
+   * @name SetNotificationChannelCreate
+   * @summary Set every notification preference at once
+   * @request POST:/rpc/set_notification_channel
+   */
+  export namespace SetNotificationChannelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.notification_channel */
+      channel: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_channel
+   * @name SetNotificationChannelList
+   * @summary Set every notification preference at once
+   * @request GET:/rpc/set_notification_channel
+   */
+  export namespace SetNotificationChannelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.notification_channel */
+      channel: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Chooses where one kind of notification reaches you in the active tenant: in_app (the default), email (to the address you sign in with; no in-app copy), both, or none. Returns the preference. Errors: PT401 session.required, PT422 notification_preference.invalid.
    * @tags (rpc) set_notification_preference
    * @name SetNotificationPreferenceCreate
@@ -85436,7 +85556,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailCreate
    * @summary Unsubscribe from e-mail (one click)
@@ -85457,7 +85577,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailList
    * @summary Unsubscribe from e-mail (one click)

@@ -31,7 +31,12 @@ CREATE POLICY email_deliveries_select_own ON app.email_deliveries FOR SELECT TO 
   USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
 CREATE POLICY email_deliveries_select_operator ON app.email_deliveries FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
+-- Who may invite sees how the tenant's invitation mails went (their body
+-- never holds the token: 23_email_digest.sql).
+CREATE POLICY email_deliveries_select_invitations ON app.email_deliveries FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND category = 'invitation' AND (SELECT auth.has_permission('membership.manage')));
 GRANT EXECUTE ON FUNCTION app.set_notification_preference(app.notification_type, app.notification_channel) TO app_user;
+GRANT EXECUTE ON FUNCTION app.set_notification_channel(app.notification_channel) TO app_user;
 GRANT EXECUTE ON FUNCTION app.unsubscribe_email(text) TO anon, app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;

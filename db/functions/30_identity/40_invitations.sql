@@ -9,6 +9,7 @@ AS $$
 DECLARE
   v_token text := pg_catalog.encode(public.gen_random_bytes(32), 'hex');
   v_expires_at timestamptz := pg_catalog.now() + interval '7 days';
+  v_outbox_id uuid;
 BEGIN
   -- A new invitation replaces the one still open: only the latest token works.
   DELETE FROM app_private.invitations AS i
@@ -27,12 +28,15 @@ BEGIN
          pg_catalog.jsonb_build_object('type', 'invitation', 'token', v_token, 'organization_id', o.id,
                                        'organization_name', o.name, 'expires_at', v_expires_at)
     FROM app.users AS u, app.organizations AS o
-   WHERE u.id = p_membership.user_id AND o.id = p_membership.organization_id;
+   WHERE u.id = p_membership.user_id AND o.id = p_membership.organization_id
+  RETURNING id INTO v_outbox_id;
+  -- With an SMTP server configured, the worker sends it (50_platform/23_email_digest.sql).
+  PERFORM app_private.queue_invitation_email(p_membership.organization_id, p_membership.user_id, v_outbox_id);
 END
 $$;
 
 COMMENT ON FUNCTION app_private.send_invitation(app.memberships, text[], uuid) IS
-  'Opens an invitation to an invited membership: a random single-use token valid 7 days, kept only as its sha256, and sent in an outbox message to the invitee.';
+  'Opens an invitation to an invited membership: a random single-use token valid 7 days, kept only as its sha256, and sent in an outbox message to the invitee; with an SMTP server configured, also queued as an e-mail the worker sends (app_private.queue_invitation_email).';
 
 CREATE OR REPLACE FUNCTION app_private.activate_membership(p_membership app.memberships) RETURNS app.memberships
 LANGUAGE plpgsql VOLATILE

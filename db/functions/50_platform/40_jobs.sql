@@ -41,6 +41,8 @@ AS $$
      'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).'),
     ('purge-email-deliveries', '37 4 * * *', 'SELECT app_private.purge_email_deliveries()',
      'Deletes settled e-mail deliveries (sent, failed, cancelled) older than 90 days.'),
+    ('send-email-digests', '5 * * * *', 'SELECT app_private.queue_email_digests()',
+     'Queues the daily e-mail digest of each person who wants some kind of notification as digest, once their day has reached 07:00 (their time zone, else the tenant''s): the unread notifications since the last digest, one mail a day, none when nothing is new (50_platform/23_email_digest.sql).'),
     ('purge-report-executions', '29 4 * * *', 'SELECT app_private.purge_report_executions()',
      'Deletes finished report executions older than 30 days and lists their files for the object-store purge (app_private.object_purges).'),
     ('notify-expiring-supplier-approvals', '19 6 * * *', 'SELECT app_private.notify_expiring_supplier_approvals()',

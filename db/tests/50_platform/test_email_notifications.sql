@@ -91,7 +91,7 @@ SELECT is((SELECT m #>> '{message,text}' FROM begun),
   'the text: the notification, its link in the app, the unsubscribe link');
 SELECT is((SELECT m #> '{message,headers}' FROM begun) - 'X-Pulse-Delivery-Id',
   jsonb_build_object('List-Unsubscribe', '<https://pulse.acme.test/unsubscribe?token=' || app_private.unsubscribe_token(tests.recall('a'), tests.recall('qa'), 'system') || '>',
-                     'List-Unsubscribe-Post', 'List-Unsubscribe=One-Click', 'Auto-Submitted', 'auto-generated', 'X-Pulse-Notification-Kind', 'system'),
+                     'List-Unsubscribe-Post', 'List-Unsubscribe=One-Click', 'Auto-Submitted', 'auto-generated', 'X-Pulse-Notification-Kind', 'system', 'X-Pulse-Mail-Category', 'notification'),
   'one-click unsubscribe headers (RFC 8058), marked auto-generated');
 SELECT is((SELECT status || ' ' || attempts FROM app.email_deliveries WHERE id = tests.recall('d_system')), 'sending 2', 'an attempt is counted');
 SELECT is(app_private.email_send_finish(tests.recall('a'), tests.recall('d_system'), false, NULL, '421 4.7.0 try again later', false), 'queued',
