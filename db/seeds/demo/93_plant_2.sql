@@ -101,7 +101,7 @@ BEGIN
   PERFORM set_config('role', 'app_user', true);
   v_team := app.define_maintenance_team('Assembly crew', v_plant_2);
   PERFORM app.add_team_member(v_team.id, v_tech, now() - interval '60 days');
-  PERFORM app.set_labour_rate(64, 'EUR', user_id => v_tech);
+  PERFORM app.set_labour_rate(64, 'USD', user_id => v_tech);
   v_template := (app.define_work_order_template('conveyor-monthly', 'Conveyor monthly service', 'preventive',
     E'1. Stop and isolate the conveyor.\n2. Check belt tracking and tension.\n3. Check roller bearings for noise.\n4. Clean the sensors.',
     NULL, 1.5)).id;
