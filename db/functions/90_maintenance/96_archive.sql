@@ -190,13 +190,17 @@ COMMENT ON COLUMN app.archived_work_orders.archived_at IS E'Archived at';
 COMMENT ON COLUMN app.archived_work_orders.record IS E'Record\nThe work order as it was (JSON).';
 
 CREATE OR REPLACE VIEW app.archived_work_order_rows WITH (security_barrier) AS
-SELECT r.organization_id, r.work_order_id, r.source_table, r.row_key, r.archived_at, r.record
+SELECT r.organization_id, r.work_order_id, r.source_table, r.row_key, r.archived_at,
+       -- A labour entry's rate and cost are shown as on the live table (app.labour_entry_costs).
+       CASE WHEN r.source_table = 'app.labour_entries'
+                 AND NOT ((SELECT auth.is_platform_operator()) OR auth.may_see_labour_cost(a.site_id, (r.record ->> 'user_id')::uuid))
+            THEN r.record - 'hourly_rate' - 'cost' ELSE r.record END AS record
   FROM app_private.archived_work_order_rows AS r
   JOIN app_private.archived_work_orders AS a ON a.organization_id = r.organization_id AND a.id = r.work_order_id
  WHERE r.organization_id = (SELECT auth.org_id()) AND auth.may_read_work_order(a.site_id, a.contractor_id)
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.archived_work_order_rows IS
-  E'Archived work order rows\nThe labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).';
+  E'Archived work order rows\nThe labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry''s hourly_rate and cost only by whoever may see them (app.labour_entry_costs).';
 COMMENT ON COLUMN app.archived_work_order_rows.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.archived_work_order_rows.work_order_id IS E'Work order';
 COMMENT ON COLUMN app.archived_work_order_rows.source_table IS E'Source table\nschema.table the row came from, e.g. app.labour_entries.';

@@ -64,7 +64,7 @@ SELECT is_empty($$
                         '\(\s*SELECT\s+auth\.\w+\([^()]*\)(\s+AS\s+\w+)?\s*\)', '', 'gi'),
                         -- Decided row by row on purpose: whether the caller may see the row's entity
                         -- (tables that hang off entities, docs/conventions.md "Entities and the platform blocks").
-                        'auth\.(can_see_entity|check_entity|check_mentions)\(entity_type, entity_id(, mention_ids)?\)', '', 'g') ~ 'auth\.\w+\('
+                        'auth\.(can_see_entity|can_change_entity|check_entity|check_mentions)\(entity_type, entity_id(, mention_ids)?\)', '', 'g') ~ 'auth\.\w+\('
 $$, 'every policy wraps its auth.* calls in a sub-select (evaluated once per statement), but the per-row entity checks');
 
 SELECT is_empty($$
