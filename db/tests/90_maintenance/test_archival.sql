@@ -13,7 +13,7 @@
 -- catalog lint fails on a table that references a work order or its entity
 -- row and is neither kept nor exempted with a reason.
 BEGIN;
-SELECT plan(34);
+SELECT plan(37);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -25,6 +25,7 @@ SELECT tests.remember('planner', tests.create_member(tests.recall('t'), 'mainten
 SELECT tests.remember('admin', tests.create_member(tests.recall('t'), 'admin'));
 SELECT tests.remember('tech_a', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_a')));
 SELECT tests.remember('tech_b', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_b')));
+SELECT tests.remember('tech_a2', tests.create_member(tests.recall('t'), 'technician', tests.recall('plant_a')));
 SELECT tests.remember('contractor', tests.create_partner(tests.recall('t'), 'supplier'));
 SELECT tests.remember('portal', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('contractor')));
 SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'admin'));
@@ -60,6 +61,11 @@ INSERT INTO app.downtime_events (organization_id, id, equipment_id, started_at, 
 VALUES (tests.recall('t'), public.uuid_generate_v7(), tests.recall('pump'), now() - interval '8 years 2 days', now() - interval '8 years 1 day',
         tests.recall('bd'), false, true, tests.recall('old'));
 SELECT tests.remember('stop', (SELECT id FROM app.downtime_events WHERE work_order_id = tests.recall('old')));
+-- The cancelled one's labour entry was reversed (a reversal references it).
+INSERT INTO app.labour_entries (organization_id, id, work_order_id, user_id, started_at, hours, hourly_rate, currency, site_id, reverses_id,
+                                reversal_reason)
+SELECT organization_id, public.uuid_generate_v7(), work_order_id, user_id, started_at, -hours, hourly_rate, currency, site_id, id, 'wrong job'
+  FROM app.labour_entries WHERE work_order_id = tests.recall('old_cancelled');
 
 -- What hangs off the old work order's entity: a checklist with answers, a comment, an attachment and a tag (as the people who write them),
 -- and parts issued from the store.
@@ -118,6 +124,9 @@ SELECT is((SELECT work_order_id FROM app.downtime_events WHERE id = tests.recall
 SELECT is((SELECT count(*)::integer FROM app.labour_entries WHERE work_order_id = tests.recall('recent')), 1, 'the live work orders keep their labour');
 SELECT is(tests.refusal($$DELETE FROM app.labour_entries WHERE work_order_id = tests.recall('recent')$$), 'PT409 row.append_only',
   'and it is still append-only');
+SELECT is((SELECT count(*)::integer FROM app_private.archived_work_order_rows
+            WHERE work_order_id = tests.recall('old_cancelled') AND source_table = 'app.labour_entries'), 2,
+  'a labour entry and its reversal are archived together');
 SELECT is((SELECT count(*)::integer FROM app_private.entities WHERE id = tests.recall('old') AND archived_at IS NOT NULL), 1,
   'the archived work order keeps its entity row, marked archived');
 SELECT is((SELECT count(*)::integer FROM app.checklists WHERE entity_id = tests.recall('old'))
@@ -148,6 +157,11 @@ SELECT is((SELECT count(*)::integer FROM app.checklist_items WHERE checklist_id 
           + (SELECT count(*)::integer FROM app.comments WHERE entity_id = tests.recall('old'))
           + (SELECT count(*)::integer FROM app.attachments WHERE entity_id = tests.recall('old')),
   4, 'and its checklist answers, comment and attachment');
+SELECT is((SELECT array_agg(record ? 'hourly_rate' ORDER BY work_order_id) FROM app.archived_work_order_rows WHERE source_table = 'app.labour_entries'
+             AND work_order_id = tests.recall('old')), ARRAY[true], 'the technician reads the rate of their own archived labour');
+SELECT tests.act_as(tests.recall('tech_a2'), tests.recall('t'));
+SELECT is((SELECT array_agg(DISTINCT (record ? 'hourly_rate') OR (record ? 'cost')) FROM app.archived_work_order_rows
+            WHERE source_table = 'app.labour_entries'), ARRAY[false], 'a colleague reads archived labour without its rate and cost');
 -- An archived work order is read-only: its author and an administrator (tag.apply, comment.moderate) change nothing on it.
 SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
 SELECT is(tests.refusal($$INSERT INTO app.comments (entity_type, entity_id, body) VALUES ('work_order', tests.recall('old'), 'late')$$),
@@ -183,7 +197,8 @@ INSERT INTO archive_exempt VALUES
   ('app.stock_movements', 'the stock ledger: read by stock readers per storeroom (stock.read), not through the entity'),
   ('app.stock_reservations', 'stock reservations: read by stock readers per storeroom (stock.read), not through the entity'),
   ('app.eln_links', 'a lab notebook entry''s links: read by whoever reads the ELN entry, which owns the link'),
-  ('app.instrument_reservations', 'lab instrument bookings: read by the lab''s readers; the entity is optional context');
+  ('app.instrument_reservations', 'lab instrument bookings: read by the lab''s readers; the entity is optional context'),
+  ('app.labour_entries', 'a reversal references the entry it reverses on the same work order: both are archived and deleted together');
 SELECT is((SELECT array_agg(c.conrelid::regclass::text ORDER BY 1) FROM pg_catalog.pg_constraint AS c
             WHERE c.contype = 'f' AND c.confrelid = 'app.work_orders'::regclass AND c.confdeltype <> 'c'
               AND c.conrelid::regclass::text NOT IN (SELECT table_name FROM archive_exempt)),
