@@ -1324,7 +1324,7 @@ export interface ApproverBackups {
 
 /**
  * Archived work order rows
- * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+ * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry's hourly_rate and cost only by whoever may see them (app.labour_entry_costs).
  */
 export interface ArchivedWorkOrderRows {
   /**
@@ -9116,6 +9116,7 @@ export interface LabourEntries {
   hourly_rate: number;
   /**
    * Hours
+   * Negative on a reversal (the reversed entry's hours).
    * @format numeric
    */
   hours: number;
@@ -9151,6 +9152,18 @@ export interface LabourEntries {
    */
   recorded_by?: string;
   /**
+   * Reversal reason
+   * Why the reversed entry was wrong; only on a reversal.
+   * @format text
+   */
+  reversal_reason?: string;
+  /**
+   * Reverses
+   * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+   * @format uuid
+   */
+  reverses_id?: string;
+  /**
    * Plant
    * The work order's site.
    * @format uuid
@@ -9174,6 +9187,86 @@ export interface LabourEntries {
    * @format uuid
    */
   work_order_id: string;
+}
+
+/**
+ * Labour entry costs
+ * The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+ */
+export interface LabourEntryCosts {
+  /**
+   * Cost
+   * hours x hourly rate, rounded to cents.
+   * @format numeric
+   */
+  cost?: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Hourly rate
+   * @format numeric
+   */
+  hourly_rate?: number;
+  /**
+   * Hours
+   * Negative on a reversal.
+   * @format numeric
+   */
+  hours?: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Reverses
+   * The entry this one reverses.
+   * @format uuid
+   */
+  reverses_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id?: string;
 }
 
 /**
@@ -9462,7 +9555,7 @@ export interface Lots {
 
 /**
  * Maintenance cost per asset
- * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetCosts {
   /**
@@ -22301,7 +22394,7 @@ export interface WorkOrderAssets {
 
 /**
  * Work order cost lines
- * Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
+ * Every cost booked on a work order, one row each: labour (hours x rate, a reversal negative; only the labour the caller may see the cost of, app.labour_entry_costs), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
  */
 export interface WorkOrderCostLines {
   /**
@@ -27702,7 +27795,7 @@ export namespace ApproverBackups {
 
 export namespace ArchivedWorkOrderRows {
   /**
-   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry's hourly_rate and cost only by whoever may see them (app.labour_entry_costs).
    * @tags archived_work_order_rows
    * @name ArchivedWorkOrderRowsList
    * @summary Archived work order rows
@@ -52053,6 +52146,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52076,6 +52170,18 @@ export namespace LabourEntries {
        * @format uuid
        */
       recorded_by?: string;
+      /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
       /**
        * Plant
        * The work order's site.
@@ -52146,6 +52252,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52175,6 +52282,18 @@ export namespace LabourEntries {
        * @format uuid
        */
       recorded_by?: string;
+      /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -52254,6 +52373,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52278,6 +52398,18 @@ export namespace LabourEntries {
        */
       recorded_by?: string;
       /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
        * Plant
        * The work order's site.
        * @format uuid
@@ -52300,6 +52432,295 @@ export namespace LabourEntries {
       work_order_id?: string;
     };
     export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabourEntryCosts {
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsCreate
+   * @summary Labour entry costs
+   * @request POST:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourEntryCosts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsDelete
+   * @summary Labour entry costs
+   * @request DELETE:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsList
+   * @summary Labour entry costs
+   * @request GET:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourEntryCosts[];
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsPartialUpdate
+   * @summary Labour entry costs
+   * @request PATCH:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = LabourEntryCosts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -53230,7 +53651,7 @@ export namespace Lots {
 
 export namespace MaintenanceKpiAssetCosts {
   /**
-   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_costs
    * @name MaintenanceKpiAssetCostsList
    * @summary Maintenance cost per asset
@@ -78620,7 +79041,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @description Time a person spent, as started_at and ended_at or started_at and hours (at most 24), all of it passed, costed at their rate (app.set_labour_rate). One's own time needs work_order.execute at the work order's plant; someone else's (user_id) work_order.manage there too. On work in progress, on hold or completed. A wrong entry is reversed (app.reverse_labour). Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.work_order_closed / labour.work_order_cancelled / labour.rate_missing, PT422 labour.time_invalid / labour.in_future.
    * @tags (rpc) log_labour
    * @name LogLabourCreate
    * @summary Log labour on a work order
@@ -78651,7 +79072,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @description Time a person spent, as started_at and ended_at or started_at and hours (at most 24), all of it passed, costed at their rate (app.set_labour_rate). One's own time needs work_order.execute at the work order's plant; someone else's (user_id) work_order.manage there too. On work in progress, on hold or completed. A wrong entry is reversed (app.reverse_labour). Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.work_order_closed / labour.work_order_cancelled / labour.rate_missing, PT422 labour.time_invalid / labour.in_future.
    * @tags (rpc) log_labour
    * @name LogLabourList
    * @summary Log labour on a work order
@@ -82175,6 +82596,49 @@ export namespace Rpc {
       quantity: number;
       /** @format text */
       reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Corrects a wrong entry (entries are append-only): adds a reversing entry on the same work order, the same person, start, rate and currency, with the hours (and so the cost) negated and the reason; costs and KPIs net the two. Once per entry; a reversal is not reversed. Its author (work_order.execute at the plant) while the work order is in progress, on hold or completed; otherwise work_order.manage at the plant, until the work order is closed. The person of a reversed entry no longer counts as having logged labour on it (verification). Errors: PT404 labour.not_found / work_order.not_found, PT403 permission.missing, PT409 labour.work_order_closed / labour.reversal_of_reversal / labour.already_reversed, PT422 labour.reason_required.
+   * @tags (rpc) reverse_labour
+   * @name ReverseLabourCreate
+   * @summary Reverse a labour entry
+   * @request POST:/rpc/reverse_labour
+   */
+  export namespace ReverseLabourCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Corrects a wrong entry (entries are append-only): adds a reversing entry on the same work order, the same person, start, rate and currency, with the hours (and so the cost) negated and the reason; costs and KPIs net the two. Once per entry; a reversal is not reversed. Its author (work_order.execute at the plant) while the work order is in progress, on hold or completed; otherwise work_order.manage at the plant, until the work order is closed. The person of a reversed entry no longer counts as having logged labour on it (verification). Errors: PT404 labour.not_found / work_order.not_found, PT403 permission.missing, PT409 labour.work_order_closed / labour.reversal_of_reversal / labour.already_reversed, PT422 labour.reason_required.
+   * @tags (rpc) reverse_labour
+   * @name ReverseLabourList
+   * @summary Reverse a labour entry
+   * @request GET:/rpc/reverse_labour
+   */
+  export namespace ReverseLabourList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format text */
+      reason: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -105424,7 +105888,7 @@ export namespace WorkOrderAssets {
 
 export namespace WorkOrderCostLines {
   /**
-   * @description Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
+   * @description Every cost booked on a work order, one row each: labour (hours x rate, a reversal negative; only the labour the caller may see the cost of, app.labour_entry_costs), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
    * @tags work_order_cost_lines
    * @name WorkOrderCostLinesList
    * @summary Work order cost lines
