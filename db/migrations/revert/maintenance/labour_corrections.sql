@@ -2,6 +2,9 @@
 
 BEGIN;
 
+-- The repeatable views that read the new columns (re-created by the repeatables of the changes left).
+DROP VIEW IF EXISTS app.asset_maintenance_costs, app.work_order_costs, app.work_order_cost_lines, app.labour_entry_costs CASCADE;
+DROP FUNCTION IF EXISTS app.reverse_labour(uuid, text);
 DROP INDEX app.labour_entries_one_reversal;
 ALTER TABLE app.labour_entries DROP CONSTRAINT labour_entries_hours_range;
 -- Reversals already written keep their negative hours: the old rule holds for new rows only.
