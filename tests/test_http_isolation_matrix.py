@@ -329,6 +329,7 @@ ROW_FUNCTIONS = {
     "add_work_order_asset": {"work_order_id": "{work_order}", "equipment_id": "{work_order_asset}"},
     "transition_work_order": {"work_order_id": "{work_order}", "to_state": "cancelled", "reason": "x"},
     "log_labour": {"work_order_id": "{work_order}", "started_at": "2030-01-01T08:00:00Z", "hours": 1},
+    "reverse_labour": {"entry_id": "{labour_entry}", "reason": "x"},
     "add_contractor_charge": {"work_order_id": "{work_order}", "partner_id": "{work_order_contractor}", "amount": 1, "currency": "EUR"},
     "record_work_order_stop": {"work_order_id": "{work_order}", "reason_code": "x", "started_at": "2030-01-01T08:00:00Z"},
     "set_work_order_failure_codes": {"work_order_id": "{work_order}", "problem_code": "x", "cause_code": "x", "remedy_code": "x"},
@@ -474,7 +475,8 @@ A_ROWS = """
          (select d.id from app.dashboards d where d.organization_id = o.id limit 1)::text,
          (select s.id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
          (select s.template_id from app.pm_schedules s where s.organization_id = o.id limit 1)::text,
-         (select f.id from app.fai_form2_items f where f.organization_id = o.id limit 1)::text
+         (select f.id from app.fai_form2_items f where f.organization_id = o.id limit 1)::text,
+         (select l.id from app.labour_entries l where l.organization_id = o.id and l.reverses_id is null limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -825,7 +827,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "asset", "meter_reading",
              "kit_template", "kit_work_order", "kit_part",
              "team", "team_member", "availability", "calendar_feed",
-             "dashboard", "pm_schedule", "pm_template", "fai_form2_item")
+             "dashboard", "pm_schedule", "pm_template", "fai_form2_item", "labour_entry")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

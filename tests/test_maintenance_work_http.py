@@ -95,6 +95,31 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     [cost] = costs["data"]["workOrderCosts"]["nodes"]
     assert (cost["workOrderNumber"], cost["currency"]) == (order["work_order_number"], "EUR")
     assert [float(cost[key]) for key in ("labourCost", "contractorCost", "totalCost")] == [105, 300, 405]
+
+    # Labour rates and costs are the planner's and each person's own (#17 review): the supervisor reads the labour, not its rate.
+    hidden = rest(live, "GET", f"/labour_entries?work_order_id=eq.{order['id']}&select=hourly_rate", supervisor)
+    assert (hidden.status_code, hidden.json()["code"]) == (403, "42501"), hidden.text
+    hours = rest(live, "GET", f"/labour_entries?work_order_id=eq.{order['id']}&select=user_id,hours", supervisor).json()
+    assert hours == [{"user_id": technician_id, "hours": 1.5}], hours
+    assert rest(live, "GET", "/labour_entry_costs", supervisor).json() == []
+    own = rest(live, "GET", "/labour_entry_costs?select=hourly_rate,cost", technician).json()
+    assert own == [{"hourly_rate": 70, "cost": 105}], own
+    assert graphql(live, "{ labourEntryCosts { nodes { cost } } }", supervisor).json() == {"data": {"labourEntryCosts": {"nodes": []}}}
+    assert "errors" in graphql(live, "{ labourEntries { nodes { hourlyRate } } }", supervisor).json()
+    # Labour on a verified work order is refused as such; the technician no longer reverses, the planner does (GraphQL).
+    late = rest(live, "POST", "/rpc/log_labour", technician,
+                json={"work_order_id": order["id"], "started_at": "2026-01-01T10:00:00Z", "hours": 1})
+    assert (late.status_code, late.json()["details"]) == (409, "labour.work_order_closed"), late.text
+    entry = rest(live, "GET", f"/labour_entries?work_order_id=eq.{order['id']}&select=id", planner).json()[0]["id"]
+    refused = rest(live, "POST", "/rpc/reverse_labour", technician, json={"entry_id": entry, "reason": "wrong job"})
+    assert (refused.status_code, refused.json()["details"]) == (403, "permission.missing"), refused.text
+    reversed_ = graphql(live, """mutation($id: UUID!) { reverseLabour(input: {entryId: $id, reason: "wrong job"}) {
+                                     labourEntry { hours reversesId } } }""", planner, {"id": entry}).json()
+    assert reversed_ == {"data": {"reverseLabour": {"labourEntry": {"hours": "-1.50", "reversesId": entry}}}}, reversed_
+    again = rest(live, "POST", "/rpc/reverse_labour", planner, json={"entry_id": entry, "reason": "again"})
+    assert (again.status_code, again.json()["details"]) == (409, "labour.already_reversed"), again.text
+    netted = rest(live, "GET", f"/work_order_costs?work_order_id=eq.{order['id']}&select=labour_cost", planner).json()
+    assert netted == [{"labour_cost": 0}], netted
     seen = graphql(live, """{ workOrders { nodes { workOrderNumber status contractorCharges { totalCount } } } }""", portal).json()
     assert "errors" not in seen, seen
     assert seen["data"]["workOrders"]["nodes"] == [

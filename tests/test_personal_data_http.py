@@ -102,7 +102,7 @@ def test_a_technicians_maintenance_data_exported_and_erased_through_the_register
     contacts = rest(live, "GET", f"/work_requests?equipment_id=eq.{pump}&select=title,contact&order=title", planner).json()
     assert contacts == [{"title": "Noisy bearing", "contact": None}, {"title": "Oil on the floor", "contact": None}], contacts
     # Their labour stays for the cost records (the fixture's hour at 60 and the two hours at 55), under the pseudonym.
-    labour = rest(live, "GET", f"/labour_entries?user_id=eq.{person.id}&select=cost&order=cost", planner).json()
+    labour = rest(live, "GET", f"/labour_entry_costs?user_id=eq.{person.id}&select=cost&order=cost", planner).json()
     assert labour == [{"cost": 60.00}, {"cost": 110.00}], labour
     [(name,)] = world.rows("select display_name from app.users where id = %s", person.id)
     assert name == erased.json()["pseudonym"]

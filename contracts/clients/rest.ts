@@ -1324,7 +1324,7 @@ export interface ApproverBackups {
 
 /**
  * Archived work order rows
- * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+ * The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry's hourly_rate and cost only by whoever may see them (app.labour_entry_costs).
  */
 export interface ArchivedWorkOrderRows {
   /**
@@ -2792,12 +2792,6 @@ export interface ChangeOrders {
    * @format tsvector
    */
   search_vector?: string;
-  /**
-   * Affected plants
-   * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
-   * @format uuid[]
-   */
-  site_ids: string[];
   /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -6001,27 +5995,11 @@ export interface EmailDeliveries {
    */
   body: string;
   /**
-   * notification, digest or invitation.
-   * @format app.email_delivery_category
-   * @default "notification"
-   */
-  category: "notification" | "digest" | "invitation";
-  /**
-   * For a digest: it lists the unread notifications up to this time; the next one starts here.
-   * @format timestamp with time zone
-   */
-  covers_until?: string;
-  /**
    * When it was queued (with its notification).
    * @format timestamp with time zone
    * @default "now()"
    */
   created_at: string;
-  /**
-   * For a digest: the day it is for, in the recipient's time zone (one a day).
-   * @format date
-   */
-  digest_on?: string;
   /**
    * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
    * @format text
@@ -6036,10 +6014,10 @@ export interface EmailDeliveries {
    */
   id: string;
   /**
-   * The kind of notification; none for a digest or an invitation.
+   * The kind of notification.
    * @format app.notification_type
    */
-  kind?:
+  kind:
     | "workflow"
     | "approval"
     | "document"
@@ -6073,11 +6051,6 @@ export interface EmailDeliveries {
    */
   organization_id: string;
   /**
-   * For an invitation: its message in the outbox (which alone holds the token).
-   * @format uuid
-   */
-  outbox_id?: string;
-  /**
    * The address it goes to: the recipient's sign-in address when it was queued.
    * @format public.citext
    */
@@ -6104,7 +6077,7 @@ export interface EmailDeliveries {
    */
   subject: string;
   /**
-   * The recipient (for an invitation, the invitee).
+   * The recipient.
    *
    * Note:
    * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
@@ -6375,25 +6348,6 @@ export interface Equipment {
    * @format jsonb
    */
   custom_fields: any;
-  /**
-   * Moved to the trash
-   * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-   * @format timestamp with time zone
-   */
-  deleted_at?: string;
-  /**
-   * Who moved it to the trash.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  deleted_by?: string;
-  /**
-   * Why it was moved to the trash.
-   * @format text
-   */
-  deletion_reason?: string;
   /**
    * Equipment number
    * Human id (EQ-000123), the next of the tenant when not sent.
@@ -7118,25 +7072,6 @@ export interface FailureCodes {
    * @default "now()"
    */
   created_at: string;
-  /**
-   * Moved to the trash
-   * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-   * @format timestamp with time zone
-   */
-  deleted_at?: string;
-  /**
-   * Who moved it to the trash.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  deleted_by?: string;
-  /**
-   * Why it was moved to the trash.
-   * @format text
-   */
-  deletion_reason?: string;
   /**
    * Failure code id
    *
@@ -9181,6 +9116,7 @@ export interface LabourEntries {
   hourly_rate: number;
   /**
    * Hours
+   * Negative on a reversal (the reversed entry's hours).
    * @format numeric
    */
   hours: number;
@@ -9216,6 +9152,18 @@ export interface LabourEntries {
    */
   recorded_by?: string;
   /**
+   * Reversal reason
+   * Why the reversed entry was wrong; only on a reversal.
+   * @format text
+   */
+  reversal_reason?: string;
+  /**
+   * Reverses
+   * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+   * @format uuid
+   */
+  reverses_id?: string;
+  /**
    * Plant
    * The work order's site.
    * @format uuid
@@ -9239,6 +9187,86 @@ export interface LabourEntries {
    * @format uuid
    */
   work_order_id: string;
+}
+
+/**
+ * Labour entry costs
+ * The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+ */
+export interface LabourEntryCosts {
+  /**
+   * Cost
+   * hours x hourly rate, rounded to cents.
+   * @format numeric
+   */
+  cost?: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   */
+  created_at?: string;
+  /**
+   * Currency
+   * @format text
+   */
+  currency?: string;
+  /**
+   * Hourly rate
+   * @format numeric
+   */
+  hourly_rate?: number;
+  /**
+   * Hours
+   * Negative on a reversal.
+   * @format numeric
+   */
+  hours?: number;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Reverses
+   * The entry this one reverses.
+   * @format uuid
+   */
+  reverses_id?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
+  /**
+   * Work order
+   * @format uuid
+   */
+  work_order_id?: string;
 }
 
 /**
@@ -9527,7 +9555,7 @@ export interface Lots {
 
 /**
  * Maintenance cost per asset
- * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetCosts {
   /**
@@ -9596,7 +9624,7 @@ export interface MaintenanceKpiAssetCosts {
 
 /**
  * Maintenance KPIs per asset and month
- * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetMonth {
   /**
@@ -10342,25 +10370,6 @@ export interface Meters {
    */
   created_at: string;
   /**
-   * Moved to the trash
-   * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-   * @format timestamp with time zone
-   */
-  deleted_at?: string;
-  /**
-   * Who moved it to the trash.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  deleted_by?: string;
-  /**
-   * Why it was moved to the trash.
-   * @format text
-   */
-  deletion_reason?: string;
-  /**
    * Equipment
    * The asset measured (equipment.id).
    * @format uuid
@@ -10815,7 +10824,7 @@ export interface NotificationPreferences {
    * in_app, email, both or none.
    * @format app.notification_channel
    */
-  channel: "in_app" | "email" | "both" | "none" | "digest";
+  channel: "in_app" | "email" | "both" | "none";
   /**
    * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
    *
@@ -12797,7 +12806,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -12841,25 +12850,13 @@ export interface ProductionKpiScrap {
   run_rejects?: number;
   /**
    * Scrap rate (%)
-   * (MRB scrap in pieces + run rejects) / produced.
+   * (MRB scrap + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
-   * Scrap not in pieces
-   * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
-   * @format integer
-   */
-  scrap_unconverted?: number;
-  /**
-   * Scrap not in pieces, quantity
-   * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
-   * @format numeric
-   */
-  scrap_unconverted_quantity?: number;
-  /**
    * MRB scrap
-   * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
+   * Quantity of scrap dispositions of NCRs.
    * @format numeric
    */
   scrapped?: number;
@@ -12868,12 +12865,6 @@ export interface ProductionKpiScrap {
    * @format uuid
    */
   site_id?: string;
-  /**
-   * Part's unit
-   * units.code the part is counted in: the unit of scrap_unconverted_quantity.
-   * @format text
-   */
-  unit?: string;
 }
 
 /**
@@ -20978,25 +20969,6 @@ export interface StoreroomBins {
    */
   created_at: string;
   /**
-   * Moved to the trash
-   * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-   * @format timestamp with time zone
-   */
-  deleted_at?: string;
-  /**
-   * Who moved it to the trash.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  deleted_by?: string;
-  /**
-   * Why it was moved to the trash.
-   * @format text
-   */
-  deletion_reason?: string;
-  /**
    * Bin id
    *
    * Note:
@@ -21050,25 +21022,6 @@ export interface Storerooms {
    * @default "now()"
    */
   created_at: string;
-  /**
-   * Moved to the trash
-   * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-   * @format timestamp with time zone
-   */
-  deleted_at?: string;
-  /**
-   * Who moved it to the trash.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  deleted_by?: string;
-  /**
-   * Why it was moved to the trash.
-   * @format text
-   */
-  deletion_reason?: string;
   /**
    * Storeroom id
    *
@@ -22441,7 +22394,7 @@ export interface WorkOrderAssets {
 
 /**
  * Work order cost lines
- * Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
+ * Every cost booked on a work order, one row each: labour (hours x rate, a reversal negative; only the labour the caller may see the cost of, app.labour_entry_costs), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
  */
 export interface WorkOrderCostLines {
   /**
@@ -27842,7 +27795,7 @@ export namespace ApproverBackups {
 
 export namespace ArchivedWorkOrderRows {
   /**
-   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).
+   * @description The labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry's hourly_rate and cost only by whoever may see them (app.labour_entry_costs).
    * @tags archived_work_order_rows
    * @name ArchivedWorkOrderRowsList
    * @summary Archived work order rows
@@ -32349,12 +32302,6 @@ export namespace ChangeOrders {
        */
       search_vector?: string;
       /**
-       * Affected plants
-       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
-       * @format uuid[]
-       */
-      site_ids?: string;
-      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32509,12 +32456,6 @@ export namespace ChangeOrders {
       /** Filtering Columns */
       select?: string;
       /**
-       * Affected plants
-       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
-       * @format uuid[]
-       */
-      site_ids?: string;
-      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32667,12 +32608,6 @@ export namespace ChangeOrders {
        * @format tsvector
        */
       search_vector?: string;
-      /**
-       * Affected plants
-       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
-       * @format uuid[]
-       */
-      site_ids?: string;
       /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -43002,25 +42937,10 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
-       * notification, digest or invitation.
-       * @format app.email_delivery_category
-       */
-      category?: string;
-      /**
-       * For a digest: it lists the unread notifications up to this time; the next one starts here.
-       * @format timestamp with time zone
-       */
-      covers_until?: string;
-      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * For a digest: the day it is for, in the recipient's time zone (one a day).
-       * @format date
-       */
-      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43032,7 +42952,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification; none for a digest or an invitation.
+       * The kind of notification.
        * @format app.notification_type
        */
       kind?: string;
@@ -43056,11 +42976,6 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
-      /**
-       * For an invitation: its message in the outbox (which alone holds the token).
-       * @format uuid
-       */
-      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43087,7 +43002,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient (for an invitation, the invitee).
+       * The recipient.
        * @format uuid
        */
       user_id?: string;
@@ -43126,25 +43041,10 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
-       * notification, digest or invitation.
-       * @format app.email_delivery_category
-       */
-      category?: string;
-      /**
-       * For a digest: it lists the unread notifications up to this time; the next one starts here.
-       * @format timestamp with time zone
-       */
-      covers_until?: string;
-      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * For a digest: the day it is for, in the recipient's time zone (one a day).
-       * @format date
-       */
-      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43156,7 +43056,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification; none for a digest or an invitation.
+       * The kind of notification.
        * @format app.notification_type
        */
       kind?: string;
@@ -43187,11 +43087,6 @@ export namespace EmailDeliveries {
        */
       organization_id?: string;
       /**
-       * For an invitation: its message in the outbox (which alone holds the token).
-       * @format uuid
-       */
-      outbox_id?: string;
-      /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
        */
@@ -43219,7 +43114,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient (for an invitation, the invitee).
+       * The recipient.
        * @format uuid
        */
       user_id?: string;
@@ -43265,25 +43160,10 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
-       * notification, digest or invitation.
-       * @format app.email_delivery_category
-       */
-      category?: string;
-      /**
-       * For a digest: it lists the unread notifications up to this time; the next one starts here.
-       * @format timestamp with time zone
-       */
-      covers_until?: string;
-      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * For a digest: the day it is for, in the recipient's time zone (one a day).
-       * @format date
-       */
-      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43295,7 +43175,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification; none for a digest or an invitation.
+       * The kind of notification.
        * @format app.notification_type
        */
       kind?: string;
@@ -43319,11 +43199,6 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
-      /**
-       * For an invitation: its message in the outbox (which alone holds the token).
-       * @format uuid
-       */
-      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43350,7 +43225,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient (for an invitation, the invitee).
+       * The recipient.
        * @format uuid
        */
       user_id?: string;
@@ -44310,22 +44185,6 @@ export namespace Equipment {
        */
       custom_fields?: string;
       /**
-       * Moved to the trash
-       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
-      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -44443,22 +44302,6 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
-      /**
-       * Moved to the trash
-       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -44592,22 +44435,6 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
-      /**
-       * Moved to the trash
-       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -46754,22 +46581,6 @@ export namespace FailureCodes {
        */
       created_at?: string;
       /**
-       * Moved to the trash
-       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
-      /**
        * Failure code id
        * @format uuid
        */
@@ -46839,22 +46650,6 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -46940,22 +46735,6 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -52367,6 +52146,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52390,6 +52170,18 @@ export namespace LabourEntries {
        * @format uuid
        */
       recorded_by?: string;
+      /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
       /**
        * Plant
        * The work order's site.
@@ -52460,6 +52252,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52489,6 +52282,18 @@ export namespace LabourEntries {
        * @format uuid
        */
       recorded_by?: string;
+      /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -52568,6 +52373,7 @@ export namespace LabourEntries {
       hourly_rate?: string;
       /**
        * Hours
+       * Negative on a reversal (the reversed entry's hours).
        * @format numeric
        */
       hours?: string;
@@ -52592,6 +52398,18 @@ export namespace LabourEntries {
        */
       recorded_by?: string;
       /**
+       * Reversal reason
+       * Why the reversed entry was wrong; only on a reversal.
+       * @format text
+       */
+      reversal_reason?: string;
+      /**
+       * Reverses
+       * The entry this one reverses (app.reverse_labour), on the same work order; empty on an ordinary entry.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
        * Plant
        * The work order's site.
        * @format uuid
@@ -52614,6 +52432,295 @@ export namespace LabourEntries {
       work_order_id?: string;
     };
     export type RequestBody = LabourEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabourEntryCosts {
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsCreate
+   * @summary Labour entry costs
+   * @request POST:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabourEntryCosts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsDelete
+   * @summary Labour entry costs
+   * @request DELETE:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsList
+   * @summary Labour entry costs
+   * @request GET:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabourEntryCosts[];
+  }
+
+  /**
+   * @description The hourly rate and cost of labour entries (hours x rate; a reversal's negative), for whoever may see them: work_order.manage tenant-wide or at the plant, and each person for their own entries. app.labour_entries shows everything else to every reader of the work order.
+   * @tags labour_entry_costs
+   * @name LabourEntryCostsPartialUpdate
+   * @summary Labour entry costs
+   * @request PATCH:/labour_entry_costs
+   */
+  export namespace LabourEntryCostsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cost
+       * hours x hourly rate, rounded to cents.
+       * @format numeric
+       */
+      cost?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Currency
+       * @format text
+       */
+      currency?: string;
+      /**
+       * Hourly rate
+       * @format numeric
+       */
+      hourly_rate?: string;
+      /**
+       * Hours
+       * Negative on a reversal.
+       * @format numeric
+       */
+      hours?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reverses
+       * The entry this one reverses.
+       * @format uuid
+       */
+      reverses_id?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Work order
+       * @format uuid
+       */
+      work_order_id?: string;
+    };
+    export type RequestBody = LabourEntryCosts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -53544,7 +53651,7 @@ export namespace Lots {
 
 export namespace MaintenanceKpiAssetCosts {
   /**
-   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_costs
    * @name MaintenanceKpiAssetCostsList
    * @summary Maintenance cost per asset
@@ -53642,7 +53749,7 @@ export namespace MaintenanceKpiAssetCosts {
 
 export namespace MaintenanceKpiAssetMonth {
   /**
-   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_month
    * @name MaintenanceKpiAssetMonthList
    * @summary Maintenance KPIs per asset and month
@@ -55597,22 +55704,6 @@ export namespace Meters {
        */
       created_at?: string;
       /**
-       * Moved to the trash
-       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
-      /**
        * Equipment
        * The asset measured (equipment.id).
        * @format uuid
@@ -55694,22 +55785,6 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -55807,22 +55882,6 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -62313,7 +62372,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -62369,25 +62428,13 @@ export namespace ProductionKpiScrap {
       run_rejects?: string;
       /**
        * Scrap rate (%)
-       * (MRB scrap in pieces + run rejects) / produced.
+       * (MRB scrap + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
-       * Scrap not in pieces
-       * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
-       * @format integer
-       */
-      scrap_unconverted?: string;
-      /**
-       * Scrap not in pieces, quantity
-       * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
-       * @format numeric
-       */
-      scrap_unconverted_quantity?: string;
-      /**
        * MRB scrap
-       * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
+       * Quantity of scrap dispositions of NCRs.
        * @format numeric
        */
       scrapped?: string;
@@ -62398,12 +62445,6 @@ export namespace ProductionKpiScrap {
        * @format uuid
        */
       site_id?: string;
-      /**
-       * Part's unit
-       * units.code the part is counted in: the unit of scrap_unconverted_quantity.
-       * @format text
-       */
-      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -73403,7 +73444,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderCreate
    * @summary Approve a change order
@@ -73426,7 +73467,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderList
    * @summary Approve a change order
@@ -74496,7 +74537,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesCreate
    * @summary Check failure codes
@@ -74523,7 +74564,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesList
    * @summary Check failure codes
@@ -77166,7 +77207,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsCreate
    * @summary Equipment ancestry
@@ -77187,7 +77228,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsList
    * @summary Equipment ancestry
@@ -77346,7 +77387,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeCreate
    * @summary Equipment tree
@@ -77367,7 +77408,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeList
    * @summary Equipment tree
@@ -79000,7 +79041,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @description Time a person spent, as started_at and ended_at or started_at and hours (at most 24), all of it passed, costed at their rate (app.set_labour_rate). One's own time needs work_order.execute at the work order's plant; someone else's (user_id) work_order.manage there too. On work in progress, on hold or completed. A wrong entry is reversed (app.reverse_labour). Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.work_order_closed / labour.work_order_cancelled / labour.rate_missing, PT422 labour.time_invalid / labour.in_future.
    * @tags (rpc) log_labour
    * @name LogLabourCreate
    * @summary Log labour on a work order
@@ -79031,7 +79072,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Time a person (default: the caller) spent, as started_at and ended_at or started_at and hours (at most 24), costed at their rate (app.set_labour_rate). On work in progress, on hold or completed; needs work_order.execute at its plant. Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.rate_missing, PT422 labour.time_invalid.
+   * @description Time a person spent, as started_at and ended_at or started_at and hours (at most 24), all of it passed, costed at their rate (app.set_labour_rate). One's own time needs work_order.execute at the work order's plant; someone else's (user_id) work_order.manage there too. On work in progress, on hold or completed. A wrong entry is reversed (app.reverse_labour). Errors: PT404 work_order.not_found / user.not_member, PT403 permission.missing, PT409 labour.work_order_not_started / labour.work_order_closed / labour.work_order_cancelled / labour.rate_missing, PT422 labour.time_invalid / labour.in_future.
    * @tags (rpc) log_labour
    * @name LogLabourList
    * @summary Log labour on a work order
@@ -81419,7 +81460,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderCreate
    * @summary Reject a change order
@@ -81442,7 +81483,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderList
    * @summary Reject a change order
@@ -82562,6 +82603,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Corrects a wrong entry (entries are append-only): adds a reversing entry on the same work order, the same person, start, rate and currency, with the hours (and so the cost) negated and the reason; costs and KPIs net the two. Once per entry; a reversal is not reversed. Its author (work_order.execute at the plant) while the work order is in progress, on hold or completed; otherwise work_order.manage at the plant, until the work order is closed. The person of a reversed entry no longer counts as having logged labour on it (verification). Errors: PT404 labour.not_found / work_order.not_found, PT403 permission.missing, PT409 labour.work_order_closed / labour.reversal_of_reversal / labour.already_reversed, PT422 labour.reason_required.
+   * @tags (rpc) reverse_labour
+   * @name ReverseLabourCreate
+   * @summary Reverse a labour entry
+   * @request POST:/rpc/reverse_labour
+   */
+  export namespace ReverseLabourCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Corrects a wrong entry (entries are append-only): adds a reversing entry on the same work order, the same person, start, rate and currency, with the hours (and so the cost) negated and the reason; costs and KPIs net the two. Once per entry; a reversal is not reversed. Its author (work_order.execute at the plant) while the work order is in progress, on hold or completed; otherwise work_order.manage at the plant, until the work order is closed. The person of a reversed entry no longer counts as having logged labour on it (verification). Errors: PT404 labour.not_found / work_order.not_found, PT403 permission.missing, PT409 labour.work_order_closed / labour.reversal_of_reversal / labour.already_reversed, PT422 labour.reason_required.
+   * @tags (rpc) reverse_labour
+   * @name ReverseLabourList
+   * @summary Reverse a labour entry
+   * @request GET:/rpc/reverse_labour
+   */
+  export namespace ReverseLabourList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on. Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
    * @tags (rpc) review_result
    * @name ReviewResultCreate
@@ -83651,45 +83735,6 @@ export namespace Rpc {
       defect_category: string;
       /** @format uuid */
       ncr_id: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
-   * @tags (rpc) set_notification_channel
-   * @name SetNotificationChannelCreate
-   * @summary Set every notification preference at once
-   * @request POST:/rpc/set_notification_channel
-   */
-  export namespace SetNotificationChannelCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format app.notification_channel */
-      channel: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
-   * @tags (rpc) set_notification_channel
-   * @name SetNotificationChannelList
-   * @summary Set every notification preference at once
-   * @request GET:/rpc/set_notification_channel
-   */
-  export namespace SetNotificationChannelList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format app.notification_channel */
-      channel: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -84805,7 +84850,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderCreate
    * @summary Submit a change order
@@ -84826,7 +84871,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderList
    * @summary Submit a change order
@@ -85556,7 +85601,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailCreate
    * @summary Unsubscribe from e-mail (one click)
@@ -85577,7 +85622,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailList
    * @summary Unsubscribe from e-mail (one click)
@@ -100799,22 +100844,6 @@ export namespace StoreroomBins {
        */
       created_at?: string;
       /**
-       * Moved to the trash
-       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
-      /**
        * Bin id
        * @format uuid
        */
@@ -100871,22 +100900,6 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -100959,22 +100972,6 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -101061,22 +101058,6 @@ export namespace Storerooms {
        */
       created_at?: string;
       /**
-       * Moved to the trash
-       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
-      /**
        * Storeroom id
        * @format uuid
        */
@@ -101143,22 +101124,6 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid
@@ -101241,22 +101206,6 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
-      /**
-       * Moved to the trash
-       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
-       * @format timestamp with time zone
-       */
-      deleted_at?: string;
-      /**
-       * Who moved it to the trash.
-       * @format uuid
-       */
-      deleted_by?: string;
-      /**
-       * Why it was moved to the trash.
-       * @format text
-       */
-      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid
@@ -105939,7 +105888,7 @@ export namespace WorkOrderAssets {
 
 export namespace WorkOrderCostLines {
   /**
-   * @description Every cost booked on a work order, one row each: labour (hours x rate), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
+   * @description Every cost booked on a work order, one row each: labour (hours x rate, a reversal negative; only the labour the caller may see the cost of, app.labour_entry_costs), contractor charges, and parts issued (positive) and returned (negative) at the unit cost frozen on the stock movement (app_private.stock_unit_cost), in the tenant's currency setting (EUR when unset); a part without a known cost has no amount. Read as the caller (row-level security of each source).
    * @tags work_order_cost_lines
    * @name WorkOrderCostLinesList
    * @summary Work order cost lines

@@ -65,9 +65,9 @@ GRANT EXECUTE ON FUNCTION auth.realtime_event(text, jsonb), auth.event_key(jsonb
 -- attachment.upload, tag.apply, comment.moderate) counts tenant-wide or at
 -- the entity's site (auth.has_entity_permission, auth.check_entity_permission).
 GRANT SELECT ON app.entity_types TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.entity_registration(text), auth.can_see_entity(text, uuid), auth.check_entity(text, uuid),
-  auth.entity_title(text, uuid), auth.entity_site_id(text, uuid), auth.has_entity_permission(text, text, uuid),
-  auth.check_entity_permission(text, text, uuid) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.entity_registration(text), auth.entity_archive_view(text), auth.can_see_entity(text, uuid),
+  auth.can_change_entity(text, uuid), auth.check_entity(text, uuid), auth.entity_title(text, uuid), auth.entity_site_id(text, uuid),
+  auth.has_entity_permission(text, text, uuid), auth.check_entity_permission(text, text, uuid) TO app_user, app_admin;
 
 -- Labels in the caller's language (db/functions/50_platform/07_localized.sql).
 GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, app_user, app_admin;
@@ -738,7 +738,7 @@ CREATE POLICY entity_tags_select_reader ON app.entity_tags FOR SELECT TO app_use
 CREATE POLICY entity_tags_insert_tagger ON app.entity_tags FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND auth.check_entity_permission('tag.apply', entity_type, entity_id));
 CREATE POLICY entity_tags_delete_tagger ON app.entity_tags FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id)
+  USING (organization_id = (SELECT auth.org_id()) AND auth.can_change_entity(entity_type, entity_id)
          AND auth.has_entity_permission('tag.apply', entity_type, entity_id));
 CREATE POLICY entity_tags_select_operator ON app.entity_tags FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
@@ -747,10 +747,12 @@ GRANT EXECUTE ON FUNCTION app.tagged_entities(uuid[], text, boolean), app.projec
 GRANT EXECUTE ON FUNCTION auth.user_can_see_entity(uuid, text, uuid), auth.check_mentions(text, uuid, uuid[]) TO app_user;
 
 -- Comments (db/functions/50_platform/33_comments.sql): whoever may read the
--- entity reads them; holders of comment.write (tenant-wide or at the
--- entity's site: auth.check_entity_permission) who may read it write them
--- (as themselves: author_id is the server's); the author edits body and
--- mentions; the author, or a holder of comment.moderate, deletes. Platform
+-- entity reads them (an archived one too: auth.can_see_entity); holders of
+-- comment.write (tenant-wide or at the entity's site:
+-- auth.check_entity_permission) who may read it write them (as themselves:
+-- author_id is the server's); the author edits body and mentions; the
+-- author, or a holder of comment.moderate, deletes; not on an archived
+-- entity (auth.can_change_entity). Platform
 -- operators read everything.
 ALTER TABLE app.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.comments FORCE ROW LEVEL SECURITY;
@@ -766,12 +768,12 @@ CREATE POLICY comments_insert_writer ON app.comments FOR INSERT TO app_user
               AND auth.check_mentions(entity_type, entity_id, mention_ids));
 CREATE POLICY comments_update_author ON app.comments FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND author_id = (SELECT auth.user_id())
-         AND auth.can_see_entity(entity_type, entity_id))
+         AND auth.can_change_entity(entity_type, entity_id))
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND author_id = (SELECT auth.user_id())
               AND auth.check_mentions(entity_type, entity_id, mention_ids));
 CREATE POLICY comments_delete_author_or_moderator ON app.comments FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND auth.can_see_entity(entity_type, entity_id)
+         AND auth.can_change_entity(entity_type, entity_id)
          AND (author_id = (SELECT auth.user_id()) OR auth.has_entity_permission('comment.moderate', entity_type, entity_id)));
 CREATE POLICY comments_select_operator ON app.comments FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
@@ -798,7 +800,7 @@ CREATE POLICY attachments_insert_uploader ON app.attachments FOR INSERT TO app_u
               AND auth.check_entity_permission('attachment.upload', entity_type, entity_id));
 CREATE POLICY attachments_delete_uploader_or_moderator ON app.attachments FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND auth.can_see_entity(entity_type, entity_id)
+         AND auth.can_change_entity(entity_type, entity_id)
          AND (uploaded_by = (SELECT auth.user_id()) OR auth.has_entity_permission('comment.moderate', entity_type, entity_id)));
 CREATE POLICY attachments_select_operator ON app.attachments FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));

@@ -59,8 +59,15 @@ CREATE POLICY labour_rates_select_operator ON app.labour_rates FOR SELECT TO app
 
 ALTER TABLE app.labour_entries ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.labour_entries FORCE ROW LEVEL SECURITY;
-GRANT SELECT ON app.labour_entries TO app_user;
+-- Rates and costs are work_order.manage's (as app.labour_rates) and each
+-- person's own: the API role reads every other column here and those two
+-- through app.labour_entry_costs (db/functions/90_maintenance/80_labour_costs.sql).
+REVOKE SELECT ON app.labour_entries FROM app_user;
+GRANT SELECT (organization_id, id, work_order_id, user_id, started_at, ended_at, hours, currency, site_id, note, recorded_by, created_at,
+              reverses_id, reversal_reason) ON app.labour_entries TO app_user;
 GRANT SELECT ON app.labour_entries TO app_admin;
+GRANT SELECT ON app.labour_entry_costs TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.may_see_labour_cost(uuid, uuid) TO app_user, app_admin;
 -- Staff read the labour of the work orders they read; a contractor's portal
 -- user only their own entries on their company's work orders (never the
 -- staff's names, hours, rates and costs).
@@ -95,6 +102,7 @@ GRANT EXECUTE ON FUNCTION
   app.add_work_order_asset(uuid, uuid), app.transition_work_order(uuid, text, text),
   app.define_work_order_template(text, text, app.work_order_type, text, text, numeric, text, boolean),
   app.set_labour_rate(numeric, text, uuid, text), app.log_labour(uuid, timestamptz, timestamptz, numeric, uuid, text),
+  app.reverse_labour(uuid, text),
   app.add_contractor_charge(uuid, uuid, numeric, text, text), app.record_work_order_stop(uuid, text, timestamptz, timestamptz, text),
   app.search_work_orders(text), app.set_work_order_failure_codes(uuid, text, text, text),
   app.set_work_order_custom_fields(uuid, jsonb)

@@ -11,13 +11,14 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO app_private.entities (organization_id, id, entity_type) VALUES (NEW.organization_id, NEW.id, TG_ARGV[0]);
   ELSE
-    DELETE FROM app_private.entities WHERE organization_id = OLD.organization_id AND id = OLD.id;
+    -- An archived entity keeps its supertype row (app_private.archive_entity).
+    DELETE FROM app_private.entities WHERE organization_id = OLD.organization_id AND id = OLD.id AND archived_at IS NULL;
   END IF;
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_entities__track() IS
-  'AFTER INSERT/DELETE on a registered table (trigger _001_entity_track, first of the AFTER triggers, so the others may already hang rows off the entity): adds or removes the supertype row in app_private.entities; removing it deletes what hangs off the entity (tags, comments, attachments, ...).';
+  'AFTER INSERT/DELETE on a registered table (trigger _001_entity_track, first of the AFTER triggers, so the others may already hang rows off the entity): adds or removes the supertype row in app_private.entities; removing it deletes what hangs off the entity (tags, comments, attachments, ...), unless the entity was archived (archived_at set by app_private.archive_entity before the delete): then it stays, and so does what hangs off it.';
 
 CREATE OR REPLACE FUNCTION app_private.register_entity_type(
   p_entity_type text, p_table regclass, p_title_column text, p_label text, p_number_column text DEFAULT NULL
@@ -59,6 +60,37 @@ $$;
 COMMENT ON FUNCTION app_private.register_entity_type(text, regclass, text, text, text) IS
   'Registers a domain''s entity type for the platform blocks (one call in the domain''s repeatables): the table (keyed organization_id, id), the column that titles a row, a label, the human id column; installs the triggers that keep app_private.entities.';
 
+-- Archiving an entity: its row leaves its table for an archive, but its
+-- supertype row and whatever hangs off it stay (the platform blocks' rows,
+-- the stock ledger); readers find it through the archive view the type
+-- registered. Called by a domain's archival just before it deletes the row.
+CREATE OR REPLACE FUNCTION app_private.register_entity_archive(p_entity_type text, p_view regclass) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_columns text[] := ARRAY(
+    SELECT attname::text FROM pg_catalog.pg_attribute WHERE attrelid = p_view AND attnum > 0 AND NOT attisdropped);
+BEGIN
+  IF NOT (ARRAY['organization_id', 'id'] <@ v_columns) THEN
+    RAISE EXCEPTION 'an archive view needs organization_id and id: %', p_view
+      USING ERRCODE = 'PT422', DETAIL = 'entity_type.table_invalid', HINT = 'Register a view keyed (organization_id, id).';
+  END IF;
+  UPDATE app_private.entity_types SET archive_view = p_view WHERE entity_type = (app_private.entity_type_of(p_entity_type)).entity_type;
+END
+$$;
+COMMENT ON FUNCTION app_private.register_entity_archive(text, regclass) IS
+  'Names the view (organization_id, id; it filters its readers itself) through which archived entities of a type are read: auth.can_see_entity looks there when the live table has no row. One call in the domain''s archival repeatables.';
+
+CREATE OR REPLACE FUNCTION app_private.archive_entity(p_organization_id uuid, p_id uuid) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  UPDATE app_private.entities SET archived_at = now() WHERE organization_id = p_organization_id AND id = p_id;
+$$;
+COMMENT ON FUNCTION app_private.archive_entity(uuid, uuid) IS
+  'Marks an entity archived, in the transaction that is about to delete its row for an archive: _001_entity_track then keeps its supertype row, so what hangs off it (checklists, comments, attachments, tags, stock movements, ...) stays, read through the type''s archive view.';
+
 CREATE OR REPLACE FUNCTION app_private.entity_type_of(p_entity_type text) RETURNS app_private.entity_types
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -89,8 +121,17 @@ $$;
 COMMENT ON FUNCTION auth.entity_registration(text) IS
   'The table, title and human id columns of a registered entity type; PT422 (entity_type.unknown) otherwise.';
 
+CREATE OR REPLACE FUNCTION auth.entity_archive_view(p_entity_type text) RETURNS TABLE (archive_view regclass)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT t.archive_view FROM app_private.entity_type_of(p_entity_type) t;
+$$;
+COMMENT ON FUNCTION auth.entity_archive_view(text) IS
+  'The view archived entities of a type are read through (null when the type is never archived); PT422 entity_type.unknown otherwise.';
+
 -- SECURITY INVOKER on purpose: the caller's row-level security decides.
-CREATE OR REPLACE FUNCTION auth.can_see_entity(p_entity_type text, p_entity_id uuid) RETURNS boolean
+CREATE OR REPLACE FUNCTION auth.can_change_entity(p_entity_type text, p_entity_id uuid) RETURNS boolean
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
@@ -103,15 +144,37 @@ BEGIN
   RETURN v_visible;
 END
 $$;
+COMMENT ON FUNCTION auth.can_change_entity(text, uuid) IS
+  'Whether the caller, as themselves (row-level security), can read the live entity in their active tenant (not an archived one): for the policies that add, change or remove what hangs off an entity, so an archived entity''s tags, comments and attachments are read-only.';
+
+CREATE OR REPLACE FUNCTION auth.can_see_entity(p_entity_type text, p_entity_id uuid) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_archive regclass;
+  v_visible boolean := auth.can_change_entity(p_entity_type, p_entity_id);
+BEGIN
+  IF NOT v_visible THEN
+    -- An archived entity is read through its type's archive view, which filters its readers as the live table did.
+    SELECT t.archive_view INTO v_archive FROM auth.entity_archive_view(p_entity_type) AS t;
+    IF v_archive IS NOT NULL THEN
+      EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s WHERE organization_id = $1 AND id = $2)', v_archive)
+         INTO v_visible USING auth.org_id(), p_entity_id;
+    END IF;
+  END IF;
+  RETURN v_visible;
+END
+$$;
 COMMENT ON FUNCTION auth.can_see_entity(text, uuid) IS
-  'Whether the caller, as themselves (row-level security), can read the entity in their active tenant; for the policies of tables that hang off entities.';
+  'Whether the caller, as themselves (row-level security), can read the entity in their active tenant, live or archived (through the type''s archive view, app_private.register_entity_archive); for the SELECT policies of tables that hang off entities.';
 
 CREATE OR REPLACE FUNCTION auth.check_entity(p_entity_type text, p_entity_id uuid) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
-  IF p_entity_id IS NULL OR NOT auth.can_see_entity(p_entity_type, p_entity_id) THEN
+  IF p_entity_id IS NULL OR NOT auth.can_change_entity(p_entity_type, p_entity_id) THEN
     RAISE EXCEPTION '% not found', p_entity_type
       USING ERRCODE = 'PT404', DETAIL = 'entity.not_found',
             HINT = 'The entity does not exist in your active tenant, or you may not see it.';
@@ -120,7 +183,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.check_entity(text, uuid) IS
-  'true, or the refusal PT404 (entity.not_found) for an entity the caller cannot read in their active tenant (PT422 entity_type.unknown for an unknown type). For WITH CHECK policies and SECURITY INVOKER functions: under SECURITY DEFINER, row-level security would not be the caller''s.';
+  'true, or the refusal PT404 (entity.not_found) for an entity the caller cannot read live in their active tenant (an archived one takes nothing new) (PT422 entity_type.unknown for an unknown type). For WITH CHECK policies and SECURITY INVOKER functions: under SECURITY DEFINER, row-level security would not be the caller''s.';
 
 -- A permission on an entity (comment on it, attach to it, tag it, moderate
 -- it) counts when held tenant-wide or through a role at the entity's site

@@ -118,7 +118,10 @@ BEGIN
                                                 pg_catalog.now(), '[]'))
       THEN 'a member of the assigned team'
     WHEN EXISTS (SELECT FROM app.labour_entries AS l
-                  WHERE l.organization_id = p_order.organization_id AND l.work_order_id = p_order.id AND l.user_id = v_user)
+                  WHERE l.organization_id = p_order.organization_id AND l.work_order_id = p_order.id AND l.user_id = v_user
+                    AND l.reverses_id IS NULL
+                    AND NOT EXISTS (SELECT FROM app.labour_entries AS r
+                                     WHERE r.organization_id = l.organization_id AND r.reverses_id = l.id))
       THEN 'someone who logged labour on it'
     WHEN EXISTS (SELECT FROM app.work_order_signatures AS s
                   WHERE s.organization_id = p_order.organization_id AND s.work_order_id = p_order.id
@@ -133,7 +136,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.require_independent_verifier(app.work_orders) IS
-  'PT409 work_order.self_verification when the caller is the work order''s assignee, a member of its assigned team while the work ran (from its start, else its scheduled start, to now), logged labour on it, or signed its completion or lockout.';
+  'PT409 work_order.self_verification when the caller is the work order''s assignee, a member of its assigned team while the work ran (from its start, else its scheduled start, to now), logged labour on it (an entry not reversed), or signed its completion or lockout.';
 
 CREATE OR REPLACE FUNCTION app.verify_work_order(work_order_id uuid, signature_password text, reason text) RETURNS app.work_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -1,14 +1,25 @@
--- Archival of old work orders (migration maintenance/kpis; issue #17
--- "Archival"). Closed and cancelled work orders older than the tenant's
--- maintenance_archive_after_years (7 by default) move to the cold tables
--- app_private.archived_work_orders and archived_work_order_rows with every
--- row that references them through a cascading foreign key (labour entries,
--- contractor charges, work order assets, and whatever a later slice adds:
--- found in the catalog), in batches, by the job archive-work-orders. Rows
--- that name a work order without such a key (stops in the downtime log,
--- stock movements and reservations, comments, attachments, the audit trail)
--- stay where they are and keep its id, which the archive keeps too. Why cold
--- tables and not partitions: docs/scaling.md.
+-- Archival of old work orders (migrations maintenance/kpis and
+-- maintenance/archived_entities; issue #17 "Archival"). Closed and cancelled
+-- work orders older than the tenant's maintenance_archive_after_years (7 by
+-- default) move to the cold tables app_private.archived_work_orders and
+-- archived_work_order_rows with every row that references them through a
+-- cascading foreign key (labour entries, contractor charges, work order
+-- assets, signatures, planned parts, and whatever a later slice adds: found
+-- in the catalog), in batches, by the job archive-work-orders.
+-- The work order's entity row (app_private.entities) stays, marked archived
+-- (app_private.archive_entity), so every row that hangs off the entity stays
+-- where it is, whatever its foreign key's action: checklists and their
+-- answers, comments, attachments, tags, stock movements and reservations,
+-- state history, and any block added later. They stay readable by whoever
+-- could read the work order: auth.can_see_entity reads an archived entity
+-- through app.archived_work_orders (app_private.register_entity_archive),
+-- and they are read-only (auth.check_entity, auth.can_change_entity see live
+-- entities only). Rows that name a work order without a foreign key (stops
+-- in the downtime log, the audit trail) keep its id, which the archive keeps
+-- too. The catalog lint in db/tests/90_maintenance/test_archival.sql fails
+-- on a table that references a work order or its entity row and is neither
+-- kept nor exempted with a reason. Why cold tables and not partitions:
+-- docs/scaling.md.
 
 -- The rows to carry along: tables whose foreign key onto app.work_orders
 -- (organization_id, id) cascades on delete.
@@ -69,13 +80,15 @@ BEGIN
       v_dep.table_name, v_dep.key_expression, v_dep.table_name, v_dep.organization_column, v_dep.work_order_column)
     USING v_order.organization_id, v_order.id;
   END LOOP;
-  -- The cascade deletes the dependent rows; append-only ones may go because their copy is archived (tg__append_only).
+  -- The entity row stays (and what hangs off it); the cascade deletes the dependent rows, append-only ones may go because
+  -- their copy is archived (tg__append_only).
+  PERFORM app_private.archive_entity(v_order.organization_id, v_order.id);
   DELETE FROM app.work_orders AS w WHERE w.organization_id = v_order.organization_id AND w.id = v_order.id;
   RETURN true;
 END
 $$;
 COMMENT ON FUNCTION app_private.archive_work_order(uuid, uuid, timestamptz) IS
-  'Moves one closed or cancelled work order last changed before p_cutoff, and the rows of app_private.work_order_dependents() that reference it, to the archive tables, then deletes it (the cascade deletes those rows); false when it is not eligible or locked.';
+  'Moves one closed or cancelled work order last changed before p_cutoff, and the rows of app_private.work_order_dependents() that reference it, to the archive tables, marks its entity row archived (it stays, with the checklists, comments, attachments, tags, stock movements and other rows hanging off it), then deletes it (the cascade deletes those rows); false when it is not eligible or locked.';
 
 -- The job: every tenant, in batches of p_batch (each its own subtransaction
 -- per work order, so one that cannot leave is skipped, not fatal), at most
@@ -177,16 +190,23 @@ COMMENT ON COLUMN app.archived_work_orders.archived_at IS E'Archived at';
 COMMENT ON COLUMN app.archived_work_orders.record IS E'Record\nThe work order as it was (JSON).';
 
 CREATE OR REPLACE VIEW app.archived_work_order_rows WITH (security_barrier) AS
-SELECT r.organization_id, r.work_order_id, r.source_table, r.row_key, r.archived_at, r.record
+SELECT r.organization_id, r.work_order_id, r.source_table, r.row_key, r.archived_at,
+       -- A labour entry's rate and cost are shown as on the live table (app.labour_entry_costs).
+       CASE WHEN r.source_table = 'app.labour_entries'
+                 AND NOT ((SELECT auth.is_platform_operator()) OR auth.may_see_labour_cost(a.site_id, (r.record ->> 'user_id')::uuid))
+            THEN r.record - 'hourly_rate' - 'cost' ELSE r.record END AS record
   FROM app_private.archived_work_order_rows AS r
   JOIN app_private.archived_work_orders AS a ON a.organization_id = r.organization_id AND a.id = r.work_order_id
  WHERE r.organization_id = (SELECT auth.org_id()) AND auth.may_read_work_order(a.site_id, a.contractor_id)
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.archived_work_order_rows IS
-  E'Archived work order rows\nThe labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders).';
+  E'Archived work order rows\nThe labour entries, contractor charges, assets (and other dependent rows) of archived work orders, as JSON with the table they came from; read by whoever reads the work order (app.archived_work_orders), a labour entry''s hourly_rate and cost only by whoever may see them (app.labour_entry_costs).';
 COMMENT ON COLUMN app.archived_work_order_rows.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.archived_work_order_rows.work_order_id IS E'Work order';
 COMMENT ON COLUMN app.archived_work_order_rows.source_table IS E'Source table\nschema.table the row came from, e.g. app.labour_entries.';
 COMMENT ON COLUMN app.archived_work_order_rows.row_key IS E'Row key\nIts id, else its primary key columns joined by |.';
 COMMENT ON COLUMN app.archived_work_order_rows.archived_at IS E'Archived at';
 COMMENT ON COLUMN app.archived_work_order_rows.record IS E'Record\nThe row as it was (JSON).';
+
+-- What hangs off an archived work order's entity row is read through the archive view.
+SELECT app_private.register_entity_archive('work_order', 'app.archived_work_orders');

@@ -83,8 +83,12 @@ COMMENT ON COLUMN app.maintenance_kpi_plant_month.planned_work_percent IS E'Plan
 COMMENT ON COLUMN app.maintenance_kpi_plant_month.computed_at IS E'Computed at';
 
 CREATE OR REPLACE VIEW app.maintenance_kpi_asset_costs WITH (security_barrier) AS
-SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.currency, k.work_orders, k.labour_cost, k.contractor_cost,
-       k.parts_cost, k.total_cost, k.computed_at
+SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.currency, k.work_orders,
+       -- Labour cost (and the total it is part of) is work_order.manage's, as labour rates are (app.labour_entry_costs).
+       CASE WHEN (SELECT auth.is_platform_operator()) OR auth.has_permission('work_order.manage', k.site_id) THEN k.labour_cost END AS labour_cost,
+       k.contractor_cost, k.parts_cost,
+       CASE WHEN (SELECT auth.is_platform_operator()) OR auth.has_permission('work_order.manage', k.site_id) THEN k.total_cost END AS total_cost,
+       k.computed_at
   FROM app_private.maintenance_kpi_asset_costs AS k
  WHERE (k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
         AND ((SELECT auth.has_permission('work_order.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.read'))::uuid[]))
@@ -93,7 +97,7 @@ SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.currency, 
    AND NOT EXISTS (SELECT FROM app.equipment AS e
                     WHERE e.organization_id = k.organization_id AND e.id = k.equipment_id AND e.deleted_at IS NOT NULL);
 COMMENT ON VIEW app.maintenance_kpi_asset_costs IS
-  E'Maintenance cost per asset\nPer primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).';
+  E'Maintenance cost per asset\nPer primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone''s). Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.id IS E'Row id';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.organization_id IS E'Tenant';
 COMMENT ON COLUMN app.maintenance_kpi_asset_costs.site_id IS E'Plant';

@@ -143,6 +143,11 @@ BEGIN
     PERFORM app.transition_work_order(v_order.id, 'in_progress');
     PERFORM app.log_labour(v_order.id, now() - interval '3 hours' + make_interval(days => least(v_i - 5, 0)), hours => 1 + v_i * 0.25,
                            note => 'Demo labour');
+    -- A wrong entry corrected the only way labour is: its author reverses it with a reason (app.reverse_labour).
+    IF v_i = 3 THEN
+      PERFORM app.reverse_labour((app.log_labour(v_order.id, now() - interval '2 hours', hours => 0.5, note => 'Demo: meant for another job')).id,
+                                 'Logged on the wrong work order.');
+    END IF;
     IF v_state = 'on_hold' THEN
       PERFORM app.transition_work_order(v_order.id, 'on_hold', 'Waiting for a seal kit from Initech.');
       CONTINUE;

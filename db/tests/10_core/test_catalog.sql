@@ -94,7 +94,7 @@ SELECT is_empty($$
                         -- Decided row by row on purpose: whether the caller may see the row's entity
                         -- (tables that hang off entities, docs/conventions.md "Entities and the platform blocks").
                         -- and whether they hold a permission at that entity's site.
-                        'auth\.(can_see_entity|check_entity|check_mentions)\(entity_type, entity_id(, mention_ids)?\)'
+                        'auth\.(can_see_entity|can_change_entity|check_entity|check_mentions)\(entity_type, entity_id(, mention_ids)?\)'
                         '|auth\.(has_entity_permission|check_entity_permission)\(''[a-z_.]+''::text, entity_type, entity_id\)', '', 'g') ~ 'auth\.\w+\('
 $$, 'every policy wraps its auth.* calls in a sub-select (evaluated once per statement), but the per-row entity checks');
 

@@ -116,7 +116,7 @@ SELECT is((SELECT count(*)::int FROM app.work_orders), 1, 'while reading the wor
 SELECT pg_temp.as_('rival_portal');
 SELECT is((SELECT count(*)::int FROM app.assets), 0, 'another contractor reads no asset');
 SELECT pg_temp.as_('planner');
-SELECT is((SELECT sum(cost) FROM app.labour_entries), 62.50, 'staff who read the work order read its labour');
+SELECT is((SELECT sum(cost) FROM app.labour_entry_costs), 62.50, 'staff who read the work order read its labour (a planner: its cost too)');
 
 -- Deleting an asset from under work: API roles move it to the trash (no
 -- DELETE grant); the purge-trash job deletes (as the owner). Both refused.
