@@ -214,7 +214,6 @@ COMMENT ON FUNCTION auth.entity_site_id(text, uuid) IS
 
 CREATE OR REPLACE FUNCTION auth.has_entity_permission(p_permission text, p_entity_type text, p_entity_id uuid) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT auth.has_permission(p_permission, auth.entity_site_id(p_entity_type, p_entity_id))
 $$;

@@ -284,7 +284,6 @@ COMMENT ON FUNCTION app.record_work_order_stop(uuid, text, timestamptz, timestam
 -- each person their own.
 CREATE OR REPLACE FUNCTION auth.may_see_labour_cost(p_site_id uuid, p_user_id uuid) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT auth.partner_id() IS NULL
          AND (p_user_id = auth.user_id() OR auth.has_permission('work_order.manage', p_site_id))
