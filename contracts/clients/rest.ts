@@ -2793,6 +2793,12 @@ export interface ChangeOrders {
    */
   search_vector?: string;
   /**
+   * Affected plants
+   * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+   * @format uuid[]
+   */
+  site_ids: string[];
+  /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
    * @format app.change_order_status
@@ -5995,11 +6001,27 @@ export interface EmailDeliveries {
    */
   body: string;
   /**
+   * notification, digest or invitation.
+   * @format app.email_delivery_category
+   * @default "notification"
+   */
+  category: "notification" | "digest" | "invitation";
+  /**
+   * For a digest: it lists the unread notifications up to this time; the next one starts here.
+   * @format timestamp with time zone
+   */
+  covers_until?: string;
+  /**
    * When it was queued (with its notification).
    * @format timestamp with time zone
    * @default "now()"
    */
   created_at: string;
+  /**
+   * For a digest: the day it is for, in the recipient's time zone (one a day).
+   * @format date
+   */
+  digest_on?: string;
   /**
    * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
    * @format text
@@ -6014,10 +6036,10 @@ export interface EmailDeliveries {
    */
   id: string;
   /**
-   * The kind of notification.
+   * The kind of notification; none for a digest or an invitation.
    * @format app.notification_type
    */
-  kind:
+  kind?:
     | "workflow"
     | "approval"
     | "document"
@@ -6051,6 +6073,11 @@ export interface EmailDeliveries {
    */
   organization_id: string;
   /**
+   * For an invitation: its message in the outbox (which alone holds the token).
+   * @format uuid
+   */
+  outbox_id?: string;
+  /**
    * The address it goes to: the recipient's sign-in address when it was queued.
    * @format public.citext
    */
@@ -6077,7 +6104,7 @@ export interface EmailDeliveries {
    */
   subject: string;
   /**
-   * The recipient.
+   * The recipient (for an invitation, the invitee).
    *
    * Note:
    * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
@@ -6348,6 +6375,25 @@ export interface Equipment {
    * @format jsonb
    */
   custom_fields: any;
+  /**
+   * Moved to the trash
+   * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Equipment number
    * Human id (EQ-000123), the next of the tenant when not sent.
@@ -7072,6 +7118,25 @@ export interface FailureCodes {
    * @default "now()"
    */
   created_at: string;
+  /**
+   * Moved to the trash
+   * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Failure code id
    *
@@ -9555,7 +9620,7 @@ export interface Lots {
 
 /**
  * Maintenance cost per asset
- * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
+ * Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetCosts {
   /**
@@ -9624,7 +9689,7 @@ export interface MaintenanceKpiAssetCosts {
 
 /**
  * Maintenance KPIs per asset and month
- * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month up to today (cancelled ones included, as missed) completed within their window (the PM schedule's compliance_window_days, else 10 % of its calendar interval, at least a day, else the tenant's pm_compliance_grace_days) / those due, the definition of app.pm_plant_compliance; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
  */
 export interface MaintenanceKpiAssetMonth {
   /**
@@ -9721,13 +9786,13 @@ export interface MaintenanceKpiAssetMonth {
   pm_compliance_percent?: number;
   /**
    * PM due
-   * Preventive work orders due in the month, not cancelled.
+   * Preventive work orders due in the month up to today, cancelled ones included.
    * @format integer
    */
   pm_due?: number;
   /**
    * PM on time
-   * Those completed by the due date plus the grace days.
+   * Those completed within their window after the due date.
    * @format integer
    */
   pm_on_time?: number;
@@ -10370,6 +10435,25 @@ export interface Meters {
    */
   created_at: string;
   /**
+   * Moved to the trash
+   * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
+  /**
    * Equipment
    * The asset measured (equipment.id).
    * @format uuid
@@ -10824,7 +10908,7 @@ export interface NotificationPreferences {
    * in_app, email, both or none.
    * @format app.notification_channel
    */
-  channel: "in_app" | "email" | "both" | "none";
+  channel: "in_app" | "email" | "both" | "none" | "digest";
   /**
    * The kind of notification (workflow, approval, document, message, system, quality, comment, attachment).
    *
@@ -12095,7 +12179,7 @@ export interface PersonalDataRequests {
 
 /**
  * PM compliance per plant and month
- * Due PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.
+ * Preventive work orders due in the month (due date up to today; generated by a schedule or not), those completed within their window, and their share in percent: the definition of app.pm_schedule_compliance and of the dashboard, so compliance_percent equals app.maintenance_kpi_plant_month.pm_compliance_percent. Staff with any work_order permission tenant-wide or at the plant.
  */
 export interface PmPlantCompliance {
   /**
@@ -12121,9 +12205,6 @@ export interface PmPlantCompliance {
   month?: string;
   /**
    * Tenant
-   *
-   * Note:
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
    * @format uuid
    */
   organization_id?: string;
@@ -12136,7 +12217,7 @@ export interface PmPlantCompliance {
 
 /**
  * PM compliance per schedule and month
- * The generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule's compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.
+ * The schedule's work orders due in the month (due date up to today) and how many were completed within the window: the schedule's compliance_window_days, else 10 % of the interval (at least a day), else (meter-only) the tenant's pm_compliance_grace_days; cancelled ones count as missed. The same definition as the dashboard (app.maintenance_kpi_plant_month). Staff with any work_order permission tenant-wide or at the plant.
  */
 export interface PmScheduleCompliance {
   /**
@@ -12153,7 +12234,7 @@ export interface PmScheduleCompliance {
   completed_on_time?: number;
   /**
    * Due
-   * Generated occurrences due in the month.
+   * Work orders of the schedule due in the month, cancelled ones included.
    * @format integer
    */
   due?: number;
@@ -12165,9 +12246,6 @@ export interface PmScheduleCompliance {
   month?: string;
   /**
    * Tenant
-   *
-   * Note:
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
    * @format uuid
    */
   organization_id?: string;
@@ -12806,7 +12884,7 @@ export interface ProductionKpiOtd {
 
 /**
  * Scrap rate
- * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+ * Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
  */
 export interface ProductionKpiScrap {
   /**
@@ -12850,13 +12928,25 @@ export interface ProductionKpiScrap {
   run_rejects?: number;
   /**
    * Scrap rate (%)
-   * (MRB scrap + run rejects) / produced.
+   * (MRB scrap in pieces + run rejects) / produced.
    * @format numeric
    */
   scrap_percent?: number;
   /**
+   * Scrap not in pieces
+   * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
+   * @format integer
+   */
+  scrap_unconverted?: number;
+  /**
+   * Scrap not in pieces, quantity
+   * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
+   * @format numeric
+   */
+  scrap_unconverted_quantity?: number;
+  /**
    * MRB scrap
-   * Quantity of scrap dispositions of NCRs.
+   * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
    * @format numeric
    */
   scrapped?: number;
@@ -12865,6 +12955,12 @@ export interface ProductionKpiScrap {
    * @format uuid
    */
   site_id?: string;
+  /**
+   * Part's unit
+   * units.code the part is counted in: the unit of scrap_unconverted_quantity.
+   * @format text
+   */
+  unit?: string;
 }
 
 /**
@@ -20969,6 +21065,25 @@ export interface StoreroomBins {
    */
   created_at: string;
   /**
+   * Moved to the trash
+   * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
+  /**
    * Bin id
    *
    * Note:
@@ -21022,6 +21137,25 @@ export interface Storerooms {
    * @default "now()"
    */
   created_at: string;
+  /**
+   * Moved to the trash
+   * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * Storeroom id
    *
@@ -32302,6 +32436,12 @@ export namespace ChangeOrders {
        */
       search_vector?: string;
       /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32456,6 +32596,12 @@ export namespace ChangeOrders {
       /** Filtering Columns */
       select?: string;
       /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
+      /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
        * @format app.change_order_status
@@ -32608,6 +32754,12 @@ export namespace ChangeOrders {
        * @format tsvector
        */
       search_vector?: string;
+      /**
+       * Affected plants
+       * The sites (plants) the change order affects: set while it is a draft, or derived at submission from the plants where its parts are in use (open lots, control plans). Its approval steps are decided by holders of the step's role tenant-wide or at every one of these plants; empty: tenant-wide holders only.
+       * @format uuid[]
+       */
+      site_ids?: string;
       /**
        * Status
        * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -42937,10 +43089,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -42952,7 +43119,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -42976,6 +43143,11 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43002,7 +43174,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -43041,10 +43213,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43056,7 +43243,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -43087,6 +43274,11 @@ export namespace EmailDeliveries {
        */
       organization_id?: string;
       /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
+      /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
        */
@@ -43114,7 +43306,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -43160,10 +43352,25 @@ export namespace EmailDeliveries {
        */
       body?: string;
       /**
+       * notification, digest or invitation.
+       * @format app.email_delivery_category
+       */
+      category?: string;
+      /**
+       * For a digest: it lists the unread notifications up to this time; the next one starts here.
+       * @format timestamp with time zone
+       */
+      covers_until?: string;
+      /**
        * When it was queued (with its notification).
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * For a digest: the day it is for, in the recipient's time zone (one a day).
+       * @format date
+       */
+      digest_on?: string;
       /**
        * Why it failed or was cancelled: email.smtp_refused, email.smtp_failed, email.not_configured, email.recipient_left, email.unsubscribed.
        * @format text
@@ -43175,7 +43382,7 @@ export namespace EmailDeliveries {
        */
       id?: string;
       /**
-       * The kind of notification.
+       * The kind of notification; none for a digest or an invitation.
        * @format app.notification_type
        */
       kind?: string;
@@ -43199,6 +43406,11 @@ export namespace EmailDeliveries {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * For an invitation: its message in the outbox (which alone holds the token).
+       * @format uuid
+       */
+      outbox_id?: string;
       /**
        * The address it goes to: the recipient's sign-in address when it was queued.
        * @format public.citext
@@ -43225,7 +43437,7 @@ export namespace EmailDeliveries {
        */
       subject?: string;
       /**
-       * The recipient.
+       * The recipient (for an invitation, the invitee).
        * @format uuid
        */
       user_id?: string;
@@ -44185,6 +44397,22 @@ export namespace Equipment {
        */
       custom_fields?: string;
       /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
        * @format text
@@ -44302,6 +44530,22 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -44435,6 +44679,22 @@ export namespace Equipment {
        * @format jsonb
        */
       custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the equipment (an asset, an instrument) was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment number
        * Human id (EQ-000123), the next of the tenant when not sent.
@@ -46581,6 +46841,22 @@ export namespace FailureCodes {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Failure code id
        * @format uuid
        */
@@ -46650,6 +46926,22 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -46735,6 +47027,22 @@ export namespace FailureCodes {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the failure code was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Failure code id
        * @format uuid
@@ -53651,7 +53959,7 @@ export namespace Lots {
 
 export namespace MaintenanceKpiAssetCosts {
   /**
-   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
+   * @description Per primary asset, month booked (UTC) and currency: labour (hours x rate), contractor charges, parts issued less returned at cost, and the total (the lines of app.work_order_cost_lines). Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash; labour_cost and total_cost only with work_order.manage tenant-wide or at the plant (empty otherwise: labour rates are not everyone's). Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_costs
    * @name MaintenanceKpiAssetCostsList
    * @summary Maintenance cost per asset
@@ -53749,7 +54057,7 @@ export namespace MaintenanceKpiAssetCosts {
 
 export namespace MaintenanceKpiAssetMonth {
   /**
-   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month (not cancelled) completed by their due date plus the tenant's pm_compliance_grace_days / those due; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per asset (equipment) and month (UTC), for the months with a stop, a preventive work order due or labour: MTBF = operating hours / breakdowns (operating = calendar hours of the month, to now in the current month, less every recorded stop); MTTR = hours of the ended breakdown stops / their number; PM compliance = preventive work orders due in the month up to today (cancelled ones included, as missed) completed within their window (the PM schedule's compliance_window_days, else 10 % of its calendar interval, at least a day, else the tenant's pm_compliance_grace_days) / those due, the definition of app.pm_plant_compliance; planned work = labour hours on work orders that are neither emergency nor breakdown / all labour hours; unplanned downtime = stops not planned. A stop counts in the month it starts. Staff with work_order.read tenant-wide or at the plant; no rows for an asset in the trash. Refreshed every 15 minutes (computed_at).
    * @tags maintenance_kpi_asset_month
    * @name MaintenanceKpiAssetMonthList
    * @summary Maintenance KPIs per asset and month
@@ -53858,13 +54166,13 @@ export namespace MaintenanceKpiAssetMonth {
       pm_compliance_percent?: string;
       /**
        * PM due
-       * Preventive work orders due in the month, not cancelled.
+       * Preventive work orders due in the month up to today, cancelled ones included.
        * @format integer
        */
       pm_due?: string;
       /**
        * PM on time
-       * Those completed by the due date plus the grace days.
+       * Those completed within their window after the due date.
        * @format integer
        */
       pm_on_time?: string;
@@ -55704,6 +56012,22 @@ export namespace Meters {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Equipment
        * The asset measured (equipment.id).
        * @format uuid
@@ -55785,6 +56109,22 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -55882,6 +56222,22 @@ export namespace Meters {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the meter was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Equipment
        * The asset measured (equipment.id).
@@ -61050,7 +61406,7 @@ export namespace PersonalDataRequests {
 
 export namespace PmPlantCompliance {
   /**
-   * @description Due PM occurrences, those completed on time, and their share in percent (empty when none was due), over app.pm_schedule_compliance, as the caller.
+   * @description Preventive work orders due in the month (due date up to today; generated by a schedule or not), those completed within their window, and their share in percent: the definition of app.pm_schedule_compliance and of the dashboard, so compliance_percent equals app.maintenance_kpi_plant_month.pm_compliance_percent. Staff with any work_order permission tenant-wide or at the plant.
    * @tags pm_plant_compliance
    * @name PmPlantComplianceList
    * @summary PM compliance per plant and month
@@ -61117,7 +61473,7 @@ export namespace PmPlantCompliance {
 
 export namespace PmScheduleCompliance {
   /**
-   * @description The generated occurrences due in the month (due date up to today) and how many were completed within the window (the schedule's compliance_window_days, else 10 % of the interval, at least a day; 7 days for meter-only schedules); cancelled ones count as missed. As the caller: the schedules and work orders you may see.
+   * @description The schedule's work orders due in the month (due date up to today) and how many were completed within the window: the schedule's compliance_window_days, else 10 % of the interval (at least a day), else (meter-only) the tenant's pm_compliance_grace_days; cancelled ones count as missed. The same definition as the dashboard (app.maintenance_kpi_plant_month). Staff with any work_order permission tenant-wide or at the plant.
    * @tags pm_schedule_compliance
    * @name PmScheduleComplianceList
    * @summary PM compliance per schedule and month
@@ -61140,7 +61496,7 @@ export namespace PmScheduleCompliance {
       completed_on_time?: string;
       /**
        * Due
-       * Generated occurrences due in the month.
+       * Work orders of the schedule due in the month, cancelled ones included.
        * @format integer
        */
       due?: string;
@@ -62372,7 +62728,7 @@ export namespace ProductionKpiOtd {
 
 export namespace ProductionKpiScrap {
   /**
-   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), quantity scrapped by MRB dispositions of NCRs not cancelled (by the month approved), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
+   * @description Per part, plant and month: pieces made in production runs (by the month of their scheduled start), pieces scrapped by MRB dispositions of NCRs not cancelled (by the month approved; a disposition's quantity is converted from its unit to pieces with app.convert_unit), the runs' rejects (total - good: startup and production rejects), and (scrapped + run rejects) / produced in percent (empty when nothing was made). A scrap disposition in a unit that is no count (kg, m: there is no conversion to pieces) is left out of scrapped and the rate and counted in scrap_unconverted, its quantity in the part's unit in scrap_unconverted_quantity. Staff with ncr.read tenant-wide or at the plant. Refreshed every 15 minutes (computed_at).
    * @tags production_kpi_scrap
    * @name ProductionKpiScrapList
    * @summary Scrap rate
@@ -62428,13 +62784,25 @@ export namespace ProductionKpiScrap {
       run_rejects?: string;
       /**
        * Scrap rate (%)
-       * (MRB scrap + run rejects) / produced.
+       * (MRB scrap in pieces + run rejects) / produced.
        * @format numeric
        */
       scrap_percent?: string;
       /**
+       * Scrap not in pieces
+       * Scrap dispositions in a unit that does not convert to pieces (a part kept in kg or m): left out of scrapped and scrap_percent.
+       * @format integer
+       */
+      scrap_unconverted?: string;
+      /**
+       * Scrap not in pieces, quantity
+       * The quantity of those dispositions in the part's unit (unit); empty when there are none (or none converts to the part's unit).
+       * @format numeric
+       */
+      scrap_unconverted_quantity?: string;
+      /**
        * MRB scrap
-       * Quantity of scrap dispositions of NCRs.
+       * Pieces scrapped by MRB dispositions of NCRs: each disposition converted from its unit to pieces (pcs); those in a unit that is no count are in scrap_unconverted instead.
        * @format numeric
        */
       scrapped?: string;
@@ -62445,6 +62813,12 @@ export namespace ProductionKpiScrap {
        * @format uuid
        */
       site_id?: string;
+      /**
+       * Part's unit
+       * units.code the part is counted in: the unit of scrap_unconverted_quantity.
+       * @format text
+       */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {
@@ -72500,7 +72874,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @description What a contractor (a partner with the contractor role) charged for an open work order (not closed or cancelled), in the tenant's currency (organizations.settings.currency, EUR when unset). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 contractor_charge.work_order_closed, PT422 partner.not_contractor / contractor_charge.invalid / money.currency_not_tenant.
    * @tags (rpc) add_contractor_charge
    * @name AddContractorChargeCreate
    * @summary Record a contractor charge
@@ -72529,7 +72903,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a contractor (partner) charged for a work order. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 work_order.transition_invalid (cancelled), PT422 contractor_charge.invalid.
+   * @description What a contractor (a partner with the contractor role) charged for an open work order (not closed or cancelled), in the tenant's currency (organizations.settings.currency, EUR when unset). Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT409 contractor_charge.work_order_closed, PT422 partner.not_contractor / contractor_charge.invalid / money.currency_not_tenant.
    * @tags (rpc) add_contractor_charge
    * @name AddContractorChargeList
    * @summary Record a contractor charge
@@ -73444,7 +73818,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderCreate
    * @summary Approve a change order
@@ -73467,7 +73841,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Decides the current step of the change order's routed approval (platform approval of type change_order; by default qa, then engineering, then production, each a different person, never the submitter; any holder of the step's role may decide it); the last step approves the change order. Where the tenant's approval policy requires signed decisions, decide with app.decide_approval (PT422 signature.required here). Needs change_order.approve (tenant-wide, or at every plant the change order affects: site_ids; PT403 change_order.outside_plants) and, for the step, its role held likewise (PT403 approval.approver_outside_plants), and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) approve_change_order
    * @name ApproveChangeOrderList
    * @summary Approve a change order
@@ -73788,7 +74162,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @description The partner, which must have the contractor role (app.partner_roles), then sees it: its portal users (with work_order.read) read the work order, its assets, labour and charges, and change nothing. NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT422 partner.not_contractor.
    * @tags (rpc) assign_work_order_contractor
    * @name AssignWorkOrderContractorCreate
    * @summary Give a work order to a contractor
@@ -73811,7 +74185,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The partner's portal users (with work_order.read) then read the work order, its assets, labour and charges; NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing.
+   * @description The partner, which must have the contractor role (app.partner_roles), then sees it: its portal users (with work_order.read) read the work order, its assets, labour and charges, and change nothing. NULL takes it back. Needs work_order.manage at its plant. Errors: PT404 work_order.not_found / partner.not_found, PT403 permission.missing, PT422 partner.not_contractor.
    * @tags (rpc) assign_work_order_contractor
    * @name AssignWorkOrderContractorList
    * @summary Give a work order to a contractor
@@ -74078,7 +74452,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now; a work order on hold is STATUS:TENTATIVE with the hold's reason. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
    * @tags (rpc) calendar_feed
    * @name CalendarFeedCreate
    * @summary Calendar feed (ICS)
@@ -74099,7 +74473,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
+   * @description The iCalendar (RFC 5545, text/calendar) of a feed token from app.issue_calendar_feed, for calendar apps (no sign-in: the token is the credential): events from 30 days ago to 180 days ahead as the feed's owner may see them now; a work order on hold is STATUS:TENTATIVE with the hold's reason. GET /rpc/calendar_feed?token=... Errors: PT404 calendar_feed.token_unknown (unknown or revoked token, or its owner no longer a member).
    * @tags (rpc) calendar_feed
    * @name CalendarFeedList
    * @summary Calendar feed (ICS)
@@ -74537,7 +74911,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesCreate
    * @summary Check failure codes
@@ -74564,7 +74938,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active; PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
+   * @description true when the problem -> cause -> remedy triple is allowed for the asset's class and every code is active (not in the trash); PT404 equipment.not_found; PT422 failure_code.inactive, failure_code.combination_not_allowed.
    * @tags (rpc) check_failure_codes
    * @name CheckFailureCodesList
    * @summary Check failure codes
@@ -77023,7 +77397,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). PT404 part_revision.not_found when none is in effect (or the part is another tenant's or not readable). Readers of the part (row-level security).
    * @tags (rpc) effective_part_revision
    * @name EffectivePartRevisionCreate
    * @summary The part revision in effect
@@ -77050,7 +77424,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). Empty when none is released. Readers of the part (row-level security).
+   * @description The revision of a part production uses at a time (at, default now) for a lot or serial number (optional): the latest released by then, where a change order's effectivity applies (a future effective date: from that day; lot or serial effectivity: for numbers at or after the first one, compared by length then text). Without a lot or serial number, new production (the newest effective revision). PT404 part_revision.not_found when none is in effect (or the part is another tenant's or not readable). Readers of the part (row-level security).
    * @tags (rpc) effective_part_revision
    * @name EffectivePartRevisionList
    * @summary The part revision in effect
@@ -77207,7 +77581,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsCreate
    * @summary Equipment ancestry
@@ -77228,7 +77602,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see).
+   * @description The path from the top of the hierarchy down to the equipment (depth 0 is the top, the equipment itself last) with each one's asset level, as the caller sees them (the path stops at a parent the caller may not see); never through the trash.
    * @tags (rpc) equipment_ancestors
    * @name EquipmentAncestorsList
    * @summary Equipment ancestry
@@ -77387,7 +77761,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeCreate
    * @summary Equipment tree
@@ -77408,7 +77782,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); nothing in the trash; ordered by path.
    * @tags (rpc) equipment_tree
    * @name EquipmentTreeList
    * @summary Equipment tree
@@ -77748,7 +78122,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportCreate
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements), the gauge planned and ncr_numbers, the non-conformance reports raised from this inspection for the characteristic: app.raise_inspection_ncr). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request POST:/rpc/fai_report
    */
   export namespace FaiReportCreate {
@@ -77769,7 +78143,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) fai_report
    * @name FaiReportList
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements) and the gauge planned). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, the released drawing number and revision of each drawing of the part, FAI report number, full or partial with its reason, purchase order, serial or lot, reason, plant, result, sign-off), form2 (product accountability: lines, the materials, special processes and functional tests recorded with app.add_fai_form2_item, with specification, code, supplier, customer approval and certificate of conformance number; consumed_lots, the lots consumed into the inspected lot or serial from the genealogy, each with the certificate number of its material line; gaps and complete, app_private.fai_form2_gaps) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance, the gauge as used (recorded on its measurements), the gauge planned and ncr_numbers, the non-conformance reports raised from this inspection for the characteristic: app.raise_inspection_ncr). PT404 inspection.not_found, PT409 inspection.not_first_article.
    * @request GET:/rpc/fai_report
    */
   export namespace FaiReportList {
@@ -79133,7 +79507,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out; one on hold keeps its window, titled (on hold) with the hold's reason first in its description), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
    * @tags (rpc) maintenance_calendar
    * @name MaintenanceCalendarCreate
    * @summary Maintenance calendar
@@ -79162,7 +79536,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
+   * @description Events between from_at and to_at (at most 400 days), as the caller may see them: scheduled work orders (kind work_order, their window; cancelled ones left out; one on hold keeps its window, titled (on hold) with the hold's reason first in its description), technician shifts and absences (kind available / absent: your own, everyone's with work_order.manage or team.manage) and preventive-maintenance occurrences (kind pm). Narrow to a team (for_team: its work orders and its members' availability), an asset (for_asset: the work orders covering it) or a person (for_user: their work orders, their teams' and their availability). Errors: PT422 calendar.range_invalid.
    * @tags (rpc) maintenance_calendar
    * @name MaintenanceCalendarList
    * @summary Maintenance calendar
@@ -80925,7 +81299,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementCreate
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future, measurement.before_inspection (measured_at more than 5 minutes before the inspection was opened: calibration is judged at measured_at).
    * @request POST:/rpc/record_measurement
    */
   export namespace RecordMeasurementCreate {
@@ -80956,7 +81330,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) record_measurement
    * @name RecordMeasurementList
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's: a measuring device at the inspection's plant (app_private.require_measuring_gauge), another than the planned one only if of its class (an equivalent, recorded in substituted_gauge_id), in service and calibrated then (the gauge used is kept on the measurement: AS9102 form 3's "as used"); numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). A first article inspection's measurements carry no subgroup and stay out of SPC. PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 gauge.not_a_gauge, gauge.wrong_plant, gauge.not_equivalent, measurement.value_required, measurement.defective_required, measurement.in_future, measurement.before_inspection (measured_at more than 5 minutes before the inspection was opened: calibration is judged at measured_at).
    * @request GET:/rpc/record_measurement
    */
   export namespace RecordMeasurementList {
@@ -81460,7 +81834,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderCreate
    * @summary Reject a change order
@@ -81483,7 +81857,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @description Rejects the current step of its routed approval: the routing stops and the change order is rejected. Needs change_order.approve tenant-wide or at every plant it affects (PT403 change_order.outside_plants; the step's role likewise, approval.approver_outside_plants), not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
    * @tags (rpc) reject_change_order
    * @name RejectChangeOrderList
    * @summary Reject a change order
@@ -81593,7 +81967,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day). PT404 drawing_revision.not_found when none is in effect, the drawing is another tenant's or the caller may not read drawings.
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingCreate
    * @summary Released revision of a drawing
@@ -81614,7 +81988,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day; NULL when none is released or the caller may not read drawings).
+   * @description The revision production uses now (released, and not superseded yet: a change order with a future effective date keeps the revision before until that day). PT404 drawing_revision.not_found when none is in effect, the drawing is another tenant's or the caller may not read drawings.
    * @tags (rpc) released_drawing
    * @name ReleasedDrawingList
    * @summary Released revision of a drawing
@@ -83515,7 +83889,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. The rate is in the tenant's currency (organizations.settings.currency, EUR when unset), so work order costs add up in one currency. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid / money.currency_not_tenant.
    * @tags (rpc) set_labour_rate
    * @name SetLabourRateCreate
    * @summary Set a labour rate
@@ -83542,7 +83916,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid.
+   * @description The hourly rate of a person (user_id) or of holders of a qualification (qualification_code), replacing the previous one; entries already logged keep their rate. The rate is in the tenant's currency (organizations.settings.currency, EUR when unset), so work order costs add up in one currency. Needs work_order.manage tenant-wide. Errors: PT403 permission.missing, PT404 user.not_member / qualification.not_found, PT422 labour_rate.subject_invalid / labour_rate.invalid / money.currency_not_tenant.
    * @tags (rpc) set_labour_rate
    * @name SetLabourRateList
    * @summary Set a labour rate
@@ -83735,6 +84109,45 @@ export namespace Rpc {
       defect_category: string;
       /** @format uuid */
       ncr_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_channel
+   * @name SetNotificationChannelCreate
+   * @summary Set every notification preference at once
+   * @request POST:/rpc/set_notification_channel
+   */
+  export namespace SetNotificationChannelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.notification_channel */
+      channel: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Chooses one channel for every kind of notification in the active tenant (in_app, email, both, digest or none); set_notification_preference then changes one kind. Returns the preferences. Errors: PT401 session.required, PT422 notification_preference.invalid.
+   * @tags (rpc) set_notification_channel
+   * @name SetNotificationChannelList
+   * @summary Set every notification preference at once
+   * @request GET:/rpc/set_notification_channel
+   */
+  export namespace SetNotificationChannelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.notification_channel */
+      channel: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -84850,7 +85263,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderCreate
    * @summary Submit a change order
@@ -84871,7 +85284,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @description Sends a draft with at least one affected item for approval. When it names no plant (site_ids), the plants where its parts are in use (open lots, control plans) are set; its approval steps are decided by holders of their role tenant-wide or at every one of its plants. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
    * @tags (rpc) submit_change_order
    * @name SubmitChangeOrderList
    * @summary Submit a change order
@@ -85359,7 +85772,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state> (on_hold and resume with the hold: its reason and the state it returns to). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderCreate
    * @summary Move a work order
@@ -85384,7 +85797,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state>. Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
+   * @description to_state: in_progress (from scheduled; lockout/permit checklists complete where an asset's class requires them, lockout applied signed: app.sign_work_order_lockout) and completed (from in_progress; every required checklist item answered with its photo where it takes one, every out-of-limit measurement followed up, an applied lockout signed removed) with work_order.execute; verified (from completed, not by the assignee, a member of the assigned team, anyone who logged labour on it or signed its completion or lockout) with .verify — both only signed, through app.complete_work_order and app.verify_work_order; closed (from verified) and cancelled (with a reason, before completion) with .manage; completing corrective or emergency breakdown work needs its failure codes when the asset's class has any; on_hold (with a reason, from planned, scheduled or in_progress) and resume (back to the state it left) with .execute. Each at the work order's plant. Publishes work_order.<to_state> (on_hold and resume with the hold: its reason and the state it returns to). Errors: PT404 work_order.not_found, PT403 permission.missing, PT409 work_order.transition_invalid / work_order.lockout_incomplete / work_order.permit_incomplete / work_order.lockout_unsigned / work_order.lockout_not_removed / work_order.failure_codes_required / work_order.self_verification / checklist.photo_missing / checklist.required_unanswered / checklist.out_of_limits / work_order.signature_required, PT422 work_order.reason_required. Cancelling or closing releases the work order's open stock reservations.
    * @tags (rpc) transition_work_order
    * @name TransitionWorkOrderList
    * @summary Move a work order
@@ -85601,7 +86014,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailCreate
    * @summary Unsubscribe from e-mail (one click)
@@ -85622,7 +86035,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both becomes in_app, email becomes none, and what is still queued of it is not sent. Safe to call twice. Returns the preference. Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
+   * @description The link at the foot of every notification mail (and its List-Unsubscribe header) carries a token; this stops e-mail of that kind from that tenant to that person, anonymously: both and digest become in_app, email becomes none, and what is still queued of it is not sent. The link of a daily digest stops the digest: every kind wanted as digest becomes in_app. Safe to call twice. Returns the preference (for a digest link, the one changed last). Errors: PT404 unsubscribe.token_invalid (altered, forged, or the person left the tenant).
    * @tags (rpc) unsubscribe_email
    * @name UnsubscribeEmailList
    * @summary Unsubscribe from e-mail (one click)
@@ -100844,6 +101257,22 @@ export namespace StoreroomBins {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Bin id
        * @format uuid
        */
@@ -100900,6 +101329,22 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -100972,6 +101417,22 @@ export namespace StoreroomBins {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the bin was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Bin id
        * @format uuid
@@ -101058,6 +101519,22 @@ export namespace Storerooms {
        */
       created_at?: string;
       /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * Storeroom id
        * @format uuid
        */
@@ -101124,6 +101601,22 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid
@@ -101206,6 +101699,22 @@ export namespace Storerooms {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Moved to the trash
+       * When the storeroom was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed rows.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * Storeroom id
        * @format uuid
