@@ -114,8 +114,8 @@ def test_a_qr_request_becomes_a_work_order_that_is_done_costed_and_seen_by_its_c
     refused = rest(live, "POST", "/rpc/reverse_labour", technician, json={"entry_id": entry, "reason": "wrong job"})
     assert (refused.status_code, refused.json()["details"]) == (403, "permission.missing"), refused.text
     reversed_ = graphql(live, """mutation($id: UUID!) { reverseLabour(input: {entryId: $id, reason: "wrong job"}) {
-                                     labourEntry { hours reversesId } } }""", planner, {"id": entry}).json()
-    assert reversed_ == {"data": {"reverseLabour": {"labourEntry": {"hours": "-1.50", "reversesId": entry}}}}, reversed_
+                                     result { hours reversesId } } }""", planner, {"id": entry}).json()
+    assert reversed_ == {"data": {"reverseLabour": {"result": {"hours": "-1.50", "reversesId": entry}}}}, reversed_
     again = rest(live, "POST", "/rpc/reverse_labour", planner, json={"entry_id": entry, "reason": "again"})
     assert (again.status_code, again.json()["details"]) == (409, "labour.already_reversed"), again.text
     netted = rest(live, "GET", f"/work_order_costs?work_order_id=eq.{order['id']}&select=labour_cost", planner).json()
