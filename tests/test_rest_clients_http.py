@@ -253,11 +253,12 @@ def test_failed_logins_still_count_towards_the_lockout(live, world):
 # 6. An insert refused for lack of a permission names it.
 
 def checked_permissions(live: dict) -> list[tuple[str, str]]:
-    """(table, permission) for every app_user policy whose WITH CHECK refuses by name."""
+    """(table, permission) for every app_user policy whose WITH CHECK refuses by name: a permission asked
+    tenant-wide (auth.check_permission) or on the row's entity (auth.check_entity_permission)."""
     return catalog(live, """
-        select distinct tablename::text, substring(with_check from 'check_permission\\(''([a-z_.]+)''')
+        select distinct tablename::text, substring(with_check from 'check_(?:entity_)?permission\\(''([a-z_.]+)''')
           from pg_policies
-         where schemaname = 'app' and 'app_user' = any (roles) and with_check like '%%check_permission(%%'
+         where schemaname = 'app' and 'app_user' = any (roles) and with_check ~ 'check_(entity_)?permission\\('
            and has_any_column_privilege('app_user', (quote_ident(schemaname) || '.' || quote_ident(tablename))::regclass, 'INSERT')
          order by 1""")
 

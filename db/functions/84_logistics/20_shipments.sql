@@ -22,7 +22,7 @@ SELECT app_private.enable_custom_fields('shipment', p_required_on_insert => fals
 -- On-time delivery is measured against the promised date: it may be
 -- renegotiated until the goods leave, not after (every change is audited).
 CREATE OR REPLACE FUNCTION app_private.tg_shipments__keep_promise() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
