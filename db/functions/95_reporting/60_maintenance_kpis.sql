@@ -85,9 +85,11 @@ COMMENT ON COLUMN app.maintenance_kpi_plant_month.computed_at IS E'Computed at';
 CREATE OR REPLACE VIEW app.maintenance_kpi_asset_costs WITH (security_barrier) AS
 SELECT k.id, k.organization_id, k.site_id, k.equipment_id, k.month, k.currency, k.work_orders,
        -- Labour cost (and the total it is part of) is work_order.manage's, as labour rates are (app.labour_entry_costs).
-       CASE WHEN (SELECT auth.is_platform_operator()) OR auth.has_permission('work_order.manage', k.site_id) THEN k.labour_cost END AS labour_cost,
+       CASE WHEN (SELECT auth.is_platform_operator()) OR (SELECT auth.has_permission('work_order.manage'))
+                 OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.manage'))::uuid[]) THEN k.labour_cost END AS labour_cost,
        k.contractor_cost, k.parts_cost,
-       CASE WHEN (SELECT auth.is_platform_operator()) OR auth.has_permission('work_order.manage', k.site_id) THEN k.total_cost END AS total_cost,
+       CASE WHEN (SELECT auth.is_platform_operator()) OR (SELECT auth.has_permission('work_order.manage'))
+                 OR k.site_id = ANY ((SELECT auth.permitted_site_ids('work_order.manage'))::uuid[]) THEN k.total_cost END AS total_cost,
        k.computed_at
   FROM app_private.maintenance_kpi_asset_costs AS k
  WHERE (k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
